@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-cli.c: hyperscope without a window.
+ *
+ * Commands run one after the other, each to completion; the first failure
+ * stops the run with its message on stderr and exit code 1. Progress of the
+ * demo board goes to stderr too, so stdout holds only what commands print.
+ */
+#define G_LOG_DOMAIN "hs-cli"
+
+#include "config.h"
+
+#include "hs-cli.h"
+
+#include "hs-board.h"
+#include "hs-engine.h"
+#include "hs-interp.h"
+#include "probe/hs-probe-gdb.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct
+{
+  GMainLoop *loop;
+  HsEngine *engine;
+  HsInterp *interp;
+  HsBoard *board;
+  GPtrArray *lines;      /* of char*: what to run */
+  GPtrArray *origins;    /* of char*: where each line came from, for errors */
+  guint next;
+  int status;
+  gboolean detaching;
+} Cli;
+
+static void run_next (Cli *cli);
+
+static void
+finish (Cli *cli,
+        int  status)
+{
+  cli->status = status;
+  g_main_loop_quit (cli->loop);
+}
+
+static void
+execute_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = hs_interp_execute_finish (HS_INTERP (object), result, &error);
+
+  if (output == NULL)
+    {
+      fprintf (stderr, "hyperscope: %s: %s\n", (const char *) g_ptr_array_index (cli->origins,
+                                                                                   cli->next - 1),
+               error->message);
+      finish (cli, 1);
+      return;
+    }
+  fputs (output, stdout);
+  fflush (stdout);
+  run_next (cli);
+}
+
+static void
+run_next (Cli *cli)
+{
+  const char *line;
+
+  if (cli->next >= cli->lines->len)
+    {
+      finish (cli, 0);
+      return;
+    }
+  line = g_ptr_array_index (cli->lines, cli->next++);
+  hs_interp_execute_async (cli->interp, line, NULL, execute_done, cli);
+}
+
+static void
+attach_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hs_engine_attach_finish (HS_ENGINE (object), result, &error))
+    {
+      fprintf (stderr, "hyperscope: %s\n", error->message);
+      finish (cli, 1);
+      return;
+    }
+  fprintf (stderr, "hyperscope: attached to %s (%u cores, %s)\n",
+           hs_engine_get_target_name (cli->engine), hs_engine_get_n_cores (cli->engine),
+           hs_engine_state_to_string (hs_engine_get_state (cli->engine)));
+  run_next (cli);
+}
+
+static void
+attach_to (Cli        *cli,
+           const char *host,
+           guint16     port)
+{
+  g_autoptr(HsProbeGdb) probe = hs_probe_gdb_new (host, port);
+
+  hs_engine_attach_async (cli->engine, HS_PROBE (probe), NULL, attach_done, cli);
+}
+
+static void
+board_progress (HsBoard    *board,
+                const char *line,
+                guint       step,
+                guint       total,
+                gpointer    user_data)
+{
+  fprintf (stderr, "%s\n", line);
+}
+
+static void
+board_started (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hs_board_start_finish (HS_BOARD (object), result, &error))
+    {
+      fprintf (stderr, "hyperscope: the demo board did not start: %s\n", error->message);
+      finish (cli, 1);
+      return;
+    }
+  fprintf (stderr, "hyperscope: demo board serial log: %s\n",
+           hs_board_get_serial_path (cli->board));
+  attach_to (cli, "127.0.0.1", hs_board_get_gdb_port (cli->board));
+}
+
+static void
+engine_detached (HsEngine     *engine,
+                 const GError *error,
+                 gpointer      user_data)
+{
+  if (error != NULL)
+    fprintf (stderr, "hyperscope: %s\n", error->message);
+}
+
+static void
+detach_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Cli *cli = user_data;
+
+  hs_engine_detach_finish (HS_ENGINE (object), result, NULL);
+  g_main_loop_quit (cli->loop);
+}
+
+static gboolean
+load_batch (Cli         *cli,
+            const char  *path,
+            GError     **error)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return FALSE;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (lines[i]));
+
+      /* ENDDO ends a TRACE32 script. */
+      if (g_ascii_strcasecmp (trimmed, "ENDDO") == 0)
+        break;
+      g_ptr_array_add (cli->lines, g_strdup (lines[i]));
+      g_ptr_array_add (cli->origins, g_strdup_printf ("%s:%u", path, i + 1));
+    }
+  return TRUE;
+}
+
+int
+hs_cli_run (const HsCliOptions *options)
+{
+  Cli cli = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  cli.loop = g_main_loop_new (NULL, FALSE);
+  cli.engine = hs_engine_new ();
+  cli.interp = hs_interp_new (cli.engine);
+  cli.lines = g_ptr_array_new_with_free_func (g_free);
+  cli.origins = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (cli.engine, "detached", G_CALLBACK (engine_detached), &cli);
+
+  if (options->batch && !load_batch (&cli, options->batch, &error))
+    {
+      fprintf (stderr, "hyperscope: cannot read the script: %s\n", error->message);
+      cli.status = 2;
+      goto out;
+    }
+  for (guint i = 0; options->commands && options->commands[i]; i++)
+    {
+      g_ptr_array_add (cli.lines, g_strdup (options->commands[i]));
+      g_ptr_array_add (cli.origins, g_strdup_printf ("-c '%s'", options->commands[i]));
+    }
+
+  if (options->demo)
+    {
+      cli.board = hs_board_new ();
+      g_signal_connect (cli.board, "progress", G_CALLBACK (board_progress), &cli);
+      hs_board_start_async (cli.board, NULL, board_started, &cli);
+    }
+  else if (options->attach)
+    {
+      g_autofree char *host = NULL;
+      guint16 port;
+
+      if (!hs_probe_gdb_parse_location (options->attach, &host, &port, &error))
+        {
+          fprintf (stderr, "hyperscope: --attach: %s\n", error->message);
+          cli.status = 2;
+          goto out;
+        }
+      attach_to (&cli, host, port);
+    }
+  else
+    run_next (&cli);
+
+  g_main_loop_run (cli.loop);
+
+  /* Leave the target as a debugger should: running, with nothing of ours in it. */
+  if (hs_engine_get_state (cli.engine) != HS_ENGINE_STATE_DETACHED && cli.board == NULL)
+    {
+      hs_engine_detach_async (cli.engine, NULL, detach_done, &cli);
+      g_main_loop_run (cli.loop);
+    }
+
+out:
+  if (cli.board)
+    hs_board_stop (cli.board);
+  g_clear_object (&cli.board);
+  g_clear_object (&cli.interp);
+  g_clear_object (&cli.engine);
+  g_ptr_array_unref (cli.lines);
+  g_ptr_array_unref (cli.origins);
+  g_main_loop_unref (cli.loop);
+  return cli.status;
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gboolean demo;
+  char *attach;          /* HOST:PORT */
+  char *batch;           /* script file */
+  char **commands;       /* -c, in order */
+} HsCliOptions;
+
+/* Runs --batch and -c without a window; returns the process exit code. */
+int hs_cli_run (const HsCliOptions *options);
+
+G_END_DECLS

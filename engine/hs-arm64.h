@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-arm64.h: what Armv8-A registers mean, for people reading them.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The system registers an engineer looks at first (hypervisor, then guest), in display order. */
+const char * const *hs_arm64_key_system_registers (void);
+/* A short decoding ("VMID 1, BADDR 0x81234000"), or NULL when there is nothing to add. */
+char               *hs_arm64_describe_register    (const char *name,
+                                                   guint64     value);
+
+G_END_DECLS

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "hs-core.h"
+
+G_BEGIN_DECLS
+
+HsCore *hs_core_new              (guint         index,
+                                  GPtrArray    *register_infos);
+void    hs_core_set_state        (HsCore       *self,
+                                  HsCoreState   state);
+/* Takes a new snapshot; @values/@valid are indexed like the register infos. */
+void    hs_core_set_snapshot     (HsCore       *self,
+                                  const guint64 *values,
+                                  const gboolean *valid,
+                                  HsStopReason  reason);
+gint    hs_core_lookup_register  (HsCore       *self,
+                                  const char   *name);
+
+G_END_DECLS

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-core.h: one physical core of the target, as the engine last saw it.
+ *
+ * A core's registers are a snapshot taken at each halt; the previous
+ * snapshot is kept so views can show what changed.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "probe/hs-probe.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  HS_CORE_STATE_UNKNOWN,
+  HS_CORE_STATE_RUNNING,
+  HS_CORE_STATE_HALTED,
+} HsCoreState;
+
+#define HS_TYPE_CORE (hs_core_get_type ())
+G_DECLARE_FINAL_TYPE (HsCore, hs_core, HS, CORE, GObject)
+
+guint        hs_core_get_index               (HsCore      *self);
+HsCoreState  hs_core_get_state               (HsCore      *self);
+const char  *hs_core_state_to_string         (HsCoreState  state);
+/* -1 while unknown (running, or never halted). */
+int          hs_core_get_exception_level     (HsCore      *self);
+gboolean     hs_core_get_pc                  (HsCore      *self,
+                                              guint64     *pc);
+HsStopReason hs_core_get_stop_reason         (HsCore      *self);
+guint        hs_core_get_n_registers         (HsCore      *self);
+gboolean     hs_core_get_register            (HsCore      *self,
+                                              guint        index,
+                                              guint64     *value);
+gboolean     hs_core_get_register_by_name    (HsCore      *self,
+                                              const char  *name,
+                                              guint64     *value);
+gboolean     hs_core_register_changed        (HsCore      *self,
+                                              guint        index);
+char        *hs_core_describe                (HsCore      *self);
+
+G_END_DECLS

@@ -1,0 +1,1207 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-engine.c: run control and the per-halt snapshot.
+ *
+ * All probe I/O runs on one worker thread, one job at a time, so the wire
+ * sees requests in the order the user made them. While the target runs the
+ * worker sits in hs_probe_wait_stop(); Break reaches the probe directly
+ * (hs_probe_interrupt() is safe from any thread) and the waiting job then
+ * reads the new snapshot and hands it to the main context.
+ */
+#define G_LOG_DOMAIN "hs-engine"
+
+#include "config.h"
+
+#include "hs-engine.h"
+#include "hs-core-private.h"
+
+#include <string.h>
+
+/* Long enough for TCG to retire one instruction; a core in WFI never does. */
+#define STEP_TIMEOUT_MS   2000
+#define HALT_TIMEOUT_MS   5000
+
+struct _HsEngine
+{
+  GObject parent_instance;
+
+  /* Owned */
+  HsProbe *probe;
+  GListStore *cores;
+  GPtrArray *register_infos;    /* copies of the probe's, valid across detach */
+  GArray *prefetch;             /* register indexes read at every halt */
+  GThreadPool *worker;
+  GMainContext *main_context;
+  GCancellable *run_cancellable;
+  GList *pending_halts;         /* of GTask */
+  guint halt_timeout_id;
+  char *target_name;
+
+  HsEngineState state;
+  guint current_core;
+  HsStopEvent last_stop;
+};
+
+G_DEFINE_FINAL_TYPE (HsEngine, hs_engine, G_TYPE_OBJECT)
+G_DEFINE_QUARK (hs-engine-error-quark, hs_engine_error)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_CURRENT_CORE,
+  PROP_TARGET_NAME,
+  N_PROPS
+};
+
+enum {
+  HALTED,
+  RESUMED,
+  DETACHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+typedef void (*JobFunc) (HsEngine *self,
+                         GTask    *task,
+                         gpointer  data);
+
+typedef struct
+{
+  JobFunc func;
+  GTask *task;
+} Job;
+
+/* What a halt leaves behind, read on the worker and applied on the main context. */
+typedef struct
+{
+  HsStopEvent stop;
+  guint n_cores;
+  guint n_registers;
+  guint64 *values;              /* n_cores x n_registers */
+  gboolean *valid;
+  GError *step_error;           /* a step that needed a forced halt */
+  gboolean was_running;         /* attach only */
+} Snapshot;
+
+static void
+snapshot_free (Snapshot *snap)
+{
+  g_free (snap->values);
+  g_free (snap->valid);
+  g_clear_error (&snap->step_error);
+  g_free (snap);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
+
+const char *
+hs_engine_state_to_string (HsEngineState state)
+{
+  switch (state)
+    {
+    case HS_ENGINE_STATE_DETACHED: return "detached";
+    case HS_ENGINE_STATE_ATTACHING: return "attaching";
+    case HS_ENGINE_STATE_RUNNING: return "running";
+    case HS_ENGINE_STATE_HALTED: return "halted";
+    default: return "unknown";
+    }
+}
+
+/* ---- worker ----------------------------------------------------------------------------- */
+
+static gboolean
+unref_on_main (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+worker_func (gpointer data,
+             gpointer user_data)
+{
+  Job *job = data;
+  HsEngine *self = g_task_get_source_object (job->task);
+  GMainContext *context = g_main_context_ref (self->main_context);
+
+  job->func (self, job->task, g_task_get_task_data (job->task));
+  /* The task may hold the last reference to the engine, which must not be finalized here:
+   * finalize joins this very thread. */
+  g_main_context_invoke (context, unref_on_main, job->task);
+  g_main_context_unref (context);
+  g_free (job);
+}
+
+static void
+queue_job (HsEngine *self,
+           GTask    *task,
+           JobFunc   func)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->func = func;
+  job->task = g_object_ref (task);
+  g_thread_pool_push (self->worker, job, NULL);
+}
+
+/* Runs on the worker: reads every core's prefetch set. */
+static Snapshot *
+read_snapshot (HsEngine           *self,
+               HsProbe            *probe,
+               const HsStopEvent  *stop,
+               GError            **error)
+{
+  g_autoptr(Snapshot) snap = g_new0 (Snapshot, 1);
+  guint n_regs = self->register_infos->len;
+  g_autofree guint64 *vals = g_new0 (guint64, self->prefetch->len);
+  g_autofree gboolean *ok = g_new0 (gboolean, self->prefetch->len);
+
+  snap->n_cores = hs_probe_get_n_cores (probe);
+  snap->n_registers = n_regs;
+  snap->values = g_new0 (guint64, (gsize) snap->n_cores * n_regs);
+  snap->valid = g_new0 (gboolean, (gsize) snap->n_cores * n_regs);
+  if (stop)
+    snap->stop = *stop;
+
+  for (guint c = 0; c < snap->n_cores; c++)
+    {
+      if (!hs_probe_read_registers (probe, c, (const guint *) self->prefetch->data,
+                                    self->prefetch->len, vals, ok, error))
+        return NULL;
+      for (guint k = 0; k < self->prefetch->len; k++)
+        {
+          guint i = g_array_index (self->prefetch, guint, k);
+
+          snap->values[(gsize) c * n_regs + i] = vals[k];
+          snap->valid[(gsize) c * n_regs + i] = ok[k];
+        }
+    }
+  return g_steal_pointer (&snap);
+}
+
+/* ---- state ------------------------------------------------------------------------------ */
+
+static void
+set_state (HsEngine      *self,
+           HsEngineState  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_cores_state (HsEngine    *self,
+                 HsCoreState  state)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cores));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HsCore) core = g_list_model_get_item (G_LIST_MODEL (self->cores), i);
+
+      hs_core_set_state (core, state);
+    }
+}
+
+static void
+fail_pending_halts (HsEngine     *self,
+                    const GError *error)
+{
+  GList *pending = g_steal_pointer (&self->pending_halts);
+
+  g_clear_handle_id (&self->halt_timeout_id, g_source_remove);
+  for (GList *l = pending; l; l = l->next)
+    {
+      g_task_return_error (l->data, g_error_copy (error));
+      g_object_unref (l->data);
+    }
+  g_list_free (pending);
+}
+
+static void
+complete_pending_halts (HsEngine *self)
+{
+  GList *pending = g_steal_pointer (&self->pending_halts);
+
+  g_clear_handle_id (&self->halt_timeout_id, g_source_remove);
+  for (GList *l = pending; l; l = l->next)
+    {
+      g_task_return_boolean (l->data, TRUE);
+      g_object_unref (l->data);
+    }
+  g_list_free (pending);
+}
+
+/* The probe is gone (QEMU killed, cable pulled): say so once and keep everything else. */
+static void
+connection_lost (HsEngine     *self,
+                 const GError *error)
+{
+  if (self->state == HS_ENGINE_STATE_DETACHED)
+    return;
+  g_warning ("detached: %s", error->message);
+  hs_probe_disconnect (self->probe);
+  fail_pending_halts (self, error);
+  set_cores_state (self, HS_CORE_STATE_UNKNOWN);
+  set_state (self, HS_ENGINE_STATE_DETACHED);
+  g_signal_emit (self, signals[DETACHED], 0, error);
+}
+
+static gboolean
+is_connection_error (const GError *error)
+{
+  return g_error_matches (error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST)
+         || g_error_matches (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NOT_CONNECTED);
+}
+
+static void
+apply_snapshot (HsEngine *self,
+                Snapshot *snap,
+                gboolean  notify)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cores));
+  HsCore *stopped = NULL;
+
+  for (guint c = 0; c < MIN (n, snap->n_cores); c++)
+    {
+      g_autoptr(HsCore) core = g_list_model_get_item (G_LIST_MODEL (self->cores), c);
+      HsStopReason reason = c == snap->stop.core ? snap->stop.reason : HS_STOP_REASON_NONE;
+
+      hs_core_set_snapshot (core, snap->values + (gsize) c * snap->n_registers,
+                            snap->valid + (gsize) c * snap->n_registers, reason);
+      if (c == snap->stop.core)
+        stopped = core;
+    }
+  self->last_stop = snap->stop;
+  set_state (self, HS_ENGINE_STATE_HALTED);
+  /* The core that stopped the target is the one the user wants to look at. */
+  if (snap->stop.reason != HS_STOP_REASON_ATTACH && snap->stop.core < n)
+    hs_engine_set_current_core (self, snap->stop.core);
+  complete_pending_halts (self);
+  if (notify && stopped != NULL)
+    g_signal_emit (self, signals[HALTED], 0, stopped, snap->stop.reason);
+}
+
+/* ---- run -------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  HsEngine *self;
+  GTask *go_task;               /* completes when the target runs */
+  GError *error;
+} ResumedData;
+
+static gboolean
+resumed_cb (gpointer data)
+{
+  ResumedData *rd = data;
+  HsEngine *self = rd->self;
+
+  if (rd->error == NULL)
+    {
+      set_state (self, HS_ENGINE_STATE_RUNNING);
+      set_cores_state (self, HS_CORE_STATE_RUNNING);
+      g_signal_emit (self, signals[RESUMED], 0);
+    }
+  if (rd->go_task)
+    {
+      if (rd->error)
+        g_task_return_error (rd->go_task, g_error_copy (rd->error));
+      else
+        g_task_return_boolean (rd->go_task, TRUE);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+resumed_data_free (gpointer data)
+{
+  ResumedData *rd = data;
+
+  g_clear_object (&rd->go_task);
+  g_clear_error (&rd->error);
+  g_object_unref (rd->self);
+  g_free (rd);
+}
+
+static void
+post_resumed (HsEngine *self,
+              GTask    *go_task,
+              GError   *error)
+{
+  ResumedData *rd = g_new0 (ResumedData, 1);
+
+  rd->self = g_object_ref (self);
+  rd->go_task = go_task ? g_object_ref (go_task) : NULL;
+  rd->error = error;
+  g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT, resumed_cb, rd,
+                              resumed_data_free);
+}
+
+/* Worker: resume, then wait as long as it takes for the next stop. */
+static void
+run_job (HsEngine *self,
+         GTask    *task,
+         gpointer  data)
+{
+  GTask *go_task = data;
+  GError *error = NULL;
+  HsStopEvent stop;
+  Snapshot *snap;
+
+  if (!hs_probe_resume (self->probe, &error))
+    {
+      post_resumed (self, go_task, g_error_copy (error));
+      g_task_return_error (task, error);
+      return;
+    }
+  post_resumed (self, go_task, NULL);
+
+  if (!hs_probe_wait_stop (self->probe, G_MAXUINT, &stop, g_task_get_cancellable (task), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (stop.reason == HS_STOP_REASON_EXITED)
+    {
+      g_task_return_new_error (task, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST,
+                               "the target exited (signal %u)", stop.signal);
+      return;
+    }
+  snap = read_snapshot (self, self->probe, &stop, &error);
+  if (snap == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, snap, (GDestroyNotify) snapshot_free);
+}
+
+static void
+run_done (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  HsEngine *self = HS_ENGINE (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (snap == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (is_connection_error (error) || self->state == HS_ENGINE_STATE_RUNNING)
+        connection_lost (self, error);
+      return;
+    }
+  apply_snapshot (self, snap, TRUE);
+}
+
+static void
+start_running (HsEngine *self,
+               GTask    *go_task)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_clear_object (&self->run_cancellable);
+  self->run_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->run_cancellable, run_done, NULL);
+  g_task_set_source_tag (task, start_running);
+  if (go_task)
+    g_task_set_task_data (task, g_object_ref (go_task), g_object_unref);
+  queue_job (self, task, run_job);
+}
+
+static gboolean
+check_state (HsEngine       *self,
+             HsEngineState   wanted,
+             GError        **error)
+{
+  if (self->state == wanted)
+    return TRUE;
+  switch (self->state)
+    {
+    case HS_ENGINE_STATE_DETACHED:
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_ATTACHED,
+                   "not attached to a target (use --attach HOST:PORT or --demo)");
+      break;
+    case HS_ENGINE_STATE_ATTACHING:
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_BUSY, "still attaching to the target");
+      break;
+    case HS_ENGINE_STATE_RUNNING:
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_RUNNING,
+                   "the target is running; halt it first (Break)");
+      break;
+    case HS_ENGINE_STATE_HALTED:
+    default:
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_RUNNING,
+                   "the target is already halted");
+      break;
+    }
+  return FALSE;
+}
+
+void
+hs_engine_go_async (HsEngine            *self,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_engine_go_async);
+  if (!check_state (self, HS_ENGINE_STATE_HALTED, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  start_running (self, task);
+}
+
+gboolean
+hs_engine_go_finish (HsEngine      *self,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gboolean
+halt_timeout_cb (gpointer data)
+{
+  HsEngine *self = data;
+  g_autoptr(GError) error = NULL;
+
+  self->halt_timeout_id = 0;
+  error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                       "the target did not halt within %u ms", HALT_TIMEOUT_MS);
+  fail_pending_halts (self, error);
+  return G_SOURCE_REMOVE;
+}
+
+void
+hs_engine_halt_async (HsEngine            *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_engine_halt_async);
+  if (self->state == HS_ENGINE_STATE_HALTED)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (!check_state (self, HS_ENGINE_STATE_RUNNING, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* One byte on the wire; the run job waiting for the stop does the rest. */
+  if (!hs_probe_interrupt (self->probe, &error))
+    {
+      g_task_return_error (task, g_error_copy (error));
+      if (is_connection_error (error))
+        connection_lost (self, error);
+      g_error_free (error);
+      return;
+    }
+  self->pending_halts = g_list_append (self->pending_halts, g_steal_pointer (&task));
+  if (self->halt_timeout_id == 0)
+    self->halt_timeout_id = g_timeout_add (HALT_TIMEOUT_MS, halt_timeout_cb, self);
+}
+
+gboolean
+hs_engine_halt_finish (HsEngine      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- step ------------------------------------------------------------------------------- */
+
+static void
+step_job (HsEngine *self,
+          GTask    *task,
+          gpointer  data)
+{
+  guint core = GPOINTER_TO_UINT (data);
+  GError *error = NULL;
+  GError *step_error = NULL;
+  HsStopEvent stop;
+  Snapshot *snap;
+
+  if (!hs_probe_step (self->probe, core, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!hs_probe_wait_stop (self->probe, STEP_TIMEOUT_MS, &stop, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      g_clear_error (&error);
+      /* TCG does not retire an instruction while the core waits for an interrupt. */
+      step_error = g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_STEP_TIMEOUT,
+                                "core %u did not finish the step within %u ms (it is probably "
+                                "waiting for an interrupt, WFI); it was halted where it was",
+                                core, STEP_TIMEOUT_MS);
+      if (!hs_probe_interrupt (self->probe, &error)
+          || !hs_probe_wait_stop (self->probe, HALT_TIMEOUT_MS, &stop, NULL, &error))
+        {
+          g_error_free (step_error);
+          g_task_return_error (task, error);
+          return;
+        }
+      stop.reason = HS_STOP_REASON_STEP;
+    }
+  /* The stub names the thread that stopped; a step always belongs to @core. */
+  stop.core = core;
+  snap = read_snapshot (self, self->probe, &stop, &error);
+  if (snap == NULL)
+    {
+      g_clear_error (&step_error);
+      g_task_return_error (task, error);
+      return;
+    }
+  snap->step_error = step_error;
+  g_task_return_pointer (task, snap, (GDestroyNotify) snapshot_free);
+}
+
+static void
+step_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  HsEngine *self = HS_ENGINE (object);
+  g_autoptr(GTask) user_task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (snap == NULL)
+    {
+      if (is_connection_error (error))
+        connection_lost (self, error);
+      g_task_return_error (user_task, g_steal_pointer (&error));
+      return;
+    }
+  apply_snapshot (self, snap, TRUE);
+  if (snap->step_error)
+    g_task_return_error (user_task, g_steal_pointer (&snap->step_error));
+  else
+    g_task_return_boolean (user_task, TRUE);
+}
+
+void
+hs_engine_step_async (HsEngine            *self,
+                      guint                core,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) job = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_engine_step_async);
+  if (!check_state (self, HS_ENGINE_STATE_HALTED, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (core >= hs_engine_get_n_cores (self))
+    {
+      g_task_return_new_error (task, HS_PROBE_ERROR, HS_PROBE_ERROR_NO_SUCH_CORE,
+                               "core %u does not exist; the target has cores 0-%u", core,
+                               hs_engine_get_n_cores (self) - 1);
+      return;
+    }
+  job = g_task_new (self, NULL, step_done, g_steal_pointer (&task));
+  g_task_set_task_data (job, GUINT_TO_POINTER (core), NULL);
+  queue_job (self, job, step_job);
+}
+
+gboolean
+hs_engine_step_finish (HsEngine      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- attach / detach -------------------------------------------------------------------- */
+
+static void
+attach_job (HsEngine *self,
+            GTask    *task,
+            gpointer  data)
+{
+  GError *error = NULL;
+  gboolean was_running = FALSE;
+  HsStopEvent stop = { 0, HS_STOP_REASON_ATTACH, 0, 0 };
+  Snapshot *snap;
+
+  if (!hs_probe_connect (self->probe, &was_running, g_task_get_cancellable (task), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Register infos are set before any core exists; the main thread reads them after. */
+  g_clear_pointer (&self->register_infos, g_ptr_array_unref);
+  g_clear_pointer (&self->prefetch, g_array_unref);
+  {
+    GPtrArray *infos = hs_probe_get_registers (self->probe);
+
+    self->register_infos = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_register_info_free);
+    self->prefetch = g_array_new (FALSE, FALSE, sizeof (guint));
+    for (guint i = 0; i < infos->len; i++)
+      {
+        const HsRegisterInfo *src = g_ptr_array_index (infos, i);
+        HsRegisterInfo *copy = g_memdup2 (src, sizeof *src);
+
+        copy->name = g_strdup (src->name);
+        g_ptr_array_add (self->register_infos, copy);
+        /* Vector registers are not shown yet; everything 64-bit or smaller is. */
+        if (src->bitsize <= 64)
+          g_array_append_val (self->prefetch, i);
+      }
+  }
+
+  snap = read_snapshot (self, self->probe, &stop, &error);
+  if (snap == NULL)
+    {
+      hs_probe_disconnect (self->probe);
+      g_task_return_error (task, error);
+      return;
+    }
+  snap->was_running = was_running;
+  g_task_return_pointer (task, snap, (GDestroyNotify) snapshot_free);
+}
+
+static void
+attach_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  HsEngine *self = HS_ENGINE (object);
+  g_autoptr(GTask) user_task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), &error);
+  guint have;
+
+  if (snap == NULL)
+    {
+      set_state (self, HS_ENGINE_STATE_DETACHED);
+      g_task_return_error (user_task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Cores are stable objects: a re-attach to the same target keeps them. */
+  have = g_list_model_get_n_items (G_LIST_MODEL (self->cores));
+  if (have != snap->n_cores)
+    {
+      g_autoptr(GPtrArray) cores = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint c = 0; c < snap->n_cores; c++)
+        g_ptr_array_add (cores, hs_core_new (c, self->register_infos));
+      g_list_store_splice (self->cores, 0, have, cores->pdata, cores->len);
+    }
+  else
+    {
+      /* Same count, but the register list may differ (another stub): rebuild them in place. */
+      g_autoptr(HsCore) first = g_list_model_get_item (G_LIST_MODEL (self->cores), 0);
+
+      if (first == NULL || hs_core_get_n_registers (first) != self->register_infos->len)
+        {
+          g_autoptr(GPtrArray) cores = g_ptr_array_new_with_free_func (g_object_unref);
+
+          for (guint c = 0; c < snap->n_cores; c++)
+            g_ptr_array_add (cores, hs_core_new (c, self->register_infos));
+          g_list_store_splice (self->cores, 0, have, cores->pdata, cores->len);
+        }
+    }
+  if (self->current_core >= snap->n_cores)
+    hs_engine_set_current_core (self, 0);
+
+  g_free (self->target_name);
+  self->target_name = hs_probe_describe (self->probe);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET_NAME]);
+
+  apply_snapshot (self, snap, !snap->was_running);
+  /* Attaching must not disturb a running target: QEMU stopped it for us, so let it go on. */
+  if (snap->was_running)
+    start_running (self, NULL);
+  g_task_return_boolean (user_task, TRUE);
+}
+
+void
+hs_engine_attach_async (HsEngine            *self,
+                        HsProbe             *probe,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) job = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+  g_return_if_fail (HS_IS_PROBE (probe));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_engine_attach_async);
+  if (!check_state (self, HS_ENGINE_STATE_DETACHED, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_set_object (&self->probe, probe);
+  set_state (self, HS_ENGINE_STATE_ATTACHING);
+  job = g_task_new (self, cancellable, attach_done, g_steal_pointer (&task));
+  queue_job (self, job, attach_job);
+}
+
+gboolean
+hs_engine_attach_finish (HsEngine      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+detach_job (HsEngine *self,
+            GTask    *task,
+            gpointer  data)
+{
+  hs_probe_disconnect (self->probe);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+detach_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  HsEngine *self = HS_ENGINE (object);
+  g_autoptr(GTask) user_task = user_data;
+
+  set_cores_state (self, HS_CORE_STATE_UNKNOWN);
+  set_state (self, HS_ENGINE_STATE_DETACHED);
+  g_signal_emit (self, signals[DETACHED], 0, NULL);
+  g_task_return_boolean (user_task, TRUE);
+}
+
+static void
+detach_now (HsEngine *self,
+            GTask    *user_task)
+{
+  g_autoptr(GTask) job = g_task_new (self, NULL, detach_done, g_object_ref (user_task));
+
+  queue_job (self, job, detach_job);
+}
+
+static void
+detach_after_halt (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  HsEngine *self = HS_ENGINE (object);
+  g_autoptr(GTask) user_task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hs_engine_halt_finish (self, result, &error))
+    {
+      /* It would not halt: drop the connection all the same. */
+      g_cancellable_cancel (self->run_cancellable);
+      hs_probe_disconnect (self->probe);
+    }
+  detach_now (self, user_task);
+}
+
+void
+hs_engine_detach_async (HsEngine            *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_engine_detach_async);
+  switch (self->state)
+    {
+    case HS_ENGINE_STATE_DETACHED:
+      g_task_return_boolean (task, TRUE);
+      break;
+    case HS_ENGINE_STATE_RUNNING:
+      /* 'D' needs a halted stub; the stub resumes the target when we leave. */
+      hs_engine_halt_async (self, NULL, detach_after_halt, g_steal_pointer (&task));
+      break;
+    case HS_ENGINE_STATE_ATTACHING:
+    case HS_ENGINE_STATE_HALTED:
+    default:
+      detach_now (self, task);
+      break;
+    }
+}
+
+gboolean
+hs_engine_detach_finish (HsEngine      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- memory ----------------------------------------------------------------------------- */
+
+typedef struct
+{
+  guint64 address;
+  gsize length;
+} ReadRequest;
+
+static void
+read_physical_job (HsEngine *self,
+                   GTask    *task,
+                   gpointer  data)
+{
+  ReadRequest *req = data;
+  g_autofree guint8 *buf = g_malloc (req->length ? req->length : 1);
+  GError *error = NULL;
+
+  if (!hs_probe_read_memory (self->probe, req->address, buf, req->length, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_bytes_new_take (g_steal_pointer (&buf), req->length),
+                           (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+read_physical_done (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  HsEngine *self = HS_ENGINE (object);
+  g_autoptr(GTask) user_task = user_data;
+  GError *error = NULL;
+  GBytes *bytes = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (bytes == NULL)
+    {
+      if (is_connection_error (error))
+        connection_lost (self, error);
+      g_task_return_error (user_task, error);
+    }
+  else
+    g_task_return_pointer (user_task, bytes, (GDestroyNotify) g_bytes_unref);
+}
+
+void
+hs_engine_read_physical_async (HsEngine            *self,
+                               guint64              address,
+                               gsize                length,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) job = NULL;
+  ReadRequest *req;
+  GError *error = NULL;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_engine_read_physical_async);
+  if (!check_state (self, HS_ENGINE_STATE_HALTED, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  req = g_new0 (ReadRequest, 1);
+  req->address = address;
+  req->length = length;
+  job = g_task_new (self, cancellable, read_physical_done, g_steal_pointer (&task));
+  g_task_set_task_data (job, req, g_free);
+  queue_job (self, job, read_physical_job);
+}
+
+GBytes *
+hs_engine_read_physical_finish (HsEngine      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- accessors -------------------------------------------------------------------------- */
+
+HsEngineState
+hs_engine_get_state (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), HS_ENGINE_STATE_DETACHED);
+  return self->state;
+}
+
+HsProbe *
+hs_engine_get_probe (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  return self->probe;
+}
+
+/**
+ * hs_engine_get_cores:
+ *
+ * Returns: (transfer none): a #GListModel of #HsCore, stable across halts.
+ */
+GListModel *
+hs_engine_get_cores (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  return G_LIST_MODEL (self->cores);
+}
+
+/* Returns: (transfer none) (nullable) */
+HsCore *
+hs_engine_get_core (HsEngine *self,
+                    guint     index)
+{
+  g_autoptr(HsCore) core = NULL;
+
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  core = g_list_model_get_item (G_LIST_MODEL (self->cores), index);
+  /* The store keeps it alive. */
+  return core;
+}
+
+guint
+hs_engine_get_n_cores (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->cores));
+}
+
+guint
+hs_engine_get_current_core (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), 0);
+  return self->current_core;
+}
+
+void
+hs_engine_set_current_core (HsEngine *self,
+                            guint     core)
+{
+  g_return_if_fail (HS_IS_ENGINE (self));
+
+  if (self->current_core == core)
+    return;
+  self->current_core = core;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_CORE]);
+}
+
+/* Returns: (transfer none) (nullable): the registers of every core, or NULL before attach. */
+GPtrArray *
+hs_engine_get_register_infos (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  return self->register_infos;
+}
+
+gint
+hs_engine_lookup_register (HsEngine   *self,
+                           const char *name)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), -1);
+
+  if (self->register_infos == NULL)
+    return -1;
+  for (guint i = 0; i < self->register_infos->len; i++)
+    {
+      const HsRegisterInfo *info = g_ptr_array_index (self->register_infos, i);
+
+      if (g_ascii_strcasecmp (info->name, name) == 0)
+        return (gint) i;
+    }
+  return -1;
+}
+
+const HsStopEvent *
+hs_engine_get_last_stop (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  return &self->last_stop;
+}
+
+const char *
+hs_engine_get_target_name (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  return self->target_name;
+}
+
+/* ---- GObject ---------------------------------------------------------------------------- */
+
+static void
+hs_engine_dispose (GObject *object)
+{
+  HsEngine *self = HS_ENGINE (object);
+
+  g_clear_handle_id (&self->halt_timeout_id, g_source_remove);
+  if (self->run_cancellable)
+    g_cancellable_cancel (self->run_cancellable);
+  /* Wakes a worker blocked on the wire so the pool can be joined. */
+  if (self->probe)
+    hs_probe_disconnect (self->probe);
+
+  G_OBJECT_CLASS (hs_engine_parent_class)->dispose (object);
+}
+
+static void
+hs_engine_finalize (GObject *object)
+{
+  HsEngine *self = HS_ENGINE (object);
+
+  if (self->worker)
+    g_thread_pool_free (self->worker, FALSE, TRUE);
+  g_clear_object (&self->run_cancellable);
+  g_clear_object (&self->probe);
+  g_clear_object (&self->cores);
+  g_clear_pointer (&self->register_infos, g_ptr_array_unref);
+  g_clear_pointer (&self->prefetch, g_array_unref);
+  g_clear_pointer (&self->main_context, g_main_context_unref);
+  g_free (self->target_name);
+
+  G_OBJECT_CLASS (hs_engine_parent_class)->finalize (object);
+}
+
+static void
+hs_engine_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  HsEngine *self = HS_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_CURRENT_CORE:
+      g_value_set_uint (value, self->current_core);
+      break;
+    case PROP_TARGET_NAME:
+      g_value_set_string (value, self->target_name);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hs_engine_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  HsEngine *self = HS_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CURRENT_CORE:
+      hs_engine_set_current_core (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hs_engine_class_init (HsEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = hs_engine_dispose;
+  object_class->finalize = hs_engine_finalize;
+  object_class->get_property = hs_engine_get_property;
+  object_class->set_property = hs_engine_set_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, HS_ENGINE_STATE_DETACHED, HS_ENGINE_STATE_HALTED,
+                      HS_ENGINE_STATE_DETACHED,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_CURRENT_CORE] =
+    g_param_spec_uint ("current-core", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_TARGET_NAME] =
+    g_param_spec_string ("target-name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * HsEngine::halted:
+   * @core: the #HsCore whose stop halted the target
+   * @reason: an #HsStopReason
+   *
+   * The target halted and every core's registers have been read.
+   */
+  signals[HALTED] =
+    g_signal_new ("halted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, HS_TYPE_CORE, G_TYPE_INT);
+  signals[RESUMED] =
+    g_signal_new ("resumed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  /**
+   * HsEngine::detached:
+   * @error: (nullable): why, when the connection was lost rather than closed
+   */
+  signals[DETACHED] =
+    g_signal_new ("detached", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+hs_engine_init (HsEngine *self)
+{
+  self->cores = g_list_store_new (HS_TYPE_CORE);
+  self->main_context = g_main_context_ref_thread_default ();
+  /* One exclusive thread: the wire sees requests in order. */
+  self->worker = g_thread_pool_new (worker_func, NULL, 1, TRUE, NULL);
+}
+
+HsEngine *
+hs_engine_new (void)
+{
+  return g_object_new (HS_TYPE_ENGINE, NULL);
+}

@@ -1,0 +1,1089 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "hs-interp"
+
+#include "config.h"
+
+#include "hs-interp.h"
+#include "hs-arm64.h"
+#include "hs-command.h"
+#include "hs-expr.h"
+#include "probe/hs-probe-gdb.h"
+
+#include <string.h>
+
+/* Data.dump prints what it reads: a bound keeps a typo from asking for gigabytes. */
+#define DUMP_MAX_LENGTH   (1u << 20)
+#define DUMP_DEFAULT      0x100u
+#define STEP_MAX_COUNT    10000u
+#define WAIT_POLL_MS      20
+
+typedef struct _Call Call;
+typedef void (*CommandFunc) (Call *call);
+
+typedef struct
+{
+  const char *name;
+  gboolean takes_value;
+} OptionSpec;
+
+typedef struct
+{
+  const char *name;             /* capitals = shortest form */
+  const char *usage;
+  const char *summary;
+  guint min_args;
+  guint max_args;
+  const OptionSpec *options;    /* NULL-terminated, may be NULL */
+  CommandFunc func;
+} CommandSpec;
+
+struct _Call
+{
+  HsInterp *interp;             /* owned */
+  const CommandSpec *spec;
+  GPtrArray *args;              /* of char*, raw */
+  GHashTable *options;          /* canonical option name -> value ("" for flags) */
+  GString *out;
+  GTask *task;                  /* owned */
+  /* Step */
+  guint remaining;
+  guint core;
+  /* WAIT */
+  char *condition;
+  gint64 deadline;              /* monotonic, or -1 for none */
+  guint wait_id;
+};
+
+struct _HsInterp
+{
+  GObject parent_instance;
+
+  HsEngine *engine;
+};
+
+G_DEFINE_FINAL_TYPE (HsInterp, hs_interp, G_TYPE_OBJECT)
+
+static void
+call_free (Call *call)
+{
+  g_clear_handle_id (&call->wait_id, g_source_remove);
+  g_clear_pointer (&call->args, g_ptr_array_unref);
+  g_clear_pointer (&call->options, g_hash_table_unref);
+  if (call->out)
+    g_string_free (call->out, TRUE);
+  g_free (call->condition);
+  g_clear_object (&call->interp);
+  g_free (call);
+}
+
+/* Ends a command: the task owns the call, so nothing may touch @call afterwards. */
+static void
+call_return (Call   *call,
+             GError *error)
+{
+  GTask *task = call->task;
+
+  call->task = NULL;
+  if (error)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_strdup (call->out->str), g_free);
+  g_object_unref (task);
+}
+
+static void
+call_fail (Call       *call,
+           const char *fmt,
+           ...) G_GNUC_PRINTF (2, 3);
+
+static void
+call_fail (Call       *call,
+           const char *fmt,
+           ...)
+{
+  va_list args;
+  g_autofree char *msg = NULL;
+
+  va_start (args, fmt);
+  msg = g_strdup_vprintf (fmt, args);
+  va_end (args);
+  call_return (call, g_error_new_literal (HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT, msg));
+}
+
+static const char *
+call_option (Call       *call,
+             const char *name)
+{
+  return g_hash_table_lookup (call->options, name);
+}
+
+/* ---- expression context ----------------------------------------------------------------- */
+
+static HsCore *
+current_core (HsInterp *self)
+{
+  return hs_engine_get_core (self->engine, hs_engine_get_current_core (self->engine));
+}
+
+static gboolean
+expr_call (const char     *name,
+           const HsValue  *args,
+           guint           n_args,
+           HsValue        *result,
+           gpointer        user_data,
+           GError        **error)
+{
+  HsInterp *self = user_data;
+
+  if (hs_command_name_matches ("STATE.RUN", name) && n_args == 0)
+    {
+      hs_value_set_boolean (result, hs_engine_get_state (self->engine) == HS_ENGINE_STATE_RUNNING);
+      return TRUE;
+    }
+  if (hs_command_name_matches ("STATE.HALT", name) && n_args == 0)
+    {
+      hs_value_set_boolean (result, hs_engine_get_state (self->engine) == HS_ENGINE_STATE_HALTED);
+      return TRUE;
+    }
+  if (hs_command_name_matches ("STATE.ATTACHED", name) && n_args == 0)
+    {
+      hs_value_set_boolean (result, hs_engine_get_state (self->engine) != HS_ENGINE_STATE_DETACHED);
+      return TRUE;
+    }
+  if (hs_command_name_matches ("CORE", name) && n_args == 0)
+    {
+      hs_value_set_number (result, hs_engine_get_current_core (self->engine));
+      return TRUE;
+    }
+  if (hs_command_name_matches ("TRUE", name) && n_args == 0)
+    {
+      hs_value_set_boolean (result, TRUE);
+      return TRUE;
+    }
+  if (hs_command_name_matches ("FALSE", name) && n_args == 0)
+    {
+      hs_value_set_boolean (result, FALSE);
+      return TRUE;
+    }
+  if (hs_command_name_matches ("Register", name) && n_args == 1
+      && args[0].type == HS_VALUE_STRING)
+    {
+      HsCore *core = current_core (self);
+      guint64 v;
+
+      if (hs_engine_get_state (self->engine) != HS_ENGINE_STATE_HALTED || core == NULL)
+        {
+          g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_FAILED,
+                       "Register(%s): the target is not halted", args[0].string);
+          return FALSE;
+        }
+      if (hs_engine_lookup_register (self->engine, args[0].string) < 0)
+        {
+          g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
+                       "Register(%s): no such register", args[0].string);
+          return FALSE;
+        }
+      if (!hs_core_get_register_by_name (core, args[0].string, &v))
+        {
+          g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_FAILED,
+                       "Register(%s): core %u cannot show it now", args[0].string,
+                       hs_core_get_index (core));
+          return FALSE;
+        }
+      hs_value_set_number (result, v);
+      return TRUE;
+    }
+  g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
+               "unknown function %s() with %u argument%s (known: STATE.RUN(), STATE.HALT(), "
+               "CORE(), Register(name), TRUE(), FALSE())", name, n_args, n_args == 1 ? "" : "s");
+  return FALSE;
+}
+
+static gboolean
+expr_symbol (const char  *name,
+             HsValue     *result,
+             gpointer     user_data,
+             GError     **error)
+{
+  g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
+               "unknown name '%s': no symbols are loaded", name);
+  return FALSE;
+}
+
+static HsExprContext
+expr_context (HsInterp *self)
+{
+  HsExprContext ctx = { expr_call, expr_symbol, self };
+
+  return ctx;
+}
+
+static gboolean
+eval_number (Call        *call,
+             const char  *text,
+             const char  *what,
+             guint64     *out)
+{
+  HsExprContext ctx = expr_context (call->interp);
+  GError *error = NULL;
+
+  if (!hs_expr_evaluate_number (text, &ctx, out, &error))
+    {
+      g_prefix_error (&error, "%s: ", what);
+      call_return (call, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static gboolean
+require_state (Call          *call,
+               HsEngineState  state)
+{
+  HsEngineState now = hs_engine_get_state (call->interp->engine);
+
+  if (now == state)
+    return TRUE;
+  if (now == HS_ENGINE_STATE_DETACHED)
+    call_return (call, g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_ATTACHED,
+                                    "%s: not attached to a target (SYStem.Attach HOST:PORT, "
+                                    "or start with --attach or --demo)", call->spec->name));
+  else if (now == HS_ENGINE_STATE_RUNNING)
+    call_return (call, g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_RUNNING,
+                                    "%s: the target is running; halt it first (Break)",
+                                    call->spec->name));
+  else
+    call_return (call, g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_RUNNING,
+                                    "%s: the target is %s", call->spec->name,
+                                    hs_engine_state_to_string (now)));
+  return FALSE;
+}
+
+static gboolean
+get_core_option (Call  *call,
+                 guint *core)
+{
+  const char *text = call_option (call, "CORE");
+  guint64 v;
+  guint n = hs_engine_get_n_cores (call->interp->engine);
+
+  *core = hs_engine_get_current_core (call->interp->engine);
+  if (text == NULL)
+    return TRUE;
+  if (!eval_number (call, text, "/CORE", &v))
+    return FALSE;
+  if (v >= n)
+    {
+      call_fail (call, "/CORE %s: core %" G_GUINT64_FORMAT " does not exist; the target has "
+                 "%u cores (0-%u)", text, v, n, n ? n - 1 : 0);
+      return FALSE;
+    }
+  *core = (guint) v;
+  return TRUE;
+}
+
+static void
+append_core_line (GString *out,
+                  HsCore  *core)
+{
+  g_autofree char *text = hs_core_describe (core);
+
+  g_string_append_printf (out, "%s", text);
+  if (hs_core_get_stop_reason (core) != HS_STOP_REASON_NONE)
+    g_string_append_printf (out, " (%s)", hs_stop_reason_to_string (hs_core_get_stop_reason (core)));
+  g_string_append_c (out, '\n');
+}
+
+/* ---- Go / Break / Step ------------------------------------------------------------------ */
+
+static void
+go_done (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+
+  if (!hs_engine_go_finish (HS_ENGINE (object), result, &error))
+    call_return (call, error);
+  else
+    call_return (call, NULL);
+}
+
+static void
+cmd_go (Call *call)
+{
+  if (!require_state (call, HS_ENGINE_STATE_HALTED))
+    return;
+  hs_engine_go_async (call->interp->engine, NULL, go_done, call);
+}
+
+static void
+break_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Call *call = user_data;
+  HsEngine *engine = HS_ENGINE (object);
+  GError *error = NULL;
+  HsCore *core;
+
+  if (!hs_engine_halt_finish (engine, result, &error))
+    {
+      call_return (call, error);
+      return;
+    }
+  core = hs_engine_get_core (engine, hs_engine_get_last_stop (engine)->core);
+  if (core)
+    append_core_line (call->out, core);
+  call_return (call, NULL);
+}
+
+static void
+cmd_break (Call *call)
+{
+  HsEngineState state = hs_engine_get_state (call->interp->engine);
+
+  if (state == HS_ENGINE_STATE_HALTED)
+    {
+      g_string_append (call->out, "the target is already halted\n");
+      call_return (call, NULL);
+      return;
+    }
+  if (!require_state (call, HS_ENGINE_STATE_RUNNING))
+    return;
+  hs_engine_halt_async (call->interp->engine, NULL, break_done, call);
+}
+
+static void step_next (Call *call);
+
+static void
+step_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+
+  if (!hs_engine_step_finish (HS_ENGINE (object), result, &error))
+    {
+      call_return (call, error);
+      return;
+    }
+  step_next (call);
+}
+
+static void
+step_next (Call *call)
+{
+  if (call->remaining == 0)
+    {
+      append_core_line (call->out, hs_engine_get_core (call->interp->engine, call->core));
+      call_return (call, NULL);
+      return;
+    }
+  call->remaining--;
+  hs_engine_step_async (call->interp->engine, call->core, NULL, step_done, call);
+}
+
+static void
+cmd_step (Call *call)
+{
+  guint64 count = 1;
+
+  if (!require_state (call, HS_ENGINE_STATE_HALTED) || !get_core_option (call, &call->core))
+    return;
+  if (call->args->len > 0 && !eval_number (call, g_ptr_array_index (call->args, 0), "Step count",
+                                           &count))
+    return;
+  if (count == 0 || count > STEP_MAX_COUNT)
+    {
+      call_fail (call, "Step: the count must be 1-%u", STEP_MAX_COUNT);
+      return;
+    }
+  call->remaining = (guint) count;
+  step_next (call);
+}
+
+/* ---- Register.view ---------------------------------------------------------------------- */
+
+static void
+append_register (Call       *call,
+                 HsCore     *core,
+                 gint        index,
+                 const char *name,
+                 gboolean    explain)
+{
+  guint64 v;
+
+  if (!hs_core_get_register (core, index, &v))
+    {
+      g_string_append_printf (call->out, "%-15s %18s\n", name, "(unavailable)");
+      return;
+    }
+  g_string_append_printf (call->out, "%-15s 0x%016" G_GINT64_MODIFIER "x%s", name, v,
+                          hs_core_register_changed (core, index) ? " *" : "  ");
+  if (explain)
+    {
+      g_autofree char *text = hs_arm64_describe_register (name, v);
+
+      if (text)
+        g_string_append_printf (call->out, "  %s", text);
+    }
+  g_string_append_c (call->out, '\n');
+}
+
+static void
+cmd_register_view (Call *call)
+{
+  HsEngine *engine = call->interp->engine;
+  GPtrArray *infos = hs_engine_get_register_infos (engine);
+  gboolean all = call_option (call, "ALL") != NULL;
+  guint core_index;
+  HsCore *core;
+  guint column = 0;
+
+  if (!require_state (call, HS_ENGINE_STATE_HALTED) || !get_core_option (call, &core_index))
+    return;
+  core = hs_engine_get_core (engine, core_index);
+  append_core_line (call->out, core);
+
+  /* Core registers four to a line, as on a register window. */
+  for (guint i = 0; i < infos->len; i++)
+    {
+      const HsRegisterInfo *info = g_ptr_array_index (infos, i);
+      guint64 v;
+
+      if (info->klass != HS_REGISTER_CLASS_CORE || g_ascii_strcasecmp (info->name, "cpsr") == 0)
+        continue;
+      if (hs_core_get_register (core, i, &v))
+        g_string_append_printf (call->out, "%-4s 0x%016" G_GINT64_MODIFIER "x%s", info->name, v,
+                                hs_core_register_changed (core, i) ? "*" : " ");
+      else
+        g_string_append_printf (call->out, "%-4s %-18s ", info->name, "??");
+      g_string_append (call->out, ++column % 4 == 0 ? "\n" : "  ");
+    }
+  if (column % 4 != 0)
+    g_string_append_c (call->out, '\n');
+  {
+    gint cpsr = hs_engine_lookup_register (engine, "cpsr");
+
+    if (cpsr >= 0)
+      append_register (call, core, cpsr, "cpsr", TRUE);
+  }
+
+  g_string_append (call->out, "\n");
+  if (all)
+    {
+      for (guint i = 0; i < infos->len; i++)
+        {
+          const HsRegisterInfo *info = g_ptr_array_index (infos, i);
+
+          if (info->klass == HS_REGISTER_CLASS_SYSTEM)
+            append_register (call, core, i, info->name, TRUE);
+        }
+    }
+  else
+    {
+      const char * const *names = hs_arm64_key_system_registers ();
+
+      for (guint k = 0; names[k]; k++)
+        {
+          gint i = hs_engine_lookup_register (engine, names[k]);
+
+          if (i >= 0)
+            append_register (call, core, i, names[k], TRUE);
+        }
+    }
+  call_return (call, NULL);
+}
+
+/* ---- Data.dump -------------------------------------------------------------------------- */
+
+typedef struct
+{
+  Call *call;
+  guint64 address;
+} DumpData;
+
+static void
+format_dump (GString      *out,
+             guint64       address,
+             const guint8 *data,
+             gsize         len)
+{
+  for (gsize off = 0; off < len; off += 16)
+    {
+      gsize n = MIN (16, len - off);
+
+      g_string_append_printf (out, "A:0x%016" G_GINT64_MODIFIER "x ", address + off);
+      for (gsize i = 0; i < 16; i++)
+        {
+          if (i == 8)
+            g_string_append_c (out, ' ');
+          if (i < n)
+            g_string_append_printf (out, " %02x", data[off + i]);
+          else
+            g_string_append (out, "   ");
+        }
+      g_string_append (out, "  ");
+      for (gsize i = 0; i < n; i++)
+        g_string_append_c (out, g_ascii_isprint (data[off + i]) ? data[off + i] : '.');
+      g_string_append_c (out, '\n');
+    }
+}
+
+static void
+dump_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  DumpData *dd = user_data;
+  Call *call = dd->call;
+  GError *error = NULL;
+  g_autoptr(GBytes) bytes = hs_engine_read_physical_finish (HS_ENGINE (object), result, &error);
+
+  if (bytes == NULL)
+    {
+      g_prefix_error (&error, "Data.dump A:0x%" G_GINT64_MODIFIER "x: ", dd->address);
+      g_free (dd);
+      call_return (call, error);
+      return;
+    }
+  format_dump (call->out, dd->address, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_free (dd);
+  call_return (call, NULL);
+}
+
+static void
+cmd_data_dump (Call *call)
+{
+  const char *text = g_ptr_array_index (call->args, 0);
+  const char *length_text = call_option (call, "Length");
+  guint64 address;
+  guint64 length = DUMP_DEFAULT;
+  DumpData *dd;
+
+  /* Only the physical access class exists until addresses learn machines and spaces. */
+  if (!(text[0] == 'A' || text[0] == 'a') || text[1] != ':')
+    {
+      call_fail (call, "Data.dump %s: give a physical address with the access class A: "
+                 "(e.g. A:0x40000000); virtual addresses are not translated yet", text);
+      return;
+    }
+  if (!eval_number (call, text + 2, "Data.dump address", &address))
+    return;
+  if (length_text && !eval_number (call, length_text, "/Length", &length))
+    return;
+  if (length == 0 || length > DUMP_MAX_LENGTH)
+    {
+      call_fail (call, "Data.dump: /Length must be 1-0x%x bytes", DUMP_MAX_LENGTH);
+      return;
+    }
+  if (address + (length - 1) < address)
+    {
+      call_fail (call, "Data.dump: A:0x%" G_GINT64_MODIFIER "x + 0x%" G_GINT64_MODIFIER "x runs "
+                 "past the end of the address space", address, length);
+      return;
+    }
+  if (!require_state (call, HS_ENGINE_STATE_HALTED))
+    return;
+  dd = g_new0 (DumpData, 1);
+  dd->call = call;
+  dd->address = address;
+  hs_engine_read_physical_async (call->interp->engine, address, length, NULL, dump_done, dd);
+}
+
+/* ---- PRINT / WAIT / CORE.select / HELP -------------------------------------------------- */
+
+static void
+cmd_print (Call *call)
+{
+  HsExprContext ctx = expr_context (call->interp);
+
+  for (guint i = 0; i < call->args->len; i++)
+    {
+      HsValue v = { 0 };
+      GError *error = NULL;
+      g_autofree char *text = NULL;
+
+      if (!hs_expr_evaluate (g_ptr_array_index (call->args, i), &ctx, &v, &error))
+        {
+          g_prefix_error (&error, "PRINT: ");
+          call_return (call, error);
+          return;
+        }
+      text = hs_value_format (&v);
+      g_string_append (call->out, text);
+      hs_value_clear (&v);
+    }
+  g_string_append_c (call->out, '\n');
+  call_return (call, NULL);
+}
+
+static gboolean
+wait_tick (gpointer data)
+{
+  Call *call = data;
+  gboolean done = FALSE;
+
+  if (call->condition)
+    {
+      HsExprContext ctx = expr_context (call->interp);
+      HsValue v = { 0 };
+      GError *error = NULL;
+
+      if (!hs_expr_evaluate (call->condition, &ctx, &v, &error))
+        {
+          call->wait_id = 0;
+          g_prefix_error (&error, "WAIT: ");
+          call_return (call, error);
+          return G_SOURCE_REMOVE;
+        }
+      done = hs_value_is_true (&v);
+      hs_value_clear (&v);
+    }
+  if (done)
+    {
+      call->wait_id = 0;
+      call_return (call, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  if (call->deadline >= 0 && g_get_monotonic_time () >= call->deadline)
+    {
+      call->wait_id = 0;
+      /* As in TRACE32, a timeout is not an error: the script checks the condition itself. */
+      if (call->condition)
+        g_string_append_printf (call->out, "WAIT: %s still false after the timeout\n",
+                                call->condition);
+      call_return (call, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+cmd_wait (Call *call)
+{
+  guint64 usec = 0;
+  gboolean have_time = FALSE;
+
+  for (guint i = 0; i < call->args->len; i++)
+    {
+      const char *arg = g_ptr_array_index (call->args, i);
+      HsValue v = { 0 };
+      HsExprContext ctx = expr_context (call->interp);
+      GError *error = NULL;
+
+      /* A time is recognised by its unit; anything else is the condition. */
+      if (hs_expr_evaluate (arg, &ctx, &v, NULL) && v.type == HS_VALUE_TIME)
+        {
+          if (have_time)
+            {
+              hs_value_clear (&v);
+              call_fail (call, "WAIT: two times given ('%s')", arg);
+              return;
+            }
+          usec = v.number;
+          have_time = TRUE;
+        }
+      else if (call->condition == NULL)
+        {
+          /* Check it parses now, so a typo fails at once rather than after the timeout. */
+          hs_value_clear (&v);
+          if (!hs_expr_evaluate (arg, &ctx, &v, &error))
+            {
+              g_prefix_error (&error, "WAIT: ");
+              call_return (call, error);
+              return;
+            }
+          call->condition = g_strdup (arg);
+        }
+      else
+        {
+          hs_value_clear (&v);
+          call_fail (call, "WAIT: give one condition and one time, e.g. WAIT !STATE.RUN() 10.s");
+          return;
+        }
+      hs_value_clear (&v);
+    }
+  if (!have_time && call->condition == NULL)
+    {
+      call_fail (call, "WAIT: give a time (WAIT 1.s) or a condition (WAIT !STATE.RUN() 10.s)");
+      return;
+    }
+  call->deadline = have_time ? g_get_monotonic_time () + (gint64) MIN (usec, G_MAXINT64 / 2) : -1;
+  if (wait_tick (call) == G_SOURCE_REMOVE)
+    return;
+  call->wait_id = g_timeout_add (WAIT_POLL_MS, wait_tick, call);
+}
+
+static void
+cmd_core_select (Call *call)
+{
+  guint64 v;
+  guint n = hs_engine_get_n_cores (call->interp->engine);
+
+  if (!eval_number (call, g_ptr_array_index (call->args, 0), "CORE.select", &v))
+    return;
+  if (v >= n)
+    {
+      call_fail (call, "CORE.select: core %" G_GUINT64_FORMAT " does not exist; the target has "
+                 "%u cores", v, n);
+      return;
+    }
+  hs_engine_set_current_core (call->interp->engine, (guint) v);
+  call_return (call, NULL);
+}
+
+static void cmd_help (Call *call);
+static void cmd_attach (Call *call);
+static void cmd_detach (Call *call);
+
+static const OptionSpec core_option[] = { { "CORE", TRUE }, { NULL } };
+static const OptionSpec register_options[] = { { "CORE", TRUE }, { "ALL", FALSE }, { NULL } };
+static const OptionSpec dump_options[] = { { "Length", TRUE }, { NULL } };
+
+static const CommandSpec commands[] = {
+  { "Go", "Go", "resume every core", 0, 0, NULL, cmd_go },
+  { "Break", "Break", "halt every core", 0, 0, NULL, cmd_break },
+  { "Step", "Step [count] [/CORE n]", "execute one instruction (or count) on one core",
+    0, 1, core_option, cmd_step },
+  { "Register.view", "Register.view [/CORE n] [/ALL]",
+    "show a core's registers and the Arm system registers", 0, 0, register_options,
+    cmd_register_view },
+  { "Data.dump", "Data.dump A:address [/Length n]", "show memory as hex and ASCII", 1, 1,
+    dump_options, cmd_data_dump },
+  { "PRINT", "PRINT [expression|\"text\"]...", "print values", 0, G_MAXUINT, NULL, cmd_print },
+  { "WAIT", "WAIT [condition] [time]",
+    "wait for a time, or until a condition holds (at most the time)", 0, 2, NULL, cmd_wait },
+  { "CORE.select", "CORE.select n", "make core n the current core", 1, 1, NULL,
+    cmd_core_select },
+  { "SYStem.Attach", "SYStem.Attach HOST:PORT", "attach to a GDB remote stub", 1, 1, NULL,
+    cmd_attach },
+  { "SYStem.Detach", "SYStem.Detach", "detach from the target and let it run", 0, 0, NULL,
+    cmd_detach },
+  { "HELP", "HELP [command]", "list commands, or show one command's usage", 0, 1, NULL,
+    cmd_help },
+};
+
+static const CommandSpec *
+find_command (const char *typed)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (hs_command_name_matches (commands[i].name, typed))
+      return &commands[i];
+  return NULL;
+}
+
+static void
+cmd_help (Call *call)
+{
+  if (call->args->len == 1)
+    {
+      const char *name = g_ptr_array_index (call->args, 0);
+      const CommandSpec *spec = find_command (name);
+      g_autofree char *abbrev = NULL;
+
+      if (spec == NULL)
+        {
+          call_fail (call, "HELP: no command '%s'", name);
+          return;
+        }
+      abbrev = hs_command_name_abbreviation (spec->name);
+      g_string_append_printf (call->out, "%s (short: %s)\n  %s\n", spec->usage, abbrev,
+                              spec->summary);
+      call_return (call, NULL);
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (call->out, "%-36s %s\n", commands[i].usage, commands[i].summary);
+  g_string_append (call->out, "Numbers: 0x1f hex, 42. decimal, plain digits hex; times 10.s, "
+                              "500.ms. Comments start with ; or //.\n");
+  call_return (call, NULL);
+}
+
+static void
+attach_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+
+  if (!hs_engine_attach_finish (HS_ENGINE (object), result, &error))
+    {
+      call_return (call, error);
+      return;
+    }
+  g_string_append_printf (call->out, "attached to %s: %u cores, target %s\n",
+                          hs_engine_get_target_name (HS_ENGINE (object)),
+                          hs_engine_get_n_cores (HS_ENGINE (object)),
+                          hs_engine_state_to_string (hs_engine_get_state (HS_ENGINE (object))));
+  call_return (call, NULL);
+}
+
+static void
+cmd_attach (Call *call)
+{
+  const char *location = g_ptr_array_index (call->args, 0);
+  g_autofree char *host = NULL;
+  g_autoptr(HsProbeGdb) probe = NULL;
+  GError *error = NULL;
+  guint16 port;
+
+  if (!require_state (call, HS_ENGINE_STATE_DETACHED))
+    return;
+  if (!hs_probe_gdb_parse_location (location, &host, &port, &error))
+    {
+      g_prefix_error (&error, "SYStem.Attach: ");
+      call_return (call, error);
+      return;
+    }
+  probe = hs_probe_gdb_new (host, port);
+  hs_engine_attach_async (call->interp->engine, HS_PROBE (probe), NULL, attach_done, call);
+}
+
+static void
+detach_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+
+  if (!hs_engine_detach_finish (HS_ENGINE (object), result, &error))
+    call_return (call, error);
+  else
+    call_return (call, NULL);
+}
+
+static void
+cmd_detach (Call *call)
+{
+  hs_engine_detach_async (call->interp->engine, NULL, detach_done, call);
+}
+
+/* ---- parsing ---------------------------------------------------------------------------- */
+
+static const char *
+nearest_command (const char *typed)
+{
+  const char *best = NULL;
+  guint best_d = G_MAXUINT;
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *abbrev = hs_command_name_abbreviation (commands[i].name);
+      guint d = MIN (hs_command_edit_distance (typed, commands[i].name),
+                     hs_command_edit_distance (typed, abbrev));
+
+      if (d < best_d)
+        {
+          best_d = d;
+          best = commands[i].name;
+        }
+    }
+  /* Only suggest what is plausibly a typo. */
+  return best_d <= MAX (2u, (guint) strlen (typed) / 3) ? best : NULL;
+}
+
+static gboolean
+bind_arguments (Call       *call,
+                GPtrArray  *tokens,
+                GError    **error)
+{
+  const CommandSpec *spec = call->spec;
+
+  for (guint i = 1; i < tokens->len; i++)
+    {
+      HsToken *tok = g_ptr_array_index (tokens, i);
+      const OptionSpec *opt = NULL;
+
+      if (tok->text[0] != '/' || !g_ascii_isalpha (tok->text[1]))
+        {
+          g_ptr_array_add (call->args, g_strdup (tok->text));
+          continue;
+        }
+      for (guint k = 0; spec->options && spec->options[k].name; k++)
+        if (hs_command_name_matches (spec->options[k].name, tok->text + 1))
+          opt = &spec->options[k];
+      if (opt == NULL)
+        {
+          GString *known = g_string_new (NULL);
+
+          for (guint k = 0; spec->options && spec->options[k].name; k++)
+            g_string_append_printf (known, "%s/%s", k ? ", " : "", spec->options[k].name);
+          g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_UNKNOWN_OPTION,
+                       "%s has no option %s (%s%s)", spec->name, tok->text,
+                       known->len ? "options: " : "it takes no options", known->str);
+          g_string_free (known, TRUE);
+          return FALSE;
+        }
+      if (opt->takes_value)
+        {
+          if (i + 1 >= tokens->len)
+            {
+              g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_SYNTAX,
+                           "%s: option /%s needs a value", spec->name, opt->name);
+              return FALSE;
+            }
+          i++;
+          g_hash_table_insert (call->options, (gpointer) opt->name,
+                               g_strdup (((HsToken *) g_ptr_array_index (tokens, i))->text));
+        }
+      else
+        g_hash_table_insert (call->options, (gpointer) opt->name, g_strdup (""));
+    }
+
+  if (call->args->len < spec->min_args || call->args->len > spec->max_args)
+    {
+      g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_SYNTAX,
+                   "%s takes %s; usage: %s", spec->name,
+                   spec->max_args == 0 ? "no arguments"
+                   : spec->min_args == spec->max_args ? (spec->min_args == 1 ? "one argument"
+                                                                             : "fixed arguments")
+                   : "a different number of arguments",
+                   spec->usage);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+hs_interp_execute_async (HsInterp            *self,
+                         const char          *line,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) tokens = NULL;
+  GError *error = NULL;
+  const char *word;
+  Call *call;
+
+  g_return_if_fail (HS_IS_INTERP (self));
+  g_return_if_fail (line != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_interp_execute_async);
+
+  tokens = hs_command_tokenize (line, &error);
+  if (tokens == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (tokens->len == 0)
+    {
+      /* Blank lines and comments do nothing, successfully. */
+      g_task_return_pointer (task, g_strdup (""), g_free);
+      return;
+    }
+
+  word = ((HsToken *) g_ptr_array_index (tokens, 0))->text;
+  call = g_new0 (Call, 1);
+  call->interp = g_object_ref (self);
+  call->spec = find_command (word);
+  call->args = g_ptr_array_new_with_free_func (g_free);
+  call->options = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  call->out = g_string_new (NULL);
+  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+
+  if (call->spec == NULL)
+    {
+      const char *near = nearest_command (word);
+
+      if (near)
+        g_task_return_new_error (task, HS_COMMAND_ERROR, HS_COMMAND_ERROR_UNKNOWN_COMMAND,
+                                 "unknown command '%s'; did you mean %s?", word, near);
+      else
+        g_task_return_new_error (task, HS_COMMAND_ERROR, HS_COMMAND_ERROR_UNKNOWN_COMMAND,
+                                 "unknown command '%s' (HELP lists the commands)", word);
+      return;
+    }
+  if (!bind_arguments (call, tokens, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  call->task = g_steal_pointer (&task);
+  call->spec->func (call);
+}
+
+char *
+hs_interp_execute_finish (HsInterp      *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GStrv
+hs_interp_complete (HsInterp   *self,
+                    const char *prefix)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  gsize len = strlen (prefix);
+
+  g_return_val_if_fail (HS_IS_INTERP (self), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_ascii_strncasecmp (commands[i].name, prefix, len) == 0)
+      g_strv_builder_add (builder, commands[i].name);
+  return g_strv_builder_end (builder);
+}
+
+const char *
+hs_interp_resolve (HsInterp   *self,
+                   const char *typed)
+{
+  const CommandSpec *spec;
+
+  g_return_val_if_fail (HS_IS_INTERP (self), NULL);
+  spec = find_command (typed);
+  return spec ? spec->name : NULL;
+}
+
+HsEngine *
+hs_interp_get_engine (HsInterp *self)
+{
+  g_return_val_if_fail (HS_IS_INTERP (self), NULL);
+  return self->engine;
+}
+
+static void
+hs_interp_finalize (GObject *object)
+{
+  HsInterp *self = HS_INTERP (object);
+
+  g_clear_object (&self->engine);
+  G_OBJECT_CLASS (hs_interp_parent_class)->finalize (object);
+}
+
+static void
+hs_interp_class_init (HsInterpClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = hs_interp_finalize;
+}
+
+static void
+hs_interp_init (HsInterp *self)
+{
+}
+
+HsInterp *
+hs_interp_new (HsEngine *engine)
+{
+  HsInterp *self;
+
+  g_return_val_if_fail (HS_IS_ENGINE (engine), NULL);
+  self = g_object_new (HS_TYPE_INTERP, NULL);
+  self->engine = g_object_ref (engine);
+  return self;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-interp.h: the command language (TRACE32's syntax) on top of the engine.
+ *
+ * The GUI's command line, --batch scripts and -c all go through here, so
+ * whatever one can do the others can.
+ */
+#pragma once
+
+#include "hs-engine.h"
+
+G_BEGIN_DECLS
+
+#define HS_TYPE_INTERP (hs_interp_get_type ())
+G_DECLARE_FINAL_TYPE (HsInterp, hs_interp, HS, INTERP, GObject)
+
+HsInterp   *hs_interp_new              (HsEngine             *engine);
+HsEngine   *hs_interp_get_engine       (HsInterp             *self);
+
+/* Runs one line; the result is the text it printed (possibly empty). */
+void        hs_interp_execute_async    (HsInterp             *self,
+                                        const char           *line,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+char       *hs_interp_execute_finish   (HsInterp             *self,
+                                        GAsyncResult         *result,
+                                        GError              **error);
+
+/* Command names starting with @prefix (any accepted spelling), for completion. */
+GStrv       hs_interp_complete         (HsInterp             *self,
+                                        const char           *prefix);
+/* The canonical name of the command @typed resolves to, or NULL. */
+const char *hs_interp_resolve          (HsInterp             *self,
+                                        const char           *typed);
+
+G_END_DECLS
