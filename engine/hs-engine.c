@@ -38,6 +38,7 @@ struct _HsEngine
   char *target_name;
 
   HsEngineState state;
+  gint halt_requested;          /* atomic: Break arrived before the resume reached the wire */
   guint current_core;
   HsStopEvent last_stop;
 };
@@ -299,14 +300,7 @@ static gboolean
 resumed_cb (gpointer data)
 {
   ResumedData *rd = data;
-  HsEngine *self = rd->self;
 
-  if (rd->error == NULL)
-    {
-      set_state (self, HS_ENGINE_STATE_RUNNING);
-      set_cores_state (self, HS_CORE_STATE_RUNNING);
-      g_signal_emit (self, signals[RESUMED], 0);
-    }
   if (rd->go_task)
     {
       if (rd->error)
@@ -360,6 +354,12 @@ run_job (HsEngine *self,
       return;
     }
   post_resumed (self, go_task, NULL);
+  /* A Break that came while the resume was queued found nothing to interrupt yet. */
+  if (g_atomic_int_get (&self->halt_requested) && !hs_probe_interrupt (self->probe, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
 
   if (!hs_probe_wait_stop (self->probe, G_MAXUINT, &stop, g_task_get_cancellable (task), &error))
     {
@@ -388,12 +388,22 @@ run_done (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), &error);
 
+  g_atomic_int_set (&self->halt_requested, FALSE);
   if (snap == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      if (is_connection_error (error) || self->state == HS_ENGINE_STATE_RUNNING)
-        connection_lost (self, error);
+      if (!is_connection_error (error) && hs_probe_is_connected (self->probe)
+          && !g_error_matches (error, HS_PROBE_ERROR, HS_PROBE_ERROR_RUNNING))
+        {
+          /* The resume itself was refused: the target never left its halt. */
+          g_warning ("resume failed: %s", error->message);
+          fail_pending_halts (self, error);
+          set_cores_state (self, HS_CORE_STATE_HALTED);
+          set_state (self, HS_ENGINE_STATE_HALTED);
+          return;
+        }
+      connection_lost (self, error);
       return;
     }
   apply_snapshot (self, snap, TRUE);
@@ -407,6 +417,11 @@ start_running (HsEngine *self,
 
   g_clear_object (&self->run_cancellable);
   self->run_cancellable = g_cancellable_new ();
+  /* Running from now on for everyone on this thread, though the wire learns it a moment later. */
+  g_atomic_int_set (&self->halt_requested, FALSE);
+  set_state (self, HS_ENGINE_STATE_RUNNING);
+  set_cores_state (self, HS_CORE_STATE_RUNNING);
+  g_signal_emit (self, signals[RESUMED], 0);
   task = g_task_new (self, self->run_cancellable, run_done, NULL);
   g_task_set_source_tag (task, start_running);
   if (go_task)
@@ -510,6 +525,7 @@ hs_engine_halt_async (HsEngine            *self,
       return;
     }
   /* One byte on the wire; the run job waiting for the stop does the rest. */
+  g_atomic_int_set (&self->halt_requested, TRUE);
   if (!hs_probe_interrupt (self->probe, &error))
     {
       g_task_return_error (task, g_error_copy (error));

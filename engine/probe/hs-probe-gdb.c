@@ -232,7 +232,8 @@ static void
 note_async_stop (HsProbeGdb *self,
                  const char *payload)
 {
-  g_debug ("unsolicited stop reply: %s", payload);
+  if (trace_enabled ())
+    g_printerr ("rsp <- (unsolicited) %.200s\n", payload);
   self->saw_async_stop = TRUE;
 }
 

@@ -1,0 +1,105 @@
+#!/bin/sh
+# Hyperscope demo board: /init (PID 1) of each dom0less Linux guest.
+#
+# The guest's name comes from the kernel command line (hsname=linux1).  We
+# start a small, *stable* process tree whose names the debugger can show:
+#
+#   init (PID 1)
+#   ├── <name>_ticker    prints "<name>_ticker: tick N uptime S" every 10 s
+#   ├── <name>_counter   busy-counts ~0.4 s, idles ~0.6 s, so a halted board
+#   │   │                often has a core inside a guest (hsbusy=CS on the
+#   │   │                kernel command line sets the busy centiseconds/s)
+#   │   └── sleep        the counter's own long sleep
+#   └── sleep            a long sleep owned by init
+#
+# The two workers are shell scripts started via their #! line, so the
+# kernel sets their comm (ps, /proc/PID/comm) to the script's basename.
+# Delays use `read -t` on a FIFO nobody writes to: it is a shell builtin,
+# so waiting never forks and no extra short-lived processes appear.
+# Keep output sparse: every guest console byte is an MMIO trap into Xen.
+# (busybox ash: `read -t` accepts fractions.)
+# shellcheck disable=SC3045,SC2162,SC2013,SC2217
+
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+/bin/busybox --install -s                 # applets not linked in the cpio
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys 2>/dev/null
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /run /tmp
+
+name=guest busy=40
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	hsname=*) name=${arg#hsname=} ;;
+	hsbusy=*) busy=${arg#hsbusy=} ;;
+	esac
+done
+case "$busy" in '' | *[!0-9]*) busy=40 ;; esac
+[ "$busy" -le 100 ] || busy=100
+i=$((100 - busy))                         # idle centiseconds -> "0.60"
+idle=$((i / 100)).$((i % 100 / 10))$((i % 10))
+hostname "$name"
+mkfifo /run/idle                          # never written: read -t = sleep
+
+cat >/bin/"${name}"_ticker <<EOF
+#!/bin/sh
+n=0
+while :; do
+	read -t 10 _ <>/run/idle
+	n=\$((n + 1))
+	read up _ </proc/uptime
+	echo "${name}_ticker: tick \$n uptime \${up}s"
+done
+EOF
+
+{
+echo '#!/bin/sh'
+echo "busy=$busy idle=$idle"
+cat <<'EOF'
+sleep 999999999 &                         # the counter's child "sleep"
+now() { read up _ </proc/uptime; f=${up#*.}; cs=$(( ${up%.*} * 100 + ${f#0} )); }
+total=0
+while :; do
+	now; end=$((cs + busy))               # CPU work for $busy cs...
+	while [ "$cs" -lt "$end" ]; do total=$((total + 1)); now; done
+	read -t "$idle" _ <>/run/idle         # ...then idle for the rest
+done
+EOF
+} >/bin/"${name}"_counter
+chmod 755 /bin/"${name}"_ticker /bin/"${name}"_counter
+
+/bin/"${name}"_ticker </dev/null >/dev/console 2>&1 &
+/bin/"${name}"_counter </dev/null >/dev/console 2>&1 &
+counter=$!
+sleep 999999999 </dev/null >/dev/null 2>&1 &
+
+# Wait (bounded) until the counter has forked its sleep, so the ps below
+# shows the final tree.  (Debian's busybox has no pgrep; the kernel lists
+# a task's children in /proc, CONFIG_PROC_CHILDREN.)
+counter_has_sleep() {
+	kids=
+	read -r kids </proc/"$counter"/task/"$counter"/children  # no final newline
+	[ -n "$kids" ] || return 1
+	for k in $kids; do
+		read -r comm </proc/"$k"/comm && [ "$comm" = sleep ] && return 0
+	done
+	return 1
+}
+i=0
+while [ $i -lt 100 ] && ! counter_has_sleep 2>/dev/null; do
+	read -t 0.1 _ <>/run/idle
+	i=$((i + 1))
+done
+
+echo "HYPERSCOPE-READY $name"
+# User processes only: kernel threads (args shown as "[name]") would add
+# ~60 slow console lines per guest.
+ps -o pid,ppid,comm,args >/run/ps.txt 2>/dev/null || ps >/run/ps.txt
+grep -v ' \[[^]]*\]$' /run/ps.txt
+
+# PID 1 must never exit (the kernel would panic); block for good, reaping
+# any children that might die.
+while :; do
+	wait
+	read -t 3600 _ <>/run/idle
+done
