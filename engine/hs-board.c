@@ -402,6 +402,16 @@ hs_board_is_running (HsBoard *self)
   return self->process != NULL && g_subprocess_get_identifier (self->process) != NULL;
 }
 
+GPid
+hs_board_get_pid (HsBoard *self)
+{
+  const char *id;
+
+  g_return_val_if_fail (HS_IS_BOARD (self), 0);
+  id = self->process ? g_subprocess_get_identifier (self->process) : NULL;
+  return id ? (GPid) g_ascii_strtoll (id, NULL, 10) : 0;
+}
+
 guint16
 hs_board_get_gdb_port (HsBoard *self)
 {

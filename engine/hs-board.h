@@ -28,6 +28,8 @@ gboolean    hs_board_start_finish      (HsBoard              *self,
                                         GError              **error);
 void        hs_board_stop              (HsBoard              *self);
 gboolean    hs_board_is_running        (HsBoard              *self);
+/* QEMU's process id while it runs, else 0 (tests kill it to play a crash). */
+GPid        hs_board_get_pid           (HsBoard              *self);
 guint16     hs_board_get_gdb_port      (HsBoard              *self);
 const char *hs_board_get_serial_path   (HsBoard              *self);
 char       *hs_board_read_serial       (HsBoard              *self);

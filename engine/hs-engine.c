@@ -244,7 +244,7 @@ connection_lost (HsEngine     *self,
 {
   if (self->state == HS_ENGINE_STATE_DETACHED)
     return;
-  g_warning ("detached: %s", error->message);
+  g_debug ("detached: %s", error->message);
   hs_probe_disconnect (self->probe);
   fail_pending_halts (self, error);
   set_cores_state (self, HS_CORE_STATE_UNKNOWN);
@@ -282,9 +282,10 @@ apply_snapshot (HsEngine *self,
   /* The core that stopped the target is the one the user wants to look at. */
   if (snap->stop.reason != HS_STOP_REASON_ATTACH && snap->stop.core < n)
     hs_engine_set_current_core (self, snap->stop.core);
-  complete_pending_halts (self);
+  /* Views first, then whoever waited for the halt: they read what the views show. */
   if (notify && stopped != NULL)
     g_signal_emit (self, signals[HALTED], 0, stopped, snap->stop.reason);
+  complete_pending_halts (self);
 }
 
 /* ---- run -------------------------------------------------------------------------------- */
@@ -369,7 +370,8 @@ run_job (HsEngine *self,
   if (stop.reason == HS_STOP_REASON_EXITED)
     {
       g_task_return_new_error (task, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST,
-                               "the target exited (signal %u)", stop.signal);
+                               "the target went away (the stub reported exit status %u)",
+                               stop.signal);
       return;
     }
   snap = read_snapshot (self, self->probe, &stop, &error);
@@ -397,7 +399,7 @@ run_done (GObject      *object,
           && !g_error_matches (error, HS_PROBE_ERROR, HS_PROBE_ERROR_RUNNING))
         {
           /* The resume itself was refused: the target never left its halt. */
-          g_warning ("resume failed: %s", error->message);
+          g_debug ("resume failed: %s", error->message);
           fail_pending_halts (self, error);
           set_cores_state (self, HS_CORE_STATE_HALTED);
           set_state (self, HS_ENGINE_STATE_HALTED);
@@ -419,8 +421,8 @@ start_running (HsEngine *self,
   self->run_cancellable = g_cancellable_new ();
   /* Running from now on for everyone on this thread, though the wire learns it a moment later. */
   g_atomic_int_set (&self->halt_requested, FALSE);
-  set_state (self, HS_ENGINE_STATE_RUNNING);
   set_cores_state (self, HS_CORE_STATE_RUNNING);
+  set_state (self, HS_ENGINE_STATE_RUNNING);
   g_signal_emit (self, signals[RESUMED], 0);
   task = g_task_new (self, self->run_cancellable, run_done, NULL);
   g_task_set_source_tag (task, start_running);

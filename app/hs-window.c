@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-window.c: the main window: toolbar, cores, machine 0's registers and
+ * the command line.
+ *
+ * Every button and shortcut is a window action that runs its command
+ * through the command line, so the GUI, scripts and tests share one path.
+ */
+#define G_LOG_DOMAIN "hs-window"
+
+#include "config.h"
+
+#include "hs-window.h"
+
+#include "hs-command-line.h"
+#include "hs-core-list.h"
+#include "hs-register-view.h"
+
+struct _HsWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  /* Template widgets */
+  GtkDropDown *core_selector;
+  GtkLabel *state_label;
+  GtkRevealer *banner;
+  GtkLabel *banner_label;
+  GtkProgressBar *banner_progress;
+  GtkBox *cores_box;
+  GtkBox *registers_box;
+  GtkBox *command_box;
+  GtkLabel *status_label;
+
+  /* Owned */
+  HsInterp *interp;
+  HsEngine *engine;
+
+  /* Borrowed: children of the boxes above */
+  GtkWidget *core_list;
+  GtkWidget *register_view;
+  GtkWidget *command_line;
+};
+
+G_DEFINE_FINAL_TYPE (HsWindow, hs_window, GTK_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_INTERP,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+run_command (HsWindow   *self,
+             const char *line)
+{
+  hs_command_line_execute (HS_COMMAND_LINE (self->command_line), line);
+}
+
+static void
+action_go (GSimpleAction *action,
+           GVariant      *param,
+           gpointer       user_data)
+{
+  run_command (user_data, "Go");
+}
+
+static void
+action_break (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  run_command (user_data, "Break");
+}
+
+static void
+action_step (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  HsWindow *self = user_data;
+  g_autofree char *line = g_strdup_printf ("Step /CORE %u.",
+                                           hs_engine_get_current_core (self->engine));
+
+  run_command (self, line);
+}
+
+static void
+action_focus_command_line (GSimpleAction *action,
+                           GVariant      *param,
+                           gpointer       user_data)
+{
+  HsWindow *self = user_data;
+
+  hs_command_line_focus_entry (HS_COMMAND_LINE (self->command_line));
+}
+
+static const GActionEntry win_actions[] = {
+  { "go", action_go },
+  { "break", action_break },
+  { "step", action_step },
+  { "focus-command-line", action_focus_command_line },
+};
+
+static void
+set_action_enabled (HsWindow   *self,
+                    const char *name,
+                    gboolean    enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+static void
+update_state (HsWindow *self)
+{
+  HsEngineState state = hs_engine_get_state (self->engine);
+  HsCore *core = hs_engine_get_core (self->engine, hs_engine_get_current_core (self->engine));
+  const HsStopEvent *stop = hs_engine_get_last_stop (self->engine);
+  const char *target = hs_engine_get_target_name (self->engine);
+  g_autofree char *status = NULL;
+  g_autofree char *core_text = core ? hs_core_describe (core) : NULL;
+
+  set_action_enabled (self, "go", state == HS_ENGINE_STATE_HALTED);
+  set_action_enabled (self, "break", state == HS_ENGINE_STATE_RUNNING);
+  set_action_enabled (self, "step", state == HS_ENGINE_STATE_HALTED);
+  gtk_label_set_text (self->state_label, hs_engine_state_to_string (state));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "hs-running");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "hs-halted");
+  if (state == HS_ENGINE_STATE_RUNNING)
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "hs-running");
+  else if (state == HS_ENGINE_STATE_HALTED)
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "hs-halted");
+
+  if (state == HS_ENGINE_STATE_DETACHED)
+    status = g_strdup ("Not attached — start with --demo or --attach HOST:PORT, "
+                       "or type SYStem.Attach HOST:PORT");
+  else if (state == HS_ENGINE_STATE_HALTED)
+    status = g_strdup_printf ("%s · halted · machine 0 · %s · last stop: %s on core %u",
+                              target ? target : "", core_text ? core_text : "",
+                              hs_stop_reason_to_string (stop->reason), stop->core);
+  else
+    status = g_strdup_printf ("%s · %s", target ? target : "", hs_engine_state_to_string (state));
+  gtk_label_set_text (self->status_label, status);
+}
+
+static void
+on_current_core (HsWindow *self)
+{
+  guint core = hs_engine_get_current_core (self->engine);
+
+  if (gtk_drop_down_get_selected (self->core_selector) != core
+      && core < hs_engine_get_n_cores (self->engine))
+    gtk_drop_down_set_selected (self->core_selector, core);
+  update_state (self);
+}
+
+static void
+on_core_selected (HsWindow *self)
+{
+  guint pos = gtk_drop_down_get_selected (self->core_selector);
+
+  if (pos != GTK_INVALID_LIST_POSITION)
+    hs_engine_set_current_core (self->engine, pos);
+}
+
+static char *
+core_label (HsCore *core)
+{
+  return core ? g_strdup_printf ("Core %u", hs_core_get_index (core)) : g_strdup ("");
+}
+
+static void
+on_board_progress (HsWindow   *self,
+                   const char *line,
+                   guint       step,
+                   guint       total,
+                   HsBoard    *board)
+{
+  gtk_revealer_set_reveal_child (self->banner, TRUE);
+  gtk_label_set_text (self->banner_label, line);
+  if (total > 0)
+    gtk_progress_bar_set_fraction (self->banner_progress, (double) step / total);
+  else
+    gtk_progress_bar_set_fraction (self->banner_progress, 1.0);
+}
+
+void
+hs_window_watch_board (HsWindow *self,
+                       HsBoard  *board)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+  g_return_if_fail (HS_IS_BOARD (board));
+
+  gtk_revealer_set_reveal_child (self->banner, TRUE);
+  gtk_label_set_text (self->banner_label, "Preparing the demo board…");
+  g_signal_connect_object (board, "progress", G_CALLBACK (on_board_progress), self,
+                           G_CONNECT_SWAPPED);
+}
+
+void
+hs_window_show_message (HsWindow   *self,
+                        const char *text,
+                        gboolean    is_error)
+{
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  hs_command_line_append (HS_COMMAND_LINE (self->command_line), text, is_error);
+  gtk_label_set_text (self->banner_label, text);
+  gtk_progress_bar_set_fraction (self->banner_progress, is_error ? 0.0 : 1.0);
+  gtk_revealer_set_reveal_child (self->banner, is_error);
+}
+
+static void
+hs_window_constructed (GObject *object)
+{
+  HsWindow *self = HS_WINDOW (object);
+  GtkExpression *expression;
+
+  G_OBJECT_CLASS (hs_window_parent_class)->constructed (object);
+
+  g_return_if_fail (HS_IS_INTERP (self->interp));
+  self->engine = g_object_ref (hs_interp_get_engine (self->interp));
+
+  self->core_list = hs_core_list_new (self->engine);
+  gtk_widget_set_vexpand (self->core_list, TRUE);
+  gtk_box_append (self->cores_box, self->core_list);
+
+  self->register_view = hs_register_view_new (self->engine, 0);
+  gtk_widget_set_vexpand (self->register_view, TRUE);
+  gtk_box_append (self->registers_box, self->register_view);
+
+  self->command_line = hs_command_line_new (self->interp);
+  gtk_widget_set_vexpand (self->command_line, TRUE);
+  gtk_box_append (self->command_box, self->command_line);
+
+  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
+                                            G_CALLBACK (core_label), NULL, NULL);
+  gtk_drop_down_set_expression (self->core_selector, expression);
+  gtk_expression_unref (expression);
+  gtk_drop_down_set_model (self->core_selector, hs_engine_get_cores (self->engine));
+  g_signal_connect_swapped (self->core_selector, "notify::selected",
+                            G_CALLBACK (on_core_selected), self);
+
+  g_signal_connect_object (self->engine, "notify::state", G_CALLBACK (update_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->engine, "halted", G_CALLBACK (update_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->engine, "notify::current-core", G_CALLBACK (on_current_core),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (hs_engine_get_cores (self->engine), "items-changed",
+                           G_CALLBACK (on_current_core), self, G_CONNECT_SWAPPED);
+  update_state (self);
+}
+
+static void
+hs_window_dispose (GObject *object)
+{
+  HsWindow *self = HS_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_WINDOW);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->interp);
+  G_OBJECT_CLASS (hs_window_parent_class)->dispose (object);
+}
+
+static void
+hs_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  HsWindow *self = HS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERP:
+      g_value_set_object (value, self->interp);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hs_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  HsWindow *self = HS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERP:
+      self->interp = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hs_window_class_init (HsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = hs_window_constructed;
+  object_class->dispose = hs_window_dispose;
+  object_class->get_property = hs_window_get_property;
+  object_class->set_property = hs_window_set_property;
+
+  properties[PROP_INTERP] =
+    g_param_spec_object ("interp", NULL, NULL, HS_TYPE_INTERP,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/hyperscope/Hyperscope/ui/hs-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, core_selector);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, banner_progress);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, cores_box);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, registers_box);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, command_box);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, status_label);
+}
+
+static void
+hs_window_init (HsWindow *self)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
+                                   self);
+  builder = gtk_builder_new_from_resource ("/org/hyperscope/Hyperscope/ui/help-overlay.ui");
+  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self),
+                                           GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (
+                                             builder, "help_overlay")));
+}
+
+HsWindow *
+hs_window_new (GtkApplication *application,
+               HsInterp       *interp)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (HS_IS_INTERP (interp), NULL);
+  return g_object_new (HS_TYPE_WINDOW, "application", application, "interp", interp, NULL);
+}
+
+HsEngine *
+hs_window_get_engine (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->engine;
+}
+
+HsInterp *
+hs_window_get_interp (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->interp;
+}
+
+GtkWidget *
+hs_window_get_register_view (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->register_view;
+}
+
+GtkWidget *
+hs_window_get_command_line (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->command_line;
+}
+
+GtkWidget *
+hs_window_get_core_list (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->core_list;
+}

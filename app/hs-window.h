@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "hs-board.h"
+#include "hs-engine.h"
+#include "hs-interp.h"
+
+G_BEGIN_DECLS
+
+#define HS_TYPE_WINDOW (hs_window_get_type ())
+G_DECLARE_FINAL_TYPE (HsWindow, hs_window, HS, WINDOW, GtkApplicationWindow)
+
+HsWindow  *hs_window_new               (GtkApplication *application,
+                                        HsInterp       *interp);
+HsEngine  *hs_window_get_engine        (HsWindow       *self);
+HsInterp  *hs_window_get_interp        (HsWindow       *self);
+/* Shows the board's build and boot progress in the banner. */
+void       hs_window_watch_board       (HsWindow       *self,
+                                        HsBoard        *board);
+void       hs_window_show_message      (HsWindow       *self,
+                                        const char     *text,
+                                        gboolean        is_error);
+GtkWidget *hs_window_get_register_view (HsWindow       *self);
+GtkWidget *hs_window_get_command_line  (HsWindow       *self);
+GtkWidget *hs_window_get_core_list     (HsWindow       *self);
+
+G_END_DECLS

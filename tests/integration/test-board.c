@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-board.c: the engine against the real demo board (QEMU + Xen + two
+ * Linux guests). One board is booted for the whole binary; each test leaves
+ * it halted, as it found it. The last test kills QEMU on purpose.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hs-board.h"
+#include "hs-engine.h"
+#include "hs-interp.h"
+#include "probe/hs-probe-gdb.h"
+
+#define WAIT_S 60
+
+static HsBoard *board;
+static HsEngine *engine;
+static HsInterp *interp;
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  GAsyncResult *result;
+} Waiter;
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Waiter *w = user_data;
+
+  w->result = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (Waiter *w)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
+
+  while (w->result == NULL)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  return w->result;
+}
+
+static char *
+run (const char  *line,
+     GError     **error)
+{
+  Waiter w = { 0 };
+  char *out;
+
+  hs_interp_execute_async (interp, line, NULL, store_result, &w);
+  out = hs_interp_execute_finish (interp, wait_result (&w), error);
+  g_object_unref (w.result);
+  return out;
+}
+
+static char *
+run_ok (const char *line)
+{
+  g_autoptr(GError) error = NULL;
+  char *out = run (line, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (out);
+  return out;
+}
+
+static void
+ensure_halted (void)
+{
+  if (hs_engine_get_state (engine) == HS_ENGINE_STATE_RUNNING)
+    g_free (run_ok ("Break"));
+  g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_HALTED);
+}
+
+static guint64
+reg (guint       core,
+     const char *name)
+{
+  guint64 v = 0;
+
+  g_assert_true (hs_core_get_register_by_name (hs_engine_get_core (engine, core), name, &v));
+  return v;
+}
+
+static char *
+board_path (const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = hs_board_get_path (board, key, &error);
+
+  g_assert_no_error (error);
+  return path;
+}
+
+static guint64
+board_number (const char *key)
+{
+  g_autofree char *text = board_path (key);
+
+  return g_ascii_strtoull (text, NULL, 0);
+}
+
+/* ---- tests ------------------------------------------------------------------------------ */
+
+static void
+test_attach (void)
+{
+  GPtrArray *infos = hs_engine_get_register_infos (engine);
+
+  g_assert_cmpuint (hs_engine_get_n_cores (engine), ==, 4);
+  g_assert_nonnull (infos);
+  g_assert_cmpint (hs_engine_lookup_register (engine, "VTTBR_EL2"), >=, 0);
+  g_assert_cmpint (hs_engine_lookup_register (engine, "x0"), >=, 0);
+  g_assert_cmpint (hs_engine_lookup_register (engine, "SCTLR"), >=, 0);
+  /* The board was booted and running: attaching must not have stopped it. */
+  g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_RUNNING);
+}
+
+static void
+test_halt_all (void)
+{
+  ensure_halted ();
+  for (guint c = 0; c < 4; c++)
+    {
+      HsCore *core = hs_engine_get_core (engine, c);
+      guint64 pc;
+      int el = hs_core_get_exception_level (core);
+
+      g_assert_cmpint (hs_core_get_state (core), ==, HS_CORE_STATE_HALTED);
+      g_assert_cmpint (el, >=, 0);
+      g_assert_cmpint (el, <=, 2);
+      g_assert_true (hs_core_get_pc (core, &pc));
+    }
+}
+
+/* Xen gives each guest its own VMID; a core inside a guest (EL0/EL1) must carry one. */
+static void
+test_vttbr (void)
+{
+  guint with_vmid = 0;
+
+  ensure_halted ();
+  for (guint c = 0; c < 4; c++)
+    {
+      guint64 vttbr = reg (c, "VTTBR_EL2");
+      guint vmid = (guint) (vttbr >> 48);
+      int el = hs_core_get_exception_level (hs_engine_get_core (engine, c));
+
+      g_test_message ("core %u: EL%d VTTBR_EL2 0x%016" G_GINT64_MODIFIER "x (VMID %u)", c, el,
+                      vttbr, vmid);
+      g_assert_cmpuint (vmid, <=, 2);
+      if (el < 2)
+        {
+          g_assert_cmpuint (vmid, !=, 0);
+          g_assert_cmpuint (reg (c, "HCR_EL2") & 1, ==, 1);
+        }
+      if (vmid != 0)
+        with_vmid++;
+    }
+  /* Both guests have run since boot, so some core last ran one of them. */
+  g_assert_cmpuint (with_vmid, >, 0);
+  /* Xen's own page tables are the same on every core. */
+  for (guint c = 1; c < 4; c++)
+    g_assert_cmphex (reg (c, "TTBR0_EL2"), ==, reg (0, "TTBR0_EL2"));
+}
+
+static gboolean
+find_section (const char *path,
+              const char *name,
+              guint64    *addr,
+              guint64    *size)
+{
+  int fd = open (path, O_RDONLY);
+  Elf *elf;
+  Elf_Scn *scn = NULL;
+  size_t shstrndx;
+  gboolean found = FALSE;
+
+  g_assert_cmpint (fd, >=, 0);
+  elf_version (EV_CURRENT);
+  elf = elf_begin (fd, ELF_C_READ, NULL);
+  g_assert_nonnull (elf);
+  g_assert_cmpint (elf_getshdrstrndx (elf, &shstrndx), ==, 0);
+  while ((scn = elf_nextscn (elf, scn)) != NULL)
+    {
+      GElf_Shdr shdr;
+
+      gelf_getshdr (scn, &shdr);
+      if (g_strcmp0 (elf_strptr (elf, shstrndx, shdr.sh_name), name) == 0)
+        {
+          *addr = shdr.sh_addr;
+          *size = shdr.sh_size;
+          found = TRUE;
+          break;
+        }
+    }
+  elf_end (elf);
+  close (fd);
+  return found;
+}
+
+/* Xen's .rodata, read through the probe's physical access, is the built image byte for byte. */
+static void
+test_xen_rodata (void)
+{
+  g_autofree char *xen = board_path ("xen");
+  g_autofree char *syms = board_path ("xen_syms");
+  guint64 load = board_number ("xen_load_addr");
+  guint64 virt = board_number ("xen_virt_start");
+  g_autofree char *image = NULL;
+  gsize image_len;
+  guint64 addr, size;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  Waiter w = { 0 };
+  g_autofree char *cmd = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *expect = NULL;
+
+  ensure_halted ();
+  g_assert_true (find_section (syms, ".rodata", &addr, &size));
+  g_assert_cmpuint (size, >, 0x1000);
+  g_assert_true (g_file_get_contents (xen, &image, &image_len, NULL));
+  g_assert_cmpuint (addr - virt + size, <=, image_len);
+
+  hs_engine_read_physical_async (engine, addr - virt + load, size, NULL, store_result, &w);
+  bytes = hs_engine_read_physical_finish (engine, wait_result (&w), &error);
+  g_object_unref (w.result);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (bytes), ==, size);
+  g_assert_true (memcmp (g_bytes_get_data (bytes, NULL), image + (addr - virt), size) == 0);
+  g_test_message (".rodata: %" G_GUINT64_FORMAT " bytes at A:0x%" G_GINT64_MODIFIER "x match",
+                  size, addr - virt + load);
+
+  /* The same through the command language. */
+  cmd = g_strdup_printf ("Data.dump A:0x%" G_GINT64_MODIFIER "x /Length 0x10", addr - virt + load);
+  out = run_ok (cmd);
+  expect = g_strdup_printf ("A:0x%016" G_GINT64_MODIFIER "x  %02x %02x %02x %02x",
+                            addr - virt + load, (guint8) image[addr - virt],
+                            (guint8) image[addr - virt + 1], (guint8) image[addr - virt + 2],
+                            (guint8) image[addr - virt + 3]);
+  g_assert_nonnull (strstr (out, expect));
+}
+
+static void
+test_go_break (void)
+{
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *go = NULL;
+      g_autofree char *brk = NULL;
+      g_autofree char *wait = NULL;
+
+      ensure_halted ();
+      go = run_ok ("Go");
+      g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_RUNNING);
+      for (guint c = 0; c < 4; c++)
+        g_assert_cmpint (hs_core_get_state (hs_engine_get_core (engine, c)), ==,
+                         HS_CORE_STATE_RUNNING);
+      wait = run_ok ("WAIT 200.ms");
+      brk = run_ok ("Break");
+      g_assert_nonnull (strstr (brk, "halted at EL"));
+      g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_HALTED);
+      g_assert_cmpint (hs_engine_get_last_stop (engine)->reason, ==, HS_STOP_REASON_HALT_REQUEST);
+    }
+  /* WAIT with a condition sees the state change. */
+  g_free (run_ok ("Go"));
+  g_free (run_ok ("WAIT STATE.RUN() 1.s"));
+  g_free (run_ok ("Break"));
+  {
+    g_autofree char *out = run_ok ("PRINT STATE.RUN()");
+
+    g_assert_cmpstr (out, ==, "FALSE()\n");
+  }
+}
+
+/* One instruction on one core; the others do not move. */
+static void
+test_step (void)
+{
+  guint stepped = 0;
+
+  ensure_halted ();
+  for (guint c = 0; c < 4; c++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *cmd = g_strdup_printf ("Step /CORE %u.", c);
+      g_autofree char *out = NULL;
+      guint64 before[4], after;
+
+      for (guint o = 0; o < 4; o++)
+        before[o] = reg (o, "pc");
+      out = run (cmd, &error);
+      if (g_error_matches (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_STEP_TIMEOUT))
+        {
+          /* A core asleep in WFI cannot retire an instruction; it is halted again, intact. */
+          g_test_message ("core %u: %s", c, error->message);
+          g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_HALTED);
+          continue;
+        }
+      g_assert_no_error (error);
+      after = reg (c, "pc");
+      g_test_message ("core %u: pc 0x%" G_GINT64_MODIFIER "x -> 0x%" G_GINT64_MODIFIER "x", c,
+                      before[c], after);
+      g_assert_cmphex (after, !=, before[c]);
+      g_assert_cmpint (hs_core_get_stop_reason (hs_engine_get_core (engine, c)), ==,
+                       HS_STOP_REASON_STEP);
+      for (guint o = 0; o < 4; o++)
+        if (o != c)
+          g_assert_cmphex (reg (o, "pc"), ==, before[o]);
+      stepped++;
+    }
+  /* The guests' busy loops keep at least one core out of WFI. */
+  if (stepped == 0)
+    {
+      g_free (run_ok ("Go"));
+      g_free (run_ok ("WAIT 100.ms"));
+      g_free (run_ok ("Break"));
+      g_autofree char *cmd = g_strdup_printf ("Step /CORE %u.",
+                                              hs_engine_get_last_stop (engine)->core);
+      g_free (run_ok (cmd));
+      stepped++;
+    }
+  g_assert_cmpuint (stepped, >, 0);
+}
+
+static void
+test_register_view (void)
+{
+  g_autofree char *out = NULL;
+
+  ensure_halted ();
+  out = run_ok ("r.v /CORE 1.");
+  g_assert_nonnull (strstr (out, "core 1: halted at EL"));
+  g_assert_nonnull (strstr (out, "VTTBR_EL2"));
+  g_assert_nonnull (strstr (out, "VTCR_EL2"));
+  g_assert_nonnull (strstr (out, "HCR_EL2"));
+  g_assert_nonnull (strstr (out, "TTBR1_EL1"));
+  g_assert_nonnull (strstr (out, "SCTLR"));
+  {
+    g_autofree char *vttbr = g_strdup_printf ("VTTBR_EL2       0x%016" G_GINT64_MODIFIER "x",
+                                              reg (1, "VTTBR_EL2"));
+
+    g_assert_nonnull (strstr (out, vttbr));
+  }
+}
+
+/* Bad input gives a clear error and loses nothing: the next command works. */
+static void
+test_bad_input (void)
+{
+  static const char *const bad[] = {
+    "Data.dump A:0xZZ",
+    "Data.dump A:0xfffffffffffffff0 /Length 0x100",
+    "Data.dump 0x40000000",
+    "Register.view /CORE 9.",
+    "Step /CORE 0x10",
+    "Regster.view",
+    "PRINT (1",
+    "WAIT",
+  };
+
+  ensure_halted ();
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = run (bad[i], &error);
+
+      g_assert_null (out);
+      g_assert_nonnull (error);
+      g_test_message ("%s -> %s", bad[i], error->message);
+      g_assert_cmpuint (strlen (error->message), >, 10);
+    }
+  g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_HALTED);
+  g_free (run_ok ("Register.view /CORE 0"));
+}
+
+static void
+test_refused (void)
+{
+  g_autoptr(HsEngine) other = hs_engine_new ();
+  g_autoptr(HsProbeGdb) probe = hs_probe_gdb_new ("127.0.0.1", 1);
+  g_autoptr(GError) error = NULL;
+  Waiter w = { 0 };
+
+  hs_engine_attach_async (other, HS_PROBE (probe), NULL, store_result, &w);
+  g_assert_false (hs_engine_attach_finish (other, wait_result (&w), &error));
+  g_object_unref (w.result);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "127.0.0.1:1"));
+  g_assert_cmpint (hs_engine_get_state (other), ==, HS_ENGINE_STATE_DETACHED);
+}
+
+static void
+on_detached (HsEngine     *e,
+             const GError *error,
+             gpointer      user_data)
+{
+  GError **out = user_data;
+
+  *out = error ? g_error_copy (error) : g_error_new_literal (G_IO_ERROR, 0, "clean");
+}
+
+/* Last: QEMU dies under us while running. The engine says so and stays usable. */
+static void
+test_killed_qemu (void)
+{
+  g_autoptr(GError) detached = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  gint64 deadline;
+
+  ensure_halted ();
+  g_free (run_ok ("Go"));
+  g_signal_connect (engine, "detached", G_CALLBACK (on_detached), &detached);
+  /* SIGKILL: no goodbye on the wire, just a closed socket, as in a crash. */
+  g_assert_cmpint (hs_board_get_pid (board), >, 0);
+  g_assert_cmpint (kill (hs_board_get_pid (board), SIGKILL), ==, 0);
+  deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
+  while (detached == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (detached);
+  g_test_message ("detached: %s", detached->message);
+  g_assert_true (g_error_matches (detached, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST));
+  g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_DETACHED);
+
+  out = run ("Register.view", &error);
+  g_assert_null (out);
+  g_assert_nonnull (strstr (error->message, "not attached"));
+  g_clear_error (&error);
+  /* The interpreter still works. */
+  g_free (run_ok ("PRINT 1+1"));
+}
+
+/* ---- fixture ---------------------------------------------------------------------------- */
+
+static void
+print_progress (HsBoard    *b,
+                const char *line,
+                guint       step,
+                guint       total,
+                gpointer    user_data)
+{
+  g_printerr ("%s\n", line);
+}
+
+static gboolean
+boot_and_attach (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsProbeGdb) probe = NULL;
+  Waiter w = { 0 };
+
+  board = hs_board_new ();
+  g_signal_connect (board, "progress", G_CALLBACK (print_progress), NULL);
+  hs_board_start_async (board, NULL, store_result, &w);
+  while (w.result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (!hs_board_start_finish (board, w.result, &error))
+    {
+      g_printerr ("the demo board did not start: %s\n", error->message);
+      return FALSE;
+    }
+  g_clear_object (&w.result);
+
+  engine = hs_engine_new ();
+  interp = hs_interp_new (engine);
+  probe = hs_probe_gdb_new ("127.0.0.1", hs_board_get_gdb_port (board));
+  hs_engine_attach_async (engine, HS_PROBE (probe), NULL, store_result, &w);
+  if (!hs_engine_attach_finish (engine, wait_result (&w), &error))
+    {
+      g_printerr ("cannot attach to the demo board: %s\n", error->message);
+      return FALSE;
+    }
+  g_clear_object (&w.result);
+  return TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Hs/Board/attach", test_attach);
+  g_test_add_func ("/Hs/Board/halt-all", test_halt_all);
+  g_test_add_func ("/Hs/Board/vttbr", test_vttbr);
+  g_test_add_func ("/Hs/Board/xen-rodata", test_xen_rodata);
+  g_test_add_func ("/Hs/Board/go-break", test_go_break);
+  g_test_add_func ("/Hs/Board/step", test_step);
+  g_test_add_func ("/Hs/Board/register-view", test_register_view);
+  g_test_add_func ("/Hs/Board/bad-input", test_bad_input);
+  g_test_add_func ("/Hs/Board/refused", test_refused);
+  g_test_add_func ("/Hs/Board/killed-qemu", test_killed_qemu);
+
+  if (!boot_and_attach ())
+    return 1;
+  status = g_test_run ();
+
+  g_clear_object (&interp);
+  g_clear_object (&engine);
+  if (board)
+    hs_board_stop (board);
+  g_clear_object (&board);
+  return status;
+}

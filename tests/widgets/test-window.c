@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-window.c: the real window under Xvfb.
+ *
+ * The command line is tested on its own (no target); the main window is
+ * tested attached to the real demo board: it must show the cores and
+ * machine 0's registers as the engine read them, run Go/Break/Step through
+ * its actions, and it is saved as a PNG for a person to look at.
+ */
+#include "config.h"
+
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "hs-application.h"
+#include "hs-board.h"
+#include "hs-command-line.h"
+#include "hs-register-view.h"
+#include "hs-widgets.h"
+
+#define WAIT_S 60
+
+typedef gboolean (*Predicate) (gpointer data);
+
+static void
+wait_until (Predicate   pred,
+            gpointer    data,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
+
+  while (!pred (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+command_line_idle (gpointer data)
+{
+  return !hs_command_line_is_busy (data);
+}
+
+static void
+test_command_line (void)
+{
+  g_autoptr(HsEngine) engine = hs_engine_new ();
+  g_autoptr(HsInterp) interp = hs_interp_new (engine);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *cmdline = hs_command_line_new (interp);
+  g_autofree char *output = NULL;
+
+  gtk_window_set_child (GTK_WINDOW (window), cmdline);
+  gtk_window_present (GTK_WINDOW (window));
+
+  hs_command_line_execute (HS_COMMAND_LINE (cmdline), "PRINT 0x10+2");
+  hs_command_line_execute (HS_COMMAND_LINE (cmdline), "Go");
+  hs_command_line_execute (HS_COMMAND_LINE (cmdline), "; a comment does nothing");
+  hs_command_line_execute (HS_COMMAND_LINE (cmdline), "Regster.view");
+  wait_until (command_line_idle, cmdline, "the command line");
+
+  output = hs_command_line_get_output (HS_COMMAND_LINE (cmdline));
+  g_test_message ("%s", output);
+  g_assert_nonnull (strstr (output, "> PRINT 0x10+2\n0x12\n"));
+  g_assert_nonnull (strstr (output, "> Go\nGo: not attached"));
+  g_assert_nonnull (strstr (output, "did you mean Register.view?"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- the main window on the board ------------------------------------------------------- */
+
+typedef struct
+{
+  HsBoard *board;
+  HsApplication *app;
+  HsWindow *window;
+  HsEngine *engine;
+  gboolean board_done;
+} Fixture;
+
+static Fixture fx;
+
+static void
+board_started (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hs_board_start_finish (HS_BOARD (object), result, &error))
+    g_error ("the demo board did not start: %s", error->message);
+  fx.board_done = TRUE;
+}
+
+static gboolean
+board_ready (gpointer data)
+{
+  return fx.board_done;
+}
+
+static gboolean
+engine_in_state (gpointer data)
+{
+  return hs_engine_get_state (fx.engine) == GPOINTER_TO_INT (data);
+}
+
+static gboolean
+window_idle (gpointer data)
+{
+  return !hs_command_line_is_busy (HS_COMMAND_LINE (hs_window_get_command_line (fx.window)));
+}
+
+static void
+activate (const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx.window), action, NULL));
+  wait_until (window_idle, NULL, action);
+}
+
+static void
+check_registers_match_engine (void)
+{
+  HsRegisterView *view = HS_REGISTER_VIEW (hs_window_get_register_view (fx.window));
+  HsCore *core = hs_engine_get_core (fx.engine, hs_engine_get_current_core (fx.engine));
+  static const char *const names[] = { "pc", "x0", "VTTBR_EL2", "HCR_EL2", "TTBR0_EL2",
+                                       "TCR_EL1", "SCTLR" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *shown = hs_register_view_get_value_text (view, names[i]);
+      g_autofree char *expect = NULL;
+      guint64 v;
+
+      g_assert_true (hs_core_get_register_by_name (core, names[i], &v));
+      expect = g_strdup_printf ("0x%016" G_GINT64_MODIFIER "x", v);
+      g_assert_cmpstr (shown, ==, expect);
+    }
+}
+
+static void
+test_window_board (void)
+{
+  HsCliOptions options = { 0 };
+  g_autofree char *location = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *output = NULL;
+  g_autoptr(GError) error = NULL;
+  HsRegisterView *view;
+  gboolean any_changed = FALSE;
+
+  fx.board = hs_board_new ();
+  hs_board_start_async (fx.board, NULL, board_started, NULL);
+  wait_until (board_ready, NULL, "the demo board");
+
+  location = g_strdup_printf ("127.0.0.1:%u", hs_board_get_gdb_port (fx.board));
+  options.attach = location;
+  fx.app = hs_application_new (&options);
+  g_assert_true (g_application_register (G_APPLICATION (fx.app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (fx.app));
+  fx.window = hs_application_get_window (fx.app);
+  g_assert_nonnull (fx.window);
+  fx.engine = hs_window_get_engine (fx.window);
+
+  /* Attaching leaves the board running; Break comes from the window's action. */
+  wait_until (engine_in_state, GINT_TO_POINTER (HS_ENGINE_STATE_RUNNING), "attach");
+  activate ("win.break");
+  g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_HALTED);
+  check_registers_match_engine ();
+
+  /* Go and Break again: now some registers have changed and are marked. */
+  activate ("win.go");
+  g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_RUNNING);
+  g_usleep (200 * 1000);
+  activate ("win.break");
+  g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_HALTED);
+  check_registers_match_engine ();
+  view = HS_REGISTER_VIEW (hs_window_get_register_view (fx.window));
+  for (guint i = 0; i <= 30 && !any_changed; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("x%u", i);
+
+      any_changed = hs_register_view_is_changed (view, name) || hs_register_view_is_changed (view, "pc");
+    }
+  g_assert_true (any_changed);
+
+  /* Step through the window's action, on the current core. */
+  activate ("win.step");
+  output = hs_command_line_get_output (HS_COMMAND_LINE (hs_window_get_command_line (fx.window)));
+  g_assert_nonnull (strstr (output, "> Step /CORE"));
+  g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_HALTED);
+
+  /* Machine 0's register window, as the user sees it. */
+  hs_command_line_execute (HS_COMMAND_LINE (hs_window_get_command_line (fx.window)),
+                           "Register.view /CORE 0");
+  wait_until (window_idle, NULL, "Register.view");
+  for (guint i = 0; i < 20; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+  png = g_test_build_filename (G_TEST_BUILT, "widgets", "main-window.png", NULL);
+  g_assert_true (hs_widget_save_png (GTK_WIDGET (fx.window), png, &error));
+  g_assert_no_error (error);
+  g_test_message ("saved %s", png);
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+
+  gtk_window_destroy (GTK_WINDOW (fx.window));
+  hs_board_stop (fx.board);
+  g_clear_object (&fx.app);
+  g_clear_object (&fx.board);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  hs_widgets_init ();
+
+  g_test_add_func ("/Hs/Widgets/command-line", test_command_line);
+  g_test_add_func ("/Hs/Widgets/window-board", test_window_board);
+  return g_test_run ();
+}

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-command-line.c: the command line and its output.
+ *
+ * Toolbar buttons and shortcuts run their commands through here too, so the
+ * output shows what was done whichever way it was asked for.
+ */
+#define G_LOG_DOMAIN "hs-command-line"
+
+#include "config.h"
+
+#include "hs-command-line.h"
+
+#include <string.h>
+
+/* The output is a log, not a document: old lines go. */
+#define MAX_OUTPUT_LINES 5000
+#define MAX_HISTORY      500
+
+struct _HsCommandLine
+{
+  GtkWidget parent_instance;
+
+  /* Template widgets */
+  GtkScrolledWindow *scroller;
+  GtkTextView *output;
+  GtkEntry *entry;
+
+  /* Owned */
+  HsInterp *interp;
+  GQueue history;               /* of char*, newest last */
+  GQueue pending;               /* of char*: lines waiting for the running one */
+  GtkTextTag *error_tag;
+  GtkTextTag *echo_tag;
+  GtkTextTag *event_tag;
+  GtkTextMark *end_mark;
+
+  GList *history_pos;           /* NULL when not browsing */
+  gboolean busy;
+};
+
+G_DEFINE_FINAL_TYPE (HsCommandLine, hs_command_line, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_INTERP,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void run_next (HsCommandLine *self);
+
+static void
+append_with_tag (HsCommandLine *self,
+                 const char    *text,
+                 GtkTextTag    *tag)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->output);
+  GtkTextIter end;
+  int lines;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  if (tag)
+    gtk_text_buffer_insert_with_tags (buffer, &end, text, -1, tag, NULL);
+  else
+    gtk_text_buffer_insert (buffer, &end, text, -1);
+
+  lines = gtk_text_buffer_get_line_count (buffer);
+  if (lines > MAX_OUTPUT_LINES)
+    {
+      GtkTextIter start, cut;
+
+      gtk_text_buffer_get_start_iter (buffer, &start);
+      gtk_text_buffer_get_iter_at_line (buffer, &cut, lines - MAX_OUTPUT_LINES);
+      gtk_text_buffer_delete (buffer, &start, &cut);
+    }
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_move_mark (buffer, self->end_mark, &end);
+  gtk_text_view_scroll_mark_onscreen (self->output, self->end_mark);
+}
+
+void
+hs_command_line_append (HsCommandLine *self,
+                        const char    *text,
+                        gboolean       is_error)
+{
+  g_autofree char *line = NULL;
+
+  g_return_if_fail (HS_IS_COMMAND_LINE (self));
+
+  line = g_str_has_suffix (text, "\n") ? g_strdup (text) : g_strconcat (text, "\n", NULL);
+  append_with_tag (self, line, is_error ? self->error_tag : NULL);
+}
+
+static void
+set_busy (HsCommandLine *self,
+          gboolean       busy)
+{
+  if (self->busy == busy)
+    return;
+  self->busy = busy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+execute_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(HsCommandLine) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = hs_interp_execute_finish (HS_INTERP (object), result, &error);
+
+  if (output == NULL)
+    hs_command_line_append (self, error->message, TRUE);
+  else if (*output)
+    append_with_tag (self, output, NULL);
+  set_busy (self, FALSE);
+  run_next (self);
+}
+
+static void
+run_next (HsCommandLine *self)
+{
+  g_autofree char *line = NULL;
+  g_autofree char *echo = NULL;
+
+  if (self->busy || self->pending.length == 0)
+    return;
+  line = g_queue_pop_head (&self->pending);
+  echo = g_strdup_printf ("> %s\n", line);
+  append_with_tag (self, echo, self->echo_tag);
+  set_busy (self, TRUE);
+  hs_interp_execute_async (self->interp, line, NULL, execute_done, g_object_ref (self));
+}
+
+static void
+remember (HsCommandLine *self,
+          const char    *line)
+{
+  const char *last = self->history.tail ? self->history.tail->data : NULL;
+
+  self->history_pos = NULL;
+  if (*line == 0 || g_strcmp0 (last, line) == 0)
+    return;
+  g_queue_push_tail (&self->history, g_strdup (line));
+  while (self->history.length > MAX_HISTORY)
+    g_free (g_queue_pop_head (&self->history));
+}
+
+/* Commands queue behind a running one (a WAIT, say) rather than being refused. */
+void
+hs_command_line_execute (HsCommandLine *self,
+                         const char    *line)
+{
+  g_return_if_fail (HS_IS_COMMAND_LINE (self));
+  g_return_if_fail (line != NULL);
+
+  remember (self, line);
+  g_queue_push_tail (&self->pending, g_strdup (line));
+  run_next (self);
+}
+
+static void
+on_entry_activate (HsCommandLine *self)
+{
+  g_autofree char *line = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->entry)));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), "");
+  hs_command_line_execute (self, g_strstrip (line));
+}
+
+static void
+show_history (HsCommandLine *self)
+{
+  const char *text = self->history_pos ? self->history_pos->data : "";
+
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), text);
+  gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
+}
+
+/* Tab completes the command word from the interpreter's table. */
+static void
+complete (HsCommandLine *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  g_auto(GStrv) matches = NULL;
+
+  if (strchr (text, ' ') != NULL || *text == 0)
+    return;
+  matches = hs_interp_complete (self->interp, text);
+  if (matches[0] == NULL)
+    return;
+  if (matches[1] == NULL)
+    {
+      g_autofree char *full = g_strconcat (matches[0], " ", NULL);
+
+      gtk_editable_set_text (GTK_EDITABLE (self->entry), full);
+      gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
+      return;
+    }
+  {
+    g_autofree char *joined = g_strjoinv ("  ", matches);
+
+    hs_command_line_append (self, joined, FALSE);
+  }
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                HsCommandLine         *self)
+{
+  switch (keyval)
+    {
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      if (self->history.length == 0)
+        return TRUE;
+      self->history_pos = self->history_pos ? (self->history_pos->prev ? self->history_pos->prev
+                                                                       : self->history_pos)
+                                            : self->history.tail;
+      show_history (self);
+      return TRUE;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      if (self->history_pos)
+        self->history_pos = self->history_pos->next;
+      show_history (self);
+      return TRUE;
+    case GDK_KEY_Tab:
+      complete (self);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+on_halted (HsCommandLine *self,
+           HsCore        *core,
+           int            reason)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *line = NULL;
+
+  /* A command's own stop is in its output already. */
+  if (self->busy)
+    return;
+  text = hs_core_describe (core);
+  line = g_strdup_printf ("● stopped (%s): %s\n", hs_stop_reason_to_string (reason), text);
+  append_with_tag (self, line, self->event_tag);
+}
+
+static void
+on_detached (HsCommandLine *self,
+             const GError  *error)
+{
+  g_autofree char *line = NULL;
+
+  if (error == NULL)
+    line = g_strdup ("● detached from the target\n");
+  else
+    line = g_strdup_printf ("● %s\n  (the session is kept: SYStem.Attach HOST:PORT reconnects)\n",
+                            error->message);
+  append_with_tag (self, line, error ? self->error_tag : self->event_tag);
+}
+
+char *
+hs_command_line_get_output (HsCommandLine *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  g_return_val_if_fail (HS_IS_COMMAND_LINE (self), NULL);
+  buffer = gtk_text_view_get_buffer (self->output);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+gboolean
+hs_command_line_is_busy (HsCommandLine *self)
+{
+  g_return_val_if_fail (HS_IS_COMMAND_LINE (self), FALSE);
+  return self->busy || self->pending.length > 0;
+}
+
+void
+hs_command_line_focus_entry (HsCommandLine *self)
+{
+  g_return_if_fail (HS_IS_COMMAND_LINE (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+}
+
+static void
+hs_command_line_constructed (GObject *object)
+{
+  HsCommandLine *self = HS_COMMAND_LINE (object);
+  HsEngine *engine;
+
+  G_OBJECT_CLASS (hs_command_line_parent_class)->constructed (object);
+
+  g_return_if_fail (HS_IS_INTERP (self->interp));
+  engine = hs_interp_get_engine (self->interp);
+  g_signal_connect_object (engine, "halted", G_CALLBACK (on_halted), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (engine, "detached", G_CALLBACK (on_detached), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
+hs_command_line_dispose (GObject *object)
+{
+  HsCommandLine *self = HS_COMMAND_LINE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_COMMAND_LINE);
+  /* The template's root box is not a bound child, so it is not unparented for us. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
+  g_queue_clear_full (&self->history, g_free);
+  g_queue_clear_full (&self->pending, g_free);
+  self->history_pos = NULL;
+  g_clear_object (&self->interp);
+  G_OBJECT_CLASS (hs_command_line_parent_class)->dispose (object);
+}
+
+static void
+hs_command_line_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  HsCommandLine *self = HS_COMMAND_LINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERP:
+      g_value_set_object (value, self->interp);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hs_command_line_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  HsCommandLine *self = HS_COMMAND_LINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERP:
+      self->interp = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hs_command_line_class_init (HsCommandLineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = hs_command_line_constructed;
+  object_class->dispose = hs_command_line_dispose;
+  object_class->get_property = hs_command_line_get_property;
+  object_class->set_property = hs_command_line_set_property;
+
+  properties[PROP_INTERP] =
+    g_param_spec_object ("interp", NULL, NULL, HS_TYPE_INTERP,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/hyperscope/Hyperscope/ui/hs-command-line.ui");
+  gtk_widget_class_bind_template_child (widget_class, HsCommandLine, scroller);
+  gtk_widget_class_bind_template_child (widget_class, HsCommandLine, output);
+  gtk_widget_class_bind_template_child (widget_class, HsCommandLine, entry);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "hs-command-line");
+}
+
+static void
+hs_command_line_init (HsCommandLine *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+  GtkEventController *keys;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_queue_init (&self->history);
+  g_queue_init (&self->pending);
+
+  buffer = gtk_text_view_get_buffer (self->output);
+  self->error_tag = gtk_text_buffer_create_tag (buffer, "error", "foreground", "#c01c28", NULL);
+  self->echo_tag = gtk_text_buffer_create_tag (buffer, "echo", "weight", 700, NULL);
+  self->event_tag = gtk_text_buffer_create_tag (buffer, "event", "foreground", "#1a5fb4", NULL);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  self->end_mark = gtk_text_buffer_create_mark (buffer, "end", &end, FALSE);
+
+  g_signal_connect_swapped (self->entry, "activate", G_CALLBACK (on_entry_activate), self);
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->entry), keys);
+}
+
+GtkWidget *
+hs_command_line_new (HsInterp *interp)
+{
+  g_return_val_if_fail (HS_IS_INTERP (interp), NULL);
+  return g_object_new (HS_TYPE_COMMAND_LINE, "interp", interp, NULL);
+}
