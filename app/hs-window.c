@@ -30,8 +30,10 @@ struct _HsWindow
   GtkBox *registers_box;
   GtkBox *command_box;
   GtkLabel *status_label;
+  GtkPaned *top_paned;
 
   /* Owned */
+  GSettings *settings;          /* NULL when the schema is not installed */
   HsInterp *interp;
   HsEngine *engine;
 
@@ -213,6 +215,50 @@ hs_window_show_message (HsWindow   *self,
   gtk_revealer_set_reveal_child (self->banner, is_error);
 }
 
+/* Preferences need the schema; running from a build tree without it must still work. */
+static GSettings *
+open_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source)
+    schema = g_settings_schema_source_lookup (source, HS_APP_ID, TRUE);
+  return schema ? g_settings_new (HS_APP_ID) : NULL;
+}
+
+static void
+restore_layout (HsWindow *self)
+{
+  self->settings = open_settings ();
+  if (self->settings == NULL)
+    return;
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  g_settings_bind (self->settings, "pane-position", self->top_paned, "position",
+                   G_SETTINGS_BIND_DEFAULT);
+}
+
+static void
+save_layout (HsWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+}
+
 static void
 hs_window_constructed (GObject *object)
 {
@@ -253,6 +299,7 @@ hs_window_constructed (GObject *object)
   g_signal_connect_object (hs_engine_get_cores (self->engine), "items-changed",
                            G_CALLBACK (on_current_core), self, G_CONNECT_SWAPPED);
   update_state (self);
+  restore_layout (self);
 }
 
 static void
@@ -260,6 +307,8 @@ hs_window_dispose (GObject *object)
 {
   HsWindow *self = HS_WINDOW (object);
 
+  save_layout (self);
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_WINDOW);
   g_clear_object (&self->engine);
   g_clear_object (&self->interp);
@@ -329,6 +378,7 @@ hs_window_class_init (HsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsWindow, registers_box);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, command_box);
   gtk_widget_class_bind_template_child (widget_class, HsWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, HsWindow, top_paned);
 }
 
 static void

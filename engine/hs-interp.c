@@ -8,6 +8,7 @@
 #include "hs-command.h"
 #include "hs-expr.h"
 #include "probe/hs-probe-gdb.h"
+#include "probe/hs-probe-usb.h"
 
 #include <string.h>
 
@@ -738,6 +739,59 @@ cmd_core_select (Call *call)
   call_return (call, NULL);
 }
 
+static void
+probe_list_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      data,
+                   GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *probes = hs_probe_usb_list (&error);
+
+  if (probes == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, probes, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+probe_list_done (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+  g_autoptr(GPtrArray) probes = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (probes == NULL)
+    {
+      call_return (call, error);
+      return;
+    }
+  if (probes->len == 0)
+    g_string_append (call->out, "no USB debug probes found (QEMU's gdbstub needs none: "
+                                "SYStem.Attach HOST:PORT)\n");
+  for (guint i = 0; i < probes->len; i++)
+    {
+      const HsUsbProbe *p = g_ptr_array_index (probes, i);
+
+      g_string_append_printf (call->out, "%-20s %04x:%04x  bus %03u device %03u  %s%s%s\n",
+                              p->kind, p->vendor_id, p->product_id, p->bus, p->address,
+                              p->product ? p->product : "",
+                              p->serial ? "  serial " : "", p->serial ? p->serial : "");
+    }
+  call_return (call, NULL);
+}
+
+/* USB enumeration can block on a slow device: off the main thread. */
+static void
+cmd_probe_list (Call *call)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, probe_list_done, call);
+
+  g_task_run_in_thread (task, probe_list_thread);
+}
+
 static void cmd_help (Call *call);
 static void cmd_attach (Call *call);
 static void cmd_detach (Call *call);
@@ -765,6 +819,8 @@ static const CommandSpec commands[] = {
     cmd_attach },
   { "SYStem.Detach", "SYStem.Detach", "detach from the target and let it run", 0, 0, NULL,
     cmd_detach },
+  { "SYStem.ProbeList", "SYStem.ProbeList", "list the USB debug probes plugged in", 0, 0, NULL,
+    cmd_probe_list },
   { "HELP", "HELP [command]", "list commands, or show one command's usage", 0, 1, NULL,
     cmd_help },
 };

@@ -223,7 +223,7 @@ test_xen_rodata (void)
   guint64 virt = board_number ("xen_virt_start");
   g_autofree char *image = NULL;
   gsize image_len;
-  guint64 addr, size;
+  guint64 addr = 0, size = 0;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   Waiter w = { 0 };

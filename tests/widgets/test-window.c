@@ -60,6 +60,9 @@ test_command_line (void)
   hs_command_line_execute (HS_COMMAND_LINE (cmdline), "Go");
   hs_command_line_execute (HS_COMMAND_LINE (cmdline), "; a comment does nothing");
   hs_command_line_execute (HS_COMMAND_LINE (cmdline), "Regster.view");
+  /* A refused connection is an error line, and the command line goes on working. */
+  hs_command_line_execute (HS_COMMAND_LINE (cmdline), "SYStem.Attach 127.0.0.1:1");
+  hs_command_line_execute (HS_COMMAND_LINE (cmdline), "PRINT STATE.ATTACHED()");
   wait_until (command_line_idle, cmdline, "the command line");
 
   output = hs_command_line_get_output (HS_COMMAND_LINE (cmdline));
@@ -67,6 +70,9 @@ test_command_line (void)
   g_assert_nonnull (strstr (output, "> PRINT 0x10+2\n0x12\n"));
   g_assert_nonnull (strstr (output, "> Go\nGo: not attached"));
   g_assert_nonnull (strstr (output, "did you mean Register.view?"));
+  g_assert_nonnull (strstr (output, "cannot connect to the gdbstub at 127.0.0.1:1"));
+  g_assert_nonnull (strstr (output, "> PRINT STATE.ATTACHED()\nFALSE()\n"));
+  g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_DETACHED);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -105,7 +111,7 @@ board_ready (gpointer data)
 static gboolean
 engine_in_state (gpointer data)
 {
-  return hs_engine_get_state (fx.engine) == GPOINTER_TO_INT (data);
+  return (int) hs_engine_get_state (fx.engine) == GPOINTER_TO_INT (data);
 }
 
 static gboolean
@@ -164,6 +170,22 @@ test_window_board (void)
   g_application_activate (G_APPLICATION (fx.app));
   fx.window = hs_application_get_window (fx.app);
   g_assert_nonnull (fx.window);
+  /* The keyboard reaches the same actions as the toolbar. */
+  {
+    static const char *const expect[][2] = {
+      { "win.go", "F5" }, { "win.break", "<Control>period" }, { "win.step", "F11" },
+      { "win.focus-command-line", "<Control>l" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (expect); i++)
+      {
+        g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (fx.app),
+                                                                      expect[i][0]);
+
+        g_assert_nonnull (accels[0]);
+        g_assert_cmpstr (accels[0], ==, expect[i][1]);
+      }
+  }
   fx.engine = hs_window_get_engine (fx.window);
 
   /* Attaching leaves the board running; Break comes from the window's action. */
