@@ -55,6 +55,7 @@ hs_command_tokenize (const char  *line,
   while (*p)
     {
       const char *start;
+      const char *open = NULL;   /* the outermost '(' not yet closed */
       int depth = 0;
       gboolean in_string = FALSE;
       HsToken *tok;
@@ -78,6 +79,8 @@ hs_command_tokenize (const char  *line,
             in_string = TRUE;
           else if (*p == '(')
             {
+              if (depth == 0)
+                open = p;
               if (++depth > MAX_DEPTH)
                 {
                   g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_SYNTAX,
@@ -109,7 +112,8 @@ hs_command_tokenize (const char  *line,
       if (depth > 0)
         {
           g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_SYNTAX,
-                       "missing ')' for the '(' in '%.*s'", (int) (p - start), start);
+                       "missing ')' for the '(' at column %zu in '%.*s'",
+                       (gsize) (open - line) + 1, (int) (p - start), start);
           return NULL;
         }
       tok = g_new0 (HsToken, 1);

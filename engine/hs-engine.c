@@ -119,6 +119,25 @@ unref_on_main (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/*
+ * Runs @func on the main context's own thread. Not g_main_context_invoke():
+ * that calls @func right here when nobody holds the context at the moment.
+ */
+static void
+post_to_main (GMainContext   *context,
+              GSourceFunc     func,
+              gpointer        data,
+              GDestroyNotify  destroy)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, "[hs-engine] main");
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
 static void
 worker_func (gpointer data,
              gpointer user_data)
@@ -130,7 +149,7 @@ worker_func (gpointer data,
   job->func (self, job->task, g_task_get_task_data (job->task));
   /* The task may hold the last reference to the engine, which must not be finalized here:
    * finalize joins this very thread. */
-  g_main_context_invoke (context, unref_on_main, job->task);
+  post_to_main (context, unref_on_main, job->task, NULL);
   g_main_context_unref (context);
   g_free (job);
 }
@@ -333,8 +352,7 @@ post_resumed (HsEngine *self,
   rd->self = g_object_ref (self);
   rd->go_task = go_task ? g_object_ref (go_task) : NULL;
   rd->error = error;
-  g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT, resumed_cb, rd,
-                              resumed_data_free);
+  post_to_main (self->main_context, resumed_cb, rd, resumed_data_free);
 }
 
 /* Worker: resume, then wait as long as it takes for the next stop. */

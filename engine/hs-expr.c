@@ -17,6 +17,7 @@ typedef struct
   const char *p;
   const HsExprContext *ctx;
   int depth;
+  int skip;            /* > 0 while parsing a side that && or || does not evaluate */
 } Parser;
 
 static gboolean parse_expr (Parser *ps, int min_prec, HsValue *out, GError **error);
@@ -239,7 +240,7 @@ parse_number (Parser   *ps,
               frac = frac * 10 + (guint64) (*q - '0');
               scale *= 10;
             }
-          if (whole > G_MAXUINT64 / mult)
+          if (whole > G_MAXUINT64 / mult || whole * mult > G_MAXUINT64 - frac * mult / scale)
             return fail (ps, error, "time too large");
           hs_value_clear (out);
           out->type = HS_VALUE_TIME;
@@ -399,6 +400,12 @@ parse_name (Parser   *ps,
           goto out;
         }
       ps->p++;
+      if (ps->skip > 0)
+        {
+          hs_value_set_number (out, 0);
+          ok = TRUE;
+          goto out;
+        }
       if (ps->ctx == NULL || ps->ctx->call == NULL)
         {
           g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
@@ -412,6 +419,11 @@ parse_name (Parser   *ps,
       return ok;
     }
 
+  if (ps->skip > 0)
+    {
+      hs_value_set_number (out, 0);
+      return TRUE;
+    }
   if (ps->ctx == NULL || ps->ctx->symbol == NULL)
     {
       g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
@@ -442,7 +454,9 @@ parse_unary (Parser   *ps,
         char op = *ps->p++;
 
         ok = parse_unary (ps, out, error);
-        if (ok && out->type == HS_VALUE_STRING)
+        if (ok && ps->skip > 0)
+          hs_value_set_number (out, 0);
+        else if (ok && out->type == HS_VALUE_STRING)
           ok = fail (ps, error, "'%c' does not apply to a string", op);
         else if (ok && op == '!')
           hs_value_set_boolean (out, !hs_value_is_true (out));
@@ -512,6 +526,12 @@ apply_binop (Parser         *ps,
   guint64 a = lhs->number;
   guint64 b = rhs->number;
 
+  /* Not evaluated: only the syntax counts. */
+  if (ps->skip > 0)
+    {
+      hs_value_set_number (lhs, 0);
+      return TRUE;
+    }
   if (lhs->type == HS_VALUE_STRING || rhs->type == HS_VALUE_STRING)
     {
       if (lhs->type == HS_VALUE_STRING && rhs->type == HS_VALUE_STRING)
@@ -591,16 +611,34 @@ parse_expr (Parser   *ps,
     {
       const BinOp *op;
       HsValue rhs = { 0 };
+      gboolean decided = FALSE;
+      gboolean ok;
 
       skip_blanks (ps);
       op = peek_binop (ps);
       if (op == NULL || op->prec < min_prec)
         return TRUE;
       ps->p += strlen (op->op);
-      if (!parse_expr (ps, op->prec + 1, &rhs, error))
+      /* C's && and ||: a side that cannot change the result is parsed but not evaluated,
+       * so "STATE.HALT() && Register(pc) == x" does not read registers of a running core. */
+      if (ps->skip == 0 && out->type != HS_VALUE_STRING)
+        decided = (strcmp (op->op, "&&") == 0 && !hs_value_is_true (out))
+                  || (strcmp (op->op, "||") == 0 && hs_value_is_true (out));
+      if (decided)
+        ps->skip++;
+      ok = parse_expr (ps, op->prec + 1, &rhs, error);
+      if (decided)
+        ps->skip--;
+      if (!ok)
         {
           hs_value_clear (&rhs);
           return FALSE;
+        }
+      if (decided)
+        {
+          hs_value_set_boolean (out, op->op[0] == '|');
+          hs_value_clear (&rhs);
+          continue;
         }
       if (!apply_binop (ps, op->op, out, &rhs, error))
         {
@@ -617,7 +655,7 @@ hs_expr_evaluate (const char           *text,
                   HsValue              *result,
                   GError              **error)
 {
-  Parser ps = { text, text, context, 0 };
+  Parser ps = { text, text, context, 0, 0 };
 
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (result != NULL, FALSE);

@@ -629,12 +629,20 @@ wait_tick (gpointer data)
 {
   Call *call = data;
   gboolean done = FALSE;
+  GCancellable *cancellable = g_task_get_cancellable (call->task);
+  GError *error = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    {
+      call->wait_id = 0;
+      call_return (call, error);
+      return G_SOURCE_REMOVE;
+    }
 
   if (call->condition)
     {
       HsExprContext ctx = expr_context (call->interp);
       HsValue v = { 0 };
-      GError *error = NULL;
 
       if (!hs_expr_evaluate (call->condition, &ctx, &v, &error))
         {

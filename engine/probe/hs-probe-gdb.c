@@ -270,6 +270,13 @@ send_packet (HsProbeGdb  *self,
               if (!send_ack (self, TRUE, error))
                 return FALSE;
             }
+          else if (ev.kind == HS_RSP_EVENT_PACKET)
+            {
+              /* Not ours to answer, but the stub waits for its ack all the same. */
+              g_debug ("dropping '%.40s' while waiting for an ack", ev.payload);
+              if (!send_ack (self, TRUE, error))
+                return FALSE;
+            }
           else if (ev.kind == HS_RSP_EVENT_BAD_CHECKSUM && !send_ack (self, FALSE, error))
             return FALSE;
         }
@@ -790,6 +797,8 @@ hs_probe_gdb_connect (HsProbe       *probe,
   clear_target_state (self);
 
   g_socket_client_set_timeout (client, CONNECT_TIMEOUT_S);
+  /* A debug stub is a local or lab peer, never something to reach through a proxy. */
+  g_socket_client_set_enable_proxy (client, FALSE);
   connection = g_socket_client_connect_to_host (client, self->host, self->port, cancellable,
                                                 &local_error);
   if (connection == NULL)
@@ -1111,44 +1120,64 @@ check_phys (HsProbeGdb  *self,
   return TRUE;
 }
 
+/* One 'm' request for exactly [addr, addr + len); len <= MEM_CHUNK. */
+static gboolean
+read_exact (HsProbeGdb  *self,
+            guint64      addr,
+            gsize        len,
+            guint8      *out,
+            GError     **error)
+{
+  g_autofree char *pkt = g_strdup_printf ("m%" G_GINT64_MODIFIER "x,%zx", addr, len);
+  g_autofree char *reply = NULL;
+  gsize reply_len;
+
+  reply = request_len (self, pkt, &reply_len, error);
+  if (reply == NULL)
+    return FALSE;
+  if (reply[0] == 'E' && reply_len == 3)
+    {
+      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_STUB,
+                   "cannot read physical memory at A:0x%" G_GINT64_MODIFIER "x: "
+                   "the gdbstub answered %s", addr, reply);
+      return FALSE;
+    }
+  if (reply_len != len * 2)
+    {
+      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
+                   "short memory read at A:0x%" G_GINT64_MODIFIER "x: %zu of %zu bytes",
+                   addr, reply_len / 2, len);
+      return FALSE;
+    }
+  if (!hs_rsp_hex_decode (reply, reply_len, out))
+    {
+      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
+                   "bad hex in the memory read at A:0x%" G_GINT64_MODIFIER "x", addr);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The cached aligned chunk holding @chunk_addr, or NULL (no error) if the stub refused it. */
 static const guint8 *
 get_chunk (HsProbeGdb  *self,
            guint64      chunk_addr,
            GError     **error)
 {
   guint8 *data = g_hash_table_lookup (self->mem_cache, &chunk_addr);
-  g_autofree char *pkt = NULL;
-  g_autofree char *reply = NULL;
-  gsize len;
+  g_autoptr(GError) local_error = NULL;
   guint64 *key;
 
   if (data != NULL)
     return data;
 
-  pkt = g_strdup_printf ("m%" G_GINT64_MODIFIER "x,%x", chunk_addr, MEM_CHUNK);
-  reply = request_len (self, pkt, &len, error);
-  if (reply == NULL)
-    return NULL;
-  if (reply[0] == 'E' && len == 3)
-    {
-      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_STUB,
-                   "cannot read physical memory at A:0x%" G_GINT64_MODIFIER "x: "
-                   "the gdbstub answered %s", chunk_addr, reply);
-      return NULL;
-    }
-  if (len != MEM_CHUNK * 2)
-    {
-      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
-                   "short memory read at A:0x%" G_GINT64_MODIFIER "x: %zu of %u bytes",
-                   chunk_addr, len / 2, MEM_CHUNK);
-      return NULL;
-    }
   data = g_malloc (MEM_CHUNK);
-  if (!hs_rsp_hex_decode (reply, len, data))
+  if (!read_exact (self, chunk_addr, MEM_CHUNK, data, &local_error))
     {
       g_free (data);
-      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
-                   "bad hex in the memory read at A:0x%" G_GINT64_MODIFIER "x", chunk_addr);
+      /* A hole somewhere in the chunk: the caller retries just the bytes it wants. */
+      if (!g_error_matches (local_error, HS_PROBE_ERROR, HS_PROBE_ERROR_STUB))
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
   if (self->mem_cache_bytes >= MEM_CACHE_LIMIT)
@@ -1192,14 +1221,17 @@ hs_probe_gdb_read_memory (HsProbe  *probe,
       guint64 chunk_addr = addr & ~(guint64) (MEM_CHUNK - 1);
       gsize off = addr - chunk_addr;
       gsize n = MIN (len - done, MEM_CHUNK - off);
-      const guint8 *chunk = get_chunk (self, chunk_addr, error);
+      g_autoptr(GError) local_error = NULL;
+      const guint8 *chunk = get_chunk (self, chunk_addr, &local_error);
 
-      if (chunk == NULL)
+      if (chunk != NULL)
+        memcpy (buf + done, chunk + off, n);
+      else if (local_error != NULL || !read_exact (self, addr, n, buf + done, &local_error))
         {
+          g_propagate_error (error, g_steal_pointer (&local_error));
           g_mutex_unlock (&self->io_lock);
           return FALSE;
         }
-      memcpy (buf + done, chunk + off, n);
       done += n;
     }
   g_mutex_unlock (&self->io_lock);

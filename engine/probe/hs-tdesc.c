@@ -44,7 +44,8 @@ parse_uint (const char *s,
   guint64 v;
   char *end;
 
-  if (s == NULL || *s == 0)
+  /* Digits only: strtoull would also take blanks and a sign ("-4294967295" is 1). */
+  if (s == NULL || !g_ascii_isdigit (*s))
     return FALSE;
   v = g_ascii_strtoull (s, &end, 10);
   if (*end != 0 || v > G_MAXUINT)
@@ -166,9 +167,18 @@ parse_document (ParseState  *st,
   g_autoptr(GError) local_error = NULL;
   const char *body = xml;
 
-  /* GMarkup does not take DOCTYPE declarations; skip the prologue up to the root element. */
+  /* GMarkup does not take DOCTYPE declarations; skip the prologue up to the root element.
+   * A comment ends at "-->", not at the first '>' (it may hold markup-like text). */
   while ((body = strchr (body, '<')) != NULL && (body[1] == '?' || body[1] == '!'))
-    body = strchr (body, '>') ? strchr (body, '>') + 1 : body + strlen (body);
+    {
+      const char *end = g_str_has_prefix (body, "<!--") ? strstr (body + 4, "-->")
+                                                          : strchr (body, '>');
+
+      if (end == NULL)
+        body += strlen (body);
+      else
+        body = end + (*end == '-' ? 3 : 1);
+    }
   if (body == NULL)
     body = "";
 

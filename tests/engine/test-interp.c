@@ -1,0 +1,487 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-interp.c: the command interpreter (hs-interp.c) on an engine that is
+ * not attached to anything; no target is needed.
+ */
+#define G_LOG_DOMAIN "test-interp"
+
+#include "config.h"
+
+#include "hs-command.h"
+#include "hs-engine.h"
+#include "hs-interp.h"
+
+#include <string.h>
+
+/* No command may take longer than this, whatever goes wrong. */
+#define COMMAND_TIMEOUT_S 20
+
+typedef struct
+{
+  HsEngine *engine;
+  HsInterp *interp;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->engine = hs_engine_new ();
+  f->interp = hs_interp_new (f->engine);
+  g_assert_true (hs_interp_get_engine (f->interp) == f->engine);
+  g_assert_cmpint (hs_engine_get_state (f->engine), ==, HS_ENGINE_STATE_DETACHED);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gpointer engine = f->engine;
+  gint64 deadline = g_get_monotonic_time () + COMMAND_TIMEOUT_S * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (G_OBJECT (engine), &engine);
+  g_clear_object (&f->interp);
+  g_clear_object (&f->engine);
+  /* The worker's jobs hand their last references back to the main context: the engine is
+   * finalized here, on this thread, once those have run. */
+  while (engine != NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+typedef struct
+{
+  GAsyncResult *result;
+  gboolean timed_out;
+} Wait;
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *w = user_data;
+
+  w->result = g_object_ref (result);
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  Wait *w = user_data;
+
+  w->timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs one line to completion on the default main context and returns its output. */
+static char *
+run (Fixture     *f,
+     const char  *line,
+     GError     **error)
+{
+  Wait w = { NULL, FALSE };
+  guint timeout_id;
+  char *out;
+
+  timeout_id = g_timeout_add_seconds (COMMAND_TIMEOUT_S, on_timeout, &w);
+  hs_interp_execute_async (f->interp, line, NULL, on_done, &w);
+  while (w.result == NULL && !w.timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (w.timed_out)
+    g_error ("'%s' did not finish within %d s", line, COMMAND_TIMEOUT_S);
+  g_source_remove (timeout_id);
+  out = hs_interp_execute_finish (f->interp, w.result, error);
+  g_object_unref (w.result);
+  return out;
+}
+
+static char *
+run_ok (Fixture    *f,
+        const char *line)
+{
+  g_autoptr(GError) error = NULL;
+  char *out = run (f, line, &error);
+
+  if (error)
+    g_error ("'%s' failed: %s", line, error->message);
+  g_assert_no_error (error);
+  g_assert_nonnull (out);
+  return out;
+}
+
+/* Runs @line, expects it to fail, and returns the error. */
+static GError *
+run_fail (Fixture    *f,
+          const char *line)
+{
+  GError *error = NULL;
+  g_autofree char *out = run (f, line, &error);
+
+  if (error == NULL)
+    g_error ("'%s' succeeded (printing '%s') but should have failed", line, out);
+  g_assert_null (out);
+  if (g_test_verbose ())
+    g_test_message ("%s -> %s", line, error->message);
+  return error;
+}
+
+static void
+assert_contains (const char *haystack,
+                 const char *needle)
+{
+  if (strstr (haystack, needle) == NULL)
+    g_error ("'%s' does not contain '%s'", haystack, needle);
+  g_assert_true (strstr (haystack, needle) != NULL);
+}
+
+/* ---- tests ------------------------------------------------------------------------------ */
+
+static void
+test_print (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *a = run_ok (f, "PRINT 0x10+2");
+  g_autofree char *b = run_ok (f, "PRINT \"a\" 1.");
+  g_autofree char *c = run_ok (f, "print 10.s");
+  g_autofree char *d = run_ok (f, "PRINT 1==1, \"x, y\" (1+2)*3");
+  g_autofree char *e = run_ok (f, "PRINT");
+  g_autofree char *g = run_ok (f, "PRINT STATE.RUN() STATE.HALT() STATE.ATTACHED()");
+  g_autofree char *h = run_ok (f, "PRINT 1 ; a comment");
+
+  g_assert_cmpstr (a, ==, "0x12\n");
+  g_assert_cmpstr (b, ==, "a0x1\n");
+  g_assert_cmpstr (c, ==, "10.s\n");
+  g_assert_cmpstr (d, ==, "TRUE()x, y0x9\n");
+  g_assert_cmpstr (e, ==, "\n");
+  g_assert_cmpstr (g, ==, "FALSE()FALSE()FALSE()\n");
+  g_assert_cmpstr (h, ==, "0x1\n");
+}
+
+static void
+test_print_errors (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) e1 = run_fail (f, "PRINT 1/0");
+  g_autoptr(GError) e2 = run_fail (f, "PRINT NOSUCH()");
+  g_autoptr(GError) e3 = run_fail (f, "PRINT Register(pc)");
+  g_autoptr(GError) e4 = run_fail (f, "PRINT \"abc");
+  g_autoptr(GError) e5 = run_fail (f, "PRINT jiffies");
+
+  assert_contains (e1->message, "division by zero");
+  assert_contains (e2->message, "NOSUCH");
+  /* Detached: there is no register to read. */
+  assert_contains (e3->message, "not halted");
+  g_assert_error (e4, HS_COMMAND_ERROR, HS_COMMAND_ERROR_SYNTAX);
+  assert_contains (e4->message, "column 7");
+  assert_contains (e5->message, "jiffies");
+}
+
+static void
+test_blank_and_comment (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const char *lines[] = { "", "   ", "; a comment", "// another", "\t; indented" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autofree char *out = run_ok (f, lines[i]);
+
+      g_assert_cmpstr (out, ==, "");
+    }
+}
+
+static void
+test_wait_time (Fixture       *f,
+                gconstpointer  data)
+{
+  gint64 start = g_get_monotonic_time ();
+  g_autofree char *out = run_ok (f, "WAIT 50.ms");
+  gint64 elapsed = g_get_monotonic_time () - start;
+
+  g_assert_cmpstr (out, ==, "");
+  /* A functional check that it waited, not a benchmark: no upper bound beyond the timeout. */
+  g_assert_cmpint (elapsed, >=, 50000);
+}
+
+static void
+test_wait_condition_timeout (Fixture       *f,
+                             gconstpointer  data)
+{
+  gint64 start = g_get_monotonic_time ();
+  g_autofree char *out = run_ok (f, "WAIT STATE.RUN() 100.ms");
+  gint64 elapsed = g_get_monotonic_time () - start;
+
+  /* Detached, the target never runs: the wait ends at the timeout, without an error. */
+  g_assert_cmpint (elapsed, >=, 100000);
+  assert_contains (out, "STATE.RUN()");
+  assert_contains (out, "still false");
+}
+
+/* A script's usual condition: && does not read registers while the target is not halted. */
+static void
+test_wait_condition_short_circuit (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autofree char *print = run_ok (f, "PRINT STATE.HALT()&&Register(pc)==0x1000");
+  gint64 start = g_get_monotonic_time ();
+  g_autofree char *out = run_ok (f, "WAIT STATE.HALT()&&Register(pc)==0x1000 60.ms");
+  gint64 elapsed = g_get_monotonic_time () - start;
+
+  g_assert_cmpstr (print, ==, "FALSE()\n");
+  g_assert_cmpint (elapsed, >=, 60000);
+  assert_contains (out, "still false");
+}
+
+static void
+test_wait_condition_true (Fixture       *f,
+                          gconstpointer  data)
+{
+  gint64 start = g_get_monotonic_time ();
+  g_autofree char *out = run_ok (f, "WAIT !STATE.RUN() 10.s");
+  gint64 elapsed = g_get_monotonic_time () - start;
+
+  /* Already true: it returns at once rather than after 10 s. */
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpint (elapsed, <, 5 * G_USEC_PER_SEC);
+}
+
+static void
+test_wait_errors (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) e1 = run_fail (f, "WAIT");
+  g_autoptr(GError) e2 = run_fail (f, "WAIT 1.s 2.s");
+  g_autoptr(GError) e3 = run_fail (f, "WAIT NOSUCH() 1.s");
+  g_autoptr(GError) e4 = run_fail (f, "WAIT 1 2 3");
+
+  assert_contains (e1->message, "WAIT");
+  assert_contains (e2->message, "two times");
+  /* A bad condition fails at once, not after the time. */
+  assert_contains (e3->message, "NOSUCH");
+  g_assert_error (e4, HS_COMMAND_ERROR, HS_COMMAND_ERROR_SYNTAX);
+}
+
+static void
+assert_not_attached (GError *error)
+{
+  if (!g_error_matches (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_ATTACHED))
+    assert_contains (error->message, "not attached");
+  assert_contains (error->message, "not attached");
+}
+
+static void
+test_not_attached (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const char *lines[] = {
+    "Go", "Break", "Register.view", "r.v", "Data.dump A:0x1000", "Step", "Register.view /ALL",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autoptr(GError) error = run_fail (f, lines[i]);
+
+      assert_not_attached (error);
+    }
+  g_assert_cmpint (hs_engine_get_state (f->engine), ==, HS_ENGINE_STATE_DETACHED);
+}
+
+static void
+test_data_dump_arguments (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) e1 = run_fail (f, "Data.dump 0x1000");
+  g_autoptr(GError) e2 = run_fail (f, "Data.dump A:0x1000 /Length 0");
+  g_autoptr(GError) e3 = run_fail (f, "Data.dump A:0x1000 /Length 0x200000");
+  g_autoptr(GError) e4 = run_fail (f, "Data.dump A:0xfffffffffffffff0 /Length 0x20");
+  g_autoptr(GError) e5 = run_fail (f, "Data.dump A:0x1000 /Length");
+  g_autoptr(GError) e6 = run_fail (f, "Data.dump");
+  g_autoptr(GError) e7 = run_fail (f, "Data.dump A:");
+
+  /* No access class: say what to write. */
+  assert_contains (e1->message, "A:");
+  g_assert_false (g_error_matches (e1, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_ATTACHED));
+  assert_contains (e2->message, "/Length");
+  assert_contains (e3->message, "/Length");
+  assert_contains (e4->message, "past the end");
+  assert_contains (e5->message, "needs a value");
+  g_assert_error (e6, HS_COMMAND_ERROR, HS_COMMAND_ERROR_SYNTAX);
+  assert_contains (e6->message, "Data.dump");
+  g_assert_false (g_error_matches (e7, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_ATTACHED));
+}
+
+static void
+test_unknown_command (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) e1 = run_fail (f, "Regster.view");
+  g_autoptr(GError) e2 = run_fail (f, "xyzzy.plugh.frobnicate");
+  g_autoptr(GError) e3 = run_fail (f, "PRIN 1");
+
+  g_assert_error (e1, HS_COMMAND_ERROR, HS_COMMAND_ERROR_UNKNOWN_COMMAND);
+  assert_contains (e1->message, "did you mean Register.view");
+  g_assert_error (e2, HS_COMMAND_ERROR, HS_COMMAND_ERROR_UNKNOWN_COMMAND);
+  g_assert_true (strstr (e2->message, "did you mean") == NULL);
+  assert_contains (e2->message, "HELP");
+  assert_contains (e3->message, "did you mean PRINT");
+}
+
+static void
+test_arguments_and_options (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) e1 = run_fail (f, "Go extra");
+  g_autoptr(GError) e2 = run_fail (f, "Register.view /BOGUS");
+  g_autoptr(GError) e3 = run_fail (f, "Go /ALL");
+  g_autoptr(GError) e4 = run_fail (f, "Register.view /CORE");
+  g_autoptr(GError) e5 = run_fail (f, "CORE.select 5");
+  g_autoptr(GError) e6 = run_fail (f, "PRINT (1");
+
+  g_assert_error (e1, HS_COMMAND_ERROR, HS_COMMAND_ERROR_SYNTAX);
+  assert_contains (e1->message, "no arguments");
+  g_assert_error (e2, HS_COMMAND_ERROR, HS_COMMAND_ERROR_UNKNOWN_OPTION);
+  assert_contains (e2->message, "/BOGUS");
+  /* The message lists what the command does take. */
+  assert_contains (e2->message, "/CORE");
+  g_assert_error (e3, HS_COMMAND_ERROR, HS_COMMAND_ERROR_UNKNOWN_OPTION);
+  assert_contains (e3->message, "no options");
+  g_assert_error (e4, HS_COMMAND_ERROR, HS_COMMAND_ERROR_SYNTAX);
+  assert_contains (e4->message, "/CORE");
+  /* Detached, there are no cores. */
+  assert_contains (e5->message, "does not exist");
+  g_assert_error (e6, HS_COMMAND_ERROR, HS_COMMAND_ERROR_SYNTAX);
+}
+
+static void
+test_attach_bad_location (Fixture       *f,
+                          gconstpointer  data)
+{
+  static const char *lines[] = {
+    "SYStem.Attach nonsense", "SYStem.Attach host:", "SYStem.Attach host:0",
+    "SYStem.Attach host:70000", "SYStem.Attach host:12ab",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autoptr(GError) error = run_fail (f, lines[i]);
+
+      assert_contains (error->message, "SYStem.Attach");
+      g_assert_cmpint (hs_engine_get_state (f->engine), ==, HS_ENGINE_STATE_DETACHED);
+    }
+  {
+    g_autoptr(GError) error = run_fail (f, "SYStem.Attach nonsense");
+
+    assert_contains (error->message, "HOST:PORT");
+  }
+  {
+    g_autoptr(GError) error = run_fail (f, "SYStem.Attach");
+
+    g_assert_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_SYNTAX);
+  }
+}
+
+static void
+test_attach_refused (Fixture       *f,
+                     gconstpointer  data)
+{
+  /* Nothing listens on port 1: the connection is refused at once. */
+  g_autoptr(GError) error = run_fail (f, "SYStem.Attach 127.0.0.1:1");
+  g_autoptr(GError) again = NULL;
+
+  assert_contains (error->message, "127.0.0.1:1");
+  assert_contains (error->message, "cannot connect");
+  g_assert_cmpint (hs_engine_get_state (f->engine), ==, HS_ENGINE_STATE_DETACHED);
+  g_assert_cmpuint (hs_engine_get_n_cores (f->engine), ==, 0);
+
+  /* Still detached for the next command. */
+  again = run_fail (f, "Go");
+  assert_not_attached (again);
+}
+
+static void
+test_help (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *all = run_ok (f, "HELP");
+  g_autofree char *one = run_ok (f, "HELP r.v");
+  g_autofree char *print = run_ok (f, "help print");
+  g_autoptr(GError) error = run_fail (f, "HELP nosuch");
+
+  assert_contains (all, "Register.view");
+  assert_contains (all, "Data.dump");
+  assert_contains (all, "SYStem.Attach");
+  assert_contains (all, "WAIT");
+  assert_contains (one, "Register.view");
+  assert_contains (one, "R.v");
+  g_assert_true (strstr (one, "Data.dump") == NULL);
+  assert_contains (print, "PRINT");
+  assert_contains (error->message, "nosuch");
+}
+
+static void
+test_resolve_complete (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_auto(GStrv) reg = hs_interp_complete (f->interp, "reg");
+  g_auto(GStrv) none = hs_interp_complete (f->interp, "zzz");
+  g_auto(GStrv) all = hs_interp_complete (f->interp, "");
+
+  g_assert_cmpstr (hs_interp_resolve (f->interp, "r.v"), ==, "Register.view");
+  g_assert_cmpstr (hs_interp_resolve (f->interp, "SYS.A"), ==, "SYStem.Attach");
+  g_assert_cmpstr (hs_interp_resolve (f->interp, "d.dump"), ==, "Data.dump");
+  g_assert_null (hs_interp_resolve (f->interp, "Regster.view"));
+  g_assert_null (hs_interp_resolve (f->interp, "r"));
+
+  g_assert_true (g_strv_contains ((const char * const *) reg, "Register.view"));
+  g_assert_cmpuint (g_strv_length (none), ==, 0);
+  g_assert_true (g_strv_contains ((const char * const *) all, "PRINT"));
+  g_assert_true (g_strv_contains ((const char * const *) all, "HELP"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/Hs/Interp/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("print", test_print);
+  ADD ("print-errors", test_print_errors);
+  ADD ("blank-and-comment", test_blank_and_comment);
+  ADD ("wait-time", test_wait_time);
+  ADD ("wait-condition-timeout", test_wait_condition_timeout);
+  ADD ("wait-condition-short-circuit", test_wait_condition_short_circuit);
+  ADD ("wait-condition-true", test_wait_condition_true);
+  ADD ("wait-errors", test_wait_errors);
+  ADD ("not-attached", test_not_attached);
+  ADD ("data-dump-arguments", test_data_dump_arguments);
+  ADD ("unknown-command", test_unknown_command);
+  ADD ("arguments-and-options", test_arguments_and_options);
+  ADD ("attach-bad-location", test_attach_bad_location);
+  ADD ("attach-refused", test_attach_refused);
+  ADD ("help", test_help);
+  ADD ("resolve-complete", test_resolve_complete);
+
+#undef ADD
+
+  /* Own the main context for the whole run, as GApplication and g_main_loop_run() do.
+   * Without this, a worker thread's g_main_context_invoke() in hs-engine.c may acquire the
+   * idle context and run unref_on_main() on the worker itself, finalizing the engine there:
+   * g_thread_pool_free() then waits for its own thread, and every later iteration hangs
+   * (see the report on hs-engine.c worker_func()). */
+  {
+    GMainContext *context = g_main_context_default ();
+    int status;
+
+    g_assert_true (g_main_context_acquire (context));
+    status = g_test_run ();
+    g_main_context_release (context);
+    return status;
+  }
+}

@@ -1,0 +1,1136 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-probe-gdb.c: HsProbeGdb against a scripted fake gdbstub.
+ *
+ * The stub is a thread that accepts one TCP connection on 127.0.0.1 and
+ * answers from a fixed table, the way QEMU's gdbstub answers an aarch64
+ * machine with two cores. Its framing is written here from the protocol
+ * description, independently of hs-rsp.c, and it records every packet it
+ * receives so the tests can check what went over the wire.
+ *
+ * The probe API blocks, so the tests call it directly from the test thread.
+ */
+#define G_LOG_DOMAIN "test-probe-gdb"
+
+#include "config.h"
+
+#include "probe/hs-probe-gdb.h"
+
+#include <gio/gio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+
+/* The stub gives up on a silent peer after this long, so no test can hang. */
+#define STUB_IO_TIMEOUT_S 10
+
+#define INTERRUPT_MARK "<ctrl-c>"
+
+/* ---- the target the stub pretends to be ------------------------------------------------- */
+
+static const char target_xml[] =
+  "<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\">"
+  "<target><architecture>aarch64</architecture>"
+  "<xi:include href=\"aarch64-core.xml\"/>"
+  "<xi:include href=\"system-registers.xml\"/>"
+  "</target>";
+
+static char *
+make_core_xml (void)
+{
+  GString *s = g_string_new ("<?xml version=\"1.0\"?>\n"
+                             "<!DOCTYPE feature SYSTEM \"gdb-target.dtd\">\n"
+                             "<feature name=\"org.gnu.gdb.aarch64.core\">\n");
+
+  for (guint i = 0; i <= 30; i++)
+    g_string_append_printf (s, "  <reg name=\"x%u\" bitsize=\"64\"/>\n", i);
+  g_string_append (s, "  <reg name=\"sp\" bitsize=\"64\" type=\"data_ptr\"/>\n"
+                      "  <reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\"/>\n"
+                      "  <reg name=\"cpsr\" bitsize=\"32\"/>\n"
+                      "</feature>\n");
+  return g_string_free (s, FALSE);
+}
+
+/* Numbered out of document order, as QEMU's hash table numbers them. */
+static const char sysregs_xml[] =
+  "<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\">"
+  "<feature name=\"org.qemu.gdb.arm64.sys.regs\">"
+  "<reg name=\"VTTBR_EL2\" bitsize=\"64\" regnum=\"69\" group=\"system\" type=\"uint64\"/>"
+  "<reg name=\"TCR_EL1\" bitsize=\"64\" regnum=\"68\" group=\"system\" type=\"uint64\"/>"
+  "</feature>";
+
+#define N_CORE_REGS 34
+#define REGNUM_VTTBR 69
+#define REGNUM_TCR 68
+#define VTTBR_VALUE G_GUINT64_CONSTANT (0x00010000bffaa000)
+#define TCR_VALUE G_GUINT64_CONSTANT (0x00000032b5193519)
+
+/* Register values differ per core so a wrong Hg shows. */
+static guint64
+core_reg_value (guint core,
+                guint regnum)
+{
+  if (regnum == 32)   /* pc */
+    return G_GUINT64_CONSTANT (0xffff800008001000) + core * 0x100;
+  if (regnum == 31)   /* sp */
+    return G_GUINT64_CONSTANT (0xffff000012340000) + core * 0x10000;
+  if (regnum == 33)   /* cpsr */
+    return 0x3c5 + core * 4;
+  return G_GUINT64_CONSTANT (0x1111000000000000) * (core + 1) + regnum;
+}
+
+/* Guest physical memory: a pattern every address can be checked against. */
+static guint8
+mem_byte (guint64 addr)
+{
+  return (guint8) ((addr * 7) ^ (addr >> 8) ^ 0x5a);
+}
+
+/* ---- the fake stub ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  GSocket *listener;
+  guint16 port;
+  GThread *thread;
+  char *core_xml;
+
+  /* Script, set before the probe connects. */
+  gboolean unsolicited_stop;    /* send T02thread:01; right after accept, like QEMU */
+  gboolean phys_mem;            /* offer qqemu PhyMemMode */
+  guint xfer_max;               /* largest qXfer slice the stub sends */
+  char *nak_prefix;             /* answer '-' to packets starting with this... */
+  guint nak_count;              /* ...this many times */
+  char *close_prefix;           /* close the connection on a packet starting with this */
+  char *close_after_prefix;     /* answer a packet starting with this, then close */
+  guint64 error_from;           /* 'm' at or above this address answers E14 */
+
+  /* Record, under lock. */
+  GMutex lock;
+  GPtrArray *received;          /* payloads, INTERRUPT_MARK for 0x03 */
+  guint n_bad_checksums;
+  guint n_naks_received;
+  char *failure;                /* why the stub thread stopped early, if it did */
+
+  /* Stub thread state. */
+  guint cur_core;
+} FakeStub;
+
+static void
+stub_record (FakeStub   *stub,
+             const char *what)
+{
+  g_mutex_lock (&stub->lock);
+  g_ptr_array_add (stub->received, g_strdup (what));
+  g_mutex_unlock (&stub->lock);
+}
+
+static void
+stub_fail (FakeStub   *stub,
+           const char *why)
+{
+  g_mutex_lock (&stub->lock);
+  if (stub->failure == NULL)
+    stub->failure = g_strdup (why);
+  g_mutex_unlock (&stub->lock);
+}
+
+static gboolean
+stub_send_raw (FakeStub   *stub,
+               GSocket    *conn,
+               const char *data,
+               gsize       len)
+{
+  gsize done = 0;
+
+  while (done < len)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_socket_send (conn, data + done, len - done, NULL, &error);
+
+      if (n <= 0)
+        {
+          stub_fail (stub, error ? error->message : "send failed");
+          return FALSE;
+        }
+      done += n;
+    }
+  return TRUE;
+}
+
+/* "$payload#cs", escaping what the protocol reserves. */
+static gboolean
+stub_send_packet (FakeStub   *stub,
+                  GSocket    *conn,
+                  const char *payload)
+{
+  g_autoptr(GString) frame = g_string_new ("$");
+  guint sum = 0;
+
+  for (const char *p = payload; *p; p++)
+    {
+      if (*p == '$' || *p == '#' || *p == '}' || *p == '*')
+        {
+          g_string_append_c (frame, '}');
+          g_string_append_c (frame, *p ^ 0x20);
+          sum += '}' + (guint8) (*p ^ 0x20);
+        }
+      else
+        {
+          g_string_append_c (frame, *p);
+          sum += (guint8) *p;
+        }
+    }
+  g_string_append_printf (frame, "#%02x", sum & 0xff);
+  return stub_send_raw (stub, conn, frame->str, frame->len);
+}
+
+static void
+append_le_hex (GString *out,
+               guint64  value,
+               guint    size)
+{
+  for (guint i = 0; i < size; i++)
+    g_string_append_printf (out, "%02x", (guint) (value >> (8 * i)) & 0xff);
+}
+
+/* The reply to @payload, or NULL for none (a resume). */
+static char *
+stub_reply (FakeStub   *stub,
+            const char *payload)
+{
+  if (g_str_has_prefix (payload, "qSupported"))
+    return g_strdup ("PacketSize=1000;qXfer:features:read+;multiprocess+;swbreak+;hwbreak+");
+  if (strcmp (payload, "?") == 0)
+    return g_strdup ("T05thread:p01.01;");
+  if (strcmp (payload, "qfThreadInfo") == 0)
+    return g_strdup ("mp01.01,p01.02");
+  if (strcmp (payload, "qsThreadInfo") == 0)
+    return g_strdup ("l");
+  if (g_str_has_prefix (payload, "qXfer:features:read:"))
+    {
+      const char *annex = payload + strlen ("qXfer:features:read:");
+      const char *colon = strchr (annex, ':');
+      g_autofree char *name = NULL;
+      const char *text = NULL;
+      guint64 offset, length;
+      char *end;
+      gsize total;
+
+      if (colon == NULL)
+        return g_strdup ("E00");
+      name = g_strndup (annex, colon - annex);
+      offset = g_ascii_strtoull (colon + 1, &end, 16);
+      if (*end != ',')
+        return g_strdup ("E00");
+      length = g_ascii_strtoull (end + 1, &end, 16);
+      if (strcmp (name, "target.xml") == 0)
+        text = target_xml;
+      else if (strcmp (name, "aarch64-core.xml") == 0)
+        text = stub->core_xml;
+      else if (strcmp (name, "system-registers.xml") == 0)
+        text = sysregs_xml;
+      else
+        return g_strdup ("E00");
+      total = strlen (text);
+      if (offset >= total)
+        return g_strdup ("l");
+      length = MIN (length, stub->xfer_max);
+      if (offset + length >= total)
+        return g_strdup_printf ("l%s", text + offset);
+      return g_strdup_printf ("m%.*s", (int) length, text + offset);
+    }
+  if (g_str_has_prefix (payload, "Hg"))
+    {
+      /* Threads p1.1 and p1.2 are cores 0 and 1. */
+      stub->cur_core = g_str_has_suffix (payload, ".2") ? 1 : 0;
+      return g_strdup ("OK");
+    }
+  if (strcmp (payload, "g") == 0)
+    {
+      GString *out = g_string_new (NULL);
+
+      for (guint r = 0; r < N_CORE_REGS; r++)
+        append_le_hex (out, core_reg_value (stub->cur_core, r), r == 33 ? 4 : 8);
+      return g_string_free (out, FALSE);
+    }
+  if (payload[0] == 'p')
+    {
+      guint64 regnum = g_ascii_strtoull (payload + 1, NULL, 16);
+      GString *out = g_string_new (NULL);
+
+      if (regnum == REGNUM_VTTBR)
+        append_le_hex (out, VTTBR_VALUE + stub->cur_core, 8);
+      else if (regnum == REGNUM_TCR)
+        append_le_hex (out, TCR_VALUE, 8);
+      else if (regnum < N_CORE_REGS)
+        append_le_hex (out, core_reg_value (stub->cur_core, regnum), regnum == 33 ? 4 : 8);
+      else
+        g_string_assign (out, "E0e");
+      return g_string_free (out, FALSE);
+    }
+  if (strcmp (payload, "qqemu.Supported") == 0)
+    return g_strdup (stub->phys_mem ? "sstepbits;sstep;PhyMemMode" : "sstepbits;sstep");
+  if (strcmp (payload, "Qqemu.PhyMemMode:1") == 0)
+    return g_strdup ("OK");
+  if (payload[0] == 'm')
+    {
+      char *end;
+      guint64 addr = g_ascii_strtoull (payload + 1, &end, 16);
+      guint64 len = *end == ',' ? g_ascii_strtoull (end + 1, NULL, 16) : 0;
+      GString *out;
+
+      if (len == 0 || len > 0x800)
+        return g_strdup ("E22");
+      if (addr + len > stub->error_from)
+        return g_strdup ("E14");
+      out = g_string_new (NULL);
+      for (guint64 a = addr; a < addr + len; a++)
+        g_string_append_printf (out, "%02x", mem_byte (a));
+      return g_string_free (out, FALSE);
+    }
+  if (strcmp (payload, "vCont;c") == 0)
+    return NULL;   /* running: the answer is the stop, later */
+  if (g_str_has_prefix (payload, "vCont;s:"))
+    return g_strdup_printf ("T05thread:%s;", payload + strlen ("vCont;s:"));
+  if (strcmp (payload, "D") == 0 || payload[0] == 'Z' || payload[0] == 'z')
+    return g_strdup ("OK");
+  return g_strdup ("");
+}
+
+/* Handles one received packet; FALSE ends the connection. */
+static gboolean
+stub_handle (FakeStub   *stub,
+             GSocket    *conn,
+             const char *payload)
+{
+  g_autofree char *reply = NULL;
+  gboolean nak = FALSE;
+  gboolean close_now;
+  gboolean close_after;
+
+  stub_record (stub, payload);
+  g_mutex_lock (&stub->lock);
+  if (stub->nak_prefix && stub->nak_count > 0 && g_str_has_prefix (payload, stub->nak_prefix))
+    {
+      stub->nak_count--;
+      nak = TRUE;
+    }
+  close_now = stub->close_prefix && g_str_has_prefix (payload, stub->close_prefix);
+  close_after = stub->close_after_prefix && g_str_has_prefix (payload, stub->close_after_prefix);
+  g_mutex_unlock (&stub->lock);
+
+  if (close_now)
+    return FALSE;
+  if (nak)
+    return stub_send_raw (stub, conn, "-", 1);
+  if (!stub_send_raw (stub, conn, "+", 1))
+    return FALSE;
+  reply = stub_reply (stub, payload);
+  if (reply == NULL)
+    return TRUE;
+  return stub_send_packet (stub, conn, reply) && !close_after;
+}
+
+enum { IDLE, DATA, ESCAPE, CSUM1, CSUM2 };
+
+static gpointer
+stub_thread (gpointer data)
+{
+  FakeStub *stub = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) conn = g_socket_accept (stub->listener, NULL, &error);
+  g_autoptr(GString) payload = g_string_new (NULL);
+  int state = IDLE;
+  guint sum = 0;
+  char csum[3] = { 0 };
+
+  if (conn == NULL)
+    {
+      stub_fail (stub, error->message);
+      return NULL;
+    }
+  g_socket_set_timeout (conn, STUB_IO_TIMEOUT_S);
+  /* Without this, Nagle holds each reply until the '+' before it is acked: 40 ms a packet. */
+  g_socket_set_option (conn, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+
+  /* QEMU stops a running VM when a debugger connects and says so before anything else. */
+  if (stub->unsolicited_stop && !stub_send_packet (stub, conn, "T02thread:01;"))
+    return NULL;
+
+  for (;;)
+    {
+      char buf[4096];
+      gssize n = g_socket_receive (conn, buf, sizeof buf, NULL, &error);
+
+      if (n == 0)
+        break;   /* the probe closed the connection */
+      if (n < 0)
+        {
+          stub_fail (stub, error->message);
+          break;
+        }
+      for (gssize i = 0; i < n; i++)
+        {
+          char c = buf[i];
+
+          switch (state)
+            {
+            case IDLE:
+              if (c == '$')
+                {
+                  g_string_truncate (payload, 0);
+                  sum = 0;
+                  state = DATA;
+                }
+              else if (c == '\x03')
+                {
+                  stub_record (stub, INTERRUPT_MARK);
+                  if (!stub_send_packet (stub, conn, "T02thread:p01.02;"))
+                    goto out;
+                }
+              else if (c == '-')
+                {
+                  g_mutex_lock (&stub->lock);
+                  stub->n_naks_received++;
+                  g_mutex_unlock (&stub->lock);
+                }
+              /* '+' acks our replies; anything else is noise. */
+              break;
+            case DATA:
+              if (c == '#')
+                state = CSUM1;
+              else
+                {
+                  sum += (guint8) c;
+                  if (c == '}')
+                    state = ESCAPE;
+                  else
+                    g_string_append_c (payload, c);
+                }
+              break;
+            case ESCAPE:
+              sum += (guint8) c;
+              g_string_append_c (payload, c ^ 0x20);
+              state = DATA;
+              break;
+            case CSUM1:
+              csum[0] = c;
+              state = CSUM2;
+              break;
+            case CSUM2:
+              csum[1] = c;
+              state = IDLE;
+              if (g_ascii_strtoull (csum, NULL, 16) != (sum & 0xff))
+                {
+                  g_mutex_lock (&stub->lock);
+                  stub->n_bad_checksums++;
+                  g_mutex_unlock (&stub->lock);
+                  if (!stub_send_raw (stub, conn, "-", 1))
+                    goto out;
+                  break;
+                }
+              if (!stub_handle (stub, conn, payload->str))
+                goto out;
+              break;
+            default:
+              g_assert_not_reached ();
+            }
+        }
+    }
+out:
+  g_socket_close (conn, NULL);
+  return NULL;
+}
+
+static FakeStub *
+fake_stub_new (void)
+{
+  FakeStub *stub = g_new0 (FakeStub, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_mutex_init (&stub->lock);
+  stub->received = g_ptr_array_new_with_free_func (g_free);
+  stub->core_xml = make_core_xml ();
+  stub->phys_mem = TRUE;
+  stub->xfer_max = 200;   /* smaller than the probe asks for: it must fetch in pieces */
+  stub->error_from = G_MAXUINT64;
+
+  stub->listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (stub->listener, any, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (stub->listener, &error);
+  g_assert_no_error (error);
+  /* accept() gives up too, should the probe never come. */
+  g_socket_set_timeout (stub->listener, STUB_IO_TIMEOUT_S);
+  bound = g_socket_get_local_address (stub->listener, &error);
+  g_assert_no_error (error);
+  stub->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_assert_cmpuint (stub->port, >, 0);
+  return stub;
+}
+
+static void
+fake_stub_start (FakeStub *stub)
+{
+  stub->thread = g_thread_new ("fake-gdbstub", stub_thread, stub);
+}
+
+/* Waits for the stub thread (it ends when the probe closes the connection). */
+static void
+fake_stub_free (FakeStub *stub)
+{
+  if (stub->thread)
+    g_thread_join (stub->thread);
+  g_socket_close (stub->listener, NULL);
+  g_object_unref (stub->listener);
+  if (stub->failure)
+    g_test_message ("fake stub: %s", stub->failure);
+  g_ptr_array_unref (stub->received);
+  g_free (stub->core_xml);
+  g_free (stub->nak_prefix);
+  g_free (stub->close_prefix);
+  g_free (stub->close_after_prefix);
+  g_free (stub->failure);
+  g_mutex_clear (&stub->lock);
+  g_free (stub);
+}
+
+/* How many packets equal to @payload (or starting with it, if @prefix) the stub received. */
+static guint
+stub_count (FakeStub   *stub,
+            const char *payload,
+            gboolean    prefix)
+{
+  guint n = 0;
+
+  g_mutex_lock (&stub->lock);
+  for (guint i = 0; i < stub->received->len; i++)
+    {
+      const char *p = g_ptr_array_index (stub->received, i);
+
+      if (prefix ? g_str_has_prefix (p, payload) : strcmp (p, payload) == 0)
+        n++;
+    }
+  g_mutex_unlock (&stub->lock);
+  return n;
+}
+
+static guint
+stub_n_received (FakeStub *stub)
+{
+  guint n;
+
+  g_mutex_lock (&stub->lock);
+  n = stub->received->len;
+  g_mutex_unlock (&stub->lock);
+  return n;
+}
+
+/* The packets received from index @from on, joined with spaces. */
+static char *
+stub_received_since (FakeStub *stub,
+                     guint     from)
+{
+  GString *s = g_string_new (NULL);
+
+  g_mutex_lock (&stub->lock);
+  for (guint i = from; i < stub->received->len; i++)
+    g_string_append_printf (s, "%s%s", i > from ? " " : "",
+                            (const char *) g_ptr_array_index (stub->received, i));
+  g_mutex_unlock (&stub->lock);
+  return g_string_free (s, FALSE);
+}
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  FakeStub *stub;
+  HsProbeGdb *gdb;
+  HsProbe *probe;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->stub = fake_stub_new ();
+  f->gdb = hs_probe_gdb_new ("127.0.0.1", f->stub->port);
+  f->probe = HS_PROBE (f->gdb);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  hs_probe_disconnect (f->probe);
+  g_assert_false (hs_probe_is_connected (f->probe));
+  fake_stub_free (f->stub);
+  g_clear_object (&f->gdb);
+}
+
+static void
+connect_ok (Fixture  *f,
+            gboolean *was_running)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean running = 42;
+
+  fake_stub_start (f->stub);
+  g_assert_true (hs_probe_connect (f->probe, &running, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (hs_probe_is_connected (f->probe));
+  g_assert_true (running == TRUE || running == FALSE);
+  if (was_running)
+    *was_running = running;
+}
+
+static guint
+register_index (HsProbe    *probe,
+                const char *name)
+{
+  GPtrArray *regs = hs_probe_get_registers (probe);
+
+  for (guint i = 0; i < regs->len; i++)
+    {
+      const HsRegisterInfo *info = g_ptr_array_index (regs, i);
+
+      if (strcmp (info->name, name) == 0)
+        return i;
+    }
+  g_error ("the probe has no register %s", name);
+  return G_MAXUINT;
+}
+
+static guint64
+read_register (Fixture    *f,
+               guint       core,
+               const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  guint index = register_index (f->probe, name);
+  guint64 value = 0;
+  gboolean valid = FALSE;
+
+  g_assert_true (hs_probe_read_registers (f->probe, core, &index, 1, &value, &valid, &error));
+  g_assert_no_error (error);
+  g_assert_true (valid);
+  return value;
+}
+
+/* ---- tests ------------------------------------------------------------------------------ */
+
+static void
+test_connect_unsolicited_stop (Fixture       *f,
+                               gconstpointer  data)
+{
+  gboolean was_running = FALSE;
+
+  f->stub->unsolicited_stop = TRUE;
+  connect_ok (f, &was_running);
+  g_assert_true (was_running);
+}
+
+static void
+test_connect_halted (Fixture       *f,
+                     gconstpointer  data)
+{
+  gboolean was_running = TRUE;
+  g_autofree char *describe = NULL;
+
+  connect_ok (f, &was_running);
+  g_assert_false (was_running);
+
+  /* The handshake, in order: features, halt reason, threads, description, registers, QEMU. */
+  g_assert_cmpuint (stub_count (f->stub, "qSupported:", TRUE), ==, 1);
+  g_assert_cmpuint (stub_count (f->stub, "?", FALSE), ==, 1);
+  g_assert_cmpuint (stub_count (f->stub, "qfThreadInfo", FALSE), ==, 1);
+  g_assert_cmpuint (stub_count (f->stub, "qsThreadInfo", FALSE), ==, 1);
+  g_assert_cmpuint (stub_count (f->stub, "qXfer:features:read:target.xml:", TRUE), >=, 1);
+  /* The core file is longer than the stub's 200-byte slices: it took several requests. */
+  g_assert_cmpuint (stub_count (f->stub, "qXfer:features:read:aarch64-core.xml:", TRUE), >, 1);
+  g_assert_cmpuint (stub_count (f->stub, "qXfer:features:read:system-registers.xml:", TRUE), >=,
+                    1);
+  g_assert_cmpuint (stub_count (f->stub, "qqemu.Supported", FALSE), ==, 1);
+  g_assert_cmpuint (stub_count (f->stub, "Qqemu.PhyMemMode:1", FALSE), ==, 1);
+  g_assert_cmpuint (f->stub->n_bad_checksums, ==, 0);
+
+  g_assert_cmpuint (hs_probe_get_n_cores (f->probe), ==, 2);
+  describe = hs_probe_describe (f->probe);
+  g_assert_true (strstr (describe, "127.0.0.1") != NULL);
+  g_assert_cmpstr (hs_probe_gdb_get_host (f->gdb), ==, "127.0.0.1");
+  g_assert_cmpuint (hs_probe_gdb_get_port (f->gdb), ==, f->stub->port);
+  g_assert_cmpuint (hs_probe_gdb_get_n_packets (f->gdb), >=, 10);
+
+  /* A second connect while connected is refused. */
+  {
+    g_autoptr(GError) error = NULL;
+    gboolean running;
+
+    g_assert_false (hs_probe_connect (f->probe, &running, NULL, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+    g_assert_true (hs_probe_is_connected (f->probe));
+  }
+}
+
+static void
+test_register_list (Fixture       *f,
+                    gconstpointer  data)
+{
+  GPtrArray *regs;
+  const HsRegisterInfo *info;
+
+  connect_ok (f, NULL);
+  regs = hs_probe_get_registers (f->probe);
+  g_assert_nonnull (regs);
+  g_assert_cmpuint (regs->len, ==, N_CORE_REGS + 2);
+
+  for (guint i = 0; i < regs->len; i++)
+    {
+      info = g_ptr_array_index (regs, i);
+      g_assert_cmpuint (info->index, ==, i);
+    }
+  info = g_ptr_array_index (regs, 0);
+  g_assert_cmpstr (info->name, ==, "x0");
+  g_assert_cmpuint (info->regnum, ==, 0);
+  g_assert_cmpuint (info->bitsize, ==, 64);
+  g_assert_cmpint (info->klass, ==, HS_REGISTER_CLASS_CORE);
+  info = g_ptr_array_index (regs, 32);
+  g_assert_cmpstr (info->name, ==, "pc");
+  g_assert_cmpuint (info->regnum, ==, 32);
+  info = g_ptr_array_index (regs, 33);
+  g_assert_cmpstr (info->name, ==, "cpsr");
+  g_assert_cmpuint (info->bitsize, ==, 32);
+  g_assert_cmpint (info->klass, ==, HS_REGISTER_CLASS_CORE);
+  info = g_ptr_array_index (regs, 34);
+  g_assert_cmpstr (info->name, ==, "VTTBR_EL2");
+  g_assert_cmpuint (info->regnum, ==, REGNUM_VTTBR);
+  g_assert_cmpint (info->klass, ==, HS_REGISTER_CLASS_SYSTEM);
+  info = g_ptr_array_index (regs, 35);
+  g_assert_cmpstr (info->name, ==, "TCR_EL1");
+  g_assert_cmpuint (info->regnum, ==, REGNUM_TCR);
+  g_assert_cmpint (info->klass, ==, HS_REGISTER_CLASS_SYSTEM);
+}
+
+static void
+test_read_registers (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint indexes[5];
+  guint64 values[5] = { 0 };
+  gboolean valid[5] = { 0 };
+
+  connect_ok (f, NULL);
+
+  /* From the 'g' reply, and by 'p' with the regnum from target.xml. */
+  indexes[0] = register_index (f->probe, "pc");
+  indexes[1] = register_index (f->probe, "cpsr");
+  indexes[2] = register_index (f->probe, "x30");
+  indexes[3] = register_index (f->probe, "VTTBR_EL2");
+  indexes[4] = register_index (f->probe, "TCR_EL1");
+  g_assert_true (hs_probe_read_registers (f->probe, 0, indexes, 5, values, valid, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 5; i++)
+    g_assert_true (valid[i]);
+  g_assert_cmpuint (values[0], ==, core_reg_value (0, 32));
+  g_assert_cmpuint (values[1], ==, core_reg_value (0, 33));
+  g_assert_cmpuint (values[2], ==, core_reg_value (0, 30));
+  g_assert_cmpuint (values[3], ==, VTTBR_VALUE);
+  g_assert_cmpuint (values[4], ==, TCR_VALUE);
+  /* 'p' in hex: regnum 69 is p45, 68 is p44. */
+  g_assert_cmpuint (stub_count (f->stub, "p45", FALSE), ==, 1);
+  g_assert_cmpuint (stub_count (f->stub, "p44", FALSE), ==, 1);
+
+  /* Core 1: selected with Hg, its own values. */
+  g_assert_cmpuint (read_register (f, 1, "pc"), ==, core_reg_value (1, 32));
+  g_assert_cmpuint (read_register (f, 1, "sp"), ==, core_reg_value (1, 31));
+  g_assert_cmpuint (read_register (f, 1, "VTTBR_EL2"), ==, VTTBR_VALUE + 1);
+  g_assert_cmpuint (stub_count (f->stub, "Hgp1.2", FALSE), ==, 1);
+
+  /* Out of range. */
+  {
+    guint bad = 1000;
+    guint64 v;
+    gboolean ok;
+
+    g_assert_false (hs_probe_read_registers (f->probe, 0, &bad, 1, &v, &ok, &error));
+    g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NO_SUCH_REGISTER);
+    g_clear_error (&error);
+    g_assert_false (hs_probe_read_registers (f->probe, 2, indexes, 1, &v, &ok, &error));
+    g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NO_SUCH_CORE);
+  }
+}
+
+static void
+test_register_cache (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  HsStopEvent stop;
+  guint g_after_connect;
+
+  connect_ok (f, NULL);
+  g_after_connect = stub_count (f->stub, "g", FALSE);
+
+  /* One 'g' serves every core register, one 'p' each system register, until the next halt. */
+  g_assert_cmpuint (read_register (f, 0, "VTTBR_EL2"), ==, VTTBR_VALUE);
+  g_assert_cmpuint (read_register (f, 0, "VTTBR_EL2"), ==, VTTBR_VALUE);
+  g_assert_cmpuint (stub_count (f->stub, "p45", FALSE), ==, 1);
+  g_assert_cmpuint (read_register (f, 0, "pc"), ==, core_reg_value (0, 32));
+  g_assert_cmpuint (read_register (f, 0, "x5"), ==, core_reg_value (0, 5));
+  g_assert_cmpuint (read_register (f, 0, "pc"), ==, core_reg_value (0, 32));
+  g_assert_cmpuint (stub_count (f->stub, "g", FALSE), ==, g_after_connect + 1);
+
+  /* A resume and a halt invalidate the cache. */
+  g_assert_true (hs_probe_resume (f->probe, &error));
+  g_assert_no_error (error);
+  g_assert_true (hs_probe_interrupt (f->probe, &error));
+  g_assert_no_error (error);
+  g_assert_true (hs_probe_wait_stop (f->probe, 5000, &stop, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (read_register (f, 0, "VTTBR_EL2"), ==, VTTBR_VALUE);
+  g_assert_cmpuint (stub_count (f->stub, "p45", FALSE), ==, 2);
+  g_assert_cmpuint (read_register (f, 0, "pc"), ==, core_reg_value (0, 32));
+  g_assert_cmpuint (stub_count (f->stub, "g", FALSE), ==, g_after_connect + 2);
+}
+
+static void
+test_read_memory_chunks (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 buf[0x20];
+  guint before;
+  g_autofree char *sent = NULL;
+
+  connect_ok (f, NULL);
+  before = stub_n_received (f->stub);
+
+  /* 0x7f0..0x80f straddles the 0x800 boundary: two aligned reads of 0x800. */
+  g_assert_true (hs_probe_read_memory (f->probe, 0x7f0, buf, sizeof buf, &error));
+  g_assert_no_error (error);
+  sent = stub_received_since (f->stub, before);
+  g_assert_cmpstr (sent, ==, "m0,800 m800,800");
+  for (guint i = 0; i < sizeof buf; i++)
+    g_assert_cmpuint (buf[i], ==, mem_byte (0x7f0 + i));
+
+  /* Inside what is cached: no new request. */
+  before = stub_n_received (f->stub);
+  g_assert_true (hs_probe_read_memory (f->probe, 0x7fc, buf, 8, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stub_n_received (f->stub), ==, before);
+  for (guint i = 0; i < 8; i++)
+    g_assert_cmpuint (buf[i], ==, mem_byte (0x7fc + i));
+
+  /* High addresses are formatted in full. */
+  g_clear_pointer (&sent, g_free);
+  before = stub_n_received (f->stub);
+  g_assert_true (hs_probe_read_memory (f->probe, G_GUINT64_CONSTANT (0x4000001234), buf, 4,
+                                       &error));
+  g_assert_no_error (error);
+  sent = stub_received_since (f->stub, before);
+  g_assert_cmpstr (sent, ==, "m4000001000,800");
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpuint (buf[i], ==, mem_byte (G_GUINT64_CONSTANT (0x4000001234) + i));
+
+  /* A range that wraps around the address space is refused before any I/O. */
+  before = stub_n_received (f->stub);
+  g_assert_false (hs_probe_read_memory (f->probe, G_GUINT64_CONSTANT (0xfffffffffffffff0), buf,
+                                        sizeof buf, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpuint (stub_n_received (f->stub), ==, before);
+}
+
+static void
+test_read_memory_error (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 buf[16];
+
+  f->stub->error_from = 0x40000000;
+  connect_ok (f, NULL);
+
+  g_assert_false (hs_probe_read_memory (f->probe, 0x40000000, buf, sizeof buf, &error));
+  g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_STUB);
+  g_assert_true (strstr (error->message, "0x40000000") != NULL);
+  g_assert_true (strstr (error->message, "E14") != NULL);
+  g_clear_error (&error);
+
+  /* The probe stays usable: memory below still reads. */
+  g_assert_true (hs_probe_is_connected (f->probe));
+  g_assert_true (hs_probe_read_memory (f->probe, 0x1000, buf, sizeof buf, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (buf[3], ==, mem_byte (0x1003));
+}
+
+static void
+test_no_phys_mode (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 buf[4];
+
+  f->stub->phys_mem = FALSE;
+  connect_ok (f, NULL);
+  g_assert_cmpuint (stub_count (f->stub, "Qqemu.PhyMemMode:1", FALSE), ==, 0);
+  g_assert_false (hs_probe_read_memory (f->probe, 0x1000, buf, sizeof buf, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_true (strstr (error->message, "PhyMemMode") != NULL);
+}
+
+static void
+test_nak_retransmit (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 buf[8];
+
+  f->stub->nak_prefix = g_strdup ("m1000,");
+  f->stub->nak_count = 1;
+  connect_ok (f, NULL);
+
+  g_assert_true (hs_probe_read_memory (f->probe, 0x1000, buf, sizeof buf, &error));
+  g_assert_no_error (error);
+  /* Sent, refused with '-', sent again. */
+  g_assert_cmpuint (stub_count (f->stub, "m1000,800", FALSE), ==, 2);
+  for (guint i = 0; i < sizeof buf; i++)
+    g_assert_cmpuint (buf[i], ==, mem_byte (0x1000 + i));
+}
+
+static void
+test_nak_forever (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 buf[8];
+  guint sent;
+
+  f->stub->nak_prefix = g_strdup ("m2000,");
+  f->stub->nak_count = 1000;
+  connect_ok (f, NULL);
+
+  /* A stub that never accepts the packet: a bounded number of tries, then an error. */
+  g_assert_false (hs_probe_read_memory (f->probe, 0x2000, buf, sizeof buf, &error));
+  g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL);
+  sent = stub_count (f->stub, "m2000,800", FALSE);
+  g_assert_cmpuint (sent, >=, 2);
+  g_assert_cmpuint (sent, <=, 10);
+}
+
+static void
+test_interrupt (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  HsStopEvent stop = { 0 };
+  guint8 buf[4];
+
+  connect_ok (f, NULL);
+  g_assert_true (hs_probe_resume (f->probe, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stub_count (f->stub, "vCont;c", FALSE), ==, 1);
+
+  /* While running, reads are refused without touching the wire. */
+  g_assert_false (hs_probe_read_memory (f->probe, 0x1000, buf, sizeof buf, &error));
+  g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_RUNNING);
+  g_clear_error (&error);
+
+  g_assert_true (hs_probe_interrupt (f->probe, &error));
+  g_assert_no_error (error);
+  g_assert_true (hs_probe_wait_stop (f->probe, 5000, &stop, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stub_count (f->stub, INTERRUPT_MARK, FALSE), ==, 1);
+  /* T02thread:p01.02; is the second thread: core 1, stopped because we asked. */
+  g_assert_cmpuint (stop.core, ==, 1);
+  g_assert_cmpint (stop.reason, ==, HS_STOP_REASON_HALT_REQUEST);
+  g_assert_cmpuint (stop.signal, ==, 2);
+
+  /* Halted again: reads work. */
+  g_assert_true (hs_probe_read_memory (f->probe, 0x1000, buf, sizeof buf, &error));
+  g_assert_no_error (error);
+
+  /* Waiting for a stop while halted is an error, not a hang. */
+  g_assert_false (hs_probe_wait_stop (f->probe, 100, &stop, NULL, &error));
+  g_assert_nonnull (error);
+}
+
+static void
+test_step (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  HsStopEvent stop = { 0 };
+
+  connect_ok (f, NULL);
+  g_assert_true (hs_probe_step (f->probe, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stub_count (f->stub, "vCont;s:p1.2", FALSE), ==, 1);
+  g_assert_true (hs_probe_wait_stop (f->probe, 5000, &stop, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stop.core, ==, 1);
+  g_assert_cmpint (stop.reason, ==, HS_STOP_REASON_STEP);
+}
+
+static void
+test_connection_lost (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 buf[4];
+
+  f->stub->close_prefix = g_strdup ("m3000,");
+  connect_ok (f, NULL);
+
+  g_assert_false (hs_probe_read_memory (f->probe, 0x3000, buf, sizeof buf, &error));
+  g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST);
+  g_assert_true (strstr (error->message, "127.0.0.1") != NULL);
+  g_assert_false (hs_probe_is_connected (f->probe));
+  g_clear_error (&error);
+
+  /* Afterwards every request fails at once. */
+  g_assert_false (hs_probe_read_memory (f->probe, 0x1000, buf, sizeof buf, &error));
+  g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NOT_CONNECTED);
+  g_clear_error (&error);
+  {
+    guint index = 0;
+    guint64 v;
+    gboolean valid;
+
+    g_assert_false (hs_probe_read_registers (f->probe, 0, &index, 1, &v, &valid, &error));
+    g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NOT_CONNECTED);
+  }
+}
+
+/* The stub goes away between two requests (QEMU quit): the next one finds out. */
+static void
+test_connection_closed_between (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 buf[4];
+
+  f->stub->close_after_prefix = g_strdup ("p45");
+  connect_ok (f, NULL);
+
+  g_assert_cmpuint (read_register (f, 0, "VTTBR_EL2"), ==, VTTBR_VALUE);
+  /* Wait until the stub thread has closed its end. */
+  g_thread_join (f->stub->thread);
+  f->stub->thread = NULL;
+
+  g_assert_false (hs_probe_read_memory (f->probe, 0x1000, buf, sizeof buf, &error));
+  g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST);
+  g_assert_false (hs_probe_is_connected (f->probe));
+}
+
+static void
+test_connect_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) sock = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(HsProbeGdb) gdb = NULL;
+  g_autofree char *where = NULL;
+  gboolean was_running;
+  guint16 port;
+
+  /* A port that was just free and has nothing listening on it. */
+  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (sock, any, TRUE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (sock, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (sock, NULL);
+
+  gdb = hs_probe_gdb_new ("127.0.0.1", port);
+  g_assert_false (hs_probe_connect (HS_PROBE (gdb), &was_running, NULL, &error));
+  g_assert_nonnull (error);
+  where = g_strdup_printf ("127.0.0.1:%u", port);
+  g_assert_true (strstr (error->message, where) != NULL);
+  g_assert_false (hs_probe_is_connected (HS_PROBE (gdb)));
+}
+
+static void
+test_parse_location (void)
+{
+  static const struct
+  {
+    const char *location;
+    const char *host;
+    guint16 port;
+  } good[] = {
+    { "127.0.0.1:1234", "127.0.0.1", 1234 },
+    { "localhost:1", "localhost", 1 },
+    { ":1234", "127.0.0.1", 1234 },
+    { "[::1]:5000", "::1", 5000 },
+    { "board.example:65535", "board.example", 65535 },
+  };
+  static const char *bad[] = {
+    "nonsense", "host:", "host:0", "host:65536", "host:12ab", "host:-1", "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *host = NULL;
+      guint16 port = 0;
+
+      g_assert_true (hs_probe_gdb_parse_location (good[i].location, &host, &port, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (host, ==, good[i].host);
+      g_assert_cmpuint (port, ==, good[i].port);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *host = NULL;
+      guint16 port = 0;
+
+      g_assert_false (hs_probe_gdb_parse_location (bad[i], &host, &port, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_assert_null (host);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/Hs/ProbeGdb/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("connect-unsolicited-stop", test_connect_unsolicited_stop);
+  ADD ("connect-halted", test_connect_halted);
+  ADD ("register-list", test_register_list);
+  ADD ("read-registers", test_read_registers);
+  ADD ("register-cache", test_register_cache);
+  ADD ("read-memory-chunks", test_read_memory_chunks);
+  ADD ("read-memory-error", test_read_memory_error);
+  ADD ("no-phys-mode", test_no_phys_mode);
+  ADD ("nak-retransmit", test_nak_retransmit);
+  ADD ("nak-forever", test_nak_forever);
+  ADD ("interrupt", test_interrupt);
+  ADD ("step", test_step);
+  ADD ("connection-lost", test_connection_lost);
+  ADD ("connection-closed-between", test_connection_closed_between);
+
+#undef ADD
+
+  g_test_add_func ("/Hs/ProbeGdb/connect-refused", test_connect_refused);
+  g_test_add_func ("/Hs/ProbeGdb/parse-location", test_parse_location);
+
+  return g_test_run ();
+}
