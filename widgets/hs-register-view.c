@@ -185,12 +185,16 @@ rebuild_rows (HsRegisterView *self,
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
   const char * const *key = hs_arm64_key_system_registers ();
 
-  for (guint i = 0; infos && i < infos->len; i++)
-    {
-      const HsRegisterInfo *info = g_ptr_array_index (infos, i);
+  static const char * const first[] = { "pc", "sp", "cpsr", NULL };
 
-      if (info->klass == HS_REGISTER_CLASS_CORE)
-        g_ptr_array_add (rows, hs_register_row_new (info->name, i));
+  /* Where the core is and the translation regime first: that is what a hypervisor
+   * engineer looks for; the general-purpose registers follow. */
+  for (guint k = 0; infos && first[k]; k++)
+    {
+      gint i = hs_engine_lookup_register (self->engine, first[k]);
+
+      if (i >= 0)
+        g_ptr_array_add (rows, hs_register_row_new (first[k], i));
     }
   for (guint k = 0; infos && key[k]; k++)
     {
@@ -198,6 +202,13 @@ rebuild_rows (HsRegisterView *self,
 
       if (i >= 0)
         g_ptr_array_add (rows, hs_register_row_new (key[k], i));
+    }
+  for (guint i = 0; infos && i < infos->len; i++)
+    {
+      const HsRegisterInfo *info = g_ptr_array_index (infos, i);
+
+      if (info->klass == HS_REGISTER_CLASS_CORE && !g_strv_contains (first, info->name))
+        g_ptr_array_add (rows, hs_register_row_new (info->name, i));
     }
   g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
                        rows->pdata, rows->len);

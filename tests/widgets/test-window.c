@@ -201,12 +201,28 @@ test_window_board (void)
   activate ("win.break");
   g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_HALTED);
   check_registers_match_engine ();
+  /* Some core moved while it ran (the guests are busy); shown on it, the view marks exactly
+   * the registers the engine says changed. */
   view = HS_REGISTER_VIEW (hs_window_get_register_view (fx.window));
-  for (guint i = 0; i <= 30 && !any_changed; i++)
+  for (guint c = 0; c < hs_engine_get_n_cores (fx.engine) && !any_changed; c++)
     {
-      g_autofree char *name = g_strdup_printf ("x%u", i);
+      HsCore *core = hs_engine_get_core (fx.engine, c);
+      gint pc = hs_engine_lookup_register (fx.engine, "pc");
 
-      any_changed = hs_register_view_is_changed (view, name) || hs_register_view_is_changed (view, "pc");
+      if (!hs_core_register_changed (core, pc))
+        continue;
+      any_changed = TRUE;
+      hs_engine_set_current_core (fx.engine, c);
+      g_assert_true (hs_register_view_is_changed (view, "pc"));
+      for (guint i = 0; i <= 30; i++)
+        {
+          g_autofree char *name = g_strdup_printf ("x%u", i);
+
+          g_assert_cmpint (hs_register_view_is_changed (view, name), ==,
+                           hs_core_register_changed (core, hs_engine_lookup_register (fx.engine,
+                                                                                      name)));
+        }
+      check_registers_match_engine ();
     }
   g_assert_true (any_changed);
 
