@@ -50,6 +50,12 @@ attach_done (GObject      *object,
                             hs_engine_state_to_string (hs_engine_get_state (self->engine)));
   if (self->window)
     hs_window_show_message (self->window, text, error != NULL);
+  if (error == NULL && self->board && self->window)
+    {
+      g_autofree char *session = hs_board_get_session_script (self->board);
+
+      hs_window_run_script (self->window, session);
+    }
 }
 
 static void

@@ -28,12 +28,42 @@ typedef struct
   HsBoard *board;
   GPtrArray *lines;      /* of char*: what to run */
   GPtrArray *origins;    /* of char*: where each line came from, for errors */
+  char *session;         /* the demo's session script: its output is not the user's */
   guint next;
   int status;
   gboolean detaching;
 } Cli;
 
 static void run_next (Cli *cli);
+
+/* Adds a script's lines to the run at @position (-1: at the end). */
+static gboolean
+load_script (Cli         *cli,
+             const char  *path,
+             int          position,
+             GError     **error)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint at = position < 0 ? cli->lines->len : (guint) position;
+
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return FALSE;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (lines[i]));
+
+      /* ENDDO ends a TRACE32 script. */
+      if (g_ascii_strcasecmp (trimmed, "ENDDO") == 0)
+        break;
+      g_ptr_array_insert (cli->lines, at, g_strdup (lines[i]));
+      g_ptr_array_insert (cli->origins, at, g_strdup_printf ("%s:%u", path, i + 1));
+      at++;
+    }
+  return TRUE;
+}
+
 
 static void
 finish (Cli *cli,
@@ -60,8 +90,13 @@ execute_done (GObject      *object,
       finish (cli, 1);
       return;
     }
-  fputs (output, stdout);
-  fflush (stdout);
+  {
+    const char *origin = g_ptr_array_index (cli->origins, cli->next - 1);
+    FILE *to = cli->session && g_str_has_prefix (origin, cli->session) ? stderr : stdout;
+
+    fputs (output, to);
+    fflush (to);
+  }
   run_next (cli);
 }
 
@@ -135,6 +170,12 @@ board_started (GObject      *object,
     }
   fprintf (stderr, "hyperscope: demo board serial log: %s\n",
            hs_board_get_serial_path (cli->board));
+  {
+    cli->session = hs_board_get_session_script (cli->board);
+    /* The symbols first, then what the user asked for. */
+    if (!load_script (cli, cli->session, 0, &error))
+      fprintf (stderr, "hyperscope: no demo session script: %s\n", error->message);
+  }
   attach_to (cli, "127.0.0.1", hs_board_get_gdb_port (cli->board));
 }
 
@@ -158,30 +199,6 @@ detach_done (GObject      *object,
   g_main_loop_quit (cli->loop);
 }
 
-static gboolean
-load_batch (Cli         *cli,
-            const char  *path,
-            GError     **error)
-{
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents (path, &text, NULL, error))
-    return FALSE;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
-    {
-      g_autofree char *trimmed = g_strstrip (g_strdup (lines[i]));
-
-      /* ENDDO ends a TRACE32 script. */
-      if (g_ascii_strcasecmp (trimmed, "ENDDO") == 0)
-        break;
-      g_ptr_array_add (cli->lines, g_strdup (lines[i]));
-      g_ptr_array_add (cli->origins, g_strdup_printf ("%s:%u", path, i + 1));
-    }
-  return TRUE;
-}
-
 int
 hs_cli_run (const HsCliOptions *options)
 {
@@ -195,7 +212,7 @@ hs_cli_run (const HsCliOptions *options)
   cli.origins = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect (cli.engine, "detached", G_CALLBACK (engine_detached), &cli);
 
-  if (options->batch && !load_batch (&cli, options->batch, &error))
+  if (options->batch && !load_script (&cli, options->batch, -1, &error))
     {
       fprintf (stderr, "hyperscope: cannot read the script: %s\n", error->message);
       cli.status = 2;
@@ -246,6 +263,7 @@ out:
   g_clear_object (&cli.engine);
   g_ptr_array_unref (cli.lines);
   g_ptr_array_unref (cli.origins);
+  g_free (cli.session);
   g_main_loop_unref (cli.loop);
   return cli.status;
 }

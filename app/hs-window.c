@@ -259,6 +259,48 @@ save_layout (HsWindow *self)
     }
 }
 
+void
+hs_window_run_script (HsWindow   *self,
+                      const char *path)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (!g_file_get_contents (path, &text, NULL, &error))
+    {
+      hs_command_line_append (HS_COMMAND_LINE (self->command_line), error->message, TRUE);
+      return;
+    }
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_strstrip (lines[i]);
+      if (g_ascii_strcasecmp (lines[i], "ENDDO") == 0)
+        break;
+      if (lines[i][0] != 0 && lines[i][0] != ';' && !g_str_has_prefix (lines[i], "//"))
+        hs_command_line_execute (HS_COMMAND_LINE (self->command_line), lines[i]);
+    }
+}
+
+static void
+on_symbols_progress (HsWindow   *self,
+                     const char *what,
+                     double      fraction)
+{
+  g_autofree char *text = NULL;
+
+  if (fraction >= 1.0)
+    {
+      gtk_label_set_text (self->status_label, what);
+      return;
+    }
+  text = g_strdup_printf ("%s: %.0f%%", what, fraction * 100);
+  gtk_label_set_text (self->status_label, text);
+}
+
 static void
 hs_window_constructed (GObject *object)
 {
@@ -295,6 +337,8 @@ hs_window_constructed (GObject *object)
   g_signal_connect_object (self->engine, "halted", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->engine, "notify::current-core", G_CALLBACK (on_current_core),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->engine, "symbols-progress", G_CALLBACK (on_symbols_progress),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (hs_engine_get_cores (self->engine), "items-changed",
                            G_CALLBACK (on_current_core), self, G_CONNECT_SWAPPED);

@@ -22,6 +22,9 @@ void       hs_window_watch_board       (HsWindow       *self,
 void       hs_window_show_message      (HsWindow       *self,
                                         const char     *text,
                                         gboolean        is_error);
+/* Runs a script's commands through the command line, where the user sees them. */
+void       hs_window_run_script        (HsWindow       *self,
+                                        const char     *path);
 GtkWidget *hs_window_get_register_view (HsWindow       *self);
 GtkWidget *hs_window_get_command_line  (HsWindow       *self);
 GtkWidget *hs_window_get_core_list     (HsWindow       *self);

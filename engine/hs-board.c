@@ -440,6 +440,15 @@ hs_board_get_last_progress (HsBoard *self)
   return self->last_progress;
 }
 
+char *
+hs_board_get_session_script (HsBoard *self)
+{
+  g_return_val_if_fail (HS_IS_BOARD (self), NULL);
+  /* The same place the script uses: $XDG_CACHE_HOME/hyperscope/board/out. */
+  return g_build_filename (g_get_user_cache_dir (), "hyperscope", "board", "out",
+                           "demo-session.cmm", NULL);
+}
+
 /* Blocks briefly (the script only prints what it has): call it off the GUI thread. */
 char *
 hs_board_get_path (HsBoard     *self,

@@ -38,6 +38,8 @@ char       *hs_board_get_path          (HsBoard              *self,
                                         const char           *key,
                                         GError              **error);
 const char *hs_board_get_last_progress (HsBoard              *self);
+/* The demo's session script (symbols per machine), written by the board's build. */
+char       *hs_board_get_session_script (HsBoard             *self);
 
 gboolean    hs_board_parse_progress    (const char           *line,
                                         guint                *step,

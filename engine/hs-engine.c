@@ -14,34 +14,13 @@
 
 #include "hs-engine.h"
 #include "hs-core-private.h"
+#include "hs-engine-private.h"
 
 #include <string.h>
 
 /* Long enough for TCG to retire one instruction; a core in WFI never does. */
 #define STEP_TIMEOUT_MS   2000
 #define HALT_TIMEOUT_MS   5000
-
-struct _HsEngine
-{
-  GObject parent_instance;
-
-  /* Owned */
-  HsProbe *probe;
-  GListStore *cores;
-  GPtrArray *register_infos;    /* copies of the probe's, valid across detach */
-  GArray *prefetch;             /* register indexes read at every halt */
-  GThreadPool *worker;
-  GMainContext *main_context;
-  GCancellable *run_cancellable;
-  GList *pending_halts;         /* of GTask */
-  guint halt_timeout_id;
-  char *target_name;
-
-  HsEngineState state;
-  gint halt_requested;          /* atomic: Break arrived before the resume reached the wire */
-  guint current_core;
-  HsStopEvent last_stop;
-};
 
 G_DEFINE_FINAL_TYPE (HsEngine, hs_engine, G_TYPE_OBJECT)
 G_DEFINE_QUARK (hs-engine-error-quark, hs_engine_error)
@@ -64,38 +43,17 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-typedef void (*JobFunc) (HsEngine *self,
-                         GTask    *task,
-                         gpointer  data);
-
-typedef struct
+void
+hs_engine_snapshot_free (Snapshot *snap)
 {
-  JobFunc func;
-  GTask *task;
-} Job;
-
-/* What a halt leaves behind, read on the worker and applied on the main context. */
-typedef struct
-{
-  HsStopEvent stop;
-  guint n_cores;
-  guint n_registers;
-  guint64 *values;              /* n_cores x n_registers */
-  gboolean *valid;
-  GError *step_error;           /* a step that needed a forced halt */
-  gboolean was_running;         /* attach only */
-} Snapshot;
-
-static void
-snapshot_free (Snapshot *snap)
-{
+  g_clear_pointer (&snap->guests, g_array_unref);
+  g_clear_error (&snap->discovery_error);
   g_free (snap->values);
   g_free (snap->valid);
   g_clear_error (&snap->step_error);
   g_free (snap);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
 
 const char *
 hs_engine_state_to_string (HsEngineState state)
@@ -154,8 +112,8 @@ worker_func (gpointer data,
   g_free (job);
 }
 
-static void
-queue_job (HsEngine *self,
+void
+hs_engine_queue_job (HsEngine *self,
            GTask    *task,
            JobFunc   func)
 {
@@ -198,6 +156,8 @@ read_snapshot (HsEngine           *self,
           snap->valid[(gsize) c * n_regs + i] = ok[k];
         }
     }
+  /* Everything later jobs translate with, and the guests as Xen lists them now. */
+  hs_engine_worker_take_snapshot (self, snap);
   return g_steal_pointer (&snap);
 }
 
@@ -257,8 +217,8 @@ complete_pending_halts (HsEngine *self)
 }
 
 /* The probe is gone (QEMU killed, cable pulled): say so once and keep everything else. */
-static void
-connection_lost (HsEngine     *self,
+void
+hs_engine_connection_lost (HsEngine     *self,
                  const GError *error)
 {
   if (self->state == HS_ENGINE_STATE_DETACHED)
@@ -271,8 +231,8 @@ connection_lost (HsEngine     *self,
   g_signal_emit (self, signals[DETACHED], 0, error);
 }
 
-static gboolean
-is_connection_error (const GError *error)
+gboolean
+hs_engine_is_connection_error (const GError *error)
 {
   return g_error_matches (error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST)
          || g_error_matches (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NOT_CONNECTED);
@@ -297,6 +257,7 @@ apply_snapshot (HsEngine *self,
         stopped = core;
     }
   self->last_stop = snap->stop;
+  hs_engine_apply_guests (self, snap);
   set_state (self, HS_ENGINE_STATE_HALTED);
   /* The core that stopped the target is the one the user wants to look at. */
   if (snap->stop.reason != HS_STOP_REASON_ATTACH && snap->stop.core < n)
@@ -396,7 +357,7 @@ run_job (HsEngine *self,
   if (snap == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, snap, (GDestroyNotify) snapshot_free);
+    g_task_return_pointer (task, snap, (GDestroyNotify) hs_engine_snapshot_free);
 }
 
 static void
@@ -413,7 +374,7 @@ run_done (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      if (!is_connection_error (error) && hs_probe_is_connected (self->probe)
+      if (!hs_engine_is_connection_error (error) && hs_probe_is_connected (self->probe)
           && !g_error_matches (error, HS_PROBE_ERROR, HS_PROBE_ERROR_RUNNING))
         {
           /* The resume itself was refused: the target never left its halt. */
@@ -423,7 +384,7 @@ run_done (GObject      *object,
           set_state (self, HS_ENGINE_STATE_HALTED);
           return;
         }
-      connection_lost (self, error);
+      hs_engine_connection_lost (self, error);
       return;
     }
   apply_snapshot (self, snap, TRUE);
@@ -446,11 +407,11 @@ start_running (HsEngine *self,
   g_task_set_source_tag (task, start_running);
   if (go_task)
     g_task_set_task_data (task, g_object_ref (go_task), g_object_unref);
-  queue_job (self, task, run_job);
+  hs_engine_queue_job (self, task, run_job);
 }
 
-static gboolean
-check_state (HsEngine       *self,
+gboolean
+hs_engine_check_state (HsEngine       *self,
              HsEngineState   wanted,
              GError        **error)
 {
@@ -491,7 +452,7 @@ hs_engine_go_async (HsEngine            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hs_engine_go_async);
-  if (!check_state (self, HS_ENGINE_STATE_HALTED, &error))
+  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -539,7 +500,7 @@ hs_engine_halt_async (HsEngine            *self,
       g_task_return_boolean (task, TRUE);
       return;
     }
-  if (!check_state (self, HS_ENGINE_STATE_RUNNING, &error))
+  if (!hs_engine_check_state (self, HS_ENGINE_STATE_RUNNING, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -549,8 +510,8 @@ hs_engine_halt_async (HsEngine            *self,
   if (!hs_probe_interrupt (self->probe, &error))
     {
       g_task_return_error (task, g_error_copy (error));
-      if (is_connection_error (error))
-        connection_lost (self, error);
+      if (hs_engine_is_connection_error (error))
+        hs_engine_connection_lost (self, error);
       g_error_free (error);
       return;
     }
@@ -618,7 +579,7 @@ step_job (HsEngine *self,
       return;
     }
   snap->step_error = step_error;
-  g_task_return_pointer (task, snap, (GDestroyNotify) snapshot_free);
+  g_task_return_pointer (task, snap, (GDestroyNotify) hs_engine_snapshot_free);
 }
 
 static void
@@ -633,8 +594,8 @@ step_done (GObject      *object,
 
   if (snap == NULL)
     {
-      if (is_connection_error (error))
-        connection_lost (self, error);
+      if (hs_engine_is_connection_error (error))
+        hs_engine_connection_lost (self, error);
       g_task_return_error (user_task, g_steal_pointer (&error));
       return;
     }
@@ -660,7 +621,7 @@ hs_engine_step_async (HsEngine            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hs_engine_step_async);
-  if (!check_state (self, HS_ENGINE_STATE_HALTED, &error))
+  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -674,7 +635,7 @@ hs_engine_step_async (HsEngine            *self,
     }
   job = g_task_new (self, NULL, step_done, g_steal_pointer (&task));
   g_task_set_task_data (job, GUINT_TO_POINTER (core), NULL);
-  queue_job (self, job, step_job);
+  hs_engine_queue_job (self, job, step_job);
 }
 
 gboolean
@@ -733,7 +694,7 @@ attach_job (HsEngine *self,
       return;
     }
   snap->was_running = was_running;
-  g_task_return_pointer (task, snap, (GDestroyNotify) snapshot_free);
+  g_task_return_pointer (task, snap, (GDestroyNotify) hs_engine_snapshot_free);
 }
 
 static void
@@ -808,7 +769,7 @@ hs_engine_attach_async (HsEngine            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hs_engine_attach_async);
-  if (!check_state (self, HS_ENGINE_STATE_DETACHED, &error))
+  if (!hs_engine_check_state (self, HS_ENGINE_STATE_DETACHED, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -816,7 +777,7 @@ hs_engine_attach_async (HsEngine            *self,
   g_set_object (&self->probe, probe);
   set_state (self, HS_ENGINE_STATE_ATTACHING);
   job = g_task_new (self, cancellable, attach_done, g_steal_pointer (&task));
-  queue_job (self, job, attach_job);
+  hs_engine_queue_job (self, job, attach_job);
 }
 
 gboolean
@@ -857,7 +818,7 @@ detach_now (HsEngine *self,
 {
   g_autoptr(GTask) job = g_task_new (self, NULL, detach_done, g_object_ref (user_task));
 
-  queue_job (self, job, detach_job);
+  hs_engine_queue_job (self, job, detach_job);
 }
 
 static void
@@ -952,8 +913,8 @@ read_physical_done (GObject      *object,
 
   if (bytes == NULL)
     {
-      if (is_connection_error (error))
-        connection_lost (self, error);
+      if (hs_engine_is_connection_error (error))
+        hs_engine_connection_lost (self, error);
       g_task_return_error (user_task, error);
     }
   else
@@ -977,7 +938,7 @@ hs_engine_read_physical_async (HsEngine            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hs_engine_read_physical_async);
-  if (!check_state (self, HS_ENGINE_STATE_HALTED, &error))
+  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -987,7 +948,7 @@ hs_engine_read_physical_async (HsEngine            *self,
   req->length = length;
   job = g_task_new (self, cancellable, read_physical_done, g_steal_pointer (&task));
   g_task_set_task_data (job, req, g_free);
-  queue_job (self, job, read_physical_job);
+  hs_engine_queue_job (self, job, read_physical_job);
 }
 
 GBytes *
@@ -1133,6 +1094,7 @@ hs_engine_finalize (GObject *object)
   g_clear_object (&self->run_cancellable);
   g_clear_object (&self->probe);
   g_clear_object (&self->cores);
+  hs_engine_machines_finalize (self);
   g_clear_pointer (&self->register_infos, g_ptr_array_unref);
   g_clear_pointer (&self->prefetch, g_array_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
@@ -1222,6 +1184,8 @@ hs_engine_class_init (HsEngineClass *klass)
    * HsEngine::detached:
    * @error: (nullable): why, when the connection was lost rather than closed
    */
+  hs_engine_machines_class_init (object_class);
+
   signals[DETACHED] =
     g_signal_new ("detached", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_ERROR);
@@ -1231,6 +1195,7 @@ static void
 hs_engine_init (HsEngine *self)
 {
   self->cores = g_list_store_new (HS_TYPE_CORE);
+  hs_engine_machines_init (self);
   self->main_context = g_main_context_ref_thread_default ();
   /* One exclusive thread: the wire sees requests in order. */
   self->worker = g_thread_pool_new (worker_func, NULL, 1, TRUE, NULL);

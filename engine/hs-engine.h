@@ -10,8 +10,12 @@
 
 #include <gio/gio.h>
 
+#include "hs-address.h"
 #include "hs-core.h"
+#include "hs-machine.h"
+#include "mmu/hs-mmu.h"
 #include "probe/hs-probe.h"
+#include "symbols/hs-symbol-file.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +29,8 @@ typedef enum
   HS_ENGINE_ERROR_NOT_RUNNING,
   HS_ENGINE_ERROR_BUSY,
   HS_ENGINE_ERROR_STEP_TIMEOUT,
+  HS_ENGINE_ERROR_NO_SUCH_MACHINE,
+  HS_ENGINE_ERROR_NO_SYMBOLS,
 } HsEngineError;
 
 GQuark hs_engine_error_quark (void);
@@ -108,6 +114,107 @@ void           hs_engine_read_physical_async  (HsEngine             *self,
                                                gpointer              user_data);
 GBytes        *hs_engine_read_physical_finish (HsEngine             *self,
                                                GAsyncResult         *result,
+                                               GError              **error);
+
+/* Machines (hs-engine-machines.c) */
+GListModel    *hs_engine_get_machines         (HsEngine             *self);
+HsMachine     *hs_engine_get_machine          (HsEngine             *self,
+                                               guint                 id);
+guint          hs_engine_get_current_machine  (HsEngine             *self);
+guint          hs_engine_get_core_machine     (HsEngine             *self,
+                                               guint                 core);
+gboolean       hs_engine_check_machine        (HsEngine             *self,
+                                               guint                 id,
+                                               GError              **error);
+char          *hs_engine_describe_machines    (HsEngine             *self);
+
+/* Symbols, bound to a machine and space at a load offset. Lookups are thread-safe. */
+void           hs_engine_load_symbols_async   (HsEngine             *self,
+                                               const char           *path,
+                                               guint                 machine,
+                                               guint64               space,
+                                               guint64               offset,
+                                               const char           *name,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+HsSymbolFile  *hs_engine_load_symbols_finish  (HsEngine             *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+GPtrArray     *hs_engine_get_bindings         (HsEngine             *self,
+                                               guint                 machine);
+gboolean       hs_engine_lookup_symbol        (HsEngine             *self,
+                                               guint                 machine,
+                                               guint64               space,
+                                               const char           *name,
+                                               guint64              *address,
+                                               GError              **error);
+char          *hs_engine_symbolize            (HsEngine             *self,
+                                               guint                 machine,
+                                               guint64               space,
+                                               guint64               address);
+
+/* Memory by any address form (hs-engine-memory.c). Unreadable bytes do not fail a read:
+ * they are marked in @valid, and @fault says why the first of them could not be read. */
+typedef struct
+{
+  HsAddress address;
+  GBytes *data;
+  GBytes *valid;                /* one byte per byte of @data: 1 = read */
+  char *fault;                  /* NULL when every byte was read */
+} HsMemoryRead;
+
+void           hs_memory_read_free            (HsMemoryRead         *read);
+
+typedef struct
+{
+  HsAddress address;
+  HsMmuTranslation mmu;
+  gboolean stage1;              /* the walk had a stage 1 ... */
+  gboolean stage2;              /* ... and a stage 2 */
+  char *source;                 /* where the registers of the walk came from */
+  char *fault;                  /* set (and @mmu partial) when the translation faults */
+} HsTranslation;
+
+void           hs_translation_free            (HsTranslation        *translation);
+
+void           hs_engine_read_async           (HsEngine             *self,
+                                               const HsAddress      *address,
+                                               gsize                 length,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+HsMemoryRead  *hs_engine_read_finish          (HsEngine             *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+void           hs_engine_write_async          (HsEngine             *self,
+                                               const HsAddress      *address,
+                                               GBytes               *data,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean       hs_engine_write_finish         (HsEngine             *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+void           hs_engine_translate_async      (HsEngine             *self,
+                                               const HsAddress      *address,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+HsTranslation *hs_engine_translate_finish     (HsEngine             *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+/* Mappings of [start, end] in @address's machine and space; an array of HsMmuTranslation. */
+void           hs_engine_list_mappings_async  (HsEngine             *self,
+                                               const HsAddress      *start,
+                                               guint64               end,
+                                               guint                 max_entries,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+GArray        *hs_engine_list_mappings_finish (HsEngine             *self,
+                                               GAsyncResult         *result,
+                                               char                **source,
                                                GError              **error);
 
 G_END_DECLS

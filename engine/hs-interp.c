@@ -3,7 +3,7 @@
 
 #include "config.h"
 
-#include "hs-interp.h"
+#include "hs-interp-private.h"
 #include "hs-arm64.h"
 #include "hs-command.h"
 #include "hs-expr.h"
@@ -17,43 +17,6 @@
 #define DUMP_DEFAULT      0x100u
 #define STEP_MAX_COUNT    10000u
 #define WAIT_POLL_MS      20
-
-typedef struct _Call Call;
-typedef void (*CommandFunc) (Call *call);
-
-typedef struct
-{
-  const char *name;
-  gboolean takes_value;
-} OptionSpec;
-
-typedef struct
-{
-  const char *name;             /* capitals = shortest form */
-  const char *usage;
-  const char *summary;
-  guint min_args;
-  guint max_args;
-  const OptionSpec *options;    /* NULL-terminated, may be NULL */
-  CommandFunc func;
-} CommandSpec;
-
-struct _Call
-{
-  HsInterp *interp;             /* owned */
-  const CommandSpec *spec;
-  GPtrArray *args;              /* of char*, raw */
-  GHashTable *options;          /* canonical option name -> value ("" for flags) */
-  GString *out;
-  GTask *task;                  /* owned */
-  /* Step */
-  guint remaining;
-  guint core;
-  /* WAIT */
-  char *condition;
-  gint64 deadline;              /* monotonic, or -1 for none */
-  guint wait_id;
-};
 
 struct _HsInterp
 {
@@ -78,9 +41,9 @@ call_free (Call *call)
 }
 
 /* Ends a command: the task owns the call, so nothing may touch @call afterwards. */
-static void
-call_return (Call   *call,
-             GError *error)
+void
+hs_call_return (Call   *call,
+                GError *error)
 {
   GTask *task = call->task;
 
@@ -92,15 +55,10 @@ call_return (Call   *call,
   g_object_unref (task);
 }
 
-static void
-call_fail (Call       *call,
-           const char *fmt,
-           ...) G_GNUC_PRINTF (2, 3);
-
-static void
-call_fail (Call       *call,
-           const char *fmt,
-           ...)
+void
+hs_call_fail (Call       *call,
+              const char *fmt,
+              ...)
 {
   va_list args;
   g_autofree char *msg = NULL;
@@ -108,12 +66,13 @@ call_fail (Call       *call,
   va_start (args, fmt);
   msg = g_strdup_vprintf (fmt, args);
   va_end (args);
-  call_return (call, g_error_new_literal (HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT, msg));
+  hs_call_return (call, g_error_new_literal (HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
+                                             msg));
 }
 
-static const char *
-call_option (Call       *call,
-             const char *name)
+const char *
+hs_call_option (Call       *call,
+                const char *name)
 {
   return g_hash_table_lookup (call->options, name);
 }
@@ -134,7 +93,8 @@ expr_call (const char     *name,
            gpointer        user_data,
            GError        **error)
 {
-  HsInterp *self = user_data;
+  HsExprScope *scope = user_data;
+  HsInterp *self = scope->interp;
 
   if (hs_command_name_matches ("STATE.RUN", name) && n_args == 0)
     {
@@ -200,38 +160,94 @@ expr_call (const char     *name,
   return FALSE;
 }
 
+/* A name is a symbol of the scope's machine: "init_task", or "2:::init_task" via its scope. */
 static gboolean
 expr_symbol (const char  *name,
              HsValue     *result,
              gpointer     user_data,
              GError     **error)
 {
-  g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
-               "unknown name '%s': no symbols are loaded", name);
-  return FALSE;
+  HsExprScope *scope = user_data;
+  guint64 address;
+
+  if (!hs_engine_lookup_symbol (scope->interp->engine, scope->machine, scope->space, name,
+                                &address, error))
+    return FALSE;
+  hs_value_set_number (result, address);
+  return TRUE;
 }
 
-static HsExprContext
-expr_context (HsInterp *self)
+HsExprScope
+hs_interp_default_scope (HsInterp *self)
 {
-  HsExprContext ctx = { expr_call, expr_symbol, self };
+  HsExprScope scope = { self, hs_engine_get_current_machine (self->engine), 0 };
+
+  return scope;
+}
+
+HsExprContext
+hs_interp_expr_context (HsExprScope *scope)
+{
+  HsExprContext ctx = { expr_call, expr_symbol, scope };
 
   return ctx;
 }
 
-static gboolean
-eval_number (Call        *call,
-             const char  *text,
-             const char  *what,
-             guint64     *out)
+HsEngine *
+hs_call_engine (Call *call)
 {
-  HsExprContext ctx = expr_context (call->interp);
+  return call->interp->engine;
+}
+
+gboolean
+hs_interp_resolve_address (HsInterp    *self,
+                           const char  *text,
+                           HsAddress   *address,
+                           GError     **error)
+{
+  HsAddressSpec spec;
+  HsExprScope scope = hs_interp_default_scope (self);
+  HsExprContext ctx;
+  gboolean ok;
+
+  if (!hs_address_spec_parse (text, &spec, error))
+    return FALSE;
+  memset (address, 0, sizeof *address);
+  address->access = spec.access;
+  if (spec.has_machine)
+    scope.machine = spec.machine;
+  if (spec.has_space)
+    scope.space = spec.space;
+  if (spec.access != HS_ACCESS_PHYSICAL
+      && !hs_engine_check_machine (self->engine, scope.machine, error))
+    {
+      hs_address_spec_clear (&spec);
+      return FALSE;
+    }
+  address->machine = spec.access == HS_ACCESS_PHYSICAL ? 0 : scope.machine;
+  address->space = scope.space;
+  ctx = hs_interp_expr_context (&scope);
+  ok = hs_expr_evaluate_number (spec.expression, &ctx, &address->offset, error);
+  hs_address_spec_clear (&spec);
+  if (!ok)
+    g_prefix_error (error, "%s: ", text);
+  return ok;
+}
+
+gboolean
+hs_call_eval_number (Call        *call,
+                     const char  *text,
+                     const char  *what,
+                     guint64     *out)
+{
+  HsExprScope scope = hs_interp_default_scope (call->interp);
+  HsExprContext ctx = hs_interp_expr_context (&scope);
   GError *error = NULL;
 
   if (!hs_expr_evaluate_number (text, &ctx, out, &error))
     {
       g_prefix_error (&error, "%s: ", what);
-      call_return (call, error);
+      hs_call_return (call, error);
       return FALSE;
     }
   return TRUE;
@@ -239,24 +255,24 @@ eval_number (Call        *call,
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-static gboolean
-require_state (Call          *call,
-               HsEngineState  state)
+gboolean
+hs_call_require_state (Call          *call,
+                       HsEngineState  state)
 {
   HsEngineState now = hs_engine_get_state (call->interp->engine);
 
   if (now == state)
     return TRUE;
   if (now == HS_ENGINE_STATE_DETACHED)
-    call_return (call, g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_ATTACHED,
+    hs_call_return (call, g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_ATTACHED,
                                     "%s: not attached to a target (SYStem.Attach HOST:PORT, "
                                     "or start with --attach or --demo)", call->spec->name));
   else if (now == HS_ENGINE_STATE_RUNNING)
-    call_return (call, g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_RUNNING,
+    hs_call_return (call, g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_RUNNING,
                                     "%s: the target is running; halt it first (Break)",
                                     call->spec->name));
   else
-    call_return (call, g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_RUNNING,
+    hs_call_return (call, g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_RUNNING,
                                     "%s: the target is %s", call->spec->name,
                                     hs_engine_state_to_string (now)));
   return FALSE;
@@ -266,18 +282,18 @@ static gboolean
 get_core_option (Call  *call,
                  guint *core)
 {
-  const char *text = call_option (call, "CORE");
+  const char *text = hs_call_option (call, "CORE");
   guint64 v;
   guint n = hs_engine_get_n_cores (call->interp->engine);
 
   *core = hs_engine_get_current_core (call->interp->engine);
   if (text == NULL)
     return TRUE;
-  if (!eval_number (call, text, "/CORE", &v))
+  if (!hs_call_eval_number (call, text, "/CORE", &v))
     return FALSE;
   if (v >= n)
     {
-      call_fail (call, "/CORE %s: core %" G_GUINT64_FORMAT " does not exist; the target has "
+      hs_call_fail (call, "/CORE %s: core %" G_GUINT64_FORMAT " does not exist; the target has "
                  "%u cores (0-%u)", text, v, n, n ? n - 1 : 0);
       return FALSE;
     }
@@ -308,15 +324,15 @@ go_done (GObject      *object,
   GError *error = NULL;
 
   if (!hs_engine_go_finish (HS_ENGINE (object), result, &error))
-    call_return (call, error);
+    hs_call_return (call, error);
   else
-    call_return (call, NULL);
+    hs_call_return (call, NULL);
 }
 
 static void
 cmd_go (Call *call)
 {
-  if (!require_state (call, HS_ENGINE_STATE_HALTED))
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED))
     return;
   hs_engine_go_async (call->interp->engine, NULL, go_done, call);
 }
@@ -333,13 +349,13 @@ break_done (GObject      *object,
 
   if (!hs_engine_halt_finish (engine, result, &error))
     {
-      call_return (call, error);
+      hs_call_return (call, error);
       return;
     }
   core = hs_engine_get_core (engine, hs_engine_get_last_stop (engine)->core);
   if (core)
     append_core_line (call->out, core);
-  call_return (call, NULL);
+  hs_call_return (call, NULL);
 }
 
 static void
@@ -350,10 +366,10 @@ cmd_break (Call *call)
   if (state == HS_ENGINE_STATE_HALTED)
     {
       g_string_append (call->out, "the target is already halted\n");
-      call_return (call, NULL);
+      hs_call_return (call, NULL);
       return;
     }
-  if (!require_state (call, HS_ENGINE_STATE_RUNNING))
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_RUNNING))
     return;
   hs_engine_halt_async (call->interp->engine, NULL, break_done, call);
 }
@@ -370,7 +386,7 @@ step_done (GObject      *object,
 
   if (!hs_engine_step_finish (HS_ENGINE (object), result, &error))
     {
-      call_return (call, error);
+      hs_call_return (call, error);
       return;
     }
   step_next (call);
@@ -382,7 +398,7 @@ step_next (Call *call)
   if (call->remaining == 0)
     {
       append_core_line (call->out, hs_engine_get_core (call->interp->engine, call->core));
-      call_return (call, NULL);
+      hs_call_return (call, NULL);
       return;
     }
   call->remaining--;
@@ -394,14 +410,14 @@ cmd_step (Call *call)
 {
   guint64 count = 1;
 
-  if (!require_state (call, HS_ENGINE_STATE_HALTED) || !get_core_option (call, &call->core))
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED) || !get_core_option (call, &call->core))
     return;
-  if (call->args->len > 0 && !eval_number (call, g_ptr_array_index (call->args, 0), "Step count",
+  if (call->args->len > 0 && !hs_call_eval_number (call, g_ptr_array_index (call->args, 0), "Step count",
                                            &count))
     return;
   if (count == 0 || count > STEP_MAX_COUNT)
     {
-      call_fail (call, "Step: the count must be 1-%u", STEP_MAX_COUNT);
+      hs_call_fail (call, "Step: the count must be 1-%u", STEP_MAX_COUNT);
       return;
     }
   call->remaining = (guint) count;
@@ -441,12 +457,12 @@ cmd_register_view (Call *call)
 {
   HsEngine *engine = call->interp->engine;
   GPtrArray *infos = hs_engine_get_register_infos (engine);
-  gboolean all = call_option (call, "ALL") != NULL;
+  gboolean all = hs_call_option (call, "ALL") != NULL;
   guint core_index;
   HsCore *core;
   guint column = 0;
 
-  if (!require_state (call, HS_ENGINE_STATE_HALTED) || !get_core_option (call, &core_index))
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED) || !get_core_option (call, &core_index))
     return;
   core = hs_engine_get_core (engine, core_index);
   append_core_line (call->out, core);
@@ -498,103 +514,7 @@ cmd_register_view (Call *call)
             append_register (call, core, i, names[k], TRUE);
         }
     }
-  call_return (call, NULL);
-}
-
-/* ---- Data.dump -------------------------------------------------------------------------- */
-
-typedef struct
-{
-  Call *call;
-  guint64 address;
-} DumpData;
-
-static void
-format_dump (GString      *out,
-             guint64       address,
-             const guint8 *data,
-             gsize         len)
-{
-  for (gsize off = 0; off < len; off += 16)
-    {
-      gsize n = MIN (16, len - off);
-
-      g_string_append_printf (out, "A:0x%016" G_GINT64_MODIFIER "x ", address + off);
-      for (gsize i = 0; i < 16; i++)
-        {
-          if (i == 8)
-            g_string_append_c (out, ' ');
-          if (i < n)
-            g_string_append_printf (out, " %02x", data[off + i]);
-          else
-            g_string_append (out, "   ");
-        }
-      g_string_append (out, "  ");
-      for (gsize i = 0; i < n; i++)
-        g_string_append_c (out, g_ascii_isprint (data[off + i]) ? data[off + i] : '.');
-      g_string_append_c (out, '\n');
-    }
-}
-
-static void
-dump_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  DumpData *dd = user_data;
-  Call *call = dd->call;
-  GError *error = NULL;
-  g_autoptr(GBytes) bytes = hs_engine_read_physical_finish (HS_ENGINE (object), result, &error);
-
-  if (bytes == NULL)
-    {
-      g_prefix_error (&error, "Data.dump A:0x%" G_GINT64_MODIFIER "x: ", dd->address);
-      g_free (dd);
-      call_return (call, error);
-      return;
-    }
-  format_dump (call->out, dd->address, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  g_free (dd);
-  call_return (call, NULL);
-}
-
-static void
-cmd_data_dump (Call *call)
-{
-  const char *text = g_ptr_array_index (call->args, 0);
-  const char *length_text = call_option (call, "Length");
-  guint64 address;
-  guint64 length = DUMP_DEFAULT;
-  DumpData *dd;
-
-  /* Only the physical access class exists until addresses learn machines and spaces. */
-  if (!(text[0] == 'A' || text[0] == 'a') || text[1] != ':')
-    {
-      call_fail (call, "Data.dump %s: give a physical address with the access class A: "
-                 "(e.g. A:0x40000000); virtual addresses are not translated yet", text);
-      return;
-    }
-  if (!eval_number (call, text + 2, "Data.dump address", &address))
-    return;
-  if (length_text && !eval_number (call, length_text, "/Length", &length))
-    return;
-  if (length == 0 || length > DUMP_MAX_LENGTH)
-    {
-      call_fail (call, "Data.dump: /Length must be 1-0x%x bytes", DUMP_MAX_LENGTH);
-      return;
-    }
-  if (address + (length - 1) < address)
-    {
-      call_fail (call, "Data.dump: A:0x%" G_GINT64_MODIFIER "x + 0x%" G_GINT64_MODIFIER "x runs "
-                 "past the end of the address space", address, length);
-      return;
-    }
-  if (!require_state (call, HS_ENGINE_STATE_HALTED))
-    return;
-  dd = g_new0 (DumpData, 1);
-  dd->call = call;
-  dd->address = address;
-  hs_engine_read_physical_async (call->interp->engine, address, length, NULL, dump_done, dd);
+  hs_call_return (call, NULL);
 }
 
 /* ---- PRINT / WAIT / CORE.select / HELP -------------------------------------------------- */
@@ -602,7 +522,8 @@ cmd_data_dump (Call *call)
 static void
 cmd_print (Call *call)
 {
-  HsExprContext ctx = expr_context (call->interp);
+  HsExprScope scope = hs_interp_default_scope (call->interp);
+  HsExprContext ctx = hs_interp_expr_context (&scope);
 
   for (guint i = 0; i < call->args->len; i++)
     {
@@ -613,7 +534,7 @@ cmd_print (Call *call)
       if (!hs_expr_evaluate (g_ptr_array_index (call->args, i), &ctx, &v, &error))
         {
           g_prefix_error (&error, "PRINT: ");
-          call_return (call, error);
+          hs_call_return (call, error);
           return;
         }
       text = hs_value_format (&v);
@@ -621,7 +542,7 @@ cmd_print (Call *call)
       hs_value_clear (&v);
     }
   g_string_append_c (call->out, '\n');
-  call_return (call, NULL);
+  hs_call_return (call, NULL);
 }
 
 static gboolean
@@ -635,20 +556,21 @@ wait_tick (gpointer data)
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
     {
       call->wait_id = 0;
-      call_return (call, error);
+      hs_call_return (call, error);
       return G_SOURCE_REMOVE;
     }
 
   if (call->condition)
     {
-      HsExprContext ctx = expr_context (call->interp);
+      HsExprScope scope = hs_interp_default_scope (call->interp);
+      HsExprContext ctx = hs_interp_expr_context (&scope);
       HsValue v = { 0 };
 
       if (!hs_expr_evaluate (call->condition, &ctx, &v, &error))
         {
           call->wait_id = 0;
           g_prefix_error (&error, "WAIT: ");
-          call_return (call, error);
+          hs_call_return (call, error);
           return G_SOURCE_REMOVE;
         }
       done = hs_value_is_true (&v);
@@ -657,7 +579,7 @@ wait_tick (gpointer data)
   if (done)
     {
       call->wait_id = 0;
-      call_return (call, NULL);
+      hs_call_return (call, NULL);
       return G_SOURCE_REMOVE;
     }
   if (call->deadline >= 0 && g_get_monotonic_time () >= call->deadline)
@@ -667,7 +589,7 @@ wait_tick (gpointer data)
       if (call->condition)
         g_string_append_printf (call->out, "WAIT: %s still false after the timeout\n",
                                 call->condition);
-      call_return (call, NULL);
+      hs_call_return (call, NULL);
       return G_SOURCE_REMOVE;
     }
   return G_SOURCE_CONTINUE;
@@ -683,7 +605,8 @@ cmd_wait (Call *call)
     {
       const char *arg = g_ptr_array_index (call->args, i);
       HsValue v = { 0 };
-      HsExprContext ctx = expr_context (call->interp);
+      HsExprScope scope = hs_interp_default_scope (call->interp);
+      HsExprContext ctx = hs_interp_expr_context (&scope);
       GError *error = NULL;
 
       /* A time is recognised by its unit; anything else is the condition. */
@@ -692,7 +615,7 @@ cmd_wait (Call *call)
           if (have_time)
             {
               hs_value_clear (&v);
-              call_fail (call, "WAIT: two times given ('%s')", arg);
+              hs_call_fail (call, "WAIT: two times given ('%s')", arg);
               return;
             }
           usec = v.number;
@@ -705,7 +628,7 @@ cmd_wait (Call *call)
           if (!hs_expr_evaluate (arg, &ctx, &v, &error))
             {
               g_prefix_error (&error, "WAIT: ");
-              call_return (call, error);
+              hs_call_return (call, error);
               return;
             }
           call->condition = g_strdup (arg);
@@ -713,14 +636,14 @@ cmd_wait (Call *call)
       else
         {
           hs_value_clear (&v);
-          call_fail (call, "WAIT: give one condition and one time, e.g. WAIT !STATE.RUN() 10.s");
+          hs_call_fail (call, "WAIT: give one condition and one time, e.g. WAIT !STATE.RUN() 10.s");
           return;
         }
       hs_value_clear (&v);
     }
   if (!have_time && call->condition == NULL)
     {
-      call_fail (call, "WAIT: give a time (WAIT 1.s) or a condition (WAIT !STATE.RUN() 10.s)");
+      hs_call_fail (call, "WAIT: give a time (WAIT 1.s) or a condition (WAIT !STATE.RUN() 10.s)");
       return;
     }
   call->deadline = have_time ? g_get_monotonic_time () + (gint64) MIN (usec, G_MAXINT64 / 2) : -1;
@@ -735,16 +658,16 @@ cmd_core_select (Call *call)
   guint64 v;
   guint n = hs_engine_get_n_cores (call->interp->engine);
 
-  if (!eval_number (call, g_ptr_array_index (call->args, 0), "CORE.select", &v))
+  if (!hs_call_eval_number (call, g_ptr_array_index (call->args, 0), "CORE.select", &v))
     return;
   if (v >= n)
     {
-      call_fail (call, "CORE.select: core %" G_GUINT64_FORMAT " does not exist; the target has "
+      hs_call_fail (call, "CORE.select: core %" G_GUINT64_FORMAT " does not exist; the target has "
                  "%u cores", v, n);
       return;
     }
   hs_engine_set_current_core (call->interp->engine, (guint) v);
-  call_return (call, NULL);
+  hs_call_return (call, NULL);
 }
 
 static void
@@ -773,7 +696,7 @@ probe_list_done (GObject      *object,
 
   if (probes == NULL)
     {
-      call_return (call, error);
+      hs_call_return (call, error);
       return;
     }
   if (probes->len == 0)
@@ -788,7 +711,7 @@ probe_list_done (GObject      *object,
                               p->product ? p->product : "",
                               p->serial ? "  serial " : "", p->serial ? p->serial : "");
     }
-  call_return (call, NULL);
+  hs_call_return (call, NULL);
 }
 
 /* USB enumeration can block on a slow device: off the main thread. */
@@ -807,6 +730,7 @@ static void cmd_detach (Call *call);
 static const OptionSpec core_option[] = { { "CORE", TRUE }, { NULL } };
 static const OptionSpec register_options[] = { { "CORE", TRUE }, { "ALL", FALSE }, { NULL } };
 static const OptionSpec dump_options[] = { { "Length", TRUE }, { NULL } };
+static const OptionSpec load_options[] = { { "NoCODE", FALSE }, { "Name", TRUE }, { NULL } };
 
 static const CommandSpec commands[] = {
   { "Go", "Go", "resume every core", 0, 0, NULL, cmd_go },
@@ -816,8 +740,24 @@ static const CommandSpec commands[] = {
   { "Register.view", "Register.view [/CORE n] [/ALL]",
     "show a core's registers and the Arm system registers", 0, 0, register_options,
     cmd_register_view },
-  { "Data.dump", "Data.dump A:address [/Length n]", "show memory as hex and ASCII", 1, 1,
-    dump_options, cmd_data_dump },
+  { "Data.dump", "Data.dump address [/Length n]",
+    "show memory as hex and ASCII, by any address form", 1, 1, dump_options, hs_cmd_data_dump },
+  { "Data.Set", "Data.Set address [%Byte|%Word|%Long|%Quad] value|\"text\"...",
+    "write memory, by any address form", 2, G_MAXUINT, NULL, hs_cmd_data_set },
+  { "Data.LOAD.Elf", "Data.LOAD.Elf file [machine:::space::]offset [/NoCODE] [/Name name]",
+    "bind an ELF file's symbols and debug info to a machine", 1, 2, load_options,
+    hs_cmd_data_load_elf },
+  { "sYmbol.List", "sYmbol.List [[machine:::]pattern]", "list symbols (* and ? match)", 0, 1,
+    NULL, hs_cmd_symbol_list },
+  { "sYmbol.INFO", "sYmbol.INFO [machine:::]name",
+    "a symbol's type, address, size and source line", 1, 1, NULL, hs_cmd_symbol_info },
+  { "MMU.Translate", "MMU.Translate address",
+    "each stage of a translation: VA -> IPA -> PA, or where it faults", 1, 1, NULL,
+    hs_cmd_mmu_translate },
+  { "MMU.List.PageTable", "MMU.List.PageTable [machine:::space::]start[--end|++length]",
+    "the mappings of a range, with their attributes", 0, 1, NULL, hs_cmd_mmu_list_pagetable },
+  { "MACHINE.List", "MACHINE.List", "the hypervisor and its guests", 0, 0, NULL,
+    hs_cmd_machine_list },
   { "PRINT", "PRINT [expression|\"text\"]...", "print values", 0, G_MAXUINT, NULL, cmd_print },
   { "WAIT", "WAIT [condition] [time]",
     "wait for a time, or until a condition holds (at most the time)", 0, 2, NULL, cmd_wait },
@@ -853,20 +793,20 @@ cmd_help (Call *call)
 
       if (spec == NULL)
         {
-          call_fail (call, "HELP: no command '%s'", name);
+          hs_call_fail (call, "HELP: no command '%s'", name);
           return;
         }
       abbrev = hs_command_name_abbreviation (spec->name);
       g_string_append_printf (call->out, "%s (short: %s)\n  %s\n", spec->usage, abbrev,
                               spec->summary);
-      call_return (call, NULL);
+      hs_call_return (call, NULL);
       return;
     }
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     g_string_append_printf (call->out, "%-36s %s\n", commands[i].usage, commands[i].summary);
   g_string_append (call->out, "Numbers: 0x1f hex, 42. decimal, plain digits hex; times 10.s, "
                               "500.ms. Comments start with ; or //.\n");
-  call_return (call, NULL);
+  hs_call_return (call, NULL);
 }
 
 static void
@@ -879,14 +819,14 @@ attach_done (GObject      *object,
 
   if (!hs_engine_attach_finish (HS_ENGINE (object), result, &error))
     {
-      call_return (call, error);
+      hs_call_return (call, error);
       return;
     }
   g_string_append_printf (call->out, "attached to %s: %u cores, target %s\n",
                           hs_engine_get_target_name (HS_ENGINE (object)),
                           hs_engine_get_n_cores (HS_ENGINE (object)),
                           hs_engine_state_to_string (hs_engine_get_state (HS_ENGINE (object))));
-  call_return (call, NULL);
+  hs_call_return (call, NULL);
 }
 
 static void
@@ -898,12 +838,12 @@ cmd_attach (Call *call)
   GError *error = NULL;
   guint16 port;
 
-  if (!require_state (call, HS_ENGINE_STATE_DETACHED))
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_DETACHED))
     return;
   if (!hs_probe_gdb_parse_location (location, &host, &port, &error))
     {
       g_prefix_error (&error, "SYStem.Attach: ");
-      call_return (call, error);
+      hs_call_return (call, error);
       return;
     }
   probe = hs_probe_gdb_new (host, port);
@@ -919,9 +859,9 @@ detach_done (GObject      *object,
   GError *error = NULL;
 
   if (!hs_engine_detach_finish (HS_ENGINE (object), result, &error))
-    call_return (call, error);
+    hs_call_return (call, error);
   else
-    call_return (call, NULL);
+    hs_call_return (call, NULL);
 }
 
 static void
@@ -974,6 +914,12 @@ bind_arguments (Call       *call,
       for (guint k = 0; spec->options && spec->options[k].name; k++)
         if (hs_command_name_matches (spec->options[k].name, tok->text + 1))
           opt = &spec->options[k];
+      /* An absolute path is an argument, not an option: "/usr/lib/debug/vmlinux". */
+      if (opt == NULL && strpbrk (tok->text + 1, "/.") != NULL)
+        {
+          g_ptr_array_add (call->args, g_strdup (tok->text));
+          continue;
+        }
       if (opt == NULL)
         {
           GString *known = g_string_new (NULL);

@@ -20,6 +20,7 @@ struct _HsCoreList
   GtkColumnViewColumn *core_column;
   GtkColumnViewColumn *state_column;
   GtkColumnViewColumn *el_column;
+  GtkColumnViewColumn *machine_column;
   GtkColumnViewColumn *pc_column;
 
   /* Owned */
@@ -42,6 +43,7 @@ typedef enum
   CELL_CORE,
   CELL_STATE,
   CELL_EL,
+  CELL_MACHINE,
   CELL_PC,
 } CellKind;
 
@@ -51,6 +53,7 @@ update_cell (GtkListItem *item)
   HsCore *core = gtk_list_item_get_item (item);
   GtkWidget *cell = gtk_list_item_get_child (item);
   CellKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), "hs-cell-kind"));
+  HsEngine *engine = g_object_get_data (G_OBJECT (item), "hs-engine");
   g_autofree char *text = NULL;
   HsCoreState state;
   guint64 pc;
@@ -77,10 +80,24 @@ update_cell (GtkListItem *item)
       el = hs_core_get_exception_level (core);
       text = el >= 0 ? g_strdup_printf ("EL%d", el) : g_strdup ("—");
       break;
+    case CELL_MACHINE:
+      text = state == HS_CORE_STATE_HALTED
+             ? g_strdup_printf ("%u", hs_engine_get_core_machine (engine,
+                                                                   hs_core_get_index (core)))
+             : g_strdup ("—");
+      break;
     case CELL_PC:
     default:
-      text = state == HS_CORE_STATE_HALTED && hs_core_get_pc (core, &pc)
-             ? g_strdup_printf ("0x%016" G_GINT64_MODIFIER "x", pc) : g_strdup ("—");
+      if (state == HS_CORE_STATE_HALTED && hs_core_get_pc (core, &pc))
+        {
+          guint machine = hs_engine_get_core_machine (engine, hs_core_get_index (core));
+          g_autofree char *symbol = hs_engine_symbolize (engine, machine, 0, pc);
+
+          text = g_strdup_printf ("0x%016" G_GINT64_MODIFIER "x%s%s", pc, symbol ? " " : "",
+                                  symbol ? symbol : "");
+        }
+      else
+        text = g_strdup ("—");
       break;
     }
   gtk_inscription_set_text (GTK_INSCRIPTION (cell), text);
@@ -93,10 +110,21 @@ setup_cell (GtkSignalListItemFactory *factory,
 {
   GtkWidget *cell = gtk_inscription_new (NULL);
 
+  g_object_set_data (G_OBJECT (item), "hs-engine", g_object_get_data (G_OBJECT (factory),
+                                                                      "hs-engine"));
+
   static const guint min_chars[] = { [CELL_CORE] = 3, [CELL_STATE] = 8, [CELL_EL] = 3,
-                                     [CELL_PC] = 18 };
+                                     [CELL_MACHINE] = 3, [CELL_PC] = 18 };
 
   gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), min_chars[GPOINTER_TO_INT (kind)]);
+  /* An inscription is as wide as its chars, not its text: leave room for "pc  symbol+0x1c". */
+  if (GPOINTER_TO_INT (kind) == CELL_PC)
+    {
+      gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), 48);
+      /* Inscriptions wrap by default: a long symbol would vanish onto a clipped second line. */
+      gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell),
+                                         GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+    }
   gtk_widget_add_css_class (cell, "hs-mono");
   g_object_set_data (G_OBJECT (item), "hs-cell-kind", kind);
   gtk_list_item_set_child (item, cell);
@@ -136,11 +164,14 @@ unbind_cell (GtkSignalListItemFactory *factory,
 }
 
 static void
-set_factory (GtkColumnViewColumn *column,
+set_factory (HsCoreList          *self,
+             GtkColumnViewColumn *column,
              CellKind             kind)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
+  /* Borrowed: the list holds the engine for as long as its columns live. */
+  g_object_set_data (G_OBJECT (factory), "hs-engine", self->engine);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (kind));
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (kind));
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), GINT_TO_POINTER (kind));
@@ -174,6 +205,11 @@ hs_core_list_constructed (GObject *object)
   G_OBJECT_CLASS (hs_core_list_parent_class)->constructed (object);
 
   g_return_if_fail (HS_IS_ENGINE (self->engine));
+  set_factory (self, self->core_column, CELL_CORE);
+  set_factory (self, self->state_column, CELL_STATE);
+  set_factory (self, self->el_column, CELL_EL);
+  set_factory (self, self->machine_column, CELL_MACHINE);
+  set_factory (self, self->pc_column, CELL_PC);
   self->selection = gtk_single_selection_new (g_object_ref (hs_engine_get_cores (self->engine)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
@@ -257,6 +293,7 @@ hs_core_list_class_init (HsCoreListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsCoreList, core_column);
   gtk_widget_class_bind_template_child (widget_class, HsCoreList, state_column);
   gtk_widget_class_bind_template_child (widget_class, HsCoreList, el_column);
+  gtk_widget_class_bind_template_child (widget_class, HsCoreList, machine_column);
   gtk_widget_class_bind_template_child (widget_class, HsCoreList, pc_column);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hs-core-list");
@@ -266,10 +303,6 @@ static void
 hs_core_list_init (HsCoreList *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  set_factory (self->core_column, CELL_CORE);
-  set_factory (self->state_column, CELL_STATE);
-  set_factory (self->el_column, CELL_EL);
-  set_factory (self->pc_column, CELL_PC);
 }
 
 GtkWidget *

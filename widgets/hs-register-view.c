@@ -326,6 +326,9 @@ setup_cell (GtkSignalListItemFactory *factory,
   GtkWidget *cell = gtk_inscription_new (NULL);
 
   gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), 4);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell),
+                                 GPOINTER_TO_INT (user_data) == CELL_MEANING ? 40 : 18);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   if (GPOINTER_TO_INT (user_data) != CELL_MEANING)
     gtk_widget_add_css_class (cell, "hs-mono");
   g_object_set_data (G_OBJECT (item), "hs-cell-kind", user_data);

@@ -1238,6 +1238,50 @@ hs_probe_gdb_read_memory (HsProbe  *probe,
   return TRUE;
 }
 
+/*
+ * Reads through the stub's own translation on @core (QEMU: the core's current regime,
+ * stages 1 and 2). Not cached and not part of HsProbe: it exists to cross-check our walks.
+ */
+gboolean
+hs_probe_gdb_read_virtual (HsProbeGdb  *self,
+                           guint        core,
+                           guint64      va,
+                           guint8      *buf,
+                           gsize        len,
+                           GError     **error)
+{
+  gboolean ok = TRUE;
+  gsize done = 0;
+
+  g_return_val_if_fail (HS_IS_PROBE_GDB (self), FALSE);
+
+  g_mutex_lock (&self->io_lock);
+  if (!check_halted (self, error) || !check_core (self, core, error)
+      || !check_phys (self, error) || !select_core (self, core, error))
+    {
+      g_mutex_unlock (&self->io_lock);
+      return FALSE;
+    }
+  if (!request_ok (self, "Qqemu.PhyMemMode:0", "switch to virtual memory access", error))
+    {
+      g_mutex_unlock (&self->io_lock);
+      return FALSE;
+    }
+  while (ok && done < len)
+    {
+      gsize n = MIN (len - done, MEM_CHUNK - ((va + done) & (MEM_CHUNK - 1)));
+
+      ok = read_exact (self, va + done, n, buf + done, error);
+      done += n;
+    }
+  /* Back to physical whatever happened: every other read depends on it. */
+  if (!request_ok (self, "Qqemu.PhyMemMode:1", "switch back to physical memory access",
+                   ok ? error : NULL))
+    ok = FALSE;
+  g_mutex_unlock (&self->io_lock);
+  return ok;
+}
+
 static gboolean
 hs_probe_gdb_write_memory (HsProbe       *probe,
                            guint64        phys,

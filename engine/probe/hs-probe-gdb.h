@@ -17,5 +17,11 @@ gboolean    hs_probe_gdb_parse_location  (const char  *location,
 const char *hs_probe_gdb_get_host        (HsProbeGdb  *self);
 guint16     hs_probe_gdb_get_port        (HsProbeGdb  *self);
 guint64     hs_probe_gdb_get_n_packets   (HsProbeGdb  *self);
+gboolean    hs_probe_gdb_read_virtual    (HsProbeGdb  *self,
+                                          guint        core,
+                                          guint64      va,
+                                          guint8      *buf,
+                                          gsize        len,
+                                          GError     **error);
 
 G_END_DECLS

@@ -294,7 +294,7 @@ static void
 test_data_dump_arguments (Fixture       *f,
                           gconstpointer  data)
 {
-  g_autoptr(GError) e1 = run_fail (f, "Data.dump 0x1000");
+  g_autoptr(GError) e1 = run_fail (f, "Data.dump Q:0x1000");
   g_autoptr(GError) e2 = run_fail (f, "Data.dump A:0x1000 /Length 0");
   g_autoptr(GError) e3 = run_fail (f, "Data.dump A:0x1000 /Length 0x200000");
   g_autoptr(GError) e4 = run_fail (f, "Data.dump A:0xfffffffffffffff0 /Length 0x20");
@@ -302,8 +302,8 @@ test_data_dump_arguments (Fixture       *f,
   g_autoptr(GError) e6 = run_fail (f, "Data.dump");
   g_autoptr(GError) e7 = run_fail (f, "Data.dump A:");
 
-  /* No access class: say what to write. */
-  assert_contains (e1->message, "A:");
+  /* An unknown access class: say which ones exist. */
+  assert_contains (e1->message, "A: host physical");
   g_assert_false (g_error_matches (e1, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_ATTACHED));
   assert_contains (e2->message, "/Length");
   assert_contains (e3->message, "/Length");
@@ -312,6 +312,28 @@ test_data_dump_arguments (Fixture       *f,
   g_assert_error (e6, HS_COMMAND_ERROR, HS_COMMAND_ERROR_SYNTAX);
   assert_contains (e6->message, "Data.dump");
   g_assert_false (g_error_matches (e7, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_ATTACHED));
+}
+
+/* Without a target only machine 0 exists; a bare address is machine 0's, which needs a target. */
+static void
+test_address_forms (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) e1 = run_fail (f, "Data.dump 0x1000");
+  g_autoptr(GError) e2 = run_fail (f, "Data.dump 3:::0x1000");
+  g_autoptr(GError) e3 = run_fail (f, "Data.dump 0:::init_task");
+  g_autoptr(GError) e4 = run_fail (f, "Data.dump 1:::0x5a::");
+  g_autoptr(GError) e5 = run_fail (f, "MMU.Translate 2:::0x1000");
+  g_autoptr(GError) e6 = run_fail (f, "Data.LOAD.Elf /nonexistent/xen-syms 0:::0 /NoCODE");
+
+  g_assert_error (e1, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_ATTACHED);
+  g_assert_error (e2, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SUCH_MACHINE);
+  assert_contains (e2->message, "machine 3 does not exist; machines: 0 (hypervisor)");
+  g_assert_error (e3, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS);
+  assert_contains (e3->message, "init_task");
+  assert_contains (e4->message, "no address");
+  g_assert_error (e5, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SUCH_MACHINE);
+  assert_contains (e6->message, "/nonexistent/xen-syms");
 }
 
 static void
@@ -461,6 +483,7 @@ main (int   argc,
   ADD ("wait-errors", test_wait_errors);
   ADD ("not-attached", test_not_attached);
   ADD ("data-dump-arguments", test_data_dump_arguments);
+  ADD ("address-forms", test_address_forms);
   ADD ("unknown-command", test_unknown_command);
   ADD ("arguments-and-options", test_arguments_and_options);
   ADD ("attach-bad-location", test_attach_bad_location);

@@ -366,7 +366,7 @@ test_bad_input (void)
   static const char *const bad[] = {
     "Data.dump A:0xZZ",
     "Data.dump A:0xfffffffffffffff0 /Length 0x100",
-    "Data.dump 0x40000000",
+    "Data.dump 7:::0x40000000",
     "Register.view /CORE 9.",
     "Step /CORE 0x10",
     "Regster.view",
@@ -403,6 +403,311 @@ test_refused (void)
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "127.0.0.1:1"));
   g_assert_cmpint (hs_engine_get_state (other), ==, HS_ENGINE_STATE_DETACHED);
+}
+
+
+/* ---- symbols, machines and the two-stage walk (issue 3) --------------------------------- */
+
+static gboolean
+three_machines (void)
+{
+  return g_list_model_get_n_items (hs_engine_get_machines (engine)) >= 3;
+}
+
+static void
+test_load_symbols (void)
+{
+  g_autofree char *xen = board_path ("xen_syms");
+  g_autofree char *vmlinux = board_path ("vmlinux");
+  g_autofree char *l0 = g_strdup_printf ("Data.LOAD.Elf %s 0:::0::0 /NoCODE /Name xen", xen);
+  g_autofree char *l1 = g_strdup_printf ("Data.LOAD.Elf %s 1:::0::0 /NoCODE /Name linux1",
+                                         vmlinux);
+  g_autofree char *l2 = g_strdup_printf ("d.load.elf %s 2:::0 /nocode /name linux2", vmlinux);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ensure_halted ();
+  g_free (run_ok (l0));
+  /* Xen's symbols were loaded while halted: the guests are found before the command ends. */
+  g_assert_true (three_machines ());
+  g_free (run_ok (l1));
+  g_free (run_ok (l2));
+
+  out = run_ok ("MACHINE.List");
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "xen"));
+  g_assert_nonnull (strstr (out, "linux1      present            1     1      2"));
+  g_assert_nonnull (strstr (out, "linux2      present            2     2      1"));
+
+  /* Errors name the file and the reason; nothing already loaded is lost. */
+  g_assert_null (run ("Data.LOAD.Elf /nonexistent/vmlinux 1:::0 /NoCODE", &error));
+  g_assert_nonnull (strstr (error->message, "/nonexistent/vmlinux"));
+  g_clear_error (&error);
+  g_assert_null (run ("Data.LOAD.Elf /etc/hostname 1:::0 /NoCODE", &error));
+  g_assert_nonnull (strstr (error->message, "/etc/hostname"));
+  g_clear_error (&error);
+  g_assert_null (run ("Data.LOAD.Elf /etc/hostname 1:::0", &error));
+  g_assert_nonnull (strstr (error->message, "/NoCODE"));
+  g_free (run_ok ("Data.dump 1:::0::linux_banner /Length 4"));
+}
+
+/* Each guest's banner, by symbol, whichever machine the halted cores are in. */
+static void
+test_banners (void)
+{
+  g_autofree char *serial = hs_board_read_serial (board);
+
+  for (guint round = 0; round < 3; round++)
+    {
+      ensure_halted ();
+      for (guint m = 1; m <= 2; m++)
+        {
+          g_autofree char *cmd = g_strdup_printf ("Data.dump %u:::linux_banner /Length 0x40", m);
+          g_autofree char *out = run_ok (cmd);
+          g_autofree char *prefix = g_strdup_printf ("%u:::0xffff", m);
+
+          g_assert_nonnull (strstr (out, prefix));
+          g_assert_nonnull (strstr (out, "Linux version 6."));
+        }
+      g_free (run_ok ("Go"));
+      g_free (run_ok ("WAIT 100.ms"));
+      g_free (run_ok ("Break"));
+    }
+  /* The guests print the same banner on the serial line: memory and oracle agree. */
+  g_assert_nonnull (strstr (serial, "Linux version 6.1.0-"));
+}
+
+static guint
+machine_of_vmid (guint vmid)
+{
+  GListModel *machines = hs_engine_get_machines (engine);
+
+  for (guint i = 0; i < g_list_model_get_n_items (machines); i++)
+    {
+      g_autoptr(HsMachine) m = g_list_model_get_item (machines, i);
+
+      if (hs_machine_get_kind (m) == HS_MACHINE_GUEST && hs_machine_get_vmid (m) == vmid)
+        return hs_machine_get_id (m);
+    }
+  return 0;
+}
+
+static HsMemoryRead *
+read_mem (const HsAddress *address,
+          gsize            length)
+{
+  g_autoptr(GError) error = NULL;
+  HsMemoryRead *result;
+  Waiter w = { 0 };
+
+  hs_engine_read_async (engine, address, length, NULL, store_result, &w);
+  result = hs_engine_read_finish (engine, wait_result (&w), &error);
+  g_object_unref (w.result);
+  g_assert_no_error (error);
+  return result;
+}
+
+/* For a guest running on a halted core, our walk reads what QEMU's own translation reads. */
+static void
+test_walk_matches_qemu (void)
+{
+  static const char *const names[] = {
+    "linux_banner", "init_task", "jiffies", "init_mm", "swapper_pg_dir", "loops_per_jiffy",
+    "init_uts_ns", "cpu_online_mask", "saved_command_line", "kimage_voffset",
+  };
+  guint compared = 0;
+
+  for (guint attempt = 0; attempt < 40 && compared == 0; attempt++)
+    {
+      ensure_halted ();
+      for (guint c = 0; c < 4; c++)
+        {
+          int el = hs_core_get_exception_level (hs_engine_get_core (engine, c));
+          guint machine = machine_of_vmid ((guint) (reg (c, "VTTBR_EL2") >> 48));
+
+          /* At EL0 QEMU's debug access applies EL0's permissions and refuses kernel pages. */
+          if (el != 1 || machine == 0)
+            continue;
+          for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+            {
+              HsAddress a = { HS_ACCESS_VIRTUAL, machine, 0, 0 };
+              g_autoptr(GError) error = NULL;
+              guint8 qemu[256];
+              HsMemoryRead *ours;
+
+              if (!hs_engine_lookup_symbol (engine, machine, 0, names[i], &a.offset, NULL))
+                continue;
+              ours = read_mem (&a, sizeof qemu);
+              g_assert_null (ours->fault);
+              g_assert_true (hs_probe_gdb_read_virtual (HS_PROBE_GDB (hs_engine_get_probe (engine)),
+                                                        c, a.offset, qemu, sizeof qemu, &error));
+              g_assert_no_error (error);
+              g_assert_true (memcmp (g_bytes_get_data (ours->data, NULL), qemu, sizeof qemu) == 0);
+              hs_memory_read_free (ours);
+              compared++;
+            }
+          g_test_message ("core %u in machine %u (EL%d): %u addresses agree", c, machine, el,
+                          compared);
+        }
+      if (compared == 0)
+        {
+          g_free (run_ok ("Go"));
+          g_free (run_ok ("WAIT 50.ms"));
+          g_free (run_ok ("Break"));
+        }
+    }
+  g_assert_cmpuint (compared, >=, 5);
+}
+
+/* Machine 0's virtual addresses go through Xen's own stage 1. */
+static void
+test_xen_virtual (void)
+{
+  guint64 offset = board_number ("xen_phys_offset");
+  HsAddress virt = { HS_ACCESS_VIRTUAL, 0, 0, 0 };
+  HsAddress phys = { HS_ACCESS_PHYSICAL, 0, 0, 0 };
+  HsMemoryRead *a, *b;
+
+  ensure_halted ();
+  g_assert_true (hs_engine_lookup_symbol (engine, 0, 0, "domain_list", &virt.offset, NULL));
+  phys.offset = virt.offset + offset;
+  a = read_mem (&virt, 64);
+  b = read_mem (&phys, 64);
+  g_assert_null (a->fault);
+  g_assert_true (g_bytes_equal (a->data, b->data));
+  hs_memory_read_free (a);
+  hs_memory_read_free (b);
+}
+
+static void
+test_translate (void)
+{
+  g_autofree char *out1 = NULL;
+  g_autofree char *out2 = NULL;
+  g_autofree char *hole = NULL;
+  const char *pa_text;
+  HsAddress virt = { HS_ACCESS_VIRTUAL, 1, 0, 0 };
+  HsAddress phys = { HS_ACCESS_PHYSICAL, 0, 0, 0 };
+  HsMemoryRead *a, *b;
+
+  ensure_halted ();
+  out1 = run_ok ("MMU.Translate 1:::init_task");
+  out2 = run_ok ("MMU.Translate 2:::init_task");
+  g_test_message ("%s%s", out1, out2);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *out = i ? out2 : out1;
+
+      g_assert_nonnull (strstr (out, "stage 1: VA  0xffff8"));
+      g_assert_nonnull (strstr (out, "stage 2: IPA"));
+      g_assert_nonnull (strstr (out, "result: A:0x"));
+    }
+  /* Same kernel layout, different host memory. */
+  g_assert_cmpstr (strstr (out1, "result:"), !=, strstr (out2, "result:"));
+
+  /* The PA it names holds init_task's bytes. */
+  pa_text = strstr (out1, "result: A:") + strlen ("result: A:");
+  phys.offset = g_ascii_strtoull (pa_text, NULL, 16);
+  g_assert_true (hs_engine_lookup_symbol (engine, 1, 0, "init_task", &virt.offset, NULL));
+  a = read_mem (&virt, 128);
+  b = read_mem (&phys, 128);
+  g_assert_true (g_bytes_equal (a->data, b->data));
+  hs_memory_read_free (a);
+  hs_memory_read_free (b);
+
+  /* Unmapped: a fault with its stage and level, not an error. */
+  hole = run_ok ("MMU.Translate 1:::0x10");
+  g_assert_nonnull (strstr (hole, "fault:"));
+  g_assert_nonnull (strstr (hole, "level"));
+}
+
+static void
+test_data_set (void)
+{
+  g_autofree char *before1 = NULL;
+  g_autofree char *before2 = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *restored = NULL;
+  HsAddress a = { HS_ACCESS_VIRTUAL, 2, 0, 0 };
+  HsMemoryRead *orig;
+  guint32 word;
+  g_autofree char *restore = NULL;
+
+  ensure_halted ();
+  before1 = run_ok ("Data.dump 1:::linux_banner+0x10 /Length 0x10");
+  before2 = run_ok ("Data.dump 2:::linux_banner+0x10 /Length 0x10");
+  g_assert_true (hs_engine_lookup_symbol (engine, 2, 0, "linux_banner", &a.offset, NULL));
+  a.offset += 0x10;
+  orig = read_mem (&a, 4);
+  memcpy (&word, g_bytes_get_data (orig->data, NULL), 4);
+  hs_memory_read_free (orig);
+
+  g_free (run_ok ("Data.Set 2:::linux_banner+0x10 %Long 0x44434241"));
+  after = run_ok ("Data.dump 2:::linux_banner+0x10 /Length 0x10");
+  g_assert_nonnull (strstr (after, "41 42 43 44"));
+  g_assert_nonnull (strstr (after, "ABCD"));
+  /* Machine 1 maps the same VA to other host memory: untouched. */
+  other = run_ok ("Data.dump 1:::linux_banner+0x10 /Length 0x10");
+  g_assert_cmpstr (other, ==, before1);
+
+  restore = g_strdup_printf ("Data.Set 2:::linux_banner+0x10 %%Long 0x%08x", word);
+  g_free (run_ok (restore));
+  restored = run_ok ("Data.dump 2:::linux_banner+0x10 /Length 0x10");
+  g_assert_cmpstr (restored, ==, before2);
+}
+
+static void
+test_address_errors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *unmapped = NULL;
+
+  ensure_halted ();
+  g_assert_null (run ("Data.dump 5:::0x1000", &error));
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "machine 5 does not exist; machines: 0 (xen), "
+                                            "1 (linux1, domain 1), 2 (linux2, domain 2)"));
+  g_clear_error (&error);
+  g_assert_null (run ("Data.dump 1:::no_such_symbol_here", &error));
+  g_assert_nonnull (strstr (error->message, "no_such_symbol_here"));
+  g_clear_error (&error);
+  g_assert_null (run ("Data.dump A:2:::0x1000", &error));
+  g_assert_nonnull (strstr (error->message, "A:"));
+  g_clear_error (&error);
+  g_assert_null (run ("Data.dump 1:::0x5a::0xffff800008000000", &error));
+  g_assert_nonnull (strstr (error->message, "space 0x5a"));
+  g_clear_error (&error);
+
+  /* Unmapped bytes are shown as ?? with the reason; the command succeeds. */
+  unmapped = run_ok ("Data.dump 1:::0x0 /Length 0x20");
+  g_assert_nonnull (strstr (unmapped, "?? ??"));
+  g_assert_nonnull (strstr (unmapped, "not readable"));
+
+  /* I: reads guest physical memory through stage 2 alone. */
+  out = run_ok ("MMU.Translate I:2:::0x41000000");
+  g_assert_nonnull (strstr (out, "result: A:0x"));
+}
+
+static void
+test_symbols_and_tables (void)
+{
+  g_autofree char *list = NULL;
+  g_autofree char *info = NULL;
+  g_autofree char *table = NULL;
+
+  ensure_halted ();
+  list = run_ok ("sYmbol.List 1:::linux_ban*");
+  g_assert_nonnull (strstr (list, "linux_banner"));
+  info = run_ok ("sYmbol.INFO 2:::init_task");
+  g_test_message ("%s", info);
+  g_assert_nonnull (strstr (info, "task_struct"));
+  g_assert_nonnull (strstr (info, "2:::0xffff8"));
+  table = run_ok ("MMU.List.PageTable 1:::0xffff800008000000++0x400000");
+  g_test_message ("%s", table);
+  g_assert_nonnull (strstr (table, "0xffff800008"));
+  g_assert_null (strstr (table, "nothing mapped"));
 }
 
 static void
@@ -507,6 +812,14 @@ main (int   argc,
   g_test_add_func ("/Hs/Board/register-view", test_register_view);
   g_test_add_func ("/Hs/Board/bad-input", test_bad_input);
   g_test_add_func ("/Hs/Board/refused", test_refused);
+  g_test_add_func ("/Hs/Board/load-symbols", test_load_symbols);
+  g_test_add_func ("/Hs/Board/banners", test_banners);
+  g_test_add_func ("/Hs/Board/walk-matches-qemu", test_walk_matches_qemu);
+  g_test_add_func ("/Hs/Board/xen-virtual", test_xen_virtual);
+  g_test_add_func ("/Hs/Board/translate", test_translate);
+  g_test_add_func ("/Hs/Board/data-set", test_data_set);
+  g_test_add_func ("/Hs/Board/address-errors", test_address_errors);
+  g_test_add_func ("/Hs/Board/symbols-and-tables", test_symbols_and_tables);
   g_test_add_func ("/Hs/Board/killed-qemu", test_killed_qemu);
 
   if (!boot_and_attach ())

@@ -194,6 +194,15 @@ test_window_board (void)
   g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_HALTED);
   check_registers_match_engine ();
 
+  /* The demo's session script, through the command line as the app runs it. */
+  {
+    g_autofree char *session = hs_board_get_session_script (fx.board);
+
+    hs_window_run_script (fx.window, session);
+    wait_until (window_idle, NULL, "the session script");
+    g_assert_cmpuint (g_list_model_get_n_items (hs_engine_get_machines (fx.engine)), ==, 3);
+  }
+
   /* Go and Break again: now some registers have changed and are marked. */
   activate ("win.go");
   g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_RUNNING);

@@ -1,0 +1,815 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-engine-machines.c: machines, the symbol files bound to them, and the
+ * translation context each one needs.
+ *
+ * Machine 0 is Xen: its stage 1 (TTBR0_EL2/TCR_EL2) is the same on every
+ * core. A guest that a halted core is running (EL0/EL1 with its VMID in
+ * VTTBR_EL2) is translated with that core's live registers; any other guest
+ * with the EL1 state Xen saved for its vCPU 0, found by walking Xen's
+ * domain_list through machine 0's own translation.
+ */
+#define G_LOG_DOMAIN "hs-engine"
+
+#include "config.h"
+
+#include "hs-engine-private.h"
+
+#include <string.h>
+
+enum {
+  MACHINES_CHANGED,
+  SYMBOLS_PROGRESS,
+  N_SIGNALS
+};
+
+static guint machine_signals[N_SIGNALS];
+
+/* ---- setup ------------------------------------------------------------------------------ */
+
+static void
+binding_free (HsBinding *binding)
+{
+  g_clear_object (&binding->file);
+  g_free (binding);
+}
+
+void
+hs_engine_machines_init (HsEngine *self)
+{
+  g_autoptr(HsMachine) xen = hs_machine_new (0, HS_MACHINE_HYPERVISOR);
+
+  self->machines = g_list_store_new (HS_TYPE_MACHINE);
+  g_list_store_append (self->machines, xen);
+  g_mutex_init (&self->bindings_lock);
+  self->bindings = g_ptr_array_new_with_free_func ((GDestroyNotify) binding_free);
+  self->symbol_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->w_domid_to_machine = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->w_next_machine = 1;
+
+}
+
+void
+hs_engine_machines_class_init (GObjectClass *klass)
+{
+  /**
+   * HsEngine::machines-changed:
+   *
+   * Machines appeared, or their guest facts (domain, VMID, stage-2 base) changed.
+   */
+  machine_signals[MACHINES_CHANGED] =
+    g_signal_new ("machines-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * HsEngine::symbols-progress:
+   * @what: e.g. "indexing DWARF of vmlinux"
+   * @fraction: 0 to 1; 1 means done
+   */
+  machine_signals[SYMBOLS_PROGRESS] =
+    g_signal_new ("symbols-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_DOUBLE);
+}
+
+void
+hs_engine_machines_finalize (HsEngine *self)
+{
+  g_clear_object (&self->machines);
+  g_clear_pointer (&self->bindings, g_ptr_array_unref);
+  g_clear_pointer (&self->symbol_files, g_hash_table_unref);
+  g_mutex_clear (&self->bindings_lock);
+  g_clear_pointer (&self->w_domid_to_machine, g_hash_table_unref);
+  g_clear_pointer (&self->w_guests, g_array_unref);
+  g_clear_pointer (&self->w_values, g_free);
+  g_clear_pointer (&self->w_valid, g_free);
+}
+
+/* ---- machines (main thread) ------------------------------------------------------------- */
+
+GListModel *
+hs_engine_get_machines (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  return G_LIST_MODEL (self->machines);
+}
+
+/* Returns: (transfer none) (nullable) */
+HsMachine *
+hs_engine_get_machine (HsEngine *self,
+                       guint     id)
+{
+  guint n;
+
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HsMachine) m = g_list_model_get_item (G_LIST_MODEL (self->machines), i);
+
+      if (hs_machine_get_id (m) == id)
+        return m;  /* the store keeps it */
+    }
+  return NULL;
+}
+
+static HsMachine *
+ensure_machine (HsEngine *self,
+                guint     id,
+                gboolean *added)
+{
+  HsMachine *m = hs_engine_get_machine (self, id);
+  g_autoptr(HsMachine) fresh = NULL;
+  guint n, pos = 0;
+
+  if (m != NULL)
+    return m;
+  fresh = hs_machine_new (id, id == 0 ? HS_MACHINE_HYPERVISOR : HS_MACHINE_GUEST);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
+  while (pos < n)
+    {
+      g_autoptr(HsMachine) other = g_list_model_get_item (G_LIST_MODEL (self->machines), pos);
+
+      if (hs_machine_get_id (other) > id)
+        break;
+      pos++;
+    }
+  g_list_store_insert (self->machines, pos, fresh);
+  if (added)
+    *added = TRUE;
+  return fresh;
+}
+
+char *
+hs_engine_describe_machines (HsEngine *self)
+{
+  GString *s = g_string_new (NULL);
+  guint n;
+
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HsMachine) m = g_list_model_get_item (G_LIST_MODEL (self->machines), i);
+      g_autofree char *text = hs_machine_describe (m);
+
+      g_string_append_printf (s, "%s%s", i ? ", " : "", text);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* The machine a core is in: a guest's id by its VMID at EL0/EL1, else Xen's 0. */
+guint
+hs_engine_get_core_machine (HsEngine *self,
+                            guint     core_index)
+{
+  HsCore *core;
+  guint64 vttbr;
+  int el;
+  guint n;
+
+  g_return_val_if_fail (HS_IS_ENGINE (self), 0);
+
+  core = hs_engine_get_core (self, core_index);
+  if (core == NULL || (el = hs_core_get_exception_level (core)) < 0 || el >= 2
+      || !hs_core_get_register_by_name (core, "VTTBR_EL2", &vttbr))
+    return 0;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HsMachine) m = g_list_model_get_item (G_LIST_MODEL (self->machines), i);
+
+      if (hs_machine_get_kind (m) == HS_MACHINE_GUEST
+          && hs_machine_get_state (m) == HS_MACHINE_STATE_PRESENT
+          && hs_machine_get_vmid (m) == (guint) (vttbr >> 48))
+        return hs_machine_get_id (m);
+    }
+  return 0;
+}
+
+guint
+hs_engine_get_current_machine (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), 0);
+  return hs_engine_get_core_machine (self, self->current_core);
+}
+
+gboolean
+hs_engine_check_machine (HsEngine  *self,
+                         guint      id,
+                         GError   **error)
+{
+  g_autofree char *known = NULL;
+
+  g_return_val_if_fail (HS_IS_ENGINE (self), FALSE);
+
+  if (hs_engine_get_machine (self, id) != NULL)
+    return TRUE;
+  known = hs_engine_describe_machines (self);
+  g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SUCH_MACHINE,
+               "machine %u does not exist; machines: %s%s", id, known,
+               g_list_model_get_n_items (G_LIST_MODEL (self->machines)) == 1
+                 ? " (guests appear at a halt once Xen's symbols are loaded for machine 0)" : "");
+  return FALSE;
+}
+
+/* Main thread: the guests a halt found become machines, numbered for good. */
+void
+hs_engine_apply_guests (HsEngine *self,
+                        Snapshot *snap)
+{
+  gboolean changed = FALSE;
+  guint n;
+
+  if (snap->guests == NULL)
+    return;
+  for (guint i = 0; i < snap->guests->len; i++)
+    {
+      const HsXenDomain *dom = &g_array_index (snap->guests, HsXenDomain, i);
+      HsMachine *m = ensure_machine (self, dom->machine, &changed);
+
+      if (hs_machine_get_domain_id (m) < 0 && g_str_has_prefix (hs_machine_get_name (m),
+                                                                 "machine"))
+        {
+          g_autofree char *name = g_strdup_printf ("dom%d", dom->domain_id);
+
+          hs_machine_set_name (m, name);
+        }
+      if (hs_machine_get_domain_id (m) != dom->domain_id || hs_machine_get_vmid (m) != dom->vmid
+          || hs_machine_get_vttbr (m) != dom->vttbr
+          || hs_machine_get_state (m) != HS_MACHINE_STATE_PRESENT)
+        changed = TRUE;
+      hs_machine_set_guest (m, dom->domain_id, dom->vmid, dom->vttbr, dom->n_vcpus);
+      hs_machine_set_state (m, HS_MACHINE_STATE_PRESENT);
+    }
+  /* A guest missing from the list has gone; it keeps its number. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HsMachine) m = g_list_model_get_item (G_LIST_MODEL (self->machines), i);
+      gboolean found = FALSE;
+
+      if (hs_machine_get_kind (m) != HS_MACHINE_GUEST || hs_machine_get_domain_id (m) < 0)
+        continue;
+      for (guint k = 0; k < snap->guests->len && !found; k++)
+        found = g_array_index (snap->guests, HsXenDomain, k).machine == hs_machine_get_id (m);
+      if (!found && hs_machine_get_state (m) != HS_MACHINE_STATE_GONE)
+        {
+          hs_machine_set_state (m, HS_MACHINE_STATE_GONE);
+          changed = TRUE;
+        }
+    }
+  if (changed)
+    g_signal_emit (self, machine_signals[MACHINES_CHANGED], 0);
+}
+
+/* ---- symbol bindings (any thread) ------------------------------------------------------- */
+
+/* Returns: (transfer full): the bindings of @machine (all spaces), in load order. */
+GPtrArray *
+hs_engine_get_bindings (HsEngine *self,
+                        guint     machine)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) binding_free);
+
+  g_mutex_lock (&self->bindings_lock);
+  for (guint i = 0; i < self->bindings->len; i++)
+    {
+      const HsBinding *b = g_ptr_array_index (self->bindings, i);
+
+      if (b->machine == machine)
+        {
+          HsBinding *copy = g_memdup2 (b, sizeof *b);
+
+          copy->file = g_object_ref (b->file);
+          g_ptr_array_add (out, copy);
+        }
+    }
+  g_mutex_unlock (&self->bindings_lock);
+  return out;
+}
+
+/* Symbol names resolve in the machine's files for @space, then for space 0 (the kernel). */
+gboolean
+hs_engine_lookup_symbol (HsEngine    *self,
+                         guint        machine,
+                         guint64      space,
+                         const char  *name,
+                         guint64     *address,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) bindings = NULL;
+
+  g_return_val_if_fail (HS_IS_ENGINE (self), FALSE);
+
+  bindings = hs_engine_get_bindings (self, machine);
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < bindings->len; i++)
+      {
+        const HsBinding *b = g_ptr_array_index (bindings, i);
+        HsSymbol sym;
+
+        if (b->space != (pass == 0 ? space : 0) || (pass == 1 && space == 0))
+          continue;
+        if (hs_symbol_file_lookup (b->file, name, &sym))
+          {
+            *address = sym.address + b->offset;
+            return TRUE;
+          }
+      }
+  if (bindings->len == 0)
+    g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS,
+                 "unknown name '%s': machine %u has no symbols (Data.LOAD.Elf FILE %u:::0 "
+                 "/NoCODE loads them)", name, machine, machine);
+  else
+    g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS,
+                 "no symbol '%s' in machine %u's symbols", name, machine);
+  return FALSE;
+}
+
+/* "init_task+0x18", or NULL when no symbol covers @address. */
+char *
+hs_engine_symbolize (HsEngine *self,
+                     guint     machine,
+                     guint64   space,
+                     guint64   address)
+{
+  g_autoptr(GPtrArray) bindings = NULL;
+
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+
+  bindings = hs_engine_get_bindings (self, machine);
+  for (guint i = 0; i < bindings->len; i++)
+    {
+      const HsBinding *b = g_ptr_array_index (bindings, i);
+      HsSymbol sym;
+      guint64 offset;
+
+      if ((b->space != space && b->space != 0) || address < b->offset)
+        continue;
+      if (hs_symbol_file_lookup_address (b->file, address - b->offset, &sym, &offset))
+        return offset ? g_strdup_printf ("%s+0x%" G_GINT64_MODIFIER "x", sym.name, offset)
+                      : g_strdup (sym.name);
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  char *path;
+  guint machine;
+  guint64 space;
+  guint64 offset;
+  char *name;
+} LoadRequest;
+
+static void
+load_request_free (LoadRequest *req)
+{
+  g_free (req->path);
+  g_free (req->name);
+  g_free (req);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source,
+             gpointer      data,
+             GCancellable *cancellable)
+{
+  HsEngine *self = source;
+  LoadRequest *req = data;
+  g_autoptr(HsSymbolFile) file = NULL;
+  GError *error = NULL;
+
+  g_mutex_lock (&self->bindings_lock);
+  file = g_hash_table_lookup (self->symbol_files, req->path);
+  if (file)
+    g_object_ref (file);
+  g_mutex_unlock (&self->bindings_lock);
+
+  if (file == NULL)
+    {
+      file = hs_symbol_file_load (req->path, &error);
+      if (file == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      g_mutex_lock (&self->bindings_lock);
+      g_hash_table_replace (self->symbol_files, g_strdup (req->path), g_object_ref (file));
+      g_mutex_unlock (&self->bindings_lock);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&file), g_object_unref);
+}
+
+static void
+index_progress (double      fraction,
+                const char *what,
+                gpointer    user_data)
+{
+  HsEngine *self = user_data;
+
+  g_signal_emit (self, machine_signals[SYMBOLS_PROGRESS], 0, what, fraction);
+}
+
+static void
+index_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(HsEngine) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *what = NULL;
+
+  if (!hs_symbol_file_index_finish (HS_SYMBOL_FILE (object), result, &error))
+    what = g_strdup_printf ("%s: %s", hs_symbol_file_get_path (HS_SYMBOL_FILE (object)),
+                            error->message);
+  else
+    what = g_strdup_printf ("indexed %s", hs_symbol_file_get_path (HS_SYMBOL_FILE (object)));
+  g_signal_emit (self, machine_signals[SYMBOLS_PROGRESS], 0, what, 1.0);
+}
+
+static void rediscover (HsEngine *self,
+                        GTask    *user_task);
+
+static void
+load_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  HsEngine *self = HS_ENGINE (object);
+  g_autoptr(GTask) user_task = user_data;
+  LoadRequest *req = g_task_get_task_data (user_task);
+  GError *error = NULL;
+  g_autoptr(HsSymbolFile) file = g_task_propagate_pointer (G_TASK (result), &error);
+  HsBinding *binding;
+  HsMachine *machine;
+  gboolean added = FALSE;
+
+  if (file == NULL)
+    {
+      g_task_return_error (user_task, error);
+      return;
+    }
+
+  g_mutex_lock (&self->bindings_lock);
+  /* Loading a file again for the same machine and space rebinds it. */
+  for (guint i = 0; i < self->bindings->len; i++)
+    {
+      HsBinding *b = g_ptr_array_index (self->bindings, i);
+
+      if (b->file == file && b->machine == req->machine && b->space == req->space)
+        {
+          g_ptr_array_remove_index (self->bindings, i);
+          break;
+        }
+    }
+  binding = g_new0 (HsBinding, 1);
+  binding->file = g_object_ref (file);
+  binding->machine = req->machine;
+  binding->space = req->space;
+  binding->offset = req->offset;
+  g_ptr_array_add (self->bindings, binding);
+  g_mutex_unlock (&self->bindings_lock);
+
+  machine = ensure_machine (self, req->machine, &added);
+  if (req->name)
+    hs_machine_set_name (machine, req->name);
+  if (added || req->name)
+    g_signal_emit (self, machine_signals[MACHINES_CHANGED], 0);
+
+  /* Index the DWARF now, in the background, so the first query does not wait for it. */
+  if (hs_symbol_file_has_dwarf (file) && !hs_symbol_file_is_indexed (file))
+    hs_symbol_file_index_async (file, index_progress, self, NULL, index_done,
+                                g_object_ref (self));
+
+  /* Xen's symbols make the guests findable: look now rather than at the next halt, and
+   * finish only then, so a script's next line can already name the guests. */
+  if (req->machine == 0 && self->state == HS_ENGINE_STATE_HALTED)
+    {
+      g_object_set_data_full (G_OBJECT (user_task), "hs-file", g_steal_pointer (&file),
+                              g_object_unref);
+      rediscover (self, g_steal_pointer (&user_task));
+      return;
+    }
+
+  g_task_return_pointer (user_task, g_steal_pointer (&file), g_object_unref);
+}
+
+void
+hs_engine_load_symbols_async (HsEngine            *self,
+                              const char          *path,
+                              guint                machine,
+                              guint64              space,
+                              guint64              offset,
+                              const char          *name,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) thread = NULL;
+  LoadRequest *req;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_engine_load_symbols_async);
+  req = g_new0 (LoadRequest, 1);
+  req->path = g_canonicalize_filename (path, NULL);
+  req->machine = machine;
+  req->space = space;
+  req->offset = offset;
+  req->name = g_strdup (name);
+  g_task_set_task_data (task, req, (GDestroyNotify) load_request_free);
+
+  thread = g_task_new (self, cancellable, load_done, g_steal_pointer (&task));
+  g_task_set_task_data (thread, req, NULL);
+  g_task_run_in_thread (thread, load_thread);
+}
+
+HsSymbolFile *
+hs_engine_load_symbols_finish (HsEngine      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- the worker's view of the target ---------------------------------------------------- */
+
+gboolean
+hs_engine_worker_get_register (HsEngine   *self,
+                               guint       core,
+                               const char *name,
+                               guint64    *value)
+{
+  gint index = hs_engine_lookup_register (self, name);
+
+  *value = 0;
+  if (index < 0 || core >= self->w_n_cores || self->w_values == NULL)
+    return FALSE;
+  if (!self->w_valid[(gsize) core * self->register_infos->len + index])
+    return FALSE;
+  *value = self->w_values[(gsize) core * self->register_infos->len + index];
+  return TRUE;
+}
+
+gboolean
+hs_engine_worker_read_phys (guint64    pa,
+                            void      *buf,
+                            gsize      len,
+                            gpointer   engine,
+                            GError   **error)
+{
+  HsEngine *self = engine;
+
+  return hs_probe_read_memory (self->probe, pa, buf, len, error);
+}
+
+static gboolean
+need_register (HsEngine    *self,
+               guint        core,
+               const char  *name,
+               guint64     *value,
+               GError     **error)
+{
+  if (hs_engine_worker_get_register (self, core, name, value))
+    return TRUE;
+  g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+               "core %u's %s is not known at this halt", core, name);
+  return FALSE;
+}
+
+gboolean
+hs_engine_worker_context (HsEngine      *self,
+                          guint          machine,
+                          guint64        space,
+                          HsMmuContext  *ctx,
+                          char         **source,
+                          GError       **error)
+{
+  guint64 sctlr, tcr, ttbr0, ttbr1, mair, hcr, vtcr, vttbr, cpsr;
+  const HsXenDomain *dom = NULL;
+
+  memset (ctx, 0, sizeof *ctx);
+  if (self->w_values == NULL || self->w_n_cores == 0)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                   "no registers have been read from the target yet");
+      return FALSE;
+    }
+  if (space != 0)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                   "address space 0x%" G_GINT64_MODIFIER "x of machine %u: process address "
+                   "spaces come with the OS awareness; space 0 is the kernel's",
+                   space, machine);
+      return FALSE;
+    }
+
+  if (machine == 0)
+    {
+      /* Xen's tables are the same on every core; core 0 stands for all. */
+      if (!need_register (self, 0, "SCTLR_EL2", &sctlr, error)
+          || !need_register (self, 0, "TCR_EL2", &tcr, error)
+          || !need_register (self, 0, "TTBR0_EL2", &ttbr0, error))
+        return FALSE;
+      if (!hs_engine_worker_get_register (self, 0, "MAIR_EL2", &mair))
+        mair = 0;
+      hs_mmu_context_set_el2 (ctx, sctlr, tcr, ttbr0, mair);
+      if (source)
+        *source = g_strdup ("Xen's EL2 registers (TTBR0_EL2, TCR_EL2)");
+      return TRUE;
+    }
+
+  for (guint i = 0; self->w_guests && i < self->w_guests->len; i++)
+    if (g_array_index (self->w_guests, HsXenDomain, i).machine == machine)
+      dom = &g_array_index (self->w_guests, HsXenDomain, i);
+  if (dom == NULL)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SUCH_MACHINE,
+                   "machine %u is not among the guests Xen listed at this halt%s", machine,
+                   self->w_guests ? "" : " (load xen-syms for machine 0 to find them)");
+      return FALSE;
+    }
+
+  /* A core inside this guest has its live EL1 state: Xen's saved copy may be stale. */
+  for (guint c = 0; c < self->w_n_cores; c++)
+    {
+      if (!hs_engine_worker_get_register (self, c, "VTTBR_EL2", &vttbr)
+          || !hs_engine_worker_get_register (self, c, "cpsr", &cpsr)
+          || ((cpsr >> 2) & 3) >= 2 || (guint) (vttbr >> 48) != dom->vmid)
+        continue;
+      if (!need_register (self, c, "SCTLR", &sctlr, error)
+          || !need_register (self, c, "TCR_EL1", &tcr, error)
+          || !need_register (self, c, "TTBR0_EL1", &ttbr0, error)
+          || !need_register (self, c, "TTBR1_EL1", &ttbr1, error)
+          || !need_register (self, c, "HCR_EL2", &hcr, error)
+          || !need_register (self, c, "VTCR_EL2", &vtcr, error))
+        return FALSE;
+      if (!hs_engine_worker_get_register (self, c, "MAIR_EL1", &mair))
+        mair = 0;
+      hs_mmu_context_set_el1 (ctx, sctlr, tcr, ttbr0, ttbr1, mair);
+      hs_mmu_context_set_stage2 (ctx, hcr, vtcr, vttbr);
+      if (source)
+        *source = g_strdup_printf ("live registers of core %u (in domain %d)", c,
+                                   dom->domain_id);
+      return TRUE;
+    }
+
+  if (!dom->has_saved_el1)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                   "machine %u (domain %d) runs on no halted core and Xen holds no saved "
+                   "vCPU state for it", machine, dom->domain_id);
+      return FALSE;
+    }
+  /* Xen programs one VTCR_EL2 for every guest; only VTTBR differs. */
+  if (!need_register (self, 0, "VTCR_EL2", &vtcr, error))
+    return FALSE;
+  hs_mmu_context_set_el1 (ctx, dom->sctlr, dom->tcr, dom->ttbr0, dom->ttbr1,
+                          dom->has_mair ? dom->mair : 0);
+  hs_mmu_context_set_stage2 (ctx, 1 /* HCR_EL2.VM */, vtcr, dom->vttbr);
+  if (source)
+    *source = g_strdup_printf ("Xen's saved state of domain %d vCPU 0", dom->domain_id);
+  return TRUE;
+}
+
+/* Reads machine @machine's kernel virtual memory, page by page through its walk. */
+gboolean
+hs_engine_worker_read_virtual (HsEngine  *self,
+                               guint      machine,
+                               guint64    va,
+                               void      *buf,
+                               gsize      len,
+                               GError   **error)
+{
+  HsMmuContext ctx;
+  gsize done = 0;
+
+  if (!hs_engine_worker_context (self, machine, 0, &ctx, NULL, error))
+    return FALSE;
+  while (done < len)
+    {
+      HsMmuTranslation t;
+      guint64 here = va + done;
+      gsize n;
+
+      if (!hs_mmu_translate (&ctx, here, hs_engine_worker_read_phys, self, &t, error))
+        return FALSE;
+      n = t.size ? MIN (len - done, t.size - (here & (t.size - 1))) : len - done;
+      if (!hs_probe_read_memory (self->probe, t.pa, (guint8 *) buf + done, n, error))
+        return FALSE;
+      done += n;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_xen (guint64    va,
+          void      *buf,
+          gsize      len,
+          gpointer   engine,
+          GError   **error)
+{
+  return hs_engine_worker_read_virtual (engine, 0, va, buf, len, error);
+}
+
+static gint
+compare_domid (gconstpointer a,
+               gconstpointer b)
+{
+  return ((const HsXenDomain *) a)->domain_id - ((const HsXenDomain *) b)->domain_id;
+}
+
+/* Worker: reads Xen's domains with the registers just read, and numbers new guests. */
+static void
+discover (HsEngine *self,
+          Snapshot *snap)
+{
+  g_autoptr(GPtrArray) xen = hs_engine_get_bindings (self, 0);
+  g_autoptr(GArray) found = g_array_new (FALSE, TRUE, sizeof (HsXenDomain));
+  const HsBinding *b;
+
+  if (xen->len == 0)
+    return;
+  b = g_ptr_array_index (xen, 0);
+  if (!hs_xen_read_domains (b->file, b->offset, read_xen, self, found, &snap->discovery_error))
+    {
+      g_debug ("guests not read: %s", snap->discovery_error->message);
+      g_clear_pointer (&self->w_guests, g_array_unref);
+      return;
+    }
+  g_array_sort (found, compare_domid);
+  for (guint i = 0; i < found->len; i++)
+    {
+      HsXenDomain *dom = &g_array_index (found, HsXenDomain, i);
+      gpointer id = g_hash_table_lookup (self->w_domid_to_machine,
+                                         GINT_TO_POINTER (dom->domain_id + 1));
+
+      if (id == NULL)
+        {
+          id = GUINT_TO_POINTER (self->w_next_machine++);
+          g_hash_table_insert (self->w_domid_to_machine, GINT_TO_POINTER (dom->domain_id + 1), id);
+        }
+      dom->machine = GPOINTER_TO_UINT (id);
+    }
+  g_clear_pointer (&self->w_guests, g_array_unref);
+  self->w_guests = g_array_ref (found);
+  snap->guests = g_array_copy (found);
+}
+
+void
+hs_engine_worker_take_snapshot (HsEngine *self,
+                                Snapshot *snap)
+{
+  gsize n = (gsize) snap->n_cores * snap->n_registers;
+
+  g_free (self->w_values);
+  g_free (self->w_valid);
+  self->w_values = g_memdup2 (snap->values, n * sizeof (guint64));
+  self->w_valid = g_memdup2 (snap->valid, n * sizeof (gboolean));
+  self->w_n_cores = snap->n_cores;
+  discover (self, snap);
+}
+
+/* ---- rediscovery on demand (after Xen's symbols arrive while halted) -------------------- */
+
+static void
+rediscover_job (HsEngine *self,
+                GTask    *task,
+                gpointer  data)
+{
+  Snapshot *snap = g_new0 (Snapshot, 1);
+
+  discover (self, snap);
+  g_task_return_pointer (task, snap, (GDestroyNotify) hs_engine_snapshot_free);
+}
+
+static void
+rediscover_done (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  HsEngine *self = HS_ENGINE (object);
+  g_autoptr(GTask) user_task = user_data;
+  g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), NULL);
+  HsSymbolFile *file = g_object_get_data (G_OBJECT (user_task), "hs-file");
+
+  if (snap)
+    hs_engine_apply_guests (self, snap);
+  g_task_return_pointer (user_task, g_object_ref (file), g_object_unref);
+}
+
+static void
+rediscover (HsEngine *self,
+            GTask    *user_task)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, rediscover_done, user_task);
+
+  hs_engine_queue_job (self, task, rediscover_job);
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-engine-private.h: HsEngine is one class split over files:
+ * hs-engine.c (run control), hs-engine-machines.c (machines, symbol
+ * bindings, translation contexts) and hs-engine-memory.c (memory by any
+ * address form, MMU queries).
+ *
+ * Fields are grouped by the thread that owns them. "Worker" fields are
+ * touched only by jobs on the worker thread, which run one at a time in
+ * queue order, so a job always sees the state every earlier job left.
+ */
+#pragma once
+
+#include "hs-engine.h"
+#include "hs-machine-private.h"
+#include "awareness/hs-xen.h"
+#include "mmu/hs-mmu.h"
+#include "symbols/hs-symbol-file.h"
+
+G_BEGIN_DECLS
+
+typedef void (*JobFunc) (HsEngine *self,
+                         GTask    *task,
+                         gpointer  data);
+
+typedef struct
+{
+  JobFunc func;
+  GTask *task;
+} Job;
+
+/* What a halt leaves behind, read on the worker and applied on the main context. */
+typedef struct
+{
+  HsStopEvent stop;
+  guint n_cores;
+  guint n_registers;
+  guint64 *values;              /* n_cores x n_registers */
+  gboolean *valid;
+  GError *step_error;           /* a step that needed a forced halt */
+  gboolean was_running;         /* attach only */
+  GArray *guests;               /* of HsXenDomain, with machine ids; NULL: not read */
+  GError *discovery_error;      /* why the guests could not be read, if they could not */
+} Snapshot;
+
+/* A symbol file bound to a machine and space at a load offset. */
+typedef struct
+{
+  HsSymbolFile *file;
+  guint machine;
+  guint64 space;
+  guint64 offset;
+} HsBinding;
+
+struct _HsEngine
+{
+  GObject parent_instance;
+
+  /* Owned, main thread */
+  HsProbe *probe;
+  GListStore *cores;
+  GListStore *machines;         /* of HsMachine, by id */
+  GPtrArray *register_infos;    /* copies of the probe's, valid across detach */
+  GArray *prefetch;             /* register indexes read at every halt */
+  GThreadPool *worker;
+  GMainContext *main_context;
+  GCancellable *run_cancellable;
+  GList *pending_halts;         /* of GTask */
+  guint halt_timeout_id;
+  char *target_name;
+
+  /* Shared, under bindings_lock: what symbols each machine has */
+  GMutex bindings_lock;
+  GPtrArray *bindings;          /* of HsBinding* */
+  GHashTable *symbol_files;     /* path -> HsSymbolFile, so two guests share one vmlinux */
+
+  /* Worker only */
+  guint w_n_cores;
+  guint64 *w_values;            /* the last snapshot's registers, n_cores x n_registers */
+  gboolean *w_valid;
+  GArray *w_guests;             /* of HsXenDomain from the last discovery */
+  GHashTable *w_domid_to_machine; /* stable machine ids for the session */
+  guint w_next_machine;
+
+  HsEngineState state;
+  gint halt_requested;          /* atomic: Break arrived before the resume reached the wire */
+  guint current_core;
+  HsStopEvent last_stop;
+};
+
+/* hs-engine.c */
+void      hs_engine_queue_job            (HsEngine       *self,
+                                          GTask          *task,
+                                          JobFunc         func);
+gboolean  hs_engine_check_state          (HsEngine       *self,
+                                          HsEngineState   wanted,
+                                          GError        **error);
+gboolean  hs_engine_is_connection_error  (const GError   *error);
+void      hs_engine_connection_lost      (HsEngine       *self,
+                                          const GError   *error);
+void      hs_engine_snapshot_free        (Snapshot       *snap);
+
+/* hs-engine-machines.c */
+void      hs_engine_machines_class_init  (GObjectClass   *klass);
+void      hs_engine_machines_init        (HsEngine       *self);
+void      hs_engine_machines_finalize    (HsEngine       *self);
+/* Worker: remembers the snapshot's registers and reads the guests from Xen. */
+void      hs_engine_worker_take_snapshot (HsEngine       *self,
+                                          Snapshot       *snap);
+/* Main thread: machines appear or change as the snapshot says. */
+void      hs_engine_apply_guests         (HsEngine       *self,
+                                          Snapshot       *snap);
+/* Worker: the registers a walk in @machine needs, and where they came from. */
+gboolean  hs_engine_worker_context       (HsEngine       *self,
+                                          guint           machine,
+                                          guint64         space,
+                                          HsMmuContext   *ctx,
+                                          char          **source,
+                                          GError        **error);
+gboolean  hs_engine_worker_read_phys     (guint64         pa,
+                                          void           *buf,
+                                          gsize           len,
+                                          gpointer        engine,
+                                          GError        **error);
+gboolean  hs_engine_worker_read_virtual  (HsEngine       *self,
+                                          guint           machine,
+                                          guint64         va,
+                                          void           *buf,
+                                          gsize           len,
+                                          GError        **error);
+gboolean  hs_engine_worker_get_register  (HsEngine       *self,
+                                          guint           core,
+                                          const char     *name,
+                                          guint64        *value);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, hs_engine_snapshot_free)
+
+G_END_DECLS

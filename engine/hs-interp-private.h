@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-interp-private.h: the interpreter is one class over several files:
+ * hs-interp.c (parsing, run control, PRINT/WAIT) and hs-interp-memory.c
+ * (addresses, memory, symbols, MMU).
+ */
+#pragma once
+
+#include "hs-interp.h"
+#include "hs-expr.h"
+
+G_BEGIN_DECLS
+
+typedef struct _Call Call;
+typedef void (*CommandFunc) (Call *call);
+
+typedef struct
+{
+  const char *name;
+  gboolean takes_value;
+} OptionSpec;
+
+typedef struct
+{
+  const char *name;             /* capitals = shortest form */
+  const char *usage;
+  const char *summary;
+  guint min_args;
+  guint max_args;
+  const OptionSpec *options;    /* NULL-terminated, may be NULL */
+  CommandFunc func;
+} CommandSpec;
+
+struct _Call
+{
+  HsInterp *interp;             /* owned */
+  const CommandSpec *spec;
+  GPtrArray *args;              /* of char*, raw */
+  GHashTable *options;          /* canonical option name -> value ("" for flags) */
+  GString *out;
+  GTask *task;                  /* owned */
+  /* Step */
+  guint remaining;
+  guint core;
+  /* WAIT */
+  char *condition;
+  gint64 deadline;              /* monotonic, or -1 for none */
+  guint wait_id;
+};
+
+/* Where names in an expression resolve: a machine's symbols, in one address space. */
+typedef struct
+{
+  HsInterp *interp;
+  guint machine;
+  guint64 space;
+} HsExprScope;
+
+HsEngine     *hs_call_engine           (Call          *call);
+void          hs_call_return           (Call          *call,
+                                        GError        *error);
+void          hs_call_fail             (Call          *call,
+                                        const char    *fmt,
+                                        ...) G_GNUC_PRINTF (2, 3);
+const char   *hs_call_option           (Call          *call,
+                                        const char    *name);
+gboolean      hs_call_eval_number      (Call          *call,
+                                        const char    *text,
+                                        const char    *what,
+                                        guint64       *out);
+gboolean      hs_call_require_state    (Call          *call,
+                                        HsEngineState  state);
+HsExprScope   hs_interp_default_scope  (HsInterp      *self);
+HsExprContext hs_interp_expr_context   (HsExprScope   *scope);
+/* Any address form, with symbols resolved in the machine it names. */
+gboolean      hs_interp_resolve_address (HsInterp     *self,
+                                         const char   *text,
+                                         HsAddress    *address,
+                                         GError      **error);
+
+/* hs-interp-memory.c */
+void hs_cmd_data_dump          (Call *call);
+void hs_cmd_data_set           (Call *call);
+void hs_cmd_data_load_elf      (Call *call);
+void hs_cmd_symbol_list        (Call *call);
+void hs_cmd_symbol_info        (Call *call);
+void hs_cmd_mmu_translate      (Call *call);
+void hs_cmd_mmu_list_pagetable (Call *call);
+void hs_cmd_machine_list       (Call *call);
+
+G_END_DECLS

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "hs-machine.h"
+
+G_BEGIN_DECLS
+
+HsMachine *hs_machine_new        (guint           id,
+                                  HsMachineKind   kind);
+void       hs_machine_set_name   (HsMachine      *self,
+                                  const char     *name);
+void       hs_machine_set_state  (HsMachine      *self,
+                                  HsMachineState  state);
+void       hs_machine_set_guest  (HsMachine      *self,
+                                  gint            domain_id,
+                                  guint           vmid,
+                                  guint64         vttbr,
+                                  guint           n_vcpus);
+void       hs_machine_set_symbols_text (HsMachine *self,
+                                        const char *text);
+
+G_END_DECLS

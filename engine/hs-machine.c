@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "hs-machine"
+
+#include "config.h"
+
+#include "hs-machine-private.h"
+
+struct _HsMachine
+{
+  GObject parent_instance;
+
+  char *name;
+  char *symbols_text;
+  guint id;
+  HsMachineKind kind;
+  HsMachineState state;
+  gint domain_id;
+  guint vmid;
+  guint64 vttbr;
+  guint n_vcpus;
+};
+
+G_DEFINE_FINAL_TYPE (HsMachine, hs_machine, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_NAME,
+  PROP_STATE,
+  PROP_DOMAIN_ID,
+  PROP_VMID,
+  PROP_VTTBR,
+  PROP_N_VCPUS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+hs_machine_finalize (GObject *object)
+{
+  HsMachine *self = HS_MACHINE (object);
+
+  g_free (self->name);
+  g_free (self->symbols_text);
+  G_OBJECT_CLASS (hs_machine_parent_class)->finalize (object);
+}
+
+static void
+hs_machine_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  HsMachine *self = HS_MACHINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_uint (value, self->id);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_DOMAIN_ID:
+      g_value_set_int (value, self->domain_id);
+      break;
+    case PROP_VMID:
+      g_value_set_uint (value, self->vmid);
+      break;
+    case PROP_VTTBR:
+      g_value_set_uint64 (value, self->vttbr);
+      break;
+    case PROP_N_VCPUS:
+      g_value_set_uint (value, self->n_vcpus);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hs_machine_class_init (HsMachineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = hs_machine_finalize;
+  object_class->get_property = hs_machine_get_property;
+
+  properties[PROP_ID] = g_param_spec_uint ("id", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
+  properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, 0, HS_MACHINE_STATE_GONE, 0,
+                                             flags);
+  properties[PROP_DOMAIN_ID] = g_param_spec_int ("domain-id", NULL, NULL, -1, G_MAXINT, -1,
+                                                 flags);
+  properties[PROP_VMID] = g_param_spec_uint ("vmid", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_VTTBR] = g_param_spec_uint64 ("vttbr", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  properties[PROP_N_VCPUS] = g_param_spec_uint ("n-vcpus", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+hs_machine_init (HsMachine *self)
+{
+  self->domain_id = -1;
+}
+
+HsMachine *
+hs_machine_new (guint         id,
+                HsMachineKind kind)
+{
+  HsMachine *self = g_object_new (HS_TYPE_MACHINE, NULL);
+
+  self->id = id;
+  self->kind = kind;
+  self->name = kind == HS_MACHINE_HYPERVISOR ? g_strdup ("hypervisor")
+                                             : g_strdup_printf ("machine%u", id);
+  self->state = kind == HS_MACHINE_HYPERVISOR ? HS_MACHINE_STATE_PRESENT
+                                              : HS_MACHINE_STATE_DECLARED;
+  return self;
+}
+
+void
+hs_machine_set_name (HsMachine  *self,
+                     const char *name)
+{
+  g_return_if_fail (HS_IS_MACHINE (self));
+
+  if (name == NULL || g_strcmp0 (self->name, name) == 0)
+    return;
+  g_free (self->name);
+  self->name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+void
+hs_machine_set_state (HsMachine      *self,
+                      HsMachineState  state)
+{
+  g_return_if_fail (HS_IS_MACHINE (self));
+
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+void
+hs_machine_set_guest (HsMachine *self,
+                      gint       domain_id,
+                      guint      vmid,
+                      guint64    vttbr,
+                      guint      n_vcpus)
+{
+  g_return_if_fail (HS_IS_MACHINE (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->domain_id != domain_id)
+    {
+      self->domain_id = domain_id;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOMAIN_ID]);
+    }
+  if (self->vmid != vmid)
+    {
+      self->vmid = vmid;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VMID]);
+    }
+  if (self->vttbr != vttbr)
+    {
+      self->vttbr = vttbr;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VTTBR]);
+    }
+  if (self->n_vcpus != n_vcpus)
+    {
+      self->n_vcpus = n_vcpus;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VCPUS]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+hs_machine_set_symbols_text (HsMachine  *self,
+                             const char *text)
+{
+  g_return_if_fail (HS_IS_MACHINE (self));
+  g_free (self->symbols_text);
+  self->symbols_text = g_strdup (text);
+}
+
+guint
+hs_machine_get_id (HsMachine *self)
+{
+  g_return_val_if_fail (HS_IS_MACHINE (self), 0);
+  return self->id;
+}
+
+const char *
+hs_machine_get_name (HsMachine *self)
+{
+  g_return_val_if_fail (HS_IS_MACHINE (self), NULL);
+  return self->name;
+}
+
+HsMachineKind
+hs_machine_get_kind (HsMachine *self)
+{
+  g_return_val_if_fail (HS_IS_MACHINE (self), HS_MACHINE_GUEST);
+  return self->kind;
+}
+
+HsMachineState
+hs_machine_get_state (HsMachine *self)
+{
+  g_return_val_if_fail (HS_IS_MACHINE (self), HS_MACHINE_STATE_DECLARED);
+  return self->state;
+}
+
+const char *
+hs_machine_state_to_string (HsMachineState state)
+{
+  switch (state)
+    {
+    case HS_MACHINE_STATE_PRESENT: return "present";
+    case HS_MACHINE_STATE_GONE: return "gone";
+    case HS_MACHINE_STATE_DECLARED:
+    default: return "not seen yet";
+    }
+}
+
+gint
+hs_machine_get_domain_id (HsMachine *self)
+{
+  g_return_val_if_fail (HS_IS_MACHINE (self), -1);
+  return self->domain_id;
+}
+
+guint
+hs_machine_get_vmid (HsMachine *self)
+{
+  g_return_val_if_fail (HS_IS_MACHINE (self), 0);
+  return self->vmid;
+}
+
+guint64
+hs_machine_get_vttbr (HsMachine *self)
+{
+  g_return_val_if_fail (HS_IS_MACHINE (self), 0);
+  return self->vttbr;
+}
+
+guint
+hs_machine_get_n_vcpus (HsMachine *self)
+{
+  g_return_val_if_fail (HS_IS_MACHINE (self), 0);
+  return self->n_vcpus;
+}
+
+char *
+hs_machine_describe (HsMachine *self)
+{
+  g_return_val_if_fail (HS_IS_MACHINE (self), NULL);
+
+  if (self->kind == HS_MACHINE_HYPERVISOR)
+    return g_strdup_printf ("%u (%s)", self->id, self->name);
+  if (self->domain_id >= 0)
+    return g_strdup_printf ("%u (%s, domain %d)", self->id, self->name, self->domain_id);
+  return g_strdup_printf ("%u (%s, %s)", self->id, self->name,
+                          hs_machine_state_to_string (self->state));
+}

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-symbol-file-private.h: the parts of HsSymbolFile shared between its files.
+ *
+ *   hs-symbol-file.c   the GObject: loading, checks, locking, public entry points
+ *   hs-elf-symtab.c    the ELF symbol table (pure: built once, then read-only)
+ *   hs-dwarf-index.c   opening the DWARF, the name index, DIE and attribute helpers
+ *   hs-dwarf-types.c   type sizes, member paths, type names, variables, functions
+ *   hs-dwarf-lines.c   address <-> line, CU address ranges
+ *   hs-dwarf-cfi.c     call-frame rules
+ *
+ * Everything named _hs_dwarf_* runs with self->dwarf_lock held: libdwarf's Dwarf_Debug is not
+ * thread-safe, and neither is libelf's lazy section loading it triggers.
+ */
+#pragma once
+
+#include "hs-symbol-file.h"
+
+#include <dwarf.h>
+#include <gelf.h>
+#include <libdwarf.h>
+#include <libelf.h>
+
+G_BEGIN_DECLS
+
+/* Bounds against hostile or corrupt input. */
+#define HS_DWARF_MAX_DEPTH 32          /* typedef chains, anonymous nesting, type names */
+#define HS_DWARF_MAX_CHILDREN 100000   /* members of one DIE */
+
+/* ------------------------------------------------------------------------------------------ */
+/* hs-elf-symtab.c                                                                            */
+
+typedef struct _HsElfSymtab HsElfSymtab;
+
+HsElfSymtab *_hs_elf_symtab_new            (Elf              *elf,
+                                            Elf_Scn          *symtab_scn,
+                                            const char       *file_name,
+                                            GError          **error);
+void         _hs_elf_symtab_free           (HsElfSymtab      *symtab);
+guint        _hs_elf_symtab_get_n_symbols  (const HsElfSymtab *symtab);
+gboolean     _hs_elf_symtab_lookup         (const HsElfSymtab *symtab,
+                                            const char       *name,
+                                            HsSymbol         *out);
+gboolean     _hs_elf_symtab_lookup_address (const HsElfSymtab *symtab,
+                                            guint64           address,
+                                            HsSymbol         *out,
+                                            guint64          *offset);
+GArray      *_hs_elf_symtab_match          (const HsElfSymtab *symtab,
+                                            const char       *pattern,
+                                            guint             max,
+                                            guint            *n_matches);
+
+/* ------------------------------------------------------------------------------------------ */
+/* The name index (hs-dwarf-index.c)                                                          */
+
+typedef enum
+{
+  HS_DWARF_NS_STRUCT,
+  HS_DWARF_NS_UNION,
+  HS_DWARF_NS_ENUM,
+  HS_DWARF_NS_TYPEDEF,                 /* typedefs and base types: the names C uses bare */
+  HS_DWARF_NS_VARIABLE,
+  HS_DWARF_NS_FUNCTION,
+  HS_DWARF_NS_COUNT
+} HsDwarfNs;
+
+typedef struct
+{
+  Dwarf_Off die;                       /* global offset of the CU DIE */
+  const char *name;                    /* DW_AT_name, borrowed from the DWARF string sections */
+  Dwarf_Half version;
+} HsDwarfCu;
+
+typedef struct
+{
+  /* name (borrowed from the DWARF sections) -> GSIZE_TO_POINTER (die_offset << 1 | weak), where
+   * weak marks an entry kept only until something better turns up: a variable without a
+   * location, a function without code. */
+  GHashTable *names[HS_DWARF_NS_COUNT];
+  GArray *cus;                         /* of HsDwarfCu, in .debug_info order */
+  guint64 n_dies;                      /* top-level DIEs visited */
+  double seconds;                      /* how long indexing took */
+} HsDwarfIndex;
+
+typedef struct _HsDwarfLines HsDwarfLines;
+typedef struct _HsDwarfCfi HsDwarfCfi;
+
+struct _HsSymbolFile
+{
+  GObject parent_instance;
+
+  /* Immutable once loaded */
+  char *path;
+  char *basename;
+  int fd;
+  Elf *elf;
+  guint64 file_size;
+  guint16 elf_type;
+  HsElfSymtab *symtab;
+  const char *symtab_section;          /* ".symtab" or ".dynsym" */
+  guint64 debug_info_size;
+  guint has_debug_info : 1;
+  guint has_debug_line : 1;
+  guint has_debug_frame : 1;
+  guint has_eh_frame : 1;
+  guint has_debug_aranges : 1;
+
+  /* Guarded by dwarf_lock */
+  GMutex dwarf_lock;
+  Dwarf_Debug dbg;
+  GError *dwarf_error;                 /* set once DWARF is known to be unusable */
+  HsDwarfIndex *index;
+  HsDwarfLines *lines;
+  HsDwarfCfi *cfi;
+  gboolean use_aranges;                /* tests clear it to exercise the CU-range fallback */
+};
+
+/* Opens the DWARF (without indexing): enough for call-frame information. */
+gboolean     _hs_dwarf_open            (HsSymbolFile          *self,
+                                        GError               **error);
+/* Opens the DWARF and builds the index if not done yet. */
+gboolean     _hs_dwarf_ensure          (HsSymbolFile          *self,
+                                        HsSymbolsProgressFunc  progress,
+                                        gpointer               progress_data,
+                                        GCancellable          *cancellable,
+                                        GError               **error);
+void         _hs_dwarf_close           (HsSymbolFile          *self);
+gboolean     _hs_dwarf_index_lookup    (HsSymbolFile          *self,
+                                        HsDwarfNs              ns,
+                                        const char            *name,
+                                        Dwarf_Off             *die,
+                                        gboolean              *weak);
+guint        _hs_dwarf_index_count     (HsSymbolFile          *self,
+                                        HsDwarfNs              ns);
+/* For "did you mean": the name in @ns, or among @candidates, closest to @name if that is
+ * close enough to be a typo; NULL otherwise. */
+char        *_hs_dwarf_index_suggest   (HsSymbolFile          *self,
+                                        HsDwarfNs              ns,
+                                        const char            *name);
+char        *_hs_suggest_from          (const char            *name,
+                                        GPtrArray             *candidates);
+
+/* libdwarf plumbing: every Dwarf_Error is consumed by one of these. */
+void         _hs_dwarf_set_error       (HsSymbolFile          *self,
+                                        GError               **error,
+                                        Dwarf_Error            derr,
+                                        const char            *format,
+                                        ...) G_GNUC_PRINTF (4, 5);
+void         _hs_dwarf_drop_error      (HsSymbolFile          *self,
+                                        Dwarf_Error           *derr);
+
+gboolean     _hs_dwarf_die_at          (HsSymbolFile          *self,
+                                        Dwarf_Off              offset,
+                                        Dwarf_Die             *die,
+                                        GError               **error);
+void         _hs_dwarf_die_free        (HsSymbolFile          *self,
+                                        Dwarf_Die              die);
+Dwarf_Half   _hs_dwarf_tag             (HsSymbolFile          *self,
+                                        Dwarf_Die              die);
+Dwarf_Off    _hs_dwarf_offset          (HsSymbolFile          *self,
+                                        Dwarf_Die              die);
+const char  *_hs_dwarf_name            (HsSymbolFile          *self,
+                                        Dwarf_Die              die);
+gboolean     _hs_dwarf_has            (HsSymbolFile          *self,
+                                        Dwarf_Die              die,
+                                        Dwarf_Half             attr);
+/* These return DW_DLV_OK, DW_DLV_NO_ENTRY (attribute absent) or DW_DLV_ERROR (@error set). */
+int          _hs_dwarf_udata           (HsSymbolFile          *self,
+                                        Dwarf_Die              die,
+                                        Dwarf_Half             attr,
+                                        guint64               *out,
+                                        GError               **error);
+int          _hs_dwarf_ref             (HsSymbolFile          *self,
+                                        Dwarf_Die              die,
+                                        Dwarf_Half             attr,
+                                        Dwarf_Off             *out,
+                                        GError               **error);
+int          _hs_dwarf_addr            (HsSymbolFile          *self,
+                                        Dwarf_Die              die,
+                                        Dwarf_Half             attr,
+                                        guint64               *out,
+                                        GError               **error);
+/* Walks children: first with @next == NULL, then with the previous child, which it frees. */
+int          _hs_dwarf_next_child      (HsSymbolFile          *self,
+                                        Dwarf_Die              parent,
+                                        Dwarf_Die              previous,
+                                        Dwarf_Die             *next,
+                                        GError               **error);
+/* The file names of the CU holding @die, indexed by DWARF file number; NULL with @error set. */
+GPtrArray   *_hs_dwarf_cu_files        (HsSymbolFile          *self,
+                                        Dwarf_Die              die,
+                                        GError               **error);
+Dwarf_Half   _hs_dwarf_cu_version      (HsSymbolFile          *self,
+                                        Dwarf_Off              cu_die);
+
+/* ------------------------------------------------------------------------------------------ */
+/* hs-dwarf-types.c                                                                           */
+
+gboolean     _hs_dwarf_type_size       (HsSymbolFile          *self,
+                                        const char            *type_name,
+                                        guint64               *size,
+                                        GError               **error);
+gboolean     _hs_dwarf_member          (HsSymbolFile          *self,
+                                        const char            *type_name,
+                                        const char            *path,
+                                        HsMember              *out,
+                                        GError               **error);
+gboolean     _hs_dwarf_variable        (HsSymbolFile          *self,
+                                        const char            *name,
+                                        HsSymbolInfo          *out,
+                                        GError               **error);
+gboolean     _hs_dwarf_function        (HsSymbolFile          *self,
+                                        const char            *name,
+                                        HsSymbolInfo          *out,
+                                        GError               **error);
+
+/* ------------------------------------------------------------------------------------------ */
+/* hs-dwarf-lines.c                                                                           */
+
+void         _hs_dwarf_lines_free      (HsSymbolFile          *self);
+gboolean     _hs_dwarf_address_to_line (HsSymbolFile          *self,
+                                        guint64                address,
+                                        char                 **file,
+                                        guint                 *line,
+                                        GError               **error);
+gboolean     _hs_dwarf_line_to_address (HsSymbolFile          *self,
+                                        const char            *file_suffix,
+                                        guint                  line,
+                                        guint64               *address,
+                                        guint                 *actual_line,
+                                        GError               **error);
+
+/* ------------------------------------------------------------------------------------------ */
+/* hs-dwarf-cfi.c                                                                             */
+
+void         _hs_dwarf_cfi_free        (HsSymbolFile          *self);
+gboolean     _hs_dwarf_frame_rule      (HsSymbolFile          *self,
+                                        guint64                pc,
+                                        HsFrameRule           *out,
+                                        GError               **error);
+
+/* ------------------------------------------------------------------------------------------ */
+/* hs-symbol-file.c                                                                           */
+
+/* Kernels built with -fpatchable-function-entry (ftrace) start functions with NOPs that the ELF
+ * symbol covers but DWARF (low_pc, line table, FDE) does not. For a pc on such NOPs at the start
+ * of a function, the address of the first instruction after them; otherwise @pc. */
+guint64      _hs_skip_entry_nops       (HsSymbolFile          *self,
+                                        guint64                pc);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Test hooks                                                                                 */
+
+void         _hs_symbol_file_set_use_aranges (HsSymbolFile *self,
+                                              gboolean      use_aranges);
+
+G_END_DECLS

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-symbol-file.h: one ELF file's symbols, types, line table and call-frame
+ * information (xen-syms, vmlinux, a user's program).
+ *
+ * Loading reads only the ELF symbol table; the DWARF is opened and indexed on
+ * first use (about a second for a 273 MB arm64 vmlinux), after which type,
+ * variable and function queries go straight to the DIE that defines them.
+ *
+ * Threads: every function that reads the file blocks and belongs on a worker
+ * thread (or use the _async variants). An HsSymbolFile may be shared between
+ * threads: the symbol table is immutable after loading and the DWARF side is
+ * serialised by an internal lock, so a query may wait for another thread's
+ * indexing to finish.
+ *
+ * Binding a file to a machine and a load offset is the engine's job, not this
+ * object's: all addresses here are the link-time addresses in the file.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define HS_SYMBOLS_ERROR (hs_symbols_error_quark ())
+GQuark hs_symbols_error_quark (void);
+
+typedef enum
+{
+  HS_SYMBOLS_ERROR_OPEN = 1,     /* the file cannot be opened or read (missing, permissions) */
+  HS_SYMBOLS_ERROR_NOT_ELF,      /* not an ELF file at all */
+  HS_SYMBOLS_ERROR_WRONG_ARCH,   /* an ELF file, but not 64-bit little-endian AArch64 */
+  HS_SYMBOLS_ERROR_CORRUPT,      /* truncated or malformed ELF or DWARF */
+  HS_SYMBOLS_ERROR_NO_SYMTAB,    /* stripped: neither .symtab nor .dynsym */
+  HS_SYMBOLS_ERROR_NO_DWARF,     /* no .debug_info: types, variables and lines unavailable */
+  HS_SYMBOLS_ERROR_NOT_FOUND,    /* no such type, member, variable, function, line or CFI */
+  HS_SYMBOLS_ERROR_INVALID,      /* a malformed query, e.g. the member path "tasks..next" */
+  HS_SYMBOLS_ERROR_UNSUPPORTED,  /* a DWARF construct this layer does not handle */
+} HsSymbolsError;
+
+typedef enum
+{
+  HS_SYMBOL_OTHER,               /* STT_NOTYPE, STT_SECTION-less labels, absolute values */
+  HS_SYMBOL_FUNCTION,            /* STT_FUNC */
+  HS_SYMBOL_OBJECT,              /* STT_OBJECT, STT_TLS, STT_COMMON */
+} HsSymbolKind;
+
+/* An ELF symbol. @name belongs to the HsSymbolFile and lives as long as it does. */
+typedef struct
+{
+  const char *name;
+  guint64 address;
+  guint64 size;                  /* 0 when the ELF does not say (assembly labels) */
+  HsSymbolKind kind;
+  gboolean is_global;            /* STB_GLOBAL or STB_WEAK; FALSE for file-local symbols */
+} HsSymbol;
+
+/* A member found through a path such as "thread.cpu_context.x19" or "comm[3]". */
+typedef struct
+{
+  guint64 offset;                /* bytes from the start of the outer type */
+  guint64 size;                  /* bytes of the member's type (see bit_size for bit-fields) */
+  guint bit_offset;              /* bit-fields: first bit inside the byte at @offset (LSB = 0) */
+  guint bit_size;                /* bit-fields: width in bits, and then @size is the number of
+                                  * bytes from @offset that hold the field; 0 otherwise */
+  char *type_name;               /* C spelling: "struct list_head", "char[16]", "pid_t" */
+} HsMember;
+
+void hs_member_clear (HsMember *member);
+
+/* What sYmbol.INFO shows about a variable or a function. */
+typedef struct
+{
+  char *name;
+  HsSymbolKind kind;             /* HS_SYMBOL_OBJECT or HS_SYMBOL_FUNCTION */
+  guint64 address;
+  guint64 size;
+  char *type_name;               /* "struct task_struct", "int (struct domain *, int)"; NULL
+                                  * when the file has no DWARF for it */
+  char *decl_file;               /* as the compiler recorded it (usually absolute); may be NULL */
+  guint decl_line;               /* 0 when unknown */
+  gboolean has_address;          /* FALSE for a declaration whose definition is elsewhere */
+} HsSymbolInfo;
+
+void hs_symbol_info_clear (HsSymbolInfo *info);
+
+typedef enum
+{
+  HS_REG_RULE_UNDEFINED,         /* the caller's value is lost */
+  HS_REG_RULE_SAME_VALUE,        /* the caller's value is the current one */
+  HS_REG_RULE_OFFSET,            /* saved in memory at CFA + offset */
+  HS_REG_RULE_VAL_OFFSET,        /* the caller's value is CFA + offset */
+  HS_REG_RULE_REGISTER,          /* the caller's value is in register @reg */
+  HS_REG_RULE_EXPRESSION,        /* a DWARF expression (not evaluated here) */
+} HsRegRuleKind;
+
+typedef struct
+{
+  HsRegRuleKind kind;
+  guint reg;                     /* HS_REG_RULE_REGISTER: DWARF register number */
+  gint64 offset;                 /* HS_REG_RULE_OFFSET and HS_REG_RULE_VAL_OFFSET */
+} HsRegRule;
+
+/* The unwind row in effect at one pc. Registers are DWARF numbers: x0..x30 = 0..30, sp = 31. */
+typedef struct
+{
+  guint64 pc;
+  guint64 function_start;        /* the range the FDE covers */
+  guint64 function_end;
+  guint64 row_address;           /* where this row of the table begins (<= pc) */
+  guint cfa_reg;                 /* CFA = cfa_reg + cfa_offset ... */
+  gint64 cfa_offset;
+  gboolean cfa_is_expression;    /* ... unless the CFA is a DWARF expression */
+  guint return_address_reg;      /* from the CIE: 30 (lr) on AArch64 */
+  HsRegRule fp;                  /* x29 */
+  HsRegRule lr;                  /* x30 */
+} HsFrameRule;
+
+/* Called as indexing advances (@fraction from 0 to 1, @what e.g. "indexing DWARF of vmlinux").
+ * With hs_symbol_file_index() it runs in the calling thread while the DWARF lock is held: it
+ * must not call back into the same HsSymbolFile. hs_symbol_file_index_async() relays it to the
+ * caller's thread-default main context, coalesced. */
+typedef void (*HsSymbolsProgressFunc) (double      fraction,
+                                       const char *what,
+                                       gpointer    user_data);
+
+#define HS_TYPE_SYMBOL_FILE (hs_symbol_file_get_type ())
+G_DECLARE_FINAL_TYPE (HsSymbolFile, hs_symbol_file, HS, SYMBOL_FILE, GObject)
+
+/* Loading: opens and checks the ELF and reads its symbol table. Blocking. */
+HsSymbolFile *hs_symbol_file_load              (const char            *path,
+                                                GError               **error);
+void          hs_symbol_file_load_async        (const char            *path,
+                                                GCancellable          *cancellable,
+                                                GAsyncReadyCallback    callback,
+                                                gpointer               user_data);
+HsSymbolFile *hs_symbol_file_load_finish       (GAsyncResult          *result,
+                                                GError               **error);
+
+const char   *hs_symbol_file_get_path          (HsSymbolFile          *self);
+guint         hs_symbol_file_get_n_symbols     (HsSymbolFile          *self);
+gboolean      hs_symbol_file_has_dwarf         (HsSymbolFile          *self);
+gboolean      hs_symbol_file_is_indexed        (HsSymbolFile          *self);
+char         *hs_symbol_file_describe          (HsSymbolFile          *self);
+
+/* DWARF indexing. Every DWARF query does this implicitly (without progress) the first time;
+ * call it first to show progress or to cancel. Blocking. */
+gboolean      hs_symbol_file_index             (HsSymbolFile          *self,
+                                                HsSymbolsProgressFunc  progress,
+                                                gpointer               progress_data,
+                                                GCancellable          *cancellable,
+                                                GError               **error);
+void          hs_symbol_file_index_async       (HsSymbolFile          *self,
+                                                HsSymbolsProgressFunc  progress,
+                                                gpointer               progress_data,
+                                                GCancellable          *cancellable,
+                                                GAsyncReadyCallback    callback,
+                                                gpointer               user_data);
+gboolean      hs_symbol_file_index_finish      (HsSymbolFile          *self,
+                                                GAsyncResult          *result,
+                                                GError               **error);
+
+/* ELF symbol table. Never blocks (the table is in memory after loading). */
+gboolean      hs_symbol_file_lookup            (HsSymbolFile          *self,
+                                                const char            *name,
+                                                HsSymbol              *out);
+gboolean      hs_symbol_file_lookup_address    (HsSymbolFile          *self,
+                                                guint64                address,
+                                                HsSymbol              *out,
+                                                guint64               *offset);
+GArray       *hs_symbol_file_match             (HsSymbolFile          *self,
+                                                const char            *pattern,
+                                                guint                  max,
+                                                guint                 *n_matches);
+
+/* Types. @type_name: "task_struct", "struct task_struct", "union foo", "pid_t". */
+gboolean      hs_symbol_file_get_type_size     (HsSymbolFile          *self,
+                                                const char            *type_name,
+                                                guint64               *size,
+                                                GError               **error);
+gboolean      hs_symbol_file_member            (HsSymbolFile          *self,
+                                                const char            *type_name,
+                                                const char            *path,
+                                                guint64               *offset,
+                                                guint64               *size,
+                                                GError               **error);
+gboolean      hs_symbol_file_member_full       (HsSymbolFile          *self,
+                                                const char            *type_name,
+                                                const char            *path,
+                                                HsMember              *out,
+                                                GError               **error);
+
+/* Variables and functions (DWARF, falling back to the symbol table). */
+gboolean      hs_symbol_file_get_variable      (HsSymbolFile          *self,
+                                                const char            *name,
+                                                HsSymbolInfo          *out,
+                                                GError               **error);
+gboolean      hs_symbol_file_get_function      (HsSymbolFile          *self,
+                                                const char            *name,
+                                                HsSymbolInfo          *out,
+                                                GError               **error);
+
+/* Line table. */
+gboolean      hs_symbol_file_address_to_line   (HsSymbolFile          *self,
+                                                guint64                address,
+                                                char                 **file,
+                                                guint                 *line,
+                                                GError               **error);
+gboolean      hs_symbol_file_line_to_address   (HsSymbolFile          *self,
+                                                const char            *file_suffix,
+                                                guint                  line,
+                                                guint64               *address,
+                                                guint                 *actual_line,
+                                                GError               **error);
+
+/* Call-frame information (.debug_frame, else .eh_frame). */
+gboolean      hs_symbol_file_get_frame_rule    (HsSymbolFile          *self,
+                                                guint64                pc,
+                                                HsFrameRule           *out,
+                                                GError               **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsMember, hs_member_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsSymbolInfo, hs_symbol_info_clear)
+
+G_END_DECLS
