@@ -527,6 +527,11 @@ hs_engine_load_symbols_async (HsEngine            *self,
 
   thread = g_task_new (self, cancellable, load_done, g_steal_pointer (&task));
   g_task_set_task_data (thread, req, NULL);
+  {
+    g_autofree char *what = g_strdup_printf ("loading the symbols of %s", req->path);
+
+    g_signal_emit (self, machine_signals[SYMBOLS_PROGRESS], 0, what, 0.0);
+  }
   g_task_run_in_thread (thread, load_thread);
 }
 
@@ -584,6 +589,19 @@ need_register (HsEngine    *self,
   return FALSE;
 }
 
+/* ID_AA64MMFR0_EL1.PARange: the implemented PA size caps what IPS/PS may claim. */
+static guint
+pa_range_bits (HsEngine *self)
+{
+  static const guint bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+  guint64 mmfr0;
+
+  if (!hs_engine_worker_get_register (self, 0, "ID_AA64MMFR0_EL1", &mmfr0)
+      || (mmfr0 & 0xf) >= G_N_ELEMENTS (bits))
+    return 0;
+  return bits[mmfr0 & 0xf];
+}
+
 gboolean
 hs_engine_worker_context (HsEngine      *self,
                           guint          machine,
@@ -621,6 +639,7 @@ hs_engine_worker_context (HsEngine      *self,
       if (!hs_engine_worker_get_register (self, 0, "MAIR_EL2", &mair))
         mair = 0;
       hs_mmu_context_set_el2 (ctx, sctlr, tcr, ttbr0, mair);
+      ctx->pa_range_bits = pa_range_bits (self);
       if (source)
         *source = g_strdup ("Xen's EL2 registers (TTBR0_EL2, TCR_EL2)");
       return TRUE;
@@ -655,6 +674,7 @@ hs_engine_worker_context (HsEngine      *self,
         mair = 0;
       hs_mmu_context_set_el1 (ctx, sctlr, tcr, ttbr0, ttbr1, mair);
       hs_mmu_context_set_stage2 (ctx, hcr, vtcr, vttbr);
+      ctx->pa_range_bits = pa_range_bits (self);
       if (source)
         *source = g_strdup_printf ("live registers of core %u (in domain %d)", c,
                                    dom->domain_id);
@@ -674,6 +694,7 @@ hs_engine_worker_context (HsEngine      *self,
   hs_mmu_context_set_el1 (ctx, dom->sctlr, dom->tcr, dom->ttbr0, dom->ttbr1,
                           dom->has_mair ? dom->mair : 0);
   hs_mmu_context_set_stage2 (ctx, 1 /* HCR_EL2.VM */, vtcr, dom->vttbr);
+  ctx->pa_range_bits = pa_range_bits (self);
   if (source)
     *source = g_strdup_printf ("Xen's saved state of domain %d vCPU 0", dom->domain_id);
   return TRUE;
