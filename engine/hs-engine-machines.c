@@ -79,6 +79,9 @@ hs_engine_machines_finalize (HsEngine *self)
   g_mutex_clear (&self->bindings_lock);
   g_clear_pointer (&self->w_domid_to_machine, g_hash_table_unref);
   g_clear_pointer (&self->w_guests, g_array_unref);
+  g_clear_pointer (&self->w_current_vcpus, g_free);
+  g_clear_pointer (&self->current_vcpus, g_free);
+  g_clear_pointer (&self->guests, g_array_unref);
   g_clear_pointer (&self->w_values, g_free);
   g_clear_pointer (&self->w_valid, g_free);
 }
@@ -223,6 +226,11 @@ hs_engine_apply_guests (HsEngine *self,
 
   if (snap->guests == NULL)
     return;
+  g_clear_pointer (&self->guests, g_array_unref);
+  self->guests = g_array_ref (snap->guests);
+  g_clear_pointer (&self->current_vcpus, g_free);
+  if (snap->current_vcpus)
+    self->current_vcpus = g_memdup2 (snap->current_vcpus, sizeof (guint64) * snap->n_cores);
   for (guint i = 0; i < snap->guests->len; i++)
     {
       const HsXenDomain *dom = &g_array_index (snap->guests, HsXenDomain, i);
@@ -656,12 +664,23 @@ hs_engine_worker_context (HsEngine      *self,
       return FALSE;
     }
 
-  /* A core inside this guest has its live EL1 state: Xen's saved copy may be stale. */
+  /* A core running one of this guest's vCPUs has its live EL1 state, even while it is in
+   * Xen handling a trap: Xen's saved copy is from the last switch and may be stale. */
   for (guint c = 0; c < self->w_n_cores; c++)
     {
+      gboolean mine = FALSE;
+
       if (!hs_engine_worker_get_register (self, c, "VTTBR_EL2", &vttbr)
-          || !hs_engine_worker_get_register (self, c, "cpsr", &cpsr)
-          || ((cpsr >> 2) & 3) >= 2 || (guint) (vttbr >> 48) != dom->vmid)
+          || !hs_engine_worker_get_register (self, c, "cpsr", &cpsr))
+        continue;
+      if (self->w_current_vcpus != NULL && self->w_current_vcpus[c] != 0)
+        {
+          for (guint v = 0; v < dom->n_vcpu_info; v++)
+            mine |= dom->vcpus[v].va == self->w_current_vcpus[c];
+        }
+      else
+        mine = ((cpsr >> 2) & 3) < 2 && (guint) (vttbr >> 48) == dom->vmid;
+      if (!mine)
         continue;
       if (!need_register (self, c, "SCTLR", &sctlr, error)
           || !need_register (self, c, "TCR_EL1", &tcr, error)
@@ -753,7 +772,7 @@ discover (HsEngine *self,
           Snapshot *snap)
 {
   g_autoptr(GPtrArray) xen = hs_engine_get_bindings (self, 0);
-  g_autoptr(GArray) found = g_array_new (FALSE, TRUE, sizeof (HsXenDomain));
+  g_autoptr(GArray) found = hs_xen_domains_new ();
   const HsBinding *b;
 
   if (xen->len == 0)
@@ -781,7 +800,16 @@ discover (HsEngine *self,
     }
   g_clear_pointer (&self->w_guests, g_array_unref);
   self->w_guests = g_array_ref (found);
-  snap->guests = g_array_copy (found);
+  snap->guests = hs_xen_domains_copy (found);
+
+  /* Which vCPU each core runs: that decides whose registers are live. */
+  g_clear_pointer (&self->w_current_vcpus, g_free);
+  self->w_current_vcpus = g_new0 (guint64, self->w_n_cores);
+  if (!hs_xen_read_current_vcpus (b->file, b->offset, read_xen, self, self->w_n_cores,
+                                  self->w_current_vcpus, NULL))
+    g_clear_pointer (&self->w_current_vcpus, g_free);
+  else
+    snap->current_vcpus = g_memdup2 (self->w_current_vcpus, sizeof (guint64) * self->w_n_cores);
 }
 
 void
@@ -807,6 +835,8 @@ rediscover_job (HsEngine *self,
 {
   Snapshot *snap = g_new0 (Snapshot, 1);
 
+  /* No registers in it, but the per-core facts discovery adds are sized by it. */
+  snap->n_cores = self->w_n_cores;
   discover (self, snap);
   g_task_return_pointer (task, snap, (GDestroyNotify) hs_engine_snapshot_free);
 }

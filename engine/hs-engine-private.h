@@ -40,6 +40,7 @@ typedef struct
   GError *step_error;           /* a step that needed a forced halt */
   gboolean was_running;         /* attach only */
   GArray *guests;               /* of HsXenDomain, with machine ids; NULL: not read */
+  guint64 *current_vcpus;       /* per core: Xen's curr_vcpu (struct vcpu *), or NULL */
   GError *discovery_error;      /* why the guests could not be read, if they could not */
 } Snapshot;
 
@@ -79,6 +80,7 @@ struct _HsEngine
   guint64 *w_values;            /* the last snapshot's registers, n_cores x n_registers */
   gboolean *w_valid;
   GArray *w_guests;             /* of HsXenDomain from the last discovery */
+  guint64 *w_current_vcpus;     /* per core: the vCPU Xen runs there, 0 if unknown */
   GHashTable *w_domid_to_machine; /* stable machine ids for the session */
   guint w_next_machine;
 
@@ -86,6 +88,8 @@ struct _HsEngine
   gint halt_requested;          /* atomic: Break arrived before the resume reached the wire */
   guint current_core;
   HsStopEvent last_stop;
+  guint64 *current_vcpus;       /* main thread's copy of the last halt's, per core */
+  GArray *guests;               /* main thread's copy of the last halt's HsXenDomain */
 };
 
 /* hs-engine.c */

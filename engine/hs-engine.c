@@ -47,6 +47,7 @@ void
 hs_engine_snapshot_free (Snapshot *snap)
 {
   g_clear_pointer (&snap->guests, g_array_unref);
+  g_clear_pointer (&snap->current_vcpus, g_free);
   g_clear_error (&snap->discovery_error);
   g_free (snap->values);
   g_free (snap->valid);

@@ -692,6 +692,68 @@ hs_cmd_mmu_list_pagetable (Call *call)
 
 /* ---- MACHINE.List ----------------------------------------------------------------------- */
 
+/* The core a vCPU runs on now, or -1. */
+static gint
+core_of_vcpu (HsEngine *engine,
+              guint64   vcpu)
+{
+  for (guint c = 0; engine->current_vcpus && c < hs_engine_get_n_cores (engine); c++)
+    if (engine->current_vcpus[c] == vcpu)
+      return (gint) c;
+  return -1;
+}
+
+static void
+append_vcpus (Call              *call,
+              HsEngine          *engine,
+              const HsXenDomain *dom)
+{
+  for (guint i = 0; i < dom->n_vcpu_info; i++)
+    {
+      const HsXenVcpu *v = &dom->vcpus[i];
+      gint core = core_of_vcpu (engine, v->va);
+      guint64 pc = v->pc;
+      const char *where = "saved by Xen";
+
+      /* On a halted core the guest's pc is live: the core's own, or where it trapped to Xen. */
+      if (core >= 0)
+        {
+          HsCore *c = hs_engine_get_core (engine, core);
+
+          if (hs_core_get_exception_level (c) < 2)
+            hs_core_get_pc (c, &pc);
+          else
+            hs_core_get_register_by_name (c, "ELR_EL2", &pc);
+          where = "live";
+        }
+      g_string_append_printf (call->out, "        vCPU %u  %-8s  pCPU %d  pc 0x%016"
+                              G_GINT64_MODIFIER "x (%s)\n", v->id, hs_xen_vcpu_state (v),
+                              v->processor, pc, where);
+    }
+}
+
+static void
+append_pcpus (Call     *call,
+              HsEngine *engine)
+{
+  for (guint c = 0; engine->current_vcpus && c < hs_engine_get_n_cores (engine); c++)
+    {
+      g_autofree char *runs = NULL;
+
+      for (guint k = 0; engine->guests && k < engine->guests->len && runs == NULL; k++)
+        {
+          const HsXenDomain *d = &g_array_index (engine->guests, HsXenDomain, k);
+
+          for (guint i = 0; i < d->n_vcpu_info && runs == NULL; i++)
+            if (d->vcpus[i].va == engine->current_vcpus[c])
+              runs = g_strdup_printf ("machine %u (domain %d) vCPU %u", d->machine, d->domain_id,
+                                      d->vcpus[i].id);
+        }
+      g_string_append_printf (call->out, "        pCPU %u  runs %s\n", c,
+                              runs ? runs : "Xen's idle vCPU");
+    }
+}
+
 void
 hs_cmd_machine_list (Call *call)
 {
@@ -718,17 +780,28 @@ hs_cmd_machine_list (Call *call)
 
           g_string_append_printf (files, "%s%s", k ? ", " : "", base);
         }
+      const HsXenDomain *dom = NULL;
+
+      for (guint k = 0; guest && engine->guests && k < engine->guests->len; k++)
+        if (g_array_index (engine->guests, HsXenDomain, k).machine == hs_machine_get_id (m))
+          dom = &g_array_index (engine->guests, HsXenDomain, k);
       g_string_append_printf (call->out, "%c %2u  %-10s  %-12s  %6s  %4u  %5u  "
                               "0x%016" G_GINT64_MODIFIER "x    %s\n",
                               hs_machine_get_id (m) == current ? '*' : ' ',
                               hs_machine_get_id (m), hs_machine_get_name (m),
-                              guest ? hs_machine_state_to_string (hs_machine_get_state (m))
-                                    : "hypervisor",
+                              !guest ? "hypervisor"
+                              : dom && hs_machine_get_state (m) == HS_MACHINE_STATE_PRESENT
+                                ? hs_xen_domain_state (dom)
+                                : hs_machine_state_to_string (hs_machine_get_state (m)),
                               domain, guest ? hs_machine_get_vmid (m) : 0,
                               guest ? hs_machine_get_n_vcpus (m) : hs_engine_get_n_cores (engine),
                               guest ? hs_machine_get_vttbr (m) : 0,
                               files->len ? files->str : "(none)");
       g_string_free (files, TRUE);
+      if (!guest)
+        append_pcpus (call, engine);
+      else if (dom)
+        append_vcpus (call, engine, dom);
     }
   hs_call_return (call, NULL);
 }

@@ -25,6 +25,23 @@ typedef gboolean (*HsXenReadFunc) (guint64    va,
                                    gpointer   user_data,
                                    GError   **error);
 
+/* What Xen keeps about one vCPU. */
+typedef struct
+{
+  guint id;                    /* vcpu_id */
+  guint64 va;                  /* struct vcpu * */
+  gint processor;              /* the pCPU it last ran (or runs) on */
+  gboolean running;            /* is_running: on a pCPU right now */
+  guint64 pause_flags;         /* VPF_blocked is bit 0 */
+  /* The guest's registers as Xen saved them on its last exit (cpu_info->guest_cpu_user_regs):
+   * current only while the vCPU is not running. */
+  gboolean has_guest_regs;
+  guint64 x[31];               /* x0..x28, fp (x29), lr (x30) */
+  guint64 pc, cpsr, sp_el0, sp_el1, elr_el1, spsr_el1;
+  /* The guest's EL1 translation state as Xen saved it at its last switch out. */
+  guint64 ttbr0, ttbr1, tcr, sctlr;
+} HsXenVcpu;
+
 typedef struct
 {
   guint machine;               /* filled in by the engine */
@@ -40,7 +57,31 @@ typedef struct
   guint64 sctlr;
   guint64 mair;                /* arch.mair, when Xen saves it */
   gboolean has_mair;
+  gboolean dying;              /* is_dying != DOMDYING_alive */
+  gboolean shut_down;          /* is_shut_down */
+  gboolean paused;             /* pause_count or controller_pause_count */
+  guint n_vcpu_info;
+  HsXenVcpu *vcpus;            /* owned: n_vcpu_info entries */
 } HsXenDomain;
+
+/* Frees what a domain owns (its vCPUs); for g_array_set_clear_func(). */
+void     hs_xen_domain_clear (gpointer domain);
+/* An array of HsXenDomain that frees its domains' vCPUs. */
+GArray  *hs_xen_domains_new  (void);
+/* A deep copy: the vCPUs are copied too. */
+GArray  *hs_xen_domains_copy (GArray *domains);
+/* A domain's state in words: "running", "blocked", "paused", "shut down", "dying". */
+const char *hs_xen_domain_state (const HsXenDomain *domain);
+const char *hs_xen_vcpu_state   (const HsXenVcpu *vcpu);
+
+/* The vCPU each pCPU runs now (per_cpu(curr_vcpu, cpu)), for @n_cpus pCPUs; 0 where unknown. */
+gboolean hs_xen_read_current_vcpus (HsSymbolFile   *xen,
+                                    guint64         offset,
+                                    HsXenReadFunc   read,
+                                    gpointer        user_data,
+                                    guint           n_cpus,
+                                    guint64        *vcpus,
+                                    GError        **error);
 
 /* Walks domain_list; @offset is where xen-syms is loaded relative to its link addresses. */
 gboolean hs_xen_read_domains (HsSymbolFile   *xen,

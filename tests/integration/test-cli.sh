@@ -17,7 +17,7 @@ grep -q '2:::0xffff.*Linux version 6\.' "$out" || fail "no banner from machine 2
 grep -q 'stage 1: VA  0xffff' "$out" || fail "MMU.Translate shows no stage 1"
 grep -q 'stage 2: IPA 0x' "$out" || fail "MMU.Translate shows no stage 2"
 grep -q 'result: A:0x' "$out" || fail "MMU.Translate shows no physical address"
-grep -q 'linux2 .*present' "$out" || fail "MACHINE.List does not list linux2"
+grep -q '^ *2  linux2 ' "$out" || fail "MACHINE.List does not list linux2"
 # The session script's chatter goes to stderr, not between the user's results.
 ! grep -q '^vmlinux (' "$out" || fail "the session script's output is on stdout"
 
