@@ -45,6 +45,9 @@ hs_engine_machines_init (HsEngine *self)
   self->bindings = g_ptr_array_new_with_free_func ((GDestroyNotify) binding_free);
   self->symbol_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->w_domid_to_machine = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->w_layouts = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref,
+                                           (GDestroyNotify) hs_linux_layout_free);
+  self->tasks = g_list_store_new (HS_TYPE_TASK);
   self->w_next_machine = 1;
 
 }
@@ -78,6 +81,9 @@ hs_engine_machines_finalize (HsEngine *self)
   g_clear_pointer (&self->symbol_files, g_hash_table_unref);
   g_mutex_clear (&self->bindings_lock);
   g_clear_pointer (&self->w_domid_to_machine, g_hash_table_unref);
+  g_clear_pointer (&self->w_layouts, g_hash_table_unref);
+  g_clear_object (&self->tasks);
+  g_clear_pointer (&self->task_notes, g_free);
   g_clear_pointer (&self->w_guests, g_array_unref);
   g_clear_pointer (&self->w_current_vcpus, g_free);
   g_clear_pointer (&self->current_vcpus, g_free);
@@ -824,6 +830,7 @@ hs_engine_worker_take_snapshot (HsEngine *self,
   self->w_valid = g_memdup2 (snap->valid, n * sizeof (gboolean));
   self->w_n_cores = snap->n_cores;
   discover (self, snap);
+  hs_engine_worker_read_tasks (self, snap);
 }
 
 /* ---- rediscovery on demand (after Xen's symbols arrive while halted) -------------------- */
@@ -838,6 +845,7 @@ rediscover_job (HsEngine *self,
   /* No registers in it, but the per-core facts discovery adds are sized by it. */
   snap->n_cores = self->w_n_cores;
   discover (self, snap);
+  hs_engine_worker_read_tasks (self, snap);
   g_task_return_pointer (task, snap, (GDestroyNotify) hs_engine_snapshot_free);
 }
 
@@ -852,7 +860,10 @@ rediscover_done (GObject      *object,
   HsSymbolFile *file = g_object_get_data (G_OBJECT (user_task), "hs-file");
 
   if (snap)
-    hs_engine_apply_guests (self, snap);
+    {
+      hs_engine_apply_guests (self, snap);
+      hs_engine_apply_tasks (self, snap);
+    }
   g_task_return_pointer (user_task, g_object_ref (file), g_object_unref);
 }
 

@@ -13,6 +13,7 @@
 
 #include "hs-engine.h"
 #include "hs-machine-private.h"
+#include "hs-task-private.h"
 #include "awareness/hs-xen.h"
 #include "mmu/hs-mmu.h"
 #include "symbols/hs-symbol-file.h"
@@ -41,6 +42,8 @@ typedef struct
   gboolean was_running;         /* attach only */
   GArray *guests;               /* of HsXenDomain, with machine ids; NULL: not read */
   guint64 *current_vcpus;       /* per core: Xen's curr_vcpu (struct vcpu *), or NULL */
+  GArray *tasks;                /* of HsTaskRecord: every guest's tasks; NULL: not read */
+  GString *task_notes;          /* what could not be read, per guest */
   GError *discovery_error;      /* why the guests could not be read, if they could not */
 } Snapshot;
 
@@ -81,6 +84,7 @@ struct _HsEngine
   gboolean *w_valid;
   GArray *w_guests;             /* of HsXenDomain from the last discovery */
   guint64 *w_current_vcpus;     /* per core: the vCPU Xen runs there, 0 if unknown */
+  GHashTable *w_layouts;        /* HsSymbolFile -> HsLinuxLayout, looked up once per vmlinux */
   GHashTable *w_domid_to_machine; /* stable machine ids for the session */
   guint w_next_machine;
 
@@ -90,6 +94,8 @@ struct _HsEngine
   HsStopEvent last_stop;
   guint64 *current_vcpus;       /* main thread's copy of the last halt's, per core */
   GArray *guests;               /* main thread's copy of the last halt's HsXenDomain */
+  GListStore *tasks;            /* of HsTask, every guest's */
+  char *task_notes;
 };
 
 /* hs-engine.c */
@@ -136,6 +142,12 @@ gboolean  hs_engine_worker_get_register  (HsEngine       *self,
                                           guint           core,
                                           const char     *name,
                                           guint64        *value);
+
+/* hs-engine-tasks.c */
+void      hs_engine_worker_read_tasks    (HsEngine       *self,
+                                          Snapshot       *snap);
+void      hs_engine_apply_tasks          (HsEngine       *self,
+                                          Snapshot       *snap);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, hs_engine_snapshot_free)
 

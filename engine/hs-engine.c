@@ -48,6 +48,9 @@ hs_engine_snapshot_free (Snapshot *snap)
 {
   g_clear_pointer (&snap->guests, g_array_unref);
   g_clear_pointer (&snap->current_vcpus, g_free);
+  g_clear_pointer (&snap->tasks, g_array_unref);
+  if (snap->task_notes)
+    g_string_free (g_steal_pointer (&snap->task_notes), TRUE);
   g_clear_error (&snap->discovery_error);
   g_free (snap->values);
   g_free (snap->valid);
@@ -259,6 +262,7 @@ apply_snapshot (HsEngine *self,
     }
   self->last_stop = snap->stop;
   hs_engine_apply_guests (self, snap);
+  hs_engine_apply_tasks (self, snap);
   set_state (self, HS_ENGINE_STATE_HALTED);
   /* The core that stopped the target is the one the user wants to look at. */
   if (snap->stop.reason != HS_STOP_REASON_ATTACH && snap->stop.core < n)

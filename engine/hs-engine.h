@@ -13,6 +13,8 @@
 #include "hs-address.h"
 #include "hs-core.h"
 #include "hs-machine.h"
+#include "hs-task.h"
+#include "hs-unwind.h"
 #include "mmu/hs-mmu.h"
 #include "probe/hs-probe.h"
 #include "symbols/hs-symbol-file.h"
@@ -31,6 +33,7 @@ typedef enum
   HS_ENGINE_ERROR_STEP_TIMEOUT,
   HS_ENGINE_ERROR_NO_SUCH_MACHINE,
   HS_ENGINE_ERROR_NO_SYMBOLS,
+  HS_ENGINE_ERROR_NO_SUCH_TASK,
 } HsEngineError;
 
 GQuark hs_engine_error_quark (void);
@@ -127,6 +130,49 @@ gboolean       hs_engine_check_machine        (HsEngine             *self,
                                                guint                 id,
                                                GError              **error);
 char          *hs_engine_describe_machines    (HsEngine             *self);
+
+/* Tasks of every guest (hs-engine-tasks.c), read at each halt. */
+GListModel    *hs_engine_get_tasks            (HsEngine             *self);
+HsTask        *hs_engine_find_task            (HsEngine             *self,
+                                               guint                 machine,
+                                               const char           *which,
+                                               GError              **error);
+/* Why some guest's tasks could not be read at the last halt, or NULL. */
+const char    *hs_engine_get_task_notes       (HsEngine             *self);
+
+/* A task's registers: live if a halted core runs it, Xen's saved copy if it is current on a
+ * vCPU no halted core runs, its saved switch context if it sleeps; plus its user registers. */
+typedef struct
+{
+  guint64 x[31];
+  gboolean x_valid[31];
+  guint64 sp, pc, cpsr;
+  gboolean sp_valid, pc_valid, cpsr_valid;
+  char *source;                 /* which of the three, in words */
+  gboolean has_user;            /* pt_regs at the top of its kernel stack */
+  guint64 user_x[31];
+  guint64 user_sp, user_pc, user_pstate;
+} HsTaskRegisters;
+
+void             hs_task_registers_free          (HsTaskRegisters      *regs);
+void             hs_engine_task_registers_async  (HsEngine             *self,
+                                                  HsTask               *task,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+HsTaskRegisters *hs_engine_task_registers_finish (HsEngine             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+/* A task's call stack (an array of HsFrame), from the registers above. */
+void             hs_engine_task_frames_async     (HsEngine             *self,
+                                                  HsTask               *task,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GArray          *hs_engine_task_frames_finish    (HsEngine             *self,
+                                                  GAsyncResult         *result,
+                                                  char                **stop_reason,
+                                                  GError              **error);
 
 /* Symbols, bound to a machine and space at a load offset. Lookups are thread-safe. */
 void           hs_engine_load_symbols_async   (HsEngine             *self,

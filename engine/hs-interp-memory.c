@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "hs-interp-private.h"
+#include "hs-arm64.h"
 #include "hs-command.h"
 #include "hs-engine-private.h"
 
@@ -804,4 +805,236 @@ hs_cmd_machine_list (Call *call)
         append_vcpus (call, engine, dom);
     }
   hs_call_return (call, NULL);
+}
+
+/* ---- TASK.List -------------------------------------------------------------------------- */
+
+static gboolean
+get_machine_option (Call  *call,
+                    guint *machine,
+                    gboolean *given)
+{
+  const char *text = hs_call_option (call, "MACHINE");
+  GError *error = NULL;
+  guint64 v;
+
+  *given = text != NULL;
+  *machine = hs_engine_get_current_machine (hs_call_engine (call));
+  if (text == NULL)
+    return TRUE;
+  if (!hs_call_eval_number (call, text, "/MACHINE", &v))
+    return FALSE;
+  if (v > G_MAXUINT || !hs_engine_check_machine (hs_call_engine (call), (guint) v, &error))
+    {
+      if (error == NULL)
+        error = g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SUCH_MACHINE,
+                             "/MACHINE %s is out of range", text);
+      hs_call_return (call, error);
+      return FALSE;
+    }
+  *machine = (guint) v;
+  return TRUE;
+}
+
+void
+hs_cmd_task_list (Call *call)
+{
+  HsEngine *engine = hs_call_engine (call);
+  GListModel *tasks = hs_engine_get_tasks (engine);
+  guint n = g_list_model_get_n_items (tasks);
+  guint machine, shown = 0;
+  gboolean only_one;
+  const char *notes;
+
+  if (!get_machine_option (call, &machine, &only_one))
+    return;
+  g_string_append (call->out, "  machine          pid   tgid  space  name              state"
+                              "           cpu  current\n");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HsTask) task = g_list_model_get_item (tasks, i);
+      HsMachine *m = hs_engine_get_machine (engine, hs_task_get_machine (task));
+      g_autofree char *current = NULL;
+      g_autofree char *mname = NULL;
+
+      if (only_one && hs_task_get_machine (task) != machine)
+        continue;
+      if (hs_task_get_current_vcpu (task) >= 0)
+        current = hs_task_get_core (task) >= 0
+                  ? g_strdup_printf ("vCPU %d on core %d", hs_task_get_current_vcpu (task),
+                                     hs_task_get_core (task))
+                  : g_strdup_printf ("vCPU %d", hs_task_get_current_vcpu (task));
+      mname = g_strdup_printf ("%u %s", hs_task_get_machine (task),
+                               m ? hs_machine_get_name (m) : "?");
+      g_string_append_printf (call->out, "%c %-12s %7d %6d %6" G_GUINT64_FORMAT "  %-16s  %-14s"
+                              "  %3d  %s%s%s\n",
+                              hs_task_get_core (task) >= 0 ? '*' : ' ', mname,
+                              hs_task_get_pid (task), hs_task_get_tgid (task),
+                              hs_task_get_space (task), hs_task_get_name (task),
+                              hs_task_get_state_text (task), hs_task_get_cpu (task),
+                              current ? current : "",
+                              hs_task_is_corrupt (task) ? "  CORRUPT: " : "",
+                              hs_task_is_corrupt (task) ? hs_task_get_corrupt_reason (task) : "");
+      shown++;
+    }
+  notes = hs_engine_get_task_notes (engine);
+  if (notes)
+    g_string_append_printf (call->out, "%s", notes);
+  if (shown == 0 && n == 0)
+    g_string_append (call->out, "(no tasks: they are read at a halt, for guests whose vmlinux "
+                                "is loaded)\n");
+  hs_call_return (call, NULL);
+}
+
+/* ---- Register.view /MACHINE n /TASK x --------------------------------------------------- */
+
+/* /TASK x in /MACHINE n (or the current machine); without /TASK, the task current on the
+ * machine's first vCPU. */
+static HsTask *
+resolve_task (Call *call)
+{
+  HsEngine *engine = hs_call_engine (call);
+  const char *which = hs_call_option (call, "TASK");
+  GListModel *tasks = hs_engine_get_tasks (engine);
+  GError *error = NULL;
+  gboolean given;
+  guint machine;
+  HsTask *task;
+
+  if (!get_machine_option (call, &machine, &given))
+    return NULL;
+  if (which != NULL)
+    {
+      task = hs_engine_find_task (engine, machine, which, &error);
+      if (task == NULL)
+        hs_call_return (call, error);
+      return task;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr(HsTask) t = g_list_model_get_item (tasks, i);
+
+      if (hs_task_get_machine (t) == machine && hs_task_get_current_vcpu (t) == 0)
+        return t;  /* the store keeps it */
+    }
+  hs_call_fail (call, "machine %u has no known current task; name one with /TASK", machine);
+  return NULL;
+}
+
+static void
+append_task_line (GString *out,
+                  HsTask  *task)
+{
+  g_string_append_printf (out, "task %s (pid %d, space %" G_GUINT64_FORMAT ") of machine %u, "
+                          "%s%s\n", hs_task_get_name (task), hs_task_get_pid (task),
+                          hs_task_get_space (task), hs_task_get_machine (task),
+                          hs_task_get_state_text (task),
+                          hs_task_get_current_vcpu (task) >= 0 ? ", current on a vCPU" : "");
+}
+
+static void
+task_regs_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+  HsTaskRegisters *regs = hs_engine_task_registers_finish (HS_ENGINE (object), result, &error);
+  guint column = 0;
+
+  if (regs == NULL)
+    {
+      g_prefix_error (&error, "Register.view: ");
+      hs_call_return (call, error);
+      return;
+    }
+  g_string_append_printf (call->out, "registers: %s\n", regs->source);
+  for (guint i = 0; i < 31; i++)
+    {
+      if (regs->x_valid[i])
+        g_string_append_printf (call->out, "x%-3u 0x%016" G_GINT64_MODIFIER "x", i, regs->x[i]);
+      else
+        g_string_append_printf (call->out, "x%-3u %-18s", i, "--");
+      g_string_append (call->out, ++column % 4 == 0 ? "\n" : "   ");
+    }
+  g_string_append (call->out, "\n");
+  if (regs->sp_valid)
+    g_string_append_printf (call->out, "sp   0x%016" G_GINT64_MODIFIER "x\n", regs->sp);
+  if (regs->pc_valid)
+    {
+      /* call->core carries the task's machine here. */
+      g_autofree char *sym = hs_engine_symbolize (HS_ENGINE (object), call->core, 0, regs->pc);
+
+      g_string_append_printf (call->out, "pc   0x%016" G_GINT64_MODIFIER "x%s%s\n", regs->pc,
+                              sym ? "  " : "", sym ? sym : "");
+    }
+  if (regs->cpsr_valid)
+    {
+      g_autofree char *text = hs_arm64_describe_register ("cpsr", regs->cpsr);
+
+      g_string_append_printf (call->out, "cpsr 0x%016" G_GINT64_MODIFIER "x  %s\n", regs->cpsr,
+                              text ? text : "");
+    }
+  if (regs->has_user)
+    g_string_append_printf (call->out, "user (pt_regs): pc 0x%016" G_GINT64_MODIFIER "x  sp 0x%016"
+                            G_GINT64_MODIFIER "x  x0 0x%016" G_GINT64_MODIFIER "x  x8 0x%"
+                            G_GINT64_MODIFIER "x (syscall)\n", regs->user_pc, regs->user_sp,
+                            regs->user_x[0], regs->user_x[8]);
+  hs_task_registers_free (regs);
+  hs_call_return (call, NULL);
+}
+
+void
+hs_cmd_task_register_view (Call *call)
+{
+  HsTask *task = resolve_task (call);
+
+  if (task == NULL)
+    return;
+  append_task_line (call->out, task);
+  call->core = hs_task_get_machine (task);
+  hs_engine_task_registers_async (hs_call_engine (call), task, NULL, task_regs_done, call);
+}
+
+/* ---- Frame.view ------------------------------------------------------------------------- */
+
+static void
+frames_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+  g_autofree char *stop = NULL;
+  g_autoptr(GArray) frames = hs_engine_task_frames_finish (HS_ENGINE (object), result, &stop,
+                                                           &error);
+  g_autofree char *prefix = g_strdup_printf ("%u:::", call->core);
+
+  if (frames == NULL)
+    {
+      g_prefix_error (&error, "Frame.view: ");
+      hs_call_return (call, error);
+      return;
+    }
+  for (guint i = 0; i < frames->len; i++)
+    {
+      g_autofree char *line = hs_frame_format (&g_array_index (frames, HsFrame, i), prefix);
+
+      g_string_append_printf (call->out, "%s\n", line);
+    }
+  if (stop)
+    g_string_append_printf (call->out, "(%s)\n", stop);
+  hs_call_return (call, NULL);
+}
+
+void
+hs_cmd_frame_view (Call *call)
+{
+  HsTask *task;
+
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED) || (task = resolve_task (call)) == NULL)
+    return;
+  append_task_line (call->out, task);
+  call->core = hs_task_get_machine (task);
+  hs_engine_task_frames_async (hs_call_engine (call), task, NULL, frames_done, call);
 }

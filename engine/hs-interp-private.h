@@ -87,5 +87,8 @@ void hs_cmd_symbol_info        (Call *call);
 void hs_cmd_mmu_translate      (Call *call);
 void hs_cmd_mmu_list_pagetable (Call *call);
 void hs_cmd_machine_list       (Call *call);
+void hs_cmd_task_list          (Call *call);
+void hs_cmd_task_register_view (Call *call);
+void hs_cmd_frame_view         (Call *call);
 
 G_END_DECLS

@@ -462,7 +462,15 @@ cmd_register_view (Call *call)
   HsCore *core;
   guint column = 0;
 
-  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED) || !get_core_option (call, &core_index))
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED))
+    return;
+  /* A task, or a machine's context: the guest's view, not a core's. */
+  if (hs_call_option (call, "TASK") != NULL || hs_call_option (call, "MACHINE") != NULL)
+    {
+      hs_cmd_task_register_view (call);
+      return;
+    }
+  if (!get_core_option (call, &core_index))
     return;
   core = hs_engine_get_core (engine, core_index);
   append_core_line (call->out, core);
@@ -728,8 +736,11 @@ static void cmd_attach (Call *call);
 static void cmd_detach (Call *call);
 
 static const OptionSpec core_option[] = { { "CORE", TRUE }, { NULL } };
-static const OptionSpec register_options[] = { { "CORE", TRUE }, { "ALL", FALSE }, { NULL } };
+static const OptionSpec register_options[] = { { "CORE", TRUE }, { "ALL", FALSE },
+                                               { "MACHINE", TRUE }, { "TASK", TRUE }, { NULL } };
 static const OptionSpec dump_options[] = { { "Length", TRUE }, { NULL } };
+static const OptionSpec machine_option[] = { { "MACHINE", TRUE }, { NULL } };
+static const OptionSpec task_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE }, { NULL } };
 static const OptionSpec load_options[] = { { "NoCODE", FALSE }, { "Name", TRUE }, { NULL } };
 
 static const CommandSpec commands[] = {
@@ -737,7 +748,7 @@ static const CommandSpec commands[] = {
   { "Break", "Break", "halt every core", 0, 0, NULL, cmd_break },
   { "Step", "Step [count] [/CORE n]", "execute one instruction (or count) on one core",
     0, 1, core_option, cmd_step },
-  { "Register.view", "Register.view [/CORE n] [/ALL]",
+  { "Register.view", "Register.view [/CORE n] [/ALL] [/MACHINE n] [/TASK name|pid]",
     "show a core's registers and the Arm system registers", 0, 0, register_options,
     cmd_register_view },
   { "Data.dump", "Data.dump address [/Length n]",
@@ -758,6 +769,11 @@ static const CommandSpec commands[] = {
     "the mappings of a range, with their attributes", 0, 1, NULL, hs_cmd_mmu_list_pagetable },
   { "MACHINE.List", "MACHINE.List", "the hypervisor and its guests", 0, 0, NULL,
     hs_cmd_machine_list },
+  { "TASK.List", "TASK.List [/MACHINE n]", "every task of every guest (or of one)", 0, 0,
+    machine_option, hs_cmd_task_list },
+  { "Frame.view", "Frame.view [/MACHINE n] [/TASK name|pid]",
+    "a task's call stack, with functions and source lines", 0, 0, task_options,
+    hs_cmd_frame_view },
   { "PRINT", "PRINT [expression|\"text\"]...", "print values", 0, G_MAXUINT, NULL, cmd_print },
   { "WAIT", "WAIT [condition] [time]",
     "wait for a time, or until a condition holds (at most the time)", 0, 2, NULL, cmd_wait },

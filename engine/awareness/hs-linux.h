@@ -91,9 +91,11 @@ typedef struct
                                 * FALSE: through signal->thread_head + thread_node (6.7+) */
   HsLinuxField thread_group;
   HsLinuxField thread_group_next;
-  HsLinuxField signal;         /* task_struct.signal; 0-sized when unused */
-  HsLinuxField thread_node;
-  HsLinuxField thread_head_next; /* signal_struct.thread_head.next */
+  HsLinuxField signal;         /* task_struct.signal */
+  HsLinuxField thread_node;    /* task_struct.thread_node, on signal->thread_head */
+  HsLinuxField thread_node_next;
+  HsLinuxField thread_head;    /* signal_struct.thread_head */
+  HsLinuxField thread_head_next;
   HsLinuxField pid;
   HsLinuxField tgid;
   HsLinuxField real_parent;

@@ -216,12 +216,6 @@ array_dims (HsSymbolFile  *self,
   return TRUE;
 }
 
-static gboolean type_size (HsSymbolFile  *self,
-                           TypeRef        type,
-                           guint          depth,
-                           guint64       *size,
-                           GError       **error);
-
 static gboolean
 type_size (HsSymbolFile  *self,
            TypeRef        type,

@@ -1,0 +1,964 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "hs-linux"
+
+#include "config.h"
+
+#include "hs-linux.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+/* More CPUs than any kernel supports (CONFIG_NR_CPUS tops out at 8192). */
+#define MAX_CPUS 8192
+/* At most this many notes in the warning; the rest are counted. */
+#define MAX_WARNINGS 8
+
+static const char * const cpu_context_names[HS_LINUX_N_CPU_CONTEXT] = {
+  "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "fp", "sp", "pc",
+};
+
+void
+hs_linux_task_clear (HsLinuxTask *task)
+{
+  g_return_if_fail (task != NULL);
+
+  g_clear_pointer (&task->corrupt_reason, g_free);
+}
+
+/* ---- layout -------------------------------------------------------------------------------- */
+
+/* A member the walk needs. @max_size 0: any size (comm). */
+static gboolean
+lookup (HsSymbolFile  *vmlinux,
+        const char    *type,
+        const char    *path,
+        guint64        max_size,
+        HsLinuxField  *out,
+        GError       **error)
+{
+  if (!hs_symbol_file_member (vmlinux, type, path, &out->offset, &out->size, error))
+    {
+      g_prefix_error (error, "cannot find Linux's task layout in %s: ",
+                      hs_symbol_file_get_path (vmlinux));
+      return FALSE;
+    }
+  if (out->size == 0 || (max_size != 0 && out->size > max_size))
+    {
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_UNSUPPORTED,
+                   "cannot use Linux's task layout in %s: %s.%s is %" G_GUINT64_FORMAT
+                   " bytes, not a scalar of at most %" G_GUINT64_FORMAT,
+                   hs_symbol_file_get_path (vmlinux), type, path, out->size, max_size);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A member the walk can do without: size 0 when this kernel has none. */
+static gboolean
+lookup_optional (HsSymbolFile  *vmlinux,
+                 const char    *type,
+                 const char    *path,
+                 guint64        max_size,
+                 HsLinuxField  *out,
+                 GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (lookup (vmlinux, type, path, max_size, out, &local_error))
+    return TRUE;
+  *out = (HsLinuxField) { 0, 0 };
+  if (g_error_matches (local_error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND))
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+static gboolean
+plausible_thread_size (guint64 size)
+{
+  return size >= 4096 && size <= 1024 * 1024 && (size & (size - 1)) == 0;
+}
+
+/* THREAD_SIZE: init_task's stack is one (init_stack, or init_thread_union on older kernels). */
+static guint64
+find_thread_size (HsSymbolFile *vmlinux)
+{
+  static const char * const names[] = { "init_stack", "init_thread_union" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      HsSymbol sym;
+
+      if (hs_symbol_file_lookup (vmlinux, names[i], &sym) && plausible_thread_size (sym.size))
+        return sym.size;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_auto(HsSymbolInfo) info = { 0 };
+
+      if (hs_symbol_file_get_variable (vmlinux, names[i], &info, NULL)
+          && plausible_thread_size (info.size))
+        return info.size;
+    }
+  return 0;
+}
+
+HsLinuxLayout *
+hs_linux_layout_new (HsSymbolFile  *vmlinux,
+                     GError       **error)
+{
+  g_autoptr(HsLinuxLayout) l = g_new0 (HsLinuxLayout, 1);
+  const char *path = NULL;
+
+  g_return_val_if_fail (HS_IS_SYMBOL_FILE (vmlinux), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  path = hs_symbol_file_get_path (vmlinux);
+  if (!hs_symbol_file_get_type_size (vmlinux, "struct task_struct", &l->task_size, error))
+    {
+      g_prefix_error (error, "cannot find Linux's task layout in %s: ", path);
+      return NULL;
+    }
+
+  if (!lookup (vmlinux, "task_struct", "tasks", 0, &l->tasks, error)
+      || !lookup (vmlinux, "task_struct", "tasks.next", 8, &l->tasks_next, error)
+      || !lookup (vmlinux, "task_struct", "pid", 8, &l->pid, error)
+      || !lookup (vmlinux, "task_struct", "tgid", 8, &l->tgid, error)
+      || !lookup (vmlinux, "task_struct", "real_parent", 8, &l->real_parent, error)
+      || !lookup (vmlinux, "task_struct", "comm", 0, &l->comm, error)
+      || !lookup (vmlinux, "task_struct", "flags", 8, &l->flags, error)
+      || !lookup (vmlinux, "task_struct", "mm", 8, &l->mm, error)
+      || !lookup (vmlinux, "task_struct", "stack", 8, &l->stack, error)
+      || !lookup (vmlinux, "mm_struct", "pgd", 8, &l->mm_pgd, error)
+      || !lookup_optional (vmlinux, "mm_struct", "context.id", 8, &l->mm_context_id, error))
+    return NULL;
+
+  /* 5.14 renamed state to __state. */
+  if (!lookup_optional (vmlinux, "task_struct", "__state", 8, &l->state, error))
+    return NULL;
+  if (l->state.size == 0 && !lookup (vmlinux, "task_struct", "state", 8, &l->state, error))
+    return NULL;
+
+  /* With THREAD_INFO_IN_TASK (arm64), 5.16+ keep the CPU in thread_info; 5.3-5.15 in ->cpu. */
+  if (!lookup_optional (vmlinux, "task_struct", "thread_info.cpu", 8, &l->cpu, error))
+    return NULL;
+  if (l->cpu.size == 0 && !lookup_optional (vmlinux, "task_struct", "cpu", 8, &l->cpu, error))
+    return NULL;
+
+  /* Threads: 6.1 has both lists; thread_group needs no read of the signal_struct. */
+  if (!lookup_optional (vmlinux, "task_struct", "thread_group", 0, &l->thread_group, error)
+      || !lookup_optional (vmlinux, "task_struct", "thread_group.next", 8, &l->thread_group_next,
+                           error))
+    return NULL;
+  l->use_thread_group = l->thread_group.size != 0 && l->thread_group_next.size == 8;
+  if (l->use_thread_group)
+    {
+      if (!lookup_optional (vmlinux, "task_struct", "signal", 8, &l->signal, error)
+          || !lookup_optional (vmlinux, "task_struct", "thread_node", 0, &l->thread_node, error)
+          || !lookup_optional (vmlinux, "task_struct", "thread_node.next", 8,
+                               &l->thread_node_next, error)
+          || !lookup_optional (vmlinux, "signal_struct", "thread_head", 0, &l->thread_head, error)
+          || !lookup_optional (vmlinux, "signal_struct", "thread_head.next", 8,
+                               &l->thread_head_next, error))
+        return NULL;
+    }
+  else if (!lookup (vmlinux, "task_struct", "signal", 8, &l->signal, error)
+           || !lookup (vmlinux, "task_struct", "thread_node", 0, &l->thread_node, error)
+           || !lookup (vmlinux, "task_struct", "thread_node.next", 8, &l->thread_node_next, error)
+           || !lookup (vmlinux, "signal_struct", "thread_head", 0, &l->thread_head, error)
+           || !lookup (vmlinux, "signal_struct", "thread_head.next", 8, &l->thread_head_next,
+                       error))
+    return NULL;
+
+  for (guint i = 0; i < HS_LINUX_N_CPU_CONTEXT; i++)
+    {
+      g_autofree char *member = g_strdup_printf ("thread.cpu_context.%s", cpu_context_names[i]);
+
+      if (!lookup_optional (vmlinux, "task_struct", member, 8, &l->cpu_context[i], error))
+        return NULL;
+    }
+
+  /* Every task field must lie inside the one buffer read per task. */
+  {
+    const HsLinuxField *in_task[] = {
+      &l->tasks, &l->tasks_next, &l->thread_group, &l->thread_group_next, &l->signal,
+      &l->thread_node, &l->thread_node_next, &l->pid, &l->tgid, &l->real_parent, &l->comm,
+      &l->state, &l->flags, &l->mm, &l->stack, &l->cpu,
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (in_task) + HS_LINUX_N_CPU_CONTEXT; i++)
+      {
+        const HsLinuxField *f = i < G_N_ELEMENTS (in_task)
+                                ? in_task[i] : &l->cpu_context[i - G_N_ELEMENTS (in_task)];
+
+        if (f->size != 0 && (f->offset > l->task_size || f->size > l->task_size - f->offset))
+          {
+            g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                         "cannot use Linux's task layout in %s: a member at offset %"
+                         G_GUINT64_FORMAT " lies outside struct task_struct (%" G_GUINT64_FORMAT
+                         " bytes)", path, f->offset, l->task_size);
+            return NULL;
+          }
+      }
+    if (l->task_size > 1024 * 1024)
+      {
+        g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                     "cannot use Linux's task layout in %s: struct task_struct is %"
+                     G_GUINT64_FORMAT " bytes", path, l->task_size);
+        return NULL;
+      }
+  }
+
+  l->thread_size = find_thread_size (vmlinux);
+  if (!hs_symbol_file_get_type_size (vmlinux, "struct pt_regs", &l->pt_regs_size, NULL)
+      || l->pt_regs_size > l->thread_size)
+    l->pt_regs_size = 0;
+
+  return g_steal_pointer (&l);
+}
+
+void
+hs_linux_layout_free (HsLinuxLayout *layout)
+{
+  g_free (layout);
+}
+
+guint64
+hs_linux_layout_get_thread_size (const HsLinuxLayout *layout)
+{
+  g_return_val_if_fail (layout != NULL, 0);
+
+  return layout->thread_size;
+}
+
+/* ---- pointers and values ------------------------------------------------------------------- */
+
+/* arm64 kernel addresses (TTBR1) have their top 16 bits all ones, whatever VA_BITS is. */
+static gboolean
+is_kernel_address (guint64 p)
+{
+  return (p >> 48) == 0xffff;
+}
+
+/* A pointer the walk may follow: a kernel address, and aligned as every kernel object is. */
+static gboolean
+is_kernel_pointer (guint64 p)
+{
+  return is_kernel_address (p) && (p & 7) == 0;
+}
+
+/* Why a list pointer cannot be followed, in words; NULL when it can. */
+static const char *
+pointer_problem (guint64 p,
+                 guint64 link_offset)
+{
+  if (p == 0)
+    return "NULL";
+  if (!is_kernel_address (p) || p < link_offset || !is_kernel_address (p - link_offset))
+    return "not a kernel address";
+  if ((p & 7) != 0)
+    return "misaligned (list pointers are 8-byte aligned)";
+  return NULL;
+}
+
+static guint64
+get_u (const guint8       *buf,
+       const HsLinuxField *f)
+{
+  guint64 v = 0;
+
+  g_assert (f->size <= 8);
+  for (guint64 i = f->size; i > 0; i--)
+    v = v << 8 | buf[f->offset + i - 1];
+  return v;
+}
+
+static gint64
+get_s (const guint8       *buf,
+       const HsLinuxField *f)
+{
+  guint64 v = get_u (buf, f);
+
+  if (f->size > 0 && f->size < 8 && (v >> (f->size * 8 - 1)) & 1)
+    v |= G_MAXUINT64 << (f->size * 8);
+  return (gint64) v;
+}
+
+static void
+add_reason (GString    **why,
+            const char  *format,
+            ...) G_GNUC_PRINTF (2, 3);
+
+static void
+add_reason (GString    **why,
+            const char  *format,
+            ...)
+{
+  va_list args;
+
+  if (*why == NULL)
+    *why = g_string_new (NULL);
+  else
+    g_string_append (*why, "; ");
+  va_start (args, format);
+  g_string_append_vprintf (*why, format, args);
+  va_end (args);
+}
+
+/* comm: printable text up to its NUL. Bad bytes become '?' so the name is always showable. */
+static void
+decode_comm (const guint8  *raw,
+             gsize          len,
+             char           out[HS_LINUX_TASK_COMM_LEN + 1],
+             GString      **why)
+{
+  const char *end = NULL;
+  gboolean not_text = FALSE;
+  gsize n;
+
+  len = MIN (len, HS_LINUX_TASK_COMM_LEN);
+  for (n = 0; n < len && raw[n] != 0; n++)
+    ;
+  memcpy (out, raw, n);
+  out[n] = '\0';
+
+  if (n == len)
+    add_reason (why, "comm is not NUL-terminated");
+  else if (n == 0)
+    add_reason (why, "comm is empty");
+
+  for (gsize i = 0; i < n; i++)
+    if ((guint8) out[i] < 0x20 || (guint8) out[i] == 0x7f)
+      {
+        if (!not_text)
+          add_reason (why, "comm is not text (byte 0x%02x at position %" G_GSIZE_FORMAT ")",
+                      (guint8) out[i], i);
+        not_text = TRUE;
+        out[i] = '?';
+      }
+
+  /* Names are UTF-8 when not ASCII; the kernel may have cut the last character at 15 bytes. */
+  while (!g_utf8_validate (out, -1, &end))
+    {
+      gsize at = end - out;
+
+      if (n == HS_LINUX_TASK_COMM_LEN - 1 && n - at < 4
+          && g_utf8_get_char_validated (end, n - at) == (gunichar) -2)
+        {
+          out[at] = '\0';
+          break;
+        }
+      if (!not_text)
+        add_reason (why, "comm is not text (byte 0x%02x at position %" G_GSIZE_FORMAT ")",
+                    (guint8) out[at], at);
+      not_text = TRUE;
+      out[at] = '?';
+    }
+}
+
+/* ---- the walk ------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  guint64 pgd;
+  guint64 asid;
+  char *problem;               /* why the mm is unusable, or NULL */
+} MmInfo;
+
+static void
+mm_info_free (MmInfo *mm)
+{
+  g_free (mm->problem);
+  g_free (mm);
+}
+
+typedef struct
+{
+  const HsLinuxLayout *layout;
+  HsLinuxReadFunc read;
+  gpointer user_data;
+  guint64 init_task;
+
+  GArray *tasks;               /* of HsLinuxTask, the caller's */
+  guint first;                 /* tasks->len when the walk began */
+  guint max_tasks;
+  gboolean full;               /* max_tasks was reached */
+
+  GHashTable *visited;         /* task address (guint64 *) → its index in @tasks + 1 */
+  GHashTable *mms;             /* mm address (guint64 *) → MmInfo */
+  GArray *parents;             /* real_parent of each appended task (guint64) */
+  GPtrArray *warnings;
+  guint n_warnings;
+
+  guint8 *buf;                 /* layout->task_size bytes: the task_struct last read */
+} Walk;
+
+static void
+warn (Walk       *w,
+      const char *format,
+      ...) G_GNUC_PRINTF (2, 3);
+
+static void
+warn (Walk       *w,
+      const char *format,
+      ...)
+{
+  va_list args;
+
+  w->n_warnings++;
+  if (w->warnings->len >= MAX_WARNINGS)
+    return;
+  va_start (args, format);
+  g_ptr_array_add (w->warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+static HsLinuxTask *
+task_at (Walk  *w,
+         guint  index)
+{
+  return &g_array_index (w->tasks, HsLinuxTask, index);
+}
+
+/* For messages: 'pid 42 "sh" (task 0xffff...)'. */
+static char *
+describe (const HsLinuxTask *task)
+{
+  return g_strdup_printf ("pid %d \"%s\" (task 0x%" G_GINT64_MODIFIER "x)",
+                          task->pid, task->comm, task->task);
+}
+
+static gboolean
+is_visited (Walk    *w,
+            guint64  address,
+            guint   *index)
+{
+  gpointer value = g_hash_table_lookup (w->visited, &address);
+
+  if (value == NULL)
+    return FALSE;
+  if (index != NULL)
+    *index = GPOINTER_TO_UINT (value) - 1;
+  return TRUE;
+}
+
+/* Reads one whole task_struct into w->buf: the one read per task. */
+static gboolean
+read_task (Walk     *w,
+           guint64   address,
+           GError  **error)
+{
+  return w->read (address, w->buf, w->layout->task_size, w->user_data, error);
+}
+
+/* mm->pgd and mm->context.id in one read of the bytes between them, once per mm. */
+static const MmInfo *
+read_mm (Walk    *w,
+         guint64  mm)
+{
+  const HsLinuxLayout *l = w->layout;
+  MmInfo *info = g_hash_table_lookup (w->mms, &mm);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree guint8 *buf = NULL;
+  HsLinuxField pgd, id;
+  guint64 start, end;
+
+  if (info != NULL)
+    return info;
+
+  info = g_new0 (MmInfo, 1);
+  g_hash_table_insert (w->mms, g_memdup2 (&mm, sizeof mm), info);
+
+  start = l->mm_pgd.offset;
+  end = l->mm_pgd.offset + l->mm_pgd.size;
+  if (l->mm_context_id.size != 0)
+    {
+      start = MIN (start, l->mm_context_id.offset);
+      end = MAX (end, l->mm_context_id.offset + l->mm_context_id.size);
+    }
+  pgd = (HsLinuxField) { l->mm_pgd.offset - start, l->mm_pgd.size };
+  id = (HsLinuxField) { l->mm_context_id.offset - start, l->mm_context_id.size };
+
+  if (mm > G_MAXUINT64 - end)
+    {
+      info->problem = g_strdup_printf ("its mm 0x%" G_GINT64_MODIFIER "x is not a kernel address",
+                                       mm);
+      return info;
+    }
+  buf = g_malloc (end - start);
+  if (!w->read (mm + start, buf, end - start, w->user_data, &local_error))
+    {
+      info->problem = g_strdup_printf ("cannot read its mm at 0x%" G_GINT64_MODIFIER "x: %s", mm,
+                                       local_error->message);
+      return info;
+    }
+
+  info->pgd = get_u (buf, &pgd);
+  if (id.size != 0)
+    info->asid = get_u (buf, &id);
+  if (!is_kernel_pointer (info->pgd))
+    info->problem = g_strdup_printf ("its page table (mm->pgd) 0x%" G_GINT64_MODIFIER "x is not "
+                                     "a kernel address", info->pgd);
+  return info;
+}
+
+/* Decodes the task_struct in w->buf, read from @address, and checks its values; @leader: the
+ * group leader when this is a thread found on its list. */
+static void
+decode_task (Walk              *w,
+             guint64            address,
+             const HsLinuxTask *leader,
+             HsLinuxTask       *task,
+             guint64           *real_parent)
+{
+  const HsLinuxLayout *l = w->layout;
+  const guint8 *buf = w->buf;
+  g_autoptr(GString) why = NULL;
+  gint64 pid, tgid;
+
+  memset (task, 0, sizeof *task);
+  task->task = address;
+  task->ppid = -1;
+  task->cpu = -1;
+
+  pid = get_s (buf, &l->pid);
+  tgid = get_s (buf, &l->tgid);
+  task->pid = (gint) CLAMP (pid, G_MININT, G_MAXINT);
+  task->tgid = (gint) CLAMP (tgid, G_MININT, G_MAXINT);
+  if (pid < 0)
+    add_reason (&why, "pid %" G_GINT64_FORMAT " is negative", pid);
+  else if (pid == 0 && address != w->init_task)
+    add_reason (&why, "pid 0 belongs to the idle tasks, which are never on the task lists");
+  else if (pid > HS_LINUX_PID_MAX_LIMIT)
+    add_reason (&why, "pid %" G_GINT64_FORMAT " is over the kernel's limit of %d", pid,
+                HS_LINUX_PID_MAX_LIMIT);
+  if (tgid < 0)
+    add_reason (&why, "thread group id %" G_GINT64_FORMAT " is negative", tgid);
+  else if (tgid > HS_LINUX_PID_MAX_LIMIT)
+    add_reason (&why, "thread group id %" G_GINT64_FORMAT " is over the kernel's limit of %d",
+                tgid, HS_LINUX_PID_MAX_LIMIT);
+
+  if (leader != NULL && task->tgid != leader->tgid)
+    add_reason (&why, "its thread group id %d differs from its group leader's %d", task->tgid,
+                leader->tgid);
+
+  decode_comm (buf + l->comm.offset, l->comm.size, task->comm, &why);
+
+  task->state = get_u (buf, &l->state);
+  task->flags = get_u (buf, &l->flags);
+  task->is_thread = task->pid != task->tgid;
+
+  task->mm = get_u (buf, &l->mm);
+  if (task->mm != 0 && !is_kernel_pointer (task->mm))
+    add_reason (&why, "its mm 0x%" G_GINT64_MODIFIER "x is not a kernel address", task->mm);
+  else if (task->mm != 0)
+    {
+      const MmInfo *mm = read_mm (w, task->mm);
+
+      task->pgd = mm->pgd;
+      task->asid = mm->asid;
+      if (mm->problem != NULL)
+        add_reason (&why, "%s", mm->problem);
+    }
+  task->kernel_thread = (task->flags & HS_LINUX_PF_KTHREAD) != 0 || task->mm == 0;
+
+  task->stack = get_u (buf, &l->stack);
+  if (task->stack != 0 && (!is_kernel_address (task->stack) || (task->stack & 0xfff) != 0))
+    add_reason (&why, "its kernel stack 0x%" G_GINT64_MODIFIER "x is not a page of kernel memory",
+                task->stack);
+
+  if (l->cpu.size != 0)
+    {
+      guint64 cpu = get_u (buf, &l->cpu);
+
+      if (cpu < MAX_CPUS)
+        task->cpu = (gint) cpu;
+      else
+        add_reason (&why, "it last ran on CPU %" G_GUINT64_FORMAT ", more than Linux supports",
+                    cpu);
+    }
+
+  for (guint i = 0; i < HS_LINUX_N_CPU_CONTEXT; i++)
+    task->cpu_context[i] = get_u (buf, &l->cpu_context[i]);
+
+  *real_parent = get_u (buf, &l->real_parent);
+
+  if (why != NULL)
+    {
+      task->corrupt = TRUE;
+      task->corrupt_reason = g_string_free (g_steal_pointer (&why), FALSE);
+    }
+}
+
+static guint
+append_task (Walk        *w,
+             HsLinuxTask *task,
+             guint64      real_parent)
+{
+  guint index = w->tasks->len;
+
+  g_array_append_val (w->tasks, *task);
+  g_array_append_val (w->parents, real_parent);
+  g_hash_table_insert (w->visited, g_memdup2 (&task->task, sizeof task->task),
+                       GUINT_TO_POINTER (index + 1));
+  return index;
+}
+
+/* Whether one more task may be appended; warns once when not. */
+static gboolean
+has_room (Walk *w)
+{
+  if (w->full)
+    return FALSE;
+  if (w->tasks->len - w->first < w->max_tasks)
+    return TRUE;
+  w->full = TRUE;
+  warn (w, "the walk stops at %u tasks, its limit: there are more, or a list is corrupt",
+        w->max_tasks);
+  return FALSE;
+}
+
+/* Walks one thread group's list from @next (the leader's own entry excepted) until it returns to
+ * @head. @link is the list_head in task_struct that is on the list. */
+static void
+walk_threads (Walk               *w,
+              guint               leader_index,
+              guint64             head,
+              guint64             next,
+              const HsLinuxField *link,
+              const HsLinuxField *link_next,
+              guint64             leader_link_next)
+{
+  const HsLinuxLayout *l = w->layout;
+  gboolean leader_seen = FALSE;
+  g_autofree char *leader = describe (task_at (w, leader_index));
+  g_autofree char *after = g_strdup ("at its start");
+  guint n_threads = 0;
+
+  while (next != head)
+    {
+      g_autoptr(GError) local_error = NULL;
+      HsLinuxTask task;
+      guint64 address, parent, following;
+      const char *problem;
+      guint seen;
+
+      if ((problem = pointer_problem (next, link->offset)) != NULL)
+        {
+          warn (w, "the thread list of %s stops %s: its next pointer 0x%" G_GINT64_MODIFIER "x is "
+                "%s", leader, after, next, problem);
+          return;
+        }
+      address = next - link->offset;
+
+      /* On signal->thread_head the leader is a member like the others. */
+      if (address == task_at (w, leader_index)->task && !leader_seen)
+        {
+          leader_seen = TRUE;
+          next = leader_link_next;
+          continue;
+        }
+      if (is_visited (w, address, &seen))
+        {
+          g_autofree char *again = describe (task_at (w, seen));
+
+          warn (w, "the thread list of %s stops %s: it loops back to %s instead of returning to "
+                "its group leader", leader, after, again);
+          return;
+        }
+      if (n_threads >= HS_LINUX_MAX_THREADS)
+        {
+          warn (w, "the thread list of %s stops at %u threads, the limit for one process: there "
+                "are more, or the list is corrupt", leader, HS_LINUX_MAX_THREADS);
+          return;
+        }
+      if (!has_room (w))
+        return;
+      if (address > G_MAXUINT64 - l->task_size || !read_task (w, address, &local_error))
+        {
+          warn (w, "the thread list of %s stops %s: cannot read the task_struct at 0x%"
+                G_GINT64_MODIFIER "x (%s)", leader, after, address,
+                local_error != NULL ? local_error->message : "it ends past the address space");
+          return;
+        }
+
+      following = get_u (w->buf, link_next);
+      decode_task (w, address, task_at (w, leader_index), &task, &parent);
+      append_task (w, &task, parent);
+      n_threads++;
+      g_free (after);
+      {
+        g_autofree char *who = describe (&task);
+
+        after = g_strdup_printf ("after %s", who);
+      }
+      next = following;
+    }
+}
+
+/* After the leader at @leader_index was decoded from w->buf: its threads. */
+static void
+walk_group (Walk  *w,
+            guint  leader_index)
+{
+  const HsLinuxLayout *l = w->layout;
+  guint64 leader = task_at (w, leader_index)->task;
+
+  if (l->use_thread_group)
+    {
+      walk_threads (w, leader_index, leader + l->thread_group.offset,
+                    get_u (w->buf, &l->thread_group_next), &l->thread_group,
+                    &l->thread_group_next, 0);
+    }
+  else
+    {
+      g_autoptr(GError) local_error = NULL;
+      guint64 signal = get_u (w->buf, &l->signal);
+      guint64 leader_next = get_u (w->buf, &l->thread_node_next);
+      guint8 raw[8];
+      HsLinuxField at0 = { 0, 8 };
+
+      /* A reaped zombie has no signal_struct any more, and no threads. */
+      if (signal == 0)
+        return;
+      if (!is_kernel_pointer (signal) || signal > G_MAXUINT64 - l->thread_head.offset - 16)
+        {
+          g_autofree char *who = describe (task_at (w, leader_index));
+
+          warn (w, "the threads of %s are not shown: its signal_struct pointer 0x%"
+                G_GINT64_MODIFIER "x is not a kernel address", who, signal);
+          return;
+        }
+      if (!w->read (signal + l->thread_head_next.offset, raw, sizeof raw, w->user_data,
+                    &local_error))
+        {
+          g_autofree char *who = describe (task_at (w, leader_index));
+
+          warn (w, "the threads of %s are not shown: cannot read signal->thread_head at 0x%"
+                G_GINT64_MODIFIER "x (%s)", who, signal + l->thread_head_next.offset,
+                local_error->message);
+          return;
+        }
+      walk_threads (w, leader_index, signal + l->thread_head.offset, get_u (raw, &at0),
+                    &l->thread_node, &l->thread_node_next, leader_next);
+    }
+}
+
+/* ppid: real_parent->tgid, from the list when the parent is on it (always, unless corrupt). */
+static void
+resolve_parents (Walk *w)
+{
+  const HsLinuxLayout *l = w->layout;
+  g_autoptr(GHashTable) others = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                        NULL);
+
+  for (guint i = w->first; i < w->tasks->len; i++)
+    {
+      HsLinuxTask *task = task_at (w, i);
+      guint64 parent = g_array_index (w->parents, guint64, i - w->first);
+      gint64 tgid = -1;
+      guint index;
+
+      if (is_visited (w, parent, &index))
+        tgid = task_at (w, index)->tgid;
+      else if (is_kernel_pointer (parent) && parent <= G_MAXUINT64 - l->task_size)
+        {
+          gpointer cached;
+
+          if (g_hash_table_lookup_extended (others, &parent, NULL, &cached))
+            tgid = GPOINTER_TO_INT (cached);
+          else
+            {
+              guint8 raw[8] = { 0 };
+              HsLinuxField at0 = { 0, l->tgid.size };
+
+              if (w->read (parent + l->tgid.offset, raw, l->tgid.size, w->user_data, NULL))
+                tgid = get_s (raw, &at0);
+              if (tgid < 0 || tgid > HS_LINUX_PID_MAX_LIMIT)
+                tgid = -1;
+              g_hash_table_insert (others, g_memdup2 (&parent, sizeof parent),
+                                   GINT_TO_POINTER ((gint) tgid));
+            }
+        }
+      task->ppid = tgid >= 0 && tgid <= HS_LINUX_PID_MAX_LIMIT ? (gint) tgid : -1;
+    }
+}
+
+static void
+walk_processes (Walk    *w,
+                guint64  init_task)
+{
+  const HsLinuxLayout *l = w->layout;
+  guint64 head = init_task + l->tasks.offset;
+  guint index = w->tasks->len - 1;      /* init_task, appended and still in w->buf */
+
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *previous = NULL;
+      guint64 next = get_u (w->buf, &l->tasks_next);
+      guint64 address, parent;
+      const char *problem;
+      HsLinuxTask task;
+      guint seen;
+
+      walk_group (w, index);
+      if (next == head)
+        return;
+
+      previous = describe (task_at (w, index));
+      if ((problem = pointer_problem (next, l->tasks.offset)) != NULL)
+        {
+          warn (w, "the process list stops after %s: its next pointer 0x%" G_GINT64_MODIFIER "x "
+                "is %s", previous, next, problem);
+          return;
+        }
+      address = next - l->tasks.offset;
+      if (is_visited (w, address, &seen))
+        {
+          g_autofree char *again = describe (task_at (w, seen));
+
+          warn (w, "the process list stops after %s: it loops back to %s instead of returning "
+                "to init_task", previous, again);
+          return;
+        }
+      if (!has_room (w))
+        return;
+      if (address > G_MAXUINT64 - l->task_size || !read_task (w, address, &local_error))
+        {
+          warn (w, "the process list stops after %s: cannot read the next task_struct at 0x%"
+                G_GINT64_MODIFIER "x (%s)", previous, address,
+                local_error != NULL ? local_error->message : "it ends past the address space");
+          return;
+        }
+
+      /* w->buf now holds this process: its threads are walked at the top of the loop. */
+      decode_task (w, address, NULL, &task, &parent);
+      index = append_task (w, &task, parent);
+    }
+}
+
+gboolean
+hs_linux_read_tasks (const HsLinuxLayout  *layout,
+                     HsSymbolFile         *vmlinux,
+                     guint64               offset,
+                     HsLinuxReadFunc       read,
+                     gpointer              user_data,
+                     guint                 max_tasks,
+                     GArray               *tasks,
+                     char                **warning,
+                     GError              **error)
+{
+  g_autoptr(GHashTable) visited = NULL;
+  g_autoptr(GHashTable) mms = NULL;
+  g_autoptr(GArray) parents = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autofree guint8 *buf = NULL;
+  g_autoptr(GError) local_error = NULL;
+  HsLinuxTask init = { 0 };
+  guint64 init_task, parent;
+  HsSymbol sym;
+  Walk w;
+
+  g_return_val_if_fail (layout != NULL && layout->task_size > 0, FALSE);
+  g_return_val_if_fail (HS_IS_SYMBOL_FILE (vmlinux), FALSE);
+  g_return_val_if_fail (read != NULL, FALSE);
+  g_return_val_if_fail (tasks != NULL, FALSE);
+  g_return_val_if_fail (g_array_get_element_size (tasks) == sizeof (HsLinuxTask), FALSE);
+  g_return_val_if_fail (warning == NULL || *warning == NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!hs_symbol_file_lookup (vmlinux, "init_task", &sym))
+    {
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND,
+                   "%s has no symbol init_task: is it a Linux vmlinux?",
+                   hs_symbol_file_get_path (vmlinux));
+      return FALSE;
+    }
+  init_task = sym.address + offset;
+
+  buf = g_malloc (layout->task_size);
+  visited = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  mms = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) mm_info_free);
+  parents = g_array_new (FALSE, FALSE, sizeof (guint64));
+  warnings = g_ptr_array_new_with_free_func (g_free);
+  w = (Walk) {
+    .layout = layout,
+    .read = read,
+    .user_data = user_data,
+    .init_task = init_task,
+    .tasks = tasks,
+    .first = tasks->len,
+    .max_tasks = max_tasks != 0 ? max_tasks : HS_LINUX_MAX_TASKS,
+    .visited = visited,
+    .mms = mms,
+    .parents = parents,
+    .warnings = warnings,
+    .buf = buf,
+  };
+
+  if (!is_kernel_pointer (init_task) || init_task > G_MAXUINT64 - layout->task_size)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "init_task would be at 0x%" G_GINT64_MODIFIER "x, which is not a kernel "
+                   "address: is the load offset 0x%" G_GINT64_MODIFIER "x right?", init_task,
+                   offset);
+      return FALSE;
+    }
+  if (!read_task (&w, init_task, &local_error))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "cannot read Linux's init_task at 0x%" G_GINT64_MODIFIER "x: ",
+                                  init_task);
+      return FALSE;
+    }
+  decode_task (&w, init_task, NULL, &init, &parent);
+  if (init.corrupt || init.pid != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "init_task at 0x%" G_GINT64_MODIFIER "x does not look like Linux's first task "
+                   "(%s): is %s the running kernel, and its load offset 0x%" G_GINT64_MODIFIER
+                   "x right?", init_task,
+                   init.corrupt_reason != NULL ? init.corrupt_reason : "its pid is not 0",
+                   hs_symbol_file_get_path (vmlinux), offset);
+      hs_linux_task_clear (&init);
+      return FALSE;
+    }
+  append_task (&w, &init, parent);
+  walk_processes (&w, init_task);
+  resolve_parents (&w);
+
+  if (warning != NULL && w.n_warnings > 0)
+    {
+      GString *s = g_string_new (NULL);
+
+      for (guint i = 0; i < warnings->len; i++)
+        g_string_append_printf (s, "%s%s", i > 0 ? "; " : "", (char *) warnings->pdata[i]);
+      if (w.n_warnings > warnings->len)
+        g_string_append_printf (s, "; and %u more problems", w.n_warnings - warnings->len);
+      *warning = g_string_free (s, FALSE);
+    }
+  return TRUE;
+}
+
+gboolean
+hs_linux_task_pt_regs (const HsLinuxLayout *layout,
+                       const HsLinuxTask   *task,
+                       guint64             *address,
+                       guint64             *size)
+{
+  g_return_val_if_fail (layout != NULL, FALSE);
+  g_return_val_if_fail (task != NULL, FALSE);
+
+  if (layout->thread_size == 0 || layout->pt_regs_size == 0
+      || layout->pt_regs_size > layout->thread_size)
+    return FALSE;
+  if (!is_kernel_address (task->stack) || (task->stack & 7) != 0
+      || task->stack > G_MAXUINT64 - layout->thread_size + 1)
+    return FALSE;
+  if (address != NULL)
+    *address = task->stack + layout->thread_size - layout->pt_regs_size;
+  if (size != NULL)
+    *size = layout->pt_regs_size;
+  return TRUE;
+}

@@ -1,0 +1,669 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-engine-tasks.c: every task of every guest, read at each halt.
+ *
+ * After the guests are found, each guest with a vmlinux bound is walked
+ * (awareness/hs-linux) through its own translation. Which task is current
+ * on each vCPU comes from the guest's per-CPU __entry_task, which arm64
+ * Linux updates at every switch whether the vCPU is in user or kernel mode.
+ * The main thread then updates the task objects in place.
+ */
+#define G_LOG_DOMAIN "hs-engine"
+
+#include "config.h"
+
+#include "hs-engine-private.h"
+#include "hs-task-private.h"
+
+#include <string.h>
+
+#define MAX_TASKS_PER_GUEST 10000
+
+typedef struct
+{
+  HsEngine *engine;
+  guint machine;
+} GuestReader;
+
+static gboolean
+read_guest (guint64    va,
+            void      *buf,
+            gsize      len,
+            gpointer   user_data,
+            GError   **error)
+{
+  GuestReader *r = user_data;
+
+  return hs_engine_worker_read_virtual (r->engine, r->machine, va, buf, len, error);
+}
+
+static const HsLinuxLayout *
+layout_for (HsEngine      *self,
+            HsSymbolFile  *vmlinux,
+            GError       **error)
+{
+  HsLinuxLayout *layout = g_hash_table_lookup (self->w_layouts, vmlinux);
+
+  if (layout != NULL)
+    return layout;
+  layout = hs_linux_layout_new (vmlinux, error);
+  if (layout == NULL)
+    return NULL;
+  g_hash_table_insert (self->w_layouts, g_object_ref (vmlinux), layout);
+  return layout;
+}
+
+/* per_cpu(__entry_task, cpu) for each of the guest's vCPUs (Linux CPU n is vCPU n). */
+static void
+read_entry_tasks (GuestReader   *r,
+                  HsSymbolFile  *vmlinux,
+                  guint64        offset,
+                  guint          n,
+                  guint64       *tasks)
+{
+  HsSymbol entry, offsets;
+
+  memset (tasks, 0, sizeof (guint64) * n);
+  if (!hs_symbol_file_lookup (vmlinux, "__entry_task", &entry)
+      || !hs_symbol_file_lookup (vmlinux, "__per_cpu_offset", &offsets))
+    return;
+  for (guint cpu = 0; cpu < n; cpu++)
+    {
+      guint64 per_cpu = 0, task = 0;
+
+      if (read_guest (offsets.address + offset + 8 * cpu, &per_cpu, 8, r, NULL)
+          && read_guest (entry.address + offset + per_cpu, &task, 8, r, NULL))
+        tasks[cpu] = GUINT64_FROM_LE (task);
+    }
+}
+
+void
+hs_engine_worker_read_tasks (HsEngine *self,
+                             Snapshot *snap)
+{
+  if (self->w_guests == NULL)
+    return;
+  snap->tasks = g_array_new (FALSE, TRUE, sizeof (HsTaskRecord));
+  g_array_set_clear_func (snap->tasks, hs_task_record_clear);
+  snap->task_notes = g_string_new (NULL);
+
+  for (guint g = 0; g < self->w_guests->len; g++)
+    {
+      const HsXenDomain *dom = &g_array_index (self->w_guests, HsXenDomain, g);
+      g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, dom->machine);
+      g_autoptr(GArray) tasks = g_array_new (FALSE, TRUE, sizeof (HsLinuxTask));
+      g_autoptr(GError) error = NULL;
+      g_autofree char *warning = NULL;
+      g_autofree guint64 *entry = NULL;
+      GuestReader reader = { self, dom->machine };
+      const HsBinding *b = NULL;
+      const HsLinuxLayout *layout;
+
+      for (guint i = 0; i < bindings->len && b == NULL; i++)
+        if (((const HsBinding *) g_ptr_array_index (bindings, i))->space == 0)
+          b = g_ptr_array_index (bindings, i);
+      if (b == NULL)
+        continue;
+
+      g_array_set_clear_func (tasks, (GDestroyNotify) hs_linux_task_clear);
+      layout = layout_for (self, b->file, &error);
+      if (layout == NULL
+          || !hs_linux_read_tasks (layout, b->file, b->offset, read_guest, &reader,
+                                   MAX_TASKS_PER_GUEST, tasks, &warning, &error))
+        {
+          /* One bad guest never hides the others. */
+          g_string_append_printf (snap->task_notes, "machine %u: %s\n", dom->machine,
+                                  error->message);
+          continue;
+        }
+      if (warning)
+        g_string_append_printf (snap->task_notes, "machine %u: %s\n", dom->machine, warning);
+
+      entry = g_new0 (guint64, MAX (dom->n_vcpu_info, 1));
+      read_entry_tasks (&reader, b->file, b->offset, dom->n_vcpu_info, entry);
+
+      for (guint t = 0; t < tasks->len; t++)
+        {
+          HsLinuxTask *lt = &g_array_index (tasks, HsLinuxTask, t);
+          HsTaskRecord rec = { dom->machine, *lt, -1, -1 };
+
+          /* The record takes the task's reason string. */
+          lt->corrupt_reason = NULL;
+          for (guint v = 0; v < dom->n_vcpu_info; v++)
+            if (entry[v] != 0 && entry[v] == lt->task)
+              {
+                rec.current_vcpu = (gint) dom->vcpus[v].id;
+                for (guint c = 0; self->w_current_vcpus && c < self->w_n_cores; c++)
+                  if (self->w_current_vcpus[c] == dom->vcpus[v].va)
+                    rec.core = (gint) c;
+              }
+          g_array_append_val (snap->tasks, rec);
+        }
+    }
+}
+
+/* ---- main thread ------------------------------------------------------------------------ */
+
+static guint
+task_hash (gconstpointer key)
+{
+  const HsTaskRecord *r = key;
+
+  return g_int64_hash (&r->info.task) ^ r->machine;
+}
+
+static gboolean
+task_equal (gconstpointer a,
+            gconstpointer b)
+{
+  const HsTaskRecord *ra = a;
+  const HsTaskRecord *rb = b;
+
+  return ra->machine == rb->machine && ra->info.task == rb->info.task;
+}
+
+/*
+ * In place: tasks that ended are removed, new ones inserted after their machine's
+ * last task, the others updated (and notified only if something changed).
+ */
+void
+hs_engine_apply_tasks (HsEngine *self,
+                       Snapshot *snap)
+{
+  g_autoptr(GHashTable) fresh = NULL;
+  g_autoptr(GHashTable) existing = NULL;
+  GListModel *model = G_LIST_MODEL (self->tasks);
+  guint n;
+
+  if (snap->tasks == NULL)
+    return;
+  g_free (self->task_notes);
+  self->task_notes = snap->task_notes && snap->task_notes->len
+                     ? g_strdup (snap->task_notes->str) : NULL;
+
+  fresh = g_hash_table_new (task_hash, task_equal);
+  for (guint i = 0; i < snap->tasks->len; i++)
+    {
+      HsTaskRecord *r = &g_array_index (snap->tasks, HsTaskRecord, i);
+
+      g_hash_table_insert (fresh, r, r);
+    }
+
+  /* Drop what ended, from the end so positions stay valid. */
+  n = g_list_model_get_n_items (model);
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(HsTask) task = g_list_model_get_item (model, i - 1);
+
+      if (!g_hash_table_contains (fresh, hs_task_get_record (task)))
+        g_list_store_remove (self->tasks, i - 1);
+    }
+
+  existing = g_hash_table_new (task_hash, task_equal);
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      HsTask *task = g_list_model_get_item (model, i);
+
+      g_hash_table_insert (existing, (gpointer) hs_task_get_record (task), task);
+      g_object_unref (task);  /* the store keeps it */
+    }
+
+  for (guint i = 0; i < snap->tasks->len; i++)
+    {
+      const HsTaskRecord *r = &g_array_index (snap->tasks, HsTaskRecord, i);
+      HsTask *task = g_hash_table_lookup (existing, r);
+
+      if (task != NULL)
+        hs_task_update (task, r);
+      else
+        {
+          g_autoptr(HsTask) added = hs_task_new (r);
+          guint pos = 0;
+
+          n = g_list_model_get_n_items (model);
+          for (guint k = 0; k < n; k++)
+            {
+              g_autoptr(HsTask) other = g_list_model_get_item (model, k);
+
+              if (hs_task_get_machine (other) <= r->machine)
+                pos = k + 1;
+            }
+          g_list_store_insert (self->tasks, pos, added);
+        }
+    }
+}
+
+GListModel *
+hs_engine_get_tasks (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  return G_LIST_MODEL (self->tasks);
+}
+
+const char *
+hs_engine_get_task_notes (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  return self->task_notes;
+}
+
+/* @which: a pid ("95", "95.") or a name ("sleep"; the first task with it, processes first). */
+HsTask *
+hs_engine_find_task (HsEngine    *self,
+                     guint        machine,
+                     const char  *which,
+                     GError     **error)
+{
+  GListModel *model = G_LIST_MODEL (self->tasks);
+  guint n = g_list_model_get_n_items (model);
+  char *end = NULL;
+  gint64 pid = -1;
+
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+
+  if (g_ascii_isdigit (which[0]))
+    {
+      /* Pids are what ps prints: decimal, with or without TRACE32's trailing dot. */
+      pid = g_ascii_strtoll (which, &end, 10);
+      if (end && *end == '.')
+        end++;
+      if (end == NULL || *end != 0)
+        pid = -1;
+    }
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr(HsTask) task = g_list_model_get_item (model, i);
+
+        if (hs_task_get_machine (task) != machine)
+          continue;
+        if (pid >= 0 ? hs_task_get_pid (task) == pid
+                     : (g_strcmp0 (hs_task_get_name (task), which) == 0
+                        && (pass == 1 || !hs_task_is_thread (task))))
+          return task;  /* the store keeps it */
+      }
+  if (n == 0)
+    g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SUCH_TASK,
+                 "no tasks are known yet: they are read at a halt, for guests whose vmlinux "
+                 "is loaded");
+  else
+    g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SUCH_TASK,
+                 "machine %u has no task %s%s (TASK.List /MACHINE %u lists them)", machine,
+                 pid >= 0 ? "with pid " : "named ", which, machine);
+  return NULL;
+}
+
+/* ---- a task's registers ----------------------------------------------------------------- */
+
+void
+hs_task_registers_free (HsTaskRegisters *regs)
+{
+  if (regs == NULL)
+    return;
+  g_free (regs->source);
+  g_free (regs);
+}
+
+typedef struct
+{
+  HsTaskRecord record;
+} TaskRequest;
+
+static void
+task_request_free (TaskRequest *req)
+{
+  hs_task_record_clear (&req->record);
+  g_free (req);
+}
+
+static const HsXenDomain *
+worker_domain (HsEngine *self,
+               guint     machine)
+{
+  for (guint i = 0; self->w_guests && i < self->w_guests->len; i++)
+    if (g_array_index (self->w_guests, HsXenDomain, i).machine == machine)
+      return &g_array_index (self->w_guests, HsXenDomain, i);
+  return NULL;
+}
+
+static void
+set_x (HsTaskRegisters *regs,
+       guint            i,
+       guint64          v)
+{
+  regs->x[i] = v;
+  regs->x_valid[i] = TRUE;
+}
+
+/* pt_regs at the top of the kernel stack: what user space had when it entered the kernel. */
+static void
+read_user_regs (HsEngine           *self,
+                const HsTaskRecord *rec,
+                HsTaskRegisters    *regs)
+{
+  g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, rec->machine);
+  const HsLinuxLayout *layout;
+  HsBinding *b;
+  GuestReader reader = { self, rec->machine };
+  guint64 at, size, off_regs, off_sp, off_pc, off_pstate, fsize;
+  g_autofree guint8 *buf = NULL;
+
+  if (rec->info.kernel_thread || bindings->len == 0)
+    return;
+  b = g_ptr_array_index (bindings, 0);
+  layout = g_hash_table_lookup (self->w_layouts, b->file);
+  if (layout == NULL || !hs_linux_task_pt_regs (layout, &rec->info, &at, &size) || size > 4096
+      || !hs_symbol_file_member (b->file, "pt_regs", "regs", &off_regs, &fsize, NULL)
+      || fsize < 31 * 8
+      || !hs_symbol_file_member (b->file, "pt_regs", "sp", &off_sp, &fsize, NULL)
+      || !hs_symbol_file_member (b->file, "pt_regs", "pc", &off_pc, &fsize, NULL)
+      || !hs_symbol_file_member (b->file, "pt_regs", "pstate", &off_pstate, &fsize, NULL))
+    return;
+  buf = g_malloc (size);
+  if (!read_guest (at, buf, size, &reader, NULL)
+      || off_regs + 31 * 8 > size || off_sp + 8 > size || off_pc + 8 > size
+      || off_pstate + 8 > size)
+    return;
+  for (guint i = 0; i < 31; i++)
+    memcpy (&regs->user_x[i], buf + off_regs + 8 * i, 8);
+  memcpy (&regs->user_sp, buf + off_sp, 8);
+  memcpy (&regs->user_pc, buf + off_pc, 8);
+  memcpy (&regs->user_pstate, buf + off_pstate, 8);
+  regs->has_user = TRUE;
+}
+
+/* Worker: a task's registers, from wherever they are at this halt. */
+static HsTaskRegisters *
+compute_task_registers (HsEngine            *self,
+                        const HsTaskRecord  *rec,
+                        GError             **error)
+{
+  HsTaskRegisters *regs = g_new0 (HsTaskRegisters, 1);
+  const HsXenDomain *dom = worker_domain (self, rec->machine);
+  guint64 cpsr = 0;
+
+  if (rec->core >= 0 && hs_engine_worker_get_register (self, rec->core, "cpsr", &cpsr)
+      && ((cpsr >> 2) & 3) < 2)
+    {
+      /* On a halted core inside the guest: the core's own registers. */
+      for (guint i = 0; i < 31; i++)
+        {
+          g_autofree char *name = g_strdup_printf ("x%u", i);
+          guint64 v;
+
+          if (hs_engine_worker_get_register (self, rec->core, name, &v))
+            set_x (regs, i, v);
+        }
+      regs->sp_valid = hs_engine_worker_get_register (self, rec->core, "sp", &regs->sp);
+      regs->pc_valid = hs_engine_worker_get_register (self, rec->core, "pc", &regs->pc);
+      regs->cpsr = cpsr;
+      regs->cpsr_valid = TRUE;
+      regs->source = g_strdup_printf ("live registers of core %d", rec->core);
+    }
+  else if (rec->current_vcpu >= 0 && dom != NULL)
+    {
+      /* Current on a vCPU that no halted core runs (or that trapped into Xen): what Xen saved
+       * of the guest when it last left it. */
+      const HsXenVcpu *v = NULL;
+
+      for (guint i = 0; i < dom->n_vcpu_info; i++)
+        if ((gint) dom->vcpus[i].id == rec->current_vcpu)
+          v = &dom->vcpus[i];
+      if (v == NULL || !v->has_guest_regs)
+        {
+          hs_task_registers_free (regs);
+          g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                       "Xen holds no saved registers for vCPU %d of machine %u",
+                       rec->current_vcpu, rec->machine);
+          return NULL;
+        }
+      for (guint i = 0; i < 31; i++)
+        set_x (regs, i, v->x[i]);
+      regs->cpsr = v->cpsr;
+      regs->cpsr_valid = TRUE;
+      /* SP at the guest's own level: SP_EL1 in the kernel (SPSel set), SP_EL0 in user mode. */
+      regs->sp = ((v->cpsr >> 2) & 3) == 1 && (v->cpsr & 1) ? v->sp_el1 : v->sp_el0;
+      regs->sp_valid = TRUE;
+      regs->pc = v->pc;
+      regs->pc_valid = TRUE;
+      regs->source = g_strdup_printf ("Xen's saved registers of vCPU %d (it is current there)",
+                                      rec->current_vcpu);
+    }
+  else
+    {
+      /* Asleep: x19..x28, fp, sp and pc as __switch_to left them. */
+      for (guint i = 0; i < 11; i++)
+        set_x (regs, 19 + i, rec->info.cpu_context[i]);
+      regs->sp = rec->info.cpu_context[11];
+      regs->sp_valid = TRUE;
+      regs->pc = rec->info.cpu_context[12];
+      regs->pc_valid = TRUE;
+      regs->source = g_strdup ("saved at its last switch (thread.cpu_context)");
+    }
+  read_user_regs (self, rec, regs);
+  return regs;
+}
+
+static void
+task_registers_job (HsEngine *self,
+                    GTask    *task,
+                    gpointer  data)
+{
+  TaskRequest *req = data;
+  GError *error = NULL;
+  HsTaskRegisters *regs = compute_task_registers (self, &req->record, &error);
+
+  if (regs == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, regs, (GDestroyNotify) hs_task_registers_free);
+}
+
+static void
+task_registers_done (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  HsEngine *self = HS_ENGINE (object);
+  g_autoptr(GTask) user_task = user_data;
+  GError *error = NULL;
+  HsTaskRegisters *regs = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (regs == NULL)
+    {
+      if (hs_engine_is_connection_error (error))
+        hs_engine_connection_lost (self, error);
+      g_task_return_error (user_task, error);
+      return;
+    }
+  g_task_return_pointer (user_task, regs, (GDestroyNotify) hs_task_registers_free);
+}
+
+void
+hs_engine_task_registers_async (HsEngine            *self,
+                                HsTask              *task,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) user_task = NULL;
+  g_autoptr(GTask) job = NULL;
+  TaskRequest *req;
+  GError *error = NULL;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+  g_return_if_fail (HS_IS_TASK (task));
+
+  user_task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (user_task, hs_engine_task_registers_async);
+  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
+    {
+      g_task_return_error (user_task, error);
+      return;
+    }
+  req = g_new0 (TaskRequest, 1);
+  req->record = *hs_task_get_record (task);
+  req->record.info.corrupt_reason = g_strdup (req->record.info.corrupt_reason);
+  job = g_task_new (self, cancellable, task_registers_done, g_steal_pointer (&user_task));
+  g_task_set_task_data (job, req, (GDestroyNotify) task_request_free);
+  hs_engine_queue_job (self, job, task_registers_job);
+}
+
+HsTaskRegisters *
+hs_engine_task_registers_finish (HsEngine      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- a task's frames -------------------------------------------------------------------- */
+
+typedef struct
+{
+  GArray *frames;
+  char *stop;
+} FramesResult;
+
+static void
+frames_result_free (FramesResult *r)
+{
+  g_clear_pointer (&r->frames, g_array_unref);
+  g_free (r->stop);
+  g_free (r);
+}
+
+static void
+task_frames_job (HsEngine *self,
+                 GTask    *task,
+                 gpointer  data)
+{
+  TaskRequest *req = data;
+  const HsTaskRecord *rec = &req->record;
+  g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, rec->machine);
+  g_autofree HsUnwindSymbols *symbols = g_new0 (HsUnwindSymbols, MAX (bindings->len, 1));
+  FramesResult *result = g_new0 (FramesResult, 1);
+  GuestReader reader = { self, rec->machine };
+  HsTaskRegisters *regs;
+  HsUnwindRegs start = { 0 };
+  GError *error = NULL;
+  guint64 stack_low = 0, stack_high = 0;
+  const HsLinuxLayout *layout = NULL;
+
+  /* The same registers Register.view shows are where the unwinding starts. */
+  regs = compute_task_registers (self, rec, &error);
+  if (regs == NULL)
+    {
+      frames_result_free (result);
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < 31; i++)
+    {
+      start.x[i] = regs->x[i];
+      start.x_valid[i] = regs->x_valid[i];
+    }
+  start.sp = regs->sp;
+  start.have_sp = regs->sp_valid;
+  start.pc = regs->pc;
+  start.have_pc = regs->pc_valid;
+  hs_task_registers_free (regs);
+
+  for (guint i = 0; i < bindings->len; i++)
+    {
+      const HsBinding *b = g_ptr_array_index (bindings, i);
+
+      symbols[i].file = b->file;
+      symbols[i].offset = b->offset;
+      if (layout == NULL)
+        layout = g_hash_table_lookup (self->w_layouts, b->file);
+    }
+  /* A kernel stack's frames stay inside the task's THREAD_SIZE stack. */
+  if (layout && rec->info.stack && hs_linux_layout_get_thread_size (layout))
+    {
+      stack_low = rec->info.stack;
+      stack_high = rec->info.stack + hs_linux_layout_get_thread_size (layout);
+    }
+  result->frames = g_array_new (FALSE, TRUE, sizeof (HsFrame));
+  g_array_set_clear_func (result->frames, (GDestroyNotify) hs_frame_clear);
+  if (!hs_unwind (&start, symbols, bindings->len, stack_low, stack_high, read_guest, &reader,
+                  64, result->frames, &result->stop, &error))
+    {
+      frames_result_free (result);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, result, (GDestroyNotify) frames_result_free);
+}
+
+static void
+task_frames_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  HsEngine *self = HS_ENGINE (object);
+  g_autoptr(GTask) user_task = user_data;
+  GError *error = NULL;
+  FramesResult *r = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (r == NULL)
+    {
+      if (hs_engine_is_connection_error (error))
+        hs_engine_connection_lost (self, error);
+      g_task_return_error (user_task, error);
+      return;
+    }
+  g_task_return_pointer (user_task, r, (GDestroyNotify) frames_result_free);
+}
+
+void
+hs_engine_task_frames_async (HsEngine            *self,
+                             HsTask              *task,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) user_task = NULL;
+  g_autoptr(GTask) job = NULL;
+  TaskRequest *req;
+  GError *error = NULL;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+  g_return_if_fail (HS_IS_TASK (task));
+
+  user_task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (user_task, hs_engine_task_frames_async);
+  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
+    {
+      g_task_return_error (user_task, error);
+      return;
+    }
+  req = g_new0 (TaskRequest, 1);
+  req->record = *hs_task_get_record (task);
+  req->record.info.corrupt_reason = g_strdup (req->record.info.corrupt_reason);
+  job = g_task_new (self, cancellable, task_frames_done, g_steal_pointer (&user_task));
+  g_task_set_task_data (job, req, (GDestroyNotify) task_request_free);
+  hs_engine_queue_job (self, job, task_frames_job);
+}
+
+GArray *
+hs_engine_task_frames_finish (HsEngine      *self,
+                              GAsyncResult  *result,
+                              char         **stop_reason,
+                              GError       **error)
+{
+  FramesResult *r;
+  GArray *frames;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  r = g_task_propagate_pointer (G_TASK (result), error);
+  if (r == NULL)
+    return NULL;
+  frames = g_steal_pointer (&r->frames);
+  if (stop_reason)
+    *stop_reason = g_steal_pointer (&r->stop);
+  frames_result_free (r);
+  return frames;
+}
