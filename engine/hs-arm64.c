@@ -16,6 +16,16 @@ static const char * const key_system_registers[] = {
   NULL
 };
 
+static const char * const walk_registers[] = {
+  "ID_AA64MMFR0_EL1", "MAIR_EL1", "MAIR_EL2", NULL
+};
+
+const char * const *
+hs_arm64_walk_registers (void)
+{
+  return walk_registers;
+}
+
 const char * const *
 hs_arm64_key_system_registers (void)
 {

@@ -14,6 +14,10 @@ void    hs_core_set_snapshot     (HsCore       *self,
                                   const guint64 *values,
                                   const gboolean *valid,
                                   HsStopReason  reason);
+/* Adds registers this halt's snapshot did not read, leaving the change marks alone. */
+void    hs_core_fill_registers   (HsCore        *self,
+                                  const guint64 *values,
+                                  const gboolean *valid);
 gint    hs_core_lookup_register  (HsCore       *self,
                                   const char   *name);
 

@@ -208,6 +208,24 @@ hs_core_set_snapshot (HsCore         *self,
   g_signal_emit (self, signals[REGISTERS_CHANGED], 0);
 }
 
+void
+hs_core_fill_registers (HsCore         *self,
+                        const guint64  *values,
+                        const gboolean *valid)
+{
+  g_return_if_fail (HS_IS_CORE (self));
+
+  for (guint i = 0; i < self->infos->len; i++)
+    if (!self->valid[i] && valid[i])
+      {
+        self->values[i] = values[i];
+        self->valid[i] = TRUE;
+        /* Nothing to compare with: not "changed". */
+        self->previous[i] = values[i];
+        self->previous_valid[i] = TRUE;
+      }
+}
+
 guint
 hs_core_get_index (HsCore *self)
 {

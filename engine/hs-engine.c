@@ -15,6 +15,7 @@
 #include "hs-engine.h"
 #include "hs-core-private.h"
 #include "hs-engine-private.h"
+#include "hs-arm64.h"
 
 #include <string.h>
 
@@ -685,8 +686,13 @@ attach_job (HsEngine *self,
 
         copy->name = g_strdup (src->name);
         g_ptr_array_add (self->register_infos, copy);
-        /* Vector registers are not shown yet; everything 64-bit or smaller is. */
-        if (src->bitsize <= 64)
+        /* A halt reads the core registers and the system registers that views and walks
+         * use; the other ~150 system registers are read when asked for (Register.view /ALL):
+         * each costs a packet per core per halt. */
+        if (src->bitsize <= 64
+            && (src->klass == HS_REGISTER_CLASS_CORE
+                || g_strv_contains (hs_arm64_key_system_registers (), src->name)
+                || g_strv_contains (hs_arm64_walk_registers (), src->name)))
           g_array_append_val (self->prefetch, i);
       }
   }
@@ -963,6 +969,120 @@ hs_engine_read_physical_finish (HsEngine      *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- registers on demand ---------------------------------------------------------------- */
+
+typedef struct
+{
+  guint core;
+  guint64 *values;
+  gboolean *valid;
+} AllRegisters;
+
+static void
+all_registers_free (AllRegisters *r)
+{
+  g_free (r->values);
+  g_free (r->valid);
+  g_free (r);
+}
+
+static void
+all_registers_job (HsEngine *self,
+                   GTask    *task,
+                   gpointer  data)
+{
+  guint core = GPOINTER_TO_UINT (data);
+  guint n = self->register_infos->len;
+  g_autofree guint *indexes = g_new (guint, n);
+  AllRegisters *r = g_new0 (AllRegisters, 1);
+  GError *error = NULL;
+  guint k = 0;
+
+  r->core = core;
+  r->values = g_new0 (guint64, n);
+  r->valid = g_new0 (gboolean, n);
+  for (guint i = 0; i < n; i++)
+    if (((HsRegisterInfo *) g_ptr_array_index (self->register_infos, i))->bitsize <= 64)
+      indexes[k++] = i;
+  {
+    g_autofree guint64 *vals = g_new0 (guint64, k);
+    g_autofree gboolean *ok = g_new0 (gboolean, k);
+
+    if (!hs_probe_read_registers (self->probe, core, indexes, k, vals, ok, &error))
+      {
+        all_registers_free (r);
+        g_task_return_error (task, error);
+        return;
+      }
+    for (guint j = 0; j < k; j++)
+      {
+        r->values[indexes[j]] = vals[j];
+        r->valid[indexes[j]] = ok[j];
+      }
+  }
+  g_task_return_pointer (task, r, (GDestroyNotify) all_registers_free);
+}
+
+static void
+all_registers_done (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  HsEngine *self = HS_ENGINE (object);
+  g_autoptr(GTask) user_task = user_data;
+  GError *error = NULL;
+  AllRegisters *r = g_task_propagate_pointer (G_TASK (result), &error);
+  HsCore *core;
+
+  if (r == NULL)
+    {
+      if (hs_engine_is_connection_error (error))
+        hs_engine_connection_lost (self, error);
+      g_task_return_error (user_task, error);
+      return;
+    }
+  core = hs_engine_get_core (self, r->core);
+  if (core)
+    hs_core_fill_registers (core, r->values, r->valid);
+  all_registers_free (r);
+  g_task_return_boolean (user_task, TRUE);
+}
+
+/* Reads every register of @core that the halt's snapshot left out (Register.view /ALL). */
+void
+hs_engine_read_all_registers_async (HsEngine            *self,
+                                    guint                core,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) job = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_engine_read_all_registers_async);
+  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  job = g_task_new (self, cancellable, all_registers_done, g_steal_pointer (&task));
+  g_task_set_task_data (job, GUINT_TO_POINTER (core), NULL);
+  hs_engine_queue_job (self, job, all_registers_job);
+}
+
+gboolean
+hs_engine_read_all_registers_finish (HsEngine      *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- accessors -------------------------------------------------------------------------- */

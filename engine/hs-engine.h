@@ -109,6 +109,15 @@ gboolean       hs_engine_step_finish          (HsEngine             *self,
                                                GAsyncResult         *result,
                                                GError              **error);
 
+void           hs_engine_read_all_registers_async  (HsEngine        *self,
+                                                    guint            core,
+                                                    GCancellable    *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer         user_data);
+gboolean       hs_engine_read_all_registers_finish (HsEngine        *self,
+                                                    GAsyncResult    *result,
+                                                    GError         **error);
+
 void           hs_engine_read_physical_async  (HsEngine             *self,
                                                guint64               address,
                                                gsize                 length,

@@ -452,6 +452,24 @@ append_register (Call       *call,
   g_string_append_c (call->out, '\n');
 }
 
+static void cmd_register_view (Call *call);
+
+static void
+all_registers_read (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+
+  if (!hs_engine_read_all_registers_finish (HS_ENGINE (object), result, &error))
+    {
+      hs_call_return (call, error);
+      return;
+    }
+  cmd_register_view (call);
+}
+
 static void
 cmd_register_view (Call *call)
 {
@@ -472,6 +490,14 @@ cmd_register_view (Call *call)
     }
   if (!get_core_option (call, &core_index))
     return;
+  /* A halt reads the registers that matter; /ALL fetches the rest first. */
+  if (all && !call->remaining)
+    {
+      call->remaining = 1;
+      call->core = core_index;
+      hs_engine_read_all_registers_async (engine, core_index, NULL, all_registers_read, call);
+      return;
+    }
   core = hs_engine_get_core (engine, core_index);
   append_core_line (call->out, core);
 

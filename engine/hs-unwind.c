@@ -197,29 +197,25 @@ read_u64 (const Unwinder  *u,
   return r;
 }
 
-/* The frame record (or save slot) about to be read must be above every one read before: a
- * stack that goes round in a circle or back down is corrupt. */
+/* The save slots about to be read must be above every one read before: a stack that goes
+ * round in a circle or back down is corrupt. (A frame record at x29 was checked as an fp.) */
 static gboolean
 check_progress (Unwinder    *u,
-                guint64      record,
-                gboolean     is_frame_record,
+                guint64      slot,
                 char       **reason)
 {
-  if (u->last_record != 0 && record <= u->last_record)
+  if (u->last_record != 0 && slot <= u->last_record)
     {
-      if (is_frame_record)
-        *reason = g_strdup_printf ("fp " X64 " is not above the previous frame's (" X64 ")",
-                                   record, u->last_record);
-      else
-        *reason = g_strdup_printf ("the registers saved at " X64 " are not above the previous "
-                                   "frame's (" X64 ")", record, u->last_record);
+      *reason = g_strdup_printf ("the registers saved at " X64 " are not above the previous "
+                                 "frame's (" X64 ")", slot, u->last_record);
       return FALSE;
     }
-  u->last_record = record;
+  u->last_record = slot;
   return TRUE;
 }
 
-/* x29 as a frame pointer: non-zero, aligned, with its 16-byte record inside the stack. */
+/* x29 as a frame pointer: non-zero, aligned, its 16-byte record inside the stack and above
+ * the last one read. */
 static gboolean
 check_fp (const Unwinder  *u,
           guint64          fp,
@@ -231,6 +227,9 @@ check_fp (const Unwinder  *u,
     *reason = g_strdup_printf ("fp " X64 " is misaligned", fp);
   else if (!in_stack (u, fp, 16))
     *reason = outside_stack (u, "fp", fp);
+  else if (u->last_record != 0 && fp <= u->last_record)
+    *reason = g_strdup_printf ("fp " X64 " is not above the previous frame's (" X64 ")", fp,
+                               u->last_record);
   else
     return TRUE;
   return FALSE;
@@ -310,6 +309,7 @@ step_cfi (Unwinder           *u,
   guint64 base = 0, cfa = 0, fp_at = 0, lr_at = 0, fp = 0, lr = 0, first_slot;
   gboolean cfa_from_fp = FALSE, sp_from_cfa = FALSE;
   SavedKind fp_kind, lr_kind;
+  gboolean has_record;
   StepResult r;
 
   if (rule->cfa_is_expression || rule->return_address_reg != REG_LR)
@@ -335,7 +335,14 @@ step_cfi (Unwinder           *u,
     }
   else
     return STEP_FALLBACK;
-  if (cfa_from_fp && !check_fp (u, regs->x[REG_FP], reason))
+
+  /* x29 is checked as it would be by a frame-record walk when the CFA depends on it, and in a
+   * caller whose row has a frame record {x29, x30}: there x29 points at it, and a bad x29
+   * means a corrupt record below, even where the CFI does not need x29. */
+  has_record = rule->fp.kind == HS_REG_RULE_OFFSET && rule->lr.kind == HS_REG_RULE_OFFSET
+               && rule->lr.offset == rule->fp.offset + 8;
+  if ((cfa_from_fp || (cur->level > 0 && has_record && regs->x_valid[REG_FP]))
+      && !check_fp (u, regs->x[REG_FP], reason))
     return STEP_STOP;
 
   fp_kind = resolve_rule (&rule->fp, REG_FP, regs, cfa, &fp_at);
@@ -373,8 +380,6 @@ step_cfi (Unwinder           *u,
     first_slot = MIN (first_slot, lr_at);
   if (first_slot != G_MAXUINT64)
     {
-      gboolean is_record = regs->x_valid[REG_FP] && first_slot == regs->x[REG_FP];
-
       if ((fp_kind == SAVED_IN_MEMORY && !in_stack (u, fp_at, 8))
           || (lr_kind == SAVED_IN_MEMORY && !in_stack (u, lr_at, 8)))
         {
@@ -383,7 +388,7 @@ step_cfi (Unwinder           *u,
                                                        ? fp_at : lr_at);
           return STEP_STOP;
         }
-      if (!check_progress (u, first_slot, is_record, reason))
+      if (!check_progress (u, first_slot, reason))
         return STEP_STOP;
     }
 
@@ -452,8 +457,9 @@ step_fp (Unwinder       *u,
       return STEP_STOP;
     }
   fp = cur->regs.x[REG_FP];
-  if (!check_fp (u, fp, reason) || !check_progress (u, fp, TRUE, reason))
+  if (!check_fp (u, fp, reason))
     return STEP_STOP;
+  u->last_record = fp;
   if ((r = read_memory (u, fp, record, sizeof record, "the frame record", reason, error))
       != STEP_OK)
     return r;

@@ -496,9 +496,13 @@ read_mm (Walk    *w,
   info->pgd = get_u (buf, &pgd);
   if (id.size != 0)
     info->asid = get_u (buf, &id);
+  /* A page table that is not in kernel memory is never handed on to be walked. */
   if (!is_kernel_pointer (info->pgd))
-    info->problem = g_strdup_printf ("its page table (mm->pgd) 0x%" G_GINT64_MODIFIER "x is not "
-                                     "a kernel address", info->pgd);
+    {
+      info->problem = g_strdup_printf ("its page table (mm->pgd) 0x%" G_GINT64_MODIFIER "x is "
+                                       "not a kernel address", info->pgd);
+      info->pgd = 0;
+    }
   return info;
 }
 

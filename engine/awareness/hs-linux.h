@@ -56,7 +56,8 @@ typedef struct
   gboolean kernel_thread;      /* PF_KTHREAD set, or mm == NULL (this includes zombies) */
   gboolean is_thread;          /* a non-leader thread of its group (pid != tgid) */
   guint64 mm;                  /* task->mm; 0 for kernel threads */
-  guint64 pgd;                 /* mm->pgd: kernel VA of the top-level table; 0 without an mm */
+  guint64 pgd;                 /* mm->pgd: kernel VA of the top-level table; 0 without an mm
+                                * or when it is not a kernel address */
   guint64 asid;                /* mm->context.id (the low 16 bits are the ASID on arm64) */
   gint cpu;                    /* the CPU it last ran on (thread_info.cpu or ->cpu); -1 if
                                 * unknown */

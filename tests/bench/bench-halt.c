@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * bench-halt.c: how long a Break takes on the real demo board, from the
- * request to a complete register snapshot of all four cores, and how many
- * packets that costs. Also the raw physical read rate. Prints numbers; the
- * thresholds live in issues, not here.
+ * request to a complete register snapshot of all four cores — first bare,
+ * then with Xen's and both guests' symbols loaded, when a halt also reads
+ * the guest list and every task of both guests — and how many packets that
+ * costs. Also the raw physical read rate. Prints numbers; the thresholds
+ * live in issues, not here.
  */
 #include "config.h"
 
@@ -11,6 +13,7 @@
 
 #include "hs-board.h"
 #include "hs-engine.h"
+#include "hs-interp.h"
 #include "probe/hs-probe-gdb.h"
 
 #define CYCLES 20
@@ -39,31 +42,13 @@ take (void)
   g_clear_object (&result);
 }
 
-int
-main (void)
+static void
+measure (HsEngine   *engine,
+         HsProbeGdb *probe,
+         const char *what)
 {
-  g_autoptr(HsBoard) board = hs_board_new ();
-  g_autoptr(HsEngine) engine = hs_engine_new ();
-  g_autoptr(HsProbeGdb) probe = NULL;
-  g_autoptr(GError) error = NULL;
   double total_ms = 0, worst_ms = 0;
   guint64 packets = 0;
-
-  hs_board_start_async (board, NULL, store, NULL);
-  if (!hs_board_start_finish (board, wait_result (), &error))
-    {
-      fprintf (stderr, "board: %s\n", error->message);
-      return 1;
-    }
-  take ();
-  probe = hs_probe_gdb_new ("127.0.0.1", hs_board_get_gdb_port (board));
-  hs_engine_attach_async (engine, HS_PROBE (probe), NULL, store, NULL);
-  if (!hs_engine_attach_finish (engine, wait_result (), &error))
-    {
-      fprintf (stderr, "attach: %s\n", error->message);
-      return 1;
-    }
-  take ();
 
   for (guint i = 0; i < CYCLES; i++)
     {
@@ -88,11 +73,69 @@ main (void)
       total_ms += ms;
       worst_ms = MAX (worst_ms, ms);
     }
-  printf ("halt to full snapshot (4 cores, %u registers each): mean %.1f ms, worst %.1f ms, "
-          "%.0f packets per halt, over %d halts\n",
-          hs_engine_get_register_infos (engine)->len, total_ms / CYCLES, worst_ms,
-          (double) packets / CYCLES, CYCLES);
+  if (what != NULL)
+    printf ("halt to full snapshot, %s: mean %.1f ms, worst %.1f ms, %.0f packets per halt, "
+            "over %d halts\n", what, total_ms / CYCLES, worst_ms, (double) packets / CYCLES,
+            CYCLES);
+}
 
+int
+main (void)
+{
+  g_autoptr(HsBoard) board = hs_board_new ();
+  g_autoptr(HsEngine) engine = hs_engine_new ();
+  g_autoptr(HsProbeGdb) probe = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hs_board_start_async (board, NULL, store, NULL);
+  if (!hs_board_start_finish (board, wait_result (), &error))
+    {
+      fprintf (stderr, "board: %s\n", error->message);
+      return 1;
+    }
+  take ();
+  probe = hs_probe_gdb_new ("127.0.0.1", hs_board_get_gdb_port (board));
+  hs_engine_attach_async (engine, HS_PROBE (probe), NULL, store, NULL);
+  if (!hs_engine_attach_finish (engine, wait_result (), &error))
+    {
+      fprintf (stderr, "attach: %s\n", error->message);
+      return 1;
+    }
+  take ();
+
+  measure (engine, probe, "bare");
+
+  /* The demo's session: Xen's and the guests' symbols. */
+  {
+    g_autoptr(HsInterp) interp = hs_interp_new (engine);
+    g_autofree char *session = hs_board_get_session_script (board);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    if (!g_file_get_contents (session, &text, NULL, &error))
+      {
+        fprintf (stderr, "session: %s\n", error->message);
+        return 1;
+      }
+    lines = g_strsplit (text, "\n", -1);
+    for (guint i = 0; lines[i]; i++)
+      {
+        g_autofree char *out = NULL;
+
+        hs_interp_execute_async (interp, lines[i], NULL, store, NULL);
+        out = hs_interp_execute_finish (interp, wait_result (), &error);
+        take ();
+        if (out == NULL)
+          {
+            fprintf (stderr, "%s: %s\n", lines[i], error->message);
+            return 1;
+          }
+      }
+  }
+  /* One halt to build the per-vmlinux layouts (DWARF), which happens once per session. */
+  measure (engine, probe, NULL);
+  measure (engine, probe, "with the guest list and both guests' tasks");
+  printf ("tasks read: %u\n", g_list_model_get_n_items (hs_engine_get_tasks (engine)));
   {
     const gsize len = 1 << 20;
     gint64 t0 = g_get_monotonic_time ();

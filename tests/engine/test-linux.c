@@ -952,6 +952,7 @@ test_corrupt_more (void)
   g_assert_false (hs_linux_task_pt_regs (layout, nth (tasks, 6), NULL, NULL));
   g_assert_cmpstr (nth (tasks, 7)->corrupt_reason, ==,
                    "its page table (mm->pgd) 0x40001000 is not a kernel address");
+  g_assert_cmpuint (nth (tasks, 7)->pgd, ==, 0);
 
   /* An mm that cannot be read. */
   {
@@ -1159,8 +1160,8 @@ test_endless_processes (void)
   warning = walk (m, layout, 0, 0, tasks);
   g_test_message ("%s", warning);
   g_assert_nonnull (warning);
-  g_assert_cmpstr (warning, ==,
-                   "the walk stops at 10000 tasks, its limit: there are more, or a list is corrupt");
+  g_assert_cmpstr (warning, ==, "the walk stops at 10000 tasks, its limit: there are more, or a "
+                                "list is corrupt");
   g_assert_cmpuint (tasks->len, ==, HS_LINUX_MAX_TASKS);
   assert_task (tasks, N_BOARD_TASKS, ENDLESS_BASE, 100, 100, 0, "kworker/0");
   g_assert_cmpuint (m->reads, ==, HS_LINUX_MAX_TASKS + N_BOARD_MMS);

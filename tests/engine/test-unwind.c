@@ -596,7 +596,9 @@ test_vmlinux_function_entry (void)
   g_assert_cmphex (frame_at (frames, 1)->sp, ==, layout.sp[2]);
 }
 
-/* The stop reasons, on the nanosleep stack walked from pc and fp only (frame records). */
+/* The stop reasons, on the nanosleep stack walked from pc and fp only (frame 1 by its frame
+ * record, the CFA of the others found from x29 until sp is known), and walked from a sleeping
+ * task's registers (CFI): a corrupt frame pointer stops both the same way. */
 typedef enum
 {
   BREAK_END,            /* frame 5's caller's fp is 0 */
@@ -612,10 +614,13 @@ typedef enum
   BREAK_PC_ZERO,        /* frame 6's return address is 0 */
 } Break;
 
+#define STOP_WITH_CPU_CONTEXT 0x100
+
 static void
 test_vmlinux_stop (gconstpointer data)
 {
-  Break what = GPOINTER_TO_UINT (data);
+  Break what = GPOINTER_TO_UINT (data) & 0xff;
+  gboolean cpu_context = (GPOINTER_TO_UINT (data) & STOP_WITH_CPU_CONTEXT) != 0;
   g_autofree FakeMemory *mem = fake_memory_new ();
   g_autoptr(GArray) frames = frames_new ();
   g_autofree char *reason = NULL;
@@ -628,9 +633,14 @@ test_vmlinux_stop (gconstpointer data)
   if (symbols.file == NULL)
     return;
   build_nanosleep (mem, &layout);
-  memset (layout.regs.x_valid, 0, sizeof layout.regs.x_valid);
-  layout.regs.x_valid[29] = TRUE;
-  layout.regs.have_sp = FALSE;
+  if (cpu_context)
+    keep_only_cpu_context (&layout.regs);
+  else
+    {
+      memset (layout.regs.x_valid, 0, sizeof layout.regs.x_valid);
+      layout.regs.x_valid[29] = TRUE;
+      layout.regs.have_sp = FALSE;
+    }
 
   switch (what)
     {
@@ -1117,9 +1127,12 @@ main (int   argc,
   g_test_add_func ("/Hs/Unwind/vmlinux/format", test_vmlinux_format);
   for (guint i = 0; i < G_N_ELEMENTS (stops); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/Hs/Unwind/vmlinux/stop/%s", stops[i].name);
+      g_autofree char *fp = g_strdup_printf ("/Hs/Unwind/vmlinux/stop/fp/%s", stops[i].name);
+      g_autofree char *cfi = g_strdup_printf ("/Hs/Unwind/vmlinux/stop/cfi/%s", stops[i].name);
 
-      g_test_add_data_func (path, GUINT_TO_POINTER (stops[i].what), test_vmlinux_stop);
+      g_test_add_data_func (fp, GUINT_TO_POINTER (stops[i].what), test_vmlinux_stop);
+      g_test_add_data_func (cfi, GUINT_TO_POINTER (stops[i].what | STOP_WITH_CPU_CONTEXT),
+                            test_vmlinux_stop);
     }
 
   status = g_test_run ();

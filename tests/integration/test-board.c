@@ -10,6 +10,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -715,6 +716,170 @@ test_symbols_and_tables (void)
   g_assert_null (strstr (table, "nothing mapped"));
 }
 
+
+/* ---- guests and their tasks (issue 4) --------------------------------------------------- */
+
+/* The processes each guest's /init listed with ps at boot: "(XEN) DOM1:    94     1 linux1_ticker". */
+static GHashTable *
+console_processes (guint domain)
+{
+  g_autofree char *serial = hs_board_read_serial (board);
+  g_autofree char *prefix = g_strdup_printf ("(XEN) DOM%u: ", domain);
+  g_auto(GStrv) lines = g_strsplit (serial, "\n", -1);
+  GHashTable *procs = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  gboolean in_ps = FALSE;
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      const char *l = lines[i];
+      int pid, ppid;
+      char name[64];
+
+      if (!g_str_has_prefix (l, prefix))
+        continue;
+      l += strlen (prefix);
+      if (strstr (l, "PID") && strstr (l, "COMMAND"))
+        {
+          in_ps = TRUE;
+          continue;
+        }
+      if (in_ps && sscanf (l, "%d %d %63s", &pid, &ppid, name) == 3)
+        {
+          /* ps itself has exited since. */
+          if (g_strcmp0 (name, "ps") != 0)
+            g_hash_table_insert (procs, GINT_TO_POINTER (pid), g_strdup (name));
+        }
+      else if (in_ps)
+        in_ps = FALSE;
+    }
+  return procs;
+}
+
+static void
+test_tasks_match_consoles (void)
+{
+  ensure_halted ();
+  for (guint m = 1; m <= 2; m++)
+    {
+      g_autoptr(GHashTable) procs = console_processes (m);
+      g_autofree char *cmd = g_strdup_printf ("TASK.List /MACHINE %u.", m);
+      g_autofree char *out = run_ok (cmd);
+      GHashTableIter iter;
+      gpointer pid, name;
+      guint seen = 0;
+
+      g_assert_cmpuint (g_hash_table_size (procs), >=, 5);
+      g_hash_table_iter_init (&iter, procs);
+      while (g_hash_table_iter_next (&iter, &pid, &name))
+        {
+          g_autofree char *expect = g_strdup_printf (" %7d %6d %6d  %-16s", GPOINTER_TO_INT (pid),
+                                                     GPOINTER_TO_INT (pid), GPOINTER_TO_INT (pid),
+                                                     (const char *) name);
+
+          if (strstr (out, expect) == NULL)
+            g_error ("machine %u: the console's %d %s is not in\n%s", m, GPOINTER_TO_INT (pid),
+                     (const char *) name, out);
+          seen++;
+        }
+      g_test_message ("machine %u: all %u console processes listed", m, seen);
+      /* Kernel threads too, and nothing from the other guest. */
+      g_assert_nonnull (strstr (out, "kthreadd"));
+      g_assert_null (strstr (out, m == 1 ? "linux2_" : "linux1_"));
+    }
+}
+
+static void
+test_task_context (void)
+{
+  g_autofree char *frames = NULL;
+  g_autofree char *regs = NULL;
+  g_autofree char *init = NULL;
+
+  ensure_halted ();
+  frames = run_ok ("Frame.view /MACHINE 2 /TASK sleep");
+  g_test_message ("%s", frames);
+  g_assert_nonnull (strstr (frames, "schedule+0x"));
+  g_assert_nonnull (strstr (frames, "do_nanosleep+0x"));
+  g_assert_nonnull (strstr (frames, "hrtimer.c:"));
+  g_assert_nonnull (strstr (frames, "#3 "));
+
+  regs = run_ok ("Register.view /MACHINE 2 /TASK linux2_ticker");
+  g_assert_nonnull (strstr (regs, "registers: "));
+  g_assert_nonnull (strstr (regs, "pc   0xffff8"));
+  g_assert_nonnull (strstr (regs, "user (pt_regs): pc 0x"));
+
+  init = run_ok ("Frame.view /MACHINE 1 /TASK 1");
+  g_assert_nonnull (strstr (init, "task init (pid 1"));
+  g_assert_nonnull (strstr (init, "schedule"));
+}
+
+/* With a core inside one guest, the other (inactive) guest still reads right, both ways. */
+static void
+test_inactive_guest (void)
+{
+  gboolean done[3] = { FALSE, FALSE, FALSE };
+
+  for (guint attempt = 0; attempt < 60 && !(done[1] && done[2]); attempt++)
+    {
+      ensure_halted ();
+      for (guint c = 0; c < 4; c++)
+        {
+          int el = hs_core_get_exception_level (hs_engine_get_core (engine, c));
+          guint active = machine_of_vmid ((guint) (reg (c, "VTTBR_EL2") >> 48));
+          guint other = active == 1 ? 2 : 1;
+          g_autofree char *cmd = NULL;
+          g_autofree char *tasks = NULL;
+          g_autofree char *frames = NULL;
+          g_autofree char *ticker = NULL;
+
+          if (el >= 2 || active == 0 || done[active])
+            continue;
+          cmd = g_strdup_printf ("TASK.List /MACHINE %u.", other);
+          tasks = run_ok (cmd);
+          ticker = g_strdup_printf ("linux%u_ticker", other);
+          g_assert_nonnull (strstr (tasks, ticker));
+          g_free (cmd);
+          cmd = g_strdup_printf ("Frame.view /MACHINE %u. /TASK %s", other, ticker);
+          frames = run_ok (cmd);
+          g_assert_nonnull (strstr (frames, "schedule"));
+          g_test_message ("core %u in machine %u: machine %u's tasks and frames read", c, active,
+                          other);
+          done[active] = TRUE;
+        }
+      if (!(done[1] && done[2]))
+        {
+          g_free (run_ok ("Go"));
+          g_free (run_ok ("WAIT 30.ms"));
+          g_free (run_ok ("Break"));
+        }
+    }
+  g_assert_true (done[1] || done[2]);
+  if (!(done[1] && done[2]))
+    g_test_message ("only one direction seen in 60 halts");
+}
+
+/* The stage-2 base Xen keeps for a guest is what a core running it has in VTTBR_EL2. */
+static void
+test_vttbr_matches_xen (void)
+{
+  guint checked = 0;
+
+  ensure_halted ();
+  for (guint c = 0; c < 4; c++)
+    {
+      guint64 vttbr = reg (c, "VTTBR_EL2");
+      guint m = machine_of_vmid ((guint) (vttbr >> 48));
+
+      if (m == 0)
+        continue;
+      g_assert_cmphex (hs_machine_get_vttbr (hs_engine_get_machine (engine, m)), ==, vttbr);
+      checked++;
+    }
+  g_assert_cmpuint (checked, >, 0);
+  g_assert_cmpuint (hs_machine_get_n_vcpus (hs_engine_get_machine (engine, 1)), ==, 2);
+  g_assert_cmpuint (hs_machine_get_n_vcpus (hs_engine_get_machine (engine, 2)), ==, 1);
+}
+
 static void
 on_detached (HsEngine     *e,
              const GError *error,
@@ -825,6 +990,10 @@ main (int   argc,
   g_test_add_func ("/Hs/Board/data-set", test_data_set);
   g_test_add_func ("/Hs/Board/address-errors", test_address_errors);
   g_test_add_func ("/Hs/Board/symbols-and-tables", test_symbols_and_tables);
+  g_test_add_func ("/Hs/Board/tasks-match-consoles", test_tasks_match_consoles);
+  g_test_add_func ("/Hs/Board/task-context", test_task_context);
+  g_test_add_func ("/Hs/Board/inactive-guest", test_inactive_guest);
+  g_test_add_func ("/Hs/Board/vttbr-matches-xen", test_vttbr_matches_xen);
   g_test_add_func ("/Hs/Board/killed-qemu", test_killed_qemu);
 
   if (!boot_and_attach ())
