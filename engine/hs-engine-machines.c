@@ -82,6 +82,7 @@ hs_engine_machines_finalize (HsEngine *self)
   g_mutex_clear (&self->bindings_lock);
   g_clear_pointer (&self->w_domid_to_machine, g_hash_table_unref);
   g_clear_pointer (&self->w_layouts, g_hash_table_unref);
+  g_clear_pointer (&self->w_spaces, g_array_unref);
   g_clear_object (&self->tasks);
   g_clear_pointer (&self->task_notes, g_free);
   g_clear_pointer (&self->w_guests, g_array_unref);
@@ -636,11 +637,42 @@ hs_engine_worker_context (HsEngine      *self,
     }
   if (space != 0)
     {
-      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
-                   "address space 0x%" G_GINT64_MODIFIER "x of machine %u: process address "
-                   "spaces come with the OS awareness; space 0 is the kernel's",
-                   space, machine);
-      return FALSE;
+      const guint64 *found = NULL;
+      HsMmuTranslation t;
+
+      for (guint i = 0; self->w_spaces && i < self->w_spaces->len && found == NULL; i++)
+        {
+          const guint64 *sp = (const guint64 *) self->w_spaces->data + 4 * i;
+
+          if (sp[0] == machine && sp[1] == space)
+            found = sp;
+        }
+      if (machine == 0 || found == NULL)
+        {
+          g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                       "machine %u has no process with address space 0x%" G_GINT64_MODIFIER "x "
+                       "(a space is a user process's tgid; TASK.List /MACHINE %u shows them)",
+                       machine, space, machine);
+          return FALSE;
+        }
+      /* The process's tables: the kernel context with TTBR0 pointing at its mm->pgd, which
+       * the kernel knows by its linear-map address; TTBR0 wants the IPA. */
+      if (!hs_engine_worker_context (self, machine, 0, ctx, source, error)
+          || !hs_mmu_translate (ctx, found[2], hs_engine_worker_read_phys, self, &t, error))
+        {
+          g_prefix_error (error, "address space 0x%" G_GINT64_MODIFIER "x: ", space);
+          return FALSE;
+        }
+      ctx->ttbr0 = t.ipa | (found[3] & 0xffff) << 48;
+      if (source)
+        {
+          char *s = g_strdup_printf ("%s, TTBR0 from process %" G_GUINT64_FORMAT "'s mm->pgd",
+                                     *source, space);
+
+          g_free (*source);
+          *source = s;
+        }
+      return TRUE;
     }
 
   if (machine == 0)

@@ -85,6 +85,7 @@ struct _HsEngine
   GArray *w_guests;             /* of HsXenDomain from the last discovery */
   guint64 *w_current_vcpus;     /* per core: the vCPU Xen runs there, 0 if unknown */
   GHashTable *w_layouts;        /* HsSymbolFile -> HsLinuxLayout, looked up once per vmlinux */
+  GArray *w_spaces;             /* of guint64 triples: machine, tgid, mm->pgd of user processes */
   GHashTable *w_domid_to_machine; /* stable machine ids for the session */
   guint w_next_machine;
 

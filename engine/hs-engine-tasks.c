@@ -81,6 +81,9 @@ void
 hs_engine_worker_read_tasks (HsEngine *self,
                              Snapshot *snap)
 {
+  if (self->w_spaces == NULL)
+    self->w_spaces = g_array_new (FALSE, FALSE, sizeof (guint64) * 4);
+  g_array_set_size (self->w_spaces, 0);
   if (self->w_guests == NULL)
     return;
   snap->tasks = g_array_new (FALSE, TRUE, sizeof (HsTaskRecord));
@@ -138,6 +141,13 @@ hs_engine_worker_read_tasks (HsEngine *self,
                     rec.core = (gint) c;
               }
           g_array_append_val (snap->tasks, rec);
+          /* A process's address space, for machine:::tgid::address. */
+          if (!lt->kernel_thread && !lt->is_thread && lt->pgd != 0 && !lt->corrupt)
+            {
+              guint64 space[4] = { dom->machine, (guint64) lt->tgid, lt->pgd, lt->asid };
+
+              g_array_append_val (self->w_spaces, space);
+            }
         }
     }
 }

@@ -354,6 +354,12 @@ step_cfi (Unwinder           *u,
     }
   if (lr_kind == SAVED_UNKNOWN)
     return STEP_FALLBACK;
+  /* A caller's x30 is its own return address: lr "not saved yet" can only be right in frame
+   * 0. Above it, the frame was entered by an exception, not a call (the kernel links the
+   * interrupted pc through pt_regs->stackframe), or the stack is corrupt: let the frame record
+   * decide, as the kernel's own unwinder does. */
+  if (cur->level > 0 && rule->lr.kind == HS_REG_RULE_SAME_VALUE)
+    return STEP_FALLBACK;
 
   if (cfa % CFA_ALIGN != 0)
     {
