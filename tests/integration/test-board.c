@@ -811,6 +811,25 @@ test_task_context (void)
   init = run_ok ("Frame.view /MACHINE 1 /TASK 1");
   g_assert_nonnull (strstr (init, "task init (pid 1"));
   g_assert_nonnull (strstr (init, "schedule"));
+
+  /* A process's own address space: busybox is mapped at 0x400000 in each. */
+  for (guint m = 1; m <= 2; m++)
+    {
+      g_autofree char *name = g_strdup_printf ("linux%u_ticker", m);
+      HsTask *ticker = hs_engine_find_task (engine, m, name, NULL);
+      g_autofree char *cmd = NULL;
+      g_autofree char *out = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_nonnull (ticker);
+      cmd = g_strdup_printf ("Data.dump %u:::%d.::0x400000 /Length 0x10", m,
+                             hs_task_get_tgid (ticker));
+      out = run_ok (cmd);
+      g_assert_nonnull (strstr (out, ".ELF"));
+      /* A kernel thread has no user space of its own. */
+      g_assert_null (run ("Data.dump 1:::2.::0x400000", &error));
+      g_assert_nonnull (strstr (error->message, "no process with address space"));
+    }
 }
 
 /* With a core inside one guest, the other (inactive) guest still reads right, both ways. */
