@@ -45,6 +45,8 @@ hs_engine_machines_init (HsEngine *self)
   self->bindings = g_ptr_array_new_with_free_func ((GDestroyNotify) binding_free);
   self->symbol_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->w_domid_to_machine = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->w_contexts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->w_tlb = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->w_layouts = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref,
                                            (GDestroyNotify) hs_linux_layout_free);
   self->tasks = g_list_store_new (HS_TYPE_TASK);
@@ -83,6 +85,8 @@ hs_engine_machines_finalize (HsEngine *self)
   g_clear_pointer (&self->w_domid_to_machine, g_hash_table_unref);
   g_clear_pointer (&self->w_layouts, g_hash_table_unref);
   g_clear_pointer (&self->w_spaces, g_array_unref);
+  g_clear_pointer (&self->w_contexts, g_hash_table_unref);
+  g_clear_pointer (&self->w_tlb, g_hash_table_unref);
   g_clear_object (&self->tasks);
   g_clear_pointer (&self->task_notes, g_free);
   g_clear_pointer (&self->w_guests, g_array_unref);
@@ -766,25 +770,60 @@ hs_engine_worker_read_virtual (HsEngine  *self,
                                gsize      len,
                                GError   **error)
 {
-  HsMmuContext ctx;
+  HsMmuContext *ctx = g_hash_table_lookup (self->w_contexts, GUINT_TO_POINTER (machine + 1));
   gsize done = 0;
 
-  if (!hs_engine_worker_context (self, machine, 0, &ctx, NULL, error))
-    return FALSE;
+  /* Awareness reads hundreds of small pieces per halt: the context is worked out once per
+   * machine and each 4K page translated once (machine ids stay below 4096: the low bits of a
+   * page-aligned address hold the machine in the TLB key). */
+  if (ctx == NULL)
+    {
+      HsMmuContext fresh;
+
+      if (!hs_engine_worker_context (self, machine, 0, &fresh, NULL, error))
+        return FALSE;
+      ctx = g_memdup2 (&fresh, sizeof fresh);
+      g_hash_table_insert (self->w_contexts, GUINT_TO_POINTER (machine + 1), ctx);
+    }
   while (done < len)
     {
-      HsMmuTranslation t;
       guint64 here = va + done;
-      gsize n;
+      guint64 key = (here & ~G_GUINT64_CONSTANT (0xfff)) | (machine & 0xfff);
+      gpointer page = NULL;
+      gsize n = MIN (len - done, 0x1000 - (here & 0xfff));
+      guint64 pa;
 
-      if (!hs_mmu_translate (&ctx, here, hs_engine_worker_read_phys, self, &t, error))
-        return FALSE;
-      n = t.size ? MIN (len - done, t.size - (here & (t.size - 1))) : len - done;
-      if (!hs_probe_read_memory (self->probe, t.pa, (guint8 *) buf + done, n, error))
+      if (machine < 0x1000 && g_hash_table_lookup_extended (self->w_tlb, &key, NULL, &page))
+        pa = *(guint64 *) page + (here & 0xfff);
+      else
+        {
+          HsMmuTranslation t;
+
+          if (!hs_mmu_translate (ctx, here, hs_engine_worker_read_phys, self, &t, error))
+            return FALSE;
+          pa = t.pa;
+          if (machine < 0x1000 && t.size >= 0x1000)
+            {
+              guint64 *k = g_new (guint64, 1);
+              guint64 *v = g_new (guint64, 1);
+
+              *k = key;
+              *v = t.pa - (here & 0xfff);
+              g_hash_table_insert (self->w_tlb, k, v);
+            }
+        }
+      if (!hs_probe_read_memory (self->probe, pa, (guint8 *) buf + done, n, error))
         return FALSE;
       done += n;
     }
   return TRUE;
+}
+
+void
+hs_engine_worker_forget_translations (HsEngine *self)
+{
+  g_hash_table_remove_all (self->w_contexts);
+  g_hash_table_remove_all (self->w_tlb);
 }
 
 static gboolean
@@ -861,7 +900,10 @@ hs_engine_worker_take_snapshot (HsEngine *self,
   self->w_values = g_memdup2 (snap->values, n * sizeof (guint64));
   self->w_valid = g_memdup2 (snap->valid, n * sizeof (gboolean));
   self->w_n_cores = snap->n_cores;
+  hs_engine_worker_forget_translations (self);
   discover (self, snap);
+  /* Guest contexts depend on what discovery found. */
+  hs_engine_worker_forget_translations (self);
   hs_engine_worker_read_tasks (self, snap);
 }
 
@@ -876,7 +918,9 @@ rediscover_job (HsEngine *self,
 
   /* No registers in it, but the per-core facts discovery adds are sized by it. */
   snap->n_cores = self->w_n_cores;
+  hs_engine_worker_forget_translations (self);
   discover (self, snap);
+  hs_engine_worker_forget_translations (self);
   hs_engine_worker_read_tasks (self, snap);
   g_task_return_pointer (task, snap, (GDestroyNotify) hs_engine_snapshot_free);
 }

@@ -205,11 +205,14 @@ write_job (HsEngine *self,
 
       if (!hs_probe_write_memory (self->probe, piece[0], bytes + done, piece[1], &error))
         {
+          hs_engine_worker_forget_translations (self);
           g_task_return_error (task, error);
           return;
         }
       done += piece[1];
     }
+  /* The write may have changed a page table. */
+  hs_engine_worker_forget_translations (self);
   /* Every memory job returns a pointer (see forward_done); a write has nothing to give. */
   g_task_return_pointer (task, GINT_TO_POINTER (TRUE), NULL);
 }

@@ -85,7 +85,9 @@ struct _HsEngine
   GArray *w_guests;             /* of HsXenDomain from the last discovery */
   guint64 *w_current_vcpus;     /* per core: the vCPU Xen runs there, 0 if unknown */
   GHashTable *w_layouts;        /* HsSymbolFile -> HsLinuxLayout, looked up once per vmlinux */
-  GArray *w_spaces;             /* of guint64 triples: machine, tgid, mm->pgd of user processes */
+  GArray *w_spaces;             /* of guint64 quads: machine, tgid, mm->pgd, ASID of processes */
+  GHashTable *w_contexts;       /* machine -> HsMmuContext for its kernel space, this halt */
+  GHashTable *w_tlb;            /* (4K VA page | machine) -> 4K PA page, this halt */
   GHashTable *w_domid_to_machine; /* stable machine ids for the session */
   guint w_next_machine;
 
@@ -118,6 +120,8 @@ void      hs_engine_machines_finalize    (HsEngine       *self);
 /* Worker: remembers the snapshot's registers and reads the guests from Xen. */
 void      hs_engine_worker_take_snapshot (HsEngine       *self,
                                           Snapshot       *snap);
+/* Worker: forgets this halt's contexts and translations (the registers or guests changed). */
+void      hs_engine_worker_forget_translations (HsEngine *self);
 /* Main thread: machines appear or change as the snapshot says. */
 void      hs_engine_apply_guests         (HsEngine       *self,
                                           Snapshot       *snap);

@@ -327,7 +327,7 @@ step_cfi (Unwinder           *u,
         }
     }
   else if (cur->level > 0 && rule->cfa_reg == DWARF_REG_SP && rule->fp.kind == HS_REG_RULE_OFFSET
-           && regs->x_valid[REG_FP] && regs->x[REG_FP] != 0)
+           && rule->fp.offset != G_MININT64 && regs->x_valid[REG_FP] && regs->x[REG_FP] != 0)
     {
       cfa_from_fp = sp_from_cfa = TRUE;
       if (!add_offset (regs->x[REG_FP], -rule->fp.offset, &cfa))
@@ -386,12 +386,14 @@ step_cfi (Unwinder           *u,
     first_slot = MIN (first_slot, lr_at);
   if (first_slot != G_MAXUINT64)
     {
-      if ((fp_kind == SAVED_IN_MEMORY && !in_stack (u, fp_at, 8))
-          || (lr_kind == SAVED_IN_MEMORY && !in_stack (u, lr_at, 8)))
+      if (fp_kind == SAVED_IN_MEMORY && !in_stack (u, fp_at, 8))
         {
-          *reason = outside_stack (u, "the save slot", fp_kind == SAVED_IN_MEMORY
-                                                       && !in_stack (u, fp_at, 8)
-                                                       ? fp_at : lr_at);
+          *reason = outside_stack (u, "the saved x29 at", fp_at);
+          return STEP_STOP;
+        }
+      if (lr_kind == SAVED_IN_MEMORY && !in_stack (u, lr_at, 8))
+        {
+          *reason = outside_stack (u, "the saved x30 at", lr_at);
           return STEP_STOP;
         }
       if (!check_progress (u, first_slot, reason))
@@ -573,8 +575,9 @@ step (Unwinder       *u,
  * covers each pc where there is some, else by the AArch64 frame-record chain. Stops, returning
  * %TRUE, at a zero fp or pc, a pc outside every symbol file's text (not checked when
  * @n_symbols is 0), a frame record or CFA that does not go up the stack, leaves
- * [@stack_low, @stack_high) or is misaligned, a failed read, or @max_frames. A walk that
- * changes stacks (an IRQ stack below the task's) stops at the change.
+ * [@stack_low, @stack_high) or is misaligned, a failed read, or @max_frames. So a walk that
+ * changes stacks (from an IRQ stack to the task's) stops at the change when bounds are given,
+ * and without them goes on only if the next stack is higher.
  *
  * Each frame has its function, offset and source line when the symbols know them. Blocking:
  * it reads memory and DWARF (the first line query of a large file indexes it).

@@ -71,6 +71,13 @@ typedef struct
   guint64 offset;
 } HsUnwindSymbols;
 
+/* Unwinds from @start: by CFI where the symbols have it for the pc, else by the frame-record
+ * chain (x29 → {previous x29, x30}), appending at most @max_frames HsFrame to @frames. Stops,
+ * returning TRUE, at a zero fp or pc, a pc outside every symbol file's text, a frame pointer
+ * (or CFA) that does not go up, leaves [@stack_low, @stack_high) (when @stack_high is not 0) or
+ * is misaligned, or a failed read; @stop_reason says why ("end of the frame chain", "fp 0x...
+ * is not above the previous frame's (0x...)", "cannot read the frame record at 0x...: ...").
+ * FALSE with @error only without a pc or for a cancelled read. Blocking (memory and DWARF). */
 gboolean hs_unwind       (const HsUnwindRegs    *start,
                           const HsUnwindSymbols *symbols,
                           guint                  n_symbols,
