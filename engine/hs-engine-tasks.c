@@ -23,6 +23,7 @@ typedef struct
 {
   HsEngine *engine;
   guint machine;
+  gboolean lost;                /* the probe went away during the walk */
 } GuestReader;
 
 static gboolean
@@ -33,8 +34,15 @@ read_guest (guint64    va,
             GError   **error)
 {
   GuestReader *r = user_data;
+  GError *local_error = NULL;
 
-  return hs_engine_worker_read_virtual (r->engine, r->machine, va, buf, len, error);
+  if (hs_engine_worker_read_virtual (r->engine, r->machine, va, buf, len, &local_error))
+    return TRUE;
+  /* Walkers treat a failed read as the end of a list or a stack; a lost probe is more. */
+  if (hs_engine_is_connection_error (local_error))
+    r->lost = TRUE;
+  g_propagate_error (error, local_error);
+  return FALSE;
 }
 
 static const HsLinuxLayout *
@@ -98,7 +106,7 @@ hs_engine_worker_read_tasks (HsEngine *self,
       g_autoptr(GError) error = NULL;
       g_autofree char *warning = NULL;
       g_autofree guint64 *entry = NULL;
-      GuestReader reader = { self, dom->machine };
+      GuestReader reader = { self, dom->machine, FALSE };
       const HsBinding *b = NULL;
       const HsLinuxLayout *layout;
 
@@ -355,7 +363,7 @@ read_user_regs (HsEngine           *self,
   g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, rec->machine);
   const HsLinuxLayout *layout;
   HsBinding *b;
-  GuestReader reader = { self, rec->machine };
+  GuestReader reader = { self, rec->machine, FALSE };
   guint64 at, size, off_regs, off_sp, off_pc, off_pstate, fsize;
   g_autofree guint8 *buf = NULL;
 
@@ -552,10 +560,52 @@ task_frames_job (HsEngine *self,
 {
   TaskRequest *req = data;
   const HsTaskRecord *rec = &req->record;
+
+  /* Machine 0: a core's own stack in Xen, from its live registers (xen-syms has no CFI:
+   * frame records it is). */
+  if (rec->machine == 0)
+    {
+      g_autoptr(GPtrArray) xen = hs_engine_get_bindings (self, 0);
+      g_autofree HsUnwindSymbols *syms = g_new0 (HsUnwindSymbols, MAX (xen->len, 1));
+      FramesResult *r = g_new0 (FramesResult, 1);
+      GuestReader reader = { self, 0, FALSE };
+      HsUnwindRegs start = { 0 };
+      GError *error = NULL;
+      guint core = (guint) rec->core;
+
+      for (guint i = 0; i < 31; i++)
+        {
+          g_autofree char *name = g_strdup_printf ("x%u", i);
+
+          start.x_valid[i] = hs_engine_worker_get_register (self, core, name, &start.x[i]);
+        }
+      start.have_sp = hs_engine_worker_get_register (self, core, "sp", &start.sp);
+      start.have_pc = hs_engine_worker_get_register (self, core, "pc", &start.pc);
+      for (guint i = 0; i < xen->len; i++)
+        {
+          syms[i].file = ((HsBinding *) g_ptr_array_index (xen, i))->file;
+          syms[i].offset = ((HsBinding *) g_ptr_array_index (xen, i))->offset;
+        }
+      r->frames = g_array_new (FALSE, TRUE, sizeof (HsFrame));
+      g_array_set_clear_func (r->frames, (GDestroyNotify) hs_frame_clear);
+      if (!hs_unwind (&start, syms, xen->len, 0, 0, read_guest, &reader, 64, r->frames, &r->stop,
+                      &error) || reader.lost)
+        {
+          if (error == NULL)
+            error = g_error_new (HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST,
+                                 "lost the connection to the probe while unwinding");
+          frames_result_free (r);
+          g_task_return_error (task, error);
+          return;
+        }
+      g_task_return_pointer (task, r, (GDestroyNotify) frames_result_free);
+      return;
+    }
+
   g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, rec->machine);
   g_autofree HsUnwindSymbols *symbols = g_new0 (HsUnwindSymbols, MAX (bindings->len, 1));
   FramesResult *result = g_new0 (FramesResult, 1);
-  GuestReader reader = { self, rec->machine };
+  GuestReader reader = { self, rec->machine, FALSE };
   HsTaskRegisters *regs;
   HsUnwindRegs start = { 0 };
   GError *error = NULL;
@@ -590,8 +640,10 @@ task_frames_job (HsEngine *self,
       if (layout == NULL)
         layout = g_hash_table_lookup (self->w_layouts, b->file);
     }
-  /* A kernel stack's frames stay inside the task's THREAD_SIZE stack. */
-  if (layout && rec->info.stack && hs_linux_layout_get_thread_size (layout))
+  /* A sleeping task's frames stay inside its THREAD_SIZE kernel stack; a running one may be
+   * on an IRQ stack, so it gets no bounds. */
+  if (layout && rec->info.stack && hs_linux_layout_get_thread_size (layout)
+      && rec->current_vcpu < 0)
     {
       stack_low = rec->info.stack;
       stack_high = rec->info.stack + hs_linux_layout_get_thread_size (layout);
@@ -599,8 +651,11 @@ task_frames_job (HsEngine *self,
   result->frames = g_array_new (FALSE, TRUE, sizeof (HsFrame));
   g_array_set_clear_func (result->frames, (GDestroyNotify) hs_frame_clear);
   if (!hs_unwind (&start, symbols, bindings->len, stack_low, stack_high, read_guest, &reader,
-                  64, result->frames, &result->stop, &error))
+                  64, result->frames, &result->stop, &error) || reader.lost)
     {
+      if (error == NULL)
+        error = g_error_new (HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST,
+                             "lost the connection to the probe while unwinding");
       frames_result_free (result);
       g_task_return_error (task, error);
       return;
@@ -653,6 +708,37 @@ hs_engine_task_frames_async (HsEngine            *self,
   req = g_new0 (TaskRequest, 1);
   req->record = *hs_task_get_record (task);
   req->record.info.corrupt_reason = g_strdup (req->record.info.corrupt_reason);
+  job = g_task_new (self, cancellable, task_frames_done, g_steal_pointer (&user_task));
+  g_task_set_task_data (job, req, (GDestroyNotify) task_request_free);
+  hs_engine_queue_job (self, job, task_frames_job);
+}
+
+/* Xen's own call stack on @core (machine 0). */
+void
+hs_engine_core_frames_async (HsEngine            *self,
+                             guint                core,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) user_task = NULL;
+  g_autoptr(GTask) job = NULL;
+  TaskRequest *req;
+  GError *error = NULL;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+
+  user_task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (user_task, hs_engine_task_frames_async);
+  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
+    {
+      g_task_return_error (user_task, error);
+      return;
+    }
+  req = g_new0 (TaskRequest, 1);
+  req->record.machine = 0;
+  req->record.core = (gint) core;
+  req->record.current_vcpu = -1;
   job = g_task_new (self, cancellable, task_frames_done, g_steal_pointer (&user_task));
   g_task_set_task_data (job, req, (GDestroyNotify) task_request_free);
   hs_engine_queue_job (self, job, task_frames_job);

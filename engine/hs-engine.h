@@ -178,6 +178,12 @@ void             hs_engine_task_frames_async     (HsEngine             *self,
                                                   GCancellable         *cancellable,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);
+/* Xen's own call stack on a core (machine 0); finish with hs_engine_task_frames_finish(). */
+void             hs_engine_core_frames_async     (HsEngine             *self,
+                                                  guint                 core,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
 GArray          *hs_engine_task_frames_finish    (HsEngine             *self,
                                                   GAsyncResult         *result,
                                                   char                **stop_reason,

@@ -1030,9 +1030,46 @@ frames_done (GObject      *object,
 void
 hs_cmd_frame_view (Call *call)
 {
+  HsEngine *engine = hs_call_engine (call);
   HsTask *task;
+  const char *machine = hs_call_option (call, "MACHINE");
+  guint64 v = 0;
 
-  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED) || (task = resolve_task (call)) == NULL)
+  gboolean xen;
+
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED))
+    return;
+  if (machine != NULL)
+    {
+      if (!hs_call_eval_number (call, machine, "/MACHINE", &v))
+        return;
+      xen = v == 0;
+    }
+  else
+    xen = hs_call_option (call, "TASK") == NULL && hs_engine_get_current_machine (engine) == 0;
+  /* Machine 0: Xen's stack on a core, /CORE n or the current one. */
+  if (xen)
+    {
+      guint core = hs_engine_get_current_core (engine);
+      const char *core_text = hs_call_option (call, "CORE");
+
+      if (core_text)
+        {
+          if (!hs_call_eval_number (call, core_text, "/CORE", &v))
+            return;
+          if (v >= hs_engine_get_n_cores (engine))
+            {
+              hs_call_fail (call, "Frame.view: core %" G_GUINT64_FORMAT " does not exist", v);
+              return;
+            }
+          core = (guint) v;
+        }
+      g_string_append_printf (call->out, "Xen on core %u\n", core);
+      call->core = 0;
+      hs_engine_core_frames_async (engine, core, NULL, frames_done, call);
+      return;
+    }
+  if ((task = resolve_task (call)) == NULL)
     return;
   append_task_line (call->out, task);
   call->core = hs_task_get_machine (task);

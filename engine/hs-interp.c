@@ -766,7 +766,8 @@ static const OptionSpec register_options[] = { { "CORE", TRUE }, { "ALL", FALSE 
                                                { "MACHINE", TRUE }, { "TASK", TRUE }, { NULL } };
 static const OptionSpec dump_options[] = { { "Length", TRUE }, { NULL } };
 static const OptionSpec machine_option[] = { { "MACHINE", TRUE }, { NULL } };
-static const OptionSpec task_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE }, { NULL } };
+static const OptionSpec task_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE },
+                                           { "CORE", TRUE }, { NULL } };
 static const OptionSpec load_options[] = { { "NoCODE", FALSE }, { "Name", TRUE }, { NULL } };
 
 static const CommandSpec commands[] = {
@@ -797,7 +798,7 @@ static const CommandSpec commands[] = {
     hs_cmd_machine_list },
   { "TASK.List", "TASK.List [/MACHINE n]", "every task of every guest (or of one)", 0, 0,
     machine_option, hs_cmd_task_list },
-  { "Frame.view", "Frame.view [/MACHINE n] [/TASK name|pid]",
+  { "Frame.view", "Frame.view [/MACHINE n] [/TASK name|pid] [/CORE n]",
     "a task's call stack, with functions and source lines", 0, 0, task_options,
     hs_cmd_frame_view },
   { "PRINT", "PRINT [expression|\"text\"]...", "print values", 0, G_MAXUINT, NULL, cmd_print },

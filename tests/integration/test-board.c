@@ -808,6 +808,15 @@ test_task_context (void)
   g_assert_nonnull (strstr (regs, "pc   0xffff8"));
   g_assert_nonnull (strstr (regs, "user (pt_regs): pc 0x"));
 
+  /* Machine 0: Xen's own stack on a core, symbolised with xen-syms. */
+  {
+    g_autofree char *xen = run_ok ("Frame.view /MACHINE 0 /CORE 0");
+
+    g_assert_nonnull (strstr (xen, "Xen on core 0"));
+    g_assert_nonnull (strstr (xen, "#0  0:::0x"));
+    g_assert_nonnull (strstr (xen, "/xen/"));
+  }
+
   init = run_ok ("Frame.view /MACHINE 1 /TASK 1");
   g_assert_nonnull (strstr (init, "task init (pid 1"));
   g_assert_nonnull (strstr (init, "schedule"));
