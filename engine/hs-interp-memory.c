@@ -1064,6 +1064,14 @@ hs_cmd_frame_view (Call *call)
             }
           core = (guint) v;
         }
+      if (hs_core_get_exception_level (hs_engine_get_core (engine, core)) < 2)
+        {
+          hs_call_fail (call, "Frame.view: core %u is inside machine %u, not in Xen; use "
+                        "Frame.view /MACHINE %u /TASK name for the guest's stack", core,
+                        hs_engine_get_core_machine (engine, core),
+                        hs_engine_get_core_machine (engine, core));
+          return;
+        }
       g_string_append_printf (call->out, "Xen on core %u\n", core);
       call->core = 0;
       hs_engine_core_frames_async (engine, core, NULL, frames_done, call);
