@@ -478,24 +478,57 @@ task_registers_job (HsEngine *self,
     g_task_return_pointer (task, regs, (GDestroyNotify) hs_task_registers_free);
 }
 
+/* Hands a job's result to the user's task with the free function the job was queued with. */
 static void
-task_registers_done (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+task_job_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   HsEngine *self = HS_ENGINE (object);
   g_autoptr(GTask) user_task = user_data;
   GError *error = NULL;
-  HsTaskRegisters *regs = g_task_propagate_pointer (G_TASK (result), &error);
+  gpointer value = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (regs == NULL)
+  if (value == NULL)
     {
       if (hs_engine_is_connection_error (error))
         hs_engine_connection_lost (self, error);
       g_task_return_error (user_task, error);
       return;
     }
-  g_task_return_pointer (user_task, regs, (GDestroyNotify) hs_task_registers_free);
+  g_task_return_pointer (user_task, value,
+                         (GDestroyNotify) g_object_get_data (G_OBJECT (result), "hs-free"));
+}
+
+/* Queues @func on the worker for @record (copied), once the target is halted. */
+static void
+queue_task_job (HsEngine            *self,
+                const HsTaskRecord  *record,
+                JobFunc              func,
+                GDestroyNotify       free_result,
+                gpointer             source_tag,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) user_task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) job = NULL;
+  TaskRequest *req;
+  GError *error = NULL;
+
+  g_task_set_source_tag (user_task, source_tag);
+  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
+    {
+      g_task_return_error (user_task, error);
+      return;
+    }
+  req = g_new0 (TaskRequest, 1);
+  req->record = *record;
+  req->record.info.corrupt_reason = g_strdup (record->info.corrupt_reason);
+  job = g_task_new (self, cancellable, task_job_done, g_steal_pointer (&user_task));
+  g_task_set_task_data (job, req, (GDestroyNotify) task_request_free);
+  g_object_set_data (G_OBJECT (job), "hs-free", free_result);
+  hs_engine_queue_job (self, job, func);
 }
 
 void
@@ -505,27 +538,12 @@ hs_engine_task_registers_async (HsEngine            *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) user_task = NULL;
-  g_autoptr(GTask) job = NULL;
-  TaskRequest *req;
-  GError *error = NULL;
-
   g_return_if_fail (HS_IS_ENGINE (self));
   g_return_if_fail (HS_IS_TASK (task));
 
-  user_task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (user_task, hs_engine_task_registers_async);
-  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
-    {
-      g_task_return_error (user_task, error);
-      return;
-    }
-  req = g_new0 (TaskRequest, 1);
-  req->record = *hs_task_get_record (task);
-  req->record.info.corrupt_reason = g_strdup (req->record.info.corrupt_reason);
-  job = g_task_new (self, cancellable, task_registers_done, g_steal_pointer (&user_task));
-  g_task_set_task_data (job, req, (GDestroyNotify) task_request_free);
-  hs_engine_queue_job (self, job, task_registers_job);
+  queue_task_job (self, hs_task_get_record (task), task_registers_job,
+                  (GDestroyNotify) hs_task_registers_free, hs_engine_task_registers_async,
+                  cancellable, callback, user_data);
 }
 
 HsTaskRegisters *
@@ -553,83 +571,19 @@ frames_result_free (FramesResult *r)
   g_free (r);
 }
 
-static void
-task_frames_job (HsEngine *self,
-                 GTask    *task,
-                 gpointer  data)
+/* Unwinds @start with @machine's symbols into a new FramesResult. */
+static FramesResult *
+unwind (HsEngine            *self,
+        guint                machine,
+        const HsUnwindRegs  *start,
+        guint64              stack_low,
+        guint64              stack_high,
+        GError             **error)
 {
-  TaskRequest *req = data;
-  const HsTaskRecord *rec = &req->record;
-
-  /* Machine 0: a core's own stack in Xen, from its live registers (xen-syms has no CFI:
-   * frame records it is). */
-  if (rec->machine == 0)
-    {
-      g_autoptr(GPtrArray) xen = hs_engine_get_bindings (self, 0);
-      g_autofree HsUnwindSymbols *syms = g_new0 (HsUnwindSymbols, MAX (xen->len, 1));
-      FramesResult *r = g_new0 (FramesResult, 1);
-      GuestReader reader = { self, 0, FALSE };
-      HsUnwindRegs start = { 0 };
-      GError *error = NULL;
-      guint core = (guint) rec->core;
-
-      for (guint i = 0; i < 31; i++)
-        {
-          g_autofree char *name = g_strdup_printf ("x%u", i);
-
-          start.x_valid[i] = hs_engine_worker_get_register (self, core, name, &start.x[i]);
-        }
-      start.have_sp = hs_engine_worker_get_register (self, core, "sp", &start.sp);
-      start.have_pc = hs_engine_worker_get_register (self, core, "pc", &start.pc);
-      for (guint i = 0; i < xen->len; i++)
-        {
-          syms[i].file = ((HsBinding *) g_ptr_array_index (xen, i))->file;
-          syms[i].offset = ((HsBinding *) g_ptr_array_index (xen, i))->offset;
-        }
-      r->frames = g_array_new (FALSE, TRUE, sizeof (HsFrame));
-      g_array_set_clear_func (r->frames, (GDestroyNotify) hs_frame_clear);
-      if (!hs_unwind (&start, syms, xen->len, 0, 0, read_guest, &reader, 64, r->frames, &r->stop,
-                      &error) || reader.lost)
-        {
-          if (error == NULL)
-            error = g_error_new (HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST,
-                                 "lost the connection to the probe while unwinding");
-          frames_result_free (r);
-          g_task_return_error (task, error);
-          return;
-        }
-      g_task_return_pointer (task, r, (GDestroyNotify) frames_result_free);
-      return;
-    }
-
-  g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, rec->machine);
+  g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, machine);
   g_autofree HsUnwindSymbols *symbols = g_new0 (HsUnwindSymbols, MAX (bindings->len, 1));
   FramesResult *result = g_new0 (FramesResult, 1);
-  GuestReader reader = { self, rec->machine, FALSE };
-  HsTaskRegisters *regs;
-  HsUnwindRegs start = { 0 };
-  GError *error = NULL;
-  guint64 stack_low = 0, stack_high = 0;
-  const HsLinuxLayout *layout = NULL;
-
-  /* The same registers Register.view shows are where the unwinding starts. */
-  regs = compute_task_registers (self, rec, &error);
-  if (regs == NULL)
-    {
-      frames_result_free (result);
-      g_task_return_error (task, error);
-      return;
-    }
-  for (guint i = 0; i < 31; i++)
-    {
-      start.x[i] = regs->x[i];
-      start.x_valid[i] = regs->x_valid[i];
-    }
-  start.sp = regs->sp;
-  start.have_sp = regs->sp_valid;
-  start.pc = regs->pc;
-  start.have_pc = regs->pc_valid;
-  hs_task_registers_free (regs);
+  GuestReader reader = { self, machine, FALSE };
 
   for (guint i = 0; i < bindings->len; i++)
     {
@@ -637,50 +591,88 @@ task_frames_job (HsEngine *self,
 
       symbols[i].file = b->file;
       symbols[i].offset = b->offset;
-      if (layout == NULL)
-        layout = g_hash_table_lookup (self->w_layouts, b->file);
-    }
-  /* A sleeping task's frames stay inside its THREAD_SIZE kernel stack; a running one may be
-   * on an IRQ stack, so it gets no bounds. */
-  if (layout && rec->info.stack && hs_linux_layout_get_thread_size (layout)
-      && rec->current_vcpu < 0)
-    {
-      stack_low = rec->info.stack;
-      stack_high = rec->info.stack + hs_linux_layout_get_thread_size (layout);
     }
   result->frames = g_array_new (FALSE, TRUE, sizeof (HsFrame));
   g_array_set_clear_func (result->frames, (GDestroyNotify) hs_frame_clear);
-  if (!hs_unwind (&start, symbols, bindings->len, stack_low, stack_high, read_guest, &reader,
-                  64, result->frames, &result->stop, &error) || reader.lost)
+  if (!hs_unwind (start, symbols, bindings->len, stack_low, stack_high, read_guest, &reader,
+                  HS_UNWIND_DEFAULT_MAX_FRAMES, result->frames, &result->stop, error)
+      || reader.lost)
     {
-      if (error == NULL)
-        error = g_error_new (HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST,
-                             "lost the connection to the probe while unwinding");
+      if (error && *error == NULL)
+        g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST,
+                     "lost the connection to the probe while unwinding");
       frames_result_free (result);
-      g_task_return_error (task, error);
-      return;
+      return NULL;
     }
-  g_task_return_pointer (task, result, (GDestroyNotify) frames_result_free);
+  return result;
 }
 
 static void
-task_frames_done (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+task_frames_job (HsEngine *self,
+                 GTask    *task,
+                 gpointer  data)
 {
-  HsEngine *self = HS_ENGINE (object);
-  g_autoptr(GTask) user_task = user_data;
+  TaskRequest *req = data;
+  const HsTaskRecord *rec = &req->record;
+  HsUnwindRegs start = { 0 };
+  guint64 stack_low = 0, stack_high = 0;
+  FramesResult *result;
   GError *error = NULL;
-  FramesResult *r = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (r == NULL)
+  if (rec->machine == 0)
     {
-      if (hs_engine_is_connection_error (error))
-        hs_engine_connection_lost (self, error);
-      g_task_return_error (user_task, error);
-      return;
+      /* Machine 0: a core's own stack in Xen, from its live registers (xen-syms has no CFI:
+       * frame records it is). */
+      for (guint i = 0; i < 31; i++)
+        {
+          g_autofree char *name = g_strdup_printf ("x%u", i);
+
+          start.x_valid[i] = hs_engine_worker_get_register (self, rec->core, name, &start.x[i]);
+        }
+      start.have_sp = hs_engine_worker_get_register (self, rec->core, "sp", &start.sp);
+      start.have_pc = hs_engine_worker_get_register (self, rec->core, "pc", &start.pc);
     }
-  g_task_return_pointer (user_task, r, (GDestroyNotify) frames_result_free);
+  else
+    {
+      g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, rec->machine);
+      const HsLinuxLayout *layout = NULL;
+      HsTaskRegisters *regs;
+
+      /* The same registers Register.view shows are where the unwinding starts. */
+      regs = compute_task_registers (self, rec, &error);
+      if (regs == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      for (guint i = 0; i < 31; i++)
+        {
+          start.x[i] = regs->x[i];
+          start.x_valid[i] = regs->x_valid[i];
+        }
+      start.sp = regs->sp;
+      start.have_sp = regs->sp_valid;
+      start.pc = regs->pc;
+      start.have_pc = regs->pc_valid;
+      hs_task_registers_free (regs);
+
+      for (guint i = 0; i < bindings->len && layout == NULL; i++)
+        layout = g_hash_table_lookup (self->w_layouts,
+                                      ((const HsBinding *) g_ptr_array_index (bindings, i))->file);
+      /* A sleeping task's frames stay inside its THREAD_SIZE kernel stack; a running one may
+       * be on an IRQ stack, so it gets no bounds. */
+      if (layout && rec->info.stack && hs_linux_layout_get_thread_size (layout)
+          && rec->current_vcpu < 0)
+        {
+          stack_low = rec->info.stack;
+          stack_high = rec->info.stack + hs_linux_layout_get_thread_size (layout);
+        }
+    }
+  result = unwind (self, rec->machine, &start, stack_low, stack_high, &error);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) frames_result_free);
 }
 
 void
@@ -690,27 +682,12 @@ hs_engine_task_frames_async (HsEngine            *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) user_task = NULL;
-  g_autoptr(GTask) job = NULL;
-  TaskRequest *req;
-  GError *error = NULL;
-
   g_return_if_fail (HS_IS_ENGINE (self));
   g_return_if_fail (HS_IS_TASK (task));
 
-  user_task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (user_task, hs_engine_task_frames_async);
-  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
-    {
-      g_task_return_error (user_task, error);
-      return;
-    }
-  req = g_new0 (TaskRequest, 1);
-  req->record = *hs_task_get_record (task);
-  req->record.info.corrupt_reason = g_strdup (req->record.info.corrupt_reason);
-  job = g_task_new (self, cancellable, task_frames_done, g_steal_pointer (&user_task));
-  g_task_set_task_data (job, req, (GDestroyNotify) task_request_free);
-  hs_engine_queue_job (self, job, task_frames_job);
+  queue_task_job (self, hs_task_get_record (task), task_frames_job,
+                  (GDestroyNotify) frames_result_free, hs_engine_task_frames_async, cancellable,
+                  callback, user_data);
 }
 
 /* Xen's own call stack on @core (machine 0). */
@@ -721,27 +698,14 @@ hs_engine_core_frames_async (HsEngine            *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) user_task = NULL;
-  g_autoptr(GTask) job = NULL;
-  TaskRequest *req;
-  GError *error = NULL;
+  HsTaskRecord record = { 0 };
 
   g_return_if_fail (HS_IS_ENGINE (self));
 
-  user_task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (user_task, hs_engine_task_frames_async);
-  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
-    {
-      g_task_return_error (user_task, error);
-      return;
-    }
-  req = g_new0 (TaskRequest, 1);
-  req->record.machine = 0;
-  req->record.core = (gint) core;
-  req->record.current_vcpu = -1;
-  job = g_task_new (self, cancellable, task_frames_done, g_steal_pointer (&user_task));
-  g_task_set_task_data (job, req, (GDestroyNotify) task_request_free);
-  hs_engine_queue_job (self, job, task_frames_job);
+  record.core = (gint) core;
+  record.current_vcpu = -1;
+  queue_task_job (self, &record, task_frames_job, (GDestroyNotify) frames_result_free,
+                  hs_engine_task_frames_async, cancellable, callback, user_data);
 }
 
 GArray *
