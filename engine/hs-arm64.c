@@ -16,8 +16,11 @@ static const char * const key_system_registers[] = {
   NULL
 };
 
+/* Read at every halt on every core: what walks, machine matching and the core list use. */
 static const char * const walk_registers[] = {
-  "ID_AA64MMFR0_EL1", "MAIR_EL1", "MAIR_EL2", NULL
+  "VTTBR_EL2", "VTCR_EL2", "HCR_EL2", "TTBR0_EL2", "TCR_EL2", "SCTLR_EL2", "MAIR_EL2",
+  "ELR_EL2", "TTBR0_EL1", "TTBR1_EL1", "TCR_EL1", "SCTLR", "MAIR_EL1", "ID_AA64MMFR0_EL1",
+  NULL
 };
 
 const char * const *

@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 
 /* The system registers an engineer looks at first (hypervisor, then guest), in display order. */
 const char * const *hs_arm64_key_system_registers (void);
-/* The registers the MMU walks and the awareness need besides the key ones. */
+/* The system registers read at every halt: what walks and machine matching need. */
 const char * const *hs_arm64_walk_registers       (void);
 /* A short decoding ("VMID 1, BADDR 0x81234000"), or NULL when there is nothing to add. */
 char               *hs_arm64_describe_register    (const char *name,

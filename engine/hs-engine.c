@@ -686,12 +686,11 @@ attach_job (HsEngine *self,
 
         copy->name = g_strdup (src->name);
         g_ptr_array_add (self->register_infos, copy);
-        /* A halt reads the core registers and the system registers that views and walks
-         * use; the other ~150 system registers are read when asked for (Register.view /ALL):
-         * each costs a packet per core per halt. */
+        /* A halt reads the core registers and the system registers walks need; the rest
+         * (each a packet per core per halt) are read when a view or command asks
+         * (hs_engine_read_all_registers_async). */
         if (src->bitsize <= 64
             && (src->klass == HS_REGISTER_CLASS_CORE
-                || g_strv_contains (hs_arm64_key_system_registers (), src->name)
                 || g_strv_contains (hs_arm64_walk_registers (), src->name)))
           g_array_append_val (self->prefetch, i);
       }

@@ -490,8 +490,8 @@ cmd_register_view (Call *call)
     }
   if (!get_core_option (call, &core_index))
     return;
-  /* A halt reads the registers that matter; /ALL fetches the rest first. */
-  if (all && !call->remaining)
+  /* A halt reads only what walks need; the rest is fetched first (once per halt). */
+  if (!call->remaining)
     {
       call->remaining = 1;
       call->core = core_index;

@@ -163,6 +163,7 @@ struct _HsRegisterView
   HsEngine *engine;
   GListStore *rows;
   GPtrArray *rows_for;          /* the register infos the rows were made from */
+  GCancellable *fetching;       /* the registers of the shown core, being read */
 
   guint machine;
 };
@@ -276,9 +277,31 @@ refresh (HsRegisterView *self)
 }
 
 static void
+all_registers_read (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(HsRegisterView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (hs_engine_read_all_registers_finish (HS_ENGINE (object), result, &error))
+    refresh (self);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("registers not read: %s", error->message);
+}
+
+/* A halt reads only what walks need: the rest of the shown core's registers come after. */
+static void
 on_engine_changed (HsRegisterView *self)
 {
   refresh (self);
+  g_cancellable_cancel (self->fetching);
+  g_clear_object (&self->fetching);
+  if (hs_engine_get_state (self->engine) != HS_ENGINE_STATE_HALTED)
+    return;
+  self->fetching = g_cancellable_new ();
+  hs_engine_read_all_registers_async (self->engine, hs_engine_get_current_core (self->engine),
+                                      self->fetching, all_registers_read, g_object_ref (self));
 }
 
 /* ---- cells ------------------------------------------------------------------------------ */
@@ -466,6 +489,9 @@ hs_register_view_dispose (GObject *object)
   /* The template's root box is not a bound child, so it is not unparented for us. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
+  if (self->fetching)
+    g_cancellable_cancel (self->fetching);
+  g_clear_object (&self->fetching);
   g_clear_object (&self->rows);
   g_clear_pointer (&self->rows_for, g_ptr_array_unref);
   g_clear_object (&self->engine);
