@@ -15,6 +15,7 @@
 #include "hs-command-line.h"
 #include "hs-core-list.h"
 #include "hs-register-view.h"
+#include "hs-table.h"
 
 struct _HsWindow
 {
@@ -39,6 +40,8 @@ struct _HsWindow
 
   /* Borrowed: children of the boxes above */
   GtkWidget *core_list;
+  GtkWidget *guest_list;
+  GtkWidget *task_list;
   GtkWidget *register_view;
   GtkWidget *command_line;
 };
@@ -301,6 +304,147 @@ on_symbols_progress (HsWindow   *self,
   gtk_label_set_text (self->status_label, text);
 }
 
+/* ---- guest and task lists ---------------------------------------------------------------- */
+
+static char *
+machine_id_text (GObject *item, gpointer data)
+{
+  return g_strdup_printf ("%u", hs_machine_get_id (HS_MACHINE (item)));
+}
+
+static char *
+machine_name_text (GObject *item, gpointer data)
+{
+  return g_strdup (hs_machine_get_name (HS_MACHINE (item)));
+}
+
+static char *
+machine_state_text (GObject *item, gpointer data)
+{
+  HsMachine *m = HS_MACHINE (item);
+
+  return g_strdup (hs_machine_get_kind (m) == HS_MACHINE_HYPERVISOR
+                   ? "hypervisor" : hs_machine_state_to_string (hs_machine_get_state (m)));
+}
+
+static char *
+machine_domain_text (GObject *item, gpointer data)
+{
+  gint d = hs_machine_get_domain_id (HS_MACHINE (item));
+
+  return d >= 0 ? g_strdup_printf ("%d", d) : g_strdup ("—");
+}
+
+static char *
+machine_vmid_text (GObject *item, gpointer data)
+{
+  HsMachine *m = HS_MACHINE (item);
+
+  return hs_machine_get_kind (m) == HS_MACHINE_GUEST
+         ? g_strdup_printf ("%u", hs_machine_get_vmid (m)) : g_strdup ("—");
+}
+
+static char *
+machine_vcpus_text (GObject *item, gpointer data)
+{
+  HsMachine *m = HS_MACHINE (item);
+
+  return hs_machine_get_kind (m) == HS_MACHINE_GUEST
+         ? g_strdup_printf ("%u", hs_machine_get_n_vcpus (m)) : g_strdup ("—");
+}
+
+static char *
+machine_vttbr_text (GObject *item, gpointer data)
+{
+  HsMachine *m = HS_MACHINE (item);
+
+  return hs_machine_get_kind (m) == HS_MACHINE_GUEST
+         ? g_strdup_printf ("0x%016" G_GINT64_MODIFIER "x", hs_machine_get_vttbr (m))
+         : g_strdup ("—");
+}
+
+static char *
+task_machine_text (GObject *item, gpointer data)
+{
+  return g_strdup_printf ("%u", hs_task_get_machine (HS_TASK (item)));
+}
+
+static char *
+task_pid_text (GObject *item, gpointer data)
+{
+  return g_strdup_printf ("%d", hs_task_get_pid (HS_TASK (item)));
+}
+
+static char *
+task_space_text (GObject *item, gpointer data)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, hs_task_get_space (HS_TASK (item)));
+}
+
+static char *
+task_name_text (GObject *item, gpointer data)
+{
+  return g_strdup (hs_task_get_name (HS_TASK (item)));
+}
+
+static char *
+task_state_text (GObject *item, gpointer data)
+{
+  HsTask *t = HS_TASK (item);
+
+  return hs_task_is_corrupt (t) ? g_strdup_printf ("corrupt: %s", hs_task_get_corrupt_reason (t))
+                                : g_strdup (hs_task_get_state_text (t));
+}
+
+static char *
+task_cpu_text (GObject *item, gpointer data)
+{
+  return g_strdup_printf ("%d", hs_task_get_cpu (HS_TASK (item)));
+}
+
+static char *
+task_current_text (GObject *item, gpointer data)
+{
+  HsTask *t = HS_TASK (item);
+
+  if (hs_task_get_current_vcpu (t) < 0)
+    return g_strdup ("");
+  if (hs_task_get_core (t) >= 0)
+    return g_strdup_printf ("● vCPU %d, core %d", hs_task_get_current_vcpu (t),
+                            hs_task_get_core (t));
+  return g_strdup_printf ("vCPU %d", hs_task_get_current_vcpu (t));
+}
+
+static GtkWidget *
+new_guest_list (HsEngine *engine)
+{
+  GtkWidget *table = hs_table_new (hs_engine_get_machines (engine), "Guests");
+
+  hs_table_add_column (HS_TABLE (table), "ID", machine_id_text, NULL, 3, FALSE);
+  hs_table_add_column (HS_TABLE (table), "Name", machine_name_text, NULL, 10, FALSE);
+  hs_table_add_column (HS_TABLE (table), "State", machine_state_text, NULL, 10, FALSE);
+  hs_table_add_column (HS_TABLE (table), "Domain", machine_domain_text, NULL, 4, FALSE);
+  hs_table_add_column (HS_TABLE (table), "VMID", machine_vmid_text, NULL, 4, FALSE);
+  hs_table_add_column (HS_TABLE (table), "vCPUs", machine_vcpus_text, NULL, 4, FALSE);
+  hs_table_add_column (HS_TABLE (table), "Stage-2 base", machine_vttbr_text, NULL, 18, TRUE);
+  return table;
+}
+
+static GtkWidget *
+new_task_list (HsEngine *engine)
+{
+  GtkWidget *table = hs_table_new (hs_engine_get_tasks (engine), "Global task list");
+
+  hs_table_add_column (HS_TABLE (table), "Machine", task_machine_text, NULL, 3, FALSE);
+  hs_table_add_column (HS_TABLE (table), "PID", task_pid_text, NULL, 5, FALSE);
+  hs_table_add_column (HS_TABLE (table), "Space", task_space_text, NULL, 5, FALSE);
+  hs_table_add_column (HS_TABLE (table), "Name", task_name_text, NULL, 15, FALSE);
+  hs_table_add_column (HS_TABLE (table), "State", task_state_text, NULL, 12, FALSE);
+  hs_table_add_column (HS_TABLE (table), "CPU", task_cpu_text, NULL, 3, FALSE);
+  hs_table_add_column (HS_TABLE (table), "Current", task_current_text, NULL, 16, TRUE);
+  return table;
+}
+
 static void
 hs_window_constructed (GObject *object)
 {
@@ -312,9 +456,19 @@ hs_window_constructed (GObject *object)
   g_return_if_fail (HS_IS_INTERP (self->interp));
   self->engine = g_object_ref (hs_interp_get_engine (self->interp));
 
-  self->core_list = hs_core_list_new (self->engine);
-  gtk_widget_set_vexpand (self->core_list, TRUE);
-  gtk_box_append (self->cores_box, self->core_list);
+  {
+    GtkWidget *notebook = gtk_notebook_new ();
+
+    self->core_list = hs_core_list_new (self->engine);
+    self->guest_list = new_guest_list (self->engine);
+    self->task_list = new_task_list (self->engine);
+    gtk_notebook_append_page (GTK_NOTEBOOK (notebook), self->core_list, gtk_label_new ("Cores"));
+    gtk_notebook_append_page (GTK_NOTEBOOK (notebook), self->guest_list,
+                              gtk_label_new ("Guests"));
+    gtk_notebook_append_page (GTK_NOTEBOOK (notebook), self->task_list, gtk_label_new ("Tasks"));
+    gtk_widget_set_vexpand (notebook, TRUE);
+    gtk_box_append (self->cores_box, notebook);
+  }
 
   self->register_view = hs_register_view_new (self->engine, 0);
   gtk_widget_set_vexpand (self->register_view, TRUE);
@@ -474,6 +628,20 @@ hs_window_get_command_line (HsWindow *self)
 {
   g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
   return self->command_line;
+}
+
+GtkWidget *
+hs_window_get_task_list (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->task_list;
+}
+
+GtkWidget *
+hs_window_get_guest_list (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->guest_list;
 }
 
 GtkWidget *

@@ -28,5 +28,7 @@ void       hs_window_run_script        (HsWindow       *self,
 GtkWidget *hs_window_get_register_view (HsWindow       *self);
 GtkWidget *hs_window_get_command_line  (HsWindow       *self);
 GtkWidget *hs_window_get_core_list     (HsWindow       *self);
+GtkWidget *hs_window_get_guest_list    (HsWindow       *self);
+GtkWidget *hs_window_get_task_list     (HsWindow       *self);
 
 G_END_DECLS

@@ -618,6 +618,8 @@ task_frames_job (HsEngine *self,
   guint64 stack_low = 0, stack_high = 0;
   FramesResult *result;
   GError *error = NULL;
+  guint64 user_pc = 0, user_lr = 0, user_sp = 0;
+  gboolean has_user = FALSE;
 
   if (rec->machine == 0)
     {
@@ -654,6 +656,10 @@ task_frames_job (HsEngine *self,
       start.have_sp = regs->sp_valid;
       start.pc = regs->pc;
       start.have_pc = regs->pc_valid;
+      has_user = regs->has_user;
+      user_pc = regs->user_pc;
+      user_lr = regs->user_x[30];
+      user_sp = regs->user_sp;
       hs_task_registers_free (regs);
 
       for (guint i = 0; i < bindings->len && layout == NULL; i++)
@@ -670,9 +676,31 @@ task_frames_job (HsEngine *self,
     }
   result = unwind (self, rec->machine, &start, stack_low, stack_high, &error);
   if (result == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify) frames_result_free);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Below the kernel's frames, where user space entered it (pt_regs): its pc and lr. User
+   * programs bring no symbols here, so the user stack is not walked further. */
+  if (has_user && rec->machine != 0)
+    {
+      guint level = result->frames->len;
+      HsFrame pc = { 0 }, lr = { 0 };
+
+      pc.level = level;
+      pc.pc = user_pc;
+      pc.sp = user_sp;
+      pc.method = HS_FRAME_LIVE;
+      pc.file = g_strdup_printf ("user space of process %d, from pt_regs; no symbols",
+                                 rec->info.tgid);
+      g_array_append_val (result->frames, pc);
+      lr.level = level + 1;
+      lr.pc = user_lr;
+      lr.method = HS_FRAME_LR;
+      lr.file = g_strdup ("user space: its lr");
+      g_array_append_val (result->frames, lr);
+    }
+  g_task_return_pointer (task, result, (GDestroyNotify) frames_result_free);
 }
 
 void

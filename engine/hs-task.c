@@ -215,7 +215,14 @@ hs_task_get_state_text (HsTask *self)
     return "X (dead)";
   if (s & 0x20)
     return "Z (zombie)";
-  return "? (unknown)";
+  if (s & 0x200)
+    return "W (waking)";
+  if (s & 0x800)
+    return "N (new)";
+  if (s & 0x8000)
+    return "F (frozen)";
+  /* Bits this kernel adds that ps has no letter for, or a task caught changing state. */
+  return "? (other)";
 }
 
 gboolean

@@ -249,11 +249,17 @@ refresh (HsRegisterView *self)
       break;
     }
   if (core && hs_core_get_exception_level (core) >= 0)
-    title = g_strdup_printf ("Machine %u (hypervisor) · core %u · EL%d · %s", self->machine,
-                             core_index, hs_core_get_exception_level (core), source);
+    {
+      guint machine = hs_engine_get_core_machine (self->engine, core_index);
+      HsMachine *m = hs_engine_get_machine (self->engine, machine);
+
+      /* A core's registers belong to whichever machine it is in at the halt. */
+      title = g_strdup_printf ("Core %u · EL%d · in machine %u (%s) · %s", core_index,
+                               hs_core_get_exception_level (core), machine,
+                               m ? hs_machine_get_name (m) : "?", source);
+    }
   else
-    title = g_strdup_printf ("Machine %u (hypervisor) · core %u · %s", self->machine, core_index,
-                             source);
+    title = g_strdup_printf ("Core %u · %s", core_index, source);
   gtk_label_set_text (self->title, title);
 
   n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));

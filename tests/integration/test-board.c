@@ -802,6 +802,8 @@ test_task_context (void)
   g_assert_nonnull (strstr (frames, "do_nanosleep+0x"));
   g_assert_nonnull (strstr (frames, "hrtimer.c:"));
   g_assert_nonnull (strstr (frames, "#3 "));
+  /* Down to where user space entered the kernel. */
+  g_assert_nonnull (strstr (frames, "user space of process"));
 
   regs = run_ok ("Register.view /MACHINE 2 /TASK linux2_ticker");
   g_assert_nonnull (strstr (regs, "registers: "));

@@ -16,6 +16,7 @@
 #include "hs-board.h"
 #include "hs-command-line.h"
 #include "hs-register-view.h"
+#include "hs-table.h"
 #include "hs-widgets.h"
 
 #define WAIT_S 60
@@ -240,6 +241,49 @@ test_window_board (void)
   output = hs_command_line_get_output (HS_COMMAND_LINE (hs_window_get_command_line (fx.window)));
   g_assert_nonnull (strstr (output, "> Step /CORE"));
   g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_HALTED);
+
+  /* The guest list and the global task list show what the engine found. */
+  {
+    HsTable *guests = HS_TABLE (hs_window_get_guest_list (fx.window));
+    HsTable *tasks = HS_TABLE (hs_window_get_task_list (fx.window));
+    GListModel *model = hs_engine_get_tasks (fx.engine);
+    gboolean ticker = FALSE;
+    g_autofree char *tasks_png = NULL;
+    GtkWidget *notebook;
+
+    g_assert_cmpuint (g_list_model_get_n_items (model), >, 40);
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+      {
+        g_autoptr(HsTask) task = g_list_model_get_item (model, i);
+        g_autofree char *name = hs_table_get_text (tasks, i, 3);
+        g_autofree char *pid = hs_table_get_text (tasks, i, 1);
+        g_autofree char *expect_pid = g_strdup_printf ("%d", hs_task_get_pid (task));
+
+        g_assert_cmpstr (name, ==, hs_task_get_name (task));
+        g_assert_cmpstr (pid, ==, expect_pid);
+        ticker |= g_strcmp0 (name, "linux2_ticker") == 0;
+      }
+    g_assert_true (ticker);
+    {
+      g_autofree char *name = hs_table_get_text (guests, 1, 1);
+      g_autofree char *vcpus = hs_table_get_text (guests, 1, 5);
+
+      g_assert_cmpstr (name, ==, "linux1");
+      g_assert_cmpstr (vcpus, ==, "2");
+    }
+    notebook = gtk_widget_get_ancestor (GTK_WIDGET (tasks), GTK_TYPE_NOTEBOOK);
+    g_assert_nonnull (notebook);
+    gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), 2);
+    for (guint i = 0; i < 30; i++)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (10 * 1000);
+      }
+    tasks_png = g_test_build_filename (G_TEST_BUILT, "widgets", "task-list.png", NULL);
+    g_assert_true (hs_widget_save_png (GTK_WIDGET (fx.window), tasks_png, &error));
+    g_assert_no_error (error);
+    gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), 0);
+  }
 
   /* Machine 0's register window, as the user sees it. */
   hs_command_line_execute (HS_COMMAND_LINE (hs_window_get_command_line (fx.window)),

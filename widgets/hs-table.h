@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-table.h: a column view over a list model of stable objects whose cells
+ * are computed by functions and follow their item's notifications, so a halt
+ * redraws only what changed.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef char *(*HsTableTextFunc) (GObject  *item,
+                                  gpointer  user_data);
+
+#define HS_TYPE_TABLE (hs_table_get_type ())
+G_DECLARE_FINAL_TYPE (HsTable, hs_table, HS, TABLE, GtkWidget)
+
+GtkWidget *hs_table_new        (GListModel      *model,
+                                const char      *accessible_label);
+void       hs_table_add_column (HsTable         *self,
+                                const char      *title,
+                                HsTableTextFunc  text,
+                                gpointer         user_data,
+                                guint            min_chars,
+                                gboolean         expand);
+/* Recomputes every visible cell (for facts the items do not notify about). */
+void       hs_table_refresh    (HsTable         *self);
+/* The text of a cell, for tests; NULL outside the table. */
+char      *hs_table_get_text   (HsTable         *self,
+                                guint            row,
+                                guint            column);
+
+G_END_DECLS
