@@ -482,8 +482,12 @@ cmd_register_view (Call *call)
 
   if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED))
     return;
-  /* A task, or a machine's context: the guest's view, not a core's. */
-  if (hs_call_option (call, "TASK") != NULL || hs_call_option (call, "MACHINE") != NULL)
+  /* A task, or a guest's context: the guest's view, not a core's. Machine 0's registers
+   * are the cores' own. */
+  if (hs_call_option (call, "TASK") != NULL
+      || (hs_call_option (call, "MACHINE") != NULL
+          && g_strcmp0 (hs_call_option (call, "MACHINE"), "0") != 0
+          && g_strcmp0 (hs_call_option (call, "MACHINE"), "0.") != 0))
     {
       hs_cmd_task_register_view (call);
       return;
