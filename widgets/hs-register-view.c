@@ -13,6 +13,7 @@
 #include "hs-register-view.h"
 
 #include "hs-arm64.h"
+#include "hs-table.h"
 
 /* ---- rows ------------------------------------------------------------------------------- */
 
@@ -154,10 +155,7 @@ struct _HsRegisterView
 
   /* Template widgets */
   GtkLabel *title;
-  GtkColumnView *column_view;
-  GtkColumnViewColumn *name_column;
-  GtkColumnViewColumn *value_column;
-  GtkColumnViewColumn *meaning_column;
+  GtkBox *box;
 
   /* Owned */
   HsEngine *engine;
@@ -312,100 +310,28 @@ on_engine_changed (HsRegisterView *self)
 
 /* ---- cells ------------------------------------------------------------------------------ */
 
-typedef enum
+static char *
+name_text (GObject *item, gpointer data)
 {
-  CELL_NAME,
-  CELL_VALUE,
-  CELL_MEANING,
-} CellKind;
-
-static void
-update_cell (GtkListItem *item)
-{
-  HsRegisterRow *row = gtk_list_item_get_item (item);
-  GtkWidget *cell = gtk_list_item_get_child (item);
-  CellKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), "hs-cell-kind"));
-
-  if (row == NULL || cell == NULL)
-    return;
-  switch (kind)
-    {
-    case CELL_NAME:
-      gtk_inscription_set_text (GTK_INSCRIPTION (cell), row->name);
-      break;
-    case CELL_VALUE:
-      gtk_inscription_set_text (GTK_INSCRIPTION (cell), row->value);
-      if (row->changed)
-        gtk_widget_add_css_class (cell, "hs-changed");
-      else
-        gtk_widget_remove_css_class (cell, "hs-changed");
-      break;
-    case CELL_MEANING:
-    default:
-      gtk_inscription_set_text (GTK_INSCRIPTION (cell), row->meaning);
-      break;
-    }
+  return g_strdup (HS_REGISTER_ROW (item)->name);
 }
 
-static void
-setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            gpointer                  user_data)
+static char *
+value_text (GObject *item, gpointer data)
 {
-  GtkWidget *cell = gtk_inscription_new (NULL);
-
-  gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), 4);
-  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell),
-                                 GPOINTER_TO_INT (user_data) == CELL_MEANING ? 40 : 18);
-  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-  if (GPOINTER_TO_INT (user_data) != CELL_MEANING)
-    gtk_widget_add_css_class (cell, "hs-mono");
-  g_object_set_data (G_OBJECT (item), "hs-cell-kind", user_data);
-  gtk_list_item_set_child (item, cell);
+  return g_strdup (HS_REGISTER_ROW (item)->value);
 }
 
-static void
-row_notify (GObject    *row,
-            GParamSpec *pspec,
-            gpointer    item)
+static const char *
+value_style (GObject *item, gpointer data)
 {
-  update_cell (item);
+  return HS_REGISTER_ROW (item)->changed ? "hs-changed" : NULL;
 }
 
-static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           gpointer                  user_data)
+static char *
+meaning_text (GObject *item, gpointer data)
 {
-  GObject *row = gtk_list_item_get_item (item);
-  gulong id = g_signal_connect_object (row, "notify", G_CALLBACK (row_notify), item, 0);
-
-  g_object_set_data (G_OBJECT (item), "hs-notify-id", GSIZE_TO_POINTER (id));
-  update_cell (item);
-}
-
-static void
-unbind_cell (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             gpointer                  user_data)
-{
-  GObject *row = gtk_list_item_get_item (item);
-  gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "hs-notify-id"));
-
-  if (row && id)
-    g_signal_handler_disconnect (row, id);
-  g_object_set_data (G_OBJECT (item), "hs-notify-id", NULL);
-}
-
-static GtkListItemFactory *
-cell_factory (CellKind kind)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (kind));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), NULL);
-  return factory;
+  return g_strdup (HS_REGISTER_ROW (item)->meaning);
 }
 
 /* ---- public ----------------------------------------------------------------------------- */
@@ -568,10 +494,7 @@ hs_register_view_class_init (HsRegisterViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/hyperscope/Hyperscope/ui/hs-register-view.ui");
   gtk_widget_class_bind_template_child (widget_class, HsRegisterView, title);
-  gtk_widget_class_bind_template_child (widget_class, HsRegisterView, column_view);
-  gtk_widget_class_bind_template_child (widget_class, HsRegisterView, name_column);
-  gtk_widget_class_bind_template_child (widget_class, HsRegisterView, value_column);
-  gtk_widget_class_bind_template_child (widget_class, HsRegisterView, meaning_column);
+  gtk_widget_class_bind_template_child (widget_class, HsRegisterView, box);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hs-register-view");
 }
@@ -579,18 +502,17 @@ hs_register_view_class_init (HsRegisterViewClass *klass)
 static void
 hs_register_view_init (HsRegisterView *self)
 {
-  g_autoptr(GtkListItemFactory) name_factory = cell_factory (CELL_NAME);
-  g_autoptr(GtkListItemFactory) value_factory = cell_factory (CELL_VALUE);
-  g_autoptr(GtkListItemFactory) meaning_factory = cell_factory (CELL_MEANING);
-  g_autoptr(GtkNoSelection) selection = NULL;
+  GtkWidget *table;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rows = g_list_store_new (HS_TYPE_REGISTER_ROW);
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->rows)));
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
-  gtk_column_view_column_set_factory (self->name_column, name_factory);
-  gtk_column_view_column_set_factory (self->value_column, value_factory);
-  gtk_column_view_column_set_factory (self->meaning_column, meaning_factory);
+  table = hs_table_new (G_LIST_MODEL (self->rows), "Registers");
+  hs_table_add_column (HS_TABLE (table), "Register", name_text, NULL, 14, FALSE);
+  hs_table_add_styled_column (HS_TABLE (table), "Value", value_text, value_style, NULL, 18,
+                              FALSE);
+  hs_table_add_column (HS_TABLE (table), "Meaning", meaning_text, NULL, 40, TRUE);
+  gtk_widget_set_vexpand (table, TRUE);
+  gtk_box_append (self->box, table);
 }
 
 GtkWidget *

@@ -8,6 +8,7 @@
 typedef struct
 {
   HsTableTextFunc text;
+  HsTableStyleFunc style;
   gpointer user_data;
 } Column;
 
@@ -37,6 +38,21 @@ update_cell (GtkListItem *item)
     return;
   text = column->text (object, column->user_data);
   gtk_inscription_set_text (GTK_INSCRIPTION (cell), text ? text : "");
+  if (column->style)
+    {
+      const char *old_class = g_object_get_data (G_OBJECT (cell), "hs-class");
+      const char *new_class = column->style (object, column->user_data);
+
+      if (g_strcmp0 (old_class, new_class) != 0)
+        {
+          if (old_class)
+            gtk_widget_remove_css_class (cell, old_class);
+          if (new_class)
+            gtk_widget_add_css_class (cell, new_class);
+          /* Classes come from static strings: kept by pointer. */
+          g_object_set_data (G_OBJECT (cell), "hs-class", (gpointer) new_class);
+        }
+    }
 }
 
 static void
@@ -102,6 +118,18 @@ hs_table_add_column (HsTable         *self,
                      guint            min_chars,
                      gboolean         expand)
 {
+  hs_table_add_styled_column (self, title, text, NULL, user_data, min_chars, expand);
+}
+
+void
+hs_table_add_styled_column (HsTable          *self,
+                            const char       *title,
+                            HsTableTextFunc   text,
+                            HsTableStyleFunc  style,
+                            gpointer          user_data,
+                            guint             min_chars,
+                            gboolean          expand)
+{
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkColumnViewColumn) column = NULL;
   Column *c;
@@ -111,6 +139,7 @@ hs_table_add_column (HsTable         *self,
 
   c = g_new0 (Column, 1);
   c->text = text;
+  c->style = style;
   c->user_data = user_data;
   g_ptr_array_add (self->columns, c);
   /* Borrowed: the table outlives its factories. */
@@ -123,6 +152,20 @@ hs_table_add_column (HsTable         *self,
   gtk_column_view_column_set_expand (column, expand);
   gtk_column_view_column_set_resizable (column, TRUE);
   gtk_column_view_append_column (self->view, column);
+}
+
+GtkSingleSelection *
+hs_table_use_single_selection (HsTable *self)
+{
+  g_autoptr(GtkSingleSelection) selection = NULL;
+
+  g_return_val_if_fail (HS_IS_TABLE (self), NULL);
+
+  selection = gtk_single_selection_new (g_object_ref (self->model));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (selection));
+  /* The view keeps it. */
+  return selection;
 }
 
 void

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 
 typedef char *(*HsTableTextFunc) (GObject  *item,
                                   gpointer  user_data);
+/* A CSS class for the cell (e.g. "hs-changed"), or NULL. */
+typedef const char *(*HsTableStyleFunc) (GObject  *item,
+                                         gpointer  user_data);
 
 #define HS_TYPE_TABLE (hs_table_get_type ())
 G_DECLARE_FINAL_TYPE (HsTable, hs_table, HS, TABLE, GtkWidget)
@@ -24,6 +27,15 @@ void       hs_table_add_column (HsTable         *self,
                                 gpointer         user_data,
                                 guint            min_chars,
                                 gboolean         expand);
+void       hs_table_add_styled_column (HsTable          *self,
+                                       const char       *title,
+                                       HsTableTextFunc   text,
+                                       HsTableStyleFunc  style,
+                                       gpointer          user_data,
+                                       guint             min_chars,
+                                       gboolean          expand);
+/* Rows become selectable one at a time; the selection is the table's. */
+GtkSingleSelection *hs_table_use_single_selection (HsTable *self);
 /* Recomputes every visible cell (for facts the items do not notify about). */
 void       hs_table_refresh    (HsTable         *self);
 /* The text of a cell, for tests; NULL outside the table. */
