@@ -143,9 +143,26 @@ update_state (HsWindow *self)
     status = g_strdup ("Not attached — start with --demo or --attach HOST:PORT, "
                        "or type SYStem.Attach HOST:PORT");
   else if (state == HS_ENGINE_STATE_HALTED)
-    status = g_strdup_printf ("%s · halted · machine 0 · %s · last stop: %s on core %u",
-                              target ? target : "", core_text ? core_text : "",
-                              hs_stop_reason_to_string (stop->reason), stop->core);
+    {
+      guint core_index = hs_engine_get_current_core (self->engine);
+      guint machine = hs_engine_get_core_machine (self->engine, core_index);
+      g_autofree char *task_text = NULL;
+      GListModel *tasks = hs_engine_get_tasks (self->engine);
+
+      /* The task the current core runs, when the guest's awareness knows it. */
+      for (guint i = 0; i < g_list_model_get_n_items (tasks) && task_text == NULL; i++)
+        {
+          g_autoptr(HsTask) task = g_list_model_get_item (tasks, i);
+
+          if (hs_task_get_core (task) == (gint) core_index)
+            task_text = g_strdup_printf (" · task %s (pid %d)", hs_task_get_name (task),
+                                         hs_task_get_pid (task));
+        }
+      status = g_strdup_printf ("%s · halted · machine %u%s · %s · last stop: %s on core %u",
+                                target ? target : "", machine, task_text ? task_text : "",
+                                core_text ? core_text : "",
+                                hs_stop_reason_to_string (stop->reason), stop->core);
+    }
   else
     status = g_strdup_printf ("%s · %s", target ? target : "", hs_engine_state_to_string (state));
   gtk_label_set_text (self->status_label, status);
