@@ -227,29 +227,32 @@ hs_engine_apply_tasks (HsEngine *self,
       g_object_unref (task);  /* the store keeps it */
     }
 
-  for (guint i = 0; i < snap->tasks->len; i++)
-    {
-      const HsTaskRecord *r = &g_array_index (snap->tasks, HsTaskRecord, i);
-      HsTask *task = g_hash_table_lookup (existing, r);
+  /* Walk order is stable from halt to halt, so one cursor through the store places every
+   * new task next to its predecessor in a single pass. */
+  {
+    guint cursor = 0;
 
-      if (task != NULL)
-        hs_task_update (task, r);
-      else
-        {
-          g_autoptr(HsTask) added = hs_task_new (r);
-          guint pos = 0;
+    for (guint i = 0; i < snap->tasks->len; i++)
+      {
+        const HsTaskRecord *r = &g_array_index (snap->tasks, HsTaskRecord, i);
+        HsTask *task = g_hash_table_lookup (existing, r);
 
-          n = g_list_model_get_n_items (model);
-          for (guint k = 0; k < n; k++)
-            {
-              g_autoptr(HsTask) other = g_list_model_get_item (model, k);
+        if (task != NULL)
+          {
+            g_autoptr(HsTask) at_cursor = g_list_model_get_item (model, cursor);
 
-              if (hs_task_get_machine (other) <= r->machine)
-                pos = k + 1;
-            }
-          g_list_store_insert (self->tasks, pos, added);
-        }
-    }
+            hs_task_update (task, r);
+            if (at_cursor == task)
+              cursor++;
+          }
+        else
+          {
+            g_autoptr(HsTask) added = hs_task_new (r);
+
+            g_list_store_insert (self->tasks, cursor++, added);
+          }
+      }
+  }
 }
 
 GListModel *
