@@ -11,6 +11,7 @@
 #include "hs-interp-private.h"
 #include "hs-arm64.h"
 #include "hs-command.h"
+#include "hs-disasm.h"
 #include "hs-engine-private.h"
 
 #include <string.h>
@@ -1082,4 +1083,93 @@ hs_cmd_frame_view (Call *call)
   append_task_line (call->out, task);
   call->core = hs_task_get_machine (task);
   hs_engine_task_frames_async (hs_call_engine (call), task, NULL, frames_done, call);
+}
+
+/* ---- Data.List: disassembly ------------------------------------------------------------- */
+
+#define LIST_DEFAULT_BYTES 0x40u
+#define LIST_MAX_BYTES     0x4000u
+
+static void
+list_code_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Call *call = user_data;
+  HsEngine *engine = HS_ENGINE (object);
+  GError *error = NULL;
+  HsMemoryRead *read = hs_engine_read_finish (engine, result, &error);
+  const HsAddress *a;
+  g_autoptr(GArray) insns = NULL;
+  const guint8 *valid;
+  const guint8 *code;
+  gsize len;
+
+  if (read == NULL)
+    {
+      g_prefix_error (&error, "Data.List: ");
+      hs_call_return (call, error);
+      return;
+    }
+  a = &read->address;
+  valid = g_bytes_get_data (read->valid, NULL);
+  code = g_bytes_get_data (read->data, &len);
+  insns = hs_disasm_arm64 (code, len, a->offset, &error);
+  if (insns == NULL)
+    {
+      hs_memory_read_free (read);
+      hs_call_return (call, error);
+      return;
+    }
+  for (guint i = 0; i < insns->len; i++)
+    {
+      const HsInstruction *insn = &g_array_index (insns, HsInstruction, i);
+      gsize off = insn->address - a->offset;
+      g_autofree char *where = format_line_address (a, insn->address);
+      g_autofree char *symbol = a->access == HS_ACCESS_VIRTUAL
+        ? hs_engine_symbolize (engine, a->machine, a->space, insn->address) : NULL;
+      g_autofree char *target = insn->is_branch && a->access == HS_ACCESS_VIRTUAL
+        ? hs_engine_symbolize (engine, a->machine, a->space, insn->target) : NULL;
+
+      if (!valid[off])
+        {
+          g_string_append_printf (call->out, "%s  ????????\n", where);
+          continue;
+        }
+      g_string_append_printf (call->out, "%s  %-28s %08x  %-7s %s%s%s%s\n", where,
+                              symbol ? symbol : "", insn->word, insn->mnemonic, insn->operands,
+                              target ? " <" : "", target ? target : "", target ? ">" : "");
+    }
+  if (read->fault)
+    g_string_append_printf (call->out, "???????? not readable: %s\n", read->fault);
+  hs_memory_read_free (read);
+  hs_call_return (call, NULL);
+}
+
+void
+hs_cmd_data_list (Call *call)
+{
+  const char *length_text = hs_call_option (call, "Length");
+  HsAddress address;
+  guint64 length = LIST_DEFAULT_BYTES;
+
+  if (!resolve (call, g_ptr_array_index (call->args, 0), &address))
+    return;
+  if (length_text && !hs_call_eval_number (call, length_text, "/Length", &length))
+    return;
+  if (length < 4 || length > LIST_MAX_BYTES)
+    {
+      hs_call_fail (call, "Data.List: /Length must be 4-0x%x bytes", LIST_MAX_BYTES);
+      return;
+    }
+  /* AArch64 instructions are 4-byte aligned words. */
+  address.offset &= ~G_GUINT64_CONSTANT (3);
+  if (hs_address_range_wraps (address.offset, length))
+    {
+      hs_call_fail (call, "Data.List: the range runs past the end of the address space");
+      return;
+    }
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED))
+    return;
+  hs_engine_read_async (hs_call_engine (call), &address, length, NULL, list_code_done, call);
 }

@@ -80,6 +80,7 @@ gboolean      hs_interp_resolve_address (HsInterp     *self,
 
 /* hs-interp-memory.c */
 void hs_cmd_data_dump          (Call *call);
+void hs_cmd_data_list          (Call *call);
 void hs_cmd_data_set           (Call *call);
 void hs_cmd_data_load_elf      (Call *call);
 void hs_cmd_symbol_list        (Call *call);

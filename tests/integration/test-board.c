@@ -710,6 +710,17 @@ test_symbols_and_tables (void)
   g_test_message ("%s", info);
   g_assert_nonnull (strstr (info, "task_struct"));
   g_assert_nonnull (strstr (info, "2:::0xffff8"));
+  /* Disassembly from guest memory, calls named by the guest's symbols. */
+  {
+    g_autofree char *code = run_ok ("Data.List 2:::do_nanosleep /Length 0x100");
+
+    g_assert_nonnull (strstr (code, "2:::0xffff"));
+    g_assert_nonnull (strstr (code, "do_nanosleep+0x18"));
+    g_assert_nonnull (strstr (code, "stp     x29, x30"));
+    g_assert_nonnull (strstr (code, " bl      #0xffff"));
+    /* ... and a call's target named: " <hrtimer_...>" */
+    g_assert_nonnull (strstr (strstr (code, " bl      #0xffff"), " <"));
+  }
   table = run_ok ("MMU.List.PageTable 1:::0xffff800008000000++0x400000");
   g_test_message ("%s", table);
   g_assert_nonnull (strstr (table, "0xffff800008"));
