@@ -14,6 +14,7 @@
 
 #include "hs-command-line.h"
 #include "hs-core-list.h"
+#include "hs-memory-view.h"
 #include "hs-register-view.h"
 #include "hs-table.h"
 
@@ -42,6 +43,7 @@ struct _HsWindow
   GtkWidget *core_list;
   GtkWidget *guest_list;
   GtkWidget *task_list;
+  GtkWidget *memory_view;
   GtkWidget *register_view;
   GtkWidget *command_line;
 };
@@ -487,9 +489,18 @@ hs_window_constructed (GObject *object)
     gtk_box_append (self->cores_box, notebook);
   }
 
-  self->register_view = hs_register_view_new (self->engine, 0);
-  gtk_widget_set_vexpand (self->register_view, TRUE);
-  gtk_box_append (self->registers_box, self->register_view);
+  {
+    GtkWidget *notebook = gtk_notebook_new ();
+
+    self->register_view = hs_register_view_new (self->engine, 0);
+    self->memory_view = hs_memory_view_new (self->interp);
+    gtk_notebook_append_page (GTK_NOTEBOOK (notebook), self->register_view,
+                              gtk_label_new ("Registers"));
+    gtk_notebook_append_page (GTK_NOTEBOOK (notebook), self->memory_view,
+                              gtk_label_new ("Memory"));
+    gtk_widget_set_vexpand (notebook, TRUE);
+    gtk_box_append (self->registers_box, notebook);
+  }
 
   self->command_line = hs_command_line_new (self->interp);
   gtk_widget_set_vexpand (self->command_line, TRUE);
@@ -645,6 +656,13 @@ hs_window_get_command_line (HsWindow *self)
 {
   g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
   return self->command_line;
+}
+
+GtkWidget *
+hs_window_get_memory_view (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->memory_view;
 }
 
 GtkWidget *

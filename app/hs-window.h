@@ -30,5 +30,6 @@ GtkWidget *hs_window_get_command_line  (HsWindow       *self);
 GtkWidget *hs_window_get_core_list     (HsWindow       *self);
 GtkWidget *hs_window_get_guest_list    (HsWindow       *self);
 GtkWidget *hs_window_get_task_list     (HsWindow       *self);
+GtkWidget *hs_window_get_memory_view   (HsWindow       *self);
 
 G_END_DECLS

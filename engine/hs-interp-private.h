@@ -72,11 +72,6 @@ gboolean      hs_call_require_state    (Call          *call,
                                         HsEngineState  state);
 HsExprScope   hs_interp_default_scope  (HsInterp      *self);
 HsExprContext hs_interp_expr_context   (HsExprScope   *scope);
-/* Any address form, with symbols resolved in the machine it names. */
-gboolean      hs_interp_resolve_address (HsInterp     *self,
-                                         const char   *text,
-                                         HsAddress    *address,
-                                         GError      **error);
 
 /* hs-interp-memory.c */
 void hs_cmd_data_dump          (Call *call);

@@ -27,6 +27,13 @@ char       *hs_interp_execute_finish   (HsInterp             *self,
                                         GAsyncResult         *result,
                                         GError              **error);
 
+/* Any address form ("2:::init_task+0x10", "A:0x40200000"), symbols resolved in the machine it
+ * names; for address entries in views. Symbol tables only: never blocks. */
+gboolean    hs_interp_resolve_address  (HsInterp             *self,
+                                        const char           *text,
+                                        HsAddress            *address,
+                                        GError              **error);
+
 /* Command names starting with @prefix (any accepted spelling), for completion. */
 GStrv       hs_interp_complete         (HsInterp             *self,
                                         const char           *prefix);

@@ -7,6 +7,7 @@
 #include "hs-command-line.h"
 #include "hs-core-list.h"
 #include "hs-register-view.h"
+#include "hs-memory-view.h"
 #include "hs-resources.h"
 #include "hs-table.h"
 
@@ -25,6 +26,7 @@ hs_widgets_init (void)
       g_type_ensure (HS_TYPE_CORE_LIST);
       g_type_ensure (HS_TYPE_REGISTER_VIEW);
       g_type_ensure (HS_TYPE_TABLE);
+      g_type_ensure (HS_TYPE_MEMORY_VIEW);
       gtk_css_provider_load_from_resource (css, "/org/hyperscope/Hyperscope/style.css");
       gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                                   GTK_STYLE_PROVIDER (css),

@@ -15,6 +15,7 @@
 #include "hs-application.h"
 #include "hs-board.h"
 #include "hs-command-line.h"
+#include "hs-memory-view.h"
 #include "hs-register-view.h"
 #include "hs-table.h"
 #include "hs-widgets.h"
@@ -281,6 +282,39 @@ test_window_board (void)
       }
     tasks_png = g_test_build_filename (G_TEST_BUILT, "widgets", "task-list.png", NULL);
     g_assert_true (hs_widget_save_png (GTK_WIDGET (fx.window), tasks_png, &error));
+    g_assert_no_error (error);
+    gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), 0);
+  }
+
+  /* The memory view takes any address form; a bad one says why and keeps what was shown. */
+  {
+    HsMemoryView *memory = HS_MEMORY_VIEW (hs_window_get_memory_view (fx.window));
+    g_autofree char *text = NULL;
+    g_autofree char *after = NULL;
+    g_autofree char *memory_png = NULL;
+    GtkWidget *notebook = gtk_widget_get_ancestor (GTK_WIDGET (memory), GTK_TYPE_NOTEBOOK);
+
+    g_assert_true (hs_memory_view_show (memory, "2:::linux_banner", &error));
+    g_assert_no_error (error);
+    wait_until ((Predicate) hs_memory_view_is_loaded, memory, "the memory view");
+    text = hs_memory_view_get_text (memory);
+    g_test_message ("%s", text);
+    g_assert_nonnull (strstr (text, "Linux version 6."));
+    g_assert_nonnull (strstr (text, "2:::0xffff8000"));
+    g_assert_false (hs_memory_view_show (memory, "5:::0x1000", &error));
+    g_assert_nonnull (strstr (error->message, "machine 5 does not exist"));
+    g_clear_error (&error);
+    after = hs_memory_view_get_text (memory);
+    g_assert_cmpstr (after, ==, text);
+
+    gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), 1);
+    for (guint i = 0; i < 30; i++)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (10 * 1000);
+      }
+    memory_png = g_test_build_filename (G_TEST_BUILT, "widgets", "memory.png", NULL);
+    g_assert_true (hs_widget_save_png (GTK_WIDGET (fx.window), memory_png, &error));
     g_assert_no_error (error);
     gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), 0);
   }

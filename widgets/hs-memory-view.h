@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "hs-interp.h"
+
+G_BEGIN_DECLS
+
+#define HS_TYPE_MEMORY_VIEW (hs_memory_view_get_type ())
+G_DECLARE_FINAL_TYPE (HsMemoryView, hs_memory_view, HS, MEMORY_VIEW, GtkWidget)
+
+GtkWidget *hs_memory_view_new       (HsInterp      *interp);
+/* Shows @text (any address form); a bad one is an error and what was shown stays. */
+gboolean   hs_memory_view_show      (HsMemoryView  *self,
+                                     const char    *text,
+                                     GError       **error);
+/* The rows as drawn (for tests); "" before an address is given. */
+char      *hs_memory_view_get_text  (HsMemoryView  *self);
+gboolean   hs_memory_view_is_loaded (HsMemoryView  *self);
+
+G_END_DECLS
