@@ -16,7 +16,5 @@ void       hs_machine_set_guest  (HsMachine      *self,
                                   guint           vmid,
                                   guint64         vttbr,
                                   guint           n_vcpus);
-void       hs_machine_set_symbols_text (HsMachine *self,
-                                        const char *text);
 
 G_END_DECLS

@@ -10,7 +10,6 @@ struct _HsMachine
   GObject parent_instance;
 
   char *name;
-  char *symbols_text;
   guint id;
   HsMachineKind kind;
   HsMachineState state;
@@ -42,7 +41,6 @@ hs_machine_finalize (GObject *object)
   HsMachine *self = HS_MACHINE (object);
 
   g_free (self->name);
-  g_free (self->symbols_text);
   G_OBJECT_CLASS (hs_machine_parent_class)->finalize (object);
 }
 
@@ -180,15 +178,6 @@ hs_machine_set_guest (HsMachine *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VCPUS]);
     }
   g_object_thaw_notify (G_OBJECT (self));
-}
-
-void
-hs_machine_set_symbols_text (HsMachine  *self,
-                             const char *text)
-{
-  g_return_if_fail (HS_IS_MACHINE (self));
-  g_free (self->symbols_text);
-  self->symbols_text = g_strdup (text);
 }
 
 guint
