@@ -213,7 +213,7 @@ write_job (HsEngine *self,
     }
   /* The write may have changed a page table. */
   hs_engine_worker_forget_translations (self);
-  /* Every memory job returns a pointer (see forward_done); a write has nothing to give. */
+  /* Every job returns a pointer (see hs_engine_forward_result); a write has nothing to give. */
   g_task_return_pointer (task, GINT_TO_POINTER (TRUE), NULL);
 }
 
@@ -323,28 +323,6 @@ list_job (HsEngine *self,
 /* ---- main-thread entry points ----------------------------------------------------------- */
 
 static void
-forward_done (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  HsEngine *self = HS_ENGINE (object);
-  g_autoptr(GTask) user_task = user_data;
-  GError *error = NULL;
-  gpointer value = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (value == NULL && error != NULL)
-    {
-      if (hs_engine_is_connection_error (error))
-        hs_engine_connection_lost (self, error);
-      g_task_return_error (user_task, error);
-      return;
-    }
-  /* Ownership moves to the user's task with the same free function. */
-  g_task_return_pointer (user_task, value,
-                         (GDestroyNotify) g_object_get_data (G_OBJECT (result), "hs-free"));
-}
-
-static void
 queue_memory_job (HsEngine            *self,
                   gpointer             source_tag,
                   MemRequest          *req,
@@ -354,22 +332,26 @@ queue_memory_job (HsEngine            *self,
                   GAsyncReadyCallback  callback,
                   gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = hs_engine_new_halted_task (self, source_tag, cancellable, callback,
+                                                     user_data);
   g_autoptr(GTask) job = NULL;
   GError *error = NULL;
 
-  g_task_set_source_tag (task, source_tag);
-  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error)
-      || (req->address.access != HS_ACCESS_PHYSICAL
-          && !hs_engine_check_machine (self, req->address.machine, &error)))
+  if (task == NULL)
+    {
+      mem_request_free (req);
+      return;
+    }
+  if (req->address.access != HS_ACCESS_PHYSICAL
+      && !hs_engine_check_machine (self, req->address.machine, &error))
     {
       mem_request_free (req);
       g_task_return_error (task, error);
       return;
     }
-  job = g_task_new (self, cancellable, forward_done, g_steal_pointer (&task));
+  job = g_task_new (self, cancellable, hs_engine_forward_result, g_steal_pointer (&task));
   g_task_set_task_data (job, req, (GDestroyNotify) mem_request_free);
-  g_object_set_data (G_OBJECT (job), "hs-free", free_result);
+  hs_engine_set_result_free (job, free_result);
   hs_engine_queue_job (self, job, func);
 }
 

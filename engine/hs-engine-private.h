@@ -105,6 +105,16 @@ struct _HsEngine
 void      hs_engine_queue_job            (HsEngine       *self,
                                           GTask          *task,
                                           JobFunc         func);
+void      hs_engine_forward_result       (GObject        *object,
+                                          GAsyncResult   *result,
+                                          gpointer        user_data);
+void      hs_engine_set_result_free      (GTask          *job,
+                                          GDestroyNotify  free_result);
+GTask    *hs_engine_new_halted_task      (HsEngine       *self,
+                                          gpointer        source_tag,
+                                          GCancellable   *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer        user_data);
 gboolean  hs_engine_check_state          (HsEngine       *self,
                                           HsEngineState   wanted,
                                           GError        **error);

@@ -481,28 +481,6 @@ task_registers_job (HsEngine *self,
     g_task_return_pointer (task, regs, (GDestroyNotify) hs_task_registers_free);
 }
 
-/* Hands a job's result to the user's task with the free function the job was queued with. */
-static void
-task_job_done (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  HsEngine *self = HS_ENGINE (object);
-  g_autoptr(GTask) user_task = user_data;
-  GError *error = NULL;
-  gpointer value = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (value == NULL)
-    {
-      if (hs_engine_is_connection_error (error))
-        hs_engine_connection_lost (self, error);
-      g_task_return_error (user_task, error);
-      return;
-    }
-  g_task_return_pointer (user_task, value,
-                         (GDestroyNotify) g_object_get_data (G_OBJECT (result), "hs-free"));
-}
-
 /* Queues @func on the worker for @record (copied), once the target is halted. */
 static void
 queue_task_job (HsEngine            *self,
@@ -514,23 +492,19 @@ queue_task_job (HsEngine            *self,
                 GAsyncReadyCallback  callback,
                 gpointer             user_data)
 {
-  g_autoptr(GTask) user_task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) user_task = hs_engine_new_halted_task (self, source_tag, cancellable, callback,
+                                                          user_data);
   g_autoptr(GTask) job = NULL;
   TaskRequest *req;
-  GError *error = NULL;
 
-  g_task_set_source_tag (user_task, source_tag);
-  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
-    {
-      g_task_return_error (user_task, error);
-      return;
-    }
+  if (user_task == NULL)
+    return;
   req = g_new0 (TaskRequest, 1);
   req->record = *record;
   req->record.info.corrupt_reason = g_strdup (record->info.corrupt_reason);
-  job = g_task_new (self, cancellable, task_job_done, g_steal_pointer (&user_task));
+  job = g_task_new (self, cancellable, hs_engine_forward_result, g_steal_pointer (&user_task));
   g_task_set_task_data (job, req, (GDestroyNotify) task_request_free);
-  g_object_set_data (G_OBJECT (job), "hs-free", free_result);
+  hs_engine_set_result_free (job, free_result);
   hs_engine_queue_job (self, job, func);
 }
 

@@ -416,6 +416,61 @@ start_running (HsEngine *self,
   hs_engine_queue_job (self, task, run_job);
 }
 
+void
+hs_engine_set_result_free (GTask          *job,
+                           GDestroyNotify  free_result)
+{
+  g_object_set_data (G_OBJECT (job), "hs-free", free_result);
+}
+
+/*
+ * The callback of a worker job whose user data is the caller's task: hands the job's
+ * pointer result over with the free function set by hs_engine_set_result_free(), and
+ * notices a lost connection on the way.
+ */
+void
+hs_engine_forward_result (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  HsEngine *self = HS_ENGINE (object);
+  g_autoptr(GTask) user_task = user_data;
+  GError *error = NULL;
+  gpointer value = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (value == NULL)
+    {
+      if (hs_engine_is_connection_error (error))
+        hs_engine_connection_lost (self, error);
+      g_task_return_error (user_task, error);
+      return;
+    }
+  g_task_return_pointer (user_task, value,
+                         (GDestroyNotify) g_object_get_data (G_OBJECT (result), "hs-free"));
+}
+
+/* The caller's task, or NULL when the target is not halted: that task has already
+ * returned the error that says so. */
+GTask *
+hs_engine_new_halted_task (HsEngine            *self,
+                           gpointer             source_tag,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, source_tag);
+  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return NULL;
+    }
+  return task;
+}
+
 gboolean
 hs_engine_check_state (HsEngine       *self,
              HsEngineState   wanted,
@@ -452,17 +507,12 @@ hs_engine_go_async (HsEngine            *self,
                     gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
 
   g_return_if_fail (HS_IS_ENGINE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hs_engine_go_async);
-  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  task = hs_engine_new_halted_task (self, hs_engine_go_async, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
   start_running (self, task);
 }
 
@@ -621,17 +671,12 @@ hs_engine_step_async (HsEngine            *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) job = NULL;
-  GError *error = NULL;
 
   g_return_if_fail (HS_IS_ENGINE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hs_engine_step_async);
-  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  task = hs_engine_new_halted_task (self, hs_engine_step_async, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
   if (core >= hs_engine_get_n_cores (self))
     {
       g_task_return_new_error (task, HS_PROBE_ERROR, HS_PROBE_ERROR_NO_SUCH_CORE,
@@ -942,17 +987,12 @@ hs_engine_read_physical_async (HsEngine            *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) job = NULL;
   ReadRequest *req;
-  GError *error = NULL;
 
   g_return_if_fail (HS_IS_ENGINE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hs_engine_read_physical_async);
-  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  task = hs_engine_new_halted_task (self, hs_engine_read_physical_async, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
   req = g_new0 (ReadRequest, 1);
   req->address = address;
   req->length = length;
@@ -1059,17 +1099,12 @@ hs_engine_read_all_registers_async (HsEngine            *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) job = NULL;
-  GError *error = NULL;
 
   g_return_if_fail (HS_IS_ENGINE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hs_engine_read_all_registers_async);
-  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  task = hs_engine_new_halted_task (self, hs_engine_read_all_registers_async, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
   job = g_task_new (self, cancellable, all_registers_done, g_steal_pointer (&task));
   g_task_set_task_data (job, GUINT_TO_POINTER (core), NULL);
   hs_engine_queue_job (self, job, all_registers_job);
