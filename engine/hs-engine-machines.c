@@ -205,6 +205,9 @@ guint
 hs_engine_get_current_machine (HsEngine *self)
 {
   g_return_val_if_fail (HS_IS_ENGINE (self), 0);
+  /* A task chosen from the task list takes its machine along. */
+  if (self->current_task != NULL)
+    return hs_task_get_machine (self->current_task);
   return hs_engine_get_core_machine (self, self->current_core);
 }
 
@@ -225,6 +228,51 @@ hs_engine_check_machine (HsEngine  *self,
                g_list_model_get_n_items (G_LIST_MODEL (self->machines)) == 1
                  ? " (guests appear at a halt once Xen's symbols are loaded for machine 0)" : "");
   return FALSE;
+}
+
+/* Main thread: a guest's vCPU objects take what this halt found. The pc is live when a halted
+ * core runs the vCPU (the core's own at EL0/EL1, ELR_EL2 when it trapped to Xen), else the one
+ * Xen saved; the task current on it comes from the same halt's task records. */
+static void
+apply_vcpus (HsEngine          *self,
+             Snapshot          *snap,
+             const HsXenDomain *dom,
+             HsMachine         *m)
+{
+  g_autofree HsVcpuRecord *records = g_new0 (HsVcpuRecord, MAX (dom->n_vcpu_info, 1));
+
+  for (guint i = 0; i < dom->n_vcpu_info; i++)
+    {
+      const HsXenVcpu *v = &dom->vcpus[i];
+      HsVcpuRecord *r = &records[i];
+
+      r->id = v->id;
+      r->state = hs_xen_vcpu_state (v);
+      r->pcpu = v->processor;
+      r->core = -1;
+      r->has_pc = v->has_guest_regs;
+      r->pc = v->pc;
+      for (guint c = 0; self->current_vcpus && c < snap->n_cores && r->core < 0; c++)
+        if (self->current_vcpus[c] == v->va)
+          r->core = (gint) c;
+      if (r->core >= 0)
+        {
+          HsCore *core = hs_engine_get_core (self, r->core);
+
+          if (core != NULL
+              && (hs_core_get_exception_level (core) < 2 ? hs_core_get_pc (core, &r->pc)
+                  : hs_core_get_register_by_name (core, "ELR_EL2", &r->pc)))
+            r->has_pc = r->pc_live = TRUE;
+        }
+      for (guint k = 0; snap->tasks && k < snap->tasks->len && r->task_name == NULL; k++)
+        {
+          const HsTaskRecord *t = &g_array_index (snap->tasks, HsTaskRecord, k);
+
+          if (t->machine == dom->machine && t->current_vcpu == (gint) v->id && !t->info.corrupt)
+            r->task_name = t->info.comm;
+        }
+    }
+  hs_machine_set_vcpus (m, records, dom->n_vcpu_info);
 }
 
 /* Main thread: the guests a halt found become machines, numbered for good. */
@@ -260,6 +308,7 @@ hs_engine_apply_guests (HsEngine *self,
         changed = TRUE;
       hs_machine_set_guest (m, dom->domain_id, dom->vmid, dom->vttbr, dom->n_vcpus);
       hs_machine_set_state (m, HS_MACHINE_STATE_PRESENT);
+      apply_vcpus (self, snap, dom, m);
     }
   /* A guest missing from the list has gone; it keeps its number. */
   n = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
@@ -275,6 +324,7 @@ hs_engine_apply_guests (HsEngine *self,
       if (!found && hs_machine_get_state (m) != HS_MACHINE_STATE_GONE)
         {
           hs_machine_set_state (m, HS_MACHINE_STATE_GONE);
+          hs_machine_set_vcpus (m, NULL, 0);
           changed = TRUE;
         }
     }

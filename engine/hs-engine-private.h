@@ -45,7 +45,16 @@ typedef struct
   GArray *tasks;                /* of HsTaskRecord: every guest's tasks; NULL: not read */
   GString *task_notes;          /* what could not be read, per guest */
   GError *discovery_error;      /* why the guests could not be read, if they could not */
+  gboolean hit_valid;           /* a breakpoint stop: the pc of the stopping core */
+  guint64 hit_pc;
 } Snapshot;
+
+/* A breakpoint as the probe sees it: one per address and kind, whatever the scopes. */
+typedef struct
+{
+  HsBreakpointType kind;
+  guint64 address;
+} HsPlant;
 
 /* A symbol file bound to a machine and space at a load offset. */
 typedef struct
@@ -99,6 +108,11 @@ struct _HsEngine
   GArray *guests;               /* main thread's copy of the last halt's HsXenDomain */
   GListStore *tasks;            /* of HsTask, every guest's */
   char *task_notes;
+  HsTask *current_task;         /* the context views and commands default to, or NULL */
+  GListStore *breakpoints;      /* of HsBreakpoint */
+  guint next_breakpoint_id;
+  HsBreakpoint *last_breakpoint; /* the one the last stop came from */
+  HsSourcePathMap *source_paths;
 };
 
 /* hs-engine.c */
@@ -122,6 +136,9 @@ gboolean  hs_engine_is_connection_error  (const GError   *error);
 void      hs_engine_connection_lost      (HsEngine       *self,
                                           const GError   *error);
 void      hs_engine_snapshot_free        (Snapshot       *snap);
+/* The task @core runs inside its guest, or NULL (the core is in Xen, or no task is known). */
+HsTask   *hs_engine_find_core_task       (HsEngine       *self,
+                                          guint           core);
 
 /* hs-engine-machines.c */
 void      hs_engine_machines_class_init  (GObjectClass   *klass);
@@ -164,6 +181,16 @@ void      hs_engine_worker_read_tasks    (HsEngine       *self,
 void      hs_engine_apply_tasks          (HsEngine       *self,
                                           Snapshot       *snap);
 
+/* hs-engine-breakpoints.c */
+GArray   *hs_engine_collect_plants       (HsEngine       *self);
+gboolean  hs_engine_worker_plant         (HsEngine       *self,
+                                          GArray         *plants,
+                                          GError        **error);
+gboolean  hs_engine_worker_lift          (HsEngine       *self,
+                                          GArray         *plants,
+                                          GError        **error);
+void      hs_engine_apply_breakpoint_hit (HsEngine       *self,
+                                          Snapshot       *snap);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, hs_engine_snapshot_free)
 
 G_END_DECLS

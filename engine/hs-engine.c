@@ -31,6 +31,7 @@ enum {
   PROP_STATE,
   PROP_CURRENT_CORE,
   PROP_TARGET_NAME,
+  PROP_CURRENT_TASK,
   N_PROPS
 };
 
@@ -243,6 +244,28 @@ hs_engine_is_connection_error (const GError *error)
          || g_error_matches (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NOT_CONNECTED);
 }
 
+/* The task a core runs inside its guest; NULL while the core is in Xen, whatever vCPU it
+ * holds: what it executes then is Xen's. */
+HsTask *
+hs_engine_find_core_task (HsEngine *self,
+                          guint     core)
+{
+  GListModel *tasks = G_LIST_MODEL (self->tasks);
+  HsCore *c = hs_engine_get_core (self, core);
+
+  if (c == NULL || hs_core_get_exception_level (c) < 0 || hs_core_get_exception_level (c) >= 2)
+    return NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr(HsTask) task = g_list_model_get_item (tasks, i);
+
+      if (hs_task_get_core (task) == (gint) core)
+        return task;  /* the store keeps it */
+    }
+  return NULL;
+}
+
 static void
 apply_snapshot (HsEngine *self,
                 Snapshot *snap,
@@ -264,10 +287,12 @@ apply_snapshot (HsEngine *self,
   self->last_stop = snap->stop;
   hs_engine_apply_guests (self, snap);
   hs_engine_apply_tasks (self, snap);
+  hs_engine_apply_breakpoint_hit (self, snap);
   set_state (self, HS_ENGINE_STATE_HALTED);
-  /* The core that stopped the target is the one the user wants to look at. */
-  if (snap->stop.reason != HS_STOP_REASON_ATTACH && snap->stop.core < n)
-    hs_engine_set_current_core (self, snap->stop.core);
+  /* The core that stopped the target, and the task it ran, are what the user wants to see. */
+  hs_engine_set_current_core (self, snap->stop.reason != HS_STOP_REASON_ATTACH
+                                     && snap->stop.core < n ? snap->stop.core
+                                                            : self->current_core);
   /* Views first, then whoever waited for the halt: they read what the views show. */
   if (notify && stopped != NULL)
     g_signal_emit (self, signals[HALTED], 0, stopped, snap->stop.reason);
@@ -282,6 +307,22 @@ typedef struct
   GTask *go_task;               /* completes when the target runs */
   GError *error;
 } ResumedData;
+
+typedef struct
+{
+  GTask *go_task;
+  GArray *plants;               /* of HsPlant */
+} RunData;
+
+static void
+run_data_free (gpointer data)
+{
+  RunData *rd = data;
+
+  g_clear_object (&rd->go_task);
+  g_clear_pointer (&rd->plants, g_array_unref);
+  g_free (rd);
+}
 
 static gboolean
 resumed_cb (gpointer data)
@@ -328,13 +369,22 @@ run_job (HsEngine *self,
          GTask    *task,
          gpointer  data)
 {
-  GTask *go_task = data;
+  RunData *rd = data;
+  GTask *go_task = rd->go_task;
   GError *error = NULL;
   HsStopEvent stop;
   Snapshot *snap;
+  guint64 pc = 0;
 
+  if (!hs_engine_worker_plant (self, rd->plants, &error))
+    {
+      post_resumed (self, go_task, g_error_copy (error));
+      g_task_return_error (task, error);
+      return;
+    }
   if (!hs_probe_resume (self->probe, &error))
     {
+      hs_engine_worker_lift (self, rd->plants, NULL);
       post_resumed (self, go_task, g_error_copy (error));
       g_task_return_error (task, error);
       return;
@@ -352,6 +402,11 @@ run_job (HsEngine *self,
       g_task_return_error (task, error);
       return;
     }
+  if (stop.reason != HS_STOP_REASON_EXITED && !hs_engine_worker_lift (self, rd->plants, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   if (stop.reason == HS_STOP_REASON_EXITED)
     {
       g_task_return_new_error (task, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST,
@@ -361,9 +416,17 @@ run_job (HsEngine *self,
     }
   snap = read_snapshot (self, self->probe, &stop, &error);
   if (snap == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, snap, (GDestroyNotify) hs_engine_snapshot_free);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (stop.reason == HS_STOP_REASON_BREAKPOINT
+      && hs_engine_worker_get_register (self, stop.core, "pc", &pc))
+    {
+      snap->hit_valid = TRUE;
+      snap->hit_pc = pc;
+    }
+  g_task_return_pointer (task, snap, (GDestroyNotify) hs_engine_snapshot_free);
 }
 
 static void
@@ -397,10 +460,12 @@ run_done (GObject      *object,
 }
 
 static void
-start_running (HsEngine *self,
-               GTask    *go_task)
+start_running (HsEngine      *self,
+               GTask         *go_task,
+               const guint64 *until)
 {
   g_autoptr(GTask) task = NULL;
+  RunData *rd;
 
   g_clear_object (&self->run_cancellable);
   self->run_cancellable = g_cancellable_new ();
@@ -411,8 +476,17 @@ start_running (HsEngine *self,
   g_signal_emit (self, signals[RESUMED], 0);
   task = g_task_new (self, self->run_cancellable, run_done, NULL);
   g_task_set_source_tag (task, start_running);
-  if (go_task)
-    g_task_set_task_data (task, g_object_ref (go_task), g_object_unref);
+  rd = g_new0 (RunData, 1);
+  rd->go_task = go_task ? g_object_ref (go_task) : NULL;
+  rd->plants = hs_engine_collect_plants (self);
+  /* A temporary breakpoint: lifted at the next stop like every other plant, and then gone. */
+  if (until != NULL)
+    {
+      HsPlant plant = { HS_BREAKPOINT_SOFTWARE, *until };
+
+      g_array_append_val (rd->plants, plant);
+    }
+  g_task_set_task_data (task, rd, run_data_free);
   hs_engine_queue_job (self, task, run_job);
 }
 
@@ -513,7 +587,24 @@ hs_engine_go_async (HsEngine            *self,
   task = hs_engine_new_halted_task (self, hs_engine_go_async, cancellable, callback, user_data);
   if (task == NULL)
     return;
-  start_running (self, task);
+  start_running (self, task, NULL);
+}
+
+void
+hs_engine_go_until_async (HsEngine            *self,
+                          guint64              address,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+
+  task = hs_engine_new_halted_task (self, hs_engine_go_async, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+  start_running (self, task, &address);
 }
 
 gboolean
@@ -804,7 +895,7 @@ attach_done (GObject      *object,
   apply_snapshot (self, snap, !snap->was_running);
   /* Attaching must not disturb a running target: QEMU stopped it for us, so let it go on. */
   if (snap->was_running)
-    start_running (self, NULL);
+    start_running (self, NULL, NULL);
   g_task_return_boolean (user_task, TRUE);
 }
 
@@ -1180,6 +1271,8 @@ hs_engine_set_current_core (HsEngine *self,
 {
   g_return_if_fail (HS_IS_ENGINE (self));
 
+  /* Choosing a core chooses what it runs, even when it was already the current core. */
+  hs_engine_set_current_task (self, hs_engine_find_core_task (self, core));
   if (self->current_core == core)
     return;
   self->current_core = core;
@@ -1210,6 +1303,24 @@ hs_engine_lookup_register (HsEngine   *self,
         return (gint) i;
     }
   return -1;
+}
+
+HsTask *
+hs_engine_get_current_task (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  return self->current_task;
+}
+
+void
+hs_engine_set_current_task (HsEngine *self,
+                            HsTask   *task)
+{
+  g_return_if_fail (HS_IS_ENGINE (self));
+  g_return_if_fail (task == NULL || HS_IS_TASK (task));
+
+  if (g_set_object (&self->current_task, task))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_TASK]);
 }
 
 const HsStopEvent *
@@ -1253,6 +1364,10 @@ hs_engine_finalize (GObject *object)
   g_clear_object (&self->run_cancellable);
   g_clear_object (&self->probe);
   g_clear_object (&self->cores);
+  g_clear_object (&self->current_task);
+  g_clear_object (&self->last_breakpoint);
+  g_clear_object (&self->breakpoints);
+  g_clear_object (&self->source_paths);
   hs_engine_machines_finalize (self);
   g_clear_pointer (&self->register_infos, g_ptr_array_unref);
   g_clear_pointer (&self->prefetch, g_array_unref);
@@ -1281,6 +1396,9 @@ hs_engine_get_property (GObject    *object,
     case PROP_TARGET_NAME:
       g_value_set_string (value, self->target_name);
       break;
+    case PROP_CURRENT_TASK:
+      g_value_set_object (value, self->current_task);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1298,6 +1416,9 @@ hs_engine_set_property (GObject      *object,
     {
     case PROP_CURRENT_CORE:
       hs_engine_set_current_core (self, g_value_get_uint (value));
+      break;
+    case PROP_CURRENT_TASK:
+      hs_engine_set_current_task (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1324,6 +1445,9 @@ hs_engine_class_init (HsEngineClass *klass)
   properties[PROP_TARGET_NAME] =
     g_param_spec_string ("target-name", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_CURRENT_TASK] =
+    g_param_spec_object ("current-task", NULL, NULL, HS_TYPE_TASK,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1354,6 +1478,8 @@ static void
 hs_engine_init (HsEngine *self)
 {
   self->cores = g_list_store_new (HS_TYPE_CORE);
+  self->breakpoints = g_list_store_new (HS_TYPE_BREAKPOINT);
+  self->source_paths = hs_source_path_map_new ();
   hs_engine_machines_init (self);
   self->main_context = g_main_context_ref_thread_default ();
   /* One exclusive thread: the wire sees requests in order. */

@@ -11,8 +11,10 @@
 #include <gio/gio.h>
 
 #include "hs-address.h"
+#include "hs-breakpoint.h"
 #include "hs-core.h"
 #include "hs-machine.h"
+#include "hs-source-path.h"
 #include "hs-task.h"
 #include "hs-unwind.h"
 #include "mmu/hs-mmu.h"
@@ -91,6 +93,13 @@ void           hs_engine_go_async             (HsEngine             *self,
 gboolean       hs_engine_go_finish            (HsEngine             *self,
                                                GAsyncResult         *result,
                                                GError              **error);
+/* Go with a temporary breakpoint at the virtual @address (any core, any machine); finish with
+ * hs_engine_go_finish(). Step over a call, run to a line, return from a frame. */
+void           hs_engine_go_until_async       (HsEngine             *self,
+                                               guint64               address,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
 /* Completes once the target has halted and its registers are read. */
 void           hs_engine_halt_async           (HsEngine             *self,
                                                GCancellable         *cancellable,
@@ -149,6 +158,61 @@ HsTask        *hs_engine_find_task            (HsEngine             *self,
 /* Why some guest's tasks could not be read at the last halt, or NULL. */
 const char    *hs_engine_get_task_notes       (HsEngine             *self);
 
+/* The current context: the task views and commands show unless told otherwise. A halt makes
+ * it the task the stopping core runs (NULL when that core is in Xen). */
+HsTask        *hs_engine_get_current_task     (HsEngine             *self);
+void           hs_engine_set_current_task     (HsEngine             *self,
+                                               HsTask               *task);
+/* Breakpoints (hs-engine-breakpoints.c). They are kept while the target runs or the probe is
+ * away, and planted at every resume. @machine_scope -1: any machine; @task_pid -1 and
+ * @task_name NULL: any task (a task scope without a machine takes the address's machine). */
+GListModel    *hs_engine_get_breakpoints      (HsEngine             *self);
+HsBreakpoint  *hs_engine_get_breakpoint       (HsEngine             *self,
+                                               guint                 id);
+HsBreakpoint  *hs_engine_add_breakpoint       (HsEngine             *self,
+                                               const HsAddress      *address,
+                                               const char           *location,
+                                               HsBreakpointType      kind,
+                                               gint                  machine_scope,
+                                               gint                  task_pid,
+                                               const char           *task_name,
+                                               GError              **error);
+void           hs_engine_remove_breakpoint    (HsEngine             *self,
+                                               HsBreakpoint         *breakpoint);
+void           hs_engine_remove_all_breakpoints (HsEngine           *self);
+/* Where and why the target stopped, in one line (NULL unless halted): "stopped at
+ * 2:::0xffff8000081ab2c4 hrtimer_nanosleep+0x14 (kernel/time/hrtimer.c:2064), task sleep
+ * (pid 91), machine 2 (linux2), core 1, breakpoint 3". */
+char          *hs_engine_describe_stop        (HsEngine             *self);
+/* The breakpoint the last stop came from, or NULL. */
+HsBreakpoint  *hs_engine_get_last_breakpoint  (HsEngine             *self);
+/* A machine's registers for its register window: machine 0's pCPU @unit (a core, with the
+ * EL2 registers), or a guest's vCPU @unit (live where a halted core runs it inside the
+ * guest, else as Xen saved it; with the EL1 registers). @source says which. */
+typedef struct
+{
+  char *name;
+  guint64 value;
+  gboolean valid;
+  gboolean writable;            /* a live core register the probe can write */
+} HsNamedRegister;
+
+typedef struct
+{
+  guint machine;
+  guint unit;                   /* pCPU of machine 0, vCPU of a guest */
+  gint core;                    /* the halted core behind the values, or -1 */
+  char *source;
+  GArray *values;               /* of HsNamedRegister: pc, sp, cpsr, x0..x30, system registers */
+} HsRegisterSet;
+
+void           hs_register_set_free           (HsRegisterSet        *set);
+HsRegisterSet *hs_engine_get_machine_registers (HsEngine            *self,
+                                                guint                machine,
+                                                guint                unit,
+                                                GError             **error);
+/* The system registers that define @machine: EL2 for 0, EL1 for a guest. */
+const char * const *hs_engine_machine_system_registers (guint machine);
 /* A task's registers: live if a halted core runs it, Xen's saved copy if it is current on a
  * vCPU no halted core runs, its saved switch context if it sleeps; plus its user registers. */
 typedef struct
@@ -215,6 +279,29 @@ char          *hs_engine_symbolize            (HsEngine             *self,
                                                guint64               space,
                                                guint64               address);
 
+/* Source (hs-engine-source.c): lines of addresses in a machine's symbols (@space's own file
+ * first, then the kernel's), and back; @file as DWARF names it (resolve it with the map). */
+HsSourcePathMap *hs_engine_get_source_path_map (HsEngine            *self);
+gboolean       hs_engine_lookup_line          (HsEngine             *self,
+                                               guint                 machine,
+                                               guint64               space,
+                                               guint64               address,
+                                               char                **file,
+                                               guint                *line);
+gboolean       hs_engine_line_to_address      (HsEngine             *self,
+                                               guint                 machine,
+                                               const char           *file,
+                                               guint                 line,
+                                               guint64              *address,
+                                               guint                *actual_line,
+                                               GError              **error);
+/* The session as commands (hs-engine-session.c): symbol files, source paths, breakpoints. */
+char          *hs_engine_save_session         (HsEngine             *self);
+/* Functions of @machine whose names start with @prefix, at most @max, for completion. */
+GStrv          hs_engine_complete_function    (HsEngine             *self,
+                                               guint                 machine,
+                                               const char           *prefix,
+                                               guint                 max);
 /* Memory by any address form (hs-engine-memory.c). Unreadable bytes do not fail a read:
  * they are marked in @valid, and @fault says why the first of them could not be read. */
 typedef struct

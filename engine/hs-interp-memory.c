@@ -810,10 +810,10 @@ hs_cmd_machine_list (Call *call)
 
 /* ---- TASK.List -------------------------------------------------------------------------- */
 
-static gboolean
-get_machine_option (Call  *call,
-                    guint *machine,
-                    gboolean *given)
+gboolean
+hs_call_get_machine_option (Call     *call,
+                            guint    *machine,
+                            gboolean *given)
 {
   const char *text = hs_call_option (call, "MACHINE");
   GError *error = NULL;
@@ -847,7 +847,7 @@ hs_cmd_task_list (Call *call)
   gboolean only_one;
   const char *notes;
 
-  if (!get_machine_option (call, &machine, &only_one))
+  if (!hs_call_get_machine_option (call, &machine, &only_one))
     return;
   g_string_append (call->out, "  machine          pid   tgid  space  name              state"
                               "           cpu  current\n");
@@ -889,10 +889,10 @@ hs_cmd_task_list (Call *call)
 
 /* ---- Register.view /MACHINE n /TASK x --------------------------------------------------- */
 
-/* /TASK x in /MACHINE n (or the current machine); without /TASK, the task current on the
- * machine's first vCPU. */
-static HsTask *
-resolve_task (Call *call)
+/* /TASK x in /MACHINE n (or the current machine); without /TASK, the current context's task,
+ * else the task current on the machine's first vCPU. */
+HsTask *
+hs_call_resolve_task (Call *call)
 {
   HsEngine *engine = hs_call_engine (call);
   const char *which = hs_call_option (call, "TASK");
@@ -902,7 +902,7 @@ resolve_task (Call *call)
   guint machine;
   HsTask *task;
 
-  if (!get_machine_option (call, &machine, &given))
+  if (!hs_call_get_machine_option (call, &machine, &given))
     return NULL;
   if (which != NULL)
     {
@@ -911,6 +911,9 @@ resolve_task (Call *call)
         hs_call_return (call, error);
       return task;
     }
+  task = hs_engine_get_current_task (engine);
+  if (task != NULL && hs_task_get_machine (task) == machine)
+    return task;
   for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
     {
       g_autoptr(HsTask) t = g_list_model_get_item (tasks, i);
@@ -988,7 +991,7 @@ task_regs_done (GObject      *object,
 void
 hs_cmd_task_register_view (Call *call)
 {
-  HsTask *task = resolve_task (call);
+  HsTask *task = hs_call_resolve_task (call);
 
   if (task == NULL)
     return;
@@ -1078,7 +1081,7 @@ hs_cmd_frame_view (Call *call)
       hs_engine_core_frames_async (engine, core, NULL, frames_done, call);
       return;
     }
-  if ((task = resolve_task (call)) == NULL)
+  if ((task = hs_call_resolve_task (call)) == NULL)
     return;
   append_task_line (call->out, task);
   call->core = hs_task_get_machine (task);

@@ -11,6 +11,14 @@
 
 G_BEGIN_DECLS
 
+struct _HsInterp
+{
+  GObject parent_instance;
+
+  HsEngine *engine;
+  guint do_depth;               /* DO scripts running inside each other */
+};
+
 typedef struct _Call Call;
 typedef void (*CommandFunc) (Call *call);
 
@@ -42,6 +50,10 @@ struct _Call
   /* Step */
   guint remaining;
   guint core;
+  /* DO */
+  GStrv do_lines;
+  guint do_next;
+  guint do_failed;
   /* WAIT */
   char *condition;
   gint64 deadline;              /* monotonic, or -1 for none */
@@ -71,6 +83,9 @@ gboolean      hs_call_eval_number      (Call          *call,
 gboolean      hs_call_require_state    (Call          *call,
                                         HsEngineState  state);
 HsExprScope   hs_interp_default_scope  (HsInterp      *self);
+void          hs_interp_request_view   (HsInterp      *self,
+                                        const char    *view,
+                                        guint          machine);
 HsExprContext hs_interp_expr_context   (HsExprScope   *scope);
 
 /* hs-interp-memory.c */
@@ -86,5 +101,23 @@ void hs_cmd_machine_list       (Call *call);
 void hs_cmd_task_list          (Call *call);
 void hs_cmd_task_register_view (Call *call);
 void hs_cmd_frame_view         (Call *call);
+gboolean hs_call_get_machine_option (Call     *call,
+                                     guint    *machine,
+                                     gboolean *given);
+HsTask  *hs_call_resolve_task       (Call     *call);
+
+/* hs-interp-break.c */
+void hs_cmd_break_set          (Call *call);
+void hs_cmd_break_list         (Call *call);
+void hs_cmd_break_delete       (Call *call);
+void hs_cmd_break_enable       (Call *call);
+void hs_cmd_break_disable      (Call *call);
+void hs_cmd_source_path_translate (Call *call);
+
+/* hs-interp-session.c */
+void hs_cmd_do                 (Call *call);
+void hs_cmd_session_save       (Call *call);
+void hs_cmd_source_path_list   (Call *call);
+void hs_cmd_source_path_reset  (Call *call);
 
 G_END_DECLS

@@ -18,13 +18,6 @@
 #define STEP_MAX_COUNT    10000u
 #define WAIT_POLL_MS      20
 
-struct _HsInterp
-{
-  GObject parent_instance;
-
-  HsEngine *engine;
-};
-
 G_DEFINE_FINAL_TYPE (HsInterp, hs_interp, G_TYPE_OBJECT)
 
 static void
@@ -36,6 +29,7 @@ call_free (Call *call)
   if (call->out)
     g_string_free (call->out, TRUE);
   g_free (call->condition);
+  g_strfreev (call->do_lines);
   g_clear_object (&call->interp);
   g_free (call);
 }
@@ -424,6 +418,74 @@ cmd_step (Call *call)
   step_next (call);
 }
 
+/* Step.Over: a call (BL, BLR) runs until it returns to the next instruction; anything else is
+ * one step. */
+static void
+step_over_code_read (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Call *call = user_data;
+  HsEngine *engine = HS_ENGINE (object);
+  GError *error = NULL;
+  HsMemoryRead *read = hs_engine_read_finish (engine, result, &error);
+  guint64 pc = read ? read->address.offset : 0;
+  guint32 word = 0;
+  gboolean is_call;
+
+  if (read == NULL)
+    {
+      g_prefix_error (&error, "Step.Over: ");
+      hs_call_return (call, error);
+      return;
+    }
+  if (read->fault != NULL)
+    {
+      hs_call_fail (call, "Step.Over: the instruction at 0x%" G_GINT64_MODIFIER "x cannot be "
+                    "read: %s", pc, read->fault);
+      hs_memory_read_free (read);
+      return;
+    }
+  memcpy (&word, g_bytes_get_data (read->data, NULL), 4);
+  word = GUINT32_FROM_LE (word);
+  hs_memory_read_free (read);
+  is_call = (word & 0xfc000000u) == 0x94000000u        /* BL imm26 */
+            || (word & 0xfffffc1fu) == 0xd63f0000u;    /* BLR Xn */
+  if (!is_call)
+    {
+      call->remaining = 1;
+      step_next (call);
+      return;
+    }
+  g_string_append_printf (call->out, "running until the call at 0x%" G_GINT64_MODIFIER "x "
+                          "returns (core %u)\n", pc, call->core);
+  hs_engine_go_until_async (engine, pc + 4, NULL, go_done, call);
+}
+
+static void
+cmd_step_over (Call *call)
+{
+  HsEngine *engine = call->interp->engine;
+  HsAddress at = { HS_ACCESS_VIRTUAL, 0, 0, 0 };
+  HsTask *task;
+  HsCore *core;
+
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED) || !get_core_option (call, &call->core))
+    return;
+  core = hs_engine_get_core (engine, call->core);
+  if (!hs_core_get_register_by_name (core, "pc", &at.offset))
+    {
+      hs_call_fail (call, "Step.Over: core %u's pc is unknown", call->core);
+      return;
+    }
+  at.machine = hs_engine_get_core_machine (engine, call->core);
+  task = hs_engine_get_current_task (engine);
+  if (task != NULL && hs_task_get_core (task) == (gint) call->core
+      && at.offset < G_GUINT64_CONSTANT (0xffff000000000000))
+    at.space = hs_task_get_space (task);
+  hs_engine_read_async (engine, &at, 4, NULL, step_over_code_read, call);
+}
+
 /* ---- Register.view ---------------------------------------------------------------------- */
 
 static void
@@ -482,6 +544,16 @@ cmd_register_view (Call *call)
 
   if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED))
     return;
+  if (hs_call_option (call, "MACHINE") != NULL && hs_call_option (call, "TASK") == NULL
+      && !call->remaining)
+    {
+      guint machine;
+      gboolean given;
+
+      if (!hs_call_get_machine_option (call, &machine, &given))
+        return;
+      hs_interp_request_view (call->interp, "registers", machine);
+    }
   /* A task, or a guest's context: the guest's view, not a core's. Machine 0's registers
    * are the cores' own. */
   if (hs_call_option (call, "TASK") != NULL
@@ -772,13 +844,33 @@ static const OptionSpec dump_options[] = { { "Length", TRUE }, { NULL } };
 static const OptionSpec machine_option[] = { { "MACHINE", TRUE }, { NULL } };
 static const OptionSpec task_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE },
                                            { "CORE", TRUE }, { NULL } };
+static const OptionSpec break_set_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE },
+                                                { "Program", FALSE }, { "Onchip", FALSE },
+                                                { NULL } };
+static const OptionSpec break_select_options[] = { { "Id", TRUE }, { "MACHINE", TRUE },
+                                                   { NULL } };
 static const OptionSpec load_options[] = { { "NoCODE", FALSE }, { "Name", TRUE }, { NULL } };
 
 static const CommandSpec commands[] = {
   { "Go", "Go", "resume every core", 0, 0, NULL, cmd_go },
   { "Break", "Break", "halt every core", 0, 0, NULL, cmd_break },
+  { "Break.Set", "Break.Set address [/MACHINE n] [/TASK name|pid] [/Program|/Onchip]",
+    "a breakpoint at any address form, for one machine or one task", 1, 1, break_set_options,
+    hs_cmd_break_set },
+  { "Break.List", "Break.List", "the breakpoints, their scopes and hits", 0, 0, NULL,
+    hs_cmd_break_list },
+  { "Break.Delete", "Break.Delete [address] [/Id n]",
+    "delete breakpoints (all of them without an address or id)", 0, 1, break_select_options,
+    hs_cmd_break_delete },
+  { "Break.ENable", "Break.ENable [address] [/Id n]", "enable breakpoints", 0, 1,
+    break_select_options, hs_cmd_break_enable },
+  { "Break.DISable", "Break.DISable [address] [/Id n]", "disable breakpoints", 0, 1,
+    break_select_options, hs_cmd_break_disable },
   { "Step", "Step [count] [/CORE n]", "execute one instruction (or count) on one core",
     0, 1, core_option, cmd_step },
+  { "Step.Over", "Step.Over [/CORE n]",
+    "one instruction on one core; a call runs until it returns", 0, 0, core_option,
+    cmd_step_over },
   { "Register.view", "Register.view [/CORE n] [/ALL] [/MACHINE n] [/TASK name|pid]",
     "show a core's registers and the Arm system registers", 0, 0, register_options,
     cmd_register_view },
@@ -796,6 +888,13 @@ static const CommandSpec commands[] = {
     NULL, hs_cmd_symbol_list },
   { "sYmbol.INFO", "sYmbol.INFO [machine:::]name",
     "a symbol's type, address, size and source line", 1, 1, NULL, hs_cmd_symbol_info },
+  { "sYmbol.SourcePATH.Translate", "sYmbol.SourcePATH.Translate \"from\" \"to\"",
+    "read source files under one directory from another (built elsewhere, unpacked here)", 2, 2,
+    NULL, hs_cmd_source_path_translate },
+  { "sYmbol.SourcePATH.List", "sYmbol.SourcePATH.List", "the source path translations", 0, 0,
+    NULL, hs_cmd_source_path_list },
+  { "sYmbol.SourcePATH.RESet", "sYmbol.SourcePATH.RESet", "forget every source path translation",
+    0, 0, NULL, hs_cmd_source_path_reset },
   { "MMU.Translate", "MMU.Translate address",
     "each stage of a translation: VA -> IPA -> PA, or where it faults", 1, 1, NULL,
     hs_cmd_mmu_translate },
@@ -819,6 +918,11 @@ static const CommandSpec commands[] = {
     cmd_detach },
   { "SYStem.ProbeList", "SYStem.ProbeList", "list the USB debug probes plugged in", 0, 0, NULL,
     cmd_probe_list },
+  { "DO", "DO file", "run a script of commands (a line that fails is reported, the rest run)",
+    1, 1, NULL, hs_cmd_do },
+  { "SESSion.Save", "SESSion.Save [file]",
+    "write the symbol files, source paths and breakpoints as a script to run with DO", 0, 1,
+    NULL, hs_cmd_session_save },
   { "HELP", "HELP [command]", "list commands, or show one command's usage", 0, 1, NULL,
     cmd_help },
 };
@@ -1126,10 +1230,32 @@ hs_interp_finalize (GObject *object)
   G_OBJECT_CLASS (hs_interp_parent_class)->finalize (object);
 }
 
+static guint view_requested_signal;
+
 static void
 hs_interp_class_init (HsInterpClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = hs_interp_finalize;
+
+  /**
+   * HsInterp::view-requested:
+   * @view: "registers"
+   * @machine: the machine the view is for
+   *
+   * A command asked for a window (Register.view /MACHINE n); a GUI opens it, a script just
+   * prints the command's text.
+   */
+  view_requested_signal =
+    g_signal_new ("view-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
+}
+
+void
+hs_interp_request_view (HsInterp   *self,
+                        const char *view,
+                        guint       machine)
+{
+  g_signal_emit (self, view_requested_signal, 0, view, machine);
 }
 
 static void

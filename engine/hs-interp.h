@@ -37,6 +37,8 @@ gboolean    hs_interp_resolve_address  (HsInterp             *self,
 /* Command names starting with @prefix (any accepted spelling), for completion. */
 GStrv       hs_interp_complete         (HsInterp             *self,
                                         const char           *prefix);
+/* Where SESSion.Save writes and the GUI restores from: $XDG_STATE_HOME/hyperscope/session.cmm. */
+char       *hs_interp_default_session_path (void);
 /* The canonical name of the command @typed resolves to, or NULL. */
 const char *hs_interp_resolve          (HsInterp             *self,
                                         const char           *typed);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "hs-machine.h"
+#include "hs-vcpu-private.h"
 
 G_BEGIN_DECLS
 
@@ -16,5 +17,10 @@ void       hs_machine_set_guest  (HsMachine      *self,
                                   guint           vmid,
                                   guint64         vttbr,
                                   guint           n_vcpus);
+/* Updates the vCPU objects in place from @records (in vCPU order); adds or removes items only
+ * when the count changes. */
+void       hs_machine_set_vcpus  (HsMachine          *self,
+                                  const HsVcpuRecord *records,
+                                  guint               n_records);
 
 G_END_DECLS

@@ -10,6 +10,7 @@ struct _HsMachine
   GObject parent_instance;
 
   char *name;
+  GListStore *vcpus;            /* of HsVcpu, in vCPU order */
   guint id;
   HsMachineKind kind;
   HsMachineState state;
@@ -41,6 +42,7 @@ hs_machine_finalize (GObject *object)
   HsMachine *self = HS_MACHINE (object);
 
   g_free (self->name);
+  g_clear_object (&self->vcpus);
   G_OBJECT_CLASS (hs_machine_parent_class)->finalize (object);
 }
 
@@ -105,6 +107,7 @@ static void
 hs_machine_init (HsMachine *self)
 {
   self->domain_id = -1;
+  self->vcpus = g_list_store_new (HS_TYPE_VCPU);
 }
 
 HsMachine *
@@ -178,6 +181,52 @@ hs_machine_set_guest (HsMachine *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VCPUS]);
     }
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+hs_machine_set_vcpus (HsMachine          *self,
+                      const HsVcpuRecord *records,
+                      guint               n_records)
+{
+  GListModel *model;
+  guint n;
+
+  g_return_if_fail (HS_IS_MACHINE (self));
+  g_return_if_fail (records != NULL || n_records == 0);
+
+  model = G_LIST_MODEL (self->vcpus);
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < MIN (n, n_records); i++)
+    {
+      g_autoptr(HsVcpu) vcpu = g_list_model_get_item (model, i);
+
+      if (hs_vcpu_get_id (vcpu) == records[i].id)
+        hs_vcpu_update (vcpu, &records[i]);
+      else
+        {
+          /* Not the same vCPU any more (Xen lists them by id, so this is rare). */
+          g_autoptr(HsVcpu) fresh = hs_vcpu_new (self->id, &records[i]);
+
+          g_list_store_splice (self->vcpus, i, 1, (gpointer *) &fresh, 1);
+        }
+    }
+  if (n_records > n)
+    {
+      g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = n; i < n_records; i++)
+        g_ptr_array_add (added, hs_vcpu_new (self->id, &records[i]));
+      g_list_store_splice (self->vcpus, n, 0, added->pdata, added->len);
+    }
+  else if (n_records < n)
+    g_list_store_splice (self->vcpus, n_records, n - n_records, NULL, 0);
+}
+
+GListModel *
+hs_machine_get_vcpus (HsMachine *self)
+{
+  g_return_val_if_fail (HS_IS_MACHINE (self), NULL);
+  return G_LIST_MODEL (self->vcpus);
 }
 
 guint

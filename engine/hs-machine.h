@@ -11,7 +11,9 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
+
+#include "hs-vcpu.h"
 
 G_BEGIN_DECLS
 
@@ -41,6 +43,9 @@ gint           hs_machine_get_domain_id   (HsMachine *self);
 guint          hs_machine_get_vmid        (HsMachine *self);
 guint64        hs_machine_get_vttbr       (HsMachine *self);
 guint          hs_machine_get_n_vcpus     (HsMachine *self);
+/* Its vCPUs (HsVcpu) as Xen listed them at the last halt, updated in place; empty for machine
+ * 0 (its CPUs are the engine's cores) and for a guest not present. */
+GListModel    *hs_machine_get_vcpus       (HsMachine *self);
 /* The symbol files bound to this machine, e.g. "vmlinux-6.1.0-56-cloud-arm64". */
 char          *hs_machine_describe        (HsMachine *self);
 

@@ -905,6 +905,13 @@ hs_symbol_file_get_function (HsSymbolFile  *self,
  * The source line for @address, from the line table of the compilation unit that covers it
  * (found through .debug_aranges, else the CUs' own address ranges). Blocking; the line tables
  * of recently used CUs are cached.
+ *
+ * @file is already joined with its include directory and the CU's DW_AT_comp_dir (libdwarf's
+ * dwarf_srcfiles() does that), but not normalised: "/tmp/b/../src/x.c" for a CU built as
+ * "../src/x.c" in /tmp/b. It is relative only when the comp_dir is: Debian's vmlinux names
+ * "debian/build/build_arm64_none_cloud-arm64/kernel/sched/core.c" (while its assembly files
+ * are absolute, "/build/reproducible-path/linux-6.1.NNN/arch/..."). Pass it to
+ * hs_source_path_map_resolve() with no comp_dir to find the file here.
  */
 gboolean
 hs_symbol_file_address_to_line (HsSymbolFile  *self,

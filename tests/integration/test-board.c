@@ -11,6 +11,7 @@
 #include <libelf.h>
 #include <signal.h>
 #include <stdio.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -862,6 +863,101 @@ test_task_context (void)
     }
 }
 
+/* A breakpoint at a guest kernel function stops the board there; the stop names it, the
+ * current context becomes the task that hit it, and memory never shows a planted BRK. */
+static void
+test_breakpoint (void)
+{
+  g_autofree char *set = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *frames = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *gone = NULL;
+  const HsStopEvent *stop;
+  HsBreakpoint *bp;
+  HsTask *task;
+  guint64 pc;
+
+  ensure_halted ();
+  set = run_ok ("Break.Set 2:::schedule_hrtimeout_range /MACHINE 2");
+  g_assert_nonnull (strstr (set, "schedule_hrtimeout_range"));
+  g_assert_nonnull (strstr (set, "machine 2, any task"));
+  g_assert_cmpuint (g_list_model_get_n_items (hs_engine_get_breakpoints (engine)), ==, 1);
+  bp = hs_engine_get_breakpoint (engine, 1);
+  g_assert_nonnull (bp);
+  g_assert_cmpint (hs_breakpoint_get_machine_scope (bp), ==, 2);
+
+  /* Both guests' tickers and counters poll with a timeout within a second. */
+  g_free (run_ok ("Go"));
+  g_free (run_ok ("WAIT !STATE.RUN() 20.s"));
+  g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_HALTED);
+  stop = hs_engine_get_last_stop (engine);
+  g_assert_cmpint (stop->reason, ==, HS_STOP_REASON_BREAKPOINT);
+  pc = reg (stop->core, "pc");
+  g_assert_cmphex (pc, ==, hs_breakpoint_get_address (bp)->offset);
+  g_assert_true (hs_engine_get_last_breakpoint (engine) == bp
+                 || hs_engine_get_core_machine (engine, stop->core) != 2);
+  task = hs_engine_get_current_task (engine);
+  g_assert_nonnull (task);
+  g_assert_cmpint (hs_task_get_core (task), ==, (gint) stop->core);
+  g_assert_cmpuint (hs_engine_get_current_machine (engine), ==, hs_task_get_machine (task));
+
+  /* Without options, Frame.view shows the current context: the task at the breakpoint. */
+  frames = run_ok ("Frame.view");
+  g_test_message ("%s", frames);
+  g_assert_nonnull (strstr (frames, "#0  "));
+  g_assert_nonnull (strstr (frames, "schedule_hrtimeout_range+0x0 "));
+
+  /* Lifted at the halt: the first instruction is the kernel's own, not the stub's BRK. */
+  code = run_ok ("Data.List 2:::schedule_hrtimeout_range /Length 4");
+  g_assert_null (strstr (code, "brk"));
+
+  list = run_ok ("Break.List");
+  g_assert_nonnull (strstr (list, "  1 on  program  2:::"));
+  /* Resuming from the breakpoint steps off it first instead of stopping on it again. */
+  g_free (run_ok ("Break.DISable /Id 1"));
+  g_free (run_ok ("Go"));
+  g_free (run_ok ("Break"));
+  g_free (run_ok ("Break.Delete"));
+  gone = run_ok ("Break.List");
+  g_assert_nonnull (strstr (gone, "no breakpoints"));
+
+  /* A session keeps breakpoints with their scopes: saved, deleted, and back with DO. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("hs-session-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "session.cmm", NULL);
+    g_autofree char *cmd = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *restored = NULL;
+    HsBreakpoint *again;
+
+    g_free (run_ok ("Break.Set 1:::do_select /MACHINE 1 /TASK linux1_ticker"));
+    g_free (run_ok ("Break.Set 0:::leave_hypervisor_to_guest"));
+    g_free (run_ok ("Break.DISable 0:::leave_hypervisor_to_guest"));
+    cmd = g_strdup_printf ("SESSion.Save %s", path);
+    g_free (run_ok (cmd));
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    g_test_message ("%s", text);
+    g_free (run_ok ("Break.Delete"));
+    g_free (cmd);
+    cmd = g_strdup_printf ("DO %s", path);
+    restored = run_ok (cmd);
+    g_assert_null (strstr (restored, "error:"));
+    g_assert_cmpuint (g_list_model_get_n_items (hs_engine_get_breakpoints (engine)), ==, 2);
+    again = g_list_model_get_item (hs_engine_get_breakpoints (engine), 0);
+    g_assert_cmpint (hs_breakpoint_get_machine_scope (again), ==, 1);
+    g_assert_cmpstr (hs_breakpoint_get_task_name (again), ==, "linux1_ticker");
+    g_assert_cmpstr (hs_breakpoint_get_symbol (again), ==, "do_select");
+    g_object_unref (again);
+    again = g_list_model_get_item (hs_engine_get_breakpoints (engine), 1);
+    g_assert_false (hs_breakpoint_get_enabled (again));
+    g_object_unref (again);
+    g_free (run_ok ("Break.Delete"));
+    g_unlink (path);
+    g_rmdir (dir);
+  }
+}
+
 /* With a core inside one guest, the other (inactive) guest still reads right, both ways. */
 static void
 test_inactive_guest (void)
@@ -1042,6 +1138,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Board/tasks-match-consoles", test_tasks_match_consoles);
   g_test_add_func ("/Hs/Board/task-context", test_task_context);
   g_test_add_func ("/Hs/Board/inactive-guest", test_inactive_guest);
+  g_test_add_func ("/Hs/Board/breakpoint", test_breakpoint);
   g_test_add_func ("/Hs/Board/vttbr-matches-xen", test_vttbr_matches_xen);
   g_test_add_func ("/Hs/Board/killed-qemu", test_killed_qemu);
 

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "hs-breakpoint-private.h"
+
+struct _HsBreakpoint
+{
+  GObject parent_instance;
+
+  guint id;
+  HsAddress address;
+  char *location;
+  char *symbol;
+  HsBreakpointType kind;
+  gint machine_scope;
+  gint task_pid;
+  char *task_name;
+  gboolean enabled;
+  guint hits;
+  guint filtered_hits;
+};
+
+G_DEFINE_FINAL_TYPE (HsBreakpoint, hs_breakpoint, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_ENABLED,
+  PROP_HITS,
+  PROP_FILTERED_HITS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+hs_breakpoint_finalize (GObject *object)
+{
+  HsBreakpoint *self = HS_BREAKPOINT (object);
+
+  g_free (self->location);
+  g_free (self->symbol);
+  g_free (self->task_name);
+  G_OBJECT_CLASS (hs_breakpoint_parent_class)->finalize (object);
+}
+
+static void
+hs_breakpoint_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  HsBreakpoint *self = HS_BREAKPOINT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENABLED:
+      g_value_set_boolean (value, self->enabled);
+      break;
+    case PROP_HITS:
+      g_value_set_uint (value, self->hits);
+      break;
+    case PROP_FILTERED_HITS:
+      g_value_set_uint (value, self->filtered_hits);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hs_breakpoint_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  HsBreakpoint *self = HS_BREAKPOINT (object);
+
+  switch (prop_id)
+    {
+    case PROP_ENABLED:
+      hs_breakpoint_set_enabled (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hs_breakpoint_class_init (HsBreakpointClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = hs_breakpoint_finalize;
+  object_class->get_property = hs_breakpoint_get_property;
+  object_class->set_property = hs_breakpoint_set_property;
+
+  properties[PROP_ENABLED] =
+    g_param_spec_boolean ("enabled", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HITS] =
+    g_param_spec_uint ("hits", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILTERED_HITS] =
+    g_param_spec_uint ("filtered-hits", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+hs_breakpoint_init (HsBreakpoint *self)
+{
+  self->enabled = TRUE;
+  self->machine_scope = -1;
+  self->task_pid = -1;
+}
+
+HsBreakpoint *
+hs_breakpoint_new (guint             id,
+                   const HsAddress  *address,
+                   const char       *location,
+                   const char       *symbol,
+                   HsBreakpointType  kind,
+                   gint              machine_scope,
+                   gint              task_pid,
+                   const char       *task_name)
+{
+  HsBreakpoint *self = g_object_new (HS_TYPE_BREAKPOINT, NULL);
+
+  self->id = id;
+  self->address = *address;
+  self->location = g_strdup (location);
+  self->symbol = g_strdup (symbol);
+  self->kind = kind;
+  self->machine_scope = machine_scope;
+  self->task_pid = task_pid;
+  self->task_name = g_strdup (task_name);
+  return self;
+}
+
+void
+hs_breakpoint_add_hit (HsBreakpoint *self,
+                       gboolean      filtered)
+{
+  g_return_if_fail (HS_IS_BREAKPOINT (self));
+
+  if (filtered)
+    {
+      self->filtered_hits++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTERED_HITS]);
+    }
+  else
+    {
+      self->hits++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HITS]);
+    }
+}
+
+guint
+hs_breakpoint_get_id (HsBreakpoint *self)
+{
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), 0);
+  return self->id;
+}
+
+const HsAddress *
+hs_breakpoint_get_address (HsBreakpoint *self)
+{
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), NULL);
+  return &self->address;
+}
+
+const char *
+hs_breakpoint_get_location (HsBreakpoint *self)
+{
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), NULL);
+  return self->location;
+}
+
+const char *
+hs_breakpoint_get_symbol (HsBreakpoint *self)
+{
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), NULL);
+  return self->symbol;
+}
+
+HsBreakpointType
+hs_breakpoint_get_kind (HsBreakpoint *self)
+{
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), HS_BREAKPOINT_SOFTWARE);
+  return self->kind;
+}
+
+gint
+hs_breakpoint_get_machine_scope (HsBreakpoint *self)
+{
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), -1);
+  return self->machine_scope;
+}
+
+gint
+hs_breakpoint_get_task_pid (HsBreakpoint *self)
+{
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), -1);
+  return self->task_pid;
+}
+
+const char *
+hs_breakpoint_get_task_name (HsBreakpoint *self)
+{
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), NULL);
+  return self->task_name;
+}
+
+gboolean
+hs_breakpoint_get_enabled (HsBreakpoint *self)
+{
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), FALSE);
+  return self->enabled;
+}
+
+void
+hs_breakpoint_set_enabled (HsBreakpoint *self,
+                           gboolean      enabled)
+{
+  g_return_if_fail (HS_IS_BREAKPOINT (self));
+
+  enabled = !!enabled;
+  if (self->enabled == enabled)
+    return;
+  self->enabled = enabled;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENABLED]);
+}
+
+guint
+hs_breakpoint_get_hits (HsBreakpoint *self)
+{
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), 0);
+  return self->hits;
+}
+
+guint
+hs_breakpoint_get_filtered_hits (HsBreakpoint *self)
+{
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), 0);
+  return self->filtered_hits;
+}
+
+char *
+hs_breakpoint_describe_scope (HsBreakpoint *self)
+{
+  g_autofree char *machine = NULL;
+  g_autofree char *task = NULL;
+
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), NULL);
+
+  machine = self->machine_scope >= 0 ? g_strdup_printf ("machine %d", self->machine_scope)
+                                     : g_strdup ("any machine");
+  if (self->task_pid >= 0 && self->task_name != NULL)
+    task = g_strdup_printf ("task %s (pid %d)", self->task_name, self->task_pid);
+  else if (self->task_pid >= 0)
+    task = g_strdup_printf ("task pid %d", self->task_pid);
+  else if (self->task_name != NULL)
+    task = g_strdup_printf ("task %s", self->task_name);
+  else
+    task = g_strdup ("any task");
+  return g_strdup_printf ("%s, %s", machine, task);
+}
