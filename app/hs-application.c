@@ -28,6 +28,7 @@ struct _HsApplication
 
   gboolean demo;
   gboolean closing;
+  gboolean no_session;
 };
 
 G_DEFINE_FINAL_TYPE (HsApplication, hs_application, GTK_TYPE_APPLICATION)
@@ -56,6 +57,9 @@ attach_done (GObject      *object,
 
       hs_window_run_script (self->window, session);
     }
+  /* What the user had last time, after the demo's own symbols so it can add to them. */
+  if (error == NULL && self->window && !self->no_session)
+    hs_window_restore_session (self->window);
 }
 
 static void
@@ -164,6 +168,8 @@ hs_application_startup (GApplication *app)
     { "win.go", { "F5", NULL } },
     { "win.break", { "<Control>period", NULL } },
     { "win.step", { "F11", NULL } },
+    { "win.step-over", { "F10", NULL } },
+    { "win.find-task", { "<Control>f", NULL } },
     { "win.focus-command-line", { "<Control>l", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
     { "app.quit", { "<Control>q", NULL } },
@@ -269,6 +275,7 @@ hs_application_new (const HsCliOptions *options)
     {
       self->demo = options->demo;
       self->attach = g_strdup (options->attach);
+      self->no_session = options->no_session;
     }
   return self;
 }

@@ -11,6 +11,7 @@ typedef struct
   char *attach;          /* HOST:PORT */
   char *batch;           /* script file */
   char **commands;       /* -c, in order */
+  gboolean no_session;   /* do not restore the last window's session */
 } HsCliOptions;
 
 /* Runs --batch and -c without a window; returns the process exit code. */

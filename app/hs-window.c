@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * hs-window.c: the main window: toolbar, cores, machine 0's registers and
- * the command line.
+ * hs-window.c: the main window: the guest tree and the global task list on
+ * the left, source and disassembly in the middle, the current context's
+ * registers, stack and memory on the right, the command line below.
+ *
+ * The current context is the engine's current task (or core): a halt makes
+ * it the task that stopped the board, a double-click in the task list or
+ * the guest tree any other; every view follows it, and the stack view's
+ * selected frame moves source, disassembly and registers to that frame.
  *
  * Every button and shortcut is a window action that runs its command
  * through the command line, so the GUI, scripts and tests share one path.
@@ -14,9 +20,17 @@
 
 #include "hs-command-line.h"
 #include "hs-core-list.h"
+#include "hs-disasm-view.h"
+#include "hs-frame-view.h"
+#include "hs-guest-tree.h"
 #include "hs-memory-view.h"
 #include "hs-register-view.h"
+#include "hs-source-view.h"
 #include "hs-table.h"
+#include "hs-task-list.h"
+
+#include <errno.h>
+#include <string.h>
 
 struct _HsWindow
 {
@@ -46,6 +60,21 @@ struct _HsWindow
   GtkWidget *memory_view;
   GtkWidget *register_view;
   GtkWidget *command_line;
+  GtkWidget *frame_view;
+  GtkWidget *source_view;
+  GtkWidget *disasm_view;
+  GtkWidget *breakpoint_list;
+  GtkNotebook *left_notebook;
+  GtkNotebook *code_notebook;
+  GtkNotebook *context_notebook;
+  GtkPaned *code_paned;
+
+  GHashTable *register_windows; /* machine -> GtkWindow */
+  /* The frame the code views show: its machine, space and source as DWARF names it. */
+  guint frame_machine;
+  guint64 frame_space;
+  char *frame_file;
+  char *frame_local_path;
 };
 
 G_DEFINE_FINAL_TYPE (HsWindow, hs_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -94,6 +123,18 @@ action_step (GSimpleAction *action,
 }
 
 static void
+action_step_over (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  HsWindow *self = user_data;
+  g_autofree char *line = g_strdup_printf ("Step.Over /CORE %u.",
+                                           hs_engine_get_current_core (self->engine));
+
+  run_command (self, line);
+}
+
+static void
 action_focus_command_line (GSimpleAction *action,
                            GVariant      *param,
                            gpointer       user_data)
@@ -103,11 +144,44 @@ action_focus_command_line (GSimpleAction *action,
   hs_command_line_focus_entry (HS_COMMAND_LINE (self->command_line));
 }
 
+static void
+action_find_task (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  HsWindow *self = user_data;
+
+  gtk_notebook_set_current_page (self->left_notebook, 1);
+  hs_task_list_focus_search (HS_TASK_LIST (self->task_list));
+}
+
+static void
+action_task_breakpoint (GSimpleAction *action,
+                        GVariant      *param,
+                        gpointer       user_data)
+{
+  HsWindow *self = user_data;
+  HsTask *task = hs_task_list_get_selected (HS_TASK_LIST (self->task_list));
+
+  if (task == NULL)
+    task = hs_engine_get_current_task (self->engine);
+  if (task != NULL)
+    hs_window_ask_task_breakpoint (self, task);
+}
+
+static void action_open_registers (GSimpleAction *action,
+                                   GVariant      *param,
+                                   gpointer       user_data);
+
 static const GActionEntry win_actions[] = {
   { "go", action_go },
   { "break", action_break },
   { "step", action_step },
+  { "step-over", action_step_over },
   { "focus-command-line", action_focus_command_line },
+  { "find-task", action_find_task },
+  { "task-breakpoint", action_task_breakpoint },
+  { "open-registers", action_open_registers, "u" },
 };
 
 static void
@@ -125,7 +199,6 @@ update_state (HsWindow *self)
 {
   HsEngineState state = hs_engine_get_state (self->engine);
   HsCore *core = hs_engine_get_core (self->engine, hs_engine_get_current_core (self->engine));
-  const HsStopEvent *stop = hs_engine_get_last_stop (self->engine);
   const char *target = hs_engine_get_target_name (self->engine);
   g_autofree char *status = NULL;
   g_autofree char *core_text = core ? hs_core_describe (core) : NULL;
@@ -133,6 +206,7 @@ update_state (HsWindow *self)
   set_action_enabled (self, "go", state == HS_ENGINE_STATE_HALTED);
   set_action_enabled (self, "break", state == HS_ENGINE_STATE_RUNNING);
   set_action_enabled (self, "step", state == HS_ENGINE_STATE_HALTED);
+  set_action_enabled (self, "step-over", state == HS_ENGINE_STATE_HALTED);
   gtk_label_set_text (self->state_label, hs_engine_state_to_string (state));
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "hs-running");
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "hs-halted");
@@ -146,24 +220,19 @@ update_state (HsWindow *self)
                        "or type SYStem.Attach HOST:PORT");
   else if (state == HS_ENGINE_STATE_HALTED)
     {
-      guint core_index = hs_engine_get_current_core (self->engine);
-      guint machine = hs_engine_get_core_machine (self->engine, core_index);
-      g_autofree char *task_text = NULL;
-      GListModel *tasks = hs_engine_get_tasks (self->engine);
+      HsTask *task = hs_engine_get_current_task (self->engine);
+      guint machine = hs_engine_get_current_machine (self->engine);
+      g_autofree char *stopped = hs_engine_describe_stop (self->engine);
+      g_autofree char *context = task
+        ? g_strdup_printf ("task %s (pid %d) of machine %u", hs_task_get_name (task),
+                           hs_task_get_pid (task), machine)
+        : g_strdup_printf ("machine %u", machine);
 
-      /* The task the current core runs, when the guest's awareness knows it. */
-      for (guint i = 0; i < g_list_model_get_n_items (tasks) && task_text == NULL; i++)
-        {
-          g_autoptr(HsTask) task = g_list_model_get_item (tasks, i);
-
-          if (hs_task_get_core (task) == (gint) core_index)
-            task_text = g_strdup_printf (" · task %s (pid %d)", hs_task_get_name (task),
-                                         hs_task_get_pid (task));
-        }
-      status = g_strdup_printf ("%s · halted · machine %u%s · %s · last stop: %s on core %u",
-                                target ? target : "", machine, task_text ? task_text : "",
-                                core_text ? core_text : "",
-                                hs_stop_reason_to_string (stop->reason), stop->core);
+      /* The context the views show, then where the board stopped (they differ once the user
+       * picks another task). */
+      status = g_strdup_printf ("halted · showing %s · %s · %s", context,
+                                core_text ? core_text : "", stopped ? stopped : "");
+      hs_task_list_set_current (HS_TASK_LIST (self->task_list), task);
     }
   else
     status = g_strdup_printf ("%s · %s", target ? target : "", hs_engine_state_to_string (state));
@@ -262,6 +331,43 @@ restore_layout (HsWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
   g_settings_bind (self->settings, "pane-position", self->top_paned, "position",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "code-pane-position", self->code_paned, "position",
+                   G_SETTINGS_BIND_DEFAULT);
+}
+
+/* Symbol files, source paths and breakpoints, as a script the next start runs. */
+static void
+save_session (HsWindow *self)
+{
+  g_autofree char *path = hs_interp_default_session_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *text = hs_engine_save_session (self->engine);
+  g_autoptr(GError) error = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0 || !g_file_set_contents (path, text, -1, &error))
+    g_warning ("the session was not saved to %s: %s", path,
+               error ? error->message : g_strerror (errno));
+}
+
+void
+hs_window_restore_session (HsWindow *self)
+{
+  g_autofree char *path = hs_interp_default_session_path ();
+
+  g_return_if_fail (HS_IS_WINDOW (self));
+
+  if (self->settings != NULL)
+    {
+      g_autoptr(GVariant) windows = g_settings_get_value (self->settings, "register-windows");
+      GVariantIter iter;
+      guint32 machine;
+
+      g_variant_iter_init (&iter, windows);
+      while (g_variant_iter_next (&iter, "u", &machine))
+        hs_window_open_register_window (self, machine, -1);
+    }
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    hs_window_run_script (self, path);
 }
 
 static void
@@ -271,6 +377,15 @@ save_layout (HsWindow *self)
 
   if (self->settings == NULL)
     return;
+  {
+    g_autoptr(GArray) machines = hs_window_get_register_window_machines (self);
+    GVariantBuilder builder;
+
+    g_variant_builder_init (&builder, G_VARIANT_TYPE ("au"));
+    for (guint i = 0; i < machines->len; i++)
+      g_variant_builder_add (&builder, "u", g_array_index (machines, guint, i));
+    g_settings_set_value (self->settings, "register-windows", g_variant_builder_end (&builder));
+  }
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   g_settings_set_boolean (self->settings, "window-maximized",
                           gtk_window_is_maximized (GTK_WINDOW (self)));
@@ -323,145 +438,510 @@ on_symbols_progress (HsWindow   *self,
   gtk_label_set_text (self->status_label, text);
 }
 
-/* ---- guest and task lists ---------------------------------------------------------------- */
+/* ---- register windows, one per machine -------------------------------------------------- */
+
+static void
+on_register_window_destroyed (HsWindow  *self,
+                              GtkWidget *window)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (self->register_windows == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->register_windows);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (value == window)
+      g_hash_table_iter_remove (&iter);
+}
+
+GtkWindow *
+hs_window_open_register_window (HsWindow *self,
+                                guint     machine,
+                                gint      unit)
+{
+  GtkWidget *window;
+  GtkWidget *view;
+  HsMachine *m;
+  g_autofree char *title = NULL;
+
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+
+  window = g_hash_table_lookup (self->register_windows, GUINT_TO_POINTER (machine));
+  if (window == NULL)
+    {
+      m = hs_engine_get_machine (self->engine, machine);
+      title = g_strdup_printf ("Registers · machine %u (%s)", machine,
+                               m ? hs_machine_get_name (m) : "?");
+      window = gtk_window_new ();
+      gtk_window_set_title (GTK_WINDOW (window), title);
+      gtk_window_set_default_size (GTK_WINDOW (window), 640, 720);
+      gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+      gtk_window_set_destroy_with_parent (GTK_WINDOW (window), TRUE);
+      view = hs_register_view_new (self->engine, (gint) machine);
+      gtk_window_set_child (GTK_WINDOW (window), view);
+      g_hash_table_insert (self->register_windows, GUINT_TO_POINTER (machine), window);
+      g_signal_connect_object (window, "destroy", G_CALLBACK (on_register_window_destroyed),
+                               self, G_CONNECT_SWAPPED);
+    }
+  if (unit >= 0)
+    hs_register_view_set_unit (HS_REGISTER_VIEW (gtk_window_get_child (GTK_WINDOW (window))),
+                               (guint) unit);
+  gtk_window_present (GTK_WINDOW (window));
+  return GTK_WINDOW (window);
+}
+
+GtkWindow *
+hs_window_get_register_window (HsWindow *self,
+                               guint     machine)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return g_hash_table_lookup (self->register_windows, GUINT_TO_POINTER (machine));
+}
+
+/* The machines whose register windows are open, for the session. */
+GArray *
+hs_window_get_register_window_machines (HsWindow *self)
+{
+  GArray *machines = g_array_new (FALSE, FALSE, sizeof (guint));
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->register_windows);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      guint m = GPOINTER_TO_UINT (key);
+
+      g_array_append_val (machines, m);
+    }
+  return machines;
+}
+
+static void
+action_open_registers (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  hs_window_open_register_window (user_data, g_variant_get_uint32 (param), -1);
+}
+
+static void
+on_view_requested (HsWindow   *self,
+                   const char *view,
+                   guint       machine)
+{
+  if (g_strcmp0 (view, "registers") == 0)
+    hs_window_open_register_window (self, machine, -1);
+}
+
+/* ---- the current context ---------------------------------------------------------------- */
+
+static void
+set_current_task (HsWindow *self,
+                  HsTask   *task)
+{
+  hs_engine_set_current_task (self->engine, task);
+}
+
+static void
+on_task_activated (HsWindow *self,
+                   HsTask   *task)
+{
+  set_current_task (self, task);
+}
+
+static void
+on_vcpu_activated (HsWindow *self,
+                   HsVcpu   *vcpu)
+{
+  hs_window_open_register_window (self, hs_vcpu_get_machine (vcpu), (gint) hs_vcpu_get_id (vcpu));
+}
+
+static void
+on_machine_activated (HsWindow *self,
+                      guint     machine)
+{
+  hs_window_open_register_window (self, machine, -1);
+}
+
+static void
+on_show_requested (HsWindow   *self,
+                   HsTask     *task,
+                   const char *what)
+{
+  set_current_task (self, task);
+  if (g_strcmp0 (what, "registers") == 0)
+    gtk_notebook_set_current_page (self->context_notebook, 0);
+  else if (g_strcmp0 (what, "stack") == 0)
+    gtk_notebook_set_current_page (self->context_notebook, 1);
+  else if (g_strcmp0 (what, "memory") == 0)
+    {
+      const HsFrame *top = hs_frame_view_get_frame (HS_FRAME_VIEW (self->frame_view), 0);
+      g_autofree char *where = NULL;
+
+      /* Its kernel stack, where its frames are; the task_struct before the first halt. */
+      where = top && top->regs.have_sp
+        ? g_strdup_printf ("%u:::%" G_GUINT64_FORMAT ".::0x%" G_GINT64_MODIFIER "x",
+                           hs_task_get_machine (task), hs_task_get_space (task), top->regs.sp)
+        : g_strdup_printf ("%u:::0x%" G_GINT64_MODIFIER "x", hs_task_get_machine (task),
+                           hs_task_get_address (task));
+      hs_memory_view_show (HS_MEMORY_VIEW (self->memory_view), where, NULL);
+      gtk_notebook_set_current_page (self->context_notebook, 2);
+    }
+}
+
+/* The source view's breakpoints: those in the machine shown whose line is in its file. */
+static void
+update_source_breakpoints (HsWindow *self)
+{
+  GListModel *bps = hs_engine_get_breakpoints (self->engine);
+  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  if (self->frame_local_path == NULL)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (bps); i++)
+    {
+      g_autoptr(HsBreakpoint) bp = g_list_model_get_item (bps, i);
+      const HsAddress *a = hs_breakpoint_get_address (bp);
+      g_autofree char *file = NULL;
+      guint line;
+
+      if (a->machine == self->frame_machine
+          && hs_engine_lookup_line (self->engine, a->machine, a->space, a->offset, &file, &line)
+          && g_strcmp0 (file, self->frame_file) == 0)
+        g_array_append_val (lines, line);
+    }
+  hs_source_view_set_breakpoint_lines (HS_SOURCE_VIEW (self->source_view),
+                                       self->frame_local_path, (const guint *) lines->data,
+                                       lines->len);
+}
+
+static void
+show_source (HsWindow   *self,
+             const char *file,
+             guint       line)
+{
+  HsSourcePathMap *map = hs_engine_get_source_path_map (self->engine);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *local = NULL;
+
+  g_clear_pointer (&self->frame_file, g_free);
+  g_clear_pointer (&self->frame_local_path, g_free);
+  if (file == NULL)
+    {
+      hs_source_view_show_message (HS_SOURCE_VIEW (self->source_view),
+                                   "No source line is known for this address: the machine's "
+                                   "symbols have no line table for it.");
+      return;
+    }
+  self->frame_file = g_strdup (file);
+  local = hs_source_path_map_resolve (map, NULL, file, &error);
+  if (local == NULL || !hs_source_view_show (HS_SOURCE_VIEW (self->source_view), local, line,
+                                             &error))
+    {
+      hs_source_view_show_message (HS_SOURCE_VIEW (self->source_view), error->message);
+      return;
+    }
+  self->frame_local_path = g_steal_pointer (&local);
+  update_source_breakpoints (self);
+}
+
+static void
+on_frame_selected (HsWindow      *self,
+                   const HsFrame *frame,
+                   guint          machine)
+{
+  HsTask *task = hs_engine_get_current_task (self->engine);
+  g_autofree char *file = NULL;
+  guint line = 0;
+
+  /* User-space frames read through the process's own page tables. */
+  self->frame_machine = machine;
+  self->frame_space = task && frame->pc < G_GUINT64_CONSTANT (0xffff000000000000)
+                      ? hs_task_get_space (task) : 0;
+  hs_register_view_show_frame (HS_REGISTER_VIEW (self->register_view), frame);
+  hs_disasm_view_show (HS_DISASM_VIEW (self->disasm_view), machine, self->frame_space, frame->pc);
+  /* A caller's line is the call's, not the return address's. */
+  if (frame->file != NULL)
+    show_source (self, frame->file, frame->line);
+  else if (hs_engine_lookup_line (self->engine, machine, self->frame_space,
+                                  frame->level > 0 ? frame->pc - 4 : frame->pc, &file, &line))
+    show_source (self, file, line);
+  else
+    show_source (self, NULL, 0);
+}
+
+static void
+on_toggle_breakpoint (HsWindow   *self,
+                      const char *path,
+                      guint       line)
+{
+  g_autoptr(GError) error = NULL;
+  GListModel *bps = hs_engine_get_breakpoints (self->engine);
+  g_autofree char *command = NULL;
+  guint64 address;
+  guint actual;
+
+  if (self->frame_file == NULL || g_strcmp0 (path, self->frame_local_path) != 0)
+    return;
+  if (!hs_engine_line_to_address (self->engine, self->frame_machine, self->frame_file, line,
+                                  &address, &actual, &error))
+    {
+      hs_command_line_append (HS_COMMAND_LINE (self->command_line), error->message, TRUE);
+      return;
+    }
+  /* A breakpoint there already: the click removes it. */
+  for (guint i = 0; i < g_list_model_get_n_items (bps); i++)
+    {
+      g_autoptr(HsBreakpoint) bp = g_list_model_get_item (bps, i);
+      const HsAddress *a = hs_breakpoint_get_address (bp);
+
+      if (a->machine == self->frame_machine && a->offset == address)
+        {
+          command = g_strdup_printf ("Break.Delete /Id %u.", hs_breakpoint_get_id (bp));
+          run_command (self, command);
+          return;
+        }
+    }
+  command = g_strdup_printf ("Break.Set %u:::0x%" G_GINT64_MODIFIER "x", self->frame_machine,
+                             address);
+  run_command (self, command);
+}
+
+/* ---- "Set breakpoint for this task…" ---------------------------------------------------- */
+
+typedef struct
+{
+  HsWindow *self;
+  HsTask *task;
+  GtkWidget *dialog;
+  GtkEntry *entry;
+  GtkListStore *completions;
+} TaskBreakpointDialog;
+
+static void
+task_breakpoint_dialog_free (gpointer data)
+{
+  TaskBreakpointDialog *d = data;
+
+  g_object_unref (d->task);
+  g_clear_object (&d->completions);
+  g_free (d);
+}
+
+/* Functions of the task's machine that start with what was typed: a few dozen at most. */
+static void
+on_breakpoint_text_changed (TaskBreakpointDialog *d)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (d->entry));
+  g_auto(GStrv) names = NULL;
+
+  gtk_list_store_clear (d->completions);
+  if (strlen (text) < 3 || strpbrk (text, ":*? ") != NULL)
+    return;
+  names = hs_engine_complete_function (d->self->engine, hs_task_get_machine (d->task), text, 40);
+  for (guint i = 0; names[i]; i++)
+    gtk_list_store_insert_with_values (d->completions, NULL, -1, 0, names[i], -1);
+}
+
+static void
+on_breakpoint_dialog_response (TaskBreakpointDialog *d)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (d->entry));
+  guint machine = hs_task_get_machine (d->task);
+  g_autofree char *command = NULL;
+
+  if (*text != 0)
+    {
+      /* An address form names its machine itself; a bare function is the task's machine's. */
+      g_autofree char *prefix = strstr (text, ":::") ? g_strdup ("")
+                                                     : g_strdup_printf ("%u:::", machine);
+
+      command = g_strdup_printf ("Break.Set %s%s /MACHINE %u. /TASK %d.", prefix, text, machine,
+                                 hs_task_get_pid (d->task));
+      run_command (d->self, command);
+    }
+  gtk_window_destroy (GTK_WINDOW (d->dialog));
+}
+
+GtkWindow *
+hs_window_ask_task_breakpoint (HsWindow *self,
+                               HsTask   *task)
+{
+  TaskBreakpointDialog *d;
+  GtkWidget *box, *label, *buttons, *cancel, *set;
+  GtkEntryCompletion *completion;
+  g_autofree char *text = NULL;
+  g_autofree char *title = NULL;
+
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (HS_IS_TASK (task), NULL);
+
+  d = g_new0 (TaskBreakpointDialog, 1);
+  d->self = self;
+  d->task = g_object_ref (task);
+  d->dialog = gtk_window_new ();
+  title = g_strdup_printf ("Breakpoint for %s", hs_task_get_name (task));
+  gtk_window_set_title (GTK_WINDOW (d->dialog), title);
+  gtk_window_set_transient_for (GTK_WINDOW (d->dialog), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (d->dialog), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (d->dialog), 460, -1);
+  g_object_set_data_full (G_OBJECT (d->dialog), "hs-dialog", d, task_breakpoint_dialog_free);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_start (box, 18);
+  gtk_widget_set_margin_end (box, 18);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+  text = g_strdup_printf ("Stop only when task %s (pid %d) of machine %u reaches:",
+                          hs_task_get_name (task), hs_task_get_pid (task),
+                          hs_task_get_machine (task));
+  label = gtk_label_new (text);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_box_append (GTK_BOX (box), label);
+
+  d->entry = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (d->entry, "function, or an address form");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (d->entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Function or address", -1);
+  d->completions = gtk_list_store_new (1, G_TYPE_STRING);
+  completion = gtk_entry_completion_new ();
+  gtk_entry_completion_set_model (completion, GTK_TREE_MODEL (d->completions));
+  gtk_entry_completion_set_text_column (completion, 0);
+  gtk_entry_completion_set_minimum_key_length (completion, 3);
+  gtk_entry_set_completion (d->entry, completion);
+  g_object_unref (completion);
+  g_signal_connect_swapped (d->entry, "changed", G_CALLBACK (on_breakpoint_text_changed), d);
+  g_signal_connect_swapped (d->entry, "activate", G_CALLBACK (on_breakpoint_dialog_response), d);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (d->entry));
+
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  cancel = gtk_button_new_with_mnemonic ("_Cancel");
+  set = gtk_button_new_with_mnemonic ("_Set Breakpoint");
+  gtk_widget_add_css_class (set, "suggested-action");
+  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), d->dialog);
+  g_signal_connect_swapped (set, "clicked", G_CALLBACK (on_breakpoint_dialog_response), d);
+  gtk_box_append (GTK_BOX (buttons), cancel);
+  gtk_box_append (GTK_BOX (buttons), set);
+  gtk_box_append (GTK_BOX (box), buttons);
+  gtk_window_set_child (GTK_WINDOW (d->dialog), box);
+  gtk_window_present (GTK_WINDOW (d->dialog));
+  return GTK_WINDOW (d->dialog);
+}
+
+static void
+on_breakpoint_requested (HsWindow *self,
+                         HsTask   *task)
+{
+  hs_window_ask_task_breakpoint (self, task);
+}
+
+/* ---- breakpoint list -------------------------------------------------------------------- */
 
 static char *
-machine_id_text (GObject *item, gpointer data)
+bp_id_text (GObject *item, gpointer data)
 {
-  return g_strdup_printf ("%u", hs_machine_get_id (HS_MACHINE (item)));
+  return g_strdup_printf ("%u", hs_breakpoint_get_id (HS_BREAKPOINT (item)));
 }
 
 static char *
-machine_name_text (GObject *item, gpointer data)
+bp_enabled_text (GObject *item, gpointer data)
 {
-  return g_strdup (hs_machine_get_name (HS_MACHINE (item)));
+  return g_strdup (hs_breakpoint_get_enabled (HS_BREAKPOINT (item)) ? "on" : "off");
 }
 
 static char *
-machine_state_text (GObject *item, gpointer data)
+bp_address_text (GObject *item, gpointer data)
 {
-  HsMachine *m = HS_MACHINE (item);
-
-  return g_strdup (hs_machine_get_kind (m) == HS_MACHINE_HYPERVISOR
-                   ? "hypervisor" : hs_machine_state_to_string (hs_machine_get_state (m)));
+  return hs_address_format (hs_breakpoint_get_address (HS_BREAKPOINT (item)));
 }
 
 static char *
-machine_domain_text (GObject *item, gpointer data)
+bp_symbol_text (GObject *item, gpointer data)
 {
-  gint d = hs_machine_get_domain_id (HS_MACHINE (item));
-
-  return d >= 0 ? g_strdup_printf ("%d", d) : g_strdup ("—");
+  return g_strdup (hs_breakpoint_get_symbol (HS_BREAKPOINT (item)));
 }
 
 static char *
-machine_vmid_text (GObject *item, gpointer data)
+bp_scope_text (GObject *item, gpointer data)
 {
-  HsMachine *m = HS_MACHINE (item);
-
-  return hs_machine_get_kind (m) == HS_MACHINE_GUEST
-         ? g_strdup_printf ("%u", hs_machine_get_vmid (m)) : g_strdup ("—");
+  return hs_breakpoint_describe_scope (HS_BREAKPOINT (item));
 }
 
 static char *
-machine_vcpus_text (GObject *item, gpointer data)
+bp_hits_text (GObject *item, gpointer data)
 {
-  HsMachine *m = HS_MACHINE (item);
-
-  return hs_machine_get_kind (m) == HS_MACHINE_GUEST
-         ? g_strdup_printf ("%u", hs_machine_get_n_vcpus (m)) : g_strdup ("—");
+  return g_strdup_printf ("%u (%u filtered)", hs_breakpoint_get_hits (HS_BREAKPOINT (item)),
+                          hs_breakpoint_get_filtered_hits (HS_BREAKPOINT (item)));
 }
 
-static char *
-machine_vttbr_text (GObject *item, gpointer data)
+static HsBreakpoint *
+selected_breakpoint (HsWindow *self)
 {
-  HsMachine *m = HS_MACHINE (item);
+  GtkSingleSelection *selection = g_object_get_data (G_OBJECT (self->breakpoint_list),
+                                                     "hs-selection");
 
-  return hs_machine_get_kind (m) == HS_MACHINE_GUEST
-         ? g_strdup_printf ("0x%016" G_GINT64_MODIFIER "x", hs_machine_get_vttbr (m))
-         : g_strdup ("—");
+  return selection ? gtk_single_selection_get_selected_item (selection) : NULL;
 }
 
-static char *
-task_machine_text (GObject *item, gpointer data)
+static void
+on_breakpoint_delete (HsWindow *self)
 {
-  return g_strdup_printf ("%u", hs_task_get_machine (HS_TASK (item)));
+  HsBreakpoint *bp = selected_breakpoint (self);
+  g_autofree char *command = NULL;
+
+  if (bp == NULL)
+    return;
+  command = g_strdup_printf ("Break.Delete /Id %u.", hs_breakpoint_get_id (bp));
+  run_command (self, command);
 }
 
-static char *
-task_pid_text (GObject *item, gpointer data)
+static void
+on_breakpoint_toggle (HsWindow *self)
 {
-  return g_strdup_printf ("%d", hs_task_get_pid (HS_TASK (item)));
-}
+  HsBreakpoint *bp = selected_breakpoint (self);
+  g_autofree char *command = NULL;
 
-static char *
-task_space_text (GObject *item, gpointer data)
-{
-  return g_strdup_printf ("%" G_GUINT64_FORMAT, hs_task_get_space (HS_TASK (item)));
-}
-
-static char *
-task_name_text (GObject *item, gpointer data)
-{
-  return g_strdup (hs_task_get_name (HS_TASK (item)));
-}
-
-static char *
-task_state_text (GObject *item, gpointer data)
-{
-  HsTask *t = HS_TASK (item);
-
-  return hs_task_is_corrupt (t) ? g_strdup_printf ("corrupt: %s", hs_task_get_corrupt_reason (t))
-                                : g_strdup (hs_task_get_state_text (t));
-}
-
-static char *
-task_cpu_text (GObject *item, gpointer data)
-{
-  return g_strdup_printf ("%d", hs_task_get_cpu (HS_TASK (item)));
-}
-
-static char *
-task_current_text (GObject *item, gpointer data)
-{
-  HsTask *t = HS_TASK (item);
-
-  if (hs_task_get_current_vcpu (t) < 0)
-    return g_strdup ("");
-  if (hs_task_get_core (t) >= 0)
-    return g_strdup_printf ("● vCPU %d, core %d", hs_task_get_current_vcpu (t),
-                            hs_task_get_core (t));
-  return g_strdup_printf ("vCPU %d", hs_task_get_current_vcpu (t));
+  if (bp == NULL)
+    return;
+  command = g_strdup_printf ("%s /Id %u.", hs_breakpoint_get_enabled (bp) ? "Break.DISable"
+                                                                          : "Break.ENable",
+                             hs_breakpoint_get_id (bp));
+  run_command (self, command);
 }
 
 static GtkWidget *
-new_guest_list (HsEngine *engine)
+new_breakpoint_list (HsWindow *self)
 {
-  GtkWidget *table = hs_table_new (hs_engine_get_machines (engine), "Guests");
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *table = hs_table_new (hs_engine_get_breakpoints (self->engine), "Breakpoints");
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *toggle = gtk_button_new_with_mnemonic ("_Enable/Disable");
+  GtkWidget *delete = gtk_button_new_with_mnemonic ("_Delete");
+  GtkSingleSelection *selection;
 
-  hs_table_add_column (HS_TABLE (table), "ID", machine_id_text, NULL, 3, FALSE);
-  hs_table_add_column (HS_TABLE (table), "Name", machine_name_text, NULL, 10, FALSE);
-  hs_table_add_column (HS_TABLE (table), "State", machine_state_text, NULL, 10, FALSE);
-  hs_table_add_column (HS_TABLE (table), "Domain", machine_domain_text, NULL, 4, FALSE);
-  hs_table_add_column (HS_TABLE (table), "VMID", machine_vmid_text, NULL, 4, FALSE);
-  hs_table_add_column (HS_TABLE (table), "vCPUs", machine_vcpus_text, NULL, 4, FALSE);
-  hs_table_add_column (HS_TABLE (table), "Stage-2 base", machine_vttbr_text, NULL, 18, TRUE);
-  return table;
-}
-
-static GtkWidget *
-new_task_list (HsEngine *engine)
-{
-  GtkWidget *table = hs_table_new (hs_engine_get_tasks (engine), "Global task list");
-
-  hs_table_add_column (HS_TABLE (table), "Machine", task_machine_text, NULL, 3, FALSE);
-  hs_table_add_column (HS_TABLE (table), "PID", task_pid_text, NULL, 5, FALSE);
-  hs_table_add_column (HS_TABLE (table), "Space", task_space_text, NULL, 5, FALSE);
-  hs_table_add_column (HS_TABLE (table), "Name", task_name_text, NULL, 15, FALSE);
-  hs_table_add_column (HS_TABLE (table), "State", task_state_text, NULL, 12, FALSE);
-  hs_table_add_column (HS_TABLE (table), "CPU", task_cpu_text, NULL, 3, FALSE);
-  hs_table_add_column (HS_TABLE (table), "Current", task_current_text, NULL, 16, TRUE);
-  return table;
+  hs_table_add_column (HS_TABLE (table), "#", bp_id_text, NULL, 3, FALSE);
+  hs_table_add_column (HS_TABLE (table), "On", bp_enabled_text, NULL, 3, FALSE);
+  hs_table_add_column (HS_TABLE (table), "Address", bp_address_text, NULL, 22, FALSE);
+  hs_table_add_column (HS_TABLE (table), "Symbol", bp_symbol_text, NULL, 18, FALSE);
+  hs_table_add_column (HS_TABLE (table), "Scope", bp_scope_text, NULL, 20, TRUE);
+  hs_table_add_column (HS_TABLE (table), "Hits", bp_hits_text, NULL, 10, FALSE);
+  selection = hs_table_use_single_selection (HS_TABLE (table));
+  g_object_set_data (G_OBJECT (box), "hs-selection", selection);
+  g_object_set_data (G_OBJECT (box), "hs-table", table);
+  gtk_widget_set_vexpand (table, TRUE);
+  gtk_box_append (GTK_BOX (box), table);
+  g_signal_connect_swapped (toggle, "clicked", G_CALLBACK (on_breakpoint_toggle), self);
+  g_signal_connect_swapped (delete, "clicked", G_CALLBACK (on_breakpoint_delete), self);
+  gtk_widget_set_margin_top (buttons, 4);
+  gtk_widget_set_margin_bottom (buttons, 4);
+  gtk_widget_set_margin_start (buttons, 4);
+  gtk_box_append (GTK_BOX (buttons), toggle);
+  gtk_box_append (GTK_BOX (buttons), delete);
+  gtk_box_append (GTK_BOX (box), buttons);
+  return box;
 }
 
 static void
@@ -475,32 +955,70 @@ hs_window_constructed (GObject *object)
   g_return_if_fail (HS_IS_INTERP (self->interp));
   self->engine = g_object_ref (hs_interp_get_engine (self->interp));
 
+  /* Left: where to look. */
+  self->left_notebook = GTK_NOTEBOOK (gtk_notebook_new ());
+  self->guest_list = hs_guest_tree_new (self->engine);
+  self->task_list = hs_task_list_new (hs_engine_get_tasks (self->engine));
+  self->core_list = hs_core_list_new (self->engine);
+  self->breakpoint_list = new_breakpoint_list (self);
+  gtk_notebook_append_page (self->left_notebook, self->guest_list, gtk_label_new ("Guests"));
+  gtk_notebook_append_page (self->left_notebook, self->task_list, gtk_label_new ("Tasks"));
+  gtk_notebook_append_page (self->left_notebook, self->core_list, gtk_label_new ("Cores"));
+  gtk_notebook_append_page (self->left_notebook, self->breakpoint_list,
+                            gtk_label_new ("Breakpoints"));
+  gtk_widget_set_vexpand (GTK_WIDGET (self->left_notebook), TRUE);
+  gtk_box_append (self->cores_box, GTK_WIDGET (self->left_notebook));
+  g_signal_connect_object (self->guest_list, "task-activated", G_CALLBACK (on_task_activated),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->guest_list, "vcpu-activated", G_CALLBACK (on_vcpu_activated),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->guest_list, "machine-activated",
+                           G_CALLBACK (on_machine_activated), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->task_list, "task-activated", G_CALLBACK (on_task_activated),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->task_list, "breakpoint-requested",
+                           G_CALLBACK (on_breakpoint_requested), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->task_list, "show-requested", G_CALLBACK (on_show_requested),
+                           self, G_CONNECT_SWAPPED);
+
+  /* Middle: the code of the selected frame; right: its registers, the stack and memory. */
   {
-    GtkWidget *notebook = gtk_notebook_new ();
+    GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
 
-    self->core_list = hs_core_list_new (self->engine);
-    self->guest_list = new_guest_list (self->engine);
-    self->task_list = new_task_list (self->engine);
-    gtk_notebook_append_page (GTK_NOTEBOOK (notebook), self->core_list, gtk_label_new ("Cores"));
-    gtk_notebook_append_page (GTK_NOTEBOOK (notebook), self->guest_list,
-                              gtk_label_new ("Guests"));
-    gtk_notebook_append_page (GTK_NOTEBOOK (notebook), self->task_list, gtk_label_new ("Tasks"));
-    gtk_widget_set_vexpand (notebook, TRUE);
-    gtk_box_append (self->cores_box, notebook);
-  }
+    self->code_notebook = GTK_NOTEBOOK (gtk_notebook_new ());
+    self->source_view = hs_source_view_new ();
+    self->disasm_view = hs_disasm_view_new (self->engine);
+    gtk_notebook_append_page (self->code_notebook, self->source_view, gtk_label_new ("Source"));
+    gtk_notebook_append_page (self->code_notebook, self->disasm_view,
+                              gtk_label_new ("Disassembly"));
+    g_signal_connect_object (self->source_view, "toggle-breakpoint",
+                             G_CALLBACK (on_toggle_breakpoint), self, G_CONNECT_SWAPPED);
 
-  {
-    GtkWidget *notebook = gtk_notebook_new ();
-
-    self->register_view = hs_register_view_new (self->engine, 0);
+    self->context_notebook = GTK_NOTEBOOK (gtk_notebook_new ());
+    self->register_view = hs_register_view_new (self->engine, -1);
+    self->frame_view = hs_frame_view_new (self->engine);
     self->memory_view = hs_memory_view_new (self->interp);
-    gtk_notebook_append_page (GTK_NOTEBOOK (notebook), self->register_view,
+    gtk_notebook_append_page (self->context_notebook, self->register_view,
                               gtk_label_new ("Registers"));
-    gtk_notebook_append_page (GTK_NOTEBOOK (notebook), self->memory_view,
+    gtk_notebook_append_page (self->context_notebook, self->frame_view, gtk_label_new ("Stack"));
+    gtk_notebook_append_page (self->context_notebook, self->memory_view,
                               gtk_label_new ("Memory"));
-    gtk_widget_set_vexpand (notebook, TRUE);
-    gtk_box_append (self->registers_box, notebook);
+    g_signal_connect_object (self->frame_view, "frame-selected", G_CALLBACK (on_frame_selected),
+                             self, G_CONNECT_SWAPPED);
+
+    gtk_paned_set_start_child (GTK_PANED (paned), GTK_WIDGET (self->code_notebook));
+    gtk_paned_set_end_child (GTK_PANED (paned), GTK_WIDGET (self->context_notebook));
+    gtk_paned_set_position (GTK_PANED (paned), 540);
+    self->code_paned = GTK_PANED (paned);
+    gtk_widget_set_vexpand (paned, TRUE);
+    gtk_box_append (self->registers_box, paned);
   }
+  g_signal_connect_object (hs_engine_get_breakpoints (self->engine), "items-changed",
+                           G_CALLBACK (update_source_breakpoints), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->interp, "view-requested", G_CALLBACK (on_view_requested), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->engine, "notify::current-task", G_CALLBACK (update_state), self,
+                           G_CONNECT_SWAPPED);
 
   self->command_line = hs_command_line_new (self->interp);
   gtk_widget_set_vexpand (self->command_line, TRUE);
@@ -533,8 +1051,24 @@ hs_window_dispose (GObject *object)
 {
   HsWindow *self = HS_WINDOW (object);
 
-  save_layout (self);
+  if (self->engine != NULL)
+    {
+      save_layout (self);
+      save_session (self);
+    }
   g_clear_object (&self->settings);
+  if (self->register_windows != NULL)
+    {
+      GHashTable *windows = g_steal_pointer (&self->register_windows);
+      GList *list = g_hash_table_get_values (windows);
+
+      for (GList *l = list; l; l = l->next)
+        gtk_window_destroy (l->data);
+      g_list_free (list);
+      g_hash_table_unref (windows);
+    }
+  g_clear_pointer (&self->frame_file, g_free);
+  g_clear_pointer (&self->frame_local_path, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_WINDOW);
   g_clear_object (&self->engine);
   g_clear_object (&self->interp);
@@ -613,6 +1147,7 @@ hs_window_init (HsWindow *self)
   g_autoptr(GtkBuilder) builder = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->register_windows = g_hash_table_new (NULL, NULL);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
                                    self);
   builder = gtk_builder_new_from_resource ("/org/hyperscope/Hyperscope/ui/help-overlay.ui");
@@ -684,4 +1219,32 @@ hs_window_get_core_list (HsWindow *self)
 {
   g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
   return self->core_list;
+}
+
+GtkWidget *
+hs_window_get_frame_view (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->frame_view;
+}
+
+GtkWidget *
+hs_window_get_source_view (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->source_view;
+}
+
+GtkWidget *
+hs_window_get_disasm_view (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return self->disasm_view;
+}
+
+GtkWidget *
+hs_window_get_breakpoint_list (HsWindow *self)
+{
+  g_return_val_if_fail (HS_IS_WINDOW (self), NULL);
+  return g_object_get_data (G_OBJECT (self->breakpoint_list), "hs-table");
 }

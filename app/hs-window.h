@@ -25,11 +25,30 @@ void       hs_window_show_message      (HsWindow       *self,
 /* Runs a script's commands through the command line, where the user sees them. */
 void       hs_window_run_script        (HsWindow       *self,
                                         const char     *path);
+/* Reopens the register windows and runs the session script the last window saved. */
+void       hs_window_restore_session   (HsWindow       *self);
 GtkWidget *hs_window_get_register_view (HsWindow       *self);
 GtkWidget *hs_window_get_command_line  (HsWindow       *self);
 GtkWidget *hs_window_get_core_list     (HsWindow       *self);
 GtkWidget *hs_window_get_guest_list    (HsWindow       *self);
 GtkWidget *hs_window_get_task_list     (HsWindow       *self);
 GtkWidget *hs_window_get_memory_view   (HsWindow       *self);
+GtkWidget *hs_window_get_frame_view    (HsWindow       *self);
+GtkWidget *hs_window_get_source_view   (HsWindow       *self);
+GtkWidget *hs_window_get_disasm_view   (HsWindow       *self);
+/* The breakpoint list's table (an HsTable over the engine's breakpoints). */
+GtkWidget *hs_window_get_breakpoint_list (HsWindow     *self);
+/* A machine's register window (machine 0: pCPUs and EL2; a guest: its vCPUs and EL1), opened
+ * or raised; @unit -1 keeps the pCPU/vCPU it shows. */
+GtkWindow *hs_window_open_register_window (HsWindow    *self,
+                                           guint        machine,
+                                           gint         unit);
+GtkWindow *hs_window_get_register_window (HsWindow     *self,
+                                          guint         machine);
+GArray    *hs_window_get_register_window_machines (HsWindow *self);
+/* "Set breakpoint for this task…": asks for a function or address, then runs Break.Set with
+ * the task's machine and pid. */
+GtkWindow *hs_window_ask_task_breakpoint (HsWindow     *self,
+                                          HsTask       *task);
 
 G_END_DECLS

@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * hs-register-view.c: one machine's registers on the engine's current core.
+ * hs-register-view.c: the registers of the current context, or of one
+ * machine.
  *
- * Rows are stable objects created once per target; a halt only updates the
- * rows whose value changed, and the cells follow their row's notifications,
- * so nothing is cleared and refilled.
+ * In context mode the view follows the engine's current task (and the frame
+ * the window selects): live registers where a halted core runs it, else what
+ * Linux or Xen saved. In machine mode it stays on one machine: machine 0's
+ * pCPUs with the EL2 registers, or a guest's vCPUs with the EL1 registers.
+ *
+ * Rows are stable objects; a halt only updates the rows whose value changed,
+ * and the cells follow their row's notifications, so nothing is cleared and
+ * refilled. A value is "changed" when it differs from what the same source
+ * (core, task, vCPU) showed at the previous halt.
  */
 #define G_LOG_DOMAIN "hs-register-view"
 
@@ -14,6 +21,8 @@
 
 #include "hs-arm64.h"
 #include "hs-table.h"
+
+#include <string.h>
 
 /* ---- rows ------------------------------------------------------------------------------- */
 
@@ -27,7 +36,6 @@ struct _HsRegisterRow
   char *name;
   char *value;
   char *meaning;
-  guint index;
   gboolean changed;
 };
 
@@ -110,13 +118,11 @@ hs_register_row_init (HsRegisterRow *self)
 }
 
 static HsRegisterRow *
-hs_register_row_new (const char *name,
-                     guint       index)
+hs_register_row_new (const char *name)
 {
   HsRegisterRow *row = g_object_new (HS_TYPE_REGISTER_ROW, NULL);
 
   row->name = g_strdup (name);
-  row->index = index;
   row->value = g_strdup ("");
   return row;
 }
@@ -157,13 +163,26 @@ struct _HsRegisterView
   GtkLabel *title;
   GtkBox *box;
 
+  GtkDropDown *unit_chooser;    /* machine mode: which pCPU or vCPU */
+  GtkStringList *units;
+
   /* Owned */
   HsEngine *engine;
   GListStore *rows;
-  GPtrArray *rows_for;          /* the register infos the rows were made from */
-  GCancellable *fetching;       /* the registers of the shown core, being read */
+  GCancellable *fetching;       /* registers being read for what is shown */
+  gint fetched_core;            /* the core whose registers were all read at this halt */
 
-  guint machine;
+  gint machine;                 /* -1: the current context */
+  guint unit;
+  gboolean has_frame;           /* context mode: a caller's frame instead of the live one */
+  guint frame_level;
+  HsUnwindRegs frame_regs;
+
+  char *source;
+  char *key;                    /* what is shown: "core 1", "task 2:89", "vcpu 2:0" */
+  GHashTable *shown;            /* name -> guint64 *, what is shown */
+  char *baseline_key;
+  GHashTable *baseline;         /* the same, as the previous halt left it */
 };
 
 G_DEFINE_FINAL_TYPE (HsRegisterView, hs_register_view, GTK_TYPE_WIDGET)
@@ -177,107 +196,117 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-rebuild_rows (HsRegisterView *self,
-              GPtrArray      *infos)
+typedef struct
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
-  const char * const *key = hs_arm64_key_system_registers ();
+  const char *name;
+  guint64 value;
+  gboolean valid;
+  gint changed;                 /* -1: compare with the last halt's; else what the core says */
+} Entry;
 
-  static const char * const first[] = { "pc", "sp", "cpsr", NULL };
+static void refresh (HsRegisterView *self);
 
-  /* Where the core is and the translation regime first: that is what a hypervisor
-   * engineer looks for; the general-purpose registers follow. */
-  for (guint k = 0; infos && first[k]; k++)
+static gboolean
+same_names (HsRegisterView *self,
+            GArray         *entries)
+{
+  GListModel *rows = G_LIST_MODEL (self->rows);
+
+  if (g_list_model_get_n_items (rows) != entries->len)
+    return FALSE;
+  for (guint i = 0; i < entries->len; i++)
     {
-      gint i = hs_engine_lookup_register (self->engine, first[k]);
+      g_autoptr(HsRegisterRow) row = g_list_model_get_item (rows, i);
 
-      if (i >= 0)
-        g_ptr_array_add (rows, hs_register_row_new (first[k], i));
+      if (g_strcmp0 (row->name, g_array_index (entries, Entry, i).name) != 0)
+        return FALSE;
     }
-  for (guint k = 0; infos && key[k]; k++)
-    {
-      gint i = hs_engine_lookup_register (self->engine, key[k]);
-
-      if (i >= 0)
-        g_ptr_array_add (rows, hs_register_row_new (key[k], i));
-    }
-  for (guint i = 0; infos && i < infos->len; i++)
-    {
-      const HsRegisterInfo *info = g_ptr_array_index (infos, i);
-
-      if (info->klass == HS_REGISTER_CLASS_CORE && !g_strv_contains (first, info->name))
-        g_ptr_array_add (rows, hs_register_row_new (info->name, i));
-    }
-  g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
-                       rows->pdata, rows->len);
-  if (self->rows_for)
-    g_ptr_array_unref (self->rows_for);
-  self->rows_for = infos ? g_ptr_array_ref (infos) : NULL;
+  return TRUE;
 }
 
+/* Shows @entries from @key, marking what differs from the same key at the last halt. */
 static void
-refresh (HsRegisterView *self)
+show_entries (HsRegisterView *self,
+              const char     *key,
+              const char     *source,
+              GArray         *entries)
 {
-  GPtrArray *infos = hs_engine_get_register_infos (self->engine);
-  HsEngineState state = hs_engine_get_state (self->engine);
-  guint core_index = hs_engine_get_current_core (self->engine);
-  HsCore *core = hs_engine_get_core (self->engine, core_index);
-  guint n;
-  g_autofree char *title = NULL;
-  const char *source;
+  gboolean comparable = g_strcmp0 (key, self->baseline_key) == 0 && self->baseline != NULL;
 
-  if (infos != self->rows_for)
-    rebuild_rows (self, infos);
-
-  switch (state)
+  if (!same_names (self, entries))
     {
-    case HS_ENGINE_STATE_HALTED:
-      source = "live registers";
-      break;
-    case HS_ENGINE_STATE_RUNNING:
-      source = "running: values from the last halt";
-      break;
-    case HS_ENGINE_STATE_ATTACHING:
-      source = "attaching";
-      break;
-    case HS_ENGINE_STATE_DETACHED:
-    default:
-      source = "not attached";
-      break;
+      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < entries->len; i++)
+        g_ptr_array_add (rows, hs_register_row_new (g_array_index (entries, Entry, i).name));
+      g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
+                           rows->pdata, rows->len);
     }
-  if (core && hs_core_get_exception_level (core) >= 0)
+  g_hash_table_remove_all (self->shown);
+  for (guint i = 0; i < entries->len; i++)
     {
-      guint machine = hs_engine_get_core_machine (self->engine, core_index);
-      HsMachine *m = hs_engine_get_machine (self->engine, machine);
-
-      /* A core's registers belong to whichever machine it is in at the halt. */
-      title = g_strdup_printf ("Core %u · EL%d · in machine %u (%s) · %s", core_index,
-                               hs_core_get_exception_level (core), machine,
-                               m ? hs_machine_get_name (m) : "?", source);
-    }
-  else
-    title = g_strdup_printf ("Core %u · %s", core_index, source);
-  gtk_label_set_text (self->title, title);
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
-  for (guint i = 0; i < n; i++)
-    {
+      const Entry *e = &g_array_index (entries, Entry, i);
       g_autoptr(HsRegisterRow) row = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
       g_autofree char *value = NULL;
       g_autofree char *meaning = NULL;
-      guint64 v;
+      gboolean changed = FALSE;
 
-      if (core && hs_core_get_register (core, row->index, &v))
+      if (e->valid)
         {
-          value = g_strdup_printf ("0x%016" G_GINT64_MODIFIER "x", v);
-          meaning = hs_arm64_describe_register (row->name, v);
+          const guint64 *before = comparable ? g_hash_table_lookup (self->baseline, e->name)
+                                             : NULL;
+
+          value = g_strdup_printf ("0x%016" G_GINT64_MODIFIER "x", e->value);
+          meaning = hs_arm64_describe_register (e->name, e->value);
+          changed = e->changed >= 0 ? e->changed : before != NULL && *before != e->value;
+          g_hash_table_insert (self->shown, g_strdup (e->name), g_memdup2 (&e->value, 8));
         }
       else
-        value = g_strdup (core ? "??" : "");
-      hs_register_row_update (row, value, meaning ? meaning : "",
-                              core && hs_core_register_changed (core, row->index));
+        value = g_strdup ("--");
+      hs_register_row_update (row, value, meaning ? meaning : "", changed);
     }
+  g_free (self->key);
+  self->key = g_strdup (key);
+  g_free (self->source);
+  self->source = g_strdup (source);
+}
+
+static void
+set_title (HsRegisterView *self,
+           const char     *text)
+{
+  gtk_label_set_text (self->title, text);
+}
+
+static void
+add_entry (GArray     *entries,
+           const char *name,
+           guint64     value,
+           gboolean    valid)
+{
+  Entry e = { g_intern_string (name), value, valid, -1 };
+
+  g_array_append_val (entries, e);
+}
+
+/* A live core knows itself which of its registers the last halt changed. */
+static void
+add_core_entry (HsRegisterView *self,
+                GArray         *entries,
+                HsCore         *core,
+                const char     *name)
+{
+  gint index = hs_engine_lookup_register (self->engine, name);
+  guint64 v = 0;
+  Entry e = { g_intern_string (name), 0, FALSE, 0 };
+
+  if (index >= 0 && hs_core_get_register (core, index, &v))
+    {
+      e.value = v;
+      e.valid = TRUE;
+      e.changed = hs_core_register_changed (core, index);
+    }
+  g_array_append_val (entries, e);
 }
 
 static void
@@ -294,18 +323,303 @@ all_registers_read (GObject      *object,
     g_debug ("registers not read: %s", error->message);
 }
 
-/* A halt reads only what walks need: the rest of the shown core's registers come after. */
+static void
+restart_fetch (HsRegisterView *self)
+{
+  g_cancellable_cancel (self->fetching);
+  g_clear_object (&self->fetching);
+  self->fetching = g_cancellable_new ();
+}
+
+/* A halt reads only what walks need: the rest of a shown core's registers come after. */
+static gboolean
+fetch_core_once (HsRegisterView *self,
+                 guint           core)
+{
+  if (self->fetched_core == (gint) core)
+    return FALSE;
+  self->fetched_core = (gint) core;
+  restart_fetch (self);
+  hs_engine_read_all_registers_async (self->engine, core, self->fetching, all_registers_read,
+                                      g_object_ref (self));
+  return TRUE;
+}
+
+static void
+show_core (HsRegisterView *self,
+           guint           core_index)
+{
+  HsCore *core = hs_engine_get_core (self->engine, core_index);
+  guint machine = hs_engine_get_core_machine (self->engine, core_index);
+  const char * const *sysregs = hs_engine_machine_system_registers (machine);
+  const char * const *key = hs_arm64_key_system_registers ();
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  g_autofree char *k = g_strdup_printf ("core %u", core_index);
+  g_autofree char *source = NULL;
+  g_autofree char *title = NULL;
+  HsMachine *m = hs_engine_get_machine (self->engine, machine);
+  static const char * const first[] = { "pc", "sp", "cpsr", NULL };
+
+  if (core == NULL)
+    return;
+  if (hs_engine_get_state (self->engine) == HS_ENGINE_STATE_HALTED)
+    fetch_core_once (self, core_index);
+  /* Where the core is and its translation regime first, then the general registers. */
+  for (guint i = 0; first[i]; i++)
+    add_core_entry (self, entries, core, first[i]);
+  /* The current context's core shows every key register; a machine window its own set. */
+  for (guint i = 0; (self->machine < 0 ? key : sysregs)[i]; i++)
+    {
+      const char *name = (self->machine < 0 ? key : sysregs)[i];
+
+      if (hs_engine_lookup_register (self->engine, name) >= 0)
+        add_core_entry (self, entries, core, name);
+    }
+  for (guint i = 0; i < 31; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("x%u", i);
+
+      add_core_entry (self, entries, core, name);
+    }
+  source = g_strdup_printf ("live registers of core %u", core_index);
+  show_entries (self, k, source, entries);
+  {
+    HsTask *task = self->machine < 0 ? hs_engine_get_current_task (self->engine) : NULL;
+    g_autofree char *who = task && hs_task_get_core (task) == (gint) core_index
+      ? g_strdup_printf ("Task %s (pid %d) · ", hs_task_get_name (task), hs_task_get_pid (task))
+      : g_strdup ("");
+
+    title = g_strdup_printf ("%sCore %u · EL%d · in machine %u (%s) · %s", who, core_index,
+                             hs_core_get_exception_level (core), machine,
+                             m ? hs_machine_get_name (m) : "?",
+                             hs_engine_get_state (self->engine) == HS_ENGINE_STATE_HALTED
+                               ? "live registers" : "values from the last halt");
+  }
+  set_title (self, title);
+}
+
+static void
+task_registers_done (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(HsRegisterView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  HsTaskRegisters *regs = hs_engine_task_registers_finish (HS_ENGINE (object), result, &error);
+  HsTask *task = hs_engine_get_current_task (self->engine);
+  g_autoptr(GArray) entries = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *title = NULL;
+
+  if (regs == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          title = g_strdup_printf ("Registers not available: %s", error->message);
+          set_title (self, title);
+        }
+      return;
+    }
+  if (task == NULL)
+    {
+      hs_task_registers_free (regs);
+      return;
+    }
+  entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  add_entry (entries, "pc", regs->pc, regs->pc_valid);
+  add_entry (entries, "sp", regs->sp, regs->sp_valid);
+  add_entry (entries, "cpsr", regs->cpsr, regs->cpsr_valid);
+  for (guint i = 0; i < 31; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("x%u", i);
+
+      add_entry (entries, name, regs->x[i], regs->x_valid[i]);
+    }
+  add_entry (entries, "user pc", regs->user_pc, regs->has_user);
+  add_entry (entries, "user sp", regs->user_sp, regs->has_user);
+  add_entry (entries, "user pstate", regs->user_pstate, regs->has_user);
+  key = g_strdup_printf ("task %u:%" G_GINT64_MODIFIER "x", hs_task_get_machine (task),
+                         hs_task_get_address (task));
+  show_entries (self, key, regs->source, entries);
+  title = g_strdup_printf ("Task %s (pid %d) · machine %u · %s", hs_task_get_name (task),
+                           hs_task_get_pid (task), hs_task_get_machine (task), regs->source);
+  set_title (self, title);
+  hs_task_registers_free (regs);
+}
+
+static void
+show_frame (HsRegisterView *self)
+{
+  HsTask *task = hs_engine_get_current_task (self->engine);
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  g_autofree char *key = NULL;
+  g_autofree char *title = NULL;
+  const char *source = "unwound: pc, sp, fp and lr; other registers are not recovered";
+
+  add_entry (entries, "pc", self->frame_regs.pc, self->frame_regs.have_pc);
+  add_entry (entries, "sp", self->frame_regs.sp, self->frame_regs.have_sp);
+  add_entry (entries, "cpsr", 0, FALSE);
+  for (guint i = 0; i < 31; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("x%u", i);
+
+      add_entry (entries, name, self->frame_regs.x[i], self->frame_regs.x_valid[i]);
+    }
+  key = g_strdup_printf ("frame %u", self->frame_level);
+  show_entries (self, key, source, entries);
+  title = g_strdup_printf ("%s%s%sframe #%u · %s", task ? "Task " : "",
+                           task ? hs_task_get_name (task) : "", task ? " · " : "",
+                           self->frame_level, source);
+  set_title (self, title);
+}
+
+static void
+show_machine (HsRegisterView *self)
+{
+  g_autoptr(GError) error = NULL;
+  HsRegisterSet *set = hs_engine_get_machine_registers (self->engine, (guint) self->machine,
+                                                        self->unit, &error);
+  g_autoptr(GArray) entries = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *title = NULL;
+  HsMachine *m = hs_engine_get_machine (self->engine, (guint) self->machine);
+  const char *name = m ? hs_machine_get_name (m) : "?";
+
+  if (set == NULL)
+    {
+      title = g_strdup_printf ("Machine %d (%s) · %s", self->machine, name, error->message);
+      set_title (self, title);
+      return;
+    }
+  if (set->core >= 0 && fetch_core_once (self, (guint) set->core))
+    {
+      /* Refreshed again once the rest of the core's registers are in. */
+    }
+  entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  for (guint i = 0; i < set->values->len; i++)
+    {
+      const HsNamedRegister *r = &g_array_index (set->values, HsNamedRegister, i);
+
+      add_entry (entries, r->name, r->value, r->valid);
+    }
+  key = g_strdup_printf ("%s %d:%u", self->machine == 0 ? "pcpu" : "vcpu", self->machine,
+                         self->unit);
+  show_entries (self, key, set->source, entries);
+  title = g_strdup_printf ("Machine %d (%s) · %s %u · %s", self->machine, name,
+                           self->machine == 0 ? "pCPU" : "vCPU", self->unit, set->source);
+  set_title (self, title);
+  hs_register_set_free (set);
+}
+
+/* Machine mode: one choice per pCPU or vCPU, kept as long as the count holds. */
+static void
+update_units (HsRegisterView *self)
+{
+  HsMachine *m;
+  guint n;
+
+  if (self->machine < 0 || self->units == NULL)
+    return;
+  m = hs_engine_get_machine (self->engine, (guint) self->machine);
+  n = self->machine == 0 ? hs_engine_get_n_cores (self->engine)
+                         : (m ? hs_machine_get_n_vcpus (m) : 0);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->units)) == n)
+    return;
+  {
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; i < n; i++)
+      g_ptr_array_add (names, g_strdup_printf ("%s %u", self->machine == 0 ? "pCPU" : "vCPU", i));
+    g_ptr_array_add (names, NULL);
+    gtk_string_list_splice (self->units, 0, g_list_model_get_n_items (G_LIST_MODEL (self->units)),
+                            (const char * const *) names->pdata);
+  }
+  if (self->unit < n)
+    gtk_drop_down_set_selected (self->unit_chooser, self->unit);
+}
+
+static void
+refresh (HsRegisterView *self)
+{
+  HsEngineState state = hs_engine_get_state (self->engine);
+  HsTask *task;
+
+  update_units (self);
+  if (state == HS_ENGINE_STATE_DETACHED || state == HS_ENGINE_STATE_ATTACHING
+      || hs_engine_get_register_infos (self->engine) == NULL)
+    {
+      set_title (self, state == HS_ENGINE_STATE_ATTACHING ? "Attaching…" : "Not attached");
+      return;
+    }
+  if (self->machine >= 0)
+    {
+      if (state == HS_ENGINE_STATE_HALTED)
+        show_machine (self);
+      return;
+    }
+  task = hs_engine_get_current_task (self->engine);
+  if (self->has_frame)
+    {
+      show_frame (self);
+      return;
+    }
+  /* A task a halted core runs inside its guest: that core, live. */
+  if (task == NULL || (hs_task_get_core (task) >= 0
+                       && hs_core_get_exception_level (
+                            hs_engine_get_core (self->engine, hs_task_get_core (task))) < 2))
+    {
+      show_core (self, task ? (guint) hs_task_get_core (task)
+                            : hs_engine_get_current_core (self->engine));
+      return;
+    }
+  if (state != HS_ENGINE_STATE_HALTED)
+    return;
+  restart_fetch (self);
+  hs_engine_task_registers_async (self->engine, task, self->fetching, task_registers_done,
+                                  g_object_ref (self));
+}
+
+static void
+on_halted (HsRegisterView *self)
+{
+  /* What the previous halt showed is what this one's values are compared with. */
+  g_clear_pointer (&self->baseline, g_hash_table_unref);
+  self->baseline = g_hash_table_ref (self->shown);
+  self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_free (self->baseline_key);
+  self->baseline_key = g_strdup (self->key);
+  self->fetched_core = -1;
+  self->has_frame = FALSE;
+  refresh (self);
+}
+
 static void
 on_engine_changed (HsRegisterView *self)
 {
-  refresh (self);
-  g_cancellable_cancel (self->fetching);
-  g_clear_object (&self->fetching);
   if (hs_engine_get_state (self->engine) != HS_ENGINE_STATE_HALTED)
+    {
+      g_cancellable_cancel (self->fetching);
+      self->fetched_core = -1;
+    }
+  refresh (self);
+}
+
+static void
+on_context_changed (HsRegisterView *self)
+{
+  self->has_frame = FALSE;
+  refresh (self);
+}
+
+static void
+on_unit_selected (HsRegisterView *self)
+{
+  guint unit = gtk_drop_down_get_selected (self->unit_chooser);
+
+  if (unit == GTK_INVALID_LIST_POSITION || unit == self->unit)
     return;
-  self->fetching = g_cancellable_new ();
-  hs_engine_read_all_registers_async (self->engine, hs_engine_get_current_core (self->engine),
-                                      self->fetching, all_registers_read, g_object_ref (self));
+  self->unit = unit;
+  refresh (self);
 }
 
 /* ---- cells ------------------------------------------------------------------------------ */
@@ -381,18 +695,60 @@ hs_register_view_get_engine (HsRegisterView *self)
   return self->engine;
 }
 
-guint
+gint
 hs_register_view_get_machine (HsRegisterView *self)
 {
-  g_return_val_if_fail (HS_IS_REGISTER_VIEW (self), 0);
+  g_return_val_if_fail (HS_IS_REGISTER_VIEW (self), -1);
   return self->machine;
 }
 
 guint
-hs_register_view_get_core (HsRegisterView *self)
+hs_register_view_get_unit (HsRegisterView *self)
 {
   g_return_val_if_fail (HS_IS_REGISTER_VIEW (self), 0);
-  return hs_engine_get_current_core (self->engine);
+  return self->unit;
+}
+
+void
+hs_register_view_set_unit (HsRegisterView *self,
+                           guint           unit)
+{
+  g_return_if_fail (HS_IS_REGISTER_VIEW (self));
+  self->unit = unit;
+  if (self->unit_chooser
+      && unit < g_list_model_get_n_items (G_LIST_MODEL (self->units)))
+    gtk_drop_down_set_selected (self->unit_chooser, unit);
+  refresh (self);
+}
+
+const char *
+hs_register_view_get_source (HsRegisterView *self)
+{
+  g_return_val_if_fail (HS_IS_REGISTER_VIEW (self), NULL);
+  return self->source;
+}
+
+const char *
+hs_register_view_get_title (HsRegisterView *self)
+{
+  g_return_val_if_fail (HS_IS_REGISTER_VIEW (self), NULL);
+  return gtk_label_get_text (self->title);
+}
+
+void
+hs_register_view_show_frame (HsRegisterView *self,
+                             const HsFrame  *frame)
+{
+  g_return_if_fail (HS_IS_REGISTER_VIEW (self));
+
+  /* Frame 0 is the context's own registers, however they were found. */
+  self->has_frame = frame != NULL && frame->level > 0;
+  if (self->has_frame)
+    {
+      self->frame_level = frame->level;
+      self->frame_regs = frame->regs;
+    }
+  refresh (self);
 }
 
 static void
@@ -403,12 +759,31 @@ hs_register_view_constructed (GObject *object)
   G_OBJECT_CLASS (hs_register_view_parent_class)->constructed (object);
 
   g_return_if_fail (HS_IS_ENGINE (self->engine));
-  g_signal_connect_object (self->engine, "halted", G_CALLBACK (on_engine_changed), self,
+  if (self->machine >= 0)
+    {
+      self->units = gtk_string_list_new (NULL);
+      self->unit_chooser = GTK_DROP_DOWN (gtk_drop_down_new (g_object_ref (G_LIST_MODEL (self->units)),
+                                                             NULL));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->unit_chooser),
+                                   self->machine == 0 ? "Physical CPU" : "Virtual CPU");
+      gtk_widget_set_halign (GTK_WIDGET (self->unit_chooser), GTK_ALIGN_START);
+      gtk_box_insert_child_after (self->box, GTK_WIDGET (self->unit_chooser), NULL);
+      g_signal_connect_object (self->unit_chooser, "notify::selected",
+                               G_CALLBACK (on_unit_selected), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->engine, "notify::current-core",
+                               G_CALLBACK (on_engine_changed), self, G_CONNECT_SWAPPED);
+    }
+  else
+    {
+      g_signal_connect_object (self->engine, "notify::current-task",
+                               G_CALLBACK (on_context_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->engine, "notify::current-core",
+                               G_CALLBACK (on_context_changed), self, G_CONNECT_SWAPPED);
+    }
+  g_signal_connect_object (self->engine, "halted", G_CALLBACK (on_halted), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->engine, "notify::state", G_CALLBACK (on_engine_changed), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->engine, "notify::current-core", G_CALLBACK (on_engine_changed),
-                           self, G_CONNECT_SWAPPED);
   refresh (self);
 }
 
@@ -425,9 +800,22 @@ hs_register_view_dispose (GObject *object)
     g_cancellable_cancel (self->fetching);
   g_clear_object (&self->fetching);
   g_clear_object (&self->rows);
-  g_clear_pointer (&self->rows_for, g_ptr_array_unref);
+  g_clear_object (&self->units);
   g_clear_object (&self->engine);
   G_OBJECT_CLASS (hs_register_view_parent_class)->dispose (object);
+}
+
+static void
+hs_register_view_finalize (GObject *object)
+{
+  HsRegisterView *self = HS_REGISTER_VIEW (object);
+
+  g_free (self->source);
+  g_free (self->key);
+  g_free (self->baseline_key);
+  g_clear_pointer (&self->shown, g_hash_table_unref);
+  g_clear_pointer (&self->baseline, g_hash_table_unref);
+  G_OBJECT_CLASS (hs_register_view_parent_class)->finalize (object);
 }
 
 static void
@@ -444,7 +832,7 @@ hs_register_view_get_property (GObject    *object,
       g_value_set_object (value, self->engine);
       break;
     case PROP_MACHINE:
-      g_value_set_uint (value, self->machine);
+      g_value_set_int (value, self->machine);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -465,7 +853,7 @@ hs_register_view_set_property (GObject      *object,
       self->engine = g_value_dup_object (value);
       break;
     case PROP_MACHINE:
-      self->machine = g_value_get_uint (value);
+      self->machine = g_value_get_int (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -480,6 +868,7 @@ hs_register_view_class_init (HsRegisterViewClass *klass)
 
   object_class->constructed = hs_register_view_constructed;
   object_class->dispose = hs_register_view_dispose;
+  object_class->finalize = hs_register_view_finalize;
   object_class->get_property = hs_register_view_get_property;
   object_class->set_property = hs_register_view_set_property;
 
@@ -487,8 +876,8 @@ hs_register_view_class_init (HsRegisterViewClass *klass)
     g_param_spec_object ("engine", NULL, NULL, HS_TYPE_ENGINE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_MACHINE] =
-    g_param_spec_uint ("machine", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_int ("machine", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -505,6 +894,9 @@ hs_register_view_init (HsRegisterView *self)
   GtkWidget *table;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->machine = -1;
+  self->fetched_core = -1;
+  self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->rows = g_list_store_new (HS_TYPE_REGISTER_ROW);
   table = hs_table_new (G_LIST_MODEL (self->rows), "Registers");
   hs_table_add_column (HS_TABLE (table), "Register", name_text, NULL, 14, FALSE);
@@ -517,7 +909,7 @@ hs_register_view_init (HsRegisterView *self)
 
 GtkWidget *
 hs_register_view_new (HsEngine *engine,
-                      guint     machine)
+                      gint      machine)
 {
   g_return_val_if_fail (HS_IS_ENGINE (engine), NULL);
   return g_object_new (HS_TYPE_REGISTER_VIEW, "engine", engine, "machine", machine, NULL);

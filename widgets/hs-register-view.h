@@ -10,12 +10,22 @@ G_BEGIN_DECLS
 #define HS_TYPE_REGISTER_VIEW (hs_register_view_get_type ())
 G_DECLARE_FINAL_TYPE (HsRegisterView, hs_register_view, HS, REGISTER_VIEW, GtkWidget)
 
+/* @machine -1: the current context (the engine's current task, or core); else that machine's
+ * pCPUs (0) or vCPUs, whatever the current context is. */
 GtkWidget  *hs_register_view_new            (HsEngine       *engine,
-                                             guint           machine);
+                                             gint            machine);
 HsEngine   *hs_register_view_get_engine     (HsRegisterView *self);
-guint       hs_register_view_get_machine    (HsRegisterView *self);
-/* The core shown; follows the engine's current core unless set. */
-guint       hs_register_view_get_core       (HsRegisterView *self);
+gint        hs_register_view_get_machine    (HsRegisterView *self);
+/* Machine mode: the pCPU or vCPU shown. */
+guint       hs_register_view_get_unit       (HsRegisterView *self);
+void        hs_register_view_set_unit       (HsRegisterView *self,
+                                             guint           unit);
+/* Context mode: a caller's registers as unwinding found them; NULL or frame 0: the context's. */
+void        hs_register_view_show_frame     (HsRegisterView *self,
+                                             const HsFrame  *frame);
+/* Where the values come from ("live registers of core 1", "saved by Xen: ..."), and the title. */
+const char *hs_register_view_get_source     (HsRegisterView *self);
+const char *hs_register_view_get_title      (HsRegisterView *self);
 /* For tests and the window's title: the row's value text, or NULL. */
 char       *hs_register_view_get_value_text (HsRegisterView *self,
                                              const char     *name);

@@ -15,9 +15,14 @@
 #include "hs-application.h"
 #include "hs-board.h"
 #include "hs-command-line.h"
+#include "hs-disasm-view.h"
+#include "hs-frame-view.h"
+#include "hs-guest-tree.h"
 #include "hs-memory-view.h"
 #include "hs-register-view.h"
+#include "hs-source-view.h"
 #include "hs-table.h"
+#include "hs-task-list.h"
 #include "hs-widgets.h"
 
 #define WAIT_S 60
@@ -150,6 +155,133 @@ check_registers_match_engine (void)
 }
 
 static void
+settle (void)
+{
+  for (guint i = 0; i < 30; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+}
+
+static void
+save_png (GtkWidget  *widget,
+          const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = hs_widget_save_png (widget, path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_test_message ("saved %s", path);
+}
+
+static gboolean
+some_pc_changed (void)
+{
+  gint pc = hs_engine_lookup_register (fx.engine, "pc");
+
+  for (guint c = 0; c < hs_engine_get_n_cores (fx.engine); c++)
+    if (hs_core_register_changed (hs_engine_get_core (fx.engine, c), pc))
+      return TRUE;
+  return FALSE;
+}
+
+static const char *const compared[] = { "pc", "sp", "x19", "x29" };
+
+static gboolean
+register_view_shows_task (gpointer data)
+{
+  const char *source = hs_register_view_get_source (data);
+  g_autofree char *pc = hs_register_view_get_value_text (data, "pc");
+
+  return source != NULL && (g_str_has_prefix (source, "saved") || g_str_has_prefix (source, "Xen")
+                            || g_str_has_prefix (source, "live"))
+         && strstr (hs_register_view_get_title (data), "linux2_ticker") != NULL
+         && pc != NULL && g_str_has_prefix (pc, "0x");
+}
+
+static gboolean
+frames_shown (gpointer data)
+{
+  return hs_frame_view_get_n_frames (data) > 0;
+}
+
+static gboolean
+disasm_shown (gpointer data)
+{
+  g_autofree char *text = hs_disasm_view_get_text (data);
+
+  return strstr (text, "→") != NULL;
+}
+
+static gboolean
+source_shown (gpointer data)
+{
+  return hs_source_view_get_path (data) != NULL && !hs_source_view_is_loading (data)
+         && hs_source_view_get_current_line (data) > 0;
+}
+
+/* Runs @line in the window's command line and returns what it printed. */
+static char *
+run_in_command_line (const char *line)
+{
+  HsCommandLine *cmdline = HS_COMMAND_LINE (hs_window_get_command_line (fx.window));
+  g_autofree char *before = hs_command_line_get_output (cmdline);
+  g_autofree char *after = NULL;
+
+  hs_command_line_execute (cmdline, line);
+  wait_until (window_idle, NULL, line);
+  after = hs_command_line_get_output (cmdline);
+  return g_strdup (after + strlen (before));
+}
+
+static GtkWindow *
+find_window (const char *title)
+{
+  GListModel *windows = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (windows); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (windows, i);
+
+      if (g_strcmp0 (gtk_window_get_title (w), title) == 0)
+        return w;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_child (GtkWidget *widget,
+            GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_child (c, type);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Brings @page's notebook tab to the front. */
+static void
+show_page (GtkWidget *page)
+{
+  GtkWidget *notebook = gtk_widget_get_ancestor (page, GTK_TYPE_NOTEBOOK);
+
+  while (notebook && gtk_notebook_page_num (GTK_NOTEBOOK (notebook), page) < 0)
+    page = gtk_widget_get_parent (page);
+  if (notebook)
+    gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook),
+                                   gtk_notebook_page_num (GTK_NOTEBOOK (notebook), page));
+  settle ();
+}
+
+static void
 test_window_board (void)
 {
   HsCliOptions options = { 0 };
@@ -166,6 +298,7 @@ test_window_board (void)
 
   location = g_strdup_printf ("127.0.0.1:%u", hs_board_get_gdb_port (fx.board));
   options.attach = location;
+  options.no_session = TRUE;
   fx.app = hs_application_new (&options);
   g_assert_true (g_application_register (G_APPLICATION (fx.app), NULL, &error));
   g_assert_no_error (error);
@@ -205,13 +338,17 @@ test_window_board (void)
     g_assert_cmpuint (g_list_model_get_n_items (hs_engine_get_machines (fx.engine)), ==, 3);
   }
 
-  /* Go and Break again: now some registers have changed and are marked. */
-  activate ("win.go");
-  g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_RUNNING);
-  g_usleep (200 * 1000);
-  activate ("win.break");
-  g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_HALTED);
-  check_registers_match_engine ();
+  /* Go and Break again until some core moved (idle cores wait at the same WFI): the changed
+   * registers are marked. */
+  for (guint attempt = 0; attempt < 10 && !some_pc_changed (); attempt++)
+    {
+      activate ("win.go");
+      g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_RUNNING);
+      g_usleep (300 * 1000);
+      activate ("win.break");
+      g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_HALTED);
+      check_registers_match_engine ();
+    }
   /* Some core moved while it ran (the guests are busy); shown on it, the view marks exactly
    * the registers the engine says changed. */
   view = HS_REGISTER_VIEW (hs_window_get_register_view (fx.window));
@@ -243,47 +380,102 @@ test_window_board (void)
   g_assert_nonnull (strstr (output, "> Step /CORE"));
   g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_HALTED);
 
-  /* The guest list and the global task list show what the engine found. */
+  /* The guest tree: both guests, their vCPUs. */
   {
-    HsTable *guests = HS_TABLE (hs_window_get_guest_list (fx.window));
-    HsTable *tasks = HS_TABLE (hs_window_get_task_list (fx.window));
-    GListModel *model = hs_engine_get_tasks (fx.engine);
-    gboolean ticker = FALSE;
+    HsGuestTree *tree = HS_GUEST_TREE (hs_window_get_guest_list (fx.window));
+    g_autoptr(GString) rows = g_string_new (NULL);
+    guint vcpu_rows = 0;
+
+    hs_guest_tree_expand_all (tree);
+    settle ();
+    for (guint i = 0; i < hs_guest_tree_get_n_rows (tree); i++)
+      {
+        g_autofree char *text = hs_guest_tree_get_row_text (tree, i);
+
+        g_string_append_printf (rows, "%s\n", text);
+        vcpu_rows += g_str_has_prefix (text, "vCPU ");
+      }
+    g_test_message ("%s", rows->str);
+    g_assert_nonnull (strstr (rows->str, "linux1"));
+    g_assert_nonnull (strstr (rows->str, "linux2"));
+    /* linux1 has two vCPUs, linux2 one. */
+    g_assert_cmpuint (vcpu_rows, ==, 3);
+  }
+
+  /* The global task list: a double-click on a ticker makes it the current context, and the
+   * registers and the stack are that task's, as the command language reads them. */
+  {
+    HsTaskList *tasks = HS_TASK_LIST (hs_window_get_task_list (fx.window));
+    HsRegisterView *regs = HS_REGISTER_VIEW (hs_window_get_register_view (fx.window));
+    HsFrameView *frames = HS_FRAME_VIEW (hs_window_get_frame_view (fx.window));
+    HsTask *ticker;
+    g_autofree char *expect = NULL;
     g_autofree char *tasks_png = NULL;
-    GtkWidget *notebook;
+    const char *shown_title;
 
-    g_assert_cmpuint (g_list_model_get_n_items (model), >, 40);
-    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_assert_cmpuint (g_list_model_get_n_items (hs_engine_get_tasks (fx.engine)), >, 40);
+    hs_task_list_set_filter_text (tasks, "linux2_ticker");
+    g_assert_cmpuint (hs_task_list_get_n_rows (tasks), ==, 1);
+    ticker = hs_engine_find_task (fx.engine, 2, "linux2_ticker", NULL);
+    g_assert_nonnull (ticker);
+    hs_task_list_activate_row (tasks, 0);
+    g_assert_true (hs_engine_get_current_task (fx.engine) == ticker);
+    wait_until (register_view_shows_task, regs, "the ticker's registers");
+    wait_until (frames_shown, frames, "the ticker's stack");
+    shown_title = hs_register_view_get_title (regs);
+    g_test_message ("%s", shown_title);
+    g_assert_nonnull (strstr (shown_title, "linux2_ticker"));
+
+    expect = run_in_command_line ("Register.view /MACHINE 2 /TASK linux2_ticker");
+    g_test_message ("%s", expect);
+    for (guint i = 0; i < G_N_ELEMENTS (compared); i++)
       {
-        g_autoptr(HsTask) task = g_list_model_get_item (model, i);
-        g_autofree char *name = hs_table_get_text (tasks, i, 3);
-        g_autofree char *pid = hs_table_get_text (tasks, i, 1);
-        g_autofree char *expect_pid = g_strdup_printf ("%d", hs_task_get_pid (task));
+        g_autofree char *value = hs_register_view_get_value_text (regs, compared[i]);
+        g_autofree char *line = g_strdup_printf ("%-4s %s", compared[i], value);
 
-        g_assert_cmpstr (name, ==, hs_task_get_name (task));
-        g_assert_cmpstr (pid, ==, expect_pid);
-        ticker |= g_strcmp0 (name, "linux2_ticker") == 0;
+        g_assert_nonnull (value);
+        g_assert_nonnull (strstr (expect, line));
       }
-    g_assert_true (ticker);
     {
-      g_autofree char *name = hs_table_get_text (guests, 1, 1);
-      g_autofree char *vcpus = hs_table_get_text (guests, 1, 5);
+      g_autofree char *stack = run_in_command_line ("Frame.view /MACHINE 2 /TASK linux2_ticker");
+      g_autofree char *top = hs_frame_view_get_text (frames, 0);
+      const HsFrame *f0 = hs_frame_view_get_frame (frames, 0);
+      g_autofree char *pc = g_strdup_printf ("2:::0x%016" G_GINT64_MODIFIER "x", f0->pc);
 
-      g_assert_cmpstr (name, ==, "linux1");
-      g_assert_cmpstr (vcpus, ==, "2");
+      g_test_message ("%s\n%s", top, stack);
+      g_assert_nonnull (strstr (stack, pc));
+      g_assert_nonnull (strstr (top, f0->function));
     }
-    notebook = gtk_widget_get_ancestor (GTK_WIDGET (tasks), GTK_TYPE_NOTEBOOK);
-    g_assert_nonnull (notebook);
-    gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), 2);
-    for (guint i = 0; i < 30; i++)
-      {
-        g_main_context_iteration (NULL, FALSE);
-        g_usleep (10 * 1000);
-      }
+    /* The disassembly follows the selected frame. */
+    wait_until (disasm_shown, hs_window_get_disasm_view (fx.window), "the disassembly");
     tasks_png = g_test_build_filename (G_TEST_BUILT, "widgets", "task-list.png", NULL);
-    g_assert_true (hs_widget_save_png (GTK_WIDGET (fx.window), tasks_png, &error));
-    g_assert_no_error (error);
-    gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), 0);
+    show_page (hs_window_get_task_list (fx.window));
+    save_png (GTK_WIDGET (fx.window), tasks_png);
+
+    /* "Set breakpoint for this task…" from the list: the engine holds a breakpoint scoped to
+     * that machine and task. */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tasks), "task-list.set-breakpoint",
+                                               NULL));
+    {
+      GtkWindow *dialog = find_window ("Breakpoint for linux2_ticker");
+      GtkWidget *entry;
+      GListModel *bps = hs_engine_get_breakpoints (fx.engine);
+      g_autoptr(HsBreakpoint) bp = NULL;
+
+      g_assert_nonnull (dialog);
+      entry = find_child (GTK_WIDGET (dialog), GTK_TYPE_ENTRY);
+      g_assert_nonnull (entry);
+      gtk_editable_set_text (GTK_EDITABLE (entry), "schedule_hrtimeout_range");
+      g_signal_emit_by_name (entry, "activate");
+      wait_until (window_idle, NULL, "Break.Set");
+      g_assert_cmpuint (g_list_model_get_n_items (bps), ==, 1);
+      bp = g_list_model_get_item (bps, 0);
+      g_assert_cmpint (hs_breakpoint_get_machine_scope (bp), ==, 2);
+      g_assert_cmpint (hs_breakpoint_get_task_pid (bp), ==, hs_task_get_pid (ticker));
+      g_assert_cmpstr (hs_breakpoint_get_symbol (bp), ==, "schedule_hrtimeout_range");
+      g_assert_cmpuint (hs_breakpoint_get_address (bp)->machine, ==, 2);
+    }
+    hs_task_list_set_filter_text (tasks, "");
   }
 
   /* The memory view takes any address form; a bad one says why and keeps what was shown. */
@@ -307,34 +499,88 @@ test_window_board (void)
     after = hs_memory_view_get_text (memory);
     g_assert_cmpstr (after, ==, text);
 
-    gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), 1);
-    for (guint i = 0; i < 30; i++)
-      {
-        g_main_context_iteration (NULL, FALSE);
-        g_usleep (10 * 1000);
-      }
+    show_page (GTK_WIDGET (memory));
     memory_png = g_test_build_filename (G_TEST_BUILT, "widgets", "memory.png", NULL);
-    g_assert_true (hs_widget_save_png (GTK_WIDGET (fx.window), memory_png, &error));
-    g_assert_no_error (error);
+    save_png (GTK_WIDGET (fx.window), memory_png);
     gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), 0);
   }
 
-  /* Machine 0's register window, as the user sees it. */
-  hs_command_line_execute (HS_COMMAND_LINE (hs_window_get_command_line (fx.window)),
-                           "Register.view /CORE 0");
-  wait_until (window_idle, NULL, "Register.view");
-  for (guint i = 0; i < 20; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10 * 1000);
-    }
+  /* A guest's register window: Register.view /MACHINE 2 opens it, on its vCPU, with the EL1
+   * registers and where they come from. */
+  {
+    g_autofree char *text = run_in_command_line ("Register.view /MACHINE 2");
+    GtkWindow *regwin = hs_window_get_register_window (fx.window, 2);
+    HsRegisterView *view2;
+    g_autofree char *ttbr1 = NULL;
+    g_autofree char *regwin_png = NULL;
+
+    g_assert_nonnull (regwin);
+    view2 = HS_REGISTER_VIEW (gtk_window_get_child (regwin));
+    g_assert_cmpint (hs_register_view_get_machine (view2), ==, 2);
+    settle ();
+    g_test_message ("%s", hs_register_view_get_title (view2));
+    g_assert_nonnull (strstr (hs_register_view_get_title (view2), "vCPU 0"));
+    ttbr1 = hs_register_view_get_value_text (view2, "TTBR1_EL1");
+    g_assert_nonnull (ttbr1);
+    g_assert_true (g_str_has_prefix (ttbr1, "0x"));
+    regwin_png = g_test_build_filename (G_TEST_BUILT, "widgets", "register-window.png", NULL);
+    save_png (GTK_WIDGET (regwin), regwin_png);
+    /* Machine 0's: the pCPUs with the EL2 registers. */
+    hs_window_open_register_window (fx.window, 0, 1);
+    settle ();
+    view2 = HS_REGISTER_VIEW (gtk_window_get_child (hs_window_get_register_window (fx.window,
+                                                                                   0)));
+    g_assert_nonnull (strstr (hs_register_view_get_title (view2), "pCPU 1"));
+    g_free (ttbr1);
+    ttbr1 = hs_register_view_get_value_text (view2, "VTTBR_EL2");
+    g_assert_true (ttbr1 != NULL && g_str_has_prefix (ttbr1, "0x"));
+  }
+
+  /* Back to a core in Xen: the stack is Xen's, and its source (kept by the board build and
+   * mapped by the demo's session script) shows at the current line. */
+  {
+    HsSourceView *source = HS_SOURCE_VIEW (hs_window_get_source_view (fx.window));
+    guint xen_core = G_MAXUINT;
+    g_autofree char *cmd = NULL;
+
+    for (guint c = 0; c < hs_engine_get_n_cores (fx.engine) && xen_core == G_MAXUINT; c++)
+      if (hs_core_get_exception_level (hs_engine_get_core (fx.engine, c)) == 2)
+        xen_core = c;
+    g_assert_cmpuint (xen_core, !=, G_MAXUINT);
+    cmd = g_strdup_printf ("CORE.select %u.", xen_core);
+    g_free (run_in_command_line (cmd));
+    g_assert_null (hs_engine_get_current_task (fx.engine));
+    wait_until (source_shown, source, "Xen's source");
+    g_test_message ("source: %s:%u", hs_source_view_get_path (source),
+                    hs_source_view_get_current_line (source));
+    g_assert_nonnull (strstr (hs_source_view_get_path (source), "/xen/"));
+    g_assert_cmpuint (hs_source_view_get_current_line (source), >, 0);
+  }
+
+  /* The main window after a halt, showing the current context. */
+  show_page (hs_window_get_register_view (fx.window));
+  show_page (hs_window_get_guest_list (fx.window));
   png = g_test_build_filename (G_TEST_BUILT, "widgets", "main-window.png", NULL);
-  g_assert_true (hs_widget_save_png (GTK_WIDGET (fx.window), png, &error));
-  g_assert_no_error (error);
+  save_png (GTK_WIDGET (fx.window), png);
   g_test_message ("saved %s", png);
   g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
 
   gtk_window_destroy (GTK_WINDOW (fx.window));
+  /* Closing saved the session (the breakpoint set from the task list, the symbols) and the
+   * open register windows, for the next start. */
+  {
+    g_autofree char *path = hs_interp_default_session_path ();
+    g_autofree char *text = NULL;
+    g_autoptr(GSettings) settings = g_settings_new (HS_APP_ID);
+    g_autoptr(GVariant) windows = g_settings_get_value (settings, "register-windows");
+
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    g_test_message ("%s", text);
+    g_assert_nonnull (strstr (text, "Data.LOAD.Elf \""));
+    g_assert_nonnull (strstr (text, " /MACHINE 2. /TASK linux2_ticker\n"));
+    g_assert_nonnull (strstr (text, "sYmbol.SourcePATH.Translate \""));
+    g_assert_cmpuint (g_variant_n_children (windows), ==, 2);
+  }
   hs_board_stop (fx.board);
   g_clear_object (&fx.app);
   g_clear_object (&fx.board);

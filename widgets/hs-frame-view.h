@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "hs-engine.h"
+
+G_BEGIN_DECLS
+
+#define HS_TYPE_FRAME_VIEW (hs_frame_view_get_type ())
+G_DECLARE_FINAL_TYPE (HsFrameView, hs_frame_view, HS, FRAME_VIEW, GtkWidget)
+
+/* The call stack of the engine's current context (its current task, or Xen's stack on the
+ * current core), refreshed at every halt and context switch.
+ *
+ * ::frame-selected (const HsFrame *frame, guint machine) follows the selection; frame 0 is
+ * selected after every refresh. */
+GtkWidget     *hs_frame_view_new          (HsEngine    *engine);
+guint          hs_frame_view_get_n_frames (HsFrameView *self);
+const HsFrame *hs_frame_view_get_frame    (HsFrameView *self,
+                                           guint        level);
+/* The machine the frames belong to. */
+guint          hs_frame_view_get_machine  (HsFrameView *self);
+void           hs_frame_view_select       (HsFrameView *self,
+                                           guint        level);
+/* The line the view shows for @level, for tests. */
+char          *hs_frame_view_get_text     (HsFrameView *self,
+                                           guint        level);
+/* Why the stack ends where it does, or why there is none. */
+const char    *hs_frame_view_get_status   (HsFrameView *self);
+
+G_END_DECLS
