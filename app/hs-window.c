@@ -441,6 +441,17 @@ on_symbols_progress (HsWindow   *self,
 /* ---- register windows, one per machine -------------------------------------------------- */
 
 static void
+on_register_write_requested (HsWindow   *self,
+                             const char *name,
+                             guint       core,
+                             const char *text)
+{
+  g_autofree char *command = g_strdup_printf ("Register.Set %s %s /CORE %u.", name, text, core);
+
+  run_command (self, command);
+}
+
+static void
 on_register_window_destroyed (HsWindow  *self,
                               GtkWidget *window)
 {
@@ -479,6 +490,8 @@ hs_window_open_register_window (HsWindow *self,
       gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
       gtk_window_set_destroy_with_parent (GTK_WINDOW (window), TRUE);
       view = hs_register_view_new (self->engine, (gint) machine);
+      g_signal_connect_object (view, "write-requested", G_CALLBACK (on_register_write_requested),
+                               self, G_CONNECT_SWAPPED);
       gtk_window_set_child (GTK_WINDOW (window), view);
       g_hash_table_insert (self->register_windows, GUINT_TO_POINTER (machine), window);
       g_signal_connect_object (window, "destroy", G_CALLBACK (on_register_window_destroyed),
@@ -996,6 +1009,8 @@ hs_window_constructed (GObject *object)
 
     self->context_notebook = GTK_NOTEBOOK (gtk_notebook_new ());
     self->register_view = hs_register_view_new (self->engine, -1);
+    g_signal_connect_object (self->register_view, "write-requested",
+                             G_CALLBACK (on_register_write_requested), self, G_CONNECT_SWAPPED);
     self->frame_view = hs_frame_view_new (self->engine);
     self->memory_view = hs_memory_view_new (self->interp);
     gtk_notebook_append_page (self->context_notebook, self->register_view,

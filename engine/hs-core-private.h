@@ -18,6 +18,9 @@ void    hs_core_set_snapshot     (HsCore       *self,
 void    hs_core_fill_registers   (HsCore        *self,
                                   const guint64 *values,
                                   const gboolean *valid);
+void    hs_core_set_register     (HsCore        *self,
+                                  guint          index,
+                                  guint64        value);
 gint    hs_core_lookup_register  (HsCore       *self,
                                   const char   *name);
 

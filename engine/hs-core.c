@@ -339,3 +339,16 @@ hs_core_describe (HsCore *self)
   return g_strdup_printf ("core %u: halted at EL%d, pc 0x%016" G_GINT64_MODIFIER "x",
                           self->index, el, pc);
 }
+
+/* A value the user wrote: it stands until the next halt's snapshot. */
+void
+hs_core_set_register (HsCore  *self,
+                      guint    index,
+                      guint64  value)
+{
+  g_return_if_fail (HS_IS_CORE (self));
+  g_return_if_fail (index < self->infos->len);
+
+  self->values[index] = value;
+  self->valid[index] = TRUE;
+}

@@ -136,6 +136,8 @@ gboolean  hs_engine_is_connection_error  (const GError   *error);
 void      hs_engine_connection_lost      (HsEngine       *self,
                                           const GError   *error);
 void      hs_engine_snapshot_free        (Snapshot       *snap);
+void      hs_engine_emit_registers_written (HsEngine     *self,
+                                          guint           core);
 /* The task @core runs inside its guest, or NULL (the core is in Xen, or no task is known). */
 HsTask   *hs_engine_find_core_task       (HsEngine       *self,
                                           guint           core);

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include "hs-core-private.h"
 #include "hs-engine-private.h"
 
 static const char * const el2_registers[] = {
@@ -221,4 +222,110 @@ hs_engine_get_machine_registers (HsEngine  *self,
       add (set, name, v, ok, FALSE);
     }
   return set;
+}
+
+/* ---- writing ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  guint core;
+  guint index;
+  guint64 value;
+} RegisterWrite;
+
+static void
+write_register_job (HsEngine *self,
+                    GTask    *task,
+                    gpointer  data)
+{
+  RegisterWrite *w = data;
+  GError *error = NULL;
+
+  if (!hs_probe_write_register (self->probe, w->core, w->index, w->value, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Later jobs translate with what the core holds now. */
+  if (self->w_values != NULL && w->core < self->w_n_cores)
+    {
+      self->w_values[(gsize) w->core * self->register_infos->len + w->index] = w->value;
+      self->w_valid[(gsize) w->core * self->register_infos->len + w->index] = TRUE;
+    }
+  hs_engine_worker_forget_translations (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+write_register_done (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) user_task = user_data;
+  HsEngine *self = HS_ENGINE (object);
+  RegisterWrite *w = g_task_get_task_data (user_task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (hs_engine_is_connection_error (error))
+        hs_engine_connection_lost (self, error);
+      g_task_return_error (user_task, error);
+      return;
+    }
+  hs_core_set_register (hs_engine_get_core (self, w->core), w->index, w->value);
+  hs_engine_emit_registers_written (self, w->core);
+  g_task_return_boolean (user_task, TRUE);
+}
+
+void
+hs_engine_write_register_async (HsEngine            *self,
+                                guint                core,
+                                const char          *name,
+                                guint64              value,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) user_task = NULL;
+  g_autoptr(GTask) job = NULL;
+  RegisterWrite *w;
+  gint index;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+
+  user_task = hs_engine_new_halted_task (self, hs_engine_write_register_async, cancellable,
+                                         callback, user_data);
+  if (user_task == NULL)
+    return;
+  index = hs_engine_lookup_register (self, name);
+  if (index < 0)
+    {
+      g_task_return_new_error (user_task, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                               "no register named %s", name);
+      return;
+    }
+  if (core >= hs_engine_get_n_cores (self))
+    {
+      g_task_return_new_error (user_task, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                               "core %u does not exist", core);
+      return;
+    }
+  w = g_new0 (RegisterWrite, 1);
+  w->core = core;
+  w->index = (guint) index;
+  w->value = value;
+  g_task_set_task_data (user_task, w, g_free);
+  job = g_task_new (self, cancellable, write_register_done, g_object_ref (user_task));
+  g_task_set_task_data (job, g_memdup2 (w, sizeof *w), g_free);
+  hs_engine_queue_job (self, job, write_register_job);
+}
+
+gboolean
+hs_engine_write_register_finish (HsEngine      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

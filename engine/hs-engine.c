@@ -39,6 +39,7 @@ enum {
   HALTED,
   RESUMED,
   DETACHED,
+  REGISTERS_WRITTEN,
   N_SIGNALS
 };
 
@@ -1305,6 +1306,13 @@ hs_engine_lookup_register (HsEngine   *self,
   return -1;
 }
 
+void
+hs_engine_emit_registers_written (HsEngine *self,
+                                  guint     core)
+{
+  g_signal_emit (self, signals[REGISTERS_WRITTEN], 0, core);
+}
+
 HsTask *
 hs_engine_get_current_task (HsEngine *self)
 {
@@ -1469,6 +1477,13 @@ hs_engine_class_init (HsEngineClass *klass)
    */
   hs_engine_machines_class_init (object_class);
 
+  /**
+   * HsEngine::registers-written:
+   * @core: the core whose registers the user changed
+   */
+  signals[REGISTERS_WRITTEN] =
+    g_signal_new ("registers-written", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
   signals[DETACHED] =
     g_signal_new ("detached", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_ERROR);

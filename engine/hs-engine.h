@@ -211,6 +211,17 @@ HsRegisterSet *hs_engine_get_machine_registers (HsEngine            *self,
                                                 guint                machine,
                                                 guint                unit,
                                                 GError             **error);
+/* Writes a live core register (the probe's); the next Go runs with it. */
+void           hs_engine_write_register_async  (HsEngine            *self,
+                                                guint                core,
+                                                const char          *name,
+                                                guint64              value,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean       hs_engine_write_register_finish (HsEngine            *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
 /* The system registers that define @machine: EL2 for 0, EL1 for a guest. */
 const char * const *hs_engine_machine_system_registers (guint machine);
 /* A task's registers: live if a halted core runs it, Xen's saved copy if it is current on a

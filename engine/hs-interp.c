@@ -486,6 +486,46 @@ cmd_step_over (Call *call)
   hs_engine_read_async (engine, &at, 4, NULL, step_over_code_read, call);
 }
 
+/* ---- Register.Set ----------------------------------------------------------------------- */
+
+static void
+register_set_done (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+
+  if (!hs_engine_write_register_finish (HS_ENGINE (object), result, &error))
+    {
+      g_prefix_error (&error, "Register.Set: ");
+      hs_call_return (call, error);
+      return;
+    }
+  hs_call_return (call, NULL);
+}
+
+static void
+cmd_register_set (Call *call)
+{
+  const char *name = g_ptr_array_index (call->args, 0);
+  guint64 value;
+
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED) || !get_core_option (call, &call->core))
+    return;
+  if (!hs_call_eval_number (call, g_ptr_array_index (call->args, 1), "Register.Set value", &value))
+    return;
+  if (hs_engine_lookup_register (call->interp->engine, name) < 0)
+    {
+      hs_call_fail (call, "Register.Set: core %u has no register named %s", call->core, name);
+      return;
+    }
+  g_string_append_printf (call->out, "core %u: %s = 0x%016" G_GINT64_MODIFIER "x\n", call->core,
+                          name, value);
+  hs_engine_write_register_async (call->interp->engine, call->core, name, value, NULL,
+                                  register_set_done, call);
+}
+
 /* ---- Register.view ---------------------------------------------------------------------- */
 
 static void
@@ -871,6 +911,8 @@ static const CommandSpec commands[] = {
   { "Step.Over", "Step.Over [/CORE n]",
     "one instruction on one core; a call runs until it returns", 0, 0, core_option,
     cmd_step_over },
+  { "Register.Set", "Register.Set register value [/CORE n]",
+    "write a core's register (the next Go runs with it)", 2, 2, core_option, cmd_register_set },
   { "Register.view", "Register.view [/CORE n] [/ALL] [/MACHINE n] [/TASK name|pid]",
     "show a core's registers and the Arm system registers", 0, 0, register_options,
     cmd_register_view },

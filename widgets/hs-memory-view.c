@@ -38,6 +38,12 @@ struct _HsMemoryView
 
   HsAddress address;
   gboolean has_address;
+
+  /* Editing: the byte under the cursor, and the high nibble typed so far (-1: none). */
+  gint cursor;
+  gint nibble;
+  int char_width;
+  int line_height;
 };
 
 G_DEFINE_FINAL_TYPE (HsMemoryView, hs_memory_view, GTK_TYPE_WIDGET)
@@ -118,7 +124,8 @@ hs_hex_area_snapshot (GtkWidget   *widget,
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
   pango_layout_set_text (layout, "0", -1);
-  pango_layout_get_pixel_size (layout, NULL, &line_height);
+  pango_layout_get_pixel_size (layout, &view->char_width, &line_height);
+  view->line_height = line_height;
 
   for (guint row = 0; row < ROWS; row++)
     {
@@ -141,6 +148,14 @@ hs_hex_area_snapshot (GtkWidget   *widget,
             attr->end_index = attr->start_index + 2;
             pango_attr_list_insert (attrs, attr);
           }
+      if (view->cursor >= 0 && (guint) view->cursor / PER_ROW == row)
+        {
+          PangoAttribute *attr = pango_attr_background_new (0xffff, 0xd000, 0x4000);
+
+          attr->start_index = prefix + 3 * (view->cursor % PER_ROW) + 1;
+          attr->end_index = attr->start_index + 2;
+          pango_attr_list_insert (attrs, attr);
+        }
       pango_layout_set_text (layout, text, -1);
       pango_layout_set_attributes (layout, attrs);
       pango_attr_list_unref (attrs);
@@ -276,6 +291,82 @@ on_entry_activate (HsMemoryView *self)
     gtk_label_set_text (self->status, "");
 }
 
+static void
+write_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(HsMemoryView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hs_engine_write_finish (HS_ENGINE (object), result, &error))
+    gtk_label_set_text (self->status, error->message);
+  else
+    gtk_label_set_text (self->status, "");
+  reread (self);
+}
+
+gboolean
+hs_memory_view_write (HsMemoryView  *self,
+                      guint          offset,
+                      const guint8  *bytes,
+                      gsize          n,
+                      GError       **error)
+{
+  HsEngine *engine;
+  HsAddress at;
+  g_autoptr(GBytes) data = NULL;
+
+  g_return_val_if_fail (HS_IS_MEMORY_VIEW (self), FALSE);
+
+  engine = hs_interp_get_engine (self->interp);
+  if (!self->has_address || offset + n > SPAN)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "nothing is shown at that offset");
+      return FALSE;
+    }
+  if (hs_engine_get_state (engine) != HS_ENGINE_STATE_HALTED)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_RUNNING,
+                   "memory is written while the target is halted");
+      return FALSE;
+    }
+  at = self->address;
+  at.offset += offset;
+  data = g_bytes_new (bytes, n);
+  hs_engine_write_async (engine, &at, data, NULL, write_done, g_object_ref (self));
+  return TRUE;
+}
+
+/* A click on a hex byte puts the cursor there; two hex digits then write it. */
+static void
+on_area_pressed (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 HsMemoryView    *self)
+{
+  g_autofree char *text = NULL;
+  guint32 mask;
+  int row, col, prefix;
+
+  if (!self->has_address || self->char_width <= 0 || self->line_height <= 0)
+    return;
+  row = (int) ((y - 2) / self->line_height);
+  col = (int) ((x - 4) / self->char_width);
+  if (row < 0 || row >= ROWS)
+    return;
+  text = row_text (self, (guint) row, &mask);
+  prefix = (int) (strlen (text) - (PER_ROW * 3 + 2 + PER_ROW));
+  gtk_widget_grab_focus (self->area);
+  if (col <= prefix || col >= prefix + PER_ROW * 3)
+    return;
+  self->cursor = row * PER_ROW + (col - prefix - 1 + 1) / 3;
+  self->nibble = -1;
+  gtk_widget_queue_draw (self->area);
+}
+
 static gboolean
 on_key_pressed (GtkEventControllerKey *controller,
                 guint                  keyval,
@@ -283,6 +374,36 @@ on_key_pressed (GtkEventControllerKey *controller,
                 GdkModifierType        state,
                 HsMemoryView          *self)
 {
+  if (self->has_address && self->cursor >= 0 && g_ascii_isxdigit (gdk_keyval_to_unicode (keyval))
+      && gdk_keyval_to_unicode (keyval) < 128)
+    {
+      gint digit = g_ascii_xdigit_value ((char) gdk_keyval_to_unicode (keyval));
+
+      if (self->nibble < 0)
+        {
+          self->nibble = digit;
+          return TRUE;
+        }
+      {
+        guint8 byte = (guint8) (self->nibble << 4 | digit);
+        g_autoptr(GError) error = NULL;
+
+        self->nibble = -1;
+        if (!hs_memory_view_write (self, (guint) self->cursor, &byte, 1, &error))
+          gtk_label_set_text (self->status, error->message);
+        else if (self->cursor + 1 < SPAN)
+          self->cursor++;
+        gtk_widget_queue_draw (self->area);
+        return TRUE;
+      }
+    }
+  if (keyval == GDK_KEY_Escape && self->cursor >= 0)
+    {
+      self->cursor = -1;
+      self->nibble = -1;
+      gtk_widget_queue_draw (self->area);
+      return TRUE;
+    }
   if (!self->has_address || (keyval != GDK_KEY_Page_Down && keyval != GDK_KEY_Page_Up))
     return FALSE;
   if (keyval == GDK_KEY_Page_Down && self->address.offset <= G_MAXUINT64 - 2 * SPAN)
@@ -376,6 +497,15 @@ hs_memory_view_init (HsMemoryView *self)
   gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->status));
 
   g_signal_connect_swapped (self->entry, "activate", G_CALLBACK (on_entry_activate), self);
+  self->cursor = -1;
+  self->nibble = -1;
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    g_signal_connect (click, "pressed", G_CALLBACK (on_area_pressed), self);
+    gtk_widget_add_controller (self->area, GTK_EVENT_CONTROLLER (click));
+  }
+  gtk_widget_set_tooltip_text (self->area, NULL);
   keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);

@@ -18,5 +18,12 @@ gboolean   hs_memory_view_show      (HsMemoryView  *self,
 /* The rows as drawn (for tests); "" before an address is given. */
 char      *hs_memory_view_get_text  (HsMemoryView  *self);
 gboolean   hs_memory_view_is_loaded (HsMemoryView  *self);
+/* Writes @n bytes at @offset from the address shown (what typing hex over a clicked byte
+ * does); the view reads them back. */
+gboolean   hs_memory_view_write     (HsMemoryView  *self,
+                                     guint          offset,
+                                     const guint8  *bytes,
+                                     gsize          n,
+                                     GError       **error);
 
 G_END_DECLS

@@ -178,6 +178,11 @@ struct _HsRegisterView
   guint frame_level;
   HsUnwindRegs frame_regs;
 
+  gint live_core;               /* the core whose live registers are shown, or -1 */
+  GtkPopover *editor;
+  GtkEntry *editor_entry;
+  char *editing;                /* the register the editor writes */
+
   char *source;
   char *key;                    /* what is shown: "core 1", "task 2:89", "vcpu 2:0" */
   GHashTable *shown;            /* name -> guint64 *, what is shown */
@@ -205,6 +210,7 @@ typedef struct
 } Entry;
 
 static void refresh (HsRegisterView *self);
+static HsRegisterRow *find_row (HsRegisterView *self, const char *name);
 
 static gboolean
 same_names (HsRegisterView *self,
@@ -383,6 +389,7 @@ show_core (HsRegisterView *self,
     }
   source = g_strdup_printf ("live registers of core %u", core_index);
   show_entries (self, k, source, entries);
+  self->live_core = (gint) core_index;
   {
     HsTask *task = self->machine < 0 ? hs_engine_get_current_task (self->engine) : NULL;
     g_autofree char *who = task && hs_task_get_core (task) == (gint) core_index
@@ -440,6 +447,7 @@ task_registers_done (GObject      *object,
   add_entry (entries, "user pstate", regs->user_pstate, regs->has_user);
   key = g_strdup_printf ("task %u:%" G_GINT64_MODIFIER "x", hs_task_get_machine (task),
                          hs_task_get_address (task));
+  self->live_core = -1;
   show_entries (self, key, regs->source, entries);
   title = g_strdup_printf ("Task %s (pid %d) · machine %u · %s", hs_task_get_name (task),
                            hs_task_get_pid (task), hs_task_get_machine (task), regs->source);
@@ -466,6 +474,7 @@ show_frame (HsRegisterView *self)
       add_entry (entries, name, self->frame_regs.x[i], self->frame_regs.x_valid[i]);
     }
   key = g_strdup_printf ("frame %u", self->frame_level);
+  self->live_core = -1;
   show_entries (self, key, source, entries);
   title = g_strdup_printf ("%s%s%sframe #%u · %s", task ? "Task " : "",
                            task ? hs_task_get_name (task) : "", task ? " · " : "",
@@ -504,6 +513,9 @@ show_machine (HsRegisterView *self)
     }
   key = g_strdup_printf ("%s %d:%u", self->machine == 0 ? "pcpu" : "vcpu", self->machine,
                          self->unit);
+  /* Only what the probe holds can be written; Xen's saved copies are not (yet). */
+  self->live_core = set->values->len > 0
+                    && g_array_index (set->values, HsNamedRegister, 0).writable ? set->core : -1;
   show_entries (self, key, set->source, entries);
   title = g_strdup_printf ("Machine %d (%s) · %s %u · %s", self->machine, name,
                            self->machine == 0 ? "pCPU" : "vCPU", self->unit, set->source);
@@ -620,6 +632,54 @@ on_unit_selected (HsRegisterView *self)
     return;
   self->unit = unit;
   refresh (self);
+}
+
+/* ---- editing ---------------------------------------------------------------------------- */
+
+static guint write_requested_signal;
+
+static void
+on_editor_activate (HsRegisterView *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->editor_entry));
+
+  gtk_popover_popdown (self->editor);
+  if (self->editing != NULL && self->live_core >= 0 && *text)
+    g_signal_emit (self, write_requested_signal, 0, self->editing, (guint) self->live_core, text);
+}
+
+/* A live core register: a double-click edits its value in place. */
+static void
+on_row_activated (HsRegisterView *self,
+                  guint           position)
+{
+  g_autoptr(HsRegisterRow) row = g_list_model_get_item (G_LIST_MODEL (self->rows), position);
+  g_autofree char *label = NULL;
+
+  if (row == NULL || self->live_core < 0
+      || hs_engine_lookup_register (self->engine, row->name) < 0)
+    return;
+  g_free (self->editing);
+  self->editing = g_strdup (row->name);
+  gtk_editable_set_text (GTK_EDITABLE (self->editor_entry), row->value);
+  label = g_strdup_printf ("New value of %s on core %d", row->name, self->live_core);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->editor_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_popover_popup (self->editor);
+  gtk_widget_grab_focus (GTK_WIDGET (self->editor_entry));
+}
+
+gboolean
+hs_register_view_edit (HsRegisterView *self,
+                       const char     *name,
+                       const char     *text)
+{
+  g_return_val_if_fail (HS_IS_REGISTER_VIEW (self), FALSE);
+
+  if (self->live_core < 0 || find_row (self, name) == NULL)
+    return FALSE;
+  g_signal_emit (self, write_requested_signal, 0, name, (guint) self->live_core, text);
+  return TRUE;
 }
 
 /* ---- cells ------------------------------------------------------------------------------ */
@@ -782,6 +842,8 @@ hs_register_view_constructed (GObject *object)
     }
   g_signal_connect_object (self->engine, "halted", G_CALLBACK (on_halted), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->engine, "registers-written", G_CALLBACK (on_engine_changed),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->engine, "notify::state", G_CALLBACK (on_engine_changed), self,
                            G_CONNECT_SWAPPED);
   refresh (self);
@@ -792,6 +854,11 @@ hs_register_view_dispose (GObject *object)
 {
   HsRegisterView *self = HS_REGISTER_VIEW (object);
 
+  if (self->editor != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->editor));
+      self->editor = NULL;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_REGISTER_VIEW);
   /* The template's root box is not a bound child, so it is not unparented for us. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
@@ -811,6 +878,7 @@ hs_register_view_finalize (GObject *object)
   HsRegisterView *self = HS_REGISTER_VIEW (object);
 
   g_free (self->source);
+  g_free (self->editing);
   g_free (self->key);
   g_free (self->baseline_key);
   g_clear_pointer (&self->shown, g_hash_table_unref);
@@ -886,6 +954,16 @@ hs_register_view_class_init (HsRegisterViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsRegisterView, box);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hs-register-view");
+
+  /**
+   * HsRegisterView::write-requested:
+   * @name: the register
+   * @core: the core whose live register it is
+   * @text: the value the user typed (an expression)
+   */
+  write_requested_signal =
+    g_signal_new ("write-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_STRING);
 }
 
 static void
@@ -905,6 +983,15 @@ hs_register_view_init (HsRegisterView *self)
   hs_table_add_column (HS_TABLE (table), "Meaning", meaning_text, NULL, 40, TRUE);
   gtk_widget_set_vexpand (table, TRUE);
   gtk_box_append (self->box, table);
+  self->live_core = -1;
+  g_signal_connect_swapped (table, "row-activated", G_CALLBACK (on_row_activated), self);
+  self->editor = GTK_POPOVER (gtk_popover_new ());
+  self->editor_entry = GTK_ENTRY (gtk_entry_new ());
+  gtk_widget_add_css_class (GTK_WIDGET (self->editor_entry), "hs-mono");
+  gtk_popover_set_child (self->editor, GTK_WIDGET (self->editor_entry));
+  gtk_widget_set_parent (GTK_WIDGET (self->editor), table);
+  g_signal_connect_swapped (self->editor_entry, "activate", G_CALLBACK (on_editor_activate),
+                            self);
 }
 
 GtkWidget *

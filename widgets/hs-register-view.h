@@ -26,6 +26,11 @@ void        hs_register_view_show_frame     (HsRegisterView *self,
 /* Where the values come from ("live registers of core 1", "saved by Xen: ..."), and the title. */
 const char *hs_register_view_get_source     (HsRegisterView *self);
 const char *hs_register_view_get_title      (HsRegisterView *self);
+/* A double-click on a live core register edits it: ::write-requested (name, core, text) asks
+ * the owner to write it. This does the same for tests; FALSE when @name is not writable here. */
+gboolean    hs_register_view_edit           (HsRegisterView *self,
+                                             const char     *name,
+                                             const char     *text);
 /* For tests and the window's title: the row's value text, or NULL. */
 char       *hs_register_view_get_value_text (HsRegisterView *self,
                                              const char     *name);

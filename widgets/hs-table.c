@@ -204,10 +204,26 @@ hs_table_dispose (GObject *object)
   G_OBJECT_CLASS (hs_table_parent_class)->dispose (object);
 }
 
+static guint row_activated_signal;
+
+static void
+on_activate (HsTable *self,
+             guint    position)
+{
+  g_signal_emit (self, row_activated_signal, 0, position);
+}
+
 static void
 hs_table_class_init (HsTableClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = hs_table_dispose;
+  /**
+   * HsTable::row-activated:
+   * @position: the row double-clicked or given Enter
+   */
+  row_activated_signal =
+    g_signal_new ("row-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
   gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "hs-table");
 }
@@ -221,6 +237,7 @@ hs_table_init (HsTable *self)
   gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
   self->view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->view), "data-table");
+  g_signal_connect_swapped (self->view, "activate", G_CALLBACK (on_activate), self);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->view));
 }
 

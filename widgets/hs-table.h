@@ -34,6 +34,7 @@ void       hs_table_add_styled_column (HsTable          *self,
                                        gpointer          user_data,
                                        guint             min_chars,
                                        gboolean          expand);
+/* ::row-activated (guint position): a double-click or Enter on a row. */
 /* Rows become selectable one at a time; the selection is the table's. */
 GtkSingleSelection *hs_table_use_single_selection (HsTable *self);
 /* Recomputes every visible cell (for facts the items do not notify about). */
