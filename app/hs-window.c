@@ -70,6 +70,10 @@ struct _HsWindow
   GtkPaned *code_paned;
 
   GHashTable *register_windows; /* machine -> GtkWindow */
+  HsBoard *board;               /* the demo board, when the window runs one */
+  GtkWidget *fetch_button;      /* offered while a guest kernel's source is missing */
+  GSubprocess *fetching;
+  GDataInputStream *fetch_lines;
   /* The frame the code views show: its machine, space and source as DWARF names it. */
   guint frame_machine;
   guint64 frame_space;
@@ -169,6 +173,9 @@ action_task_breakpoint (GSimpleAction *action,
     hs_window_ask_task_breakpoint (self, task);
 }
 
+static void action_fetch_kernel_source (GSimpleAction *action,
+                                        GVariant      *param,
+                                        gpointer       user_data);
 static void action_open_registers (GSimpleAction *action,
                                    GVariant      *param,
                                    gpointer       user_data);
@@ -182,6 +189,7 @@ static const GActionEntry win_actions[] = {
   { "find-task", action_find_task },
   { "task-breakpoint", action_task_breakpoint },
   { "open-registers", action_open_registers, "u" },
+  { "fetch-kernel-source", action_fetch_kernel_source },
 };
 
 static void
@@ -287,6 +295,7 @@ hs_window_watch_board (HsWindow *self,
   g_return_if_fail (HS_IS_WINDOW (self));
   g_return_if_fail (HS_IS_BOARD (board));
 
+  g_set_object (&self->board, board);
   gtk_revealer_set_reveal_child (self->banner, TRUE);
   gtk_label_set_text (self->banner_label, "Preparing the demo board…");
   g_signal_connect_object (board, "progress", G_CALLBACK (on_board_progress), self,
@@ -649,6 +658,10 @@ show_source (HsWindow   *self,
     }
   self->frame_file = g_strdup (file);
   local = hs_source_path_map_resolve (map, NULL, file, &error);
+  /* A guest kernel built by Debian: its source package can be fetched for the demo board. */
+  gtk_widget_set_visible (self->fetch_button, local == NULL && self->board != NULL
+                                              && self->frame_machine > 0
+                                              && self->fetching == NULL);
   if (local == NULL || !hs_source_view_show (HS_SOURCE_VIEW (self->source_view), local, line,
                                              &error))
     {
@@ -719,6 +732,111 @@ on_toggle_breakpoint (HsWindow   *self,
   command = g_strdup_printf ("Break.Set %u:::0x%" G_GINT64_MODIFIER "x", self->frame_machine,
                              address);
   run_command (self, command);
+}
+
+/* ---- fetching the guest kernel's source -------------------------------------------------- */
+
+static void fetch_read_line (HsWindow *self);
+
+static void
+fetch_finished (HsWindow *self,
+                gboolean  ok)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *paths = NULL;
+
+  g_clear_object (&self->fetch_lines);
+  g_clear_object (&self->fetching);
+  gtk_widget_set_sensitive (self->fetch_button, TRUE);
+  if (!ok)
+    {
+      hs_window_show_message (self, "the kernel source could not be fetched; the terminal "
+                                    "command 'hyperscope-board source linux' shows why", TRUE);
+      return;
+    }
+  gtk_widget_set_visible (self->fetch_button, FALSE);
+  /* The script wrote the source path translations for vmlinux: run them, then look again. */
+  paths = hs_board_get_path (self->board, "source_paths", &error);
+  if (paths != NULL && g_file_test (paths, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *command = g_strdup_printf ("DO \"%s\"", paths);
+
+      run_command (self, command);
+    }
+  hs_window_show_message (self, "kernel source fetched", FALSE);
+}
+
+static void
+fetch_exited (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(HsWindow) self = user_data;
+  gboolean ok = g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL)
+                && g_subprocess_get_successful (G_SUBPROCESS (object));
+
+  if (self->fetching == G_SUBPROCESS (object))
+    fetch_finished (self, ok);
+}
+
+static void
+fetch_line_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(HsWindow) self = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object),
+                                                                     result, NULL, NULL);
+  guint step, total;
+
+  if (self->fetch_lines == NULL)
+    return;
+  if (line == NULL)
+    {
+      g_subprocess_wait_async (self->fetching, NULL, fetch_exited, g_object_ref (self));
+      return;
+    }
+  if (hs_board_parse_progress (line, &step, &total))
+    {
+      gtk_revealer_set_reveal_child (self->banner, TRUE);
+      gtk_label_set_text (self->banner_label, line);
+      gtk_progress_bar_set_fraction (self->banner_progress, (double) step / total);
+    }
+  fetch_read_line (self);
+}
+
+static void
+fetch_read_line (HsWindow *self)
+{
+  g_data_input_stream_read_line_async (self->fetch_lines, G_PRIORITY_DEFAULT, NULL, fetch_line_cb,
+                                       g_object_ref (self));
+}
+
+static void
+action_fetch_kernel_source (GSimpleAction *action,
+                            GVariant      *param,
+                            gpointer       user_data)
+{
+  HsWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (self->board == NULL || self->fetching != NULL)
+    return;
+  self->fetching = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                     | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error,
+                                     hs_board_get_script (self->board), "source", "linux", NULL);
+  if (self->fetching == NULL)
+    {
+      hs_window_show_message (self, error->message, TRUE);
+      return;
+    }
+  gtk_widget_set_sensitive (self->fetch_button, FALSE);
+  gtk_revealer_set_reveal_child (self->banner, TRUE);
+  gtk_label_set_text (self->banner_label, "Fetching the guest kernel's source (Debian's linux "
+                                          "source package)…");
+  gtk_progress_bar_set_fraction (self->banner_progress, 0.0);
+  self->fetch_lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->fetching));
+  fetch_read_line (self);
 }
 
 /* ---- "Set breakpoint for this task…" ---------------------------------------------------- */
@@ -1006,6 +1124,15 @@ hs_window_constructed (GObject *object)
                               gtk_label_new ("Disassembly"));
     g_signal_connect_object (self->source_view, "toggle-breakpoint",
                              G_CALLBACK (on_toggle_breakpoint), self, G_CONNECT_SWAPPED);
+    self->fetch_button = gtk_button_new_with_mnemonic ("_Fetch Kernel Source");
+    gtk_widget_set_tooltip_text (self->fetch_button,
+                                 "Download and unpack Debian's source package of the guests' "
+                                 "kernel (about 140 MB) and map vmlinux's paths to it");
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (self->fetch_button),
+                                    "win.fetch-kernel-source");
+    gtk_widget_add_css_class (self->fetch_button, "flat");
+    gtk_widget_set_visible (self->fetch_button, FALSE);
+    gtk_notebook_set_action_widget (self->code_notebook, self->fetch_button, GTK_PACK_END);
 
     self->context_notebook = GTK_NOTEBOOK (gtk_notebook_new ());
     self->register_view = hs_register_view_new (self->engine, -1);
@@ -1072,6 +1199,11 @@ hs_window_dispose (GObject *object)
       save_session (self);
     }
   g_clear_object (&self->settings);
+  if (self->fetching != NULL)
+    g_subprocess_force_exit (self->fetching);
+  g_clear_object (&self->fetch_lines);
+  g_clear_object (&self->fetching);
+  g_clear_object (&self->board);
   if (self->register_windows != NULL)
     {
       GHashTable *windows = g_steal_pointer (&self->register_windows);
