@@ -79,6 +79,7 @@ struct _HsWindow
   guint64 frame_space;
   char *frame_file;
   char *frame_local_path;
+  char *memory_auto;            /* the address the memory view was moved to with the context */
 };
 
 G_DEFINE_FINAL_TYPE (HsWindow, hs_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -686,6 +687,21 @@ on_frame_selected (HsWindow      *self,
   self->frame_space = task && frame->pc < G_GUINT64_CONSTANT (0xffff000000000000)
                       ? hs_task_get_space (task) : 0;
   hs_register_view_show_frame (HS_REGISTER_VIEW (self->register_view), frame);
+  /* The memory view follows the context to its stack, until the user types an address. */
+  if (frame->level == 0 && frame->regs.have_sp)
+    {
+      const char *shown = hs_memory_view_get_address_text (HS_MEMORY_VIEW (self->memory_view));
+
+      if (*shown == 0 || g_strcmp0 (shown, self->memory_auto) == 0)
+        {
+          g_free (self->memory_auto);
+          self->memory_auto = self->frame_space
+            ? g_strdup_printf ("%u:::%" G_GUINT64_FORMAT ".::0x%" G_GINT64_MODIFIER "x", machine,
+                               self->frame_space, frame->regs.sp)
+            : g_strdup_printf ("%u:::0x%" G_GINT64_MODIFIER "x", machine, frame->regs.sp);
+          hs_memory_view_show (HS_MEMORY_VIEW (self->memory_view), self->memory_auto, NULL);
+        }
+    }
   hs_disasm_view_show (HS_DISASM_VIEW (self->disasm_view), machine, self->frame_space, frame->pc);
   /* A caller's line is the call's, not the return address's. */
   if (frame->file != NULL)
@@ -1216,6 +1232,7 @@ hs_window_dispose (GObject *object)
     }
   g_clear_pointer (&self->frame_file, g_free);
   g_clear_pointer (&self->frame_local_path, g_free);
+  g_clear_pointer (&self->memory_auto, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_WINDOW);
   g_clear_object (&self->engine);
   g_clear_object (&self->interp);

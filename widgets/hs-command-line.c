@@ -181,15 +181,99 @@ show_history (HsCommandLine *self)
   gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
 }
 
-/* Tab completes the command word from the interpreter's table. */
+/* The longest start all of @names share. */
+static gsize
+common_prefix (GStrv names)
+{
+  gsize n = strlen (names[0]);
+
+  for (guint i = 1; names[i]; i++)
+    {
+      gsize k = 0;
+
+      while (k < n && names[i][k] == names[0][k])
+        k++;
+      n = k;
+    }
+  return n;
+}
+
+/* Tab after the command word completes a function name in the machine the word names
+ * ("2:::do_nano") or the current one. */
+static void
+complete_symbol (HsCommandLine *self,
+                 const char    *text)
+{
+  HsEngine *engine = hs_interp_get_engine (self->interp);
+  const char *word = strrchr (text, ' ') + 1;
+  const char *name = word;
+  const char *sep = strstr (word, ":::");
+  guint machine = hs_engine_get_current_machine (engine);
+  g_auto(GStrv) names = NULL;
+  g_autofree char *head = NULL;
+
+  if (sep != NULL)
+    {
+      char *end;
+      guint64 m = g_ascii_strtoull (word, &end, 10);
+
+      if (end != sep || m > G_MAXUINT)
+        return;
+      machine = (guint) m;
+      name = sep + 3;
+    }
+  if (strlen (name) < 2 || strchr (name, ':') != NULL || name[0] == '/')
+    return;
+  names = hs_engine_complete_function (engine, machine, name, 200);
+  if (names[0] == NULL)
+    return;
+  head = g_strndup (text, name - text);
+  if (names[1] == NULL)
+    {
+      g_autofree char *full = g_strconcat (head, names[0], " ", NULL);
+
+      gtk_editable_set_text (GTK_EDITABLE (self->entry), full);
+    }
+  else
+    {
+      g_autofree char *prefix = g_strndup (names[0], common_prefix (names));
+      g_autofree char *full = g_strconcat (head, prefix, NULL);
+      g_autofree char *joined = NULL;
+      guint n = g_strv_length (names);
+
+      if (n > 20)
+        {
+          g_free (names[20]);
+          names[20] = NULL;
+        }
+      joined = g_strjoinv ("  ", names);
+      if (n > 20)
+        {
+          char *more = g_strdup_printf ("%s  … (%s%u)", joined, n >= 200 ? "at least " : "", n);
+
+          g_free (joined);
+          joined = more;
+        }
+      hs_command_line_append (self, joined, FALSE);
+      gtk_editable_set_text (GTK_EDITABLE (self->entry), full);
+    }
+  gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
+}
+
+/* Tab completes the command word from the interpreter's table, then symbols. */
 static void
 complete (HsCommandLine *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
   g_auto(GStrv) matches = NULL;
 
-  if (strchr (text, ' ') != NULL || *text == 0)
+  if (*text == 0)
     return;
+  if (strchr (text, ' ') != NULL)
+    {
+      complete_symbol (self, text);
+      return;
+    }
   matches = hs_interp_complete (self->interp, text);
   if (matches[0] == NULL)
     return;
@@ -268,6 +352,17 @@ on_detached (HsCommandLine *self,
     line = g_strdup_printf ("● %s\n  (the session is kept: SYStem.Attach HOST:PORT reconnects)\n",
                             error->message);
   append_with_tag (self, line, error ? self->error_tag : self->event_tag);
+}
+
+char *
+hs_command_line_complete (HsCommandLine *self,
+                          const char    *text)
+{
+  g_return_val_if_fail (HS_IS_COMMAND_LINE (self), NULL);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), text);
+  complete (self);
+  return g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->entry)));
 }
 
 char *

@@ -21,4 +21,8 @@ char      *hs_command_line_get_output  (HsCommandLine *self);
 gboolean   hs_command_line_is_busy     (HsCommandLine *self);
 void       hs_command_line_focus_entry (HsCommandLine *self);
 
+/* What Tab makes of @text (a command, or a function name after it), for tests. */
+char      *hs_command_line_complete    (HsCommandLine *self,
+                                        const char    *text);
+
 G_END_DECLS

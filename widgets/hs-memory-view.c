@@ -416,6 +416,13 @@ on_key_pressed (GtkEventControllerKey *controller,
   return TRUE;
 }
 
+const char *
+hs_memory_view_get_address_text (HsMemoryView *self)
+{
+  g_return_val_if_fail (HS_IS_MEMORY_VIEW (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->entry));
+}
+
 char *
 hs_memory_view_get_text (HsMemoryView *self)
 {

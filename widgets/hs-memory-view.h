@@ -15,6 +15,8 @@ GtkWidget *hs_memory_view_new       (HsInterp      *interp);
 gboolean   hs_memory_view_show      (HsMemoryView  *self,
                                      const char    *text,
                                      GError       **error);
+/* The address as typed (or as last shown). */
+const char *hs_memory_view_get_address_text (HsMemoryView *self);
 /* The rows as drawn (for tests); "" before an address is given. */
 char      *hs_memory_view_get_text  (HsMemoryView  *self);
 gboolean   hs_memory_view_is_loaded (HsMemoryView  *self);

@@ -479,6 +479,15 @@ test_window_board (void)
     show_page (hs_window_get_task_list (fx.window));
     save_png (GTK_WIDGET (fx.window), tasks_png);
 
+    /* Tab completes functions of the machine an address names. */
+    {
+      g_autofree char *done = hs_command_line_complete (
+        HS_COMMAND_LINE (hs_window_get_command_line (fx.window)),
+        "Break.Set 2:::schedule_hrtimeout_ra");
+
+      g_assert_cmpstr (done, ==, "Break.Set 2:::schedule_hrtimeout_range");
+    }
+
     /* "Set breakpoint for this task…" from the list: the engine holds a breakpoint scoped to
      * that machine and task. */
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tasks), "task-list.set-breakpoint",
