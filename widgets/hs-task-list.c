@@ -2,18 +2,23 @@
 /*
  * hs-task-list.c: the global task list.
  *
- *   tasks (the engine's store) → GtkFilterListModel (text, machine, state)
+ *   tasks (the engine's store) → shown (a GListStore of the same tasks, one splice per halt)
+ *         → GtkFilterListModel (text, machine, state)
  *         → GtkSortListModel (the column view's sorter) → GtkSingleSelection → GtkColumnView
  *
  * The engine updates its tasks in place at each halt, so the cells follow
  * their task's notifications (bound in bind, dropped in unbind) and nothing
- * is rebuilt. Filter and sort results are cached by GTK; they are redone
- * only when they can have changed: when the filter is changed, or, after a
- * halt, when a task notified a property the active filter or sort reads —
- * then once, from one idle, for the whole halt. To know about every task and
- * not only those on screen, the list keeps a mirror of the store with one
- * notify handler per task; the mirror also counts tasks per machine for the
- * machine drop-down.
+ * is rebuilt. To know about every task and not only those on screen, the
+ * list keeps a mirror of the store (@watched) with one notify handler per
+ * task; the mirror also counts tasks per machine for the machine drop-down.
+ *
+ * A halt reaches the views once, from one idle before the next frame: the
+ * engine inserts and removes tasks one at a time, and GTK 4.8's list view
+ * rebinds its whole window of ~200 rows for each change above it, so the
+ * changes are gathered in the mirror and given to @shown as one splice of the
+ * span that changed. Filter and sort results are cached by GTK; when a task
+ * notified a property the active filter or sort reads, the splice covers
+ * every task, so the same one change refilters and resorts.
  */
 #define G_LOG_DOMAIN "hs-task-list"
 
@@ -55,12 +60,12 @@ struct _HsTaskList
   GtkSearchEntry *search;
   GtkDropDown *machine_drop;
   GtkDropDown *state_drop;
-  GtkScrolledWindow *scroller;
   GtkColumnView *view;
   GMenuModel *context_menu;
 
   /* Owned */
   GListModel *tasks;
+  GListStore *shown;            /* @watched as of the last flush(): what the views see */
   GtkCustomFilter *filter;
   GtkFilterListModel *filtered;
   GtkSortListModel *sorted;
@@ -72,7 +77,7 @@ struct _HsTaskList
   HsTask *probes[2];            /* blank tasks, for get_sort_deps() */
   GHashTable *machine_counts;   /* machine → number of tasks */
   GArray *machines;             /* of gint: the machines in the drop-down after "All" */
-  GPtrArray *bound;             /* of GtkListItem*: the cells on screen */
+  GHashTable *bound;            /* of GtkListItem*: the cells on screen */
   Column columns[HS_TASK_LIST_N_COLUMNS];
   Query query;
   guint refresh_id;
@@ -81,7 +86,8 @@ struct _HsTaskList
   char state_filter;
   guint sort_deps;              /* DEP_* the view's sort reads; valid if sort_deps_valid */
   gboolean sort_deps_valid;
-  gboolean probing;             /* finding sort_deps: the column compares record themselves */
+  gboolean probing;             /* finding sort_deps: the sort keys record what they read */
+  gboolean need_sync;           /* @shown is behind @watched */
   gboolean need_refilter;
   gboolean need_resort;
   gboolean syncing_machines;    /* the machine drop-down is being set from code */
@@ -245,7 +251,7 @@ bind_cell (GtkSignalListItemFactory *factory,
   gulong id = g_signal_connect (object, "notify", G_CALLBACK (on_item_notify), item);
 
   g_object_set_data (G_OBJECT (item), "hs-notify-id", GSIZE_TO_POINTER (id));
-  g_ptr_array_add (column->self->bound, item);
+  g_hash_table_add (column->self->bound, item);
   update_cell (item);
 }
 
@@ -261,7 +267,7 @@ unbind_cell (GtkSignalListItemFactory *factory,
     g_signal_handler_disconnect (object, id);
   g_object_set_data (G_OBJECT (item), "hs-notify-id", NULL);
   if (column->self->bound)
-    g_ptr_array_remove_fast (column->self->bound, item);
+    g_hash_table_remove (column->self->bound, item);
 }
 
 /* ---- sorting ---------------------------------------------------------------------------- */
@@ -269,7 +275,8 @@ unbind_cell (GtkSignalListItemFactory *factory,
 /*
  * Sort keys, not compare functions: GTK computes a key per task once per sort and then sorts
  * by keys, where a compare function would be called through three layers for every
- * comparison (and GTK 4.8 re-merges the whole list for every task the engine inserts).
+ * comparison. Text is compared as text only for names; a state sorts by its letter, which
+ * is the order of its text and costs no collation key.
  */
 static gint64
 sort_key_number (GObject *item,
@@ -287,6 +294,8 @@ sort_key_number (GObject *item,
       return hs_task_get_pid (task);
     case HS_TASK_LIST_COLUMN_SPACE:
       return (gint64) hs_task_get_space (task);
+    case HS_TASK_LIST_COLUMN_STATE:
+      return (guchar) hs_task_get_state_text (task)[0];
     case HS_TASK_LIST_COLUMN_CPU:
       return hs_task_get_cpu (task);
     case HS_TASK_LIST_COLUMN_CURRENT:
@@ -297,7 +306,6 @@ sort_key_number (GObject *item,
         return ((gint64) (vcpu < 0 ? G_MAXINT : vcpu) << 32) + hs_task_get_core (task) + 1;
       }
     case HS_TASK_LIST_COLUMN_NAME:
-    case HS_TASK_LIST_COLUMN_STATE:
     case HS_TASK_LIST_N_COLUMNS:
     default:
       g_assert_not_reached ();
@@ -306,33 +314,58 @@ sort_key_number (GObject *item,
 }
 
 static char *
-sort_key_string (GObject *item,
-                 Column  *column)
+sort_key_name (GObject *item,
+               Column  *column)
 {
-  HsTask *task = (HsTask *) item;
-
   if (column->self->probing)
     column->self->sort_deps |= column_info[column->kind].deps;
-  g_assert (column->kind == HS_TASK_LIST_COLUMN_NAME || column->kind == HS_TASK_LIST_COLUMN_STATE);
-  return g_strdup (column->kind == HS_TASK_LIST_COLUMN_NAME ? hs_task_get_name (task)
-                                                            : hs_task_get_state_text (task));
+  return g_strdup (hs_task_get_name ((HsTask *) item));
+}
+
+/* The keys' expressions call these directly: the generic marshaller goes through libffi. */
+static void
+marshal_number_key (GClosure     *closure,
+                    GValue       *return_value,
+                    guint         n_param_values,
+                    const GValue *param_values,
+                    gpointer      invocation_hint,
+                    gpointer      marshal_data)
+{
+  gint64 (*callback) (GObject *, Column *) = (gpointer) ((GCClosure *) closure)->callback;
+
+  g_assert (n_param_values == 1);
+  g_value_set_int64 (return_value, callback (g_value_get_object (&param_values[0]),
+                                             closure->data));
+}
+
+static void
+marshal_name_key (GClosure     *closure,
+                  GValue       *return_value,
+                  guint         n_param_values,
+                  const GValue *param_values,
+                  gpointer      invocation_hint,
+                  gpointer      marshal_data)
+{
+  char *(*callback) (GObject *, Column *) = (gpointer) ((GCClosure *) closure)->callback;
+
+  g_assert (n_param_values == 1);
+  g_value_take_string (return_value, callback (g_value_get_object (&param_values[0]),
+                                               closure->data));
 }
 
 static GtkSorter *
 new_sorter (Column *column)
 {
-  gboolean text = column->kind == HS_TASK_LIST_COLUMN_NAME
-                  || column->kind == HS_TASK_LIST_COLUMN_STATE;
   GtkExpression *key;
 
-  if (text)
+  if (column->kind == HS_TASK_LIST_COLUMN_NAME)
     {
-      key = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
-                                         G_CALLBACK (sort_key_string), column, NULL);
+      key = gtk_cclosure_expression_new (G_TYPE_STRING, marshal_name_key, 0, NULL,
+                                         G_CALLBACK (sort_key_name), column, NULL);
       return GTK_SORTER (gtk_string_sorter_new (key));
     }
-  key = gtk_cclosure_expression_new (G_TYPE_INT64, NULL, 0, NULL, G_CALLBACK (sort_key_number),
-                                     column, NULL);
+  key = gtk_cclosure_expression_new (G_TYPE_INT64, marshal_number_key, 0, NULL,
+                                     G_CALLBACK (sort_key_number), column, NULL);
   return GTK_SORTER (gtk_numeric_sorter_new (key));
 }
 
@@ -470,14 +503,55 @@ filter_deps (HsTaskList *self)
   return (self->state_filter != 0 ? DEP_STATE : 0) | (self->query.needle != NULL ? DEP_NAME : 0);
 }
 
+/* ---- after a halt: one change for the views ------------------------------------------- */
+
+static gboolean
+is_shown_at (HsTaskList *self,
+             guint       position,
+             gpointer    task)
+{
+  g_autoptr(HsTask) item = g_list_model_get_item (G_LIST_MODEL (self->shown), position);
+
+  return item == task;
+}
+
+/* Brings @shown up to @watched in one splice; every task if the filter or sort may differ. */
+static void
+flush (HsTaskList *self)
+{
+  guint n_old, n_new, prefix = 0, suffix = 0;
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (!self->need_sync && !self->need_refilter && !self->need_resort)
+    return;
+  n_old = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
+  n_new = self->watched->len;
+  if (!self->need_refilter && !self->need_resort)
+    {
+      /* The engine never reorders: what changed lies between an equal head and tail. */
+      while (prefix < MIN (n_old, n_new)
+             && is_shown_at (self, prefix, g_ptr_array_index (self->watched, prefix)))
+        prefix++;
+      while (suffix < MIN (n_old, n_new) - prefix
+             && is_shown_at (self, n_old - 1 - suffix,
+                             g_ptr_array_index (self->watched, n_new - 1 - suffix)))
+        suffix++;
+    }
+  self->need_sync = self->need_refilter = self->need_resort = FALSE;
+  if (n_old - prefix - suffix == 0 && n_new - prefix - suffix == 0)
+    return;
+  g_list_store_splice (self->shown, prefix, n_old - prefix - suffix,
+                       n_new > prefix + suffix ? self->watched->pdata + prefix : NULL,
+                       n_new - prefix - suffix);
+}
+
+/* The filter changed: first what the engine changed, then the filter over everything. */
 static void
 refilter (HsTaskList *self)
 {
-  self->need_refilter = FALSE;
+  flush (self);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
-
-/* ---- after a halt: one refilter and one resort, only if they can have changed ---------- */
 
 static gboolean
 refresh_idle (gpointer data)
@@ -485,17 +559,16 @@ refresh_idle (gpointer data)
   HsTaskList *self = data;
 
   self->refresh_id = 0;
-  if (self->need_refilter)
-    refilter (self);
-  if (self->need_resort)
-    {
-      GtkSorter *sorter = gtk_column_view_get_sorter (self->view);
-
-      self->need_resort = FALSE;
-      if (sorter != NULL)
-        gtk_sorter_changed (sorter, GTK_SORTER_CHANGE_DIFFERENT);
-    }
+  flush (self);
   return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_flush (HsTaskList *self)
+{
+  /* Before the next frame is drawn (GDK's redraw runs at HIGH_IDLE + 20). */
+  if (self->refresh_id == 0)
+    self->refresh_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, refresh_idle, self, NULL);
 }
 
 static void
@@ -522,9 +595,7 @@ on_task_notify (HsTask     *task,
     return;
   self->need_refilter |= refilter_now;
   self->need_resort |= resort_now;
-  /* Before the next frame is drawn (GDK's redraw runs at HIGH_IDLE + 20). */
-  if (self->refresh_id == 0)
-    self->refresh_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, refresh_idle, self, NULL);
+  schedule_flush (self);
 }
 
 /* ---- machines --------------------------------------------------------------------------- */
@@ -623,6 +694,11 @@ on_tasks_changed (GListModel *model,
       g_ptr_array_insert (self->watched, position + i, task);  /* takes the reference */
       g_signal_connect (task, "notify", G_CALLBACK (on_task_notify), self);
       machine_count (self, (gint) hs_task_get_machine (task), +1);
+    }
+  if (self->shown != NULL)
+    {
+      self->need_sync = TRUE;
+      schedule_flush (self);
     }
 }
 
@@ -837,13 +913,14 @@ hs_task_list_dispose (GObject *object)
   g_clear_pointer (&self->popover, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_TASK_LIST);
   g_clear_pointer (&self->watched, g_ptr_array_unref);
-  g_clear_pointer (&self->bound, g_ptr_array_unref);
+  g_clear_pointer (&self->bound, g_hash_table_unref);
   g_clear_pointer (&self->machine_counts, g_hash_table_unref);
   g_clear_pointer (&self->machines, g_array_unref);
   g_clear_object (&self->selection);
   g_clear_object (&self->sorted);
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
+  g_clear_object (&self->shown);
   g_clear_object (&self->machine_names);
   g_clear_object (&self->current);
   g_clear_object (&self->probes[0]);
@@ -890,7 +967,6 @@ hs_task_list_class_init (HsTaskListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsTaskList, search);
   gtk_widget_class_bind_template_child (widget_class, HsTaskList, machine_drop);
   gtk_widget_class_bind_template_child (widget_class, HsTaskList, state_drop);
-  gtk_widget_class_bind_template_child (widget_class, HsTaskList, scroller);
   gtk_widget_class_bind_template_child (widget_class, HsTaskList, view);
   gtk_widget_class_bind_template_child (widget_class, HsTaskList, context_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
@@ -923,7 +999,7 @@ hs_task_list_init (HsTaskList *self)
   self->machine_filter = -1;
   query_clear (&self->query);
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
-  self->bound = g_ptr_array_new ();
+  self->bound = g_hash_table_new (NULL, NULL);
   self->machine_counts = g_hash_table_new (NULL, NULL);
   self->machines = g_array_new (FALSE, FALSE, sizeof (gint));
   self->probes[0] = g_object_new (HS_TYPE_TASK, NULL);
@@ -984,9 +1060,11 @@ hs_task_list_new (GListModel *tasks)
   self->tasks = g_object_ref (tasks);
   g_signal_connect (tasks, "items-changed", G_CALLBACK (on_tasks_changed), self);
   on_tasks_changed (tasks, 0, 0, g_list_model_get_n_items (tasks), self);
+  self->shown = g_list_store_new (HS_TYPE_TASK);
+  g_list_store_splice (self->shown, 0, 0, self->watched->pdata, self->watched->len);
 
   self->filter = gtk_custom_filter_new (filter_task, self, NULL);
-  self->filtered = gtk_filter_list_model_new (g_object_ref (tasks),
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->shown)),
                                               GTK_FILTER (g_object_ref (self->filter)));
   gtk_filter_list_model_set_incremental (self->filtered, FALSE);
   self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered)),
@@ -1090,6 +1168,7 @@ hs_task_list_get_selected (HsTaskList *self)
 {
   g_return_val_if_fail (HS_IS_TASK_LIST (self), NULL);
 
+  flush (self);
   return gtk_single_selection_get_selected_item (self->selection);
 }
 
@@ -1112,6 +1191,8 @@ hs_task_list_select (HsTaskList *self,
 
   g_return_val_if_fail (HS_IS_TASK_LIST (self), FALSE);
   g_return_val_if_fail (HS_IS_TASK (task), FALSE);
+
+  flush (self);
 
   rows = G_LIST_MODEL (self->sorted);
   n = g_list_model_get_n_items (rows);
@@ -1137,6 +1218,8 @@ hs_task_list_set_current (HsTaskList *self,
                           HsTask     *task)
 {
   g_autoptr(HsTask) old = NULL;
+  GHashTableIter iter;
+  gpointer key;
 
   g_return_if_fail (HS_IS_TASK_LIST (self));
   g_return_if_fail (task == NULL || HS_IS_TASK (task));
@@ -1145,9 +1228,10 @@ hs_task_list_set_current (HsTaskList *self,
     return;
   old = g_steal_pointer (&self->current);
   self->current = task ? g_object_ref (task) : NULL;
-  for (guint i = 0; i < self->bound->len; i++)
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      GtkListItem *item = g_ptr_array_index (self->bound, i);
+      GtkListItem *item = key;
       gpointer object = gtk_list_item_get_item (item);
 
       if (object != NULL && (object == old || object == task))
@@ -1160,6 +1244,7 @@ hs_task_list_get_n_rows (HsTaskList *self)
 {
   g_return_val_if_fail (HS_IS_TASK_LIST (self), 0);
 
+  flush (self);
   return g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
 }
 
@@ -1171,6 +1256,8 @@ hs_task_list_get_text (HsTaskList *self,
   g_autoptr(HsTask) task = NULL;
 
   g_return_val_if_fail (HS_IS_TASK_LIST (self), NULL);
+
+  flush (self);
 
   if (column >= HS_TASK_LIST_N_COLUMNS)
     return NULL;
@@ -1188,6 +1275,8 @@ hs_task_list_activate_row (HsTaskList *self,
 
   g_return_if_fail (HS_IS_TASK_LIST (self));
 
+  flush (self);
+
   task = g_list_model_get_item (G_LIST_MODEL (self->sorted), row);
   if (task == NULL)
     return;
@@ -1204,6 +1293,8 @@ hs_task_list_sort_by (HsTaskList       *self,
 
   g_return_if_fail (HS_IS_TASK_LIST (self));
   g_return_if_fail (column < HS_TASK_LIST_N_COLUMNS);
+
+  flush (self);
 
   c = g_list_model_get_item (gtk_column_view_get_columns (self->view), column);
   gtk_column_view_sort_by_column (self->view, c, order);

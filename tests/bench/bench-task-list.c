@@ -6,7 +6,8 @@
  *   (a) building the list and drawing its first frame;
  *   (b) a halt refresh: ~10% of the tasks change state and CPU, ~1% die and ~1% are born, applied
  *       to the store in place as hs_engine_apply_tasks() does, until the next frame is drawn
- *       (unsorted; sorted by state, which resorts; filtered by state, which refilters);
+ *       (unsorted at the top and in the middle; sorted by state, which resorts; filtered by
+ *       state, which refilters);
  *   (c) scrolling through the whole list, a page per frame.
  *
  * Times come from the window's frame clock (before-paint to after-paint for one frame's work,
@@ -312,13 +313,6 @@ list_shows (HsTaskList *list,
 }
 
 static void
-on_rows_changed (GListModel *model, guint position, guint removed, guint added, gpointer data)
-{
-  if (g_getenv ("HS_BENCH_DEBUG"))
-    g_printerr ("rows changed at %u: -%u +%u\n", position, removed, added);
-}
-
-static void
 bench_halts (const char *what,
              Walk       *walk,
              GListStore *store,
@@ -331,7 +325,6 @@ bench_halts (const char *what,
   g_autoptr(HsTask) selected = hs_task_list_get_selected (list)
                                ? g_object_ref (hs_task_list_get_selected (list)) : NULL;
 
-  g_signal_connect (gtk_column_view_get_model (hs_task_list_get_view (list)), "items-changed", G_CALLBACK (on_rows_changed), NULL);
   for (guint h = 0; h < n_halts; h++)
     {
       guint paints;
@@ -392,7 +385,8 @@ bench_scroll (GListStore *store,
            (g_get_monotonic_time () - start) / 1e6);
 }
 
-/* For profiling one part: HS_BENCH_PHASES=sorted,scroll (unsorted, sorted, filtered, scroll). */
+/* For profiling one part: HS_BENCH_PHASES=sorted,scroll (unsorted, middle, sorted, filtered,
+ * scroll). */
 static gboolean
 phase (const char *name)
 {
@@ -455,7 +449,18 @@ main (int   argc,
 
     hs_task_list_select (list, some);
     if (phase ("unsorted"))
-      bench_halts ("unsorted", walk, store, window, list, &k);
+      bench_halts ("unsorted, at the top", walk, store, window, list, &k);
+    if (phase ("middle"))
+      {
+        GtkAdjustment *adj =
+          gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (hs_task_list_get_view (list)));
+
+        gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) / 2);
+        wait_paint (&k, k.paints, 200);
+        bench_halts ("unsorted, scrolled to the middle", walk, store, window, list, &k);
+        gtk_adjustment_set_value (adj, 0);
+        wait_paint (&k, k.paints, 200);
+      }
     hs_task_list_sort_by (list, HS_TASK_LIST_COLUMN_STATE, GTK_SORT_ASCENDING);
     if (phase ("sorted"))
       bench_halts ("sorted by state", walk, store, window, list, &k);

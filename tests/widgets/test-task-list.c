@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <gtk/gtk.h>
+#include <math.h>
 #include <string.h>
 
 #include "hs-task-list.h"
@@ -484,6 +485,116 @@ test_update_in_place (Fixture       *fx,
   assert_cell (fx, 10, HS_TASK_LIST_COLUMN_NAME, "newborn");
 }
 
+/* Many tasks, scrolled to the middle: a halt keeps what is on screen and the selection. */
+static void
+test_scroll_kept (Fixture       *fx,
+                  gconstpointer  data)
+{
+  GtkAdjustment *vadj =
+    gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (hs_task_list_get_view (fx->list)));
+  guint first = g_list_model_get_n_items (G_LIST_MODEL (fx->store));
+  g_autoptr(GPtrArray) more = g_ptr_array_new_with_free_func (g_object_unref);
+  HsTask *target;
+  double before, after;
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      Spec spec = { 1 + i % 2, 1000 + i, 1000 + i, "filler", STATE_S, (gint) (i % 2), FALSE,
+                    -1, -1, NULL };
+
+      g_ptr_array_add (more, make_task (&spec));
+    }
+  g_list_store_splice (fx->store, first, 0, more->pdata, more->len);
+  target = task_at (fx, first + 1000);
+  g_assert_true (hs_task_list_select (fx->list, target));
+  spin (300);
+  before = gtk_adjustment_get_value (vadj);
+  g_assert_cmpfloat (before, >, 0);
+
+  /* A halt: tasks above die and are born one at a time, as the engine does, and some change. */
+  for (guint i = 0; i < 5; i++)
+    g_list_store_remove (fx->store, first + 10);
+  for (guint i = 0; i < 5; i++)
+    {
+      Spec spec = { 1, 9000 + i, 9000 + i, "newborn", STATE_R, 0, FALSE, -1, -1, NULL };
+      g_autoptr(HsTask) task = make_task (&spec);
+
+      g_list_store_insert (fx->store, first + 20, task);
+    }
+  for (guint i = first; i < first + 1500; i += 7)
+    {
+      HsTask *task = task_at (fx, i);
+      HsTaskRecord r = *hs_task_get_record (task);
+
+      r.info.state = STATE_D;
+      r.info.corrupt_reason = NULL;
+      hs_task_update (task, &r);
+    }
+  spin (300);
+  after = gtk_adjustment_get_value (vadj);
+  g_test_message ("scrolled to %.0f px before the halt, %.0f px after", before, after);
+  g_assert_true (hs_task_list_get_selected (fx->list) == target);
+  g_assert_cmpfloat (fabs (after - before), <, 100);
+
+  /* Sorted by state, where the halt moves rows: the selection stays, and so does the view. */
+  hs_task_list_sort_by (fx->list, HS_TASK_LIST_COLUMN_STATE, GTK_SORT_ASCENDING);
+  g_assert_true (hs_task_list_select (fx->list, target));
+  spin (300);
+  before = gtk_adjustment_get_value (vadj);
+  for (guint i = first; i < first + 1500; i += 7)
+    {
+      HsTask *task = task_at (fx, i);
+      HsTaskRecord r = *hs_task_get_record (task);
+
+      r.info.state = STATE_S;
+      r.info.corrupt_reason = NULL;
+      hs_task_update (task, &r);
+    }
+  spin (300);
+  after = gtk_adjustment_get_value (vadj);
+  g_test_message ("sorted: scrolled to %.0f px before the halt, %.0f px after", before, after);
+  g_assert_true (hs_task_list_get_selected (fx->list) == target);
+  g_assert_cmpfloat (after, >, 0);
+}
+
+/* GTK 4 cannot inject key presses: run what the list's shortcut for @key would run. */
+static gboolean
+press_shortcut (Fixture         *fx,
+                guint            key,
+                GdkModifierType  mods)
+{
+  GtkWidget *view = GTK_WIDGET (hs_task_list_get_view (fx->list));
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (view);
+  g_autoptr(GtkShortcutTrigger) trigger = gtk_keyval_trigger_new (key, mods);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), trigger))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, view,
+                                                 NULL);
+        }
+    }
+  return FALSE;
+}
+
+static GtkWidget *
+find_popover (Fixture *fx)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (fx->list)); c;
+       c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_POPOVER_MENU (c))
+      return c;
+  return NULL;
+}
+
 static void
 test_signals (Fixture       *fx,
               gconstpointer  data)
@@ -514,21 +625,23 @@ test_signals (Fixture       *fx,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->list), "task-list.activate", NULL));
   g_assert_true (fx->activated == task_at (fx, 8));
 
-  /* The menu itself opens (what the Menu key and Shift+F10 do), then closes. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->list), "task-list.popup-menu",
-                                             NULL));
-  spin (100);
-  {
-    GtkWidget *popover = NULL;
+  /* Ctrl+B on the list. */
+  g_clear_object (&fx->breakpoint);
+  g_assert_true (press_shortcut (fx, GDK_KEY_b, GDK_CONTROL_MASK));
+  g_assert_true (fx->breakpoint == task_at (fx, 8));
 
-    for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (fx->list)); c;
-         c = gtk_widget_get_next_sibling (c))
-      if (GTK_IS_POPOVER_MENU (c))
-        popover = c;
-    g_assert_nonnull (popover);
-    g_assert_true (gtk_widget_get_visible (popover));
-    gtk_popover_popdown (GTK_POPOVER (popover));
-  }
+  /* The menu itself opens with the Menu key and Shift+F10, then closes. */
+  g_assert_true (press_shortcut (fx, GDK_KEY_Menu, 0));
+  spin (100);
+  g_assert_nonnull (find_popover (fx));
+  g_assert_true (gtk_widget_get_visible (find_popover (fx)));
+  gtk_popover_popdown (GTK_POPOVER (find_popover (fx)));
+  spin (100);
+  g_assert_false (gtk_widget_get_visible (find_popover (fx)));
+  g_assert_true (press_shortcut (fx, GDK_KEY_F10, GDK_SHIFT_MASK));
+  spin (100);
+  g_assert_true (gtk_widget_get_visible (find_popover (fx)));
+  gtk_popover_popdown (GTK_POPOVER (find_popover (fx)));
 
   /* Nothing selected: the actions are off and say nothing. */
   hs_task_list_set_filter_text (fx->list, "nothing-like-it");
@@ -569,6 +682,7 @@ main (int   argc,
   ADD ("filter-machine-state", test_filter_drop_downs);
   ADD ("sort", test_sort);
   ADD ("update-in-place", test_update_in_place);
+  ADD ("scroll-kept", test_scroll_kept);
   ADD ("signals", test_signals);
   ADD ("png", test_png);
 #undef ADD
