@@ -13,7 +13,8 @@ HsBreakpoint *hs_breakpoint_new               (guint             id,
                                                gint              machine_scope,
                                                gint              task_pid,
                                                const char       *task_name);
-void          hs_breakpoint_add_hit           (HsBreakpoint     *self,
-                                               gboolean          filtered);
+void          hs_breakpoint_add_hits          (HsBreakpoint     *self,
+                                               guint             hits,
+                                               guint             filtered);
 
 G_END_DECLS

@@ -139,19 +139,20 @@ hs_breakpoint_new (guint             id,
 }
 
 void
-hs_breakpoint_add_hit (HsBreakpoint *self,
-                       gboolean      filtered)
+hs_breakpoint_add_hits (HsBreakpoint *self,
+                        guint         hits,
+                        guint         filtered)
 {
   g_return_if_fail (HS_IS_BREAKPOINT (self));
 
-  if (filtered)
+  if (filtered > 0)
     {
-      self->filtered_hits++;
+      self->filtered_hits += filtered;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTERED_HITS]);
     }
-  else
+  if (hits > 0)
     {
-      self->hits++;
+      self->hits += hits;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HITS]);
     }
 }

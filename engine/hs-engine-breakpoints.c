@@ -119,28 +119,194 @@ hs_engine_remove_all_breakpoints (HsEngine *self)
   g_list_store_remove_all (self->breakpoints);
 }
 
-/* Main thread: what the worker plants at the next resume; one per address and kind. */
-GArray *
-hs_engine_collect_plants (HsEngine *self)
+static void
+hit_scope_clear (gpointer data)
+{
+  g_free (((HsHitScope *) data)->name);
+}
+
+static void
+add_plant (GArray           *plants,
+           HsBreakpointType  kind,
+           guint64           address)
+{
+  HsPlant plant = { kind, address };
+
+  for (guint k = 0; k < plants->len; k++)
+    if (g_array_index (plants, HsPlant, k).address == address
+        && g_array_index (plants, HsPlant, k).kind == kind)
+      return;
+  g_array_append_val (plants, plant);
+}
+
+/* Main thread: what the worker plants at the next resume (one per address and kind) and the
+ * scopes it checks a hit against. */
+HsRunPlan *
+hs_run_plan_new (HsEngine *self)
 {
   GListModel *model = G_LIST_MODEL (self->breakpoints);
-  GArray *plants = g_array_new (FALSE, FALSE, sizeof (HsPlant));
+  HsRunPlan *plan = g_new0 (HsRunPlan, 1);
 
+  plan->plants = g_array_new (FALSE, FALSE, sizeof (HsPlant));
+  plan->scopes = g_array_new (FALSE, TRUE, sizeof (HsHitScope));
+  g_array_set_clear_func (plan->scopes, hit_scope_clear);
+  plan->filtered = g_hash_table_new (NULL, NULL);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(HsBreakpoint) bp = g_list_model_get_item (model, i);
-      HsPlant plant = { hs_breakpoint_get_kind (bp), hs_breakpoint_get_address (bp)->offset };
-      gboolean seen = FALSE;
+      HsHitScope scope = { 0 };
 
       if (!hs_breakpoint_get_enabled (bp))
         continue;
-      for (guint k = 0; k < plants->len && !seen; k++)
-        seen = g_array_index (plants, HsPlant, k).address == plant.address
-               && g_array_index (plants, HsPlant, k).kind == plant.kind;
-      if (!seen)
-        g_array_append_val (plants, plant);
+      add_plant (plan->plants, hs_breakpoint_get_kind (bp),
+                 hs_breakpoint_get_address (bp)->offset);
+      scope.id = hs_breakpoint_get_id (bp);
+      scope.address = hs_breakpoint_get_address (bp)->offset;
+      scope.machine = hs_breakpoint_get_machine_scope (bp);
+      scope.pid = hs_breakpoint_get_task_pid (bp);
+      scope.name = g_strdup (hs_breakpoint_get_task_name (bp));
+      g_array_append_val (plan->scopes, scope);
     }
-  return plants;
+  return plan;
+}
+
+void
+hs_run_plan_add_temporary (HsRunPlan *plan,
+                           guint64    address,
+                           gint       machine,
+                           gint       pid)
+{
+  HsHitScope scope = { 0, address, machine, pid, NULL };
+
+  add_plant (plan->plants, HS_BREAKPOINT_SOFTWARE, address);
+  g_array_append_val (plan->scopes, scope);
+}
+
+void
+hs_run_plan_free (HsRunPlan *plan)
+{
+  if (plan == NULL)
+    return;
+  g_clear_pointer (&plan->plants, g_array_unref);
+  g_clear_pointer (&plan->scopes, g_array_unref);
+  g_clear_pointer (&plan->filtered, g_hash_table_unref);
+  g_free (plan);
+}
+
+static gboolean
+read_core (HsEngine    *self,
+           guint        core,
+           const char  *name,
+           guint64     *value,
+           GError     **error)
+{
+  gint index = hs_engine_lookup_register (self, name);
+  guint i;
+  gboolean ok = FALSE;
+
+  if (index < 0)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "the probe has no %s", name);
+      return FALSE;
+    }
+  i = (guint) index;
+  if (!hs_probe_read_registers (self->probe, core, &i, 1, value, &ok, error))
+    return FALSE;
+  if (!ok)
+    g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "%s of core %u is unreadable",
+                 name, core);
+  return ok;
+}
+
+/* The machine a core is in: 0 at EL2, else the guest whose VMID is in VTTBR_EL2. */
+static gint
+worker_core_machine (HsEngine *self,
+                     guint64   cpsr,
+                     guint64   vttbr)
+{
+  if (((cpsr >> 2) & 3) >= 2)
+    return 0;
+  for (guint g = 0; self->w_guests && g < self->w_guests->len; g++)
+    if (g_array_index (self->w_guests, HsXenDomain, g).vmid == (guint) (vttbr >> 48))
+      return (gint) g_array_index (self->w_guests, HsXenDomain, g).machine;
+  return -1;
+}
+
+gboolean
+hs_engine_worker_hit_matches (HsEngine   *self,
+                              HsRunPlan  *plan,
+                              guint       core,
+                              guint64    *pc,
+                              gboolean   *matches,
+                              guint      *matched_id,
+                              GError    **error)
+{
+  guint64 cpsr, vttbr = 0, sp_el0 = 0, tpidr = 0;
+  gint machine;
+  gboolean task_known = FALSE, task_tried = FALSE, any = FALSE;
+  gint pid = -1;
+  g_autofree char *comm = NULL;
+
+  *matches = TRUE;
+  *matched_id = 0;
+  if (!read_core (self, core, "pc", pc, error) || !read_core (self, core, "cpsr", &cpsr, error))
+    return FALSE;
+  if (((cpsr >> 2) & 3) < 2 && !read_core (self, core, "VTTBR_EL2", &vttbr, error))
+    return FALSE;
+  machine = worker_core_machine (self, cpsr, vttbr);
+
+  for (guint i = 0; i < plan->scopes->len; i++)
+    {
+      const HsHitScope *s = &g_array_index (plan->scopes, HsHitScope, i);
+      gboolean ok = TRUE;
+
+      if (s->address != *pc)
+        continue;
+      any = TRUE;
+      if (s->machine >= 0 && s->machine != machine)
+        ok = FALSE;
+      if (ok && (s->pid >= 0 || s->name != NULL))
+        {
+          if (!task_tried)
+            {
+              g_autoptr(GError) task_error = NULL;
+
+              task_tried = TRUE;
+              task_known = read_core (self, core, "SP_EL0", &sp_el0, &task_error)
+                           && read_core (self, core, "TPIDR_EL1", &tpidr, &task_error)
+                           && hs_engine_worker_core_task (self, (guint) machine, cpsr, sp_el0,
+                                                          tpidr, &pid, &comm, &task_error);
+              /* The wire itself failing ends the run; an unreadable guest only this hit. */
+              if (task_error && hs_engine_is_connection_error (task_error))
+                {
+                  g_propagate_error (error, g_steal_pointer (&task_error));
+                  return FALSE;
+                }
+            }
+          ok = task_known && (s->pid < 0 || s->pid == pid)
+               && (s->name == NULL || g_strcmp0 (s->name, comm) == 0);
+        }
+      if (ok)
+        {
+          *matched_id = s->id;
+          return TRUE;
+        }
+    }
+  /* A stop at no breakpoint of ours (the stub's own?) is the user's to see. */
+  if (!any)
+    return TRUE;
+  *matches = FALSE;
+  for (guint i = 0; i < plan->scopes->len; i++)
+    {
+      const HsHitScope *s = &g_array_index (plan->scopes, HsHitScope, i);
+
+      if (s->address == *pc && s->id != 0)
+        g_hash_table_insert (plan->filtered, GUINT_TO_POINTER (s->id),
+                             GUINT_TO_POINTER (GPOINTER_TO_UINT (
+                               g_hash_table_lookup (plan->filtered,
+                                                    GUINT_TO_POINTER (s->id))) + 1));
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -233,29 +399,28 @@ void
 hs_engine_apply_breakpoint_hit (HsEngine *self,
                                 Snapshot *snap)
 {
-  GListModel *model = G_LIST_MODEL (self->breakpoints);
-  guint machine;
-
   g_clear_object (&self->last_breakpoint);
+  if (snap->filtered != NULL)
+    {
+      GHashTableIter iter;
+      gpointer id, count;
+
+      g_hash_table_iter_init (&iter, snap->filtered);
+      while (g_hash_table_iter_next (&iter, &id, &count))
+        {
+          HsBreakpoint *bp = hs_engine_get_breakpoint (self, GPOINTER_TO_UINT (id));
+
+          if (bp != NULL)
+            hs_breakpoint_add_hits (bp, 0, GPOINTER_TO_UINT (count));
+        }
+    }
   if (snap->stop.reason != HS_STOP_REASON_BREAKPOINT || !snap->hit_valid)
     return;
-  machine = hs_engine_get_core_machine (self, snap->stop.core);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(HsBreakpoint) bp = g_list_model_get_item (model, i);
-      gint scope = hs_breakpoint_get_machine_scope (bp);
-
-      if (!hs_breakpoint_get_enabled (bp) || hs_breakpoint_get_address (bp)->offset != snap->hit_pc)
-        continue;
-      /* The narrowest breakpoint that matches names the stop. */
-      if (scope >= 0 && (guint) scope != machine)
-        continue;
-      if (self->last_breakpoint == NULL
-          || (hs_breakpoint_get_machine_scope (self->last_breakpoint) < 0 && scope >= 0))
-        g_set_object (&self->last_breakpoint, bp);
-    }
+  /* The worker knows which breakpoint's scope the hit matched; a temporary one is none. */
+  if (snap->hit_id != 0)
+    g_set_object (&self->last_breakpoint, hs_engine_get_breakpoint (self, snap->hit_id));
   if (self->last_breakpoint)
-    hs_breakpoint_add_hit (self->last_breakpoint, FALSE);
+    hs_breakpoint_add_hits (self->last_breakpoint, 1, 0);
 }
 
 HsBreakpoint *

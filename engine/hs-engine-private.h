@@ -47,6 +47,8 @@ typedef struct
   GError *discovery_error;      /* why the guests could not be read, if they could not */
   gboolean hit_valid;           /* a breakpoint stop: the pc of the stopping core */
   guint64 hit_pc;
+  guint hit_id;                 /* the breakpoint whose scope the hit matched; 0: none */
+  GHashTable *filtered;         /* breakpoint id -> hits stepped past while running */
 } Snapshot;
 
 /* A breakpoint as the probe sees it: one per address and kind, whatever the scopes. */
@@ -55,6 +57,24 @@ typedef struct
   HsBreakpointType kind;
   guint64 address;
 } HsPlant;
+
+/* What a hit at @address must match to stop the target; the worker's copy of a breakpoint. */
+typedef struct
+{
+  guint id;                     /* 0: a temporary breakpoint (Step.Over, run to) */
+  guint64 address;
+  gint machine;                 /* -1: any */
+  gint pid;                     /* -1: any */
+  char *name;                   /* NULL: any */
+} HsHitScope;
+
+/* What one resume plants and checks; filled on the main thread, used by the worker. */
+typedef struct
+{
+  GArray *plants;               /* of HsPlant */
+  GArray *scopes;               /* of HsHitScope */
+  GHashTable *filtered;         /* breakpoint id -> hits stepped past, counted by the worker */
+} HsRunPlan;
 
 /* A symbol file bound to a machine and space at a load offset. */
 typedef struct
@@ -182,9 +202,31 @@ void      hs_engine_worker_read_tasks    (HsEngine       *self,
                                           Snapshot       *snap);
 void      hs_engine_apply_tasks          (HsEngine       *self,
                                           Snapshot       *snap);
+gboolean  hs_engine_worker_core_task     (HsEngine       *self,
+                                          guint           machine,
+                                          guint64         cpsr,
+                                          guint64         sp_el0,
+                                          guint64         tpidr_el1,
+                                          gint           *pid,
+                                          char          **comm,
+                                          GError        **error);
 
 /* hs-engine-breakpoints.c */
-GArray   *hs_engine_collect_plants       (HsEngine       *self);
+HsRunPlan *hs_run_plan_new               (HsEngine       *self);
+void      hs_run_plan_free               (HsRunPlan      *plan);
+void      hs_run_plan_add_temporary      (HsRunPlan      *plan,
+                                          guint64         address,
+                                          gint            machine,
+                                          gint            pid);
+/* Worker: whether a breakpoint stop of @core belongs to a breakpoint's scope; FALSE counts it
+ * filtered in @plan. Errors (a lost probe) stop the run. */
+gboolean  hs_engine_worker_hit_matches   (HsEngine       *self,
+                                          HsRunPlan      *plan,
+                                          guint           core,
+                                          guint64        *pc,
+                                          gboolean       *matches,
+                                          guint          *matched_id,
+                                          GError        **error);
 gboolean  hs_engine_worker_plant         (HsEngine       *self,
                                           GArray         *plants,
                                           GError        **error);

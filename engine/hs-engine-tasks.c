@@ -732,3 +732,69 @@ hs_engine_task_frames_finish (HsEngine      *self,
   frames_result_free (r);
   return frames;
 }
+
+/* Worker, at a breakpoint stop before any snapshot: the task @core runs inside @machine, read
+ * from the guest — SP_EL0 holds `current` while the kernel runs (arm64), and per_cpu
+ * __entry_task (through TPIDR_EL1, the per-CPU offset) names it while user space runs. */
+gboolean
+hs_engine_worker_core_task (HsEngine  *self,
+                            guint      machine,
+                            guint64    cpsr,
+                            guint64    sp_el0,
+                            guint64    tpidr_el1,
+                            gint      *pid,
+                            char     **comm,
+                            GError   **error)
+{
+  g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, machine);
+  GuestReader reader = { self, machine, FALSE };
+  const HsBinding *b = NULL;
+  const HsLinuxLayout *layout;
+  guint64 task = 0;
+  gint32 p = 0;
+  char name[17] = { 0 };
+
+  for (guint i = 0; i < bindings->len && b == NULL; i++)
+    if (((const HsBinding *) g_ptr_array_index (bindings, i))->space == 0)
+      b = g_ptr_array_index (bindings, i);
+  if (b == NULL)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS,
+                   "machine %u has no vmlinux loaded: its tasks are unknown", machine);
+      return FALSE;
+    }
+  if ((layout = layout_for (self, b->file, error)) == NULL)
+    return FALSE;
+  if (((cpsr >> 2) & 3) == 1)
+    task = sp_el0;
+  else
+    {
+      HsSymbol entry;
+
+      if (!hs_symbol_file_lookup (b->file, "__entry_task", &entry))
+        {
+          g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS,
+                       "no __entry_task in machine %u's vmlinux", machine);
+          return FALSE;
+        }
+      if (!read_guest (entry.address + b->offset + tpidr_el1, &task, 8, &reader, error))
+        return FALSE;
+      task = GUINT64_FROM_LE (task);
+    }
+  /* A guest's SP_EL0 or per-CPU data can hold anything: only a kernel pointer is a task. */
+  if (task < G_GUINT64_CONSTANT (0xffff000000000000) || layout->pid.size != 4
+      || layout->comm.size == 0)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                   "the current task of machine %u is not readable (0x%" G_GINT64_MODIFIER "x)",
+                   machine, task);
+      return FALSE;
+    }
+  if (!read_guest (task + layout->pid.offset, &p, 4, &reader, error)
+      || !read_guest (task + layout->comm.offset, name, MIN (layout->comm.size, 16), &reader,
+                      error))
+    return FALSE;
+  *pid = GINT32_FROM_LE (p);
+  *comm = g_utf8_make_valid (name, -1);
+  return TRUE;
+}

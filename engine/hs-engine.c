@@ -58,6 +58,7 @@ hs_engine_snapshot_free (Snapshot *snap)
   g_free (snap->values);
   g_free (snap->valid);
   g_clear_error (&snap->step_error);
+  g_clear_pointer (&snap->filtered, g_hash_table_unref);
   g_free (snap);
 }
 
@@ -312,7 +313,7 @@ typedef struct
 typedef struct
 {
   GTask *go_task;
-  GArray *plants;               /* of HsPlant */
+  HsRunPlan *plan;
 } RunData;
 
 static void
@@ -321,8 +322,40 @@ run_data_free (gpointer data)
   RunData *rd = data;
 
   g_clear_object (&rd->go_task);
-  g_clear_pointer (&rd->plants, g_array_unref);
+  g_clear_pointer (&rd->plan, hs_run_plan_free);
   g_free (rd);
+}
+
+/* Worker: past a breakpoint hit outside its scope, running again without the views knowing. */
+static gboolean
+step_past_and_resume (HsEngine  *self,
+                      RunData   *rd,
+                      guint      core,
+                      GError   **error)
+{
+  HsStopEvent stop;
+
+  if (!hs_engine_worker_lift (self, rd->plan->plants, error))
+    return FALSE;
+  if (!hs_probe_step (self->probe, core, error))
+    return FALSE;
+  if (!hs_probe_wait_stop (self->probe, STEP_TIMEOUT_MS, &stop, NULL, error))
+    {
+      if (!g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        return FALSE;
+      g_clear_error (error);
+      if (!hs_probe_interrupt (self->probe, error)
+          || !hs_probe_wait_stop (self->probe, HALT_TIMEOUT_MS, &stop, NULL, error))
+        return FALSE;
+    }
+  if (!hs_engine_worker_plant (self, rd->plan->plants, error))
+    return FALSE;
+  if (!hs_probe_resume (self->probe, error))
+    {
+      hs_engine_worker_lift (self, rd->plan->plants, NULL);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -376,8 +409,10 @@ run_job (HsEngine *self,
   HsStopEvent stop;
   Snapshot *snap;
   guint64 pc = 0;
+  gboolean matches = TRUE;
+  guint matched_id = 0;
 
-  if (!hs_engine_worker_plant (self, rd->plants, &error))
+  if (!hs_engine_worker_plant (self, rd->plan->plants, &error))
     {
       post_resumed (self, go_task, g_error_copy (error));
       g_task_return_error (task, error);
@@ -385,7 +420,7 @@ run_job (HsEngine *self,
     }
   if (!hs_probe_resume (self->probe, &error))
     {
-      hs_engine_worker_lift (self, rd->plants, NULL);
+      hs_engine_worker_lift (self, rd->plan->plants, NULL);
       post_resumed (self, go_task, g_error_copy (error));
       g_task_return_error (task, error);
       return;
@@ -398,12 +433,40 @@ run_job (HsEngine *self,
       return;
     }
 
-  if (!hs_probe_wait_stop (self->probe, G_MAXUINT, &stop, g_task_get_cancellable (task), &error))
+  for (;;)
     {
-      g_task_return_error (task, error);
-      return;
+      if (!hs_probe_wait_stop (self->probe, G_MAXUINT, &stop, g_task_get_cancellable (task),
+                               &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      if (stop.reason != HS_STOP_REASON_BREAKPOINT)
+        break;
+      /* A breakpoint fires for every machine and task that runs its address: stop only for
+       * the scope it was set for, step past the rest. */
+      if (!hs_engine_worker_hit_matches (self, rd->plan, stop.core, &pc, &matches, &matched_id,
+                                         &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      if (matches)
+        break;
+      if (g_atomic_int_get (&self->halt_requested))
+        {
+          /* Break arrived meanwhile: this stop is the one the user asked for. */
+          stop.reason = HS_STOP_REASON_HALT_REQUEST;
+          break;
+        }
+      if (!step_past_and_resume (self, rd, stop.core, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
     }
-  if (stop.reason != HS_STOP_REASON_EXITED && !hs_engine_worker_lift (self, rd->plants, &error))
+  if (stop.reason != HS_STOP_REASON_EXITED
+      && !hs_engine_worker_lift (self, rd->plan->plants, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -421,12 +484,13 @@ run_job (HsEngine *self,
       g_task_return_error (task, error);
       return;
     }
-  if (stop.reason == HS_STOP_REASON_BREAKPOINT
-      && hs_engine_worker_get_register (self, stop.core, "pc", &pc))
+  if (stop.reason == HS_STOP_REASON_BREAKPOINT)
     {
       snap->hit_valid = TRUE;
       snap->hit_pc = pc;
+      snap->hit_id = matched_id;
     }
+  snap->filtered = g_hash_table_ref (rd->plan->filtered);
   g_task_return_pointer (task, snap, (GDestroyNotify) hs_engine_snapshot_free);
 }
 
@@ -461,9 +525,9 @@ run_done (GObject      *object,
 }
 
 static void
-start_running (HsEngine      *self,
-               GTask         *go_task,
-               const guint64 *until)
+start_running (HsEngine         *self,
+               GTask            *go_task,
+               const HsHitScope *until)
 {
   g_autoptr(GTask) task = NULL;
   RunData *rd;
@@ -479,14 +543,10 @@ start_running (HsEngine      *self,
   g_task_set_source_tag (task, start_running);
   rd = g_new0 (RunData, 1);
   rd->go_task = go_task ? g_object_ref (go_task) : NULL;
-  rd->plants = hs_engine_collect_plants (self);
+  rd->plan = hs_run_plan_new (self);
   /* A temporary breakpoint: lifted at the next stop like every other plant, and then gone. */
   if (until != NULL)
-    {
-      HsPlant plant = { HS_BREAKPOINT_SOFTWARE, *until };
-
-      g_array_append_val (rd->plants, plant);
-    }
+    hs_run_plan_add_temporary (rd->plan, until->address, until->machine, until->pid);
   g_task_set_task_data (task, rd, run_data_free);
   hs_engine_queue_job (self, task, run_job);
 }
@@ -594,18 +654,21 @@ hs_engine_go_async (HsEngine            *self,
 void
 hs_engine_go_until_async (HsEngine            *self,
                           guint64              address,
+                          gint                 machine,
+                          gint                 task_pid,
                           GCancellable        *cancellable,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  HsHitScope until = { 0, address, machine, task_pid, NULL };
 
   g_return_if_fail (HS_IS_ENGINE (self));
 
   task = hs_engine_new_halted_task (self, hs_engine_go_async, cancellable, callback, user_data);
   if (task == NULL)
     return;
-  start_running (self, task, &address);
+  start_running (self, task, &until);
 }
 
 gboolean

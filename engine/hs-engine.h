@@ -93,10 +93,13 @@ void           hs_engine_go_async             (HsEngine             *self,
 gboolean       hs_engine_go_finish            (HsEngine             *self,
                                                GAsyncResult         *result,
                                                GError              **error);
-/* Go with a temporary breakpoint at the virtual @address (any core, any machine); finish with
- * hs_engine_go_finish(). Step over a call, run to a line, return from a frame. */
+/* Go with a temporary breakpoint at the virtual @address that stops only in @machine (-1: any)
+ * and the task @task_pid (-1: any); finish with hs_engine_go_finish(). Step over a call, run to
+ * a line, return from a frame. */
 void           hs_engine_go_until_async       (HsEngine             *self,
                                                guint64               address,
+                                               gint                  machine,
+                                               gint                  task_pid,
                                                GCancellable         *cancellable,
                                                GAsyncReadyCallback   callback,
                                                gpointer              user_data);

@@ -104,8 +104,16 @@ hs_cmd_break_set (Call *call)
         }
       else
         {
-          if ((task = hs_call_resolve_task (call)) == NULL)
-            return;
+          /* The task is one of the address's machine, unless /MACHINE names another. */
+          task = hs_engine_find_task (engine, machine_scope >= 0 ? (guint) machine_scope
+                                                                 : address.machine,
+                                      task_text, &error);
+          if (task == NULL)
+            {
+              g_prefix_error (&error, "Break.Set: ");
+              hs_call_return (call, error);
+              return;
+            }
           task_pid = hs_task_get_pid (task);
           task_name = hs_task_get_name (task);
           if (machine_scope >= 0 && (guint) machine_scope != hs_task_get_machine (task))

@@ -50,6 +50,7 @@ struct _Call
   /* Step */
   guint remaining;
   guint core;
+  gint task_pid;                /* Step.Over: the task whose return counts, or -1 */
   /* DO */
   GStrv do_lines;
   guint do_next;

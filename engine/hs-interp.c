@@ -458,8 +458,11 @@ step_over_code_read (GObject      *object,
       return;
     }
   g_string_append_printf (call->out, "running until the call at 0x%" G_GINT64_MODIFIER "x "
-                          "returns (core %u)\n", pc, call->core);
-  hs_engine_go_until_async (engine, pc + 4, NULL, go_done, call);
+                          "returns (core %u%s)\n", pc, call->core,
+                          call->task_pid >= 0 ? ", in this task only" : "");
+  /* Another task may run the same code meanwhile: only this one's return counts. */
+  hs_engine_go_until_async (engine, pc + 4, (gint) hs_engine_get_core_machine (engine, call->core),
+                            call->task_pid, NULL, go_done, call);
 }
 
 static void
@@ -480,9 +483,13 @@ cmd_step_over (Call *call)
     }
   at.machine = hs_engine_get_core_machine (engine, call->core);
   task = hs_engine_get_current_task (engine);
-  if (task != NULL && hs_task_get_core (task) == (gint) call->core
-      && at.offset < G_GUINT64_CONSTANT (0xffff000000000000))
-    at.space = hs_task_get_space (task);
+  call->task_pid = -1;
+  if (task != NULL && hs_task_get_core (task) == (gint) call->core)
+    {
+      if (at.offset < G_GUINT64_CONSTANT (0xffff000000000000))
+        at.space = hs_task_get_space (task);
+      call->task_pid = hs_task_get_pid (task);
+    }
   hs_engine_read_async (engine, &at, 4, NULL, step_over_code_read, call);
 }
 
@@ -729,6 +736,14 @@ wait_tick (gpointer data)
   if (done)
     {
       call->wait_id = 0;
+      /* The board stopped while we waited: say where and why, as the GUI's status line does. */
+      if (call->remaining && hs_engine_get_state (call->interp->engine) == HS_ENGINE_STATE_HALTED)
+        {
+          g_autofree char *stop = hs_engine_describe_stop (call->interp->engine);
+
+          if (stop != NULL)
+            g_string_append_printf (call->out, "%s\n", stop);
+        }
       hs_call_return (call, NULL);
       return G_SOURCE_REMOVE;
     }
@@ -797,6 +812,7 @@ cmd_wait (Call *call)
       return;
     }
   call->deadline = have_time ? g_get_monotonic_time () + (gint64) MIN (usec, G_MAXINT64 / 2) : -1;
+  call->remaining = hs_engine_get_state (call->interp->engine) == HS_ENGINE_STATE_RUNNING;
   if (wait_tick (call) == G_SOURCE_REMOVE)
     return;
   call->wait_id = g_timeout_add (WAIT_POLL_MS, wait_tick, call);

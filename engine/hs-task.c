@@ -21,6 +21,8 @@ enum {
   PROP_NAME,
   PROP_STATE,
   PROP_CURRENT,
+  PROP_CPU,
+  PROP_CORRUPT,
   N_PROPS
 };
 
@@ -70,6 +72,12 @@ hs_task_get_property (GObject    *object,
     case PROP_CURRENT:
       g_value_set_int (value, self->record.current_vcpu);
       break;
+    case PROP_CPU:
+      g_value_set_int (value, hs_task_get_cpu (self));
+      break;
+    case PROP_CORRUPT:
+      g_value_set_boolean (value, self->record.info.corrupt);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -88,6 +96,8 @@ hs_task_class_init (HsTaskClass *klass)
   properties[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, NULL, flags);
   properties[PROP_CURRENT] = g_param_spec_int ("current-vcpu", NULL, NULL, -1, G_MAXINT, -1,
                                                flags);
+  properties[PROP_CPU] = g_param_spec_int ("cpu", NULL, NULL, -1, G_MAXINT, -1, flags);
+  properties[PROP_CORRUPT] = g_param_spec_boolean ("corrupt", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -128,6 +138,10 @@ hs_task_update (HsTask             *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
   if (old.current_vcpu != record->current_vcpu || old.core != record->core)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT]);
+  if (old.info.cpu != record->info.cpu)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CPU]);
+  if (old.info.corrupt != record->info.corrupt)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CORRUPT]);
   g_object_thaw_notify (G_OBJECT (self));
   hs_task_record_clear (&old);
   return changed;

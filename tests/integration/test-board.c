@@ -958,6 +958,47 @@ test_breakpoint (void)
   }
 }
 
+/* A breakpoint for one task stops only in that task: the same function called by the other
+ * tasks of its guest and by the other guest (they share the kernel's layout) is stepped past
+ * and counted. Both guests' tickers and counters poll (do_sys_poll) every 0.6-10 s. */
+static void
+test_task_breakpoint (void)
+{
+  g_autofree char *set = NULL;
+  g_autofree char *waited = NULL;
+  g_autofree char *list = NULL;
+  HsBreakpoint *bp;
+  HsTask *task;
+  const HsStopEvent *stop;
+
+  ensure_halted ();
+  set = run_ok ("Break.Set 1:::do_sys_poll /TASK linux1_ticker");
+  g_assert_nonnull (strstr (set, "[machine 1, task linux1_ticker (pid "));
+  g_assert_cmpuint (g_list_model_get_n_items (hs_engine_get_breakpoints (engine)), ==, 1);
+  bp = g_list_model_get_item (hs_engine_get_breakpoints (engine), 0);
+  g_object_unref (bp);  /* the store keeps it */
+  g_free (run_ok ("Go"));
+  waited = run_ok ("WAIT !STATE.RUN() 40.s");
+  g_test_message ("%s", waited);
+  g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_HALTED);
+  stop = hs_engine_get_last_stop (engine);
+  g_assert_cmpint (stop->reason, ==, HS_STOP_REASON_BREAKPOINT);
+  g_assert_cmpuint (hs_engine_get_core_machine (engine, stop->core), ==, 1);
+  task = hs_engine_get_current_task (engine);
+  g_assert_nonnull (task);
+  g_assert_cmpstr (hs_task_get_name (task), ==, "linux1_ticker");
+  g_assert_nonnull (strstr (waited, "stopped at 1:::0x"));
+  g_assert_nonnull (strstr (waited, " do_sys_poll "));
+  g_assert_nonnull (strstr (waited, "task linux1_ticker (pid "));
+  g_assert_true (hs_engine_get_last_breakpoint (engine) == bp);
+  g_assert_cmpuint (hs_breakpoint_get_hits (bp), ==, 1);
+  /* The counters poll every 0.6 s, the ticker every 10 s: others hit it first. */
+  g_assert_cmpuint (hs_breakpoint_get_filtered_hits (bp), >, 0);
+  list = run_ok ("Break.List");
+  g_test_message ("%s", list);
+  g_free (run_ok ("Break.Delete"));
+}
+
 /* With a core inside one guest, the other (inactive) guest still reads right, both ways. */
 static void
 test_inactive_guest (void)
@@ -1139,6 +1180,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Board/task-context", test_task_context);
   g_test_add_func ("/Hs/Board/inactive-guest", test_inactive_guest);
   g_test_add_func ("/Hs/Board/breakpoint", test_breakpoint);
+  g_test_add_func ("/Hs/Board/task-breakpoint", test_task_breakpoint);
   g_test_add_func ("/Hs/Board/vttbr-matches-xen", test_vttbr_matches_xen);
   g_test_add_func ("/Hs/Board/killed-qemu", test_killed_qemu);
 
