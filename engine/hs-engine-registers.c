@@ -69,14 +69,15 @@ add_core_set (HsRegisterSet      *set,
   add_core (set, core, "pc", TRUE);
   add_core (set, core, "sp", TRUE);
   add_core (set, core, "cpsr", TRUE);
+  /* The registers that define the machine come before the general ones, as on a window. */
+  for (guint i = 0; sysregs[i]; i++)
+    add_core (set, core, sysregs[i], FALSE);
   for (guint i = 0; i < 31; i++)
     {
       g_autofree char *name = g_strdup_printf ("x%u", i);
 
       add_core (set, core, name, TRUE);
     }
-  for (guint i = 0; sysregs[i]; i++)
-    add_core (set, core, sysregs[i], FALSE);
 }
 
 static const HsXenDomain *
@@ -185,12 +186,6 @@ hs_engine_get_machine_registers (HsEngine  *self,
                                                                      : vcpu->sp_el0,
        TRUE, FALSE);
   add (set, "cpsr", vcpu->cpsr, TRUE, FALSE);
-  for (guint i = 0; i < 31; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("x%u", i);
-
-      add (set, name, vcpu->x[i], TRUE, FALSE);
-    }
   for (guint i = 0; el1_registers[i]; i++)
     {
       const char *name = el1_registers[i];
@@ -220,6 +215,12 @@ hs_engine_get_machine_registers (HsEngine  *self,
       else
         ok = FALSE;
       add (set, name, v, ok, FALSE);
+    }
+  for (guint i = 0; i < 31; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("x%u", i);
+
+      add (set, name, vcpu->x[i], TRUE, FALSE);
     }
   return set;
 }
