@@ -448,6 +448,23 @@ on_symbols_progress (HsWindow   *self,
   gtk_label_set_text (self->status_label, text);
 }
 
+/* A stop the user did not ask for at the command line (a breakpoint, a fault) is reported
+ * there, as the command language's WAIT reports it. */
+static void
+on_halted_report (HsWindow *self,
+                  HsCore   *core,
+                  gint      reason)
+{
+  g_autofree char *stop = NULL;
+
+  if (reason == HS_STOP_REASON_HALT_REQUEST || reason == HS_STOP_REASON_STEP
+      || reason == HS_STOP_REASON_ATTACH)
+    return;
+  stop = hs_engine_describe_stop (self->engine);
+  if (stop != NULL)
+    hs_command_line_append (HS_COMMAND_LINE (self->command_line), stop, FALSE);
+}
+
 /* ---- register windows, one per machine -------------------------------------------------- */
 
 static void
@@ -1191,6 +1208,8 @@ hs_window_constructed (GObject *object)
                             G_CALLBACK (on_core_selected), self);
 
   g_signal_connect_object (self->engine, "notify::state", G_CALLBACK (update_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->engine, "halted", G_CALLBACK (on_halted_report), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->engine, "halted", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);

@@ -165,6 +165,7 @@ hs_run_plan_new (HsEngine *self)
       scope.machine = hs_breakpoint_get_machine_scope (bp);
       scope.pid = hs_breakpoint_get_task_pid (bp);
       scope.name = g_strdup (hs_breakpoint_get_task_name (bp));
+      scope.space = hs_breakpoint_get_address (bp)->space;
       g_array_append_val (plan->scopes, scope);
     }
   return plan;
@@ -176,7 +177,7 @@ hs_run_plan_add_temporary (HsRunPlan *plan,
                            gint       machine,
                            gint       pid)
 {
-  HsHitScope scope = { 0, address, machine, pid, NULL };
+  HsHitScope scope = { 0, address, machine, pid, NULL, 0 };
 
   add_plant (plan->plants, HS_BREAKPOINT_SOFTWARE, address);
   g_array_append_val (plan->scopes, scope);
@@ -244,7 +245,7 @@ hs_engine_worker_hit_matches (HsEngine   *self,
   guint64 cpsr, vttbr = 0, sp_el0 = 0, tpidr = 0;
   gint machine;
   gboolean task_known = FALSE, task_tried = FALSE, any = FALSE;
-  gint pid = -1;
+  gint pid = -1, tgid = -1;
   g_autofree char *comm = NULL;
 
   *matches = TRUE;
@@ -265,7 +266,8 @@ hs_engine_worker_hit_matches (HsEngine   *self,
       any = TRUE;
       if (s->machine >= 0 && s->machine != machine)
         ok = FALSE;
-      if (ok && (s->pid >= 0 || s->name != NULL))
+      /* Another process's code at the same virtual address is not this breakpoint's. */
+      if (ok && (s->pid >= 0 || s->name != NULL || s->space != 0))
         {
           if (!task_tried)
             {
@@ -274,8 +276,10 @@ hs_engine_worker_hit_matches (HsEngine   *self,
               task_tried = TRUE;
               task_known = read_core (self, core, "SP_EL0", &sp_el0, &task_error)
                            && read_core (self, core, "TPIDR_EL1", &tpidr, &task_error)
+                           && machine >= 0
                            && hs_engine_worker_core_task (self, (guint) machine, cpsr, sp_el0,
-                                                          tpidr, &pid, &comm, &task_error);
+                                                          tpidr, &pid, &tgid, &comm,
+                                                          &task_error);
               /* The wire itself failing ends the run; an unreadable guest only this hit. */
               if (task_error && hs_engine_is_connection_error (task_error))
                 {
@@ -284,7 +288,8 @@ hs_engine_worker_hit_matches (HsEngine   *self,
                 }
             }
           ok = task_known && (s->pid < 0 || s->pid == pid)
-               && (s->name == NULL || g_strcmp0 (s->name, comm) == 0);
+               && (s->name == NULL || g_strcmp0 (s->name, comm) == 0)
+               && (s->space == 0 || s->space == (guint64) tgid);
         }
       if (ok)
         {

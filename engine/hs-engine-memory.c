@@ -163,36 +163,30 @@ read_job (HsEngine *self,
   g_task_return_pointer (task, result, (GDestroyNotify) hs_memory_read_free);
 }
 
-static void
-write_job (HsEngine *self,
-           GTask    *task,
-           gpointer  data)
+/* Worker: writes @len bytes at @address, all or nothing as far as the MMU goes. */
+static gboolean
+worker_write (HsEngine         *self,
+              const HsAddress  *address,
+              const guint8     *bytes,
+              gsize             len,
+              GError          **error)
 {
-  MemRequest *req = data;
-  gsize len;
-  const guint8 *bytes = g_bytes_get_data (req->data, &len);
   g_autoptr(GArray) pieces = g_array_new (FALSE, FALSE, sizeof (guint64) * 2);
   HsMmuContext ctx;
-  GError *error = NULL;
   gsize done = 0;
 
-  if (!worker_context (self, &req->address, &ctx, NULL, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if (!worker_context (self, address, &ctx, NULL, error))
+    return FALSE;
   /* Translate everything first: a write is all or nothing as far as the MMU goes. */
   while (done < len)
     {
       guint64 piece[2];
       guint64 span;
 
-      if (!locate (self, &ctx, req->address.access, req->address.offset + done, &piece[0], &span,
-                   &error))
+      if (!locate (self, &ctx, address->access, address->offset + done, &piece[0], &span, error))
         {
-          g_prefix_error (&error, "nothing written: ");
-          g_task_return_error (task, error);
-          return;
+          g_prefix_error (error, "nothing written: ");
+          return FALSE;
         }
       piece[1] = MIN ((guint64) (len - done), span);
       g_array_append_val (pieces, piece);
@@ -203,16 +197,46 @@ write_job (HsEngine *self,
     {
       const guint64 *piece = (const guint64 *) pieces->data + 2 * i;
 
-      if (!hs_probe_write_memory (self->probe, piece[0], bytes + done, piece[1], &error))
+      if (!hs_probe_write_memory (self->probe, piece[0], bytes + done, piece[1], error))
         {
           hs_engine_worker_forget_translations (self);
-          g_task_return_error (task, error);
-          return;
+          return FALSE;
         }
       done += piece[1];
     }
   /* The write may have changed a page table. */
   hs_engine_worker_forget_translations (self);
+  return TRUE;
+}
+
+gboolean
+hs_engine_worker_write_virtual (HsEngine      *self,
+                                guint          machine,
+                                guint64        va,
+                                const void    *buf,
+                                gsize          len,
+                                GError       **error)
+{
+  HsAddress address = { HS_ACCESS_VIRTUAL, machine, 0, va };
+
+  return worker_write (self, &address, buf, len, error);
+}
+
+static void
+write_job (HsEngine *self,
+           GTask    *task,
+           gpointer  data)
+{
+  MemRequest *req = data;
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (req->data, &len);
+  GError *error = NULL;
+
+  if (!worker_write (self, &req->address, bytes, len, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   /* Every job returns a pointer (see hs_engine_forward_result); a write has nothing to give. */
   g_task_return_pointer (task, GINT_TO_POINTER (TRUE), NULL);
 }

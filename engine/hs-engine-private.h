@@ -66,6 +66,7 @@ typedef struct
   gint machine;                 /* -1: any */
   gint pid;                     /* -1: any */
   char *name;                   /* NULL: any */
+  guint64 space;                /* a process's tgid for a user-space address; 0: any */
 } HsHitScope;
 
 /* What one resume plants and checks; filled on the main thread, used by the worker. */
@@ -192,6 +193,13 @@ gboolean  hs_engine_worker_read_virtual  (HsEngine       *self,
                                           void           *buf,
                                           gsize           len,
                                           GError        **error);
+/* hs-engine-memory.c: kernel-space virtual memory of @machine. */
+gboolean  hs_engine_worker_write_virtual (HsEngine       *self,
+                                          guint           machine,
+                                          guint64         va,
+                                          const void     *buf,
+                                          gsize           len,
+                                          GError        **error);
 gboolean  hs_engine_worker_get_register  (HsEngine       *self,
                                           guint           core,
                                           const char     *name,
@@ -208,8 +216,19 @@ gboolean  hs_engine_worker_core_task     (HsEngine       *self,
                                           guint64         sp_el0,
                                           guint64         tpidr_el1,
                                           gint           *pid,
+                                          gint           *tgid,
                                           char          **comm,
                                           GError        **error);
+
+/* hs-engine-registers.c */
+void      hs_xen_vcpu_set_saved          (HsXenVcpu      *v,
+                                          const char     *member,
+                                          guint64         value);
+void      hs_engine_update_saved_vcpu    (HsEngine       *self,
+                                          guint           machine,
+                                          guint           vcpu,
+                                          const char     *member,
+                                          guint64         value);
 
 /* hs-engine-breakpoints.c */
 HsRunPlan *hs_run_plan_new               (HsEngine       *self);

@@ -330,3 +330,45 @@ hs_engine_write_register_finish (HsEngine      *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* A field of Xen's saved guest registers (cpu_user_regs' member name) in our copy of it. */
+void
+hs_xen_vcpu_set_saved (HsXenVcpu  *v,
+                       const char *member,
+                       guint64     value)
+{
+  guint64 n;
+
+  if (g_str_equal (member, "fp"))
+    v->x[29] = value;
+  else if (g_str_equal (member, "lr"))
+    v->x[30] = value;
+  else if (g_str_equal (member, "pc"))
+    v->pc = value;
+  else if (g_str_equal (member, "cpsr"))
+    v->cpsr = value;
+  else if (g_str_equal (member, "sp_el0"))
+    v->sp_el0 = value;
+  else if (g_str_equal (member, "sp_el1"))
+    v->sp_el1 = value;
+  else if (member[0] == 'x' && g_ascii_string_to_unsigned (member + 1, 10, 0, 28, &n, NULL))
+    v->x[n] = value;
+}
+
+/* Main thread: the copy views read, after a write into Xen's saved registers. */
+void
+hs_engine_update_saved_vcpu (HsEngine   *self,
+                             guint       machine,
+                             guint       vcpu,
+                             const char *member,
+                             guint64     value)
+{
+  for (guint i = 0; self->guests && i < self->guests->len; i++)
+    {
+      HsXenDomain *dom = &g_array_index (self->guests, HsXenDomain, i);
+
+      for (guint k = 0; dom->machine == machine && k < dom->n_vcpu_info; k++)
+        if (dom->vcpus[k].id == vcpu)
+          hs_xen_vcpu_set_saved (&dom->vcpus[k], member, value);
+    }
+}

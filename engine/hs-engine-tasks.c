@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include "hs-core-private.h"
 #include "hs-engine-private.h"
 #include "hs-task-private.h"
 
@@ -733,8 +734,8 @@ hs_engine_task_frames_finish (HsEngine      *self,
   return frames;
 }
 
-/* Worker, at a breakpoint stop before any snapshot: the task @core runs inside @machine, read
- * from the guest — SP_EL0 holds `current` while the kernel runs (arm64), and per_cpu
+/* Worker, at a breakpoint stop before any snapshot: the task @core runs inside @machine (its
+ * pid, its process's tgid, its name), read from the guest — SP_EL0 holds `current` while the kernel runs (arm64), and per_cpu
  * __entry_task (through TPIDR_EL1, the per-CPU offset) names it while user space runs. */
 gboolean
 hs_engine_worker_core_task (HsEngine  *self,
@@ -743,6 +744,7 @@ hs_engine_worker_core_task (HsEngine  *self,
                             guint64    sp_el0,
                             guint64    tpidr_el1,
                             gint      *pid,
+                            gint      *tgid,
                             char     **comm,
                             GError   **error)
 {
@@ -751,7 +753,7 @@ hs_engine_worker_core_task (HsEngine  *self,
   const HsBinding *b = NULL;
   const HsLinuxLayout *layout;
   guint64 task = 0;
-  gint32 p = 0;
+  gint32 p = 0, tg = 0;
   char name[17] = { 0 };
 
   for (guint i = 0; i < bindings->len && b == NULL; i++)
@@ -791,10 +793,289 @@ hs_engine_worker_core_task (HsEngine  *self,
       return FALSE;
     }
   if (!read_guest (task + layout->pid.offset, &p, 4, &reader, error)
+      || !read_guest (task + layout->tgid.offset, &tg, 4, &reader, error)
       || !read_guest (task + layout->comm.offset, name, MIN (layout->comm.size, 16), &reader,
                       error))
     return FALSE;
   *pid = GINT32_FROM_LE (p);
+  *tgid = GINT32_FROM_LE (tg);
   *comm = g_utf8_make_valid (name, -1);
   return TRUE;
+}
+
+/* ---- writing a task's registers --------------------------------------------------------- */
+
+typedef struct
+{
+  HsTaskRecord record;
+  char *name;
+  guint64 value;
+} WriteRequest;
+
+typedef struct
+{
+  char *where;                  /* "core 1", "Xen's saved registers of vCPU 0", ... */
+  guint64 read_back;
+  gint context_index;           /* the thread.cpu_context slot written, or -1 */
+  gint vcpu;                    /* the vCPU whose Xen-saved copy was written, or -1 */
+  char *vcpu_field;             /* ... and which of HsXenVcpu's fields */
+} WriteResult;
+
+static void
+write_request_free (WriteRequest *req)
+{
+  hs_task_record_clear (&req->record);
+  g_free (req->name);
+  g_free (req);
+}
+
+static void
+write_result_free (WriteResult *r)
+{
+  g_free (r->where);
+  g_free (r->vcpu_field);
+  g_free (r);
+}
+
+/* x19..x28, fp (x29), sp, pc: what __switch_to saves, in thread.cpu_context order. */
+static gint
+cpu_context_slot (const char *name)
+{
+  guint64 n;
+
+  if (g_ascii_strcasecmp (name, "fp") == 0 || g_ascii_strcasecmp (name, "x29") == 0)
+    return 10;
+  if (g_ascii_strcasecmp (name, "sp") == 0)
+    return 11;
+  if (g_ascii_strcasecmp (name, "pc") == 0)
+    return 12;
+  if ((name[0] == 'x' || name[0] == 'X') && g_ascii_string_to_unsigned (name + 1, 10, 19, 28, &n,
+                                                                         NULL))
+    return (gint) n - 19;
+  return -1;
+}
+
+static gboolean
+write_and_read_back (HsEngine  *self,
+                     guint      machine,
+                     guint64    va,
+                     guint64    value,
+                     guint64    size,
+                     guint64   *read_back,
+                     GError   **error)
+{
+  guint8 buf[8];
+  guint64 back = 0;
+
+  if (size == 0 || size > 8)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                   "the saved register is %" G_GUINT64_FORMAT " bytes wide", size);
+      return FALSE;
+    }
+  value = GUINT64_TO_LE (value);
+  memcpy (buf, &value, 8);
+  if (!hs_engine_worker_write_virtual (self, machine, va, buf, size, error)
+      || !hs_engine_worker_read_virtual (self, machine, va, &back, size, error))
+    return FALSE;
+  *read_back = GUINT64_FROM_LE (back);
+  return TRUE;
+}
+
+static void
+write_task_register_job (HsEngine *self,
+                         GTask    *task,
+                         gpointer  data)
+{
+  WriteRequest *req = data;
+  const HsTaskRecord *rec = &req->record;
+  const HsXenDomain *dom = worker_domain (self, rec->machine);
+  WriteResult *r = g_new0 (WriteResult, 1);
+  GError *error = NULL;
+  guint64 cpsr = 0;
+
+  r->context_index = -1;
+  r->vcpu = -1;
+  if (rec->core >= 0 && hs_engine_worker_get_register (self, rec->core, "cpsr", &cpsr)
+      && ((cpsr >> 2) & 3) < 2)
+    {
+      /* Running on a halted core: the core's own register. */
+      gint index = hs_engine_lookup_register (self, req->name);
+
+      if (index < 0 || !hs_probe_write_register (self->probe, rec->core, index, req->value, &error))
+        goto fail;
+      self->w_values[(gsize) rec->core * self->register_infos->len + index] = req->value;
+      hs_engine_worker_forget_translations (self);
+      r->read_back = req->value;
+      r->where = g_strdup_printf ("core %d (the task runs there)", rec->core);
+    }
+  else if (rec->current_vcpu >= 0 && dom != NULL)
+    {
+      /* Current on a vCPU no core runs: what Xen will restore when it runs it again. */
+      g_autoptr(GPtrArray) xen = hs_engine_get_bindings (self, 0);
+      HsXenVcpu *v = NULL;
+      const char *member;
+      guint64 off, size;
+      g_autofree char *lower = g_ascii_strdown (req->name, -1);
+
+      for (guint i = 0; i < dom->n_vcpu_info; i++)
+        if ((gint) dom->vcpus[i].id == rec->current_vcpu)
+          v = (HsXenVcpu *) &dom->vcpus[i];
+      if (v == NULL || !v->has_guest_regs || v->regs_va == 0 || xen->len == 0)
+        {
+          g_set_error (&error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                       "Xen's saved registers of vCPU %d are not known", rec->current_vcpu);
+          goto fail;
+        }
+      if (g_str_equal (lower, "x29"))
+        member = "fp";
+      else if (g_str_equal (lower, "x30"))
+        member = "lr";
+      else if (g_str_equal (lower, "sp"))
+        member = ((v->cpsr >> 2) & 3) == 1 && (v->cpsr & 1) ? "sp_el1" : "sp_el0";
+      else
+        member = lower;
+      if (!hs_symbol_file_member (((HsBinding *) g_ptr_array_index (xen, 0))->file,
+                                  "cpu_user_regs", member, &off, &size, &error)
+          || !write_and_read_back (self, 0, v->regs_va + off, req->value, size, &r->read_back,
+                                   &error))
+        goto fail;
+      /* Later jobs (Register.view /TASK) read the worker's copy. */
+      hs_xen_vcpu_set_saved (v, member, r->read_back);
+      r->vcpu = rec->current_vcpu;
+      r->vcpu_field = g_strdup (member);
+      r->where = g_strdup_printf ("Xen's saved registers of vCPU %d (restored when it runs)",
+                                  rec->current_vcpu);
+    }
+  else
+    {
+      /* Asleep: the slot of thread.cpu_context that __switch_to restores. */
+      g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, rec->machine);
+      const HsBinding *b = NULL;
+      const HsLinuxLayout *layout;
+      gint slot = cpu_context_slot (req->name);
+
+      for (guint i = 0; i < bindings->len && b == NULL; i++)
+        if (((const HsBinding *) g_ptr_array_index (bindings, i))->space == 0)
+          b = g_ptr_array_index (bindings, i);
+      if (slot < 0)
+        {
+          g_set_error (&error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                       "a sleeping task keeps only x19-x28, fp, sp and pc (thread.cpu_context); "
+                       "%s is not saved anywhere", req->name);
+          goto fail;
+        }
+      if (b == NULL || (layout = layout_for (self, b->file, &error)) == NULL
+          || layout->cpu_context[slot].size == 0)
+        {
+          if (error == NULL)
+            g_set_error (&error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS,
+                         "machine %u's vmlinux does not describe thread.cpu_context",
+                         rec->machine);
+          goto fail;
+        }
+      if (!write_and_read_back (self, rec->machine,
+                                rec->info.task + layout->cpu_context[slot].offset, req->value,
+                                layout->cpu_context[slot].size, &r->read_back, &error))
+        goto fail;
+      r->context_index = slot;
+      r->where = g_strdup ("its saved switch context (thread.cpu_context)");
+    }
+  g_task_return_pointer (task, r, (GDestroyNotify) write_result_free);
+  return;
+
+fail:
+  write_result_free (r);
+  if (error == NULL)
+    g_set_error (&error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "no register named %s",
+                 req->name);
+  g_task_return_error (task, error);
+}
+
+static void
+write_task_register_done (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) user_task = user_data;
+  HsEngine *self = HS_ENGINE (object);
+  HsTask *task = g_task_get_task_data (user_task);
+  GError *error = NULL;
+  WriteResult *r = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (r == NULL)
+    {
+      if (hs_engine_is_connection_error (error))
+        hs_engine_connection_lost (self, error);
+      g_task_return_error (user_task, error);
+      return;
+    }
+  /* What the views and later reads use must be what the target now holds. */
+  if (r->context_index >= 0)
+    {
+      HsTaskRecord copy = *hs_task_get_record (task);
+
+      copy.info.cpu_context[r->context_index] = r->read_back;
+      copy.info.corrupt_reason = g_strdup (copy.info.corrupt_reason);
+      hs_task_update (task, &copy);
+      g_free (copy.info.corrupt_reason);
+    }
+  else if (r->vcpu >= 0)
+    hs_engine_update_saved_vcpu (self, hs_task_get_machine (task), (guint) r->vcpu,
+                                 r->vcpu_field, r->read_back);
+  else if (hs_task_get_core (task) >= 0)
+    {
+      HsCore *core = hs_engine_get_core (self, (guint) hs_task_get_core (task));
+      gint index = hs_engine_lookup_register (self, g_object_get_data (G_OBJECT (user_task),
+                                                                       "hs-name"));
+
+      if (core != NULL && index >= 0)
+        hs_core_set_register (core, (guint) index, r->read_back);
+    }
+  hs_engine_emit_registers_written (self, G_MAXUINT);
+  g_task_return_pointer (user_task, g_steal_pointer (&r->where), g_free);
+  write_result_free (r);
+}
+
+void
+hs_engine_write_task_register_async (HsEngine            *self,
+                                     HsTask              *task,
+                                     const char          *name,
+                                     guint64              value,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) user_task = NULL;
+  g_autoptr(GTask) job = NULL;
+  WriteRequest *req;
+  const HsTaskRecord *record;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+  g_return_if_fail (HS_IS_TASK (task));
+
+  user_task = hs_engine_new_halted_task (self, hs_engine_write_task_register_async, cancellable,
+                                         callback, user_data);
+  if (user_task == NULL)
+    return;
+  g_task_set_task_data (user_task, g_object_ref (task), g_object_unref);
+  g_object_set_data_full (G_OBJECT (user_task), "hs-name", g_strdup (name), g_free);
+  record = hs_task_get_record (task);
+  req = g_new0 (WriteRequest, 1);
+  req->record = *record;
+  req->record.info.corrupt_reason = g_strdup (record->info.corrupt_reason);
+  req->name = g_strdup (name);
+  req->value = value;
+  job = g_task_new (self, cancellable, write_task_register_done, g_steal_pointer (&user_task));
+  g_task_set_task_data (job, req, (GDestroyNotify) write_request_free);
+  hs_engine_queue_job (self, job, write_task_register_job);
+}
+
+char *
+hs_engine_write_task_register_finish (HsEngine      *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -250,6 +250,19 @@ void             hs_engine_task_registers_async  (HsEngine             *self,
 HsTaskRegisters *hs_engine_task_registers_finish (HsEngine             *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
+/* Writes one of a task's registers where the task will take it from: the core that runs it,
+ * Xen's saved registers of the vCPU it is current on, or its saved switch context (only x19-x29,
+ * sp and pc there) — and reads it back. Returns where, in words. */
+void             hs_engine_write_task_register_async  (HsEngine            *self,
+                                                       HsTask              *task,
+                                                       const char          *name,
+                                                       guint64              value,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+char            *hs_engine_write_task_register_finish (HsEngine            *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
 /* A task's call stack (an array of HsFrame), from the registers above. */
 void             hs_engine_task_frames_async     (HsEngine             *self,
                                                   HsTask               *task,

@@ -513,14 +513,51 @@ register_set_done (GObject      *object,
 }
 
 static void
+task_register_set_done (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+  g_autofree char *where = hs_engine_write_task_register_finish (HS_ENGINE (object), result,
+                                                                 &error);
+
+  if (where == NULL)
+    {
+      g_prefix_error (&error, "Register.Set: ");
+      hs_call_return (call, error);
+      return;
+    }
+  g_string_append_printf (call->out, "written to %s\n", where);
+  hs_call_return (call, NULL);
+}
+
+static void
 cmd_register_set (Call *call)
 {
   const char *name = g_ptr_array_index (call->args, 0);
   guint64 value;
 
-  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED) || !get_core_option (call, &call->core))
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED))
     return;
   if (!hs_call_eval_number (call, g_ptr_array_index (call->args, 1), "Register.Set value", &value))
+    return;
+  /* A task's register: wherever the task will take it from when it runs. */
+  if (hs_call_option (call, "TASK") != NULL
+      || (hs_call_option (call, "MACHINE") != NULL && hs_call_option (call, "CORE") == NULL))
+    {
+      HsTask *task = hs_call_resolve_task (call);
+
+      if (task == NULL)
+        return;
+      g_string_append_printf (call->out, "task %s (pid %d) of machine %u: %s = 0x%016"
+                              G_GINT64_MODIFIER "x\n", hs_task_get_name (task),
+                              hs_task_get_pid (task), hs_task_get_machine (task), name, value);
+      hs_engine_write_task_register_async (call->interp->engine, task, name, value, NULL,
+                                           task_register_set_done, call);
+      return;
+    }
+  if (!get_core_option (call, &call->core))
     return;
   if (hs_engine_lookup_register (call->interp->engine, name) < 0)
     {
@@ -927,8 +964,9 @@ static const CommandSpec commands[] = {
   { "Step.Over", "Step.Over [/CORE n]",
     "one instruction on one core; a call runs until it returns", 0, 0, core_option,
     cmd_step_over },
-  { "Register.Set", "Register.Set register value [/CORE n]",
-    "write a core's register (the next Go runs with it)", 2, 2, core_option, cmd_register_set },
+  { "Register.Set", "Register.Set register value [/CORE n] [/MACHINE n /TASK name|pid]",
+    "write a core's register, or a task's where it will take it from (the next Go uses it)", 2, 2,
+    task_options, cmd_register_set },
   { "Register.view", "Register.view [/CORE n] [/ALL] [/MACHINE n] [/TASK name|pid]",
     "show a core's registers and the Arm system registers", 0, 0, register_options,
     cmd_register_view },

@@ -8,14 +8,15 @@
 #   ├── <name>_ticker    prints "<name>_ticker: tick N uptime S" every 10 s
 #   ├── <name>_counter   busy-counts ~0.4 s, idles ~0.6 s, so a halted board
 #   │   │                often has a core inside a guest (hsbusy=CS on the
-#   │   │                kernel command line sets the busy centiseconds/s)
+#   │   │                kernel command line sets the busy centiseconds/s);
+#   │   │                it idles in a short-lived `sleep` (nanosleep(2))
 #   │   └── sleep        the counter's own long sleep
 #   └── sleep            a long sleep owned by init
 #
 # The two workers are shell scripts started via their #! line, so the
 # kernel sets their comm (ps, /proc/PID/comm) to the script's basename.
 # Delays use `read -t` on a FIFO nobody writes to: it is a shell builtin,
-# so waiting never forks and no extra short-lived processes appear.
+# so waiting never forks — except the counter's idle `sleep`, on purpose.
 # Keep output sparse: every guest console byte is an MMIO trap into Xen.
 # (busybox ash: `read -t` accepts fractions.)
 # shellcheck disable=SC3045,SC2162,SC2013,SC2217
@@ -57,12 +58,16 @@ echo '#!/bin/sh'
 echo "busy=$busy idle=$idle"
 cat <<'EOF'
 sleep 999999999 &                         # the counter's child "sleep"
+# Its idle time goes through nanosleep(2) in a short-lived `sleep`, so that
+# breakpoints on the kernel's nanosleep path fire in every guest; but only
+# once init has listed the processes, so the list shows the stable tree.
+while [ ! -e /run/listed ]; do read -t 0.1 _ <>/run/idle; done
 now() { read up _ </proc/uptime; f=${up#*.}; cs=$(( ${up%.*} * 100 + ${f#0} )); }
 total=0
 while :; do
 	now; end=$((cs + busy))               # CPU work for $busy cs...
 	while [ "$cs" -lt "$end" ]; do total=$((total + 1)); now; done
-	read -t "$idle" _ <>/run/idle         # ...then idle for the rest
+	sleep "$idle"                         # ...then idle for the rest
 done
 EOF
 } >/bin/"${name}"_counter
@@ -96,6 +101,7 @@ echo "HYPERSCOPE-READY $name"
 # ~60 slow console lines per guest.
 ps -o pid,ppid,comm,args >/run/ps.txt 2>/dev/null || ps >/run/ps.txt
 grep -v ' \[[^]]*\]$' /run/ps.txt
+: >/run/listed
 
 # PID 1 must never exit (the kernel would panic); block for good, reaping
 # any children that might die.

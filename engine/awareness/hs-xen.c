@@ -259,6 +259,7 @@ read_vcpus (Reader       *r,
               }
           }
           v->has_guest_regs = TRUE;
+          v->regs_va = info + user_regs.offset;
         }
       dom->n_vcpu_info++;
     }

@@ -36,6 +36,7 @@ typedef struct
   /* The guest's registers as Xen saved them on its last exit (cpu_info->guest_cpu_user_regs):
    * current only while the vCPU is not running. */
   gboolean has_guest_regs;
+  guint64 regs_va;             /* where they are: cpu_info->guest_cpu_user_regs, Xen's VA */
   guint64 x[31];               /* x0..x28, fp (x29), lr (x30) */
   guint64 pc, cpsr, sp_el0, sp_el1, elr_el1, spsr_el1;
   /* The guest's EL1 translation state as Xen saved it at its last switch out. */

@@ -999,6 +999,101 @@ test_task_breakpoint (void)
   g_free (run_ok ("Break.Delete"));
 }
 
+/* Both guests' counters idle in nanosleep(2) every second, through the same kernel code at the
+ * same addresses: a breakpoint for machine 2 stops only in machine 2, and machine 1's calls are
+ * stepped past and counted. */
+static void
+test_machine_breakpoint (void)
+{
+  HsBreakpoint *bp;
+  guint rounds = 0;
+
+  ensure_halted ();
+  g_free (run_ok ("Break.Set 2:::hrtimer_nanosleep /MACHINE 2"));
+  bp = g_list_model_get_item (hs_engine_get_breakpoints (engine), 0);
+  g_object_unref (bp);  /* the store keeps it */
+  do
+    {
+      g_autofree char *waited = NULL;
+      const HsStopEvent *stop;
+
+      g_free (run_ok ("Go"));
+      waited = run_ok ("WAIT !STATE.RUN() 20.s");
+      g_test_message ("%s", waited);
+      g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_HALTED);
+      stop = hs_engine_get_last_stop (engine);
+      g_assert_cmpint (stop->reason, ==, HS_STOP_REASON_BREAKPOINT);
+      g_assert_cmpuint (hs_engine_get_core_machine (engine, stop->core), ==, 2);
+      g_assert_nonnull (strstr (waited, "stopped at 2:::0x"));
+      g_assert_nonnull (strstr (waited, " hrtimer_nanosleep "));
+      g_assert_nonnull (strstr (waited, "machine 2 (linux2)"));
+    }
+  while (hs_breakpoint_get_filtered_hits (bp) == 0 && ++rounds < 6);
+  g_test_message ("hits %u, filtered %u", hs_breakpoint_get_hits (bp),
+                  hs_breakpoint_get_filtered_hits (bp));
+  g_assert_cmpuint (hs_breakpoint_get_filtered_hits (bp), >, 0);
+  g_free (run_ok ("Break.Delete"));
+}
+
+/* A breakpoint in Xen stops in machine 0, with no guest task as the context. */
+static void
+test_xen_breakpoint (void)
+{
+  g_autofree char *waited = NULL;
+  g_autofree char *frames = NULL;
+  const HsStopEvent *stop;
+
+  ensure_halted ();
+  g_free (run_ok ("Break.Set 0:::leave_hypervisor_to_guest"));
+  g_free (run_ok ("Go"));
+  waited = run_ok ("WAIT !STATE.RUN() 20.s");
+  g_test_message ("%s", waited);
+  stop = hs_engine_get_last_stop (engine);
+  g_assert_cmpint (stop->reason, ==, HS_STOP_REASON_BREAKPOINT);
+  g_assert_cmpint (hs_core_get_exception_level (hs_engine_get_core (engine, stop->core)), ==, 2);
+  g_assert_cmpuint (hs_engine_get_current_machine (engine), ==, 0);
+  g_assert_null (hs_engine_get_current_task (engine));
+  g_assert_nonnull (strstr (waited, "stopped at 0:::0x"));
+  g_assert_nonnull (strstr (waited, "leave_hypervisor_to_guest"));
+  frames = run_ok ("Frame.view");
+  g_assert_nonnull (strstr (frames, "leave_hypervisor_to_guest"));
+  g_free (run_ok ("Break.Delete"));
+}
+
+/* A sleeping task's saved register, written and read back through its switch context. */
+static void
+test_register_set_task (void)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *restore = NULL;
+  g_autofree char *set = NULL;
+  const char *at;
+  guint64 original;
+
+  ensure_halted ();
+  before = run_ok ("Register.view /MACHINE 1 /TASK linux1_ticker");
+  at = strstr (before, "x20  0x");
+  g_assert_nonnull (at);
+  original = g_ascii_strtoull (at + 5, NULL, 16);
+  set = run_ok ("Register.Set x20 0x1122334455667788 /MACHINE 1 /TASK linux1_ticker");
+  g_test_message ("%s", set);
+  g_assert_nonnull (strstr (set, "thread.cpu_context"));
+  after = run_ok ("Register.view /MACHINE 1 /TASK linux1_ticker");
+  g_assert_nonnull (strstr (after, "x20  0x1122334455667788"));
+  /* A register the switch context does not keep is refused, saying why. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (run ("Register.Set x0 1 /MACHINE 1 /TASK linux1_ticker", &error));
+    g_assert_nonnull (strstr (error->message, "x19-x28, fp, sp and pc"));
+  }
+  /* Put it back before the ticker runs again. */
+  restore = g_strdup_printf ("Register.Set x20 0x%" G_GINT64_MODIFIER "x /MACHINE 1 "
+                             "/TASK linux1_ticker", original);
+  g_free (run_ok (restore));
+}
+
 /* With a core inside one guest, the other (inactive) guest still reads right, both ways. */
 static void
 test_inactive_guest (void)
@@ -1181,6 +1276,9 @@ main (int   argc,
   g_test_add_func ("/Hs/Board/inactive-guest", test_inactive_guest);
   g_test_add_func ("/Hs/Board/breakpoint", test_breakpoint);
   g_test_add_func ("/Hs/Board/task-breakpoint", test_task_breakpoint);
+  g_test_add_func ("/Hs/Board/machine-breakpoint", test_machine_breakpoint);
+  g_test_add_func ("/Hs/Board/xen-breakpoint", test_xen_breakpoint);
+  g_test_add_func ("/Hs/Board/register-set-task", test_register_set_task);
   g_test_add_func ("/Hs/Board/vttbr-matches-xen", test_vttbr_matches_xen);
   g_test_add_func ("/Hs/Board/killed-qemu", test_killed_qemu);
 
