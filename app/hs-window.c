@@ -925,7 +925,17 @@ on_breakpoint_dialog_response (TaskBreakpointDialog *d)
                                  hs_task_get_pid (d->task));
       run_command (d->self, command);
     }
+  /* The completion's popup and its pending work go first: they outlive the entry otherwise. */
+  g_signal_handlers_disconnect_by_data (d->entry, d);
+  gtk_entry_set_completion (d->entry, NULL);
   gtk_window_destroy (GTK_WINDOW (d->dialog));
+}
+
+static void
+on_breakpoint_dialog_cancel (TaskBreakpointDialog *d)
+{
+  gtk_editable_set_text (GTK_EDITABLE (d->entry), "");
+  on_breakpoint_dialog_response (d);
 }
 
 GtkWindow *
@@ -985,7 +995,7 @@ hs_window_ask_task_breakpoint (HsWindow *self,
   cancel = gtk_button_new_with_mnemonic ("_Cancel");
   set = gtk_button_new_with_mnemonic ("_Set Breakpoint");
   gtk_widget_add_css_class (set, "suggested-action");
-  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), d->dialog);
+  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (on_breakpoint_dialog_cancel), d);
   g_signal_connect_swapped (set, "clicked", G_CALLBACK (on_breakpoint_dialog_response), d);
   gtk_box_append (GTK_BOX (buttons), cancel);
   gtk_box_append (GTK_BOX (buttons), set);

@@ -17,4 +17,8 @@ void          hs_breakpoint_add_hits          (HsBreakpoint     *self,
                                                guint             hits,
                                                guint             filtered);
 
+void          hs_breakpoint_add_passes        (HsBreakpoint     *self,
+                                               guint             passes,
+                                               gboolean          stopped);
+
 G_END_DECLS

@@ -18,6 +18,8 @@ struct _HsBreakpoint
   gboolean enabled;
   guint hits;
   guint filtered_hits;
+  guint count;                  /* stop at every count-th pass; 0 or 1: every pass */
+  guint passes;                 /* passes since the last stop, toward count */
 };
 
 G_DEFINE_FINAL_TYPE (HsBreakpoint, hs_breakpoint, G_TYPE_OBJECT)
@@ -266,4 +268,37 @@ hs_breakpoint_describe_scope (HsBreakpoint *self)
   else
     task = g_strdup ("any task");
   return g_strdup_printf ("%s, %s", machine, task);
+}
+
+guint
+hs_breakpoint_get_count (HsBreakpoint *self)
+{
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), 0);
+  return self->count;
+}
+
+guint
+hs_breakpoint_get_passes (HsBreakpoint *self)
+{
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), 0);
+  return self->passes;
+}
+
+void
+hs_breakpoint_set_count (HsBreakpoint *self,
+                         guint         count)
+{
+  g_return_if_fail (HS_IS_BREAKPOINT (self));
+  self->count = count;
+  self->passes = 0;
+}
+
+void
+hs_breakpoint_add_passes (HsBreakpoint *self,
+                          guint         passes,
+                          gboolean      stopped)
+{
+  g_return_if_fail (HS_IS_BREAKPOINT (self));
+  self->passes = stopped ? 0 : self->passes + passes;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HITS]);
 }

@@ -41,6 +41,11 @@ void               hs_breakpoint_set_enabled       (HsBreakpoint *self,
 /* Stops it caused, and hits outside its scope that the engine stepped past. */
 guint              hs_breakpoint_get_hits          (HsBreakpoint *self);
 guint              hs_breakpoint_get_filtered_hits (HsBreakpoint *self);
+/* /COUNT n: it stops at every n-th pass in its scope (0: every pass); passes so far. */
+guint              hs_breakpoint_get_count         (HsBreakpoint *self);
+void               hs_breakpoint_set_count         (HsBreakpoint *self,
+                                                    guint         count);
+guint              hs_breakpoint_get_passes        (HsBreakpoint *self);
 /* "machine 2, task sleep (pid 91)" or "any machine, any task". */
 char              *hs_breakpoint_describe_scope    (HsBreakpoint *self);
 

@@ -151,6 +151,7 @@ hs_run_plan_new (HsEngine *self)
   plan->scopes = g_array_new (FALSE, TRUE, sizeof (HsHitScope));
   g_array_set_clear_func (plan->scopes, hit_scope_clear);
   plan->filtered = g_hash_table_new (NULL, NULL);
+  plan->passed = g_hash_table_new (NULL, NULL);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(HsBreakpoint) bp = g_list_model_get_item (model, i);
@@ -166,6 +167,9 @@ hs_run_plan_new (HsEngine *self)
       scope.pid = hs_breakpoint_get_task_pid (bp);
       scope.name = g_strdup (hs_breakpoint_get_task_name (bp));
       scope.space = hs_breakpoint_get_address (bp)->space;
+      if (hs_breakpoint_get_count (bp) > 1)
+        scope.passes_left = hs_breakpoint_get_count (bp) - 1
+                            - MIN (hs_breakpoint_get_passes (bp), hs_breakpoint_get_count (bp) - 1);
       g_array_append_val (plan->scopes, scope);
     }
   return plan;
@@ -177,7 +181,7 @@ hs_run_plan_add_temporary (HsRunPlan *plan,
                            gint       machine,
                            gint       pid)
 {
-  HsHitScope scope = { 0, address, machine, pid, NULL, 0 };
+  HsHitScope scope = { 0, address, machine, pid, NULL, 0, 0 };
 
   add_plant (plan->plants, HS_BREAKPOINT_SOFTWARE, address);
   g_array_append_val (plan->scopes, scope);
@@ -191,6 +195,7 @@ hs_run_plan_free (HsRunPlan *plan)
   g_clear_pointer (&plan->plants, g_array_unref);
   g_clear_pointer (&plan->scopes, g_array_unref);
   g_clear_pointer (&plan->filtered, g_hash_table_unref);
+  g_clear_pointer (&plan->passed, g_hash_table_unref);
   g_free (plan);
 }
 
@@ -258,7 +263,7 @@ hs_engine_worker_hit_matches (HsEngine   *self,
 
   for (guint i = 0; i < plan->scopes->len; i++)
     {
-      const HsHitScope *s = &g_array_index (plan->scopes, HsHitScope, i);
+      HsHitScope *s = &g_array_index (plan->scopes, HsHitScope, i);
       gboolean ok = TRUE;
 
       if (s->address != *pc)
@@ -290,6 +295,17 @@ hs_engine_worker_hit_matches (HsEngine   *self,
           ok = task_known && (s->pid < 0 || s->pid == pid)
                && (s->name == NULL || g_strcmp0 (s->name, comm) == 0)
                && (s->space == 0 || s->space == (guint64) tgid);
+        }
+      /* /COUNT n: the first n-1 passes in scope go on without stopping. */
+      if (ok && s->passes_left > 0)
+        {
+          s->passes_left--;
+          g_hash_table_insert (plan->passed, GUINT_TO_POINTER (s->id),
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (
+                                 g_hash_table_lookup (plan->passed, GUINT_TO_POINTER (s->id)))
+                                 + 1));
+          *matches = FALSE;
+          return TRUE;
         }
       if (ok)
         {
@@ -419,13 +435,30 @@ hs_engine_apply_breakpoint_hit (HsEngine *self,
             hs_breakpoint_add_hits (bp, 0, GPOINTER_TO_UINT (count));
         }
     }
+  if (snap->passed != NULL)
+    {
+      GHashTableIter iter;
+      gpointer id, count;
+
+      g_hash_table_iter_init (&iter, snap->passed);
+      while (g_hash_table_iter_next (&iter, &id, &count))
+        {
+          HsBreakpoint *bp = hs_engine_get_breakpoint (self, GPOINTER_TO_UINT (id));
+
+          if (bp != NULL)
+            hs_breakpoint_add_passes (bp, GPOINTER_TO_UINT (count), FALSE);
+        }
+    }
   if (snap->stop.reason != HS_STOP_REASON_BREAKPOINT || !snap->hit_valid)
     return;
   /* The worker knows which breakpoint's scope the hit matched; a temporary one is none. */
   if (snap->hit_id != 0)
     g_set_object (&self->last_breakpoint, hs_engine_get_breakpoint (self, snap->hit_id));
   if (self->last_breakpoint)
-    hs_breakpoint_add_hits (self->last_breakpoint, 1, 0);
+    {
+      hs_breakpoint_add_hits (self->last_breakpoint, 1, 0);
+      hs_breakpoint_add_passes (self->last_breakpoint, 0, TRUE);
+    }
 }
 
 HsBreakpoint *

@@ -49,6 +49,7 @@ typedef struct
   guint64 hit_pc;
   guint hit_id;                 /* the breakpoint whose scope the hit matched; 0: none */
   GHashTable *filtered;         /* breakpoint id -> hits stepped past while running */
+  GHashTable *passed;           /* breakpoint id -> passes toward its /COUNT */
 } Snapshot;
 
 /* A breakpoint as the probe sees it: one per address and kind, whatever the scopes. */
@@ -67,6 +68,7 @@ typedef struct
   gint pid;                     /* -1: any */
   char *name;                   /* NULL: any */
   guint64 space;                /* a process's tgid for a user-space address; 0: any */
+  guint passes_left;            /* /COUNT: matching passes before the one that stops; 0: none */
 } HsHitScope;
 
 /* What one resume plants and checks; filled on the main thread, used by the worker. */
@@ -75,6 +77,7 @@ typedef struct
   GArray *plants;               /* of HsPlant */
   GArray *scopes;               /* of HsHitScope */
   GHashTable *filtered;         /* breakpoint id -> hits stepped past, counted by the worker */
+  GHashTable *passed;           /* breakpoint id -> passes toward its /COUNT */
 } HsRunPlan;
 
 /* A symbol file bound to a machine and space at a load offset. */

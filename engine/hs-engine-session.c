@@ -104,6 +104,8 @@ hs_engine_save_session (HsEngine *self)
         g_string_append_printf (out, " /TASK %d.", hs_breakpoint_get_task_pid (bp));
       if (hs_breakpoint_get_kind (bp) == HS_BREAKPOINT_HARDWARE)
         g_string_append (out, " /Onchip");
+      if (hs_breakpoint_get_count (bp) > 1)
+        g_string_append_printf (out, " /COUNT %u.", hs_breakpoint_get_count (bp));
       g_string_append_c (out, '\n');
       if (!hs_breakpoint_get_enabled (bp))
         g_string_append_printf (out, "Break.DISable %u:::0x%" G_GINT64_MODIFIER "x\n",

@@ -59,6 +59,7 @@ hs_engine_snapshot_free (Snapshot *snap)
   g_free (snap->valid);
   g_clear_error (&snap->step_error);
   g_clear_pointer (&snap->filtered, g_hash_table_unref);
+  g_clear_pointer (&snap->passed, g_hash_table_unref);
   g_free (snap);
 }
 
@@ -491,6 +492,7 @@ run_job (HsEngine *self,
       snap->hit_id = matched_id;
     }
   snap->filtered = g_hash_table_ref (rd->plan->filtered);
+  snap->passed = g_hash_table_ref (rd->plan->passed);
   g_task_return_pointer (task, snap, (GDestroyNotify) hs_engine_snapshot_free);
 }
 
@@ -661,7 +663,7 @@ hs_engine_go_until_async (HsEngine            *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  HsHitScope until = { 0, address, machine, task_pid, NULL, 0 };
+  HsHitScope until = { 0, address, machine, task_pid, NULL, 0, 0 };
 
   g_return_if_fail (HS_IS_ENGINE (self));
 

@@ -43,13 +43,18 @@ format_breakpoint (HsBreakpoint *bp)
   g_autofree char *scope = hs_breakpoint_describe_scope (bp);
   const char *symbol = hs_breakpoint_get_symbol (bp);
 
-  return g_strdup_printf ("%3u %-3s %-8s %s%s%s  [%s]  hits %u, filtered %u",
+  g_autofree char *count = hs_breakpoint_get_count (bp) > 1
+    ? g_strdup_printf (", count %u/%u", hs_breakpoint_get_passes (bp), hs_breakpoint_get_count (bp))
+    : g_strdup ("");
+
+  return g_strdup_printf ("%3u %-3s %-8s %s%s%s  [%s]  hits %u, filtered %u%s",
                           hs_breakpoint_get_id (bp),
                           hs_breakpoint_get_enabled (bp) ? "on" : "off",
                           hs_breakpoint_get_kind (bp) == HS_BREAKPOINT_HARDWARE ? "onchip"
                                                                                 : "program",
                           where, symbol ? "  " : "", symbol ? symbol : "", scope,
-                          hs_breakpoint_get_hits (bp), hs_breakpoint_get_filtered_hits (bp));
+                          hs_breakpoint_get_hits (bp), hs_breakpoint_get_filtered_hits (bp),
+                          count);
 }
 
 void
@@ -67,6 +72,7 @@ hs_cmd_break_set (Call *call)
   gint machine_scope = -1;
   gint task_pid = -1;
   const char *task_name = NULL;
+  guint64 count = 0;
   g_autofree char *line = NULL;
 
   if (hs_call_option (call, "Onchip") && hs_call_option (call, "Program"))
@@ -125,6 +131,16 @@ hs_cmd_break_set (Call *call)
           machine_scope = (gint) hs_task_get_machine (task);
         }
     }
+  if (hs_call_option (call, "COUNT") != NULL)
+    {
+      if (!hs_call_eval_number (call, hs_call_option (call, "COUNT"), "/COUNT", &count))
+        return;
+      if (count == 0 || count > G_MAXUINT)
+        {
+          hs_call_fail (call, "Break.Set: /COUNT must be 1 or more");
+          return;
+        }
+    }
   bp = hs_engine_add_breakpoint (engine, &address, text, kind, machine_scope, task_pid, task_name,
                                  &error);
   if (bp == NULL)
@@ -133,6 +149,7 @@ hs_cmd_break_set (Call *call)
       hs_call_return (call, error);
       return;
     }
+  hs_breakpoint_set_count (bp, (guint) count);
   line = format_breakpoint (bp);
   g_string_append_printf (call->out, "breakpoint %s\n", line);
   if (hs_engine_get_state (engine) == HS_ENGINE_STATE_RUNNING)

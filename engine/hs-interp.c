@@ -323,12 +323,105 @@ go_done (GObject      *object,
     hs_call_return (call, NULL);
 }
 
+/* A temporary stop for "run to" and "return": in the current task when the address is in its
+ * machine (another task running the same code must not end it), else anywhere in the machine. */
+static void
+go_until (Call       *call,
+          guint       machine,
+          guint64     address,
+          const char *what)
+{
+  HsEngine *engine = call->interp->engine;
+  HsTask *task = hs_engine_get_current_task (engine);
+  gint pid = task != NULL && hs_task_get_machine (task) == machine ? hs_task_get_pid (task) : -1;
+  g_autofree char *sym = hs_engine_symbolize (engine, machine, 0, address);
+
+  g_string_append_printf (call->out, "running %s %u:::0x%" G_GINT64_MODIFIER "x%s%s", what,
+                          machine, address, sym ? " " : "", sym ? sym : "");
+  if (pid >= 0)
+    g_string_append_printf (call->out, " in task %s (pid %d)\n", hs_task_get_name (task), pid);
+  else
+    g_string_append_printf (call->out, " in machine %u\n", machine);
+  hs_engine_go_until_async (engine, address, (gint) machine, pid, NULL, go_done, call);
+}
+
 static void
 cmd_go (Call *call)
 {
+  HsAddress address;
+  GError *error = NULL;
+
   if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED))
     return;
-  hs_engine_go_async (call->interp->engine, NULL, go_done, call);
+  if (call->args->len == 0)
+    {
+      hs_engine_go_async (call->interp->engine, NULL, go_done, call);
+      return;
+    }
+  if (!hs_interp_resolve_address (call->interp, g_ptr_array_index (call->args, 0), &address,
+                                  &error))
+    {
+      g_prefix_error (&error, "Go: ");
+      hs_call_return (call, error);
+      return;
+    }
+  if (address.access == HS_ACCESS_PHYSICAL)
+    {
+      hs_call_fail (call, "Go: run to a virtual address (QEMU's stub compares the pc)");
+      return;
+    }
+  go_until (call, address.machine, address.offset, "to");
+}
+
+static void
+go_up_frames (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+  g_autoptr(GArray) frames = hs_engine_task_frames_finish (HS_ENGINE (object), result, NULL,
+                                                           &error);
+
+  if (frames == NULL)
+    {
+      g_prefix_error (&error, "Go.Up: ");
+      hs_call_return (call, error);
+      return;
+    }
+  if (frames->len < 2)
+    {
+      hs_call_fail (call, "Go.Up: the stack has no caller to return to");
+      return;
+    }
+  go_until (call, call->core, g_array_index (frames, HsFrame, 1).pc, "until the return to");
+}
+
+/* Go.Up: finish the current function, in the current task. */
+static void
+cmd_go_up (Call *call)
+{
+  HsEngine *engine = call->interp->engine;
+  HsTask *task;
+  guint core = hs_engine_get_current_core (engine);
+
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED))
+    return;
+  task = hs_engine_get_current_task (engine);
+  if (task != NULL)
+    {
+      /* call->core carries the machine the frames are in. */
+      call->core = hs_task_get_machine (task);
+      hs_engine_task_frames_async (engine, task, NULL, go_up_frames, call);
+      return;
+    }
+  if (hs_core_get_exception_level (hs_engine_get_core (engine, core)) < 2)
+    {
+      hs_call_fail (call, "Go.Up: core %u runs no known task; pick one in TASK.List", core);
+      return;
+    }
+  call->core = 0;
+  hs_engine_core_frames_async (engine, core, NULL, go_up_frames, call);
 }
 
 static void
@@ -939,15 +1032,19 @@ static const OptionSpec task_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE }
                                            { "CORE", TRUE }, { NULL } };
 static const OptionSpec break_set_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE },
                                                 { "Program", FALSE }, { "Onchip", FALSE },
-                                                { NULL } };
+                                                { "COUNT", TRUE }, { NULL } };
 static const OptionSpec break_select_options[] = { { "Id", TRUE }, { "MACHINE", TRUE },
                                                    { NULL } };
 static const OptionSpec load_options[] = { { "NoCODE", FALSE }, { "Name", TRUE }, { NULL } };
 
 static const CommandSpec commands[] = {
-  { "Go", "Go", "resume every core", 0, 0, NULL, cmd_go },
+  { "Go", "Go [address]", "resume every core (until address, in the current task)", 0, 1, NULL,
+    cmd_go },
+  { "Go.Up", "Go.Up", "run until the current function returns, in the current task", 0, 0,
+    NULL, cmd_go_up },
   { "Break", "Break", "halt every core", 0, 0, NULL, cmd_break },
-  { "Break.Set", "Break.Set address [/MACHINE n] [/TASK name|pid] [/Program|/Onchip]",
+  { "Break.Set",
+    "Break.Set address [/MACHINE n] [/TASK name|pid] [/Program|/Onchip] [/COUNT n]",
     "a breakpoint at any address form, for one machine or one task", 1, 1, break_set_options,
     hs_cmd_break_set },
   { "Break.List", "Break.List", "the breakpoints, their scopes and hits", 0, 0, NULL,

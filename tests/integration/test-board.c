@@ -1094,6 +1094,31 @@ test_register_set_task (void)
   g_free (run_ok (restore));
 }
 
+/* Breakpoints belong to the session, not to the connection: they outlive a detach (the board
+ * runs on without them) and are planted again after the next attach. */
+static void
+test_breakpoints_survive_reattach (void)
+{
+  g_autofree char *attach = g_strdup_printf ("SYStem.Attach 127.0.0.1:%u",
+                                             hs_board_get_gdb_port (board));
+  g_autofree char *list = NULL;
+  g_autofree char *waited = NULL;
+
+  ensure_halted ();
+  g_free (run_ok ("Break.Set 2:::hrtimer_nanosleep /MACHINE 2"));
+  g_free (run_ok ("SYStem.Detach"));
+  g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_DETACHED);
+  list = run_ok ("Break.List");
+  g_assert_nonnull (strstr (list, "hrtimer_nanosleep  [machine 2, any task]"));
+  g_free (run_ok (attach));
+  ensure_halted ();
+  g_free (run_ok ("Go"));
+  waited = run_ok ("WAIT !STATE.RUN() 20.s");
+  g_assert_nonnull (strstr (waited, " hrtimer_nanosleep "));
+  g_assert_nonnull (strstr (waited, "machine 2 (linux2)"));
+  g_free (run_ok ("Break.Delete"));
+}
+
 /* With a core inside one guest, the other (inactive) guest still reads right, both ways. */
 static void
 test_inactive_guest (void)
@@ -1279,6 +1304,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Board/machine-breakpoint", test_machine_breakpoint);
   g_test_add_func ("/Hs/Board/xen-breakpoint", test_xen_breakpoint);
   g_test_add_func ("/Hs/Board/register-set-task", test_register_set_task);
+  g_test_add_func ("/Hs/Board/breakpoints-survive-reattach", test_breakpoints_survive_reattach);
   g_test_add_func ("/Hs/Board/vttbr-matches-xen", test_vttbr_matches_xen);
   g_test_add_func ("/Hs/Board/killed-qemu", test_killed_qemu);
 

@@ -216,6 +216,24 @@ disasm_shown (gpointer data)
 }
 
 static gboolean
+frame0_is (gpointer data)
+{
+  const HsFrame *f = hs_frame_view_get_frame (HS_FRAME_VIEW (hs_window_get_frame_view (fx.window)),
+                                              0);
+
+  return f != NULL && g_strcmp0 (f->function, data) == 0;
+}
+
+/* The window's status line: the last label of its content box. */
+static GtkWidget *
+find_status_label (void)
+{
+  GtkWidget *box = gtk_window_get_child (GTK_WINDOW (fx.window));
+
+  return gtk_widget_get_last_child (box);
+}
+
+static gboolean
 memory_shows (gpointer data)
 {
   g_autofree char *text = hs_memory_view_get_text (
@@ -510,6 +528,33 @@ test_window_board (void)
       g_assert_cmpint (hs_breakpoint_get_task_pid (bp), ==, hs_task_get_pid (ticker));
       g_assert_cmpstr (hs_breakpoint_get_symbol (bp), ==, "schedule_hrtimeout_range");
       g_assert_cmpuint (hs_breakpoint_get_address (bp)->machine, ==, 2);
+
+      /* Go: the board stops only when the ticker (it polls every 10 s) reaches the function,
+       * and every view shows that task there. */
+      activate ("win.go");
+      wait_until (engine_in_state, GINT_TO_POINTER (HS_ENGINE_STATE_HALTED), "the ticker's stop");
+      g_assert_true (hs_engine_get_current_task (fx.engine) == ticker);
+      g_assert_true (hs_engine_get_last_breakpoint (fx.engine) == bp);
+      wait_until (frame0_is, "schedule_hrtimeout_range", "the stack at the breakpoint");
+      wait_until (register_view_shows_task, regs, "the ticker's registers at the breakpoint");
+      {
+        g_autofree char *said = hs_command_line_get_output (
+          HS_COMMAND_LINE (hs_window_get_command_line (fx.window)));
+        const char *status = gtk_label_get_text (GTK_LABEL (find_status_label ()));
+
+        g_test_message ("%s", status);
+        g_assert_nonnull (strstr (said, "stopped at 2:::0x"));
+        g_assert_nonnull (strstr (status, "showing task linux2_ticker"));
+        g_assert_nonnull (strstr (status, "schedule_hrtimeout_range"));
+      }
+      {
+        g_autofree char *bp_png = g_test_build_filename (G_TEST_BUILT, "widgets",
+                                                         "task-breakpoint.png", NULL);
+
+        show_page (hs_window_get_frame_view (fx.window));
+        save_png (GTK_WIDGET (fx.window), bp_png);
+      }
+      g_free (run_in_command_line ("Break.DISable /Id 1."));
     }
     hs_task_list_set_filter_text (tasks, "");
   }
