@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "hs-command.h"
 #include "hs-engine.h"
 #include "hs-interp.h"
@@ -356,7 +358,7 @@ static void
 test_arguments_and_options (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autoptr(GError) e1 = run_fail (f, "Go extra");
+  g_autoptr(GError) e1 = run_fail (f, "Break extra");
   g_autoptr(GError) e2 = run_fail (f, "Register.view /BOGUS");
   g_autoptr(GError) e3 = run_fail (f, "Go /ALL");
   g_autoptr(GError) e4 = run_fail (f, "Register.view /CORE");
@@ -464,6 +466,72 @@ test_resolve_complete (Fixture       *f,
   g_assert_true (g_strv_contains ((const char * const *) all, "HELP"));
 }
 
+/* Breakpoints are the session's: they can be set, listed, switched and deleted without a
+ * target, and a saved session brings them back with their scopes. */
+static void
+test_breakpoints_and_session (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *set = run_ok (f, "Break.Set 0:::0xffff000000010000 /COUNT 3.");
+  g_autofree char *list = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hs-interp-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "s.cmm", NULL);
+  g_autofree char *save = g_strdup_printf ("SESSion.Save %s", path);
+  g_autofree char *replay = g_strdup_printf ("DO %s", path);
+  g_autofree char *text = NULL;
+  g_autofree char *done = NULL;
+  GListModel *bps = hs_engine_get_breakpoints (f->engine);
+  g_autoptr(GError) physical = run_fail (f, "Break.Set A:0x40000000");
+  g_autoptr(GError) twice = run_fail (f, "Break.Set 0:::0xffff000000010000 /COUNT 3.");
+  g_autoptr(GError) zero = run_fail (f, "Break.Set 0x2000 /COUNT 0");
+  g_autoptr(GError) nothing = run_fail (f, "Break.Delete 0x3000");
+  g_autoptr(GError) missing = run_fail (f, "DO /nonexistent/script.cmm");
+
+  assert_contains (set, "0:::0x0::0xffff000000010000");
+  assert_contains (set, "[any machine, any task]");
+  assert_contains (set, "count 0/3");
+  assert_contains (physical->message, "virtual address");
+  assert_contains (twice->message, "already");
+  assert_contains (zero->message, "/COUNT");
+  assert_contains (nothing->message, "no breakpoint at 0x3000");
+  assert_contains (missing->message, "DO: ");
+
+  g_free (run_ok (f, "Break.Set 0x4000 /MACHINE 0 /TASK 7."));
+  g_free (run_ok (f, "Break.DISable /Id 2."));
+  list = run_ok (f, "Break.List");
+  assert_contains (list, "  1 on  program  0:::0x0::0xffff000000010000");
+  assert_contains (list, "  2 off program  0:::0x0::0x0000000000004000");
+  assert_contains (list, "[machine 0, task pid 7]");
+
+  g_free (run_ok (f, "sYmbol.SourcePATH.Translate \"/build/x y\" \"/src/x\""));
+  g_free (run_ok (f, save));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  assert_contains (text, "Break.Set 0:::0x0::0xffff000000010000 /COUNT 3.\n");
+  assert_contains (text, "Break.Set 0:::0x0::0x4000 /MACHINE 0. /TASK 7.\n");
+  assert_contains (text, "Break.DISable 0:::0x4000\n");
+  assert_contains (text, "sYmbol.SourcePATH.Translate \"/build/x y\" \"/src/x\"\n");
+
+  g_free (run_ok (f, "Break.Delete"));
+  g_free (run_ok (f, "sYmbol.SourcePATH.RESet"));
+  g_assert_cmpuint (g_list_model_get_n_items (bps), ==, 0);
+  done = run_ok (f, replay);
+  g_assert_null (strstr (done, "error:"));
+  g_assert_cmpuint (g_list_model_get_n_items (bps), ==, 2);
+  {
+    g_autoptr(HsBreakpoint) a = g_list_model_get_item (bps, 0);
+    g_autoptr(HsBreakpoint) b = g_list_model_get_item (bps, 1);
+
+    g_assert_cmpuint (hs_breakpoint_get_count (a), ==, 3);
+    g_assert_cmpint (hs_breakpoint_get_task_pid (b), ==, 7);
+    g_assert_cmpint (hs_breakpoint_get_machine_scope (b), ==, 0);
+    g_assert_false (hs_breakpoint_get_enabled (b));
+  }
+  g_assert_cmpuint (hs_source_path_map_get_n_entries (hs_engine_get_source_path_map (f->engine)),
+                    ==, 1);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -490,6 +558,7 @@ main (int   argc,
   ADD ("attach-refused", test_attach_refused);
   ADD ("help", test_help);
   ADD ("resolve-complete", test_resolve_complete);
+  ADD ("breakpoints-and-session", test_breakpoints_and_session);
 
 #undef ADD
 
