@@ -51,6 +51,12 @@ struct _Call
   guint remaining;
   guint core;
   gint task_pid;                /* Step.Over: the task whose return counts, or -1 */
+  /* Step.Hll */
+  gboolean hll_over;
+  char *hll_file;               /* the line the step began on */
+  guint hll_line;
+  guint64 hll_space;
+  gulong hll_handler;
   /* DO */
   GStrv do_lines;
   guint do_next;
@@ -114,6 +120,10 @@ void hs_cmd_break_delete       (Call *call);
 void hs_cmd_break_enable       (Call *call);
 void hs_cmd_break_disable      (Call *call);
 void hs_cmd_source_path_translate (Call *call);
+
+/* hs-interp-step.c */
+void hs_cmd_step_hll           (Call     *call,
+                                gboolean  over);
 
 /* hs-interp-session.c */
 void hs_cmd_do                 (Call *call);

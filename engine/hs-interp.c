@@ -30,6 +30,9 @@ call_free (Call *call)
     g_string_free (call->out, TRUE);
   g_free (call->condition);
   g_strfreev (call->do_lines);
+  g_free (call->hll_file);
+  if (call->hll_handler != 0)
+    g_signal_handler_disconnect (call->interp->engine, call->hll_handler);
   g_clear_object (&call->interp);
   g_free (call);
 }
@@ -559,6 +562,14 @@ step_over_code_read (GObject      *object,
 }
 
 static void
+cmd_step_hll (Call *call)
+{
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED) || !get_core_option (call, &call->core))
+    return;
+  hs_cmd_step_hll (call, FALSE);
+}
+
+static void
 cmd_step_over (Call *call)
 {
   HsEngine *engine = call->interp->engine;
@@ -568,6 +579,11 @@ cmd_step_over (Call *call)
 
   if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED) || !get_core_option (call, &call->core))
     return;
+  if (hs_call_option (call, "Hll") != NULL)
+    {
+      hs_cmd_step_hll (call, TRUE);
+      return;
+    }
   core = hs_engine_get_core (engine, call->core);
   if (!hs_core_get_register_by_name (core, "pc", &at.offset))
     {
@@ -1024,6 +1040,7 @@ static void cmd_attach (Call *call);
 static void cmd_detach (Call *call);
 
 static const OptionSpec core_option[] = { { "CORE", TRUE }, { NULL } };
+static const OptionSpec step_over_options[] = { { "CORE", TRUE }, { "Hll", FALSE }, { NULL } };
 static const OptionSpec register_options[] = { { "CORE", TRUE }, { "ALL", FALSE },
                                                { "MACHINE", TRUE }, { "TASK", TRUE }, { NULL } };
 static const OptionSpec dump_options[] = { { "Length", TRUE }, { NULL } };
@@ -1058,9 +1075,11 @@ static const CommandSpec commands[] = {
     break_select_options, hs_cmd_break_disable },
   { "Step", "Step [count] [/CORE n]", "execute one instruction (or count) on one core",
     0, 1, core_option, cmd_step },
-  { "Step.Over", "Step.Over [/CORE n]",
-    "one instruction on one core; a call runs until it returns", 0, 0, core_option,
-    cmd_step_over },
+  { "Step.Over", "Step.Over [/CORE n] [/Hll]",
+    "one instruction (/Hll: one source line) on one core; a call runs until it returns, in "
+    "this task", 0, 0, step_over_options, cmd_step_over },
+  { "Step.Hll", "Step.Hll [/CORE n]", "one source line on one core, into calls", 0, 0,
+    core_option, cmd_step_hll },
   { "Register.Set", "Register.Set register value [/CORE n] [/MACHINE n /TASK name|pid]",
     "write a core's register, or a task's where it will take it from (the next Go uses it)", 2, 2,
     task_options, cmd_register_set },

@@ -1033,6 +1033,33 @@ test_machine_breakpoint (void)
                   hs_breakpoint_get_filtered_hits (bp));
   g_assert_cmpuint (hs_breakpoint_get_filtered_hits (bp), >, 0);
   g_free (run_ok ("Break.Delete"));
+
+  /* From there, in that task: a source line into, one over, and back to the caller. */
+  {
+    HsTask *task = hs_engine_get_current_task (engine);
+    gint pid = hs_task_get_pid (task);
+    g_autofree char *into = run_ok ("Step.Hll");
+    g_autofree char *over = run_ok ("Step.Over /Hll");
+    g_autofree char *up = NULL;
+
+    g_test_message ("%s%s", into, over);
+    g_assert_nonnull (strstr (into, "kernel/time/hrtimer.c:"));
+    g_assert_nonnull (strstr (into, " hrtimer_nanosleep+0x"));
+    g_assert_nonnull (strstr (over, "kernel/time/hrtimer.c:"));
+    g_assert_cmpint (hs_task_get_pid (hs_engine_get_current_task (engine)), ==, pid);
+    up = run_ok ("Go.Up");
+    g_assert_nonnull (strstr (up, "until the return to 2:::0x"));
+    g_free (run_ok ("WAIT !STATE.RUN() 20.s"));
+    g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_HALTED);
+    /* The sleep returned into its caller, in the same task, whichever other task ran it. */
+    g_assert_nonnull (hs_engine_get_current_task (engine));
+    g_assert_cmpint (hs_task_get_pid (hs_engine_get_current_task (engine)), ==, pid);
+    {
+      g_autofree char *stop = hs_engine_describe_stop (engine);
+
+      g_assert_nonnull (strstr (stop, " common_nsleep+0x"));
+    }
+  }
 }
 
 /* A breakpoint in Xen stops in machine 0, with no guest task as the context. */
