@@ -169,6 +169,8 @@ hs_application_startup (GApplication *app)
     { "win.break", { "<Control>period", NULL } },
     { "win.step", { "F11", NULL } },
     { "win.step-over", { "F10", NULL } },
+    { "win.step-line", { "<Control>F11", NULL } },
+    { "win.go-up", { "<Shift>F11", NULL } },
     { "win.find-task", { "<Control>f", NULL } },
     { "win.focus-command-line", { "<Control>l", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },

@@ -127,16 +127,46 @@ action_step (GSimpleAction *action,
   run_command (self, line);
 }
 
+/* Over a source line where the pc has one (the source view shows it), else an instruction. */
 static void
 action_step_over (GSimpleAction *action,
                   GVariant      *param,
                   gpointer       user_data)
 {
   HsWindow *self = user_data;
-  g_autofree char *line = g_strdup_printf ("Step.Over /CORE %u.",
+  guint core = hs_engine_get_current_core (self->engine);
+  HsCore *c = hs_engine_get_core (self->engine, core);
+  g_autofree char *file = NULL;
+  g_autofree char *line = NULL;
+  guint number;
+  guint64 pc;
+  gboolean source = c != NULL && hs_core_get_register_by_name (c, "pc", &pc)
+                    && hs_engine_lookup_line (self->engine,
+                                              hs_engine_get_core_machine (self->engine, core), 0,
+                                              pc, &file, &number);
+
+  line = g_strdup_printf ("Step.Over /CORE %u.%s", core, source ? " /Hll" : "");
+  run_command (self, line);
+}
+
+static void
+action_step_line (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  HsWindow *self = user_data;
+  g_autofree char *line = g_strdup_printf ("Step.Hll /CORE %u.",
                                            hs_engine_get_current_core (self->engine));
 
   run_command (self, line);
+}
+
+static void
+action_go_up (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  run_command (user_data, "Go.Up");
 }
 
 static void
@@ -186,6 +216,8 @@ static const GActionEntry win_actions[] = {
   { "break", action_break },
   { "step", action_step },
   { "step-over", action_step_over },
+  { "step-line", action_step_line },
+  { "go-up", action_go_up },
   { "focus-command-line", action_focus_command_line },
   { "find-task", action_find_task },
   { "task-breakpoint", action_task_breakpoint },
@@ -216,6 +248,8 @@ update_state (HsWindow *self)
   set_action_enabled (self, "break", state == HS_ENGINE_STATE_RUNNING);
   set_action_enabled (self, "step", state == HS_ENGINE_STATE_HALTED);
   set_action_enabled (self, "step-over", state == HS_ENGINE_STATE_HALTED);
+  set_action_enabled (self, "step-line", state == HS_ENGINE_STATE_HALTED);
+  set_action_enabled (self, "go-up", state == HS_ENGINE_STATE_HALTED);
   gtk_label_set_text (self->state_label, hs_engine_state_to_string (state));
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "hs-running");
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "hs-halted");

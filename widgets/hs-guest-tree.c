@@ -576,6 +576,16 @@ bind_cell (GtkSignalListItemFactory *factory,
     gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (child), row);
   /* Borrowed: the widget outlives its factories' items. */
   g_object_set_data (G_OBJECT (item), "hs-guest-tree", self);
+  /* GTK 4.8 can bind a row whose item has just left the model (a halt removed it while the
+   * view was catching up): an empty cell until the next bind. */
+  if (object == NULL)
+    {
+      GtkWidget *label = cell_label (item);
+
+      if (label != NULL)
+        gtk_inscription_set_text (GTK_INSCRIPTION (label), NULL);
+      return;
+    }
   id = g_signal_connect_object (object, "notify", G_CALLBACK (object_notify), item, 0);
   g_object_set_data (G_OBJECT (item), "hs-notify-id", GSIZE_TO_POINTER (id));
   g_object_set_data_full (G_OBJECT (item), "hs-object", g_steal_pointer (&object),
