@@ -20,6 +20,7 @@ struct _HsBreakpoint
   guint filtered_hits;
   guint count;                  /* stop at every count-th pass; 0 or 1: every pass */
   guint passes;                 /* passes since the last stop, toward count */
+  char *condition;
 };
 
 G_DEFINE_FINAL_TYPE (HsBreakpoint, hs_breakpoint, G_TYPE_OBJECT)
@@ -43,6 +44,7 @@ hs_breakpoint_finalize (GObject *object)
   g_free (self->location);
   g_free (self->symbol);
   g_free (self->task_name);
+  g_free (self->condition);
   G_OBJECT_CLASS (hs_breakpoint_parent_class)->finalize (object);
 }
 
@@ -301,4 +303,20 @@ hs_breakpoint_add_passes (HsBreakpoint *self,
   g_return_if_fail (HS_IS_BREAKPOINT (self));
   self->passes = stopped ? 0 : self->passes + passes;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HITS]);
+}
+
+const char *
+hs_breakpoint_get_condition (HsBreakpoint *self)
+{
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), NULL);
+  return self->condition;
+}
+
+void
+hs_breakpoint_set_condition (HsBreakpoint *self,
+                             const char   *condition)
+{
+  g_return_if_fail (HS_IS_BREAKPOINT (self));
+  g_free (self->condition);
+  self->condition = condition && *condition ? g_strdup (condition) : NULL;
 }

@@ -46,6 +46,10 @@ guint              hs_breakpoint_get_count         (HsBreakpoint *self);
 void               hs_breakpoint_set_count         (HsBreakpoint *self,
                                                     guint         count);
 guint              hs_breakpoint_get_passes        (HsBreakpoint *self);
+/* /CONDition: an expression that must hold at a pass in scope for it to stop, or NULL. */
+const char        *hs_breakpoint_get_condition     (HsBreakpoint *self);
+void               hs_breakpoint_set_condition     (HsBreakpoint *self,
+                                                    const char   *condition);
 /* "machine 2, task sleep (pid 91)" or "any machine, any task". */
 char              *hs_breakpoint_describe_scope    (HsBreakpoint *self);
 

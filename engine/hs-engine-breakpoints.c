@@ -13,7 +13,9 @@
 #include "config.h"
 
 #include "hs-breakpoint-private.h"
+#include "hs-command.h"
 #include "hs-engine-private.h"
+#include "hs-expr.h"
 
 #define STEP_OFF_TIMEOUT_MS 1000
 
@@ -123,6 +125,7 @@ static void
 hit_scope_clear (gpointer data)
 {
   g_free (((HsHitScope *) data)->name);
+  g_free (((HsHitScope *) data)->condition);
 }
 
 static void
@@ -167,6 +170,7 @@ hs_run_plan_new (HsEngine *self)
       scope.pid = hs_breakpoint_get_task_pid (bp);
       scope.name = g_strdup (hs_breakpoint_get_task_name (bp));
       scope.space = hs_breakpoint_get_address (bp)->space;
+      scope.condition = g_strdup (hs_breakpoint_get_condition (bp));
       if (hs_breakpoint_get_count (bp) > 1)
         scope.passes_left = hs_breakpoint_get_count (bp) - 1
                             - MIN (hs_breakpoint_get_passes (bp), hs_breakpoint_get_count (bp) - 1);
@@ -181,7 +185,7 @@ hs_run_plan_add_temporary (HsRunPlan *plan,
                            gint       machine,
                            gint       pid)
 {
-  HsHitScope scope = { 0, address, machine, pid, NULL, 0, 0 };
+  HsHitScope scope = { 0, address, machine, pid, NULL, 0, 0, NULL };
 
   add_plant (plan->plants, HS_BREAKPOINT_SOFTWARE, address);
   g_array_append_val (plan->scopes, scope);
@@ -222,6 +226,125 @@ read_core (HsEngine    *self,
     g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "%s of core %u is unreadable",
                  name, core);
   return ok;
+}
+
+/* /CONDition, evaluated on the worker at a hit: registers of the stopping core, memory and
+ * symbols of its machine. */
+typedef struct
+{
+  HsEngine *self;
+  guint core;
+  gint machine;
+  gboolean dry;                 /* a syntax check at Break.Set: registers and memory read 0 */
+} Condition;
+
+static gboolean
+condition_call (const char     *name,
+                const HsValue  *args,
+                guint           n_args,
+                HsValue        *result,
+                gpointer        user_data,
+                GError        **error)
+{
+  Condition *c = user_data;
+  static const struct { const char *name; guint size; } data[] = {
+    { "Data.Byte", 1 }, { "Data.Word", 2 }, { "Data.Long", 4 }, { "Data.Quad", 8 },
+  };
+
+  if ((hs_command_name_matches ("TRUE", name) || hs_command_name_matches ("FALSE", name))
+      && n_args == 0)
+    {
+      hs_value_set_boolean (result, hs_command_name_matches ("TRUE", name));
+      return TRUE;
+    }
+  if (hs_command_name_matches ("Register", name) && n_args == 1
+      && args[0].type == HS_VALUE_STRING)
+    {
+      guint64 v = 0;
+
+      if (!c->dry && !read_core (c->self, c->core, args[0].string, &v, error))
+        return FALSE;
+      if (c->dry && hs_engine_lookup_register (c->self, args[0].string) < 0
+          && hs_engine_get_register_infos (c->self) != NULL)
+        {
+          g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "no register named %s",
+                       args[0].string);
+          return FALSE;
+        }
+      hs_value_set_number (result, v);
+      return TRUE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (data); i++)
+    if (hs_command_name_matches (data[i].name, name) && n_args == 1
+        && args[0].type == HS_VALUE_NUMBER)
+      {
+        guint64 v = 0;
+
+        if (!c->dry && (c->machine < 0
+                        || !hs_engine_worker_read_virtual (c->self, (guint) c->machine,
+                                                           args[0].number, &v, data[i].size,
+                                                           error)))
+          {
+            if (error != NULL && *error == NULL)
+              g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                           "the stopping core is in no known machine");
+            return FALSE;
+          }
+        hs_value_set_number (result, GUINT64_FROM_LE (v));
+        return TRUE;
+      }
+  g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+               "%s() is not available in a breakpoint condition (Register(), Data.Byte(), "
+               "Data.Word(), Data.Long(), Data.Quad() are)", name);
+  return FALSE;
+}
+
+static gboolean
+condition_symbol (const char  *name,
+                  HsValue     *result,
+                  gpointer     user_data,
+                  GError     **error)
+{
+  Condition *c = user_data;
+  guint64 address;
+
+  if (c->machine < 0
+      || !hs_engine_lookup_symbol (c->self, (guint) c->machine, 0, name, &address, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "unknown name %s", name);
+      return FALSE;
+    }
+  hs_value_set_number (result, address);
+  return TRUE;
+}
+
+static gboolean
+evaluate_condition (Condition   *c,
+                    const char  *text,
+                    gboolean    *holds,
+                    GError     **error)
+{
+  HsExprContext ctx = { condition_call, condition_symbol, c };
+  HsValue v = { 0 };
+
+  if (!hs_expr_evaluate (text, &ctx, &v, error))
+    return FALSE;
+  *holds = hs_value_is_true (&v);
+  hs_value_clear (&v);
+  return TRUE;
+}
+
+gboolean
+hs_engine_check_condition (HsEngine    *self,
+                           guint        machine,
+                           const char  *text,
+                           GError     **error)
+{
+  Condition c = { self, 0, (gint) machine, TRUE };
+  gboolean holds;
+
+  return evaluate_condition (&c, text, &holds, error);
 }
 
 /* The machine a core is in: 0 at EL2, else the guest whose VMID is in VTTBR_EL2. */
@@ -295,6 +418,31 @@ hs_engine_worker_hit_matches (HsEngine   *self,
           ok = task_known && (s->pid < 0 || s->pid == pid)
                && (s->name == NULL || g_strcmp0 (s->name, comm) == 0)
                && (s->space == 0 || s->space == (guint64) tgid);
+        }
+      /* /CONDition: a pass in scope that does not meet it goes on, neither stop nor filtered. A
+       * condition that cannot be evaluated stops, so the user sees why. */
+      if (ok && s->condition != NULL)
+        {
+          Condition c = { self, core, machine, FALSE };
+          gboolean holds = TRUE;
+          g_autoptr(GError) cond_error = NULL;
+
+          if (!evaluate_condition (&c, s->condition, &holds, &cond_error))
+            {
+              if (hs_engine_is_connection_error (cond_error))
+                {
+                  g_propagate_error (error, g_steal_pointer (&cond_error));
+                  return FALSE;
+                }
+              g_debug ("breakpoint %u: condition '%s': %s", s->id, s->condition,
+                       cond_error->message);
+              holds = TRUE;
+            }
+          if (!holds)
+            {
+              *matches = FALSE;
+              return TRUE;
+            }
         }
       /* /COUNT n: the first n-1 passes in scope go on without stopping. */
       if (ok && s->passes_left > 0)

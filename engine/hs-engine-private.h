@@ -69,6 +69,7 @@ typedef struct
   char *name;                   /* NULL: any */
   guint64 space;                /* a process's tgid for a user-space address; 0: any */
   guint passes_left;            /* /COUNT: matching passes before the one that stops; 0: none */
+  char *condition;              /* /CONDition, or NULL */
 } HsHitScope;
 
 /* What one resume plants and checks; filled on the main thread, used by the worker. */

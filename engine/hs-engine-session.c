@@ -106,6 +106,8 @@ hs_engine_save_session (HsEngine *self)
         g_string_append (out, " /Onchip");
       if (hs_breakpoint_get_count (bp) > 1)
         g_string_append_printf (out, " /COUNT %u.", hs_breakpoint_get_count (bp));
+      if (hs_breakpoint_get_condition (bp) != NULL)
+        g_string_append_printf (out, " /CONDition %s", hs_breakpoint_get_condition (bp));
       g_string_append_c (out, '\n');
       if (!hs_breakpoint_get_enabled (bp))
         g_string_append_printf (out, "Break.DISable %u:::0x%" G_GINT64_MODIFIER "x\n",

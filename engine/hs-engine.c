@@ -663,7 +663,7 @@ hs_engine_go_until_async (HsEngine            *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  HsHitScope until = { 0, address, machine, task_pid, NULL, 0, 0 };
+  HsHitScope until = { 0, address, machine, task_pid, NULL, 0, 0, NULL };
 
   g_return_if_fail (HS_IS_ENGINE (self));
 

@@ -183,6 +183,12 @@ HsBreakpoint  *hs_engine_add_breakpoint       (HsEngine             *self,
 void           hs_engine_remove_breakpoint    (HsEngine             *self,
                                                HsBreakpoint         *breakpoint);
 void           hs_engine_remove_all_breakpoints (HsEngine           *self);
+/* Whether @text can be a breakpoint condition in @machine: Register(name), Data.Long(address)
+ * and friends, symbols, C operators. */
+gboolean       hs_engine_check_condition      (HsEngine             *self,
+                                               guint                 machine,
+                                               const char           *text,
+                                               GError              **error);
 /* Where and why the target stopped, in one line (NULL unless halted): "stopped at
  * 2:::0xffff8000081ab2c4 hrtimer_nanosleep+0x14 (kernel/time/hrtimer.c:2064), task sleep
  * (pid 91), machine 2 (linux2), core 1, breakpoint 3". */

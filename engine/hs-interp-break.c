@@ -47,12 +47,15 @@ format_breakpoint (HsBreakpoint *bp)
     ? g_strdup_printf (", count %u/%u", hs_breakpoint_get_passes (bp), hs_breakpoint_get_count (bp))
     : g_strdup ("");
 
-  return g_strdup_printf ("%3u %-3s %-8s %s%s%s  [%s]  hits %u, filtered %u%s",
+  g_autofree char *cond = hs_breakpoint_get_condition (bp)
+    ? g_strdup_printf (", if %s", hs_breakpoint_get_condition (bp)) : g_strdup ("");
+
+  return g_strdup_printf ("%3u %-3s %-8s %s%s%s  [%s%s]  hits %u, filtered %u%s",
                           hs_breakpoint_get_id (bp),
                           hs_breakpoint_get_enabled (bp) ? "on" : "off",
                           hs_breakpoint_get_kind (bp) == HS_BREAKPOINT_HARDWARE ? "onchip"
                                                                                 : "program",
-                          where, symbol ? "  " : "", symbol ? symbol : "", scope,
+                          where, symbol ? "  " : "", symbol ? symbol : "", scope, cond,
                           hs_breakpoint_get_hits (bp), hs_breakpoint_get_filtered_hits (bp),
                           count);
 }
@@ -73,6 +76,7 @@ hs_cmd_break_set (Call *call)
   gint task_pid = -1;
   const char *task_name = NULL;
   guint64 count = 0;
+  const char *condition;
   g_autofree char *line = NULL;
 
   if (hs_call_option (call, "Onchip") && hs_call_option (call, "Program"))
@@ -141,6 +145,16 @@ hs_cmd_break_set (Call *call)
           return;
         }
     }
+  condition = hs_call_option (call, "CONDition");
+  if (condition != NULL
+      && !hs_engine_check_condition (engine, machine_scope >= 0 ? (guint) machine_scope
+                                                                : address.machine,
+                                     condition, &error))
+    {
+      g_prefix_error (&error, "Break.Set: /CONDition %s: ", condition);
+      hs_call_return (call, error);
+      return;
+    }
   bp = hs_engine_add_breakpoint (engine, &address, text, kind, machine_scope, task_pid, task_name,
                                  &error);
   if (bp == NULL)
@@ -150,6 +164,7 @@ hs_cmd_break_set (Call *call)
       return;
     }
   hs_breakpoint_set_count (bp, (guint) count);
+  hs_breakpoint_set_condition (bp, condition);
   line = format_breakpoint (bp);
   g_string_append_printf (call->out, "breakpoint %s\n", line);
   if (hs_engine_get_state (engine) == HS_ENGINE_STATE_RUNNING)

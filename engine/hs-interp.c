@@ -1049,7 +1049,8 @@ static const OptionSpec task_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE }
                                            { "CORE", TRUE }, { NULL } };
 static const OptionSpec break_set_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE },
                                                 { "Program", FALSE }, { "Onchip", FALSE },
-                                                { "COUNT", TRUE }, { NULL } };
+                                                { "COUNT", TRUE }, { "CONDition", TRUE },
+                                                { NULL } };
 static const OptionSpec break_select_options[] = { { "Id", TRUE }, { "MACHINE", TRUE },
                                                    { NULL } };
 static const OptionSpec load_options[] = { { "NoCODE", FALSE }, { "Name", TRUE }, { NULL } };
@@ -1061,7 +1062,8 @@ static const CommandSpec commands[] = {
     NULL, cmd_go_up },
   { "Break", "Break", "halt every core", 0, 0, NULL, cmd_break },
   { "Break.Set",
-    "Break.Set address [/MACHINE n] [/TASK name|pid] [/Program|/Onchip] [/COUNT n]",
+    "Break.Set address [/MACHINE n] [/TASK name|pid] [/Program|/Onchip] [/COUNT n] "
+    "[/CONDition expr]",
     "a breakpoint at any address form, for one machine or one task", 1, 1, break_set_options,
     hs_cmd_break_set },
   { "Break.List", "Break.List", "the breakpoints, their scopes and hits", 0, 0, NULL,

@@ -486,6 +486,7 @@ test_breakpoints_and_session (Fixture       *f,
   g_autoptr(GError) zero = run_fail (f, "Break.Set 0x2000 /COUNT 0");
   g_autoptr(GError) nothing = run_fail (f, "Break.Delete 0x3000");
   g_autoptr(GError) missing = run_fail (f, "DO /nonexistent/script.cmm");
+  g_autoptr(GError) bad_condition = run_fail (f, "Break.Set 0x5000 /CONDition Bogus(1)");
 
   assert_contains (set, "0:::0x0::0xffff000000010000");
   assert_contains (set, "[any machine, any task]");
@@ -495,19 +496,21 @@ test_breakpoints_and_session (Fixture       *f,
   assert_contains (zero->message, "/COUNT");
   assert_contains (nothing->message, "no breakpoint at 0x3000");
   assert_contains (missing->message, "DO: ");
+  assert_contains (bad_condition->message, "not available in a breakpoint condition");
 
-  g_free (run_ok (f, "Break.Set 0x4000 /MACHINE 0 /TASK 7."));
+  g_free (run_ok (f, "Break.Set 0x4000 /MACHINE 0 /TASK 7. /CONDition Register(x0)==0x10"));
   g_free (run_ok (f, "Break.DISable /Id 2."));
   list = run_ok (f, "Break.List");
   assert_contains (list, "  1 on  program  0:::0x0::0xffff000000010000");
   assert_contains (list, "  2 off program  0:::0x0::0x0000000000004000");
-  assert_contains (list, "[machine 0, task pid 7]");
+  assert_contains (list, "[machine 0, task pid 7, if Register(x0)==0x10]");
 
   g_free (run_ok (f, "sYmbol.SourcePATH.Translate \"/build/x y\" \"/src/x\""));
   g_free (run_ok (f, save));
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   assert_contains (text, "Break.Set 0:::0x0::0xffff000000010000 /COUNT 3.\n");
-  assert_contains (text, "Break.Set 0:::0x0::0x4000 /MACHINE 0. /TASK 7.\n");
+  assert_contains (text, "Break.Set 0:::0x0::0x4000 /MACHINE 0. /TASK 7. /CONDition "
+                         "Register(x0)==0x10\n");
   assert_contains (text, "Break.DISable 0:::0x4000\n");
   assert_contains (text, "sYmbol.SourcePATH.Translate \"/build/x y\" \"/src/x\"\n");
 
@@ -525,6 +528,7 @@ test_breakpoints_and_session (Fixture       *f,
     g_assert_cmpint (hs_breakpoint_get_task_pid (b), ==, 7);
     g_assert_cmpint (hs_breakpoint_get_machine_scope (b), ==, 0);
     g_assert_false (hs_breakpoint_get_enabled (b));
+    g_assert_cmpstr (hs_breakpoint_get_condition (b), ==, "Register(x0)==0x10");
   }
   g_assert_cmpuint (hs_source_path_map_get_n_entries (hs_engine_get_source_path_map (f->engine)),
                     ==, 1);

@@ -1062,6 +1062,31 @@ test_machine_breakpoint (void)
   }
 }
 
+/* A condition is checked at each pass in scope: one that never holds never stops, one that
+ * holds stops with the registers it named. do_nanosleep (timer, mode): mode is 1 (relative). */
+static void
+test_conditional_breakpoint (void)
+{
+  g_autofree char *waited = NULL;
+  g_autofree char *list = NULL;
+  const HsStopEvent *stop;
+
+  ensure_halted ();
+  g_free (run_ok ("Break.Set 2:::hrtimer_nanosleep /MACHINE 2 /CONDition Register(x0)==0"));
+  g_free (run_ok ("Break.Set 2:::do_nanosleep /MACHINE 2 /CONDition Register(x1)==1"));
+  g_free (run_ok ("Go"));
+  waited = run_ok ("WAIT !STATE.RUN() 20.s");
+  g_test_message ("%s", waited);
+  stop = hs_engine_get_last_stop (engine);
+  g_assert_cmpint (stop->reason, ==, HS_STOP_REASON_BREAKPOINT);
+  g_assert_nonnull (strstr (waited, " do_nanosleep "));
+  g_assert_cmphex (reg (stop->core, "x1"), ==, 1);
+  list = run_ok ("Break.List");
+  g_test_message ("%s", list);
+  g_assert_nonnull (strstr (list, "if Register(x0)==0]  hits 0,"));
+  g_free (run_ok ("Break.Delete"));
+}
+
 /* A breakpoint in Xen stops in machine 0, with no guest task as the context. */
 static void
 test_xen_breakpoint (void)
@@ -1329,6 +1354,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Board/breakpoint", test_breakpoint);
   g_test_add_func ("/Hs/Board/task-breakpoint", test_task_breakpoint);
   g_test_add_func ("/Hs/Board/machine-breakpoint", test_machine_breakpoint);
+  g_test_add_func ("/Hs/Board/conditional-breakpoint", test_conditional_breakpoint);
   g_test_add_func ("/Hs/Board/xen-breakpoint", test_xen_breakpoint);
   g_test_add_func ("/Hs/Board/register-set-task", test_register_set_task);
   g_test_add_func ("/Hs/Board/breakpoints-survive-reattach", test_breakpoints_survive_reattach);
