@@ -562,9 +562,82 @@ step_over_code_read (GObject      *object,
 }
 
 static void
+scheduled_regs_done (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Call *call = user_data;
+  HsEngine *engine = HS_ENGINE (object);
+  HsTask *task = hs_engine_get_current_task (engine);
+  GError *error = NULL;
+  HsTaskRegisters *regs = hs_engine_task_registers_finish (engine, result, &error);
+
+  if (regs == NULL || task == NULL || !regs->pc_valid)
+    {
+      if (error == NULL)
+        error = g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                             "the task's resume point is not known");
+      if (regs != NULL)
+        hs_task_registers_free (regs);
+      g_prefix_error (&error, "%s: ", call->spec->name);
+      hs_call_return (call, error);
+      return;
+    }
+  g_string_append_printf (call->out, "task %s (pid %d) is not running on any core: ",
+                          hs_task_get_name (task), hs_task_get_pid (task));
+  go_until (call, hs_task_get_machine (task), regs->pc, "until it is scheduled in, at");
+  hs_task_registers_free (regs);
+}
+
+/* A step of a task that is scheduled out can only begin where it will resume: run until it
+ * gets there (and say so); step again from there. */
+static gboolean
+step_scheduled_out (Call *call)
+{
+  HsEngine *engine = call->interp->engine;
+  HsTask *task = hs_engine_get_current_task (engine);
+
+  if (task == NULL || hs_task_get_core (task) >= 0 || hs_call_option (call, "CORE") != NULL)
+    return FALSE;
+  hs_engine_task_registers_async (engine, task, NULL, scheduled_regs_done, call);
+  return TRUE;
+}
+
+/* TASK.select: the current context, as a double-click in the task list makes it. */
+static void
+cmd_task_select (Call *call)
+{
+  HsEngine *engine = call->interp->engine;
+  HsTask *task;
+  guint machine;
+  gboolean given;
+  GError *error = NULL;
+
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED)
+      || !hs_call_get_machine_option (call, &machine, &given))
+    return;
+  task = hs_engine_find_task (engine, machine, g_ptr_array_index (call->args, 0), &error);
+  if (task == NULL)
+    {
+      g_prefix_error (&error, "TASK.select: ");
+      hs_call_return (call, error);
+      return;
+    }
+  hs_engine_set_current_task (engine, task);
+  g_string_append_printf (call->out, "current context: task %s (pid %d) of machine %u, %s\n",
+                          hs_task_get_name (task), hs_task_get_pid (task),
+                          hs_task_get_machine (task),
+                          hs_task_get_core (task) >= 0 ? "running on a halted core"
+                                                       : "not running");
+  hs_call_return (call, NULL);
+}
+
+static void
 cmd_step_hll (Call *call)
 {
   if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED) || !get_core_option (call, &call->core))
+    return;
+  if (step_scheduled_out (call))
     return;
   hs_cmd_step_hll (call, FALSE);
 }
@@ -578,6 +651,8 @@ cmd_step_over (Call *call)
   HsCore *core;
 
   if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED) || !get_core_option (call, &call->core))
+    return;
+  if (step_scheduled_out (call))
     return;
   if (hs_call_option (call, "Hll") != NULL)
     {
@@ -1116,6 +1191,9 @@ static const CommandSpec commands[] = {
     "the mappings of a range, with their attributes", 0, 1, NULL, hs_cmd_mmu_list_pagetable },
   { "MACHINE.List", "MACHINE.List", "the hypervisor and its guests", 0, 0, NULL,
     hs_cmd_machine_list },
+  { "TASK.select", "TASK.select name|pid [/MACHINE n]",
+    "make a task the current context (registers, stack, steps follow it)", 1, 1,
+    machine_option, cmd_task_select },
   { "TASK.List", "TASK.List [/MACHINE n]", "every task of every guest (or of one)", 0, 0,
     machine_option, hs_cmd_task_list },
   { "Frame.view", "Frame.view [/MACHINE n] [/TASK name|pid] [/CORE n]",

@@ -1087,6 +1087,34 @@ test_conditional_breakpoint (void)
   g_free (run_ok ("Break.Delete"));
 }
 
+/* Stepping a task that is scheduled out runs until it is scheduled in (the ticker wakes every
+ * 10 s), and says so; the task is then running on a core, where the next step begins. */
+static void
+test_step_scheduled_out (void)
+{
+  g_autofree char *selected = NULL;
+  g_autofree char *step = NULL;
+  HsTask *task;
+
+  ensure_halted ();
+  /* Tasks are read at a halt once vmlinux is loaded: make sure one happened since. */
+  if (g_list_model_get_n_items (hs_engine_get_tasks (engine)) == 0)
+    {
+      g_free (run_ok ("Go"));
+      g_free (run_ok ("Break"));
+    }
+  selected = run_ok ("TASK.select linux1_ticker /MACHINE 1");
+  g_assert_nonnull (strstr (selected, "not running"));
+  step = run_ok ("Step.Over /Hll");
+  g_assert_nonnull (strstr (step, "is not running on any core: running until it is scheduled in"));
+  g_free (run_ok ("WAIT !STATE.RUN() 30.s"));
+  g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_HALTED);
+  task = hs_engine_get_current_task (engine);
+  g_assert_nonnull (task);
+  g_assert_cmpstr (hs_task_get_name (task), ==, "linux1_ticker");
+  g_assert_cmpint (hs_task_get_core (task), >=, 0);
+}
+
 /* A breakpoint in Xen stops in machine 0, with no guest task as the context. */
 static void
 test_xen_breakpoint (void)
@@ -1356,6 +1384,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Board/machine-breakpoint", test_machine_breakpoint);
   g_test_add_func ("/Hs/Board/conditional-breakpoint", test_conditional_breakpoint);
   g_test_add_func ("/Hs/Board/xen-breakpoint", test_xen_breakpoint);
+  g_test_add_func ("/Hs/Board/step-scheduled-out", test_step_scheduled_out);
   g_test_add_func ("/Hs/Board/register-set-task", test_register_set_task);
   g_test_add_func ("/Hs/Board/breakpoints-survive-reattach", test_breakpoints_survive_reattach);
   g_test_add_func ("/Hs/Board/vttbr-matches-xen", test_vttbr_matches_xen);
