@@ -19,6 +19,8 @@
 
 #define STEP_OFF_TIMEOUT_MS 1000
 
+static void on_breakpoint_enabled (HsEngine *self);
+
 GListModel *
 hs_engine_get_breakpoints (HsEngine *self)
 {
@@ -97,6 +99,8 @@ hs_engine_add_breakpoint (HsEngine         *self,
   symbol = hs_engine_symbolize (self, address->machine, address->space, address->offset);
   bp = hs_breakpoint_new (++self->next_breakpoint_id, address, location, symbol, kind,
                           machine_scope, task_pid, task_name);
+  g_signal_connect_object (bp, "notify::enabled", G_CALLBACK (on_breakpoint_enabled), self,
+                           G_CONNECT_SWAPPED);
   g_list_store_append (self->breakpoints, bp);
   return bp;
 }
@@ -189,6 +193,74 @@ hs_run_plan_add_temporary (HsRunPlan *plan,
 
   add_plant (plan->plants, HS_BREAKPOINT_SOFTWARE, address);
   g_array_append_val (plan->scopes, scope);
+}
+
+void
+hs_run_plan_carry_counts (HsRunPlan *to,
+                          HsRunPlan *from)
+{
+  GHashTable *t;
+
+  t = to->filtered;
+  to->filtered = from->filtered;
+  from->filtered = t;
+  t = to->passed;
+  to->passed = from->passed;
+  from->passed = t;
+}
+
+HsRunPlan *
+hs_engine_take_replan (HsEngine *self)
+{
+  HsRunPlan *plan;
+
+  g_mutex_lock (&self->replan_lock);
+  plan = g_steal_pointer (&self->replan);
+  g_atomic_int_set (&self->replan_pending, FALSE);
+  g_mutex_unlock (&self->replan_lock);
+  return plan;
+}
+
+/* Main thread: the breakpoints changed. While the target runs, the worker swaps them in at a
+ * short interrupt the views never see, as a hardware probe sets comparators on the fly. */
+static void
+replan (HsEngine *self)
+{
+  HsRunPlan *plan;
+
+  if (self->state != HS_ENGINE_STATE_RUNNING || self->probe == NULL)
+    return;
+  plan = hs_run_plan_new (self);
+  g_mutex_lock (&self->replan_lock);
+  g_clear_pointer (&self->replan, hs_run_plan_free);
+  self->replan = plan;
+  g_atomic_int_set (&self->replan_pending, TRUE);
+  g_mutex_unlock (&self->replan_lock);
+  if (!hs_probe_interrupt (self->probe, NULL))
+    g_debug ("breakpoints changed while running, but the probe could not be interrupted");
+}
+
+static void
+on_breakpoint_enabled (HsEngine *self)
+{
+  replan (self);
+}
+
+void
+hs_engine_breakpoints_init (HsEngine *self)
+{
+  self->breakpoints = g_list_store_new (HS_TYPE_BREAKPOINT);
+  g_mutex_init (&self->replan_lock);
+  g_signal_connect_swapped (self->breakpoints, "items-changed", G_CALLBACK (replan), self);
+}
+
+void
+hs_engine_breakpoints_finalize (HsEngine *self)
+{
+  g_clear_pointer (&self->replan, hs_run_plan_free);
+  g_mutex_clear (&self->replan_lock);
+  g_clear_object (&self->last_breakpoint);
+  g_clear_object (&self->breakpoints);
 }
 
 void

@@ -138,6 +138,10 @@ struct _HsEngine
   guint next_breakpoint_id;
   HsBreakpoint *last_breakpoint; /* the one the last stop came from */
   HsSourcePathMap *source_paths;
+  /* Shared, under replan_lock: breakpoints changed while the target runs, for the worker */
+  GMutex replan_lock;
+  HsRunPlan *replan;
+  gint replan_pending;          /* atomic */
 };
 
 /* hs-engine.c */
@@ -235,8 +239,15 @@ void      hs_engine_update_saved_vcpu    (HsEngine       *self,
                                           guint64         value);
 
 /* hs-engine-breakpoints.c */
+void      hs_engine_breakpoints_init     (HsEngine       *self);
+void      hs_engine_breakpoints_finalize (HsEngine       *self);
 HsRunPlan *hs_run_plan_new               (HsEngine       *self);
 void      hs_run_plan_free               (HsRunPlan      *plan);
+/* Worker: the plan the main thread made since the target started, if any. */
+HsRunPlan *hs_engine_take_replan         (HsEngine       *self);
+/* Keeps @from's filtered and /COUNT tallies in @to. */
+void      hs_run_plan_carry_counts       (HsRunPlan      *to,
+                                          HsRunPlan      *from);
 void      hs_run_plan_add_temporary      (HsRunPlan      *plan,
                                           guint64         address,
                                           gint            machine,

@@ -327,27 +327,32 @@ run_data_free (gpointer data)
   g_free (rd);
 }
 
-/* Worker: past a breakpoint hit outside its scope, running again without the views knowing. */
+/* Worker: running again without the views knowing, past a breakpoint hit outside its scope
+ * (@core >= 0: step that core off it first) or after replanting. */
 static gboolean
 step_past_and_resume (HsEngine  *self,
                       RunData   *rd,
-                      guint      core,
+                      gint       core,
+                      gboolean   planted,
                       GError   **error)
 {
   HsStopEvent stop;
 
-  if (!hs_engine_worker_lift (self, rd->plan->plants, error))
+  if (planted && !hs_engine_worker_lift (self, rd->plan->plants, error))
     return FALSE;
-  if (!hs_probe_step (self->probe, core, error))
-    return FALSE;
-  if (!hs_probe_wait_stop (self->probe, STEP_TIMEOUT_MS, &stop, NULL, error))
+  if (core >= 0)
     {
-      if (!g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+      if (!hs_probe_step (self->probe, (guint) core, error))
         return FALSE;
-      g_clear_error (error);
-      if (!hs_probe_interrupt (self->probe, error)
-          || !hs_probe_wait_stop (self->probe, HALT_TIMEOUT_MS, &stop, NULL, error))
-        return FALSE;
+      if (!hs_probe_wait_stop (self->probe, STEP_TIMEOUT_MS, &stop, NULL, error))
+        {
+          if (!g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+            return FALSE;
+          g_clear_error (error);
+          if (!hs_probe_interrupt (self->probe, error)
+              || !hs_probe_wait_stop (self->probe, HALT_TIMEOUT_MS, &stop, NULL, error))
+            return FALSE;
+        }
     }
   if (!hs_engine_worker_plant (self, rd->plan->plants, error))
     return FALSE;
@@ -411,6 +416,7 @@ run_job (HsEngine *self,
   Snapshot *snap;
   guint64 pc = 0;
   gboolean matches = TRUE;
+  gboolean planted = TRUE;
   guint matched_id = 0;
 
   if (!hs_engine_worker_plant (self, rd->plan->plants, &error))
@@ -436,37 +442,78 @@ run_job (HsEngine *self,
 
   for (;;)
     {
+      gboolean ours = FALSE;    /* a hit outside every scope, or our own interrupt */
+      gboolean at_breakpoint = FALSE;
+      HsRunPlan *next;
+
       if (!hs_probe_wait_stop (self->probe, G_MAXUINT, &stop, g_task_get_cancellable (task),
                                &error))
         {
           g_task_return_error (task, error);
           return;
         }
-      if (stop.reason != HS_STOP_REASON_BREAKPOINT)
+      if (stop.reason == HS_STOP_REASON_EXITED)
         break;
-      /* A breakpoint fires for every machine and task that runs its address: stop only for
-       * the scope it was set for, step past the rest. */
-      if (!hs_engine_worker_hit_matches (self, rd->plan, stop.core, &pc, &matches, &matched_id,
-                                         &error))
+      if (stop.reason == HS_STOP_REASON_BREAKPOINT && self->w_guests == NULL)
         {
-          g_task_return_error (task, error);
-          return;
+          /* No halt has listed the guests yet (we attached to a running board): read them
+           * now, or no hit could be placed in a machine. */
+          Snapshot *first = read_snapshot (self, self->probe, &stop, &error);
+
+          if (first == NULL)
+            {
+              g_task_return_error (task, error);
+              return;
+            }
+          hs_engine_snapshot_free (first);
         }
-      if (matches)
-        break;
-      if (g_atomic_int_get (&self->halt_requested))
+      if (stop.reason == HS_STOP_REASON_BREAKPOINT)
+        {
+          /* A breakpoint fires for every machine and task that runs its address: stop only
+           * for the scope it was set for, step past the rest. */
+          if (!hs_engine_worker_hit_matches (self, rd->plan, stop.core, &pc, &matches,
+                                             &matched_id, &error))
+            {
+              g_task_return_error (task, error);
+              return;
+            }
+          ours = at_breakpoint = !matches;
+        }
+      else if (stop.reason == HS_STOP_REASON_HALT_REQUEST
+               && g_atomic_int_get (&self->replan_pending))
+        ours = TRUE;
+      if (ours && g_atomic_int_get (&self->halt_requested))
         {
           /* Break arrived meanwhile: this stop is the one the user asked for. */
           stop.reason = HS_STOP_REASON_HALT_REQUEST;
-          break;
+          ours = FALSE;
         }
-      if (!step_past_and_resume (self, rd, stop.core, &error))
+      /* Breakpoints changed while the target ran: the new set takes over at this stop. */
+      if (g_atomic_int_get (&self->replan_pending)
+          && (next = hs_engine_take_replan (self)) != NULL)
+        {
+          if (planted && !hs_engine_worker_lift (self, rd->plan->plants, &error))
+            {
+              hs_run_plan_free (next);
+              g_task_return_error (task, error);
+              return;
+            }
+          planted = FALSE;
+          hs_run_plan_carry_counts (next, rd->plan);
+          hs_run_plan_free (rd->plan);
+          rd->plan = next;
+        }
+      if (!ours)
+        break;
+      if (!step_past_and_resume (self, rd, at_breakpoint ? (gint) stop.core : -1, planted,
+                                 &error))
         {
           g_task_return_error (task, error);
           return;
         }
+      planted = TRUE;
     }
-  if (stop.reason != HS_STOP_REASON_EXITED
+  if (stop.reason != HS_STOP_REASON_EXITED && planted
       && !hs_engine_worker_lift (self, rd->plan->plants, &error))
     {
       g_task_return_error (task, error);
@@ -1438,8 +1485,7 @@ hs_engine_finalize (GObject *object)
   g_clear_object (&self->probe);
   g_clear_object (&self->cores);
   g_clear_object (&self->current_task);
-  g_clear_object (&self->last_breakpoint);
-  g_clear_object (&self->breakpoints);
+  hs_engine_breakpoints_finalize (self);
   g_clear_object (&self->source_paths);
   hs_engine_machines_finalize (self);
   g_clear_pointer (&self->register_infos, g_ptr_array_unref);
@@ -1558,7 +1604,7 @@ static void
 hs_engine_init (HsEngine *self)
 {
   self->cores = g_list_store_new (HS_TYPE_CORE);
-  self->breakpoints = g_list_store_new (HS_TYPE_BREAKPOINT);
+  hs_engine_breakpoints_init (self);
   self->source_paths = hs_source_path_map_new ();
   hs_engine_machines_init (self);
   self->main_context = g_main_context_ref_thread_default ();

@@ -168,8 +168,7 @@ hs_cmd_break_set (Call *call)
   line = format_breakpoint (bp);
   g_string_append_printf (call->out, "breakpoint %s\n", line);
   if (hs_engine_get_state (engine) == HS_ENGINE_STATE_RUNNING)
-    g_string_append (call->out, "(the target is running: the breakpoint is planted at the next "
-                                "Go)\n");
+    g_string_append (call->out, "(planted while the target runs)\n");
   hs_call_return (call, NULL);
 }
 

@@ -354,6 +354,14 @@ cmd_go (Call *call)
   HsAddress address;
   GError *error = NULL;
 
+  /* As on a probe: Go on a running target is not a mistake, and a script can say it. */
+  if (call->args->len == 0
+      && hs_engine_get_state (call->interp->engine) == HS_ENGINE_STATE_RUNNING)
+    {
+      g_string_append (call->out, "the target is already running\n");
+      hs_call_return (call, NULL);
+      return;
+    }
   if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED))
     return;
   if (call->args->len == 0)

@@ -21,6 +21,15 @@ grep -q '^ *2  linux2 ' "$out" || fail "MACHINE.List does not list linux2"
 # The session script's chatter goes to stderr, not between the user's results.
 ! grep -q '^vmlinux (' "$out" || fail "the session script's output is on stdout"
 
+# Issue 6's check: a breakpoint for machine 2, set while the board runs, stops in machine 2 only.
+"$hyperscope" --demo -c 'Break.Set 2:::hrtimer_nanosleep /MACHINE 2' -c Go \
+  -c 'WAIT !STATE.RUN() 20.s' -c 'Frame.view' -c 'Break.List' >"$out" 2>"$err" \
+  || fail "the machine breakpoint run exited with $?"
+grep -q '^stopped at 2:::0xffff[0-9a-f]* hrtimer_nanosleep .*machine 2 (linux2), core [0-9], breakpoint 1$' \
+  "$out" || fail "no stop report in machine 2"
+grep -q '^#0  2:::0xffff[0-9a-f]* hrtimer_nanosleep+0x0 ' "$out" || fail "Frame.view is not at the breakpoint"
+grep -q '^#1  2:::0xffff[0-9a-f]* common_nsleep+0x' "$out" || fail "Frame.view has no caller"
+
 # A failing command: non-zero exit, the error on stderr, nothing half-done on stdout.
 if "$hyperscope" -c 'PRINT 1' -c 'Regster.view' >"$out" 2>"$err"; then
   fail "a bad command exited 0"
