@@ -87,3 +87,10 @@ hs_arm64_describe_register (const char *name,
                             (guint) (v >> 8) & 0xff, (guint) v & 0xff);
   return NULL;
 }
+
+gboolean
+hs_arm64_is_call (guint32 insn)
+{
+  return (insn & 0xfc000000u) == 0x94000000u      /* BL imm26 */
+         || (insn & 0xfffffc1fu) == 0xd63f0000u;  /* BLR Xn */
+}

@@ -16,4 +16,7 @@ const char * const *hs_arm64_walk_registers       (void);
 char               *hs_arm64_describe_register    (const char *name,
                                                    guint64     value);
 
+/* Whether an A64 instruction is a call that returns to the next one (BL, BLR). */
+gboolean hs_arm64_is_call (guint32 insn);
+
 G_END_DECLS

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include "hs-arm64.h"
 #include "hs-interp-private.h"
 
 #include <string.h>
@@ -147,7 +148,7 @@ hll_code_read (GObject      *object,
   memcpy (&word, g_bytes_get_data (read->data, NULL), 4);
   word = GUINT32_FROM_LE (word);
   hs_memory_read_free (read);
-  if ((word & 0xfc000000u) == 0x94000000u || (word & 0xfffffc1fu) == 0xd63f0000u)
+  if (hs_arm64_is_call (word))
     {
       /* A call: let it run to its return in this task, then go on with the line. */
       call->hll_handler = g_signal_connect (engine, "halted", G_CALLBACK (hll_halted), call);

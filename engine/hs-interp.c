@@ -553,8 +553,7 @@ step_over_code_read (GObject      *object,
   memcpy (&word, g_bytes_get_data (read->data, NULL), 4);
   word = GUINT32_FROM_LE (word);
   hs_memory_read_free (read);
-  is_call = (word & 0xfc000000u) == 0x94000000u        /* BL imm26 */
-            || (word & 0xfffffc1fu) == 0xd63f0000u;    /* BLR Xn */
+  is_call = hs_arm64_is_call (word);
   if (!is_call)
     {
       call->remaining = 1;

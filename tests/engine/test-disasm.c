@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "hs-arm64.h"
 #include "hs-disasm.h"
 
 static void
@@ -54,11 +55,25 @@ test_words (void)
   g_assert_cmpstr (i->operands, ==, "0xffffffff");
 }
 
+/* Step.Over runs these to their return; everything else is one step. */
+static void
+test_calls (void)
+{
+  g_assert_true (hs_arm64_is_call (0x94000010));   /* bl  .+0x40 */
+  g_assert_true (hs_arm64_is_call (0x97ffffff));   /* bl  .-4 */
+  g_assert_true (hs_arm64_is_call (0xd63f0020));   /* blr x1 */
+  g_assert_false (hs_arm64_is_call (0x14000010));  /* b   .+0x40 */
+  g_assert_false (hs_arm64_is_call (0xd61f0020));  /* br  x1 */
+  g_assert_false (hs_arm64_is_call (0xd65f03c0));  /* ret */
+  g_assert_false (hs_arm64_is_call (0xd503201f));  /* nop */
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/Hs/Disasm/words", test_words);
+  g_test_add_func ("/Hs/Disasm/calls", test_calls);
   return g_test_run ();
 }
