@@ -643,6 +643,28 @@ test_window_board (void)
                     hs_source_view_get_current_line (source));
     g_assert_nonnull (strstr (hs_source_view_get_path (source), "/xen/"));
     g_assert_cmpuint (hs_source_view_get_current_line (source), >, 0);
+
+    /* A click in the gutter sets a breakpoint on that line, in machine 0; another removes it. */
+    {
+      GListModel *bps = hs_engine_get_breakpoints (fx.engine);
+      guint before = g_list_model_get_n_items (bps);
+      guint line = hs_source_view_get_current_line (source);
+      g_autoptr(HsBreakpoint) added = NULL;
+      g_autoptr(GArray) marks = NULL;
+
+      g_signal_emit_by_name (source, "toggle-breakpoint", hs_source_view_get_path (source), line);
+      wait_until (window_idle, NULL, "Break.Set from the gutter");
+      g_assert_cmpuint (g_list_model_get_n_items (bps), ==, before + 1);
+      added = g_list_model_get_item (bps, before);
+      g_assert_cmpuint (hs_breakpoint_get_address (added)->machine, ==, 0);
+      settle ();
+      marks = hs_source_view_get_mark_lines (source, "hs-breakpoint");
+      g_assert_cmpuint (marks->len, ==, 1);
+      g_assert_cmpuint (g_array_index (marks, guint, 0), ==, line);
+      g_signal_emit_by_name (source, "toggle-breakpoint", hs_source_view_get_path (source), line);
+      wait_until (window_idle, NULL, "Break.Delete from the gutter");
+      g_assert_cmpuint (g_list_model_get_n_items (bps), ==, before);
+    }
   }
 
   /* The main window after a halt, showing the current context. */
