@@ -5,10 +5,15 @@
  *
  * The list lives on the main thread and changes at any time, even while the
  * target runs. The worker plants a copy of the enabled ones when it resumes
- * the target and lifts them at the next stop: QEMU's stub cannot take a
- * breakpoint while the target runs, halted memory reads then never see a
- * planted BRK, and a core resting on a breakpoint is stepped off it first
- * (QEMU would stop on it again at once otherwise).
+ * the target and lifts them at the next stop, so halted memory reads never
+ * see a planted BRK, and a core resting on a breakpoint is stepped off it
+ * first (QEMU would stop on it again at once otherwise). QEMU's stub takes
+ * no packets while the target runs: a change then interrupts the target,
+ * the worker swaps the plants and resumes (replan()).
+ *
+ * The stub matches the virtual pc on every core in every regime, so each
+ * hit is checked against the breakpoints' scopes (machine, task, process,
+ * /COUNT, /CONDition) on the worker before anyone is told of a halt.
  */
 #include "config.h"
 
