@@ -56,7 +56,8 @@ struct _Call
   char *hll_file;               /* the line the step began on */
   guint hll_line;
   guint64 hll_space;
-  gulong hll_handler;
+  gulong hll_handler;           /* "halted" and "detached" while a call runs to its return */
+  gulong hll_detach_handler;
   /* DO */
   GStrv do_lines;
   guint do_next;

@@ -84,13 +84,34 @@ hll_step_done (GObject      *object,
 }
 
 static void
+hll_disconnect (HsEngine *engine,
+                Call     *call)
+{
+  if (call->hll_handler != 0)
+    g_signal_handler_disconnect (engine, call->hll_handler);
+  if (call->hll_detach_handler != 0)
+    g_signal_handler_disconnect (engine, call->hll_detach_handler);
+  call->hll_handler = call->hll_detach_handler = 0;
+}
+
+/* The probe went away while a call ran to its return: the step cannot end. */
+static void
+hll_detached (HsEngine *engine,
+              GError   *why,
+              Call     *call)
+{
+  hll_disconnect (engine, call);
+  hs_call_fail (call, "%s: the target went away during the step%s%s", call->spec->name,
+                why ? ": " : "", why ? why->message : "");
+}
+
+static void
 hll_halted (HsEngine *engine,
             HsCore   *core,
             gint      reason,
             Call     *call)
 {
-  g_signal_handler_disconnect (engine, call->hll_handler);
-  call->hll_handler = 0;
+  hll_disconnect (engine, call);
   /* Not our return breakpoint (the user's Break, another breakpoint): the step ends here. */
   if (reason != HS_STOP_REASON_BREAKPOINT || hs_engine_get_last_breakpoint (engine) != NULL)
     {
@@ -114,8 +135,7 @@ hll_go_done (GObject      *object,
 
   if (!hs_engine_go_finish (HS_ENGINE (object), result, &error))
     {
-      g_signal_handler_disconnect (object, call->hll_handler);
-      call->hll_handler = 0;
+      hll_disconnect (HS_ENGINE (object), call);
       g_prefix_error (&error, "%s: ", call->spec->name);
       hs_call_return (call, error);
     }
@@ -152,6 +172,8 @@ hll_code_read (GObject      *object,
     {
       /* A call: let it run to its return in this task, then go on with the line. */
       call->hll_handler = g_signal_connect (engine, "halted", G_CALLBACK (hll_halted), call);
+      call->hll_detach_handler = g_signal_connect (engine, "detached", G_CALLBACK (hll_detached),
+                                                   call);
       hs_engine_go_until_async (engine, pc + 4, (gint) hs_engine_get_core_machine (engine,
                                                                                    call->core),
                                 call->task_pid, NULL, hll_go_done, call);

@@ -33,6 +33,8 @@ call_free (Call *call)
   g_free (call->hll_file);
   if (call->hll_handler != 0)
     g_signal_handler_disconnect (call->interp->engine, call->hll_handler);
+  if (call->hll_detach_handler != 0)
+    g_signal_handler_disconnect (call->interp->engine, call->hll_detach_handler);
   g_clear_object (&call->interp);
   g_free (call);
 }
