@@ -34,153 +34,239 @@ struct _HsDisasmView
   guint64 space;
   guint64 pc;
   HsMemoryRead *code;           /* what was read last, to redraw when breakpoints change */
-
-  /* The last source file shown, split in lines, so a file is read once per view. */
-  char *lines_path;
-  char **lines;
-  guint n_lines;
+  GCancellable *rendering;      /* the thread annotating it */
 };
 
 G_DEFINE_FINAL_TYPE (HsDisasmView, hs_disasm_view, GTK_TYPE_WIDGET)
 
-static const char *
-source_line (HsDisasmView *self,
-             const char   *file,
-             guint         line)
+/* One line of the view and how it looks. */
+typedef struct
 {
-  HsSourcePathMap *map = hs_engine_get_source_path_map (self->engine);
-  g_autofree char *path = NULL;
+  char *text;
+  const char *tag;              /* "symbol", "source", "current" or NULL */
+} Line;
 
-  if (g_strcmp0 (file, self->lines_path) != 0)
-    {
-      g_autofree char *contents = NULL;
-
-      g_clear_pointer (&self->lines, g_strfreev);
-      g_free (self->lines_path);
-      self->lines_path = g_strdup (file);
-      self->n_lines = 0;
-      path = hs_source_path_map_resolve (map, NULL, file, NULL);
-      if (path != NULL && g_file_get_contents (path, &contents, NULL, NULL))
-        {
-          if (!g_utf8_validate (contents, -1, NULL))
-            {
-              char *valid = g_utf8_make_valid (contents, -1);
-
-              g_free (contents);
-              contents = valid;
-            }
-          self->lines = g_strsplit (contents, "\n", -1);
-          self->n_lines = g_strv_length (self->lines);
-        }
-    }
-  if (line == 0 || line > self->n_lines)
-    return NULL;
-  return self->lines[line - 1];
+static void
+line_clear (gpointer data)
+{
+  g_free (((Line *) data)->text);
 }
 
-static gboolean
-has_breakpoint (HsDisasmView *self,
-                guint64       address)
+/* What a render needs, copied so a thread can work on it while the view goes on. */
+typedef struct
 {
-  GListModel *bps = hs_engine_get_breakpoints (self->engine);
+  HsEngine *engine;
+  GBytes *data;                 /* the code as read, and which bytes could be */
+  GBytes *valid;
+  guint64 base;
+  char *fault;
+  guint machine;
+  guint64 space;
+  guint64 pc;
+  GArray *breakpoints;          /* of guint64: addresses in this machine */
+  GHashTable *files;            /* DWARF path -> GStrv of its lines, or NULL: not found here */
+} Render;
 
-  for (guint i = 0; i < g_list_model_get_n_items (bps); i++)
+static void
+render_free (Render *r)
+{
+  g_object_unref (r->engine);
+  g_bytes_unref (r->data);
+  g_bytes_unref (r->valid);
+  g_free (r->fault);
+  g_array_unref (r->breakpoints);
+  g_hash_table_unref (r->files);
+  g_free (r);
+}
+
+static const char *
+source_line (Render     *r,
+             const char *file,
+             guint       line)
+{
+  GStrv lines;
+
+  if (!g_hash_table_lookup_extended (r->files, file, NULL, (gpointer *) &lines))
     {
-      g_autoptr(HsBreakpoint) bp = g_list_model_get_item (bps, i);
-      const HsAddress *a = hs_breakpoint_get_address (bp);
+      HsSourcePathMap *map = hs_engine_get_source_path_map (r->engine);
+      g_autofree char *path = hs_source_path_map_resolve (map, NULL, file, NULL);
+      g_autofree char *contents = NULL;
 
-      if (a->offset == address && a->machine == self->machine)
-        return TRUE;
+      lines = NULL;
+      if (path != NULL && g_file_get_contents (path, &contents, NULL, NULL))
+        {
+          g_autofree char *valid = g_utf8_make_valid (contents, -1);
+
+          lines = g_strsplit (valid, "\n", -1);
+        }
+      g_hash_table_insert (r->files, g_strdup (file), lines);
     }
-  return FALSE;
+  if (lines == NULL || line == 0 || line > g_strv_length (lines))
+    return NULL;
+  return lines[line - 1];
 }
 
 static void
-render (HsDisasmView *self)
+add_line (GArray     *lines,
+          char       *text,
+          const char *tag)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text);
+  Line l = { text, tag };
+
+  g_array_append_val (lines, l);
+}
+
+/* A thread: symbols and source lines wait for the DWARF (which another thread may be
+ * indexing), and source files are read from disk: none of that on the GUI thread. */
+static void
+render_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Render *r = task_data;
+  GArray *lines = g_array_new (FALSE, FALSE, sizeof (Line));
   g_autoptr(GArray) insns = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *last_file = NULL;
   guint last_line = 0;
-  GtkTextIter end;
-  GtkTextMark *current = NULL;
-  const guint8 *data;
-  const guint8 *valid;
+  GError *error = NULL;
+  const guint8 *data, *valid;
   gsize len;
 
-  gtk_text_buffer_set_text (buffer, "", 0);
-  if (self->code == NULL)
-    return;
-  data = g_bytes_get_data (self->code->data, &len);
-  valid = g_bytes_get_data (self->code->valid, NULL);
-  insns = hs_disasm_arm64 (data, len, self->code->address.offset, &error);
+  g_array_set_clear_func (lines, line_clear);
+  data = g_bytes_get_data (r->data, &len);
+  valid = g_bytes_get_data (r->valid, NULL);
+  insns = hs_disasm_arm64 (data, len, r->base, &error);
   if (insns == NULL)
     {
-      gtk_text_buffer_set_text (buffer, error->message, -1);
+      g_array_unref (lines);
+      g_task_return_error (task, error);
       return;
     }
-  for (guint i = 0; i < insns->len; i++)
+  for (guint i = 0; i < insns->len && !g_cancellable_is_cancelled (cancellable); i++)
     {
       const HsInstruction *insn = &g_array_index (insns, HsInstruction, i);
-      gsize at = insn->address - self->code->address.offset;
-      g_autofree char *sym = hs_engine_symbolize (self->engine, self->machine, self->space,
-                                                  insn->address);
+      gsize at = insn->address - r->base;
+      g_autofree char *sym = hs_engine_symbolize (r->engine, r->machine, r->space, insn->address);
       g_autofree char *file = NULL;
       g_autofree char *target = NULL;
-      g_autofree char *line_text = NULL;
-      guint line = 0;
       gboolean readable = at + 4 <= len && valid[at] && valid[at + 3];
+      gboolean planted = FALSE;
+      guint line = 0;
 
       /* A function's first instruction gets its name as a label. */
       if (sym != NULL && strchr (sym, '+') == NULL)
-        {
-          g_autofree char *label = g_strdup_printf ("%s:\n", sym);
-
-          gtk_text_buffer_get_end_iter (buffer, &end);
-          gtk_text_buffer_insert_with_tags_by_name (buffer, &end, label, -1, "symbol", NULL);
-        }
-      if (hs_engine_lookup_line (self->engine, self->machine, self->space, insn->address, &file,
-                                 &line)
+        add_line (lines, g_strdup_printf ("%s:\n", sym), "symbol");
+      if (hs_engine_lookup_line (r->engine, r->machine, r->space, insn->address, &file, &line)
           && (line != last_line || g_strcmp0 (file, last_file) != 0))
         {
-          const char *text = source_line (self, file, line);
+          const char *text = source_line (r, file, line);
           g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
           g_autofree char *base = g_path_get_basename (file);
-          g_autofree char *src = g_strdup_printf ("        %s:%u  %s\n", base, line, stripped);
 
-          gtk_text_buffer_get_end_iter (buffer, &end);
-          gtk_text_buffer_insert_with_tags_by_name (buffer, &end, src, -1, "source", NULL);
+          add_line (lines, g_strdup_printf ("        %s:%u  %s\n", base, line, stripped),
+                    "source");
           g_free (last_file);
           last_file = g_strdup (file);
           last_line = line;
         }
+      for (guint k = 0; k < r->breakpoints->len && !planted; k++)
+        planted = g_array_index (r->breakpoints, guint64, k) == insn->address;
       if (insn->is_branch)
-        target = hs_engine_symbolize (self->engine, self->machine, self->space, insn->target);
-      line_text = readable
-        ? g_strdup_printf ("%s %s %016" G_GINT64_MODIFIER "x  %08x  %-7s %s%s%s%s\n",
-                           has_breakpoint (self, insn->address) ? "●" : " ",
-                           insn->address == self->pc ? "→" : " ", insn->address, insn->word,
-                           insn->mnemonic, insn->operands ? insn->operands : "",
-                           target ? "  <" : "", target ? target : "", target ? ">" : "")
-        : g_strdup_printf ("    %016" G_GINT64_MODIFIER "x  ?? %s\n", insn->address,
-                           self->code->fault ? self->code->fault : "not readable");
-      gtk_text_buffer_get_end_iter (buffer, &end);
-      if (insn->address == self->pc)
-        {
-          current = gtk_text_buffer_create_mark (buffer, NULL, &end, TRUE);
-          gtk_text_buffer_insert_with_tags_by_name (buffer, &end, line_text, -1, "current", NULL);
-        }
-      else
-        gtk_text_buffer_insert (buffer, &end, line_text, -1);
+        target = hs_engine_symbolize (r->engine, r->machine, r->space, insn->target);
+      add_line (lines,
+                readable
+                  ? g_strdup_printf ("%s %s %016" G_GINT64_MODIFIER "x  %08x  %-7s %s%s%s%s\n",
+                                     planted ? "●" : " ", insn->address == r->pc ? "→" : " ",
+                                     insn->address, insn->word, insn->mnemonic,
+                                     insn->operands ? insn->operands : "",
+                                     target ? "  <" : "", target ? target : "",
+                                     target ? ">" : "")
+                  : g_strdup_printf ("    %016" G_GINT64_MODIFIER "x  ?? %s\n", insn->address,
+                                     r->fault ? r->fault : "not readable"),
+                insn->address == r->pc ? "current" : NULL);
     }
   for (guint i = 0; i < insns->len; i++)
     hs_instruction_clear (&g_array_index (insns, HsInstruction, i));
+  g_task_return_pointer (task, lines, (GDestroyNotify) g_array_unref);
+}
+
+static void
+rendered (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  HsDisasmView *self = HS_DISASM_VIEW (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) lines = g_task_propagate_pointer (G_TASK (result), &error);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text);
+  GtkTextMark *current = NULL;
+  GtkTextIter end;
+
+  if (lines == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_text_buffer_set_text (buffer, error->message, -1);
+      return;
+    }
+  gtk_text_buffer_set_text (buffer, "", 0);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const Line *l = &g_array_index (lines, Line, i);
+
+      gtk_text_buffer_get_end_iter (buffer, &end);
+      if (g_strcmp0 (l->tag, "current") == 0)
+        current = gtk_text_buffer_create_mark (buffer, NULL, &end, TRUE);
+      if (l->tag != NULL)
+        gtk_text_buffer_insert_with_tags_by_name (buffer, &end, l->text, -1, l->tag, NULL);
+      else
+        gtk_text_buffer_insert (buffer, &end, l->text, -1);
+    }
   if (current != NULL)
     {
       gtk_text_view_scroll_to_mark (self->text, current, 0.2, TRUE, 0, 0.3);
       gtk_text_buffer_delete_mark (buffer, current);
     }
+}
+
+static void
+render (HsDisasmView *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GListModel *bps = hs_engine_get_breakpoints (self->engine);
+  Render *r;
+
+  if (self->rendering)
+    g_cancellable_cancel (self->rendering);
+  g_clear_object (&self->rendering);
+  if (self->code == NULL)
+    {
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text), "", 0);
+      return;
+    }
+  r = g_new0 (Render, 1);
+  r->engine = g_object_ref (self->engine);
+  r->data = g_bytes_ref (self->code->data);
+  r->valid = g_bytes_ref (self->code->valid);
+  r->base = self->code->address.offset;
+  r->fault = g_strdup (self->code->fault);
+  r->machine = self->machine;
+  r->space = self->space;
+  r->pc = self->pc;
+  r->breakpoints = g_array_new (FALSE, FALSE, sizeof (guint64));
+  r->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  for (guint i = 0; i < g_list_model_get_n_items (bps); i++)
+    {
+      g_autoptr(HsBreakpoint) bp = g_list_model_get_item (bps, i);
+      const HsAddress *a = hs_breakpoint_get_address (bp);
+
+      if (a->machine == self->machine)
+        g_array_append_val (r->breakpoints, a->offset);
+    }
+  self->rendering = g_cancellable_new ();
+  task = g_task_new (self, self->rendering, rendered, NULL);
+  g_task_set_task_data (task, r, (GDestroyNotify) render_free);
+  g_task_run_in_thread (task, render_thread);
 }
 
 static void
@@ -275,6 +361,9 @@ hs_disasm_view_dispose (GObject *object)
   if (self->reading)
     g_cancellable_cancel (self->reading);
   g_clear_object (&self->reading);
+  if (self->rendering)
+    g_cancellable_cancel (self->rendering);
+  g_clear_object (&self->rendering);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_object (&self->engine);
   G_OBJECT_CLASS (hs_disasm_view_parent_class)->dispose (object);
@@ -286,8 +375,6 @@ hs_disasm_view_finalize (GObject *object)
   HsDisasmView *self = HS_DISASM_VIEW (object);
 
   g_clear_pointer (&self->code, hs_memory_read_free);
-  g_clear_pointer (&self->lines, g_strfreev);
-  g_free (self->lines_path);
   G_OBJECT_CLASS (hs_disasm_view_parent_class)->finalize (object);
 }
 
