@@ -80,6 +80,8 @@ struct _HsWindow
   char *frame_file;
   char *frame_local_path;
   char *memory_auto;            /* the address the memory view was moved to with the context */
+  char *stop_text;              /* where and why the board last stopped, once looked up */
+  GCancellable *describing;
 };
 
 G_DEFINE_FINAL_TYPE (HsWindow, hs_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -265,7 +267,7 @@ update_state (HsWindow *self)
     {
       HsTask *task = hs_engine_get_current_task (self->engine);
       guint machine = hs_engine_get_current_machine (self->engine);
-      g_autofree char *stopped = hs_engine_describe_stop (self->engine);
+      const char *stopped = self->stop_text;
       g_autofree char *context = task
         ? g_strdup_printf ("task %s (pid %d) of machine %u", hs_task_get_name (task),
                            hs_task_get_pid (task), machine)
@@ -274,7 +276,7 @@ update_state (HsWindow *self)
       /* The context the views show, then where the board stopped (they differ once the user
        * picks another task). */
       status = g_strdup_printf ("halted · showing %s · %s · %s", context,
-                                core_text ? core_text : "", stopped ? stopped : "");
+                                core_text ? core_text : "", stopped ? stopped : "stopped");
       hs_task_list_set_current (HS_TASK_LIST (self->task_list), task);
     }
   else
@@ -482,21 +484,51 @@ on_symbols_progress (HsWindow   *self,
   gtk_label_set_text (self->status_label, text);
 }
 
-/* A stop the user did not ask for at the command line (a breakpoint, a fault) is reported
- * there, as the command language's WAIT reports it. */
+typedef struct
+{
+  HsWindow *self;               /* owned */
+  gint reason;
+} StopReport;
+
+static void
+stop_described (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  StopReport *report = user_data;
+  g_autoptr(HsWindow) self = report->self;
+  gint reason = report->reason;
+  g_autofree char *text = hs_engine_describe_stop_finish (HS_ENGINE (object), result, NULL);
+
+  g_free (report);
+  if (text == NULL || self->engine == NULL)
+    return;
+  g_free (self->stop_text);
+  self->stop_text = g_steal_pointer (&text);
+  update_state (self);
+  /* A stop the user did not ask for at the command line (a breakpoint, a fault) is reported
+   * there too, as the command language's WAIT reports it. */
+  if (reason != HS_STOP_REASON_HALT_REQUEST && reason != HS_STOP_REASON_STEP
+      && reason != HS_STOP_REASON_ATTACH)
+    hs_command_line_append (HS_COMMAND_LINE (self->command_line), self->stop_text, FALSE);
+}
+
+/* Where and why the board stopped, for the status line: its source line may wait for the DWARF,
+ * so it is looked up in a thread. */
 static void
 on_halted_report (HsWindow *self,
                   HsCore   *core,
                   gint      reason)
 {
-  g_autofree char *stop = NULL;
+  StopReport *report = g_new0 (StopReport, 1);
 
-  if (reason == HS_STOP_REASON_HALT_REQUEST || reason == HS_STOP_REASON_STEP
-      || reason == HS_STOP_REASON_ATTACH)
-    return;
-  stop = hs_engine_describe_stop (self->engine);
-  if (stop != NULL)
-    hs_command_line_append (HS_COMMAND_LINE (self->command_line), stop, FALSE);
+  report->self = g_object_ref (self);
+  report->reason = reason;
+  g_clear_pointer (&self->stop_text, g_free);
+  g_cancellable_cancel (self->describing);
+  g_clear_object (&self->describing);
+  self->describing = g_cancellable_new ();
+  hs_engine_describe_stop_async (self->engine, self->describing, stop_described, report);
 }
 
 /* ---- register windows, one per machine -------------------------------------------------- */
@@ -914,7 +946,7 @@ typedef struct
   HsTask *task;
   GtkWidget *dialog;
   GtkEntry *entry;
-  GtkListStore *completions;
+  GtkStringList *completions;   /* functions starting with what was typed */
 } TaskBreakpointDialog;
 
 static void
@@ -934,12 +966,45 @@ on_breakpoint_text_changed (TaskBreakpointDialog *d)
   const char *text = gtk_editable_get_text (GTK_EDITABLE (d->entry));
   g_auto(GStrv) names = NULL;
 
-  gtk_list_store_clear (d->completions);
-  if (strlen (text) < 3 || strpbrk (text, ":*? ") != NULL)
+  if (strlen (text) >= 3 && strpbrk (text, ":*? ") == NULL)
+    names = hs_engine_complete_function (d->self->engine, hs_task_get_machine (d->task), text,
+                                         40);
+  gtk_string_list_splice (d->completions, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (d->completions)),
+                          (const char * const *) names);
+}
+
+/* A click on a suggested function takes it. */
+static void
+on_completion_activate (TaskBreakpointDialog *d,
+                        guint                 position)
+{
+  const char *name = gtk_string_list_get_string (d->completions, position);
+
+  if (name == NULL)
     return;
-  names = hs_engine_complete_function (d->self->engine, hs_task_get_machine (d->task), text, 40);
-  for (guint i = 0; names[i]; i++)
-    gtk_list_store_insert_with_values (d->completions, NULL, -1, 0, names[i], -1);
+  gtk_editable_set_text (GTK_EDITABLE (d->entry), name);
+  gtk_editable_set_position (GTK_EDITABLE (d->entry), -1);
+  gtk_widget_grab_focus (GTK_WIDGET (d->entry));
+}
+
+static void
+setup_completion (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "hs-mono");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_completion (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item)
+{
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
+                      gtk_string_object_get_string (gtk_list_item_get_item (item)));
 }
 
 static void
@@ -959,9 +1024,7 @@ on_breakpoint_dialog_response (TaskBreakpointDialog *d)
                                  hs_task_get_pid (d->task));
       run_command (d->self, command);
     }
-  /* The completion's popup and its pending work go first: they outlive the entry otherwise. */
   g_signal_handlers_disconnect_by_data (d->entry, d);
-  gtk_entry_set_completion (d->entry, NULL);
   gtk_window_destroy (GTK_WINDOW (d->dialog));
 }
 
@@ -978,7 +1041,8 @@ hs_window_ask_task_breakpoint (HsWindow *self,
 {
   TaskBreakpointDialog *d;
   GtkWidget *box, *label, *buttons, *cancel, *set;
-  GtkEntryCompletion *completion;
+  GtkListItemFactory *factory;
+  GtkWidget *list, *scroller;
   g_autofree char *text = NULL;
   g_autofree char *title = NULL;
 
@@ -1013,16 +1077,26 @@ hs_window_ask_task_breakpoint (HsWindow *self,
   gtk_entry_set_placeholder_text (d->entry, "function, or an address form");
   gtk_accessible_update_property (GTK_ACCESSIBLE (d->entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   "Function or address", -1);
-  d->completions = gtk_list_store_new (1, G_TYPE_STRING);
-  completion = gtk_entry_completion_new ();
-  gtk_entry_completion_set_model (completion, GTK_TREE_MODEL (d->completions));
-  gtk_entry_completion_set_text_column (completion, 0);
-  gtk_entry_completion_set_minimum_key_length (completion, 3);
-  gtk_entry_set_completion (d->entry, completion);
-  g_object_unref (completion);
   g_signal_connect_swapped (d->entry, "changed", G_CALLBACK (on_breakpoint_text_changed), d);
   g_signal_connect_swapped (d->entry, "activate", G_CALLBACK (on_breakpoint_dialog_response), d);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (d->entry));
+
+  /* The functions that start with what was typed, under the entry: a click takes one. */
+  d->completions = gtk_string_list_new (NULL);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_completion), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_completion), NULL);
+  list = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (
+                              g_object_ref (G_LIST_MODEL (d->completions)))),
+                            factory);
+  gtk_list_view_set_single_click_activate (GTK_LIST_VIEW (list), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Matching functions", -1);
+  g_signal_connect_swapped (list, "activate", G_CALLBACK (on_completion_activate), d);
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 160);
+  gtk_box_append (GTK_BOX (box), scroller);
 
   buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);
@@ -1296,6 +1370,10 @@ hs_window_dispose (GObject *object)
   g_clear_pointer (&self->frame_file, g_free);
   g_clear_pointer (&self->frame_local_path, g_free);
   g_clear_pointer (&self->memory_auto, g_free);
+  g_clear_pointer (&self->stop_text, g_free);
+  if (self->describing)
+    g_cancellable_cancel (self->describing);
+  g_clear_object (&self->describing);
   gtk_widget_dispose_template (GTK_WIDGET (self), HS_TYPE_WINDOW);
   g_clear_object (&self->engine);
   g_clear_object (&self->interp);

@@ -693,54 +693,140 @@ hs_engine_get_last_breakpoint (HsEngine *self)
   return self->last_breakpoint;
 }
 
-/* "stopped at 2:::0x5a::0xffff8000081ab2c4 hrtimer_nanosleep+0x14 (kernel/time/hrtimer.c:2064),
- * task sleep (pid 91), machine 2 (linux2), core 1, breakpoint 3" */
+/* A stop, as the main thread knows it; the symbol and line are looked up from it. */
+typedef struct
+{
+  HsEngine *engine;
+  guint machine;
+  guint64 space;
+  guint64 pc;
+  guint core;
+  char *machine_name;
+  char *task;                   /* "sleep (pid 91)", or NULL */
+  char *why;                    /* "breakpoint 3" or "(break)" */
+} StopFacts;
+
+static void
+stop_facts_free (StopFacts *f)
+{
+  g_object_unref (f->engine);
+  g_free (f->machine_name);
+  g_free (f->task);
+  g_free (f->why);
+  g_free (f);
+}
+
+static StopFacts *
+collect_stop (HsEngine *self)
+{
+  const HsStopEvent *stop = &self->last_stop;
+  HsCore *core = hs_engine_get_core (self, stop->core);
+  StopFacts *f;
+  HsTask *task;
+  HsMachine *m;
+  guint64 pc;
+
+  if (self->state != HS_ENGINE_STATE_HALTED || core == NULL
+      || !hs_core_get_register_by_name (core, "pc", &pc))
+    return NULL;
+  f = g_new0 (StopFacts, 1);
+  f->engine = g_object_ref (self);
+  f->pc = pc;
+  f->core = stop->core;
+  f->machine = hs_engine_get_core_machine (self, stop->core);
+  task = hs_engine_find_core_task (self, stop->core);
+  if (task != NULL && pc < G_GUINT64_CONSTANT (0xffff000000000000))
+    f->space = hs_task_get_space (task);
+  if (task != NULL)
+    f->task = g_strdup_printf ("%s (pid %d)", hs_task_get_name (task), hs_task_get_pid (task));
+  m = hs_engine_get_machine (self, f->machine);
+  f->machine_name = g_strdup (m ? hs_machine_get_name (m) : "?");
+  f->why = self->last_breakpoint != NULL
+    ? g_strdup_printf (", breakpoint %u", hs_breakpoint_get_id (self->last_breakpoint))
+    : g_strdup_printf (" (%s)", hs_stop_reason_to_string (stop->reason));
+  return f;
+}
+
+/* Symbols and DWARF only (thread-safe): "stopped at 2:::0x5a::0xffff8000081ab2c4
+ * hrtimer_nanosleep+0x14 (kernel/time/hrtimer.c:2064), task sleep (pid 91), machine 2
+ * (linux2), core 1, breakpoint 3". */
+static char *
+format_stop (const StopFacts *f)
+{
+  g_autofree char *sym = hs_engine_symbolize (f->engine, f->machine, f->space, f->pc);
+  g_autofree char *file = NULL;
+  GString *out = g_string_new ("stopped at ");
+  guint line = 0;
+
+  if (f->space != 0)
+    g_string_append_printf (out, "%u:::0x%" G_GINT64_MODIFIER "x::0x%" G_GINT64_MODIFIER "x",
+                            f->machine, f->space, f->pc);
+  else
+    g_string_append_printf (out, "%u:::0x%" G_GINT64_MODIFIER "x", f->machine, f->pc);
+  if (sym != NULL)
+    g_string_append_printf (out, " %s", sym);
+  if (hs_engine_lookup_line (f->engine, f->machine, f->space, f->pc, &file, &line))
+    g_string_append_printf (out, " (%s:%u)", file, line);
+  if (f->task != NULL)
+    g_string_append_printf (out, ", task %s", f->task);
+  g_string_append_printf (out, ", machine %u (%s), core %u%s", f->machine, f->machine_name,
+                          f->core, f->why);
+  return g_string_free (out, FALSE);
+}
+
 char *
 hs_engine_describe_stop (HsEngine *self)
 {
-  const HsStopEvent *stop;
-  HsCore *core;
-  HsTask *task = NULL;
-  GString *out;
-  guint machine;
-  guint64 pc, space = 0;
-  HsMachine *m;
-  g_autofree char *sym = NULL;
-  g_autofree char *file = NULL;
-  guint line = 0;
+  StopFacts *f;
+  char *text;
 
   g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
 
-  if (self->state != HS_ENGINE_STATE_HALTED)
+  if ((f = collect_stop (self)) == NULL)
     return NULL;
-  stop = &self->last_stop;
-  core = hs_engine_get_core (self, stop->core);
-  if (core == NULL || !hs_core_get_register_by_name (core, "pc", &pc))
-    return NULL;
-  machine = hs_engine_get_core_machine (self, stop->core);
-  task = hs_engine_find_core_task (self, stop->core);
-  if (task != NULL && pc < G_GUINT64_CONSTANT (0xffff000000000000))
-    space = hs_task_get_space (task);
-  m = hs_engine_get_machine (self, machine);
-  sym = hs_engine_symbolize (self, machine, space, pc);
-  out = g_string_new ("stopped at ");
-  if (space != 0)
-    g_string_append_printf (out, "%u:::0x%" G_GINT64_MODIFIER "x::0x%" G_GINT64_MODIFIER "x",
-                            machine, space, pc);
-  else
-    g_string_append_printf (out, "%u:::0x%" G_GINT64_MODIFIER "x", machine, pc);
-  if (sym != NULL)
-    g_string_append_printf (out, " %s", sym);
-  if (hs_engine_lookup_line (self, machine, space, pc, &file, &line))
-    g_string_append_printf (out, " (%s:%u)", file, line);
-  if (task != NULL)
-    g_string_append_printf (out, ", task %s (pid %d)", hs_task_get_name (task),
-                            hs_task_get_pid (task));
-  g_string_append_printf (out, ", machine %u (%s), core %u", machine,
-                          m ? hs_machine_get_name (m) : "?", stop->core);
-  if (self->last_breakpoint != NULL)
-    g_string_append_printf (out, ", breakpoint %u", hs_breakpoint_get_id (self->last_breakpoint));
-  else
-    g_string_append_printf (out, " (%s)", hs_stop_reason_to_string (stop->reason));
-  return g_string_free (out, FALSE);
+  text = format_stop (f);
+  stop_facts_free (f);
+  return text;
+}
+
+static void
+describe_stop_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  g_task_return_pointer (task, format_stop (task_data), g_free);
+}
+
+void
+hs_engine_describe_stop_async (HsEngine            *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  StopFacts *f;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_engine_describe_stop_async);
+  if ((f = collect_stop (self)) == NULL)
+    {
+      g_task_return_new_error (task, HS_ENGINE_ERROR, HS_ENGINE_ERROR_RUNNING,
+                               "the target is not halted");
+      return;
+    }
+  g_task_set_task_data (task, f, (GDestroyNotify) stop_facts_free);
+  /* A line lookup may wait for the DWARF index another thread is building. */
+  g_task_run_in_thread (task, describe_stop_thread);
+}
+
+char *
+hs_engine_describe_stop_finish (HsEngine      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -193,6 +193,14 @@ gboolean       hs_engine_check_condition      (HsEngine             *self,
  * 2:::0xffff8000081ab2c4 hrtimer_nanosleep+0x14 (kernel/time/hrtimer.c:2064), task sleep
  * (pid 91), machine 2 (linux2), core 1, breakpoint 3". */
 char          *hs_engine_describe_stop        (HsEngine             *self);
+/* The same without blocking the caller: the line lookup runs in a thread. */
+void           hs_engine_describe_stop_async  (HsEngine             *self,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+char          *hs_engine_describe_stop_finish (HsEngine             *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
 /* The breakpoint the last stop came from, or NULL. */
 HsBreakpoint  *hs_engine_get_last_breakpoint  (HsEngine             *self);
 /* A machine's registers for its register window: machine 0's pCPU @unit (a core, with the

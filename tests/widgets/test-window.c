@@ -234,6 +234,12 @@ find_status_label (void)
 }
 
 static gboolean
+status_has (gpointer data)
+{
+  return strstr (gtk_label_get_text (GTK_LABEL (find_status_label ())), data) != NULL;
+}
+
+static gboolean
 memory_shows (gpointer data)
 {
   g_autofree char *text = hs_memory_view_get_text (
@@ -519,6 +525,21 @@ test_window_board (void)
       g_assert_nonnull (dialog);
       entry = find_child (GTK_WIDGET (dialog), GTK_TYPE_ENTRY);
       g_assert_nonnull (entry);
+      /* Typing offers the machine's functions that start with it. */
+      gtk_editable_set_text (GTK_EDITABLE (entry), "schedule_hrtimeout_ra");
+      {
+        GtkWidget *list = find_child (GTK_WIDGET (dialog), GTK_TYPE_LIST_VIEW);
+        GListModel *offered = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list)));
+        g_autoptr(GtkStringObject) first = g_list_model_get_item (offered, 0);
+
+        g_assert_cmpuint (g_list_model_get_n_items (offered), >=, 2);
+        g_assert_true (g_str_has_prefix (gtk_string_object_get_string (first),
+                                         "schedule_hrtimeout_range"));
+        /* A click on one takes it. */
+        g_signal_emit_by_name (list, "activate", 0);
+        g_assert_true (g_str_has_prefix (gtk_editable_get_text (GTK_EDITABLE (entry)),
+                                         "schedule_hrtimeout_range"));
+      }
       gtk_editable_set_text (GTK_EDITABLE (entry), "schedule_hrtimeout_range");
       g_signal_emit_by_name (entry, "activate");
       wait_until (window_idle, NULL, "Break.Set");
@@ -537,6 +558,7 @@ test_window_board (void)
       g_assert_true (hs_engine_get_last_breakpoint (fx.engine) == bp);
       wait_until (frame0_is, "schedule_hrtimeout_range", "the stack at the breakpoint");
       wait_until (register_view_shows_task, regs, "the ticker's registers at the breakpoint");
+      wait_until (status_has, "schedule_hrtimeout_range", "the stop in the status line");
       {
         g_autofree char *said = hs_command_line_get_output (
           HS_COMMAND_LINE (hs_window_get_command_line (fx.window)));
