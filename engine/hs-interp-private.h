@@ -125,6 +125,10 @@ void hs_cmd_source_path_translate (Call *call);
 /* hs-interp-step.c */
 void hs_cmd_step_hll           (Call     *call,
                                 gboolean  over);
+gboolean hs_call_finish_code_read (Call         *call,
+                                   GAsyncResult *result,
+                                   guint64      *pc,
+                                   guint32      *word);
 
 /* hs-interp-session.c */
 void hs_cmd_do                 (Call *call);

@@ -148,26 +148,11 @@ hll_code_read (GObject      *object,
 {
   Call *call = user_data;
   HsEngine *engine = HS_ENGINE (object);
-  GError *error = NULL;
-  HsMemoryRead *read = hs_engine_read_finish (engine, result, &error);
-  guint32 word = 0;
+  guint32 word;
   guint64 pc;
 
-  if (read == NULL || read->fault != NULL)
-    {
-      if (read != NULL)
-        error = g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "the code at 0x%"
-                             G_GINT64_MODIFIER "x cannot be read: %s", read->address.offset,
-                             read->fault);
-      hs_memory_read_free (read);
-      g_prefix_error (&error, "%s: ", call->spec->name);
-      hs_call_return (call, error);
-      return;
-    }
-  pc = read->address.offset;
-  memcpy (&word, g_bytes_get_data (read->data, NULL), 4);
-  word = GUINT32_FROM_LE (word);
-  hs_memory_read_free (read);
+  if (!hs_call_finish_code_read (call, result, &pc, &word))
+    return;
   if (hs_arm64_is_call (word))
     {
       /* A call: let it run to its return in this task, then go on with the line. */
@@ -239,4 +224,33 @@ hs_cmd_step_hll (Call     *call,
     }
   call->remaining = HLL_MAX_STEPS;
   hll_next (call);
+}
+
+/* Ends a read of the instruction at a pc (for the steps): FALSE, with the call returned with
+ * an error, when it could not be read. */
+gboolean
+hs_call_finish_code_read (Call         *call,
+                          GAsyncResult *result,
+                          guint64      *pc,
+                          guint32      *word)
+{
+  GError *error = NULL;
+  HsMemoryRead *read = hs_engine_read_finish (hs_call_engine (call), result, &error);
+
+  if (read != NULL && read->fault != NULL)
+    error = g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "the instruction at 0x%"
+                         G_GINT64_MODIFIER "x cannot be read: %s", read->address.offset,
+                         read->fault);
+  if (error != NULL)
+    {
+      g_clear_pointer (&read, hs_memory_read_free);
+      g_prefix_error (&error, "%s: ", call->spec->name);
+      hs_call_return (call, error);
+      return FALSE;
+    }
+  *pc = read->address.offset;
+  memcpy (word, g_bytes_get_data (read->data, NULL), 4);
+  *word = GUINT32_FROM_LE (*word);
+  hs_memory_read_free (read);
+  return TRUE;
 }

@@ -533,28 +533,12 @@ step_over_code_read (GObject      *object,
 {
   Call *call = user_data;
   HsEngine *engine = HS_ENGINE (object);
-  GError *error = NULL;
-  HsMemoryRead *read = hs_engine_read_finish (engine, result, &error);
-  guint64 pc = read ? read->address.offset : 0;
-  guint32 word = 0;
+  guint64 pc;
+  guint32 word;
   gboolean is_call;
 
-  if (read == NULL)
-    {
-      g_prefix_error (&error, "Step.Over: ");
-      hs_call_return (call, error);
-      return;
-    }
-  if (read->fault != NULL)
-    {
-      hs_call_fail (call, "Step.Over: the instruction at 0x%" G_GINT64_MODIFIER "x cannot be "
-                    "read: %s", pc, read->fault);
-      hs_memory_read_free (read);
-      return;
-    }
-  memcpy (&word, g_bytes_get_data (read->data, NULL), 4);
-  word = GUINT32_FROM_LE (word);
-  hs_memory_read_free (read);
+  if (!hs_call_finish_code_read (call, result, &pc, &word))
+    return;
   is_call = hs_arm64_is_call (word);
   if (!is_call)
     {
