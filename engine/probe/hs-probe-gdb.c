@@ -839,37 +839,124 @@ hs_probe_gdb_disconnect (HsProbe *probe)
 {
   HsProbeGdb *self = HS_PROBE_GDB (probe);
 
-  if (!g_atomic_int_get (&self->connected))
-    {
-      close_socket (self);
-      return;
-    }
-
   /* A waiter in wait_stop() holds io_lock; closing the socket wakes it with an error. */
-  if (g_atomic_int_get (&self->running) || !g_mutex_trylock (&self->io_lock))
+  if (!g_mutex_trylock (&self->io_lock))
     {
       close_socket (self);
       return;
     }
-  /* 'D' lets the stub resume the target; a failure changes nothing about closing. */
-  {
-    g_autoptr(GError) ignored = NULL;
-    GHashTableIter iter;
-    gpointer key, value;
-
-    g_hash_table_iter_init (&iter, self->breakpoints);
-    while (g_hash_table_iter_next (&iter, &key, &value))
-      {
-        guint64 addr = *(guint64 *) key;
-        g_autofree char *pkt = g_strdup_printf ("z%d,%" G_GINT64_MODIFIER "x,4",
-                                                GPOINTER_TO_INT (value) - 1, addr);
-        g_autofree char *reply = request (self, pkt, NULL);
-      }
-    if (send_packet (self, "D", &ignored))
-      g_free (read_reply (self, FALSE, 1000, NULL, NULL, NULL));
-  }
   close_socket (self);
   g_mutex_unlock (&self->io_lock);
+}
+
+/* 'D' for every process we attached to: QEMU (multiprocess+) refuses a bare 'D' with E22. */
+static gboolean
+send_detach (HsProbeGdb  *self,
+             char       **refusal,
+             GError     **error)
+{
+  g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (self->multiprocess && self->threads != NULL)
+    for (guint i = 0; i < self->threads->len; i++)
+      {
+        gint64 pid = g_array_index (self->threads, ThreadId, i).pid;
+        gboolean seen = FALSE;
+
+        for (guint k = 0; k < pids->len && !seen; k++)
+          seen = g_array_index (pids, gint64, k) == pid;
+        if (!seen)
+          g_array_append_val (pids, pid);
+      }
+  if (pids->len == 0)
+    {
+      gint64 none = -1;
+
+      g_array_append_val (pids, none);
+    }
+  for (guint k = 0; k < pids->len; k++)
+    {
+      gint64 pid = g_array_index (pids, gint64, k);
+      g_autofree char *pkt = pid < 0 ? g_strdup ("D")
+                                     : g_strdup_printf ("D;%" G_GINT64_MODIFIER "x", pid);
+      g_autofree char *reply = request (self, pkt, error);
+
+      if (reply == NULL)
+        return FALSE;
+      if (strcmp (reply, "OK") != 0)
+        {
+          *refusal = g_strdup_printf ("'%s' was answered '%.40s'", pkt, reply);
+          return TRUE;
+        }
+    }
+  return TRUE;
+}
+
+/*
+ * Leaves the target running with nothing of ours in it, as gdb's detach does: our
+ * breakpoints come out, then 'D'; a stub that refuses 'D' gets an explicit resume. The
+ * connection is closed in every case, by this thread, which holds io_lock.
+ */
+static gboolean
+hs_probe_gdb_detach (HsProbe          *probe,
+                     HsDetachOutcome  *outcome,
+                     char            **note,
+                     GError          **error)
+{
+  HsProbeGdb *self = HS_PROBE_GDB (probe);
+  g_autofree char *refusal = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  gboolean ok;
+
+  *outcome = HS_DETACH_RELEASED;
+  *note = NULL;
+  g_mutex_lock (&self->io_lock);
+  if (!check_halted (self, error))
+    {
+      close_socket (self);
+      g_mutex_unlock (&self->io_lock);
+      return FALSE;
+    }
+
+  g_hash_table_iter_init (&iter, self->breakpoints);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint64 addr = *(guint64 *) key;
+      g_autofree char *pkt = g_strdup_printf ("z%d,%" G_GINT64_MODIFIER "x,4",
+                                              GPOINTER_TO_INT (value) - 1, addr);
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *reply = request (self, pkt, &local_error);
+
+      if (reply == NULL && !g_atomic_int_get (&self->connected))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          close_socket (self);
+          g_mutex_unlock (&self->io_lock);
+          return FALSE;
+        }
+      if (reply == NULL || strcmp (reply, "OK") != 0)
+        g_warning ("detach: the breakpoint at 0x%" G_GINT64_MODIFIER "x could not be removed: %s",
+                   addr, reply ? reply : local_error->message);
+    }
+  g_hash_table_remove_all (self->breakpoints);
+
+  ok = send_detach (self, &refusal, error);
+  if (ok && refusal != NULL)
+    {
+      /* The target must not stay stopped because the stub wants another dialect. */
+      invalidate_caches (self);
+      ok = send_packet (self, "vCont;c", error);
+      if (ok)
+        {
+          *outcome = HS_DETACH_RESUMED;
+          *note = g_strdup_printf ("the gdbstub refused to detach (%s), so Hyperscope resumed "
+                                   "the target itself", refusal);
+        }
+    }
+  close_socket (self);
+  g_mutex_unlock (&self->io_lock);
+  return ok;
 }
 
 static gboolean
@@ -1565,6 +1652,7 @@ hs_probe_gdb_iface_init (HsProbeInterface *iface)
 {
   iface->connect = hs_probe_gdb_connect;
   iface->disconnect = hs_probe_gdb_disconnect;
+  iface->detach = hs_probe_gdb_detach;
   iface->is_connected = hs_probe_gdb_is_connected;
   iface->describe = hs_probe_gdb_describe;
   iface->get_n_cores = hs_probe_gdb_get_n_cores;

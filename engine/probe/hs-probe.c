@@ -71,6 +71,27 @@ hs_probe_disconnect (HsProbe *self)
   IFACE (self)->disconnect (self);
 }
 
+/**
+ * hs_probe_detach:
+ * @outcome: (out): how the target was left running
+ * @note: (out) (transfer full) (nullable): what the user should know about it, or %NULL
+ *
+ * Removes every breakpoint the probe planted, lets the target run and closes the connection
+ * (which is closed even on failure). Needs a halted target.
+ *
+ * Returns: %TRUE if the target was left running
+ */
+gboolean
+hs_probe_detach (HsProbe          *self,
+                 HsDetachOutcome  *outcome,
+                 char            **note,
+                 GError          **error)
+{
+  g_return_val_if_fail (HS_IS_PROBE (self), FALSE);
+  g_return_val_if_fail (outcome != NULL && note != NULL, FALSE);
+  return IFACE (self)->detach (self, outcome, note, error);
+}
+
 gboolean
 hs_probe_is_connected (HsProbe *self)
 {

@@ -74,6 +74,13 @@ typedef enum
   HS_BREAKPOINT_HARDWARE,
 } HsBreakpointType;
 
+/* How a detach left the target: running either way. */
+typedef enum
+{
+  HS_DETACH_RELEASED,             /* the stub took the detach and lets the target run */
+  HS_DETACH_RESUMED,              /* the stub refused it: the probe resumed the target itself */
+} HsDetachOutcome;
+
 #define HS_TYPE_PROBE (hs_probe_get_type ())
 G_DECLARE_INTERFACE (HsProbe, hs_probe, HS, PROBE, GObject)
 
@@ -86,6 +93,10 @@ struct _HsProbeInterface
                                     GCancellable  *cancellable,
                                     GError       **error);
   void       (*disconnect)         (HsProbe       *self);
+  gboolean   (*detach)             (HsProbe       *self,
+                                    HsDetachOutcome *outcome,
+                                    char         **note,
+                                    GError       **error);
   gboolean   (*is_connected)       (HsProbe       *self);
   char      *(*describe)           (HsProbe       *self);
   guint      (*get_n_cores)        (HsProbe       *self);
@@ -139,6 +150,10 @@ gboolean   hs_probe_connect            (HsProbe       *self,
                                         GCancellable  *cancellable,
                                         GError       **error);
 void       hs_probe_disconnect         (HsProbe       *self);
+gboolean   hs_probe_detach             (HsProbe       *self,
+                                        HsDetachOutcome *outcome,
+                                        char         **note,
+                                        GError       **error);
 gboolean   hs_probe_is_connected       (HsProbe       *self);
 char      *hs_probe_describe           (HsProbe       *self);
 guint      hs_probe_get_n_cores        (HsProbe       *self);

@@ -104,6 +104,7 @@ typedef struct
   char *close_prefix;           /* close the connection on a packet starting with this */
   char *close_after_prefix;     /* answer a packet starting with this, then close */
   guint64 error_from;           /* 'm' at or above this address answers E14 */
+  gboolean refuse_detach;       /* answer every 'D' with E22 */
 
   /* Record, under lock. */
   GMutex lock;
@@ -293,7 +294,10 @@ stub_reply (FakeStub   *stub,
     return NULL;   /* running: the answer is the stop, later */
   if (g_str_has_prefix (payload, "vCont;s:"))
     return g_strdup_printf ("T05thread:%s;", payload + strlen ("vCont;s:"));
-  if (strcmp (payload, "D") == 0 || payload[0] == 'Z' || payload[0] == 'z')
+  /* QEMU with multiprocess+ wants the process: a bare 'D' is E22. */
+  if (payload[0] == 'D')
+    return g_strdup (!stub->refuse_detach && strcmp (payload, "D;1") == 0 ? "OK" : "E22");
+  if (payload[0] == 'Z' || payload[0] == 'z')
     return g_strdup ("OK");
   return g_strdup ("");
 }
@@ -1030,6 +1034,66 @@ test_connection_closed_between (Fixture       *f,
   g_assert_false (hs_probe_is_connected (f->probe));
 }
 
+/* Leaving takes out our breakpoints and lets the target run, in QEMU's dialect. */
+static void
+test_detach (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *note = NULL;
+  HsDetachOutcome outcome = 42;
+
+  connect_ok (f, NULL);
+  g_assert_true (hs_probe_insert_breakpoint (f->probe, HS_BREAKPOINT_SOFTWARE, 0x40001000,
+                                             &error));
+  g_assert_no_error (error);
+  g_assert_true (hs_probe_detach (f->probe, &outcome, &note, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (outcome, ==, HS_DETACH_RELEASED);
+  g_assert_null (note);
+  g_assert_false (hs_probe_is_connected (f->probe));
+  g_assert_cmpuint (stub_count (f->stub, "z0,40001000,4", FALSE), ==, 1);
+  g_assert_cmpuint (stub_count (f->stub, "D;1", FALSE), ==, 1);
+  g_assert_cmpuint (stub_count (f->stub, "D", FALSE), ==, 0);
+  g_assert_cmpuint (stub_count (f->stub, "vCont;c", FALSE), ==, 0);
+}
+
+/* A stub that will not detach gets an explicit resume: the target never stays stopped. */
+static void
+test_detach_refused (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *note = NULL;
+  HsDetachOutcome outcome = 42;
+
+  f->stub->refuse_detach = TRUE;
+  connect_ok (f, NULL);
+  g_assert_true (hs_probe_detach (f->probe, &outcome, &note, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (outcome, ==, HS_DETACH_RESUMED);
+  g_assert_nonnull (note);
+  g_assert_nonnull (strstr (note, "E22"));
+  g_assert_false (hs_probe_is_connected (f->probe));
+  g_assert_cmpuint (stub_count (f->stub, "vCont;c", FALSE), ==, 1);
+}
+
+/* Detaching from a lost connection says so rather than claiming the target runs. */
+static void
+test_detach_lost (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *note = NULL;
+  HsDetachOutcome outcome;
+
+  f->stub->close_prefix = g_strdup ("D");
+  connect_ok (f, NULL);
+  g_assert_false (hs_probe_detach (f->probe, &outcome, &note, &error));
+  g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST);
+  g_assert_false (hs_probe_is_connected (f->probe));
+}
+
 static void
 test_connect_refused (void)
 {
@@ -1126,6 +1190,9 @@ main (int   argc,
   ADD ("step", test_step);
   ADD ("connection-lost", test_connection_lost);
   ADD ("connection-closed-between", test_connection_closed_between);
+  ADD ("detach", test_detach);
+  ADD ("detach-refused", test_detach_refused);
+  ADD ("detach-lost", test_detach_lost);
 
 #undef ADD
 
