@@ -550,6 +550,7 @@ _hs_dwarf_close (HsSymbolFile *self)
 {
   _hs_dwarf_lines_free (self);
   _hs_dwarf_cfi_free (self);
+  g_atomic_int_set (&self->indexed, FALSE);
   g_clear_pointer (&self->index, index_free);
   if (self->dbg != NULL)
     {
@@ -797,6 +798,7 @@ build_index (HsSymbolFile           *self,
   g_debug ("%s: indexed %u CUs, %" G_GUINT64_FORMAT " top-level DIEs in %.3f s",
            self->basename, index->cus->len, index->n_dies, index->seconds);
   self->index = index;
+  g_atomic_int_set (&self->indexed, TRUE);
   return TRUE;
 }
 

@@ -571,6 +571,7 @@ address_to_line (HsSymbolFile  *self,
                  guint64        address,
                  char         **file,
                  guint         *line,
+                 guint64       *row_start,
                  GError       **error)
 {
   CuLines *lines;
@@ -607,6 +608,8 @@ address_to_line (HsSymbolFile  *self,
             *file = g_strdup (name != NULL ? name : "<unknown file>");
           if (line != NULL)
             *line = r->line;
+          if (row_start != NULL)
+            *row_start = r->start;
           return TRUE;
         }
     }
@@ -625,15 +628,35 @@ _hs_dwarf_address_to_line (HsSymbolFile  *self,
                            GError       **error)
 {
   GError *local_error = NULL;
-  guint64 after_nops;
+  guint64 after_nops, row_start = 0;
+  g_autofree char *found_file = NULL;
+  guint found_line = 0;
+  HsSymbol sym;
+  guint64 offset;
 
-  if (address_to_line (self, address, file, line, &local_error))
-    return TRUE;
+  if (address_to_line (self, address, &found_file, &found_line, &row_start, &local_error))
+    {
+      /* gcc emits a kernel function's ftrace NOPs before its first line entry, so the row
+       * that covers them began in the previous function (its last line, a BUG() say): that
+       * line is not this function's. */
+      if (!_hs_elf_symtab_lookup_address (self->symtab, address, &sym, &offset)
+          || sym.kind != HS_SYMBOL_FUNCTION || row_start >= sym.address)
+        {
+          if (file != NULL)
+            *file = g_steal_pointer (&found_file);
+          if (line != NULL)
+            *line = found_line;
+          return TRUE;
+        }
+      g_set_error (&local_error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND,
+                   "no line information for 0x%" G_GINT64_MODIFIER "x in %s", address,
+                   self->basename);
+    }
   /* On the ftrace NOPs before a kernel function's DWARF start: the function's first line. */
   after_nops = _hs_skip_entry_nops (self, address);
   if (after_nops != address
       && g_error_matches (local_error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND)
-      && address_to_line (self, after_nops, file, line, NULL))
+      && address_to_line (self, after_nops, file, line, NULL, NULL))
     {
       g_error_free (local_error);
       return TRUE;

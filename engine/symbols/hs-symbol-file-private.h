@@ -105,6 +105,9 @@ struct _HsSymbolFile
   guint has_eh_frame : 1;
   guint has_debug_aranges : 1;
 
+  /* Atomic: set once the index exists, so asking never waits for indexing to finish. */
+  gint indexed;
+
   /* Guarded by dwarf_lock */
   GMutex dwarf_lock;
   Dwarf_Debug dbg;

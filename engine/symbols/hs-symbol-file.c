@@ -14,7 +14,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 G_DEFINE_QUARK (hs-symbols-error-quark, hs_symbols_error)
@@ -379,14 +381,9 @@ hs_symbol_file_has_dwarf (HsSymbolFile *self)
 gboolean
 hs_symbol_file_is_indexed (HsSymbolFile *self)
 {
-  gboolean indexed;
-
   g_return_val_if_fail (HS_IS_SYMBOL_FILE (self), FALSE);
 
-  g_mutex_lock (&self->dwarf_lock);
-  indexed = self->index != NULL;
-  g_mutex_unlock (&self->dwarf_lock);
-  return indexed;
+  return g_atomic_int_get (&self->indexed);
 }
 
 /**
@@ -401,6 +398,7 @@ char *
 hs_symbol_file_describe (HsSymbolFile *self)
 {
   GString *s;
+  gboolean locked;
 
   g_return_val_if_fail (HS_IS_SYMBOL_FILE (self), NULL);
 
@@ -415,8 +413,12 @@ hs_symbol_file_describe (HsSymbolFile *self)
   g_string_append_printf (s, "  symbols: %u (%s)\n",
                           _hs_elf_symtab_get_n_symbols (self->symtab), self->symtab_section);
 
-  g_mutex_lock (&self->dwarf_lock);
-  if (!self->has_debug_info)
+  /* Indexing holds the lock for a second or more: that is an answer too, not a wait. */
+  locked = self->has_debug_info && g_mutex_trylock (&self->dwarf_lock);
+  if (self->has_debug_info && !locked)
+    g_string_append_printf (s, "  DWARF: present (%.1f MB of .debug_info), being indexed\n",
+                            self->debug_info_size / 1e6);
+  else if (!self->has_debug_info)
     g_string_append (s, "  DWARF: none (no .debug_info): types, variables and lines unavailable\n");
   else if (self->dwarf_error != NULL)
     g_string_append_printf (s, "  DWARF: unusable: %s\n", self->dwarf_error->message);
@@ -434,7 +436,8 @@ hs_symbol_file_describe (HsSymbolFile *self)
                             _hs_dwarf_index_count (self, HS_DWARF_NS_TYPEDEF),
                             _hs_dwarf_index_count (self, HS_DWARF_NS_VARIABLE),
                             _hs_dwarf_index_count (self, HS_DWARF_NS_FUNCTION));
-  g_mutex_unlock (&self->dwarf_lock);
+  if (locked)
+    g_mutex_unlock (&self->dwarf_lock);
 
   if (self->has_debug_frame)
     g_string_append (s, "  call-frame information: .debug_frame\n");
@@ -546,10 +549,19 @@ progress_relay_report (double      fraction,
   relay->pending = TRUE;
   g_mutex_unlock (&relay->lock);
 
+  /* An idle, not g_main_context_invoke(): that would run it right here when this thread
+   * happens to own the context. */
   if (schedule)
-    g_main_context_invoke_full (relay->context, G_PRIORITY_DEFAULT, progress_relay_dispatch,
-                                g_atomic_rc_box_acquire (relay),
-                                (GDestroyNotify) progress_relay_unref);
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, progress_relay_dispatch, g_atomic_rc_box_acquire (relay),
+                             (GDestroyNotify) progress_relay_unref);
+      g_source_set_static_name (source, "[hs-symbols] progress");
+      g_source_attach (source, relay->context);
+      g_source_unref (source);
+    }
 }
 
 static void
@@ -566,6 +578,37 @@ index_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
+}
+
+/* The one indexing thread, at a lower priority: indexing is a second or more of both
+ * cores' worth per vmlinux, and several at once would starve the target (QEMU on the same
+ * host) and the views. Queries never wait for the queue, only for their own file. */
+static void
+index_pool_func (gpointer data,
+                 gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+  static gboolean niced;
+
+  if (!niced)
+    {
+      /* Linux: a thread's own nice value (the tid stands for it). */
+      if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10) != 0)
+        g_debug ("could not lower the indexing thread's priority: %s", g_strerror (errno));
+      niced = TRUE;
+    }
+  index_thread (task, g_task_get_source_object (task), g_task_get_task_data (task),
+                g_task_get_cancellable (task));
+}
+
+static GThreadPool *
+index_pool (void)
+{
+  static gsize pool;
+
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, (gsize) g_thread_pool_new (index_pool_func, NULL, 1, TRUE, NULL));
+  return (GThreadPool *) pool;
 }
 
 static void
@@ -611,7 +654,7 @@ hs_symbol_file_index_async (HsSymbolFile          *self,
   task = g_task_new (self, cancellable, index_done, NULL);
   g_task_set_source_tag (task, hs_symbol_file_index_async);
   g_task_set_task_data (task, relay, (GDestroyNotify) progress_relay_unref);
-  g_task_run_in_thread (task, index_thread);
+  g_thread_pool_push (index_pool (), g_steal_pointer (&task), NULL);
 }
 
 gboolean
