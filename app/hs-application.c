@@ -99,8 +99,11 @@ detach_done (GObject      *object,
              gpointer      user_data)
 {
   g_autoptr(HsApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *report = hs_engine_detach_finish (HS_ENGINE (object), result, &error);
 
-  hs_engine_detach_finish (HS_ENGINE (object), result, NULL);
+  /* The window is gone by now: the terminal that started us is where this can be said. */
+  g_printerr ("hyperscope: %s\n", report ? report : error->message);
   if (self->board)
     hs_board_stop (self->board);
   if (self->window)

@@ -17,8 +17,11 @@
 #include "hs-interp.h"
 #include "probe/hs-probe-gdb.h"
 
+#include <glib-unix.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct
 {
@@ -30,8 +33,11 @@ typedef struct
   GPtrArray *origins;    /* of char*: where each line came from, for errors */
   char *session;         /* the demo's session script: its output is not the user's */
   guint next;
+  guint current;          /* the line running now */
   int status;
   gboolean detaching;
+  GCancellable *running;  /* the running command's, or the detach's at the end */
+  guint interrupts;       /* Ctrl+C presses so far */
 } Cli;
 
 static void run_next (Cli *cli);
@@ -82,16 +88,17 @@ execute_done (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *output = hs_interp_execute_finish (HS_INTERP (object), result, &error);
 
+  g_clear_object (&cli->running);
   if (output == NULL)
     {
       fprintf (stderr, "hyperscope: %s: %s\n", (const char *) g_ptr_array_index (cli->origins,
-                                                                                   cli->next - 1),
+                                                                                   cli->current),
                error->message);
-      finish (cli, 1);
+      finish (cli, cli->interrupts > 0 ? 130 : 1);
       return;
     }
   {
-    const char *origin = g_ptr_array_index (cli->origins, cli->next - 1);
+    const char *origin = g_ptr_array_index (cli->origins, cli->current);
     FILE *to = cli->session && g_str_has_prefix (origin, cli->session) ? stderr : stdout;
 
     fputs (output, to);
@@ -110,8 +117,10 @@ run_next (Cli *cli)
       finish (cli, 0);
       return;
     }
+  cli->current = cli->next;
   line = g_ptr_array_index (cli->lines, cli->next++);
-  hs_interp_execute_async (cli->interp, line, NULL, execute_done, cli);
+  cli->running = g_cancellable_new ();
+  hs_interp_execute_async (cli->interp, line, cli->running, execute_done, cli);
 }
 
 static void
@@ -179,6 +188,40 @@ board_started (GObject      *object,
   attach_to (cli, "127.0.0.1", hs_board_get_gdb_port (cli->board));
 }
 
+/* Ctrl+C: the first stops the running command (a Break on a busy host, a WAIT) and the
+ * script, and Hyperscope detaches as usual; the second stops waiting for the detach's halt
+ * (the connection is closed with the target running); the third leaves at once. */
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  Cli *cli = user_data;
+
+  cli->interrupts++;
+  if (cli->interrupts >= 3)
+    {
+      fprintf (stderr, "hyperscope: interrupted three times, leaving now\n");
+      _exit (130);
+    }
+  fprintf (stderr, "hyperscope: interrupted%s\n",
+           cli->detaching ? "; closing the connection without waiting for the target" : "");
+  cli->next = cli->lines->len;
+  if (cli->running != NULL)
+    g_cancellable_cancel (cli->running);
+  else if (!cli->detaching)
+    finish (cli, 130);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+waiting_changed (HsEngine *engine,
+                 GParamSpec *pspec,
+                 gpointer  user_data)
+{
+  if (hs_engine_get_waiting_for_halt (engine))
+    fprintf (stderr, "hyperscope: waiting for the target to halt (the host may be busy); "
+                     "Ctrl+C stops waiting\n");
+}
+
 static void
 engine_detached (HsEngine     *engine,
                  const GError *error,
@@ -194,8 +237,11 @@ detach_done (GObject      *object,
              gpointer      user_data)
 {
   Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *report = hs_engine_detach_finish (HS_ENGINE (object), result, &error);
 
-  hs_engine_detach_finish (HS_ENGINE (object), result, NULL);
+  /* Leaving is news only when something was left attached. */
+  fprintf (stderr, "hyperscope: %s\n", report ? report : error->message);
   g_main_loop_quit (cli->loop);
 }
 
@@ -204,6 +250,7 @@ hs_cli_run (const HsCliOptions *options)
 {
   Cli cli = { 0 };
   g_autoptr(GError) error = NULL;
+  guint interrupt_id = 0;
 
   cli.loop = g_main_loop_new (NULL, FALSE);
   cli.engine = hs_engine_new ();
@@ -211,6 +258,8 @@ hs_cli_run (const HsCliOptions *options)
   cli.lines = g_ptr_array_new_with_free_func (g_free);
   cli.origins = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect (cli.engine, "detached", G_CALLBACK (engine_detached), &cli);
+  g_signal_connect (cli.engine, "notify::waiting-for-halt", G_CALLBACK (waiting_changed), &cli);
+  interrupt_id = g_unix_signal_add (SIGINT, on_interrupt, &cli);
 
   if (options->batch && !load_script (&cli, options->batch, -1, &error))
     {
@@ -251,11 +300,18 @@ hs_cli_run (const HsCliOptions *options)
   /* Leave the target as a debugger should: running, with nothing of ours in it. */
   if (hs_engine_get_state (cli.engine) != HS_ENGINE_STATE_DETACHED && cli.board == NULL)
     {
-      hs_engine_detach_async (cli.engine, NULL, detach_done, &cli);
+      cli.detaching = TRUE;
+      g_clear_object (&cli.running);
+      cli.running = g_cancellable_new ();
+      hs_engine_detach_async (cli.engine, cli.running, detach_done, &cli);
       g_main_loop_run (cli.loop);
     }
+  if (cli.interrupts > 0)
+    cli.status = 130;
 
 out:
+  g_clear_handle_id (&interrupt_id, g_source_remove);
+  g_clear_object (&cli.running);
   if (cli.board)
     hs_board_stop (cli.board);
   g_clear_object (&cli.board);

@@ -109,12 +109,20 @@ action_go (GSimpleAction *action,
   run_command (user_data, "Go");
 }
 
+/* Break, or, while a Break has been waiting a while (a busy host), stop waiting for it. */
 static void
 action_break (GSimpleAction *action,
               GVariant      *param,
               gpointer       user_data)
 {
-  run_command (user_data, "Break");
+  HsWindow *self = user_data;
+
+  if (hs_engine_get_waiting_for_halt (self->engine))
+    {
+      hs_command_line_cancel (HS_COMMAND_LINE (self->command_line));
+      return;
+    }
+  run_command (self, "Break");
 }
 
 static void
@@ -279,6 +287,9 @@ update_state (HsWindow *self)
                                 core_text ? core_text : "", stopped ? stopped : "stopped");
       hs_task_list_set_current (HS_TASK_LIST (self->task_list), task);
     }
+  else if (state == HS_ENGINE_STATE_RUNNING && hs_engine_get_waiting_for_halt (self->engine))
+    status = g_strdup_printf ("%s · running · waiting for the target to halt (the host is "
+                              "busy?) — Break again stops waiting", target ? target : "");
   else
     status = g_strdup_printf ("%s · %s", target ? target : "", hs_engine_state_to_string (state));
   gtk_label_set_text (self->status_label, status);
@@ -1327,6 +1338,8 @@ hs_window_constructed (GObject *object)
 
   g_signal_connect_object (self->engine, "notify::state", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->engine, "notify::waiting-for-halt", G_CALLBACK (update_state),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->engine, "halted", G_CALLBACK (on_halted_report), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->engine, "halted", G_CALLBACK (update_state), self,

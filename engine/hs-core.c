@@ -340,6 +340,22 @@ hs_core_describe (HsCore *self)
                           self->index, el, pc);
 }
 
+/* "EL2", or words when nobody knows: a running core's level changes all the time. */
+char *
+hs_core_describe_exception_level (HsCore *self)
+{
+  int el;
+
+  g_return_val_if_fail (HS_IS_CORE (self), NULL);
+
+  el = hs_core_get_exception_level (self);
+  if (el < 0)
+    return g_strdup (self->state == HS_CORE_STATE_RUNNING ? "exception level unknown while "
+                                                            "running"
+                                                          : "exception level unknown");
+  return g_strdup_printf ("EL%d", el);
+}
+
 /* A value the user wrote: it stands until the next halt's snapshot. */
 void
 hs_core_set_register (HsCore  *self,

@@ -41,5 +41,6 @@ gboolean     hs_core_get_register_by_name    (HsCore      *self,
 gboolean     hs_core_register_changed        (HsCore      *self,
                                               guint        index);
 char        *hs_core_describe                (HsCore      *self);
+char        *hs_core_describe_exception_level (HsCore     *self);
 
 G_END_DECLS

@@ -45,6 +45,7 @@ hs_engine_machines_init (HsEngine *self)
   self->bindings = g_ptr_array_new_with_free_func ((GDestroyNotify) binding_free);
   self->symbol_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->w_domid_to_machine = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->w_vmid_to_machine = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->w_contexts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->w_tlb = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->w_layouts = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref,
@@ -83,6 +84,7 @@ hs_engine_machines_finalize (HsEngine *self)
   g_clear_pointer (&self->symbol_files, g_hash_table_unref);
   g_mutex_clear (&self->bindings_lock);
   g_clear_pointer (&self->w_domid_to_machine, g_hash_table_unref);
+  g_clear_pointer (&self->w_vmid_to_machine, g_hash_table_unref);
   g_clear_pointer (&self->w_layouts, g_hash_table_unref);
   g_clear_pointer (&self->w_spaces, g_array_unref);
   g_clear_pointer (&self->w_contexts, g_hash_table_unref);
@@ -295,8 +297,8 @@ hs_engine_apply_guests (HsEngine *self,
       const HsXenDomain *dom = &g_array_index (snap->guests, HsXenDomain, i);
       HsMachine *m = ensure_machine (self, dom->machine, &changed);
 
-      if (hs_machine_get_domain_id (m) < 0 && g_str_has_prefix (hs_machine_get_name (m),
-                                                                 "machine"))
+      if (hs_machine_get_domain_id (m) < 0 && dom->domain_id >= 0
+          && g_str_has_prefix (hs_machine_get_name (m), "machine"))
         {
           g_autofree char *name = g_strdup_printf ("dom%d", dom->domain_id);
 
@@ -482,12 +484,24 @@ index_progress (double      fraction,
   g_signal_emit (self, machine_signals[SYMBOLS_PROGRESS], 0, what, fraction);
 }
 
+static void rediscover (HsEngine *self,
+                        GTask    *user_task);
+
+/* The caller of a load that waits for the index (the target is halted: what the symbols
+ * reveal, guests and tasks, is read before the load completes), or NULL. */
+typedef struct
+{
+  HsEngine *self;
+  GTask *user_task;
+} IndexWaiter;
+
 static void
 index_done (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(HsEngine) self = user_data;
+  IndexWaiter *w = user_data;
+  g_autoptr(HsEngine) self = w->self;
   g_autoptr(GError) error = NULL;
   g_autofree char *what = NULL;
 
@@ -497,10 +511,19 @@ index_done (GObject      *object,
   else
     what = g_strdup_printf ("indexed %s", hs_symbol_file_get_path (HS_SYMBOL_FILE (object)));
   g_signal_emit (self, machine_signals[SYMBOLS_PROGRESS], 0, what, 1.0);
-}
 
-static void rediscover (HsEngine *self,
-                        GTask    *user_task);
+  /* A halt that came while this file was indexed skipped what it describes: read it now. */
+  if (self->state == HS_ENGINE_STATE_HALTED)
+    rediscover (self, g_steal_pointer (&w->user_task));
+  else if (w->user_task != NULL)
+    {
+      HsSymbolFile *file = g_object_get_data (G_OBJECT (w->user_task), "hs-file");
+
+      g_task_return_pointer (w->user_task, g_object_ref (file), g_object_unref);
+      g_clear_object (&w->user_task);
+    }
+  g_free (w);
+}
 
 static void
 load_done (GObject      *object,
@@ -515,6 +538,7 @@ load_done (GObject      *object,
   HsBinding *binding;
   HsMachine *machine;
   gboolean added = FALSE;
+  gboolean halted = self->state == HS_ENGINE_STATE_HALTED;
 
   if (file == NULL)
     {
@@ -548,21 +572,29 @@ load_done (GObject      *object,
   if (added || req->name)
     g_signal_emit (self, machine_signals[MACHINES_CHANGED], 0);
 
+  /* Halted: Xen's symbols make the guests findable, a guest's vmlinux its tasks. Read them
+   * now rather than at the next halt, and finish only then, so a script's next line (or
+   * the views) already see them. */
+  g_object_set_data_full (G_OBJECT (user_task), "hs-file", g_object_ref (file), g_object_unref);
+
   /* Index the DWARF now, in the background, so the first query does not wait for it. */
   if (hs_symbol_file_has_dwarf (file) && !hs_symbol_file_is_indexed (file))
-    hs_symbol_file_index_async (file, index_progress, self, NULL, index_done,
-                                g_object_ref (self));
-
-  /* Xen's symbols make the guests findable: look now rather than at the next halt, and
-   * finish only then, so a script's next line can already name the guests. */
-  if (req->machine == 0 && self->state == HS_ENGINE_STATE_HALTED)
     {
-      g_object_set_data_full (G_OBJECT (user_task), "hs-file", g_steal_pointer (&file),
-                              g_object_unref);
+      IndexWaiter *w = g_new0 (IndexWaiter, 1);
+
+      w->self = g_object_ref (self);
+      if (halted)
+        w->user_task = g_steal_pointer (&user_task);
+      hs_symbol_file_index_async (file, index_progress, self, NULL, index_done, w);
+      if (!halted)
+        g_task_return_pointer (user_task, g_steal_pointer (&file), g_object_unref);
+      return;
+    }
+  if (halted)
+    {
       rediscover (self, g_steal_pointer (&user_task));
       return;
     }
-
   g_task_return_pointer (user_task, g_steal_pointer (&file), g_object_unref);
 }
 
@@ -671,6 +703,49 @@ pa_range_bits (HsEngine *self)
   return bits[mmfr0 & 0xf];
 }
 
+/*
+ * The core whose registers translate @dom's kernel space, or -1. A core running one of the
+ * guest's vCPUs has its live EL1 state, even while it is in Xen handling a trap: Xen's saved
+ * copy is from the last switch and may be stale. Without Xen's symbols (a guest known by its
+ * VMID) a core in Xen that ran the guest last does too: Xen/arm does not switch EL1 or
+ * stage-2 registers for its idle vCPU. @running says which of the two it is.
+ */
+static gint
+core_holding_guest (HsEngine          *self,
+                    const HsXenDomain *dom,
+                    gboolean          *running)
+{
+  gint last_ran = -1;
+
+  for (guint c = 0; c < self->w_n_cores; c++)
+    {
+      guint64 vttbr, cpsr;
+      gboolean mine = FALSE;
+
+      if (!hs_engine_worker_get_register (self, c, "VTTBR_EL2", &vttbr)
+          || !hs_engine_worker_get_register (self, c, "cpsr", &cpsr))
+        continue;
+      if (self->w_current_vcpus != NULL && self->w_current_vcpus[c] != 0)
+        {
+          for (guint v = 0; v < dom->n_vcpu_info; v++)
+            mine |= dom->vcpus[v].va == self->w_current_vcpus[c];
+        }
+      else if ((guint) (vttbr >> 48) == dom->vmid)
+        {
+          mine = ((cpsr >> 2) & 3) < 2;
+          if (!mine && dom->domain_id < 0 && last_ran < 0)
+            last_ran = (gint) c;
+        }
+      if (mine)
+        {
+          *running = TRUE;
+          return (gint) c;
+        }
+    }
+  *running = FALSE;
+  return last_ran;
+}
+
 gboolean
 hs_engine_worker_context (HsEngine      *self,
                           guint          machine,
@@ -679,8 +754,10 @@ hs_engine_worker_context (HsEngine      *self,
                           char         **source,
                           GError       **error)
 {
-  guint64 sctlr, tcr, ttbr0, ttbr1, mair, hcr, vtcr, vttbr, cpsr;
+  guint64 sctlr, tcr, ttbr0, ttbr1, mair, hcr, vtcr, vttbr;
   const HsXenDomain *dom = NULL;
+  gboolean running;
+  gint c;
 
   memset (ctx, 0, sizeof *ctx);
   if (self->w_values == NULL || self->w_n_cores == 0)
@@ -756,42 +833,40 @@ hs_engine_worker_context (HsEngine      *self,
       return FALSE;
     }
 
-  /* A core running one of this guest's vCPUs has its live EL1 state, even while it is in
-   * Xen handling a trap: Xen's saved copy is from the last switch and may be stale. */
-  for (guint c = 0; c < self->w_n_cores; c++)
+  c = core_holding_guest (self, dom, &running);
+  if (c >= 0)
     {
-      gboolean mine = FALSE;
-
-      if (!hs_engine_worker_get_register (self, c, "VTTBR_EL2", &vttbr)
-          || !hs_engine_worker_get_register (self, c, "cpsr", &cpsr))
-        continue;
-      if (self->w_current_vcpus != NULL && self->w_current_vcpus[c] != 0)
-        {
-          for (guint v = 0; v < dom->n_vcpu_info; v++)
-            mine |= dom->vcpus[v].va == self->w_current_vcpus[c];
-        }
-      else
-        mine = ((cpsr >> 2) & 3) < 2 && (guint) (vttbr >> 48) == dom->vmid;
-      if (!mine)
-        continue;
       if (!need_register (self, c, "SCTLR", &sctlr, error)
           || !need_register (self, c, "TCR_EL1", &tcr, error)
           || !need_register (self, c, "TTBR0_EL1", &ttbr0, error)
           || !need_register (self, c, "TTBR1_EL1", &ttbr1, error)
           || !need_register (self, c, "HCR_EL2", &hcr, error)
-          || !need_register (self, c, "VTCR_EL2", &vtcr, error))
+          || !need_register (self, c, "VTCR_EL2", &vtcr, error)
+          || !need_register (self, c, "VTTBR_EL2", &vttbr, error))
         return FALSE;
       if (!hs_engine_worker_get_register (self, c, "MAIR_EL1", &mair))
         mair = 0;
       hs_mmu_context_set_el1 (ctx, sctlr, tcr, ttbr0, ttbr1, mair);
-      hs_mmu_context_set_stage2 (ctx, hcr, vtcr, vttbr);
+      /* A guest's walk always has its stage 2, whatever Xen left in HCR_EL2 meanwhile. */
+      hs_mmu_context_set_stage2 (ctx, hcr | 1, vtcr, vttbr);
       ctx->pa_range_bits = pa_range_bits (self);
-      if (source)
+      if (source && dom->domain_id < 0)
+        *source = g_strdup_printf ("registers of core %u, which %s VMID %u (Xen's symbols "
+                                   "are not loaded)", c, running ? "runs" : "last ran",
+                                   dom->vmid);
+      else if (source)
         *source = g_strdup_printf ("live registers of core %u (in domain %d)", c,
                                    dom->domain_id);
       return TRUE;
     }
 
+  if (dom->domain_id < 0)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                   "machine %u (VMID %u) is on no halted core; load xen-syms for machine 0 to "
+                   "read guests from what Xen saved", machine, dom->vmid);
+      return FALSE;
+    }
   if (!dom->has_saved_el1)
     {
       g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
@@ -893,18 +968,93 @@ compare_domid (gconstpointer a,
   return ((const HsXenDomain *) a)->domain_id - ((const HsXenDomain *) b)->domain_id;
 }
 
+/* Worker: the machine a guest first seen by its VMID gets, kept for the session. Without
+ * Xen's symbols, machine n is VMID n: Xen/arm hands out VMIDs from 1 in the order it creates
+ * domains, which is the domain-id order the machines follow once Xen's symbols are loaded. */
+static guint
+machine_for_vmid (HsEngine *self,
+                  guint     vmid)
+{
+  gpointer id = g_hash_table_lookup (self->w_vmid_to_machine, GUINT_TO_POINTER (vmid));
+  guint machine;
+  GHashTableIter iter;
+  gpointer used;
+  gboolean taken = FALSE;
+
+  if (id != NULL)
+    return GPOINTER_TO_UINT (id);
+  g_hash_table_iter_init (&iter, self->w_domid_to_machine);
+  while (g_hash_table_iter_next (&iter, NULL, &used) && !taken)
+    taken = GPOINTER_TO_UINT (used) == vmid;
+  machine = !taken && vmid < HS_ENGINE_MAX_MACHINE ? vmid : self->w_next_machine++;
+  self->w_next_machine = MAX (self->w_next_machine, machine + 1);
+  g_hash_table_insert (self->w_vmid_to_machine, GUINT_TO_POINTER (vmid),
+                       GUINT_TO_POINTER (machine));
+  return machine;
+}
+
+/* Worker: without Xen's symbols, the guests are what the cores hold. A core's VTTBR_EL2 names
+ * the guest it runs or, while it is in Xen, the one it ran last: Xen/arm leaves the last
+ * guest's EL1 and stage-2 registers in place while its idle vCPU runs. A guest no core has
+ * run since cannot be found this way. */
+static void
+discover_by_vmid (HsEngine *self,
+                  Snapshot *snap)
+{
+  g_autoptr(GArray) found = hs_xen_domains_new ();
+
+  for (guint c = 0; c < self->w_n_cores; c++)
+    {
+      guint64 vttbr;
+      HsXenDomain dom = { 0 };
+      gboolean seen = FALSE;
+
+      if (!hs_engine_worker_get_register (self, c, "VTTBR_EL2", &vttbr)
+          || (vttbr >> 48) == 0 || (vttbr & G_GUINT64_CONSTANT (0xfffffffffffe)) == 0)
+        continue;
+      for (guint i = 0; i < found->len && !seen; i++)
+        seen = g_array_index (found, HsXenDomain, i).vmid == (guint) (vttbr >> 48);
+      if (seen)
+        continue;
+      dom.domain_id = -1;
+      dom.vmid = (guint) (vttbr >> 48);
+      dom.vttbr = vttbr;
+      dom.machine = machine_for_vmid (self, dom.vmid);
+      g_array_append_val (found, dom);
+    }
+  g_clear_pointer (&self->w_guests, g_array_unref);
+  g_clear_pointer (&self->w_current_vcpus, g_free);
+  self->w_guests = g_array_ref (found);
+  snap->guests = hs_xen_domains_copy (found);
+}
+
 /* Worker: reads Xen's domains with the registers just read, and numbers new guests. */
 static void
 discover (HsEngine *self,
-          Snapshot *snap)
+          Snapshot *snap,
+          gboolean  wait_for_symbols)
 {
   g_autoptr(GPtrArray) xen = hs_engine_get_bindings (self, 0);
   g_autoptr(GArray) found = hs_xen_domains_new ();
   const HsBinding *b;
 
   if (xen->len == 0)
-    return;
+    {
+      discover_by_vmid (self, snap);
+      return;
+    }
   b = g_ptr_array_index (xen, 0);
+  /* A halt does not wait for an index: the guests are read again when it is ready. */
+  if (!wait_for_symbols && hs_symbol_file_has_dwarf (b->file)
+      && !hs_symbol_file_is_indexed (b->file))
+    {
+      g_set_error (&snap->discovery_error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_INDEXING,
+                   "%s is still being indexed; the guests are read as soon as it is ready",
+                   hs_symbol_file_get_path (b->file));
+      snap->deferred = TRUE;
+      g_clear_pointer (&self->w_guests, g_array_unref);
+      return;
+    }
   if (!hs_xen_read_domains (b->file, b->offset, read_xen, self, found, &snap->discovery_error))
     {
       g_debug ("guests not read: %s", snap->discovery_error->message);
@@ -918,6 +1068,11 @@ discover (HsEngine *self,
       gpointer id = g_hash_table_lookup (self->w_domid_to_machine,
                                          GINT_TO_POINTER (dom->domain_id + 1));
 
+      /* A guest found by its VMID before Xen's symbols came keeps its number. */
+      if (id == NULL)
+        id = g_hash_table_lookup (self->w_vmid_to_machine, GUINT_TO_POINTER (dom->vmid));
+      if (id != NULL)
+        g_hash_table_insert (self->w_domid_to_machine, GINT_TO_POINTER (dom->domain_id + 1), id);
       if (id == NULL)
         {
           id = GUINT_TO_POINTER (self->w_next_machine++);
@@ -941,7 +1096,8 @@ discover (HsEngine *self,
 
 void
 hs_engine_worker_take_snapshot (HsEngine *self,
-                                Snapshot *snap)
+                                Snapshot *snap,
+                                gboolean  wait_for_symbols)
 {
   gsize n = (gsize) snap->n_cores * snap->n_registers;
 
@@ -954,11 +1110,11 @@ hs_engine_worker_take_snapshot (HsEngine *self,
   {
     gint64 t0 = g_get_monotonic_time (), t1;
 
-    discover (self, snap);
+    discover (self, snap, wait_for_symbols);
     t1 = g_get_monotonic_time ();
     /* Guest contexts depend on what discovery found. */
     hs_engine_worker_forget_translations (self);
-    hs_engine_worker_read_tasks (self, snap);
+    hs_engine_worker_read_tasks (self, snap, wait_for_symbols);
     g_debug ("halt: guests read in %.1f ms, tasks in %.1f ms", (t1 - t0) / 1000.0,
              (g_get_monotonic_time () - t1) / 1000.0);
   }
@@ -976,9 +1132,9 @@ rediscover_job (HsEngine *self,
   /* No registers in it, but the per-core facts discovery adds are sized by it. */
   snap->n_cores = self->w_n_cores;
   hs_engine_worker_forget_translations (self);
-  discover (self, snap);
+  discover (self, snap, TRUE);
   hs_engine_worker_forget_translations (self);
-  hs_engine_worker_read_tasks (self, snap);
+  hs_engine_worker_read_tasks (self, snap, TRUE);
   g_task_return_pointer (task, snap, (GDestroyNotify) hs_engine_snapshot_free);
 }
 
@@ -990,14 +1146,26 @@ rediscover_done (GObject      *object,
   HsEngine *self = HS_ENGINE (object);
   g_autoptr(GTask) user_task = user_data;
   g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), NULL);
-  HsSymbolFile *file = g_object_get_data (G_OBJECT (user_task), "hs-file");
 
   if (snap)
     {
       hs_engine_apply_guests (self, snap);
       hs_engine_apply_tasks (self, snap);
+      /* A halt that came before the tasks did showed no task: show the stopping core's now,
+       * unless the user has picked one meanwhile. */
+      if (self->state == HS_ENGINE_STATE_HALTED && self->current_task == NULL)
+        hs_engine_set_current_core (self, self->current_core);
+      if (!snap->deferred)
+        hs_engine_set_tasks_pending (self, FALSE);
     }
-  g_task_return_pointer (user_task, g_object_ref (file), g_object_unref);
+  else
+    hs_engine_set_tasks_pending (self, FALSE);
+  if (user_task != NULL)
+    {
+      HsSymbolFile *file = g_object_get_data (G_OBJECT (user_task), "hs-file");
+
+      g_task_return_pointer (user_task, g_object_ref (file), g_object_unref);
+    }
 }
 
 static void

@@ -20,6 +20,9 @@
 
 G_BEGIN_DECLS
 
+/* Machine ids stay below this: the per-halt TLB keys a page by its machine in 12 bits. */
+#define HS_ENGINE_MAX_MACHINE 0x1000
+
 typedef void (*JobFunc) (HsEngine *self,
                          GTask    *task,
                          gpointer  data);
@@ -50,6 +53,7 @@ typedef struct
   guint hit_id;                 /* the breakpoint whose scope the hit matched; 0: none */
   GHashTable *filtered;         /* breakpoint id -> hits stepped past while running */
   GHashTable *passed;           /* breakpoint id -> passes toward its /COUNT */
+  gboolean deferred;            /* guests or tasks wait for symbols still being indexed */
 } Snapshot;
 
 /* A breakpoint as the probe sees it: one per address and kind, whatever the scopes. */
@@ -103,8 +107,9 @@ struct _HsEngine
   GThreadPool *worker;
   GMainContext *main_context;
   GCancellable *run_cancellable;
-  GList *pending_halts;         /* of GTask */
-  guint halt_timeout_id;
+  GList *pending_halts;         /* of PendingHalt */
+  guint halt_timeout_id;        /* shows a slow halt as waiting */
+  gboolean waiting_for_halt;
   char *target_name;
 
   /* Shared, under bindings_lock: what symbols each machine has */
@@ -123,6 +128,7 @@ struct _HsEngine
   GHashTable *w_contexts;       /* machine -> HsMmuContext for its kernel space, this halt */
   GHashTable *w_tlb;            /* (4K VA page | machine) -> 4K PA page, this halt */
   GHashTable *w_domid_to_machine; /* stable machine ids for the session */
+  GHashTable *w_vmid_to_machine; /* ... of guests seen by VMID before Xen's symbols came */
   guint w_next_machine;
 
   HsEngineState state;
@@ -134,6 +140,8 @@ struct _HsEngine
   GListStore *tasks;            /* of HsTask, every guest's */
   char *task_notes;
   HsTask *current_task;         /* the context views and commands default to, or NULL */
+  gboolean tasks_pending;       /* this halt's guests or tasks come once symbols are indexed */
+  GList *task_waiters;          /* of GTask, completed when they have come */
   GListStore *breakpoints;      /* of HsBreakpoint */
   guint next_breakpoint_id;
   HsBreakpoint *last_breakpoint; /* the one the last stop came from */
@@ -175,9 +183,12 @@ HsTask   *hs_engine_find_core_task       (HsEngine       *self,
 void      hs_engine_machines_class_init  (GObjectClass   *klass);
 void      hs_engine_machines_init        (HsEngine       *self);
 void      hs_engine_machines_finalize    (HsEngine       *self);
-/* Worker: remembers the snapshot's registers and reads the guests from Xen. */
+/* Worker: remembers the snapshot's registers and reads the guests from Xen. A halt the user
+ * waits for skips symbol files still being indexed (they are read when ready); the run loop,
+ * which must place a breakpoint hit in its machine, waits for them. */
 void      hs_engine_worker_take_snapshot (HsEngine       *self,
-                                          Snapshot       *snap);
+                                          Snapshot       *snap,
+                                          gboolean        wait_for_symbols);
 /* Worker: forgets this halt's contexts and translations (the registers or guests changed). */
 void      hs_engine_worker_forget_translations (HsEngine *self);
 /* Main thread: machines appear or change as the snapshot says. */
@@ -214,8 +225,13 @@ gboolean  hs_engine_worker_get_register  (HsEngine       *self,
                                           guint64        *value);
 
 /* hs-engine-tasks.c */
+/* Main thread: whether this halt's guests and tasks are still to come (symbols being indexed);
+ * clearing it completes hs_engine_wait_for_tasks_async(). */
+void      hs_engine_set_tasks_pending    (HsEngine       *self,
+                                          gboolean        pending);
 void      hs_engine_worker_read_tasks    (HsEngine       *self,
-                                          Snapshot       *snap);
+                                          Snapshot       *snap,
+                                          gboolean        wait_for_symbols);
 void      hs_engine_apply_tasks          (HsEngine       *self,
                                           Snapshot       *snap);
 gboolean  hs_engine_worker_core_task     (HsEngine       *self,

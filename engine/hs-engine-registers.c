@@ -139,8 +139,11 @@ hs_engine_get_machine_registers (HsEngine  *self,
           return NULL;
         }
       set->core = (gint) unit;
-      set->source = g_strdup_printf ("live registers of core %u (EL%d)", unit,
-                                     hs_core_get_exception_level (c));
+      {
+        g_autofree char *level = hs_core_describe_exception_level (c);
+
+        set->source = g_strdup_printf ("live registers of core %u (%s)", unit, level);
+      }
       add_core_set (set, c, el2_registers);
       return set;
     }

@@ -44,6 +44,40 @@ hs_engine_lookup_line (HsEngine  *self,
   return FALSE;
 }
 
+/* Where the function @name of @machine is declared (its DW_AT_decl_file and decl_line): the
+ * line a listing starts the function with. Blocking (DWARF). */
+gboolean
+hs_engine_lookup_function_line (HsEngine    *self,
+                                guint        machine,
+                                guint64      space,
+                                const char  *name,
+                                char       **file,
+                                guint       *line)
+{
+  g_autoptr(GPtrArray) bindings = NULL;
+
+  g_return_val_if_fail (HS_IS_ENGINE (self), FALSE);
+
+  bindings = hs_engine_get_bindings (self, machine);
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < bindings->len; i++)
+      {
+        const HsBinding *b = g_ptr_array_index (bindings, i);
+        g_auto(HsSymbolInfo) info = { 0 };
+
+        if (b->space != (pass == 0 ? space : 0) || (pass == 1 && space == 0))
+          continue;
+        if (hs_symbol_file_get_function (b->file, name, &info, NULL) && info.decl_file != NULL
+            && info.decl_line > 0)
+          {
+            *file = g_steal_pointer (&info.decl_file);
+            *line = info.decl_line;
+            return TRUE;
+          }
+      }
+  return FALSE;
+}
+
 gboolean
 hs_engine_line_to_address (HsEngine    *self,
                            guint        machine,

@@ -46,15 +46,25 @@ read_guest (guint64    va,
   return FALSE;
 }
 
+/* The kernel's structure layout; with @wait FALSE (a halt's walk), a vmlinux still being
+ * indexed is not waited for: its tasks are read when the index is ready. */
 static const HsLinuxLayout *
 layout_for (HsEngine      *self,
             HsSymbolFile  *vmlinux,
+            gboolean       wait,
             GError       **error)
 {
   HsLinuxLayout *layout = g_hash_table_lookup (self->w_layouts, vmlinux);
 
   if (layout != NULL)
     return layout;
+  if (!wait && hs_symbol_file_has_dwarf (vmlinux) && !hs_symbol_file_is_indexed (vmlinux))
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_INDEXING,
+                   "%s is still being indexed; its tasks are read as soon as it is ready",
+                   hs_symbol_file_get_path (vmlinux));
+      return NULL;
+    }
   layout = hs_linux_layout_new (vmlinux, error);
   if (layout == NULL)
     return NULL;
@@ -88,7 +98,8 @@ read_entry_tasks (GuestReader   *r,
 
 void
 hs_engine_worker_read_tasks (HsEngine *self,
-                             Snapshot *snap)
+                             Snapshot *snap,
+                             gboolean  wait_for_symbols)
 {
   if (self->w_spaces == NULL)
     self->w_spaces = g_array_new (FALSE, FALSE, sizeof (guint64) * 4);
@@ -118,7 +129,7 @@ hs_engine_worker_read_tasks (HsEngine *self,
         continue;
 
       g_array_set_clear_func (tasks, (GDestroyNotify) hs_linux_task_clear);
-      layout = layout_for (self, b->file, &error);
+      layout = layout_for (self, b->file, wait_for_symbols, &error);
       if (layout == NULL
           || !hs_linux_read_tasks (layout, b->file, b->offset, read_guest, &reader,
                                    MAX_TASKS_PER_GUEST, tasks, &warning, &error))
@@ -126,6 +137,8 @@ hs_engine_worker_read_tasks (HsEngine *self,
           /* One bad guest never hides the others. */
           g_string_append_printf (snap->task_notes, "machine %u: %s\n", dom->machine,
                                   error->message);
+          if (g_error_matches (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_INDEXING))
+            snap->deferred = TRUE;
           continue;
         }
       if (warning)
@@ -162,6 +175,59 @@ hs_engine_worker_read_tasks (HsEngine *self,
 }
 
 /* ---- main thread ------------------------------------------------------------------------ */
+
+void
+hs_engine_set_tasks_pending (HsEngine *self,
+                             gboolean  pending)
+{
+  GList *waiters;
+
+  self->tasks_pending = pending;
+  if (pending)
+    return;
+  waiters = g_steal_pointer (&self->task_waiters);
+  for (GList *l = waiters; l; l = l->next)
+    g_task_return_boolean (l->data, TRUE);
+  g_list_free_full (waiters, g_object_unref);
+}
+
+void
+hs_engine_wait_for_tasks_async (HsEngine            *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_engine_wait_for_tasks_async);
+  /* The wait is an index's few seconds at most: cancelling it is reported when it ends. */
+  g_task_set_check_cancellable (task, TRUE);
+  if (!self->tasks_pending)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  self->task_waiters = g_list_append (self->task_waiters, g_steal_pointer (&task));
+}
+
+gboolean
+hs_engine_get_tasks_pending (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), FALSE);
+  return self->tasks_pending;
+}
+
+gboolean
+hs_engine_wait_for_tasks_finish (HsEngine      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
 
 static guint
 task_hash (gconstpointer key)
@@ -765,7 +831,7 @@ hs_engine_worker_core_task (HsEngine  *self,
                    "machine %u has no vmlinux loaded: its tasks are unknown", machine);
       return FALSE;
     }
-  if ((layout = layout_for (self, b->file, error)) == NULL)
+  if ((layout = layout_for (self, b->file, TRUE, error)) == NULL)
     return FALSE;
   if (((cpsr >> 2) & 3) == 1)
     task = sp_el0;
@@ -965,7 +1031,7 @@ write_task_register_job (HsEngine *self,
                        "%s is not saved anywhere", req->name);
           goto fail;
         }
-      if (b == NULL || (layout = layout_for (self, b->file, &error)) == NULL
+      if (b == NULL || (layout = layout_for (self, b->file, TRUE, &error)) == NULL
           || layout->cpu_context[slot].size == 0)
         {
           if (error == NULL)

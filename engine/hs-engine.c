@@ -21,7 +21,13 @@
 
 /* Long enough for TCG to retire one instruction; a core in WFI never does. */
 #define STEP_TIMEOUT_MS   2000
-#define HALT_TIMEOUT_MS   5000
+/* The worker's own interrupts (a step that never ended): a stub this slow is wedged. */
+#define HALT_TIMEOUT_MS   30000
+/* A Break slower than this is shown as waiting (a busy host), never failed for it. */
+#define HALT_WAITING_MS   1000
+/* Detaching from a running target halts it to take our breakpoints out; past this, the
+ * connection is closed as it is (the target runs on). */
+#define DETACH_HALT_TIMEOUT_MS 10000
 
 G_DEFINE_FINAL_TYPE (HsEngine, hs_engine, G_TYPE_OBJECT)
 G_DEFINE_QUARK (hs-engine-error-quark, hs_engine_error)
@@ -32,6 +38,7 @@ enum {
   PROP_CURRENT_CORE,
   PROP_TARGET_NAME,
   PROP_CURRENT_TASK,
+  PROP_WAITING_FOR_HALT,
   N_PROPS
 };
 
@@ -138,6 +145,7 @@ static Snapshot *
 read_snapshot (HsEngine           *self,
                HsProbe            *probe,
                const HsStopEvent  *stop,
+               gboolean            wait_for_symbols,
                GError            **error)
 {
   g_autoptr(Snapshot) snap = g_new0 (Snapshot, 1);
@@ -166,7 +174,7 @@ read_snapshot (HsEngine           *self,
         }
     }
   /* Everything later jobs translate with, and the guests as Xen lists them now. */
-  hs_engine_worker_take_snapshot (self, snap);
+  hs_engine_worker_take_snapshot (self, snap, wait_for_symbols);
   return g_steal_pointer (&snap);
 }
 
@@ -196,33 +204,70 @@ set_cores_state (HsEngine    *self,
     }
 }
 
+/* A Break someone waits for; main thread only. */
+typedef struct
+{
+  HsEngine *self;
+  GTask *task;
+  gulong cancelled_id;
+} PendingHalt;
+
 static void
-fail_pending_halts (HsEngine     *self,
-                    const GError *error)
+set_waiting_for_halt (HsEngine *self,
+                      gboolean  waiting)
+{
+  if (self->waiting_for_halt == waiting)
+    return;
+  self->waiting_for_halt = waiting;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_FOR_HALT]);
+}
+
+/* Hands back the pending halts, none left behind. */
+static GList *
+take_pending_halts (HsEngine *self)
 {
   GList *pending = g_steal_pointer (&self->pending_halts);
 
   g_clear_handle_id (&self->halt_timeout_id, g_source_remove);
+  set_waiting_for_halt (self, FALSE);
   for (GList *l = pending; l; l = l->next)
     {
-      g_task_return_error (l->data, g_error_copy (error));
-      g_object_unref (l->data);
+      PendingHalt *ph = l->data;
+      GCancellable *cancellable = g_task_get_cancellable (ph->task);
+
+      if (cancellable != NULL && ph->cancelled_id != 0)
+        g_cancellable_disconnect (cancellable, ph->cancelled_id);
+      ph->cancelled_id = 0;
     }
-  g_list_free (pending);
+  return pending;
+}
+
+static void
+pending_halt_free (PendingHalt *ph)
+{
+  g_object_unref (ph->task);
+  g_free (ph);
+}
+
+static void
+fail_pending_halts (HsEngine     *self,
+                    const GError *error)
+{
+  GList *pending = take_pending_halts (self);
+
+  for (GList *l = pending; l; l = l->next)
+    g_task_return_error (((PendingHalt *) l->data)->task, g_error_copy (error));
+  g_list_free_full (pending, (GDestroyNotify) pending_halt_free);
 }
 
 static void
 complete_pending_halts (HsEngine *self)
 {
-  GList *pending = g_steal_pointer (&self->pending_halts);
+  GList *pending = take_pending_halts (self);
 
-  g_clear_handle_id (&self->halt_timeout_id, g_source_remove);
   for (GList *l = pending; l; l = l->next)
-    {
-      g_task_return_boolean (l->data, TRUE);
-      g_object_unref (l->data);
-    }
-  g_list_free (pending);
+    g_task_return_boolean (((PendingHalt *) l->data)->task, TRUE);
+  g_list_free_full (pending, (GDestroyNotify) pending_halt_free);
 }
 
 /* The probe is gone (QEMU killed, cable pulled): say so once and keep everything else. */
@@ -235,6 +280,7 @@ hs_engine_connection_lost (HsEngine     *self,
   g_debug ("detached: %s", error->message);
   hs_probe_disconnect (self->probe);
   fail_pending_halts (self, error);
+  hs_engine_set_tasks_pending (self, FALSE);
   set_cores_state (self, HS_CORE_STATE_UNKNOWN);
   set_state (self, HS_ENGINE_STATE_DETACHED);
   g_signal_emit (self, signals[DETACHED], 0, error);
@@ -288,6 +334,7 @@ apply_snapshot (HsEngine *self,
         stopped = core;
     }
   self->last_stop = snap->stop;
+  hs_engine_set_tasks_pending (self, snap->deferred);
   hs_engine_apply_guests (self, snap);
   hs_engine_apply_tasks (self, snap);
   hs_engine_apply_breakpoint_hit (self, snap);
@@ -458,7 +505,8 @@ run_job (HsEngine *self,
         {
           /* No halt has listed the guests yet (we attached to a running board): read them
            * now, or no hit could be placed in a machine. */
-          Snapshot *first = read_snapshot (self, self->probe, &stop, &error);
+          /* The hit's machine decides: this one waits for symbols still being indexed. */
+          Snapshot *first = read_snapshot (self, self->probe, &stop, TRUE, &error);
 
           if (first == NULL)
             {
@@ -526,7 +574,7 @@ run_job (HsEngine *self,
                                stop.signal);
       return;
     }
-  snap = read_snapshot (self, self->probe, &stop, &error);
+  snap = read_snapshot (self, self->probe, &stop, FALSE, &error);
   if (snap == NULL)
     {
       g_task_return_error (task, error);
@@ -587,6 +635,8 @@ start_running (HsEngine         *self,
   g_atomic_int_set (&self->halt_requested, FALSE);
   set_cores_state (self, HS_CORE_STATE_RUNNING);
   set_state (self, HS_ENGINE_STATE_RUNNING);
+  /* What the last halt still owed is moot now. */
+  hs_engine_set_tasks_pending (self, FALSE);
   g_signal_emit (self, signals[RESUMED], 0);
   task = g_task_new (self, self->run_cancellable, run_done, NULL);
   g_task_set_source_tag (task, start_running);
@@ -730,16 +780,55 @@ hs_engine_go_finish (HsEngine      *self,
 }
 
 static gboolean
-halt_timeout_cb (gpointer data)
+halt_waiting_cb (gpointer data)
 {
   HsEngine *self = data;
-  g_autoptr(GError) error = NULL;
 
   self->halt_timeout_id = 0;
-  error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                       "the target did not halt within %u ms", HALT_TIMEOUT_MS);
-  fail_pending_halts (self, error);
+  /* The interrupt is on the wire; the stub or a busy host is slow. Keep waiting, visibly. */
+  set_waiting_for_halt (self, TRUE);
   return G_SOURCE_REMOVE;
+}
+
+/* Main thread: the caller stopped waiting. The interrupt stays sent; if the target halts
+ * later, it is shown halted like any other halt. */
+static gboolean
+halt_cancelled_idle (gpointer data)
+{
+  GTask *task = data;
+  HsEngine *self = g_task_get_source_object (task);
+
+  for (GList *l = self->pending_halts; l; l = l->next)
+    {
+      PendingHalt *ph = l->data;
+
+      if (ph->task != task)
+        continue;
+      if (ph->cancelled_id != 0)
+        g_cancellable_disconnect (g_task_get_cancellable (task), ph->cancelled_id);
+      self->pending_halts = g_list_delete_link (self->pending_halts, l);
+      g_task_return_new_error (ph->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "stopped waiting for the target to halt");
+      pending_halt_free (ph);
+      if (self->pending_halts == NULL)
+        {
+          g_clear_handle_id (&self->halt_timeout_id, g_source_remove);
+          set_waiting_for_halt (self, FALSE);
+        }
+      break;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Any thread (whoever cancels): the pending list belongs to the main thread. */
+static void
+halt_cancelled (GCancellable *cancellable,
+                gpointer      data)
+{
+  GTask *task = data;
+  HsEngine *self = g_task_get_source_object (task);
+
+  post_to_main (self->main_context, halt_cancelled_idle, g_object_ref (task), g_object_unref);
 }
 
 void
@@ -750,6 +839,7 @@ hs_engine_halt_async (HsEngine            *self,
 {
   g_autoptr(GTask) task = NULL;
   GError *error = NULL;
+  PendingHalt *ph;
 
   g_return_if_fail (HS_IS_ENGINE (self));
 
@@ -760,7 +850,8 @@ hs_engine_halt_async (HsEngine            *self,
       g_task_return_boolean (task, TRUE);
       return;
     }
-  if (!hs_engine_check_state (self, HS_ENGINE_STATE_RUNNING, &error))
+  if (!hs_engine_check_state (self, HS_ENGINE_STATE_RUNNING, &error)
+      || g_cancellable_set_error_if_cancelled (cancellable, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -775,9 +866,24 @@ hs_engine_halt_async (HsEngine            *self,
       g_error_free (error);
       return;
     }
-  self->pending_halts = g_list_append (self->pending_halts, g_steal_pointer (&task));
-  if (self->halt_timeout_id == 0)
-    self->halt_timeout_id = g_timeout_add (HALT_TIMEOUT_MS, halt_timeout_cb, self);
+  /* No deadline: a halt is slow only because the host is (a lost connection fails it). */
+  ph = g_new0 (PendingHalt, 1);
+  ph->self = self;
+  ph->task = g_steal_pointer (&task);
+  self->pending_halts = g_list_append (self->pending_halts, ph);
+  if (cancellable != NULL)
+    ph->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (halt_cancelled),
+                                              ph->task, NULL);
+  if (self->halt_timeout_id == 0 && !self->waiting_for_halt)
+    self->halt_timeout_id = g_timeout_add (HALT_WAITING_MS, halt_waiting_cb, self);
+}
+
+/* Whether a Break has been waiting longer than a moment (the views say so). */
+gboolean
+hs_engine_get_waiting_for_halt (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), FALSE);
+  return self->waiting_for_halt;
 }
 
 gboolean
@@ -831,7 +937,7 @@ step_job (HsEngine *self,
     }
   /* The stub names the thread that stopped; a step always belongs to @core. */
   stop.core = core;
-  snap = read_snapshot (self, self->probe, &stop, &error);
+  snap = read_snapshot (self, self->probe, &stop, FALSE, &error);
   if (snap == NULL)
     {
       g_clear_error (&step_error);
@@ -945,7 +1051,7 @@ attach_job (HsEngine *self,
       }
   }
 
-  snap = read_snapshot (self, self->probe, &stop, &error);
+  snap = read_snapshot (self, self->probe, &stop, FALSE, &error);
   if (snap == NULL)
     {
       hs_probe_disconnect (self->probe);
@@ -1048,13 +1154,53 @@ hs_engine_attach_finish (HsEngine      *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* What a detach did, for the user: the target's fate in one sentence. */
+typedef struct
+{
+  gboolean left_running;
+  char *report;
+} DetachResult;
+
+static void
+detach_result_free (DetachResult *r)
+{
+  g_free (r->report);
+  g_free (r);
+}
+
 static void
 detach_job (HsEngine *self,
             GTask    *task,
             gpointer  data)
 {
-  hs_probe_disconnect (self->probe);
-  g_task_return_boolean (task, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *note = NULL;
+  g_autofree char *where = hs_probe_describe (self->probe);
+  DetachResult *r = g_new0 (DetachResult, 1);
+  HsDetachOutcome outcome;
+
+  /* Our breakpoints were lifted at the halt; the probe takes out anything it still holds. */
+  r->left_running = hs_probe_detach (self->probe, &outcome, &note, &error);
+  if (r->left_running && note == NULL)
+    r->report = g_strdup_printf ("detached from %s; the target runs", where);
+  else if (r->left_running)
+    r->report = g_strdup_printf ("detached from %s; the target runs (%s)", where, note);
+  else
+    r->report = g_strdup_printf ("detached from %s, but the target may not be running: %s",
+                                 where, error->message);
+  g_task_return_pointer (task, r, (GDestroyNotify) detach_result_free);
+}
+
+static void
+finish_detach (HsEngine   *self,
+               GTask      *user_task,
+               const char *report)
+{
+  hs_engine_set_tasks_pending (self, FALSE);
+  set_cores_state (self, HS_CORE_STATE_UNKNOWN);
+  set_state (self, HS_ENGINE_STATE_DETACHED);
+  g_signal_emit (self, signals[DETACHED], 0, NULL);
+  g_task_return_pointer (user_task, g_strdup (report), g_free);
 }
 
 static void
@@ -1064,11 +1210,11 @@ detach_done (GObject      *object,
 {
   HsEngine *self = HS_ENGINE (object);
   g_autoptr(GTask) user_task = user_data;
+  DetachResult *r = g_task_propagate_pointer (G_TASK (result), NULL);
 
-  set_cores_state (self, HS_CORE_STATE_UNKNOWN);
-  set_state (self, HS_ENGINE_STATE_DETACHED);
-  g_signal_emit (self, signals[DETACHED], 0, NULL);
-  g_task_return_boolean (user_task, TRUE);
+  fail_pending_halts (self, &(GError) { G_IO_ERROR, G_IO_ERROR_CLOSED, (char *) "detached" });
+  finish_detach (self, user_task, r->report);
+  detach_result_free (r);
 }
 
 static void
@@ -1088,14 +1234,47 @@ detach_after_halt (GObject      *object,
   HsEngine *self = HS_ENGINE (object);
   g_autoptr(GTask) user_task = user_data;
   g_autoptr(GError) error = NULL;
+  GSource *deadline = g_object_get_data (G_OBJECT (user_task), "hs-deadline");
 
+  if (deadline != NULL)
+    g_source_destroy (deadline);
   if (!hs_engine_halt_finish (self, result, &error))
     {
-      /* It would not halt: drop the connection all the same. */
+      g_autofree char *where = g_strdup (self->target_name ? self->target_name : "the target");
+      g_autofree char *report = NULL;
+
+      if (self->state == HS_ENGINE_STATE_DETACHED)
+        {
+          /* The connection went while we waited: nothing of ours can be taken out now. */
+          report = g_strdup_printf ("the connection to %s was lost while detaching: %s", where,
+                                    error->message);
+          g_task_return_pointer (user_task, g_steal_pointer (&report), g_free);
+          return;
+        }
+      /* It would not halt: the target runs on, but what we planted stays in the stub. */
+      report = g_strdup_printf ("%s did not halt within %u s to have its breakpoints removed; "
+                                "the connection was closed with the target running",
+                                where, DETACH_HALT_TIMEOUT_MS / 1000);
       g_cancellable_cancel (self->run_cancellable);
       hs_probe_disconnect (self->probe);
+      finish_detach (self, user_task, report);
+      return;
     }
   detach_now (self, user_task);
+}
+
+static gboolean
+detach_deadline_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_other (GCancellable *cancellable,
+              gpointer      other)
+{
+  g_cancellable_cancel (other);
 }
 
 void
@@ -1113,11 +1292,25 @@ hs_engine_detach_async (HsEngine            *self,
   switch (self->state)
     {
     case HS_ENGINE_STATE_DETACHED:
-      g_task_return_boolean (task, TRUE);
+      g_task_return_pointer (task, g_strdup ("not attached"), g_free);
       break;
     case HS_ENGINE_STATE_RUNNING:
-      /* 'D' needs a halted stub; the stub resumes the target when we leave. */
-      hs_engine_halt_async (self, NULL, detach_after_halt, g_steal_pointer (&task));
+      {
+        /* Our breakpoints come out at a halt; the detach lets the target run again. The
+         * caller's cancellable (a second Ctrl+C) or a deadline stop the wait for it. */
+        g_autoptr(GCancellable) halt_cancellable = g_cancellable_new ();
+        GSource *deadline = g_timeout_source_new (DETACH_HALT_TIMEOUT_MS);
+
+        g_source_set_callback (deadline, detach_deadline_cb, g_object_ref (halt_cancellable),
+                               g_object_unref);
+        g_source_attach (deadline, self->main_context);
+        g_object_set_data_full (G_OBJECT (task), "hs-deadline", deadline,
+                                (GDestroyNotify) g_source_unref);
+        if (cancellable != NULL)
+          g_cancellable_connect (cancellable, G_CALLBACK (cancel_other),
+                                 g_object_ref (halt_cancellable), g_object_unref);
+        hs_engine_halt_async (self, halt_cancellable, detach_after_halt, g_steal_pointer (&task));
+      }
       break;
     case HS_ENGINE_STATE_ATTACHING:
     case HS_ENGINE_STATE_HALTED:
@@ -1127,13 +1320,19 @@ hs_engine_detach_async (HsEngine            *self,
     }
 }
 
-gboolean
+/**
+ * hs_engine_detach_finish:
+ *
+ * Returns: (transfer full): what became of the target, in a sentence for the user
+ * ("detached from gdbstub 127.0.0.1:1234; the target runs")
+ */
+char *
 hs_engine_detach_finish (HsEngine      *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ---- memory ----------------------------------------------------------------------------- */
@@ -1464,7 +1663,8 @@ hs_engine_dispose (GObject *object)
 {
   HsEngine *self = HS_ENGINE (object);
 
-  g_clear_handle_id (&self->halt_timeout_id, g_source_remove);
+  g_list_free_full (take_pending_halts (self), (GDestroyNotify) pending_halt_free);
+  hs_engine_set_tasks_pending (self, FALSE);
   if (self->run_cancellable)
     g_cancellable_cancel (self->run_cancellable);
   /* Wakes a worker blocked on the wire so the pool can be joined. */
@@ -1518,6 +1718,9 @@ hs_engine_get_property (GObject    *object,
     case PROP_CURRENT_TASK:
       g_value_set_object (value, self->current_task);
       break;
+    case PROP_WAITING_FOR_HALT:
+      g_value_set_boolean (value, self->waiting_for_halt);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1567,6 +1770,15 @@ hs_engine_class_init (HsEngineClass *klass)
   properties[PROP_CURRENT_TASK] =
     g_param_spec_object ("current-task", NULL, NULL, HS_TYPE_TASK,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * HsEngine:waiting-for-halt:
+   *
+   * A Break has waited for the target longer than a moment (a busy host); it goes on
+   * waiting until the target halts, the connection is lost or the caller cancels.
+   */
+  properties[PROP_WAITING_FOR_HALT] =
+    g_param_spec_boolean ("waiting-for-halt", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

@@ -36,6 +36,7 @@ typedef enum
   HS_ENGINE_ERROR_NO_SUCH_MACHINE,
   HS_ENGINE_ERROR_NO_SYMBOLS,
   HS_ENGINE_ERROR_NO_SUCH_TASK,
+  HS_ENGINE_ERROR_INDEXING,       /* the symbols are still being indexed; asked again later */
 } HsEngineError;
 
 GQuark hs_engine_error_quark (void);
@@ -81,7 +82,7 @@ void           hs_engine_detach_async         (HsEngine             *self,
                                                GCancellable         *cancellable,
                                                GAsyncReadyCallback   callback,
                                                gpointer              user_data);
-gboolean       hs_engine_detach_finish        (HsEngine             *self,
+char          *hs_engine_detach_finish        (HsEngine             *self,
                                                GAsyncResult         *result,
                                                GError              **error);
 
@@ -109,6 +110,17 @@ void           hs_engine_halt_async           (HsEngine             *self,
                                                GAsyncReadyCallback   callback,
                                                gpointer              user_data);
 gboolean       hs_engine_halt_finish          (HsEngine             *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+gboolean       hs_engine_get_waiting_for_halt (HsEngine             *self);
+/* Completes when this halt's guests and tasks have all been read: at once, unless a symbol
+ * file they need was still being indexed at the halt (the halt does not wait for it). */
+void           hs_engine_wait_for_tasks_async (HsEngine             *self,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean       hs_engine_get_tasks_pending    (HsEngine             *self);
+gboolean       hs_engine_wait_for_tasks_finish (HsEngine            *self,
                                                GAsyncResult         *result,
                                                GError              **error);
 /* One instruction on one core; the others stay halted. */
@@ -327,6 +339,12 @@ gboolean       hs_engine_lookup_line          (HsEngine             *self,
                                                guint                 machine,
                                                guint64               space,
                                                guint64               address,
+                                               char                **file,
+                                               guint                *line);
+gboolean       hs_engine_lookup_function_line (HsEngine             *self,
+                                               guint                 machine,
+                                               guint64               space,
+                                               const char           *name,
                                                char                **file,
                                                guint                *line);
 gboolean       hs_engine_line_to_address      (HsEngine             *self,

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "hs-interp-private.h"
+#include "hs-listing.h"
 #include "hs-arm64.h"
 #include "hs-command.h"
 #include "hs-disasm.h"
@@ -280,13 +281,6 @@ hs_cmd_data_load_elf (Call *call)
   guint64 space = 0;
   GError *error = NULL;
 
-  /* Loading code would overwrite what the target runs; here the image is already there. */
-  if (hs_call_option (call, "NoCODE") == NULL)
-    {
-      hs_call_fail (call, "Data.LOAD.Elf: writing code into the target is not supported; "
-                    "add /NoCODE to load the symbols and debug information only");
-      return;
-    }
   if (path[0] == '"' && strlen (path) >= 2 && g_str_has_suffix (path, "\""))
     {
       char *unquoted = g_strndup (path + 1, strlen (path) - 2);
@@ -300,6 +294,19 @@ hs_cmd_data_load_elf (Call *call)
 
       g_free (path);
       path = home;
+    }
+  /* The first thing to know about a mistyped path. */
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      hs_call_fail (call, "Data.LOAD.Elf: no such file: %s", path);
+      return;
+    }
+  /* Loading code would overwrite what the target runs; here the image is already there. */
+  if (hs_call_option (call, "NoCODE") == NULL)
+    {
+      hs_call_fail (call, "Data.LOAD.Elf: writing code into the target is not supported; "
+                    "add /NoCODE to load the symbols and debug information only");
+      return;
     }
   if (call->args->len > 1)
     {
@@ -881,7 +888,7 @@ hs_cmd_task_list (Call *call)
   notes = hs_engine_get_task_notes (engine);
   if (notes)
     g_string_append_printf (call->out, "%s", notes);
-  if (shown == 0 && n == 0)
+  if (shown == 0 && n == 0 && (notes == NULL || *notes == 0))
     g_string_append (call->out, "(no tasks: they are read at a halt, for guests whose vmlinux "
                                 "is loaded)\n");
   hs_call_return (call, NULL);
@@ -1093,6 +1100,75 @@ hs_cmd_frame_view (Call *call)
 #define LIST_DEFAULT_BYTES 0x40u
 #define LIST_MAX_BYTES     0x4000u
 
+/* The lines of a listing, built in a thread: symbols, DWARF lines and source files block. */
+static void
+list_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  HsMemoryRead *read = task_data;
+  gboolean mix = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "hs-mix"));
+  const HsAddress *a = &read->address;
+  gboolean virt = a->access == HS_ACCESS_VIRTUAL;
+  gsize len;
+  const guint8 *code = g_bytes_get_data (read->data, &len);
+  GError *error = NULL;
+  g_autoptr(GArray) lines = NULL;
+  GString *out = g_string_new (NULL);
+
+  /* Physical code has no symbols: the machine's would be a guess. */
+  lines = hs_listing_build (source_object, virt ? a->machine : G_MAXUINT, a->space, a->offset,
+                            code, g_bytes_get_data (read->valid, NULL), len,
+                            virt && mix, cancellable, &error);
+  if (lines == NULL)
+    {
+      g_string_free (out, TRUE);
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const HsListingLine *l = &g_array_index (lines, HsListingLine, i);
+      g_autofree char *where = format_line_address (a, l->address);
+
+      if (l->kind == HS_LISTING_SOURCE)
+        {
+          g_autofree char *base = g_path_get_basename (l->file);
+
+          /* The line as in the file, or where it would be when the file is not here. */
+          g_string_append_printf (out, "%*s%s:%u  %s\n", 4, "", base, l->line,
+                                  *l->text ? l->text : "(source not found)");
+        }
+      else if (l->kind != HS_LISTING_INSTRUCTION)
+        continue;
+      else if (!l->readable)
+        g_string_append_printf (out, "%s  ????????\n", where);
+      else
+        g_string_append_printf (out, "%s  %-28s %08x  %-7s %s%s%s%s\n", where,
+                                l->symbol ? l->symbol : "", l->insn.word, l->insn.mnemonic,
+                                l->insn.operands, l->target ? " <" : "",
+                                l->target ? l->target : "", l->target ? ">" : "");
+    }
+  if (read->fault)
+    g_string_append_printf (out, "???????? not readable: %s\n", read->fault);
+  g_task_return_pointer (task, g_string_free (out, FALSE), g_free);
+}
+
+static void
+list_built (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+  g_autofree char *text = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (text != NULL)
+    g_string_append (call->out, text);
+  hs_call_return (call, error);
+}
+
 static void
 list_code_done (GObject      *object,
                 GAsyncResult *result,
@@ -1102,11 +1178,7 @@ list_code_done (GObject      *object,
   HsEngine *engine = HS_ENGINE (object);
   GError *error = NULL;
   HsMemoryRead *read = hs_engine_read_finish (engine, result, &error);
-  const HsAddress *a;
-  g_autoptr(GArray) insns = NULL;
-  const guint8 *valid;
-  const guint8 *code;
-  gsize len;
+  g_autoptr(GTask) task = NULL;
 
   if (read == NULL)
     {
@@ -1114,39 +1186,11 @@ list_code_done (GObject      *object,
       hs_call_return (call, error);
       return;
     }
-  a = &read->address;
-  valid = g_bytes_get_data (read->valid, NULL);
-  code = g_bytes_get_data (read->data, &len);
-  insns = hs_disasm_arm64 (code, len, a->offset, &error);
-  if (insns == NULL)
-    {
-      hs_memory_read_free (read);
-      hs_call_return (call, error);
-      return;
-    }
-  for (guint i = 0; i < insns->len; i++)
-    {
-      const HsInstruction *insn = &g_array_index (insns, HsInstruction, i);
-      gsize off = insn->address - a->offset;
-      g_autofree char *where = format_line_address (a, insn->address);
-      g_autofree char *symbol = a->access == HS_ACCESS_VIRTUAL
-        ? hs_engine_symbolize (engine, a->machine, a->space, insn->address) : NULL;
-      g_autofree char *target = insn->is_branch && a->access == HS_ACCESS_VIRTUAL
-        ? hs_engine_symbolize (engine, a->machine, a->space, insn->target) : NULL;
-
-      if (!valid[off])
-        {
-          g_string_append_printf (call->out, "%s  ????????\n", where);
-          continue;
-        }
-      g_string_append_printf (call->out, "%s  %-28s %08x  %-7s %s%s%s%s\n", where,
-                              symbol ? symbol : "", insn->word, insn->mnemonic, insn->operands,
-                              target ? " <" : "", target ? target : "", target ? ">" : "");
-    }
-  if (read->fault)
-    g_string_append_printf (call->out, "???????? not readable: %s\n", read->fault);
-  hs_memory_read_free (read);
-  hs_call_return (call, NULL);
+  task = g_task_new (engine, g_task_get_cancellable (call->task), list_built, call);
+  g_object_set_data (G_OBJECT (task), "hs-mix",
+                     GINT_TO_POINTER (hs_call_option (call, "Mix") != NULL));
+  g_task_set_task_data (task, read, (GDestroyNotify) hs_memory_read_free);
+  g_task_run_in_thread (task, list_thread);
 }
 
 void

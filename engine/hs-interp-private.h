@@ -37,6 +37,7 @@ typedef struct
   guint max_args;
   const OptionSpec *options;    /* NULL-terminated, may be NULL */
   CommandFunc func;
+  gboolean path_first;          /* the first argument is a file: "/tmp" is not an option */
 } CommandSpec;
 
 struct _Call

@@ -471,7 +471,9 @@ cmd_break (Call *call)
     }
   if (!hs_call_require_state (call, HS_ENGINE_STATE_RUNNING))
     return;
-  hs_engine_halt_async (call->interp->engine, NULL, break_done, call);
+  /* No deadline of our own: a slow host makes a slow halt; the caller may stop waiting. */
+  hs_engine_halt_async (call->interp->engine, g_task_get_cancellable (call->task), break_done,
+                        call);
 }
 
 static void step_next (Call *call);
@@ -1112,6 +1114,7 @@ static const OptionSpec step_over_options[] = { { "CORE", TRUE }, { "Hll", FALSE
 static const OptionSpec register_options[] = { { "CORE", TRUE }, { "ALL", FALSE },
                                                { "MACHINE", TRUE }, { "TASK", TRUE }, { NULL } };
 static const OptionSpec dump_options[] = { { "Length", TRUE }, { NULL } };
+static const OptionSpec list_options[] = { { "Length", TRUE }, { "Mix", FALSE }, { NULL } };
 static const OptionSpec machine_option[] = { { "MACHINE", TRUE }, { NULL } };
 static const OptionSpec task_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE },
                                            { "CORE", TRUE }, { NULL } };
@@ -1158,14 +1161,14 @@ static const CommandSpec commands[] = {
     cmd_register_view },
   { "Data.dump", "Data.dump address [/Length n]",
     "show memory as hex and ASCII, by any address form", 1, 1, dump_options, hs_cmd_data_dump },
-  { "Data.List", "Data.List address [/Length n]",
-    "disassemble (AArch64), branch targets as symbols, by any address form", 1, 1,
-    dump_options, hs_cmd_data_list },
+  { "Data.List", "Data.List address [/Length n] [/Mix]",
+    "disassemble (AArch64), branch targets as symbols, by any address form; /Mix: with the "
+    "source lines", 1, 1, list_options, hs_cmd_data_list },
   { "Data.Set", "Data.Set address [%Byte|%Word|%Long|%Quad] value|\"text\"...",
     "write memory, by any address form", 2, G_MAXUINT, NULL, hs_cmd_data_set },
   { "Data.LOAD.Elf", "Data.LOAD.Elf file [machine:::space::]offset [/NoCODE] [/Name name]",
     "bind an ELF file's symbols and debug info to a machine", 1, 2, load_options,
-    hs_cmd_data_load_elf },
+    hs_cmd_data_load_elf, TRUE },
   { "sYmbol.List", "sYmbol.List [[machine:::]pattern]", "list symbols (* and ? match)", 0, 1,
     NULL, hs_cmd_symbol_list },
   { "sYmbol.INFO", "sYmbol.INFO [machine:::]name",
@@ -1204,10 +1207,10 @@ static const CommandSpec commands[] = {
   { "SYStem.ProbeList", "SYStem.ProbeList", "list the USB debug probes plugged in", 0, 0, NULL,
     cmd_probe_list },
   { "DO", "DO file", "run a script of commands (a line that fails is reported, the rest run)",
-    1, 1, NULL, hs_cmd_do },
+    1, 1, NULL, hs_cmd_do, TRUE },
   { "SESSion.Save", "SESSion.Save [file]",
     "write the symbol files, source paths and breakpoints as a script to run with DO", 0, 1,
-    NULL, hs_cmd_session_save },
+    NULL, hs_cmd_session_save, TRUE },
   { "HELP", "HELP [command]", "list commands, or show one command's usage", 0, 1, NULL,
     cmd_help },
 };
@@ -1296,11 +1299,11 @@ detach_done (GObject      *object,
 {
   Call *call = user_data;
   GError *error = NULL;
+  g_autofree char *report = hs_engine_detach_finish (HS_ENGINE (object), result, &error);
 
-  if (!hs_engine_detach_finish (HS_ENGINE (object), result, &error))
-    hs_call_return (call, error);
-  else
-    hs_call_return (call, NULL);
+  if (report != NULL)
+    g_string_append_printf (call->out, "%s\n", report);
+  hs_call_return (call, error);
 }
 
 static void
@@ -1353,8 +1356,10 @@ bind_arguments (Call       *call,
       for (guint k = 0; spec->options && spec->options[k].name; k++)
         if (hs_command_name_matches (spec->options[k].name, tok->text + 1))
           opt = &spec->options[k];
-      /* An absolute path is an argument, not an option: "/usr/lib/debug/vmlinux". */
-      if (opt == NULL && strpbrk (tok->text + 1, "/.") != NULL)
+      /* An absolute path is an argument, not an option: "/usr/lib/debug/vmlinux", and so is
+       * anything in the place of a command's file ("DO /tmp"). */
+      if (opt == NULL
+          && (strpbrk (tok->text + 1, "/.") != NULL || (spec->path_first && call->args->len == 0)))
         {
           g_ptr_array_add (call->args, g_strdup (tok->text));
           continue;
@@ -1399,6 +1404,36 @@ bind_arguments (Call       *call,
       return FALSE;
     }
   return TRUE;
+}
+
+/* Commands that show or act in tasks, or in processes' address spaces: after a halt that came
+ * while a vmlinux was still being indexed, they wait (seconds) for that guest's tasks. */
+static gboolean
+needs_tasks (const CommandSpec *spec)
+{
+  static const char * const names[] = {
+    "Go.Up", "Step.Over", "Step.Hll", "Register.Set", "Register.view", "Data.dump", "Data.List",
+    "Data.Set", "MMU.Translate", "MMU.List.PageTable", "MACHINE.List", "TASK.select",
+    "TASK.List", "Frame.view", NULL,
+  };
+
+  return g_strv_contains (names, spec->name);
+}
+
+static void
+tasks_ready (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+
+  if (!hs_engine_wait_for_tasks_finish (HS_ENGINE (object), result, &error))
+    {
+      hs_call_return (call, error);
+      return;
+    }
+  call->spec->func (call);
 }
 
 void
@@ -1461,6 +1496,12 @@ hs_interp_execute_async (HsInterp            *self,
     }
 
   call->task = g_steal_pointer (&task);
+  if (needs_tasks (call->spec) && hs_engine_get_tasks_pending (self->engine))
+    {
+      hs_engine_wait_for_tasks_async (self->engine, g_task_get_cancellable (call->task),
+                                      tasks_ready, call);
+      return;
+    }
   call->spec->func (call);
 }
 

@@ -37,6 +37,7 @@ struct _HsCommandLine
 
   GList *history_pos;           /* NULL when not browsing */
   gboolean busy;
+  GCancellable *running;        /* the running command's, while busy */
 };
 
 G_DEFINE_FINAL_TYPE (HsCommandLine, hs_command_line, GTK_TYPE_WIDGET)
@@ -117,6 +118,7 @@ execute_done (GObject      *object,
     hs_command_line_append (self, error->message, TRUE);
   else if (*output)
     append_with_tag (self, output, NULL);
+  g_clear_object (&self->running);
   set_busy (self, FALSE);
   run_next (self);
 }
@@ -133,7 +135,23 @@ run_next (HsCommandLine *self)
   echo = g_strdup_printf ("> %s\n", line);
   append_with_tag (self, echo, self->echo_tag);
   set_busy (self, TRUE);
-  hs_interp_execute_async (self->interp, line, NULL, execute_done, g_object_ref (self));
+  g_clear_object (&self->running);
+  self->running = g_cancellable_new ();
+  hs_interp_execute_async (self->interp, line, self->running, execute_done,
+                           g_object_ref (self));
+}
+
+/* Stops waiting for the running command (a Break on a busy host, a WAIT) and drops the lines
+ * queued behind it. */
+void
+hs_command_line_cancel (HsCommandLine *self)
+{
+  g_return_if_fail (HS_IS_COMMAND_LINE (self));
+
+  while (self->pending.length > 0)
+    g_free (g_queue_pop_head (&self->pending));
+  if (self->running != NULL)
+    g_cancellable_cancel (self->running);
 }
 
 static void
@@ -417,6 +435,9 @@ hs_command_line_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_queue_clear_full (&self->history, g_free);
   g_queue_clear_full (&self->pending, g_free);
+  if (self->running != NULL)
+    g_cancellable_cancel (self->running);
+  g_clear_object (&self->running);
   self->history_pos = NULL;
   g_clear_object (&self->interp);
   G_OBJECT_CLASS (hs_command_line_parent_class)->dispose (object);

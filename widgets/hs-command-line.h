@@ -19,6 +19,7 @@ void       hs_command_line_append      (HsCommandLine *self,
                                         gboolean       is_error);
 char      *hs_command_line_get_output  (HsCommandLine *self);
 gboolean   hs_command_line_is_busy     (HsCommandLine *self);
+void       hs_command_line_cancel      (HsCommandLine *self);
 void       hs_command_line_focus_entry (HsCommandLine *self);
 
 /* What Tab makes of @text (a command, or a function name after it), for tests. */

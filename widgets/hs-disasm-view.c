@@ -13,7 +13,7 @@
 
 #include "hs-disasm-view.h"
 
-#include "hs-disasm.h"
+#include "hs-listing.h"
 
 #include <string.h>
 
@@ -64,7 +64,6 @@ typedef struct
   guint64 space;
   guint64 pc;
   GArray *breakpoints;          /* of guint64: addresses in this machine */
-  GHashTable *files;            /* DWARF path -> GStrv of its lines, or NULL: not found here */
 } Render;
 
 static void
@@ -75,35 +74,7 @@ render_free (Render *r)
   g_bytes_unref (r->valid);
   g_free (r->fault);
   g_array_unref (r->breakpoints);
-  g_hash_table_unref (r->files);
   g_free (r);
-}
-
-static const char *
-source_line (Render     *r,
-             const char *file,
-             guint       line)
-{
-  GStrv lines;
-
-  if (!g_hash_table_lookup_extended (r->files, file, NULL, (gpointer *) &lines))
-    {
-      HsSourcePathMap *map = hs_engine_get_source_path_map (r->engine);
-      g_autofree char *path = hs_source_path_map_resolve (map, NULL, file, NULL);
-      g_autofree char *contents = NULL;
-
-      lines = NULL;
-      if (path != NULL && g_file_get_contents (path, &contents, NULL, NULL))
-        {
-          g_autofree char *valid = g_utf8_make_valid (contents, -1);
-
-          lines = g_strsplit (valid, "\n", -1);
-        }
-      g_hash_table_insert (r->files, g_strdup (file), lines);
-    }
-  if (lines == NULL || line == 0 || line > g_strv_length (lines))
-    return NULL;
-  return lines[line - 1];
 }
 
 static void
@@ -125,69 +96,57 @@ render_thread (GTask        *task,
                GCancellable *cancellable)
 {
   Render *r = task_data;
-  GArray *lines = g_array_new (FALSE, FALSE, sizeof (Line));
-  g_autoptr(GArray) insns = NULL;
-  g_autofree char *last_file = NULL;
-  guint last_line = 0;
+  GArray *lines = NULL;
+  g_autoptr(GArray) listing = NULL;
   GError *error = NULL;
   const guint8 *data, *valid;
   gsize len;
 
-  g_array_set_clear_func (lines, line_clear);
   data = g_bytes_get_data (r->data, &len);
   valid = g_bytes_get_data (r->valid, NULL);
-  insns = hs_disasm_arm64 (data, len, r->base, &error);
-  if (insns == NULL)
+  listing = hs_listing_build (r->engine, r->machine, r->space, r->base, data, valid, len, TRUE,
+                              cancellable, &error);
+  if (listing == NULL)
     {
-      g_array_unref (lines);
       g_task_return_error (task, error);
       return;
     }
-  for (guint i = 0; i < insns->len && !g_cancellable_is_cancelled (cancellable); i++)
+  lines = g_array_new (FALSE, FALSE, sizeof (Line));
+  g_array_set_clear_func (lines, line_clear);
+  for (guint i = 0; i < listing->len; i++)
     {
-      const HsInstruction *insn = &g_array_index (insns, HsInstruction, i);
-      gsize at = insn->address - r->base;
-      g_autofree char *sym = hs_engine_symbolize (r->engine, r->machine, r->space, insn->address);
-      g_autofree char *file = NULL;
-      g_autofree char *target = NULL;
-      gboolean readable = at + 4 <= len && valid[at] && valid[at + 3];
+      const HsListingLine *l = &g_array_index (listing, HsListingLine, i);
+      g_autofree char *base = NULL;
       gboolean planted = FALSE;
-      guint line = 0;
 
-      /* A function's first instruction gets its name as a label. */
-      if (sym != NULL && strchr (sym, '+') == NULL)
-        add_line (lines, g_strdup_printf ("%s:\n", sym), "symbol");
-      if (hs_engine_lookup_line (r->engine, r->machine, r->space, insn->address, &file, &line)
-          && (line != last_line || g_strcmp0 (file, last_file) != 0))
+      switch (l->kind)
         {
-          const char *text = source_line (r, file, line);
-          g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
-          g_autofree char *base = g_path_get_basename (file);
-
-          add_line (lines, g_strdup_printf ("        %s:%u  %s\n", base, line, stripped),
+        case HS_LISTING_SYMBOL:
+          add_line (lines, g_strdup_printf ("%s:\n", l->text), "symbol");
+          break;
+        case HS_LISTING_SOURCE:
+          base = g_path_get_basename (l->file);
+          add_line (lines, g_strdup_printf ("        %s:%u  %s\n", base, l->line, l->text),
                     "source");
-          g_free (last_file);
-          last_file = g_strdup (file);
-          last_line = line;
+          break;
+        case HS_LISTING_INSTRUCTION:
+        default:
+          for (guint k = 0; k < r->breakpoints->len && !planted; k++)
+            planted = g_array_index (r->breakpoints, guint64, k) == l->address;
+          add_line (lines,
+                    l->readable
+                      ? g_strdup_printf ("%s %s %016" G_GINT64_MODIFIER "x  %08x  %-7s %s%s%s%s\n",
+                                         planted ? "●" : " ", l->address == r->pc ? "→" : " ",
+                                         l->address, l->insn.word, l->insn.mnemonic,
+                                         l->insn.operands ? l->insn.operands : "",
+                                         l->target ? "  <" : "", l->target ? l->target : "",
+                                         l->target ? ">" : "")
+                      : g_strdup_printf ("    %016" G_GINT64_MODIFIER "x  ?? %s\n", l->address,
+                                         r->fault ? r->fault : "not readable"),
+                    l->address == r->pc ? "current" : NULL);
+          break;
         }
-      for (guint k = 0; k < r->breakpoints->len && !planted; k++)
-        planted = g_array_index (r->breakpoints, guint64, k) == insn->address;
-      if (insn->is_branch)
-        target = hs_engine_symbolize (r->engine, r->machine, r->space, insn->target);
-      add_line (lines,
-                readable
-                  ? g_strdup_printf ("%s %s %016" G_GINT64_MODIFIER "x  %08x  %-7s %s%s%s%s\n",
-                                     planted ? "●" : " ", insn->address == r->pc ? "→" : " ",
-                                     insn->address, insn->word, insn->mnemonic,
-                                     insn->operands ? insn->operands : "",
-                                     target ? "  <" : "", target ? target : "",
-                                     target ? ">" : "")
-                  : g_strdup_printf ("    %016" G_GINT64_MODIFIER "x  ?? %s\n", insn->address,
-                                     r->fault ? r->fault : "not readable"),
-                insn->address == r->pc ? "current" : NULL);
     }
-  for (guint i = 0; i < insns->len; i++)
-    hs_instruction_clear (&g_array_index (insns, HsInstruction, i));
   g_task_return_pointer (task, lines, (GDestroyNotify) g_array_unref);
 }
 
@@ -254,7 +213,6 @@ render (HsDisasmView *self)
   r->space = self->space;
   r->pc = self->pc;
   r->breakpoints = g_array_new (FALSE, FALSE, sizeof (guint64));
-  r->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   for (guint i = 0; i < g_list_model_get_n_items (bps); i++)
     {
       g_autoptr(HsBreakpoint) bp = g_list_model_get_item (bps, i);

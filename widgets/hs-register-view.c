@@ -395,9 +395,10 @@ show_core (HsRegisterView *self,
     g_autofree char *who = task && hs_task_get_core (task) == (gint) core_index
       ? g_strdup_printf ("Task %s (pid %d) · ", hs_task_get_name (task), hs_task_get_pid (task))
       : g_strdup ("");
+    g_autofree char *level = hs_core_describe_exception_level (core);
 
-    title = g_strdup_printf ("%sCore %u · EL%d · in machine %u (%s) · %s", who, core_index,
-                             hs_core_get_exception_level (core), machine,
+    title = g_strdup_printf ("%sCore %u · %s · in machine %u (%s) · %s", who, core_index,
+                             level, machine,
                              m ? hs_machine_get_name (m) : "?",
                              hs_engine_get_state (self->engine) == HS_ENGINE_STATE_HALTED
                                ? "live registers" : "values from the last halt");

@@ -213,10 +213,9 @@ update_breakpoint_marks (HsSourceView *self)
     }
 }
 
-/* Scrolling before the view has its size, or before the text view has measured the lines
- * after a load, lands in the wrong place (its line heights are estimates until then). So it
- * runs just after GTK's validation idle, and again when the scrolled area changes size while
- * it has not happened yet. */
+/* Scrolling before the view has its size lands in the wrong place. A view not on screen yet
+ * scrolls just after GTK's validation idle, and again when the scrolled area changes size
+ * while it has not happened yet. */
 static gboolean
 scroll_to_current (gpointer data)
 {
@@ -445,6 +444,24 @@ hs_source_view_get_current_line (HsSourceView *self)
   g_return_val_if_fail (HS_IS_SOURCE_VIEW (self), 0);
 
   return self->showing_source ? self->current_line : 0;
+}
+
+/* Whether the current line is on screen (for tests: a view that shows a file but not its
+ * line has failed the user). */
+gboolean
+hs_source_view_current_line_visible (HsSourceView *self)
+{
+  GdkRectangle visible;
+  GtkTextIter iter;
+  int y, height;
+
+  g_return_val_if_fail (HS_IS_SOURCE_VIEW (self), FALSE);
+
+  if (!self->loaded || !line_start (self, self->current_line, &iter))
+    return FALSE;
+  gtk_text_view_get_visible_rect (GTK_TEXT_VIEW (self->view), &visible);
+  gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (self->view), &iter, &y, &height);
+  return visible.height > 0 && y >= visible.y && y + height <= visible.y + visible.height;
 }
 
 gboolean

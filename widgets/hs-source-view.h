@@ -37,6 +37,7 @@ void        hs_source_view_set_breakpoint_lines (HsSourceView  *self,
 /* The file shown, or NULL while a message is. */
 const char *hs_source_view_get_path             (HsSourceView  *self);
 guint       hs_source_view_get_current_line     (HsSourceView  *self);
+gboolean    hs_source_view_current_line_visible (HsSourceView  *self);
 /* TRUE from hs_source_view_show() of a new file until its contents are in. */
 gboolean    hs_source_view_is_loading           (HsSourceView  *self);
 /* For tests: the text of line @line (1-based), or NULL. */

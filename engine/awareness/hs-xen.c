@@ -100,6 +100,9 @@ hs_xen_domain_state (const HsXenDomain *d)
 {
   gboolean any_running = FALSE;
 
+  /* Known only by the VMID a core holds: Xen's symbols would say more. */
+  if (d->domain_id < 0)
+    return "seen by VMID";
   if (d->dying)
     return "dying";
   if (d->shut_down)
