@@ -338,6 +338,36 @@ test_address_forms (Fixture       *f,
   assert_contains (e6->message, "/nonexistent/xen-syms");
 }
 
+/* A path in a file's place is a path, however few slashes it has; one that is not there is
+ * a missing file, whatever else is wrong with the line. */
+static void
+test_missing_file (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const struct { const char *line, *path; } cases[] = {
+    { "Data.LOAD.Elf /no/such/file 1:::0 /NoCODE", "/no/such/file" },
+    { "Data.LOAD.Elf /nofile 1:::0 /NoCODE", "/nofile" },
+    { "Data.LOAD.Elf /nofile", "/nofile" },
+    { "Data.LOAD.Elf \"/no such file\" 1:::0 /NoCODE", "/no such file" },
+    { "DO /nofile", "/nofile" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = run_fail (f, cases[i].line);
+
+      g_assert_false (g_error_matches (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_UNKNOWN_OPTION));
+      g_assert_null (strstr (error->message, "option"));
+      assert_contains (error->message, cases[i].path);
+    }
+  {
+    /* An option that does not exist is still one. */
+    g_autoptr(GError) error = run_fail (f, "Data.LOAD.Elf /tmp/x 1:::0 /NoSuch");
+
+    g_assert_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_UNKNOWN_OPTION);
+  }
+}
+
 static void
 test_unknown_command (Fixture       *f,
                       gconstpointer  data)
@@ -556,6 +586,7 @@ main (int   argc,
   ADD ("not-attached", test_not_attached);
   ADD ("data-dump-arguments", test_data_dump_arguments);
   ADD ("address-forms", test_address_forms);
+  ADD ("missing-file", test_missing_file);
   ADD ("unknown-command", test_unknown_command);
   ADD ("arguments-and-options", test_arguments_and_options);
   ADD ("attach-bad-location", test_attach_bad_location);

@@ -2,8 +2,11 @@
 # The headless commands exactly as the issues' checks type them, on a freshly booted demo board.
 set -euo pipefail
 hyperscope=${1:?usage: test-cli.sh path/to/hyperscope}
-out=$(mktemp) err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
+board=$(cd "$(dirname "$0")/../.." && pwd)/data/board/hyperscope-board
+out=$(mktemp) err=$(mktemp) serial=$(mktemp)
+qemu_pid=""
+cleanup() { [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null; rm -f "$out" "$err" "$serial"; }
+trap cleanup EXIT
 
 fail() { echo "FAIL: $*"; echo "--- stdout"; cat "$out"; echo "--- stderr"; tail -20 "$err"; exit 1; }
 
@@ -42,4 +45,56 @@ if timeout 20 "$hyperscope" --attach 127.0.0.1:1 -c Break >"$out" 2>"$err"; then
   fail "attaching to a closed port exited 0"
 fi
 grep -q 'cannot connect to the gdbstub at 127.0.0.1:1' "$err" || fail "no clear error for a refused connection"
+# Issue 10: a board started by hand, attached to and left the way a debugger should leave it.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$board" run --gdb-port "$port" --serial "$serial" >/dev/null 2>&1 &
+qemu_pid=$!
+for _ in $(seq 600); do
+  [ "$(grep -c 'HYPERSCOPE-READY' "$serial" 2>/dev/null)" -ge 2 ] && break
+  sleep 0.1
+done
+[ "$(grep -c 'HYPERSCOPE-READY' "$serial" || true)" -ge 2 ] || fail "the hand-started board did not boot"
+ticks() { grep -ac '_ticker: tick' "$serial" || true; }
+# The guests' tickers print every 10 s while the board runs: a new line within 15 s says so.
+assert_runs() {
+  local before=$1 what=$2
+  for _ in $(seq 150); do
+    [ "$(ticks)" -gt "$before" ] && return 0
+    sleep 0.1
+  done
+  fail "the board is not running after $what (no new ticker line in 15 s)"
+}
+attach=(timeout 60 "$hyperscope" --attach "127.0.0.1:$port" --no-session)
+
+before=$(ticks)
+"${attach[@]}" -c Break -c 'PRINT STATE.RUN()' >"$out" 2>"$err" || fail "Break + PRINT exited with $?"
+grep -q 'detached from gdbstub 127.0.0.1:[0-9]*; the target runs' "$err" || fail "quitting did not say it left the board running"
+assert_runs "$before" "quitting a halted session"
+
+before=$(ticks)
+"${attach[@]}" -c Break -c Go >"$out" 2>"$err" || fail "Break + Go exited with $?"
+assert_runs "$before" "quitting a running session"
+
+# Symbols loaded while halted: the guest's tasks are read then and there.
+vmlinux=$("$board" paths | sed -n 's/^vmlinux=//p')
+"${attach[@]}" -c Break -c "Data.LOAD.Elf $vmlinux 1:::0 /NoCODE" -c 'TASK.List /MACHINE 1' \
+  >"$out" 2>"$err" || fail "Break + Data.LOAD.Elf + TASK.List exited with $?"
+grep -q ' linux1_ticker ' "$out" || fail "TASK.List /MACHINE 1 has no linux1_ticker after loading vmlinux while halted"
+grep -Eq '^ +1 [^ ]+ +1 +1 +1  init ' "$out" || fail "TASK.List /MACHINE 1 has no init"
+kill "$qemu_pid" && wait "$qemu_pid" 2>/dev/null || true
+qemu_pid=""
+
+# The guest kernel's own source, in a mixed listing.
+"$hyperscope" --demo -c 'Break.Set 1:::hrtimer_nanosleep /MACHINE 1' -c Go \
+  -c 'WAIT !STATE.RUN() 20.s' -c 'Data.List 1:::hrtimer_nanosleep /Mix' >"$out" 2>"$err" \
+  || fail "the mixed listing run exited with $?"
+grep -q '^ *hrtimer\.c:[0-9]*  long hrtimer_nanosleep(ktime_t rqtp, ' "$out" || fail "Data.List /Mix shows no source line of the guest kernel"
+grep -q '^1:::0xffff[0-9a-f]*  hrtimer_nanosleep  ' "$out" || fail "Data.List /Mix shows no instructions"
+
+# A path that does not exist is a missing file, not an option.
+if "$hyperscope" -c 'Data.LOAD.Elf /no/such/file 1:::0 /NoCODE' >"$out" 2>"$err"; then
+  fail "loading a missing file exited 0"
+fi
+grep -q 'no such file: /no/such/file' "$err" || fail "a missing file is not named as one"
+! grep -q 'option' "$err" || fail "a missing file is reported as an option"
 echo "ok"

@@ -45,6 +45,24 @@ wait_until (Predicate   pred,
     }
 }
 
+/* Like wait_until() with its own limit: for what the board does by itself, in seconds. */
+static void
+wait_until_s (Predicate   pred,
+              gpointer    data,
+              guint       seconds,
+              const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!pred (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out after %u s waiting for %s", seconds, what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+}
+
 static gboolean
 command_line_idle (gpointer data)
 {
@@ -252,7 +270,49 @@ static gboolean
 source_shown (gpointer data)
 {
   return hs_source_view_get_path (data) != NULL && !hs_source_view_is_loading (data)
-         && hs_source_view_get_current_line (data) > 0;
+         && hs_source_view_get_current_line (data) > 0
+         && hs_source_view_current_line_visible (data);
+}
+
+/* How many "<guest>_ticker: tick" lines the board's serial log has: the guests print one
+ * every 10 s while the board runs. */
+static guint
+count_ticks (const char *serial)
+{
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (serial, &text, NULL, NULL))
+    return 0;
+  for (const char *p = text; (p = strstr (p, "_ticker: tick")) != NULL; p++)
+    n++;
+  return n;
+}
+
+typedef struct
+{
+  const char *serial;
+  guint before;
+} TickWait;
+
+static gboolean
+ticks_after (gpointer data)
+{
+  TickWait *w = data;
+
+  return count_ticks (w->serial) > w->before;
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return hs_application_get_window (fx.app) == NULL;
+}
+
+static gboolean
+xen_source_shown (gpointer data)
+{
+  return source_shown (data) && strstr (hs_source_view_get_path (data), "/xen/") != NULL;
 }
 
 /* Runs @line in the window's command line and returns what it printed. */
@@ -377,6 +437,15 @@ test_window_board (void)
     {
       activate ("win.go");
       g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_RUNNING);
+      settle ();
+      /* Running, nobody knows a core's exception level: the title says so in words. */
+      {
+        const char *title = hs_register_view_get_title (
+          HS_REGISTER_VIEW (hs_window_get_register_view (fx.window)));
+
+        g_assert_null (strstr (title, "EL-"));
+        g_assert_nonnull (strstr (title, "exception level unknown while running"));
+      }
       g_usleep (300 * 1000);
       activate ("win.break");
       g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_HALTED);
@@ -576,6 +645,30 @@ test_window_board (void)
         show_page (hs_window_get_frame_view (fx.window));
         save_png (GTK_WIDGET (fx.window), bp_png);
       }
+      /* The guest kernel's source: the board build fetched the tree of the very version the
+       * guests run and the demo session mapped it, so the task's frame shows its C line. */
+      {
+        HsSourceView *source = HS_SOURCE_VIEW (hs_window_get_source_view (fx.window));
+        const HsFrame *f0 = hs_frame_view_get_frame (
+          HS_FRAME_VIEW (hs_window_get_frame_view (fx.window)), 0);
+        g_autofree char *guest_png = g_test_build_filename (G_TEST_BUILT, "widgets",
+                                                            "guest-source.png", NULL);
+        g_autofree char *text = NULL;
+
+        wait_until (source_shown, source, "the guest kernel's source");
+        g_test_message ("source: %s:%u (frame %s:%u)", hs_source_view_get_path (source),
+                        hs_source_view_get_current_line (source), f0->file, f0->line);
+        g_assert_nonnull (strstr (hs_source_view_get_path (source), "/linux-src/"));
+        g_assert_true (g_str_has_suffix (hs_source_view_get_path (source),
+                                         "kernel/time/hrtimer.c"));
+        g_assert_cmpuint (hs_source_view_get_current_line (source), ==, f0->line);
+        text = hs_source_view_get_line_text (source, f0->line);
+        g_test_message ("line %u: %s", f0->line, text);
+        g_assert_nonnull (text);
+        g_assert_cmpuint (strlen (g_strstrip (text)), >, 0);
+        show_page (hs_window_get_frame_view (fx.window));
+        save_png (GTK_WIDGET (fx.window), guest_png);
+      }
       g_free (run_in_command_line ("Break.DISable /Id 1."));
     }
     hs_task_list_set_filter_text (tasks, "");
@@ -660,7 +753,7 @@ test_window_board (void)
     cmd = g_strdup_printf ("CORE.select %u.", xen_core);
     g_free (run_in_command_line (cmd));
     g_assert_null (hs_engine_get_current_task (fx.engine));
-    wait_until (source_shown, source, "Xen's source");
+    wait_until (xen_source_shown, source, "Xen's source");
     g_test_message ("source: %s:%u", hs_source_view_get_path (source),
                     hs_source_view_get_current_line (source));
     g_assert_nonnull (strstr (hs_source_view_get_path (source), "/xen/"));
@@ -682,7 +775,17 @@ test_window_board (void)
       settle ();
       marks = hs_source_view_get_mark_lines (source, "hs-breakpoint");
       g_assert_cmpuint (marks->len, ==, 1);
-      g_assert_cmpuint (g_array_index (marks, guint, 0), ==, line);
+      /* On that line, or the next with a statement when the pc's line has none of its own. */
+      {
+        guint64 address;
+        guint actual = 0;
+
+        g_assert_true (hs_engine_line_to_address (fx.engine, 0,
+                                                  hs_source_view_get_path (source), line,
+                                                  &address, &actual, NULL)
+                       || actual == 0);
+        g_assert_cmpuint (g_array_index (marks, guint, 0), ==, actual ? actual : line);
+      }
       g_signal_emit_by_name (source, "toggle-breakpoint", hs_source_view_get_path (source), line);
       wait_until (window_idle, NULL, "Break.Delete from the gutter");
       g_assert_cmpuint (g_list_model_get_n_items (bps), ==, before);
@@ -697,7 +800,18 @@ test_window_board (void)
   g_test_message ("saved %s", png);
   g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
 
-  gtk_window_destroy (GTK_WINDOW (fx.window));
+  /* Closing the window detaches as gdb does: nothing of ours left in the board, which runs
+   * on (the guests' tickers go on printing). */
+  {
+    g_autofree char *serial = g_strdup (hs_board_get_serial_path (fx.board));
+    guint ticks = count_ticks (serial);
+
+    gtk_window_close (GTK_WINDOW (fx.window));
+    wait_until (window_gone, NULL, "the window to close");
+    fx.window = NULL;
+    wait_until_s (ticks_after, &(TickWait) { serial, ticks }, 25, "a guest ticking after the "
+                                                                   "window closed");
+  }
   /* Closing saved the session (the breakpoint set from the task list, the symbols) and the
    * open register windows, for the next start. */
   {
