@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "hs-test-util.h"
+
+void
+hs_test_wait_until (HsTestPredicate  pred,
+                    gpointer         data,
+                    guint            seconds,
+                    const char      *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  while (!pred (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out after %u s waiting for %s", seconds, what);
+      /* Blocking, but never for long: a condition may change without a source firing. */
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+void
+hs_test_store_result (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  g_assert_null (*slot);
+  *slot = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+GAsyncResult *
+hs_test_wait_result (GAsyncResult **slot,
+                     guint          seconds)
+{
+  hs_test_wait_until (has_result, slot, seconds, "an asynchronous result");
+  return *slot;
+}
+
+char *
+hs_test_run (HsInterp    *interp,
+             const char  *line,
+             GError     **error)
+{
+  GAsyncResult *result = NULL;
+  char *out;
+
+  hs_interp_execute_async (interp, line, NULL, hs_test_store_result, &result);
+  out = hs_interp_execute_finish (interp, hs_test_wait_result (&result, 120), error);
+  g_object_unref (result);
+  return out;
+}
+
+char *
+hs_test_run_ok (HsInterp   *interp,
+                const char *line)
+{
+  g_autoptr(GError) error = NULL;
+  char *out = hs_test_run (interp, line, &error);
+
+  if (error != NULL)
+    g_error ("'%s' failed: %s", line, error->message);
+  g_assert_nonnull (out);
+  return out;
+}
+
+gboolean
+hs_test_engine_in_state (gpointer data)
+{
+  HsTestState *s = data;
+
+  return hs_engine_get_state (s->engine) == s->state;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-test-util.h: what every test that drives the engine needs: waiting for a
+ * condition (never a fixed sleep), and running a command to completion.
+ *
+ * All of it runs the thread-default main context of the calling (main) thread.
+ */
+#pragma once
+
+#include "hs-engine.h"
+#include "hs-interp.h"
+
+G_BEGIN_DECLS
+
+typedef gboolean (*HsTestPredicate) (gpointer data);
+
+/* Iterates the main context until @pred holds; fails the test after @seconds, naming @what. */
+void          hs_test_wait_until   (HsTestPredicate  pred,
+                                    gpointer         data,
+                                    guint            seconds,
+                                    const char      *what);
+/* A GAsyncReadyCallback that stores the result in *(GAsyncResult **) @user_data. */
+void          hs_test_store_result (GObject         *object,
+                                    GAsyncResult    *result,
+                                    gpointer         user_data);
+/* Waits (at most @seconds) for a result stored by hs_test_store_result(). */
+GAsyncResult *hs_test_wait_result  (GAsyncResult   **slot,
+                                    guint            seconds);
+/* Runs one command line and returns its output, or NULL and the error. */
+char         *hs_test_run          (HsInterp        *interp,
+                                    const char      *line,
+                                    GError         **error);
+/* The same, failing the test on an error. */
+char         *hs_test_run_ok       (HsInterp        *interp,
+                                    const char      *line);
+/* For hs_test_wait_until(): whether the engine is in the state. */
+typedef struct
+{
+  HsEngine *engine;
+  HsEngineState state;
+} HsTestState;
+gboolean      hs_test_engine_in_state (gpointer      data);
+
+G_END_DECLS
