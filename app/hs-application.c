@@ -11,7 +11,7 @@
 
 #include "hs-board.h"
 #include "hs-widgets.h"
-#include "probe/hs-probe-gdb.h"
+#include "hs-probe-gdb.h"
 
 struct _HsApplication
 {

@@ -14,9 +14,9 @@
 #include "hs-engine.h"
 #include "hs-machine-private.h"
 #include "hs-task-private.h"
-#include "awareness/hs-xen.h"
-#include "mmu/hs-mmu.h"
-#include "symbols/hs-symbol-file.h"
+#include "hs-xen.h"
+#include "hs-mmu.h"
+#include "hs-symbol-file.h"
 
 G_BEGIN_DECLS
 

@@ -17,9 +17,9 @@
 #include "hs-source-path.h"
 #include "hs-task.h"
 #include "hs-unwind.h"
-#include "mmu/hs-mmu.h"
-#include "probe/hs-probe.h"
-#include "symbols/hs-symbol-file.h"
+#include "hs-mmu.h"
+#include "hs-probe.h"
+#include "hs-symbol-file.h"
 
 G_BEGIN_DECLS
 

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "symbols/hs-symbol-file.h"
+#include "hs-symbol-file.h"
 
 static const char *members[] = {
   "tasks", "pid", "tgid", "comm", "mm", "thread.cpu_context",

@@ -14,7 +14,7 @@
  */
 #pragma once
 
-#include "probe/hs-probe.h"
+#include "hs-probe.h"
 
 G_BEGIN_DECLS
 

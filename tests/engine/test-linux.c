@@ -10,7 +10,7 @@
 
 #include "config.h"
 
-#include "awareness/hs-linux.h"
+#include "hs-linux.h"
 
 #include <gio/gio.h>
 #include <string.h>

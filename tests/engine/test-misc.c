@@ -9,7 +9,7 @@
 
 #include "hs-arm64.h"
 #include "hs-board.h"
-#include "probe/hs-probe-usb.h"
+#include "hs-probe-usb.h"
 
 #include <string.h>
 

@@ -14,7 +14,7 @@
 
 #include "config.h"
 
-#include "probe/hs-probe-gdb.h"
+#include "hs-probe-gdb.h"
 
 #include <gio/gio.h>
 #include <netinet/in.h>

@@ -9,7 +9,7 @@
 
 #include "config.h"
 
-#include "probe/hs-rsp.h"
+#include "hs-rsp.h"
 
 #include <string.h>
 

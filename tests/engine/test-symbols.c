@@ -15,8 +15,8 @@
 
 #include "config.h"
 
-#include "symbols/hs-symbol-file.h"
-#include "symbols/hs-symbol-file-private.h"
+#include "hs-symbol-file.h"
+#include "hs-symbol-file-private.h"
 
 #include <glib/gstdio.h>
 #include <stddef.h>

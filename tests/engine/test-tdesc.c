@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include "probe/hs-tdesc.h"
+#include "hs-tdesc.h"
 
 #include <gio/gio.h>
 #include <string.h>

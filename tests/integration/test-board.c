@@ -18,7 +18,7 @@
 #include "hs-board.h"
 #include "hs-engine.h"
 #include "hs-interp.h"
-#include "probe/hs-probe-gdb.h"
+#include "hs-probe-gdb.h"
 
 #define WAIT_S 60
 

@@ -9,7 +9,7 @@
 
 #include <glib-object.h>
 
-#include "probe/hs-probe.h"
+#include "hs-probe.h"
 
 G_BEGIN_DECLS
 

@@ -17,7 +17,7 @@
 
 #include <glib.h>
 
-#include "symbols/hs-symbol-file.h"
+#include "hs-symbol-file.h"
 
 G_BEGIN_DECLS
 

@@ -14,7 +14,7 @@
 #include <glib-object.h>
 
 #include "hs-address.h"
-#include "probe/hs-probe.h"
+#include "hs-probe.h"
 
 G_BEGIN_DECLS
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "hs-task.h"
-#include "awareness/hs-linux.h"
+#include "hs-linux.h"
 
 G_BEGIN_DECLS
 

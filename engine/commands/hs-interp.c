@@ -7,8 +7,8 @@
 #include "hs-arm64.h"
 #include "hs-command.h"
 #include "hs-expr.h"
-#include "probe/hs-probe-gdb.h"
-#include "probe/hs-probe-usb.h"
+#include "hs-probe-gdb.h"
+#include "hs-probe-usb.h"
 
 #include <string.h>
 
