@@ -17,6 +17,8 @@
  */
 #include "config.h"
 
+#include "hs-sync.h"
+
 #include "hs-breakpoint-private.h"
 #include "hs-command.h"
 #include "hs-engine-private.h"
@@ -219,10 +221,10 @@ hs_engine_take_replan (HsEngine *self)
 {
   HsRunPlan *plan;
 
-  g_mutex_lock (&self->replan_lock);
+  hs_mutex_lock (&self->replan_lock);
   plan = g_steal_pointer (&self->replan);
   g_atomic_int_set (&self->replan_pending, FALSE);
-  g_mutex_unlock (&self->replan_lock);
+  hs_mutex_unlock (&self->replan_lock);
   return plan;
 }
 
@@ -236,11 +238,11 @@ replan (HsEngine *self)
   if (self->state != HS_ENGINE_STATE_RUNNING || self->probe == NULL)
     return;
   plan = hs_run_plan_new (self);
-  g_mutex_lock (&self->replan_lock);
+  hs_mutex_lock (&self->replan_lock);
   g_clear_pointer (&self->replan, hs_run_plan_free);
   self->replan = plan;
   g_atomic_int_set (&self->replan_pending, TRUE);
-  g_mutex_unlock (&self->replan_lock);
+  hs_mutex_unlock (&self->replan_lock);
   if (!hs_probe_interrupt (self->probe, NULL))
     g_debug ("breakpoints changed while running, but the probe could not be interrupted");
 }
@@ -255,7 +257,7 @@ void
 hs_engine_breakpoints_init (HsEngine *self)
 {
   self->breakpoints = g_list_store_new (HS_TYPE_BREAKPOINT);
-  g_mutex_init (&self->replan_lock);
+  hs_mutex_init (&self->replan_lock);
   g_signal_connect_swapped (self->breakpoints, "items-changed", G_CALLBACK (replan), self);
 }
 
@@ -263,7 +265,7 @@ void
 hs_engine_breakpoints_finalize (HsEngine *self)
 {
   g_clear_pointer (&self->replan, hs_run_plan_free);
-  g_mutex_clear (&self->replan_lock);
+  hs_mutex_clear (&self->replan_lock);
   g_clear_object (&self->last_breakpoint);
   g_clear_object (&self->breakpoints);
 }
@@ -819,7 +821,7 @@ hs_engine_describe_stop_async (HsEngine            *self,
     }
   g_task_set_task_data (task, f, (GDestroyNotify) stop_facts_free);
   /* A line lookup may wait for the DWARF index another thread is building. */
-  g_task_run_in_thread (task, describe_stop_thread);
+  hs_task_run_in_thread (task, describe_stop_thread);
 }
 
 char *
@@ -828,5 +830,5 @@ hs_engine_describe_stop_finish (HsEngine      *self,
                                 GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return hs_task_propagate_pointer (G_TASK (result), error);
 }

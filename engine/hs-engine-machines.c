@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include "hs-sync.h"
+
 #include "hs-engine-private.h"
 
 #include <string.h>
@@ -27,12 +29,11 @@ static guint machine_signals[N_SIGNALS];
 
 /* ---- setup ------------------------------------------------------------------------------ */
 
-static void
-binding_free (HsBinding *binding)
-{
-  g_clear_object (&binding->file);
-  g_free (binding);
-}
+static void on_symbols_progress (HsEngine     *self,
+                                 const char   *what,
+                                 double        fraction);
+static void on_symbols_indexed  (HsEngine     *self,
+                                 HsSymbolFile *file);
 
 void
 hs_engine_machines_init (HsEngine *self)
@@ -41,9 +42,6 @@ hs_engine_machines_init (HsEngine *self)
 
   self->machines = g_list_store_new (HS_TYPE_MACHINE);
   g_list_store_append (self->machines, xen);
-  g_mutex_init (&self->bindings_lock);
-  self->bindings = g_ptr_array_new_with_free_func ((GDestroyNotify) binding_free);
-  self->symbol_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->w_domid_to_machine = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->w_vmid_to_machine = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->w_contexts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
@@ -52,7 +50,11 @@ hs_engine_machines_init (HsEngine *self)
                                            (GDestroyNotify) hs_linux_layout_free);
   self->tasks = g_list_store_new (HS_TYPE_TASK);
   self->w_next_machine = 1;
-
+  self->symbols = hs_symbol_scope_new ();
+  g_signal_connect_object (self->symbols, "progress", G_CALLBACK (on_symbols_progress), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->symbols, "indexed", G_CALLBACK (on_symbols_indexed), self,
+                           G_CONNECT_SWAPPED);
 }
 
 void
@@ -80,9 +82,6 @@ void
 hs_engine_machines_finalize (HsEngine *self)
 {
   g_clear_object (&self->machines);
-  g_clear_pointer (&self->bindings, g_ptr_array_unref);
-  g_clear_pointer (&self->symbol_files, g_hash_table_unref);
-  g_mutex_clear (&self->bindings_lock);
   g_clear_pointer (&self->w_domid_to_machine, g_hash_table_unref);
   g_clear_pointer (&self->w_vmid_to_machine, g_hash_table_unref);
   g_clear_pointer (&self->w_layouts, g_hash_table_unref);
@@ -97,6 +96,7 @@ hs_engine_machines_finalize (HsEngine *self)
   g_clear_pointer (&self->guests, g_array_unref);
   g_clear_pointer (&self->w_values, g_free);
   g_clear_pointer (&self->w_valid, g_free);
+  g_clear_object (&self->symbols);
 }
 
 /* ---- machines (main thread) ------------------------------------------------------------- */
@@ -334,30 +334,13 @@ hs_engine_apply_guests (HsEngine *self,
     g_signal_emit (self, machine_signals[MACHINES_CHANGED], 0);
 }
 
-/* ---- symbol bindings (any thread) ------------------------------------------------------- */
+/* ---- symbols ---------------------------------------------------------------------------- */
 
-/* Returns: (transfer full): the bindings of @machine (all spaces), in load order. */
-GPtrArray *
-hs_engine_get_bindings (HsEngine *self,
-                        guint     machine)
+HsSymbolScope *
+hs_engine_get_symbol_scope (HsEngine *self)
 {
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) binding_free);
-
-  g_mutex_lock (&self->bindings_lock);
-  for (guint i = 0; i < self->bindings->len; i++)
-    {
-      const HsBinding *b = g_ptr_array_index (self->bindings, i);
-
-      if (b->machine == machine)
-        {
-          HsBinding *copy = g_memdup2 (b, sizeof *b);
-
-          copy->file = g_object_ref (b->file);
-          g_ptr_array_add (out, copy);
-        }
-    }
-  g_mutex_unlock (&self->bindings_lock);
-  return out;
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  return self->symbols;
 }
 
 /* Symbol names resolve in the machine's files for @space, then for space 0 (the kernel). */
@@ -369,32 +352,14 @@ hs_engine_lookup_symbol (HsEngine    *self,
                          guint64     *address,
                          GError     **error)
 {
-  g_autoptr(GPtrArray) bindings = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (HS_IS_ENGINE (self), FALSE);
 
-  bindings = hs_engine_get_bindings (self, machine);
-  for (int pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < bindings->len; i++)
-      {
-        const HsBinding *b = g_ptr_array_index (bindings, i);
-        HsSymbol sym;
-
-        if (b->space != (pass == 0 ? space : 0) || (pass == 1 && space == 0))
-          continue;
-        if (hs_symbol_file_lookup (b->file, name, &sym))
-          {
-            *address = sym.address + b->offset;
-            return TRUE;
-          }
-      }
-  if (bindings->len == 0)
-    g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS,
-                 "unknown name '%s': machine %u has no symbols (Data.LOAD.Elf FILE %u:::0 "
-                 "/NoCODE loads them)", name, machine, machine);
-  else
-    g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS,
-                 "no symbol '%s' in machine %u's symbols", name, machine);
+  if (hs_symbol_scope_lookup_symbol (self->symbols, machine, space, name, address,
+                                     &local_error))
+    return TRUE;
+  g_set_error_literal (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS, local_error->message);
   return FALSE;
 }
 
@@ -405,24 +370,8 @@ hs_engine_symbolize (HsEngine *self,
                      guint64   space,
                      guint64   address)
 {
-  g_autoptr(GPtrArray) bindings = NULL;
-
   g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
-
-  bindings = hs_engine_get_bindings (self, machine);
-  for (guint i = 0; i < bindings->len; i++)
-    {
-      const HsBinding *b = g_ptr_array_index (bindings, i);
-      HsSymbol sym;
-      guint64 offset;
-
-      if ((b->space != space && b->space != 0) || address < b->offset)
-        continue;
-      if (hs_symbol_file_lookup_address (b->file, address - b->offset, &sym, &offset))
-        return offset ? g_strdup_printf ("%s+0x%" G_GINT64_MODIFIER "x", sym.name, offset)
-                      : g_strdup (sym.name);
-    }
-  return NULL;
+  return hs_symbol_scope_symbolize (self->symbols, machine, space, address);
 }
 
 typedef struct
@@ -443,86 +392,43 @@ load_request_free (LoadRequest *req)
 }
 
 static void
-load_thread (GTask        *task,
-             gpointer      source,
-             gpointer      data,
-             GCancellable *cancellable)
+on_symbols_progress (HsEngine   *self,
+                     const char *what,
+                     double      fraction)
 {
-  HsEngine *self = source;
-  LoadRequest *req = data;
-  g_autoptr(HsSymbolFile) file = NULL;
-  GError *error = NULL;
-
-  g_mutex_lock (&self->bindings_lock);
-  file = g_hash_table_lookup (self->symbol_files, req->path);
-  if (file)
-    g_object_ref (file);
-  g_mutex_unlock (&self->bindings_lock);
-
-  if (file == NULL)
-    {
-      file = hs_symbol_file_load (req->path, &error);
-      if (file == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      g_mutex_lock (&self->bindings_lock);
-      g_hash_table_replace (self->symbol_files, g_strdup (req->path), g_object_ref (file));
-      g_mutex_unlock (&self->bindings_lock);
-    }
-  g_task_return_pointer (task, g_steal_pointer (&file), g_object_unref);
-}
-
-static void
-index_progress (double      fraction,
-                const char *what,
-                gpointer    user_data)
-{
-  HsEngine *self = user_data;
-
   g_signal_emit (self, machine_signals[SYMBOLS_PROGRESS], 0, what, fraction);
 }
 
 static void rediscover (HsEngine *self,
                         GTask    *user_task);
 
-/* The caller of a load that waits for the index (the target is halted: what the symbols
- * reveal, guests and tasks, is read before the load completes), or NULL. */
-typedef struct
+/* A file's index is ready: a halt that came while it was indexed skipped what it describes,
+ * so read the guests and tasks again now. */
+static void
+on_symbols_indexed (HsEngine     *self,
+                    HsSymbolFile *file)
 {
-  HsEngine *self;
-  GTask *user_task;
-} IndexWaiter;
+  if (self->state == HS_ENGINE_STATE_HALTED)
+    rediscover (self, NULL);
+}
 
 static void
-index_done (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+indexed_then_rediscover (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
-  IndexWaiter *w = user_data;
-  g_autoptr(HsEngine) self = w->self;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *what = NULL;
+  g_autoptr(GTask) user_task = user_data;
+  HsEngine *self = g_task_get_source_object (user_task);
 
-  if (!hs_symbol_file_index_finish (HS_SYMBOL_FILE (object), result, &error))
-    what = g_strdup_printf ("%s: %s", hs_symbol_file_get_path (HS_SYMBOL_FILE (object)),
-                            error->message);
-  else
-    what = g_strdup_printf ("indexed %s", hs_symbol_file_get_path (HS_SYMBOL_FILE (object)));
-  g_signal_emit (self, machine_signals[SYMBOLS_PROGRESS], 0, what, 1.0);
-
-  /* A halt that came while this file was indexed skipped what it describes: read it now. */
+  hs_symbol_scope_wait_indexed_finish (HS_SYMBOL_SCOPE (object), result, NULL);
   if (self->state == HS_ENGINE_STATE_HALTED)
-    rediscover (self, g_steal_pointer (&w->user_task));
-  else if (w->user_task != NULL)
     {
-      HsSymbolFile *file = g_object_get_data (G_OBJECT (w->user_task), "hs-file");
-
-      g_task_return_pointer (w->user_task, g_object_ref (file), g_object_unref);
-      g_clear_object (&w->user_task);
+      rediscover (self, g_steal_pointer (&user_task));
+      return;
     }
-  g_free (w);
+  g_task_return_pointer (user_task,
+                         g_object_ref (g_object_get_data (G_OBJECT (user_task), "hs-file")),
+                         g_object_unref);
 }
 
 static void
@@ -530,42 +436,21 @@ load_done (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  HsEngine *self = HS_ENGINE (object);
   g_autoptr(GTask) user_task = user_data;
+  HsEngine *self = g_task_get_source_object (user_task);
   LoadRequest *req = g_task_get_task_data (user_task);
   GError *error = NULL;
-  g_autoptr(HsSymbolFile) file = g_task_propagate_pointer (G_TASK (result), &error);
-  HsBinding *binding;
+  g_autoptr(HsSymbolFile) file = hs_symbol_scope_load_finish (HS_SYMBOL_SCOPE (object), result,
+                                                              &error);
   HsMachine *machine;
   gboolean added = FALSE;
-  gboolean halted = self->state == HS_ENGINE_STATE_HALTED;
 
   if (file == NULL)
     {
       g_task_return_error (user_task, error);
       return;
     }
-
-  g_mutex_lock (&self->bindings_lock);
-  /* Loading a file again for the same machine and space rebinds it. */
-  for (guint i = 0; i < self->bindings->len; i++)
-    {
-      HsBinding *b = g_ptr_array_index (self->bindings, i);
-
-      if (b->file == file && b->machine == req->machine && b->space == req->space)
-        {
-          g_ptr_array_remove_index (self->bindings, i);
-          break;
-        }
-    }
-  binding = g_new0 (HsBinding, 1);
-  binding->file = g_object_ref (file);
-  binding->machine = req->machine;
-  binding->space = req->space;
-  binding->offset = req->offset;
-  g_ptr_array_add (self->bindings, binding);
-  g_mutex_unlock (&self->bindings_lock);
-
+  hs_symbol_scope_bind (self->symbols, file, req->machine, req->space, req->offset);
   machine = ensure_machine (self, req->machine, &added);
   if (req->name)
     hs_machine_set_name (machine, req->name);
@@ -573,26 +458,13 @@ load_done (GObject      *object,
     g_signal_emit (self, machine_signals[MACHINES_CHANGED], 0);
 
   /* Halted: Xen's symbols make the guests findable, a guest's vmlinux its tasks. Read them
-   * now rather than at the next halt, and finish only then, so a script's next line (or
-   * the views) already see them. */
+   * now (once the DWARF is indexed) rather than at the next halt, and finish only then, so
+   * a script's next line (or the views) already see them. */
   g_object_set_data_full (G_OBJECT (user_task), "hs-file", g_object_ref (file), g_object_unref);
-
-  /* Index the DWARF now, in the background, so the first query does not wait for it. */
-  if (hs_symbol_file_has_dwarf (file) && !hs_symbol_file_is_indexed (file))
+  if (self->state == HS_ENGINE_STATE_HALTED)
     {
-      IndexWaiter *w = g_new0 (IndexWaiter, 1);
-
-      w->self = g_object_ref (self);
-      if (halted)
-        w->user_task = g_steal_pointer (&user_task);
-      hs_symbol_file_index_async (file, index_progress, self, NULL, index_done, w);
-      if (!halted)
-        g_task_return_pointer (user_task, g_steal_pointer (&file), g_object_unref);
-      return;
-    }
-  if (halted)
-    {
-      rediscover (self, g_steal_pointer (&user_task));
+      hs_symbol_scope_wait_indexed_async (self->symbols, file, indexed_then_rediscover,
+                                          g_steal_pointer (&user_task));
       return;
     }
   g_task_return_pointer (user_task, g_steal_pointer (&file), g_object_unref);
@@ -610,7 +482,6 @@ hs_engine_load_symbols_async (HsEngine            *self,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) thread = NULL;
   LoadRequest *req;
 
   g_return_if_fail (HS_IS_ENGINE (self));
@@ -619,21 +490,14 @@ hs_engine_load_symbols_async (HsEngine            *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hs_engine_load_symbols_async);
   req = g_new0 (LoadRequest, 1);
-  req->path = g_canonicalize_filename (path, NULL);
+  req->path = g_strdup (path);
   req->machine = machine;
   req->space = space;
   req->offset = offset;
   req->name = g_strdup (name);
   g_task_set_task_data (task, req, (GDestroyNotify) load_request_free);
-
-  thread = g_task_new (self, cancellable, load_done, g_steal_pointer (&task));
-  g_task_set_task_data (thread, req, NULL);
-  {
-    g_autofree char *what = g_strdup_printf ("loading the symbols of %s", req->path);
-
-    g_signal_emit (self, machine_signals[SYMBOLS_PROGRESS], 0, what, 0.0);
-  }
-  g_task_run_in_thread (thread, load_thread);
+  hs_symbol_scope_load_async (self->symbols, path, cancellable, load_done,
+                              g_steal_pointer (&task));
 }
 
 HsSymbolFile *
@@ -1034,9 +898,9 @@ discover (HsEngine *self,
           Snapshot *snap,
           gboolean  wait_for_symbols)
 {
-  g_autoptr(GPtrArray) xen = hs_engine_get_bindings (self, 0);
+  g_autoptr(GPtrArray) xen = hs_symbol_scope_get_bindings (hs_engine_get_symbol_scope (self), 0);
   g_autoptr(GArray) found = hs_xen_domains_new ();
-  const HsBinding *b;
+  const HsSymbolBinding *b;
 
   if (xen->len == 0)
     {

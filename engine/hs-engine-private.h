@@ -12,11 +12,13 @@
 #pragma once
 
 #include "hs-engine.h"
+#include "hs-sync.h"
 #include "hs-machine-private.h"
 #include "hs-task-private.h"
 #include "hs-xen.h"
 #include "hs-mmu.h"
 #include "hs-symbol-file.h"
+#include "hs-symbol-scope.h"
 
 G_BEGIN_DECLS
 
@@ -112,10 +114,8 @@ struct _HsEngine
   gboolean waiting_for_halt;
   char *target_name;
 
-  /* Shared, under bindings_lock: what symbols each machine has */
-  GMutex bindings_lock;
-  GPtrArray *bindings;          /* of HsBinding* */
-  GHashTable *symbol_files;     /* path -> HsSymbolFile, so two guests share one vmlinux */
+  /* Any thread (it locks itself): what symbols each machine has */
+  HsSymbolScope *symbols;
 
   /* Worker only */
   guint w_n_cores;
@@ -145,9 +145,8 @@ struct _HsEngine
   GListStore *breakpoints;      /* of HsBreakpoint */
   guint next_breakpoint_id;
   HsBreakpoint *last_breakpoint; /* the one the last stop came from */
-  HsSourcePathMap *source_paths;
   /* Shared, under replan_lock: breakpoints changed while the target runs, for the worker */
-  GMutex replan_lock;
+  HsMutex replan_lock;
   HsRunPlan *replan;
   gint replan_pending;          /* atomic */
 };

@@ -44,11 +44,11 @@ hs_engine_save_session (HsEngine *self)
     {
       g_autoptr(HsMachine) m = g_list_model_get_item (machines, i);
       guint id = hs_machine_get_id (m);
-      g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, id);
+      g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (hs_engine_get_symbol_scope (self), id);
 
       for (guint k = 0; k < bindings->len; k++)
         {
-          const HsBinding *b = g_ptr_array_index (bindings, k);
+          const HsSymbolBinding *b = g_ptr_array_index (bindings, k);
           g_autofree char *path = quote (hs_symbol_file_get_path (b->file));
 
           g_string_append_printf (out, "Data.LOAD.Elf %s %u:::0x%" G_GINT64_MODIFIER "x::0x%"
@@ -59,7 +59,7 @@ hs_engine_save_session (HsEngine *self)
         }
     }
 
-  paths = hs_source_path_map_to_strv (self->source_paths);
+  paths = hs_source_path_map_to_strv (hs_symbol_scope_get_source_paths (self->symbols));
   for (guint i = 0; paths[i]; i++)
     {
       /* Entries are "from=to" with '=' and '\' escaped; split at the first bare '='. */

@@ -113,17 +113,17 @@ hs_engine_worker_read_tasks (HsEngine *self,
   for (guint g = 0; g < self->w_guests->len; g++)
     {
       const HsXenDomain *dom = &g_array_index (self->w_guests, HsXenDomain, g);
-      g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, dom->machine);
+      g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (hs_engine_get_symbol_scope (self), dom->machine);
       g_autoptr(GArray) tasks = g_array_new (FALSE, TRUE, sizeof (HsLinuxTask));
       g_autoptr(GError) error = NULL;
       g_autofree char *warning = NULL;
       g_autofree guint64 *entry = NULL;
       GuestReader reader = { self, dom->machine, FALSE };
-      const HsBinding *b = NULL;
+      const HsSymbolBinding *b = NULL;
       const HsLinuxLayout *layout;
 
       for (guint i = 0; i < bindings->len && b == NULL; i++)
-        if (((const HsBinding *) g_ptr_array_index (bindings, i))->space == 0)
+        if (((const HsSymbolBinding *) g_ptr_array_index (bindings, i))->space == 0)
           b = g_ptr_array_index (bindings, i);
       if (b == NULL)
         continue;
@@ -430,9 +430,9 @@ read_user_regs (HsEngine           *self,
                 const HsTaskRecord *rec,
                 HsTaskRegisters    *regs)
 {
-  g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, rec->machine);
+  g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (hs_engine_get_symbol_scope (self), rec->machine);
   const HsLinuxLayout *layout;
-  HsBinding *b;
+  HsSymbolBinding *b;
   GuestReader reader = { self, rec->machine, FALSE };
   guint64 at, size, off_regs, off_sp, off_pc, off_pstate, fsize;
   g_autofree guint8 *buf = NULL;
@@ -624,14 +624,14 @@ unwind (HsEngine            *self,
         guint64              stack_high,
         GError             **error)
 {
-  g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, machine);
+  g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (hs_engine_get_symbol_scope (self), machine);
   g_autofree HsUnwindSymbols *symbols = g_new0 (HsUnwindSymbols, MAX (bindings->len, 1));
   FramesResult *result = g_new0 (FramesResult, 1);
   GuestReader reader = { self, machine, FALSE };
 
   for (guint i = 0; i < bindings->len; i++)
     {
-      const HsBinding *b = g_ptr_array_index (bindings, i);
+      const HsSymbolBinding *b = g_ptr_array_index (bindings, i);
 
       symbols[i].file = b->file;
       symbols[i].offset = b->offset;
@@ -680,7 +680,7 @@ task_frames_job (HsEngine *self,
     }
   else
     {
-      g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, rec->machine);
+      g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (hs_engine_get_symbol_scope (self), rec->machine);
       const HsLinuxLayout *layout = NULL;
       HsTaskRegisters *regs;
 
@@ -708,7 +708,7 @@ task_frames_job (HsEngine *self,
 
       for (guint i = 0; i < bindings->len && layout == NULL; i++)
         layout = g_hash_table_lookup (self->w_layouts,
-                                      ((const HsBinding *) g_ptr_array_index (bindings, i))->file);
+                                      ((const HsSymbolBinding *) g_ptr_array_index (bindings, i))->file);
       /* A sleeping task's frames stay inside its THREAD_SIZE kernel stack; a running one may
        * be on an IRQ stack, so it gets no bounds. */
       if (layout && rec->info.stack && hs_linux_layout_get_thread_size (layout)
@@ -814,16 +814,16 @@ hs_engine_worker_core_task (HsEngine  *self,
                             char     **comm,
                             GError   **error)
 {
-  g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, machine);
+  g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (hs_engine_get_symbol_scope (self), machine);
   GuestReader reader = { self, machine, FALSE };
-  const HsBinding *b = NULL;
+  const HsSymbolBinding *b = NULL;
   const HsLinuxLayout *layout;
   guint64 task = 0;
   gint32 p = 0, tg = 0;
   char name[17] = { 0 };
 
   for (guint i = 0; i < bindings->len && b == NULL; i++)
-    if (((const HsBinding *) g_ptr_array_index (bindings, i))->space == 0)
+    if (((const HsSymbolBinding *) g_ptr_array_index (bindings, i))->space == 0)
       b = g_ptr_array_index (bindings, i);
   if (b == NULL)
     {
@@ -978,7 +978,7 @@ write_task_register_job (HsEngine *self,
   else if (rec->current_vcpu >= 0 && dom != NULL)
     {
       /* Current on a vCPU no core runs: what Xen will restore when it runs it again. */
-      g_autoptr(GPtrArray) xen = hs_engine_get_bindings (self, 0);
+      g_autoptr(GPtrArray) xen = hs_symbol_scope_get_bindings (hs_engine_get_symbol_scope (self), 0);
       HsXenVcpu *v = NULL;
       const char *member;
       guint64 off, size;
@@ -1001,7 +1001,7 @@ write_task_register_job (HsEngine *self,
         member = ((v->cpsr >> 2) & 3) == 1 && (v->cpsr & 1) ? "sp_el1" : "sp_el0";
       else
         member = lower;
-      if (!hs_symbol_file_member (((HsBinding *) g_ptr_array_index (xen, 0))->file,
+      if (!hs_symbol_file_member (((HsSymbolBinding *) g_ptr_array_index (xen, 0))->file,
                                   "cpu_user_regs", member, &off, &size, &error)
           || !write_and_read_back (self, 0, v->regs_va + off, req->value, size, &r->read_back,
                                    &error))
@@ -1016,13 +1016,13 @@ write_task_register_job (HsEngine *self,
   else
     {
       /* Asleep: the slot of thread.cpu_context that __switch_to restores. */
-      g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (self, rec->machine);
-      const HsBinding *b = NULL;
+      g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (hs_engine_get_symbol_scope (self), rec->machine);
+      const HsSymbolBinding *b = NULL;
       const HsLinuxLayout *layout;
       gint slot = cpu_context_slot (req->name);
 
       for (guint i = 0; i < bindings->len && b == NULL; i++)
-        if (((const HsBinding *) g_ptr_array_index (bindings, i))->space == 0)
+        if (((const HsSymbolBinding *) g_ptr_array_index (bindings, i))->space == 0)
           b = g_ptr_array_index (bindings, i);
       if (slot < 0)
         {

@@ -1686,7 +1686,6 @@ hs_engine_finalize (GObject *object)
   g_clear_object (&self->cores);
   g_clear_object (&self->current_task);
   hs_engine_breakpoints_finalize (self);
-  g_clear_object (&self->source_paths);
   hs_engine_machines_finalize (self);
   g_clear_pointer (&self->register_infos, g_ptr_array_unref);
   g_clear_pointer (&self->prefetch, g_array_unref);
@@ -1817,7 +1816,6 @@ hs_engine_init (HsEngine *self)
 {
   self->cores = g_list_store_new (HS_TYPE_CORE);
   hs_engine_breakpoints_init (self);
-  self->source_paths = hs_source_path_map_new ();
   hs_engine_machines_init (self);
   self->main_context = g_main_context_ref_thread_default ();
   /* One exclusive thread: the wire sees requests in order. */

@@ -15,6 +15,7 @@
 #include "hs-core.h"
 #include "hs-machine.h"
 #include "hs-source-path.h"
+#include "hs-symbol-scope.h"
 #include "hs-task.h"
 #include "hs-unwind.h"
 #include "hs-mmu.h"
@@ -319,8 +320,7 @@ void           hs_engine_load_symbols_async   (HsEngine             *self,
 HsSymbolFile  *hs_engine_load_symbols_finish  (HsEngine             *self,
                                                GAsyncResult         *result,
                                                GError              **error);
-GPtrArray     *hs_engine_get_bindings         (HsEngine             *self,
-                                               guint                 machine);
+HsSymbolScope *hs_engine_get_symbol_scope     (HsEngine             *self);
 gboolean       hs_engine_lookup_symbol        (HsEngine             *self,
                                                guint                 machine,
                                                guint64               space,

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include "hs-sync.h"
+
 #include "hs-interp-private.h"
 #include "hs-listing.h"
 #include "hs-arm64.h"
@@ -400,7 +402,7 @@ hs_cmd_symbol_list (Call *call)
     return;
   if (call->args->len == 0)
     machine = hs_engine_get_current_machine (hs_call_engine (call));
-  bindings = hs_engine_get_bindings (hs_call_engine (call), machine);
+  bindings = hs_symbol_scope_get_bindings (hs_engine_get_symbol_scope (hs_call_engine (call)), machine);
   if (bindings->len == 0)
     {
       hs_call_fail (call, "sYmbol.List: machine %u has no symbols (Data.LOAD.Elf FILE %u:::0 "
@@ -409,7 +411,7 @@ hs_cmd_symbol_list (Call *call)
     }
   for (guint i = 0; i < bindings->len; i++)
     {
-      const HsBinding *b = g_ptr_array_index (bindings, i);
+      const HsSymbolBinding *b = g_ptr_array_index (bindings, i);
       guint n = 0;
       g_autoptr(GArray) found = hs_symbol_file_match (b->file, pattern,
                                                       LIST_MAX_SYMBOLS - shown, &n);
@@ -461,7 +463,7 @@ info_thread (GTask        *task,
 
   for (guint i = 0; i < req->bindings->len; i++)
     {
-      const HsBinding *b = g_ptr_array_index (req->bindings, i);
+      const HsSymbolBinding *b = g_ptr_array_index (req->bindings, i);
       g_auto(HsSymbolInfo) info = { 0 };
       g_autoptr(GError) error = NULL;
       g_autofree char *line_file = NULL;
@@ -506,7 +508,7 @@ info_done (GObject      *object,
 {
   Call *call = user_data;
   GError *error = NULL;
-  g_autofree char *text = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *text = hs_task_propagate_pointer (G_TASK (result), &error);
 
   if (text == NULL)
     {
@@ -528,7 +530,7 @@ hs_cmd_symbol_info (Call *call)
   if (!split_machine (call, g_ptr_array_index (call->args, 0), &machine, &name))
     return;
   req = g_new0 (InfoRequest, 1);
-  req->bindings = hs_engine_get_bindings (hs_call_engine (call), machine);
+  req->bindings = hs_symbol_scope_get_bindings (hs_engine_get_symbol_scope (hs_call_engine (call)), machine);
   req->name = g_strdup (name);
   req->machine = machine;
   if (req->bindings->len == 0)
@@ -539,7 +541,7 @@ hs_cmd_symbol_info (Call *call)
     }
   task = g_task_new (NULL, NULL, info_done, call);
   g_task_set_task_data (task, req, (GDestroyNotify) info_request_free);
-  g_task_run_in_thread (task, info_thread);
+  hs_task_run_in_thread (task, info_thread);
 }
 
 /* ---- MMU.Translate / MMU.List.PageTable ------------------------------------------------- */
@@ -776,7 +778,7 @@ hs_cmd_machine_list (Call *call)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(HsMachine) m = g_list_model_get_item (machines, i);
-      g_autoptr(GPtrArray) bindings = hs_engine_get_bindings (engine, hs_machine_get_id (m));
+      g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (hs_engine_get_symbol_scope (engine), hs_machine_get_id (m));
       GString *files = g_string_new (NULL);
       gboolean guest = hs_machine_get_kind (m) == HS_MACHINE_GUEST;
       g_autofree char *domain = guest && hs_machine_get_domain_id (m) >= 0
@@ -784,7 +786,7 @@ hs_cmd_machine_list (Call *call)
 
       for (guint k = 0; k < bindings->len; k++)
         {
-          const HsBinding *b = g_ptr_array_index (bindings, k);
+          const HsSymbolBinding *b = g_ptr_array_index (bindings, k);
           g_autofree char *base = g_path_get_basename (hs_symbol_file_get_path (b->file));
 
           g_string_append_printf (files, "%s%s", k ? ", " : "", base);
@@ -1162,7 +1164,7 @@ list_built (GObject      *object,
 {
   Call *call = user_data;
   GError *error = NULL;
-  g_autofree char *text = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *text = hs_task_propagate_pointer (G_TASK (result), &error);
 
   if (text != NULL)
     g_string_append (call->out, text);
@@ -1190,7 +1192,7 @@ list_code_done (GObject      *object,
   g_object_set_data (G_OBJECT (task), "hs-mix",
                      GINT_TO_POINTER (hs_call_option (call, "Mix") != NULL));
   g_task_set_task_data (task, read, (GDestroyNotify) hs_memory_read_free);
-  g_task_run_in_thread (task, list_thread);
+  hs_task_run_in_thread (task, list_thread);
 }
 
 void

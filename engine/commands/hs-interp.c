@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include "hs-sync.h"
+
 #include "hs-interp-private.h"
 #include "hs-arm64.h"
 #include "hs-command.h"
@@ -1074,7 +1076,7 @@ probe_list_done (GObject      *object,
 {
   Call *call = user_data;
   GError *error = NULL;
-  g_autoptr(GPtrArray) probes = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GPtrArray) probes = hs_task_propagate_pointer (G_TASK (result), &error);
 
   if (probes == NULL)
     {
@@ -1102,7 +1104,7 @@ cmd_probe_list (Call *call)
 {
   g_autoptr(GTask) task = g_task_new (NULL, NULL, probe_list_done, call);
 
-  g_task_run_in_thread (task, probe_list_thread);
+  hs_task_run_in_thread (task, probe_list_thread);
 }
 
 static void cmd_help (Call *call);

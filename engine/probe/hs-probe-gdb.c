@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "hs-probe-gdb.h"
+#include "hs-sync.h"
 #include "hs-rsp.h"
 #include "hs-tdesc.h"
 
@@ -72,8 +73,8 @@ struct _HsProbeGdb
   gsize mem_cache_bytes;
   GHashTable *breakpoints;      /* address -> type + 1 */
 
-  GMutex io_lock;
-  GMutex write_lock;
+  HsMutex io_lock;
+  HsMutex write_lock;
   gint connected;               /* atomic */
   gint running;                 /* atomic */
   gint interrupt_sent;          /* atomic */
@@ -133,7 +134,7 @@ send_raw (HsProbeGdb    *self,
 {
   gsize done = 0;
 
-  g_mutex_lock (&self->write_lock);
+  hs_mutex_lock (&self->write_lock);
   while (done < len)
     {
       g_autoptr(GError) local_error = NULL;
@@ -141,7 +142,7 @@ send_raw (HsProbeGdb    *self,
 
       if (self->socket == NULL)
         {
-          g_mutex_unlock (&self->write_lock);
+          hs_mutex_unlock (&self->write_lock);
           return lost_error (self, error, "not connected");
         }
       n = g_socket_send (self->socket, (const char *) data + done, len - done, NULL,
@@ -156,12 +157,12 @@ send_raw (HsProbeGdb    *self,
         }
       if (n <= 0)
         {
-          g_mutex_unlock (&self->write_lock);
+          hs_mutex_unlock (&self->write_lock);
           return lost_error (self, error, local_error ? local_error->message : "send failed");
         }
       done += n;
     }
-  g_mutex_unlock (&self->write_lock);
+  hs_mutex_unlock (&self->write_lock);
   return TRUE;
 }
 
@@ -718,12 +719,12 @@ clear_target_state (HsProbeGdb *self)
 static void
 close_socket (HsProbeGdb *self)
 {
-  g_mutex_lock (&self->write_lock);
+  hs_mutex_lock (&self->write_lock);
   if (self->connection)
     g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
   g_clear_object (&self->connection);
   self->socket = NULL;
-  g_mutex_unlock (&self->write_lock);
+  hs_mutex_unlock (&self->write_lock);
   mark_lost (self);
 }
 
@@ -786,10 +787,10 @@ hs_probe_gdb_connect (HsProbe       *probe,
   g_autoptr(GSocketConnection) connection = NULL;
   gboolean ok;
 
-  g_mutex_lock (&self->io_lock);
+  hs_mutex_lock (&self->io_lock);
   if (g_atomic_int_get (&self->connected))
     {
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "already connected to %s:%u",
                    self->host, self->port);
       return FALSE;
@@ -803,7 +804,7 @@ hs_probe_gdb_connect (HsProbe       *probe,
                                                 &local_error);
   if (connection == NULL)
     {
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       g_set_error (error, G_IO_ERROR,
                    local_error->domain == G_IO_ERROR ? local_error->code : G_IO_ERROR_FAILED,
                    "cannot connect to the gdbstub at %s:%u: %s", self->host, self->port,
@@ -825,12 +826,12 @@ hs_probe_gdb_connect (HsProbe       *probe,
     {
       close_socket (self);
       clear_target_state (self);
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                   "attaching to %s:%u failed: ", self->host, self->port);
       return FALSE;
     }
-  g_mutex_unlock (&self->io_lock);
+  hs_mutex_unlock (&self->io_lock);
   return TRUE;
 }
 
@@ -840,13 +841,13 @@ hs_probe_gdb_disconnect (HsProbe *probe)
   HsProbeGdb *self = HS_PROBE_GDB (probe);
 
   /* A waiter in wait_stop() holds io_lock; closing the socket wakes it with an error. */
-  if (!g_mutex_trylock (&self->io_lock))
+  if (!hs_mutex_trylock (&self->io_lock))
     {
       close_socket (self);
       return;
     }
   close_socket (self);
-  g_mutex_unlock (&self->io_lock);
+  hs_mutex_unlock (&self->io_lock);
 }
 
 /* 'D' for every process we attached to: QEMU (multiprocess+) refuses a bare 'D' with E22. */
@@ -911,11 +912,11 @@ hs_probe_gdb_detach (HsProbe          *probe,
 
   *outcome = HS_DETACH_RELEASED;
   *note = NULL;
-  g_mutex_lock (&self->io_lock);
+  hs_mutex_lock (&self->io_lock);
   if (!check_halted (self, error))
     {
       close_socket (self);
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       return FALSE;
     }
 
@@ -932,7 +933,7 @@ hs_probe_gdb_detach (HsProbe          *probe,
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           close_socket (self);
-          g_mutex_unlock (&self->io_lock);
+          hs_mutex_unlock (&self->io_lock);
           return FALSE;
         }
       if (reply == NULL || strcmp (reply, "OK") != 0)
@@ -955,7 +956,7 @@ hs_probe_gdb_detach (HsProbe          *probe,
         }
     }
   close_socket (self);
-  g_mutex_unlock (&self->io_lock);
+  hs_mutex_unlock (&self->io_lock);
   return ok;
 }
 
@@ -1114,10 +1115,10 @@ hs_probe_gdb_read_registers (HsProbe      *probe,
   HsProbeGdb *self = HS_PROBE_GDB (probe);
   gboolean ok = TRUE;
 
-  g_mutex_lock (&self->io_lock);
+  hs_mutex_lock (&self->io_lock);
   if (!check_halted (self, error) || !check_core (self, core, error))
     {
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       return FALSE;
     }
   for (guint k = 0; k < n_indexes && ok; k++)
@@ -1145,7 +1146,7 @@ hs_probe_gdb_read_registers (HsProbe      *probe,
           valid[k] = rc->valid[i];
         }
     }
-  g_mutex_unlock (&self->io_lock);
+  hs_mutex_unlock (&self->io_lock);
   return ok;
 }
 
@@ -1164,15 +1165,15 @@ hs_probe_gdb_write_register (HsProbe  *probe,
   gsize size;
   gboolean ok;
 
-  g_mutex_lock (&self->io_lock);
+  hs_mutex_lock (&self->io_lock);
   if (!check_halted (self, error) || !check_core (self, core, error))
     {
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       return FALSE;
     }
   if (index >= self->registers->len)
     {
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NO_SUCH_REGISTER,
                    "no register with index %u", index);
       return FALSE;
@@ -1187,7 +1188,7 @@ hs_probe_gdb_write_register (HsProbe  *probe,
   /* Reread it next time: the stub may have masked bits. */
   self->reg_cache[core].fetched[index] = FALSE;
   self->reg_cache[core].g_done = FALSE;
-  g_mutex_unlock (&self->io_lock);
+  hs_mutex_unlock (&self->io_lock);
   return ok;
 }
 
@@ -1296,10 +1297,10 @@ hs_probe_gdb_read_memory (HsProbe  *probe,
       return FALSE;
     }
 
-  g_mutex_lock (&self->io_lock);
+  hs_mutex_lock (&self->io_lock);
   if (!check_halted (self, error) || !check_phys (self, error))
     {
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       return FALSE;
     }
   while (done < len)
@@ -1316,12 +1317,12 @@ hs_probe_gdb_read_memory (HsProbe  *probe,
       else if (local_error != NULL || !read_exact (self, addr, n, buf + done, &local_error))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
-          g_mutex_unlock (&self->io_lock);
+          hs_mutex_unlock (&self->io_lock);
           return FALSE;
         }
       done += n;
     }
-  g_mutex_unlock (&self->io_lock);
+  hs_mutex_unlock (&self->io_lock);
   return TRUE;
 }
 
@@ -1342,16 +1343,16 @@ hs_probe_gdb_read_virtual (HsProbeGdb  *self,
 
   g_return_val_if_fail (HS_IS_PROBE_GDB (self), FALSE);
 
-  g_mutex_lock (&self->io_lock);
+  hs_mutex_lock (&self->io_lock);
   if (!check_halted (self, error) || !check_core (self, core, error)
       || !check_phys (self, error) || !select_core (self, core, error))
     {
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       return FALSE;
     }
   if (!request_ok (self, "Qqemu.PhyMemMode:0", "switch to virtual memory access", error))
     {
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       return FALSE;
     }
   while (ok && done < len)
@@ -1365,7 +1366,7 @@ hs_probe_gdb_read_virtual (HsProbeGdb  *self,
   if (!request_ok (self, "Qqemu.PhyMemMode:1", "switch back to physical memory access",
                    ok ? error : NULL))
     ok = FALSE;
-  g_mutex_unlock (&self->io_lock);
+  hs_mutex_unlock (&self->io_lock);
   return ok;
 }
 
@@ -1379,10 +1380,10 @@ hs_probe_gdb_write_memory (HsProbe       *probe,
   HsProbeGdb *self = HS_PROBE_GDB (probe);
   gsize done = 0;
 
-  g_mutex_lock (&self->io_lock);
+  hs_mutex_lock (&self->io_lock);
   if (!check_halted (self, error) || !check_phys (self, error))
     {
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       return FALSE;
     }
   while (done < len)
@@ -1396,7 +1397,7 @@ hs_probe_gdb_write_memory (HsProbe       *probe,
         {
           g_hash_table_remove_all (self->mem_cache);
           self->mem_cache_bytes = 0;
-          g_mutex_unlock (&self->io_lock);
+          hs_mutex_unlock (&self->io_lock);
           return FALSE;
         }
       done += n;
@@ -1404,7 +1405,7 @@ hs_probe_gdb_write_memory (HsProbe       *probe,
   /* Simplest correct thing: the next read sees what the target now holds. */
   g_hash_table_remove_all (self->mem_cache);
   self->mem_cache_bytes = 0;
-  g_mutex_unlock (&self->io_lock);
+  hs_mutex_unlock (&self->io_lock);
   return TRUE;
 }
 
@@ -1417,10 +1418,10 @@ hs_probe_gdb_resume (HsProbe  *probe,
   HsProbeGdb *self = HS_PROBE_GDB (probe);
   gboolean ok;
 
-  g_mutex_lock (&self->io_lock);
+  hs_mutex_lock (&self->io_lock);
   if (!check_halted (self, error))
     {
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       return FALSE;
     }
   invalidate_caches (self);
@@ -1429,7 +1430,7 @@ hs_probe_gdb_resume (HsProbe  *probe,
   ok = send_packet (self, "vCont;c", error);
   if (ok)
     g_atomic_int_set (&self->running, TRUE);
-  g_mutex_unlock (&self->io_lock);
+  hs_mutex_unlock (&self->io_lock);
   return ok;
 }
 
@@ -1443,10 +1444,10 @@ hs_probe_gdb_step (HsProbe  *probe,
   g_autofree char *pkt = NULL;
   gboolean ok;
 
-  g_mutex_lock (&self->io_lock);
+  hs_mutex_lock (&self->io_lock);
   if (!check_halted (self, error) || !check_core (self, core, error))
     {
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       return FALSE;
     }
   invalidate_caches (self);
@@ -1459,7 +1460,7 @@ hs_probe_gdb_step (HsProbe  *probe,
       self->step_pending = TRUE;
       g_atomic_int_set (&self->running, TRUE);
     }
-  g_mutex_unlock (&self->io_lock);
+  hs_mutex_unlock (&self->io_lock);
   return ok;
 }
 
@@ -1495,17 +1496,17 @@ hs_probe_gdb_wait_stop (HsProbe       *probe,
   gint core;
 
   memset (event, 0, sizeof *event);
-  g_mutex_lock (&self->io_lock);
+  hs_mutex_lock (&self->io_lock);
   if (!g_atomic_int_get (&self->connected))
     {
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NOT_CONNECTED,
                    "not connected to a gdbstub");
       return FALSE;
     }
   if (!g_atomic_int_get (&self->running))
     {
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_FAILED, "the target is not running");
       return FALSE;
     }
@@ -1513,7 +1514,7 @@ hs_probe_gdb_wait_stop (HsProbe       *probe,
   reply = read_reply (self, TRUE, timeout_ms, cancellable, NULL, error);
   if (reply == NULL)
     {
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       return FALSE;
     }
   g_atomic_int_set (&self->running, FALSE);
@@ -1521,7 +1522,7 @@ hs_probe_gdb_wait_stop (HsProbe       *probe,
 
   if (!hs_rsp_parse_stop (reply, &stop))
     {
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
                    "bad stop reply from the gdbstub: '%.40s'", reply);
       return FALSE;
@@ -1532,7 +1533,7 @@ hs_probe_gdb_wait_stop (HsProbe       *probe,
     {
       event->reason = HS_STOP_REASON_EXITED;
       mark_lost (self);
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       return TRUE;
     }
 
@@ -1555,7 +1556,7 @@ hs_probe_gdb_wait_stop (HsProbe       *probe,
     event->reason = HS_STOP_REASON_SIGNAL;
   self->step_pending = FALSE;
   g_atomic_int_set (&self->interrupt_sent, FALSE);
-  g_mutex_unlock (&self->io_lock);
+  hs_mutex_unlock (&self->io_lock);
   return TRUE;
 }
 
@@ -1573,10 +1574,10 @@ change_breakpoint (HsProbeGdb        *self,
                                            insert ? "set" : "remove", address);
   gboolean ok;
 
-  g_mutex_lock (&self->io_lock);
+  hs_mutex_lock (&self->io_lock);
   if (!check_halted (self, error))
     {
-      g_mutex_unlock (&self->io_lock);
+      hs_mutex_unlock (&self->io_lock);
       return FALSE;
     }
   ok = request_ok (self, pkt, what, error);
@@ -1589,7 +1590,7 @@ change_breakpoint (HsProbeGdb        *self,
     }
   else if (ok)
     g_hash_table_remove (self->breakpoints, &address);
-  g_mutex_unlock (&self->io_lock);
+  hs_mutex_unlock (&self->io_lock);
   return ok;
 }
 
@@ -1623,8 +1624,8 @@ hs_probe_gdb_finalize (GObject *object)
   hs_rsp_decoder_clear (&self->decoder);
   g_clear_pointer (&self->mem_cache, g_hash_table_unref);
   g_clear_pointer (&self->breakpoints, g_hash_table_unref);
-  g_mutex_clear (&self->io_lock);
-  g_mutex_clear (&self->write_lock);
+  hs_mutex_clear (&self->io_lock);
+  hs_mutex_clear (&self->write_lock);
   g_free (self->host);
 
   G_OBJECT_CLASS (hs_probe_gdb_parent_class)->finalize (object);
@@ -1639,8 +1640,8 @@ hs_probe_gdb_class_init (HsProbeGdbClass *klass)
 static void
 hs_probe_gdb_init (HsProbeGdb *self)
 {
-  g_mutex_init (&self->io_lock);
-  g_mutex_init (&self->write_lock);
+  hs_mutex_init (&self->io_lock);
+  hs_mutex_init (&self->write_lock);
   hs_rsp_decoder_init (&self->decoder, MAX_PAYLOAD);
   self->mem_cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->breakpoints = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "hs-source-path.h"
+#include "hs-sync.h"
 
 #include <string.h>
 
@@ -24,7 +25,7 @@ struct _HsSourcePathMap
 {
   GObject parent_instance;
 
-  GMutex lock;                  /* guards entries: resolving may run on a worker thread */
+  HsMutex lock;                  /* guards entries: resolving may run on a worker thread */
   GPtrArray *entries;           /* of Entry, in the order added */
 };
 
@@ -166,9 +167,9 @@ hs_source_path_map_add (HsSourcePathMap *self,
   g_return_if_fail (from_prefix != NULL && *from_prefix != 0);
   g_return_if_fail (to_prefix != NULL && *to_prefix != 0);
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   changed = add_locked (self, from_prefix, to_prefix);
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   if (changed)
     g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -184,11 +185,11 @@ hs_source_path_map_remove (HsSourcePathMap *self,
   g_return_val_if_fail (from_prefix != NULL, FALSE);
 
   from = normalize_path (from_prefix);
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   index = find_entry (self, from);
   if (index != G_MAXUINT)
     g_ptr_array_remove_index (self->entries, index);
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   if (index == G_MAXUINT)
     return FALSE;
   g_signal_emit (self, signals[CHANGED], 0);
@@ -202,10 +203,10 @@ hs_source_path_map_clear (HsSourcePathMap *self)
 
   g_return_if_fail (HS_IS_SOURCE_PATH_MAP (self));
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   changed = self->entries->len > 0;
   g_ptr_array_set_size (self->entries, 0);
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   if (changed)
     g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -217,9 +218,9 @@ hs_source_path_map_get_n_entries (HsSourcePathMap *self)
 
   g_return_val_if_fail (HS_IS_SOURCE_PATH_MAP (self), 0);
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   n = self->entries->len;
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   return n;
 }
 
@@ -246,7 +247,7 @@ hs_source_path_map_to_strv (HsSourcePathMap *self)
   g_return_val_if_fail (HS_IS_SOURCE_PATH_MAP (self), NULL);
 
   builder = g_strv_builder_new ();
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   for (guint i = 0; i < self->entries->len; i++)
     {
       const Entry *entry = g_ptr_array_index (self->entries, i);
@@ -257,7 +258,7 @@ hs_source_path_map_to_strv (HsSourcePathMap *self)
       append_escaped (s, entry->to);
       g_strv_builder_add (builder, s->str);   /* _take is GLib 2.80 */
     }
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   strv = g_strv_builder_end (builder);
   g_strv_builder_unref (builder);
   return strv;
@@ -318,11 +319,11 @@ hs_source_path_map_add_strv (HsSourcePathMap     *self,
       g_ptr_array_add (parsed, to);
     }
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   for (guint i = 0; i + 1 < parsed->len; i += 2)
     changed |= add_locked (self, g_ptr_array_index (parsed, i),
                            g_ptr_array_index (parsed, i + 1));
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   if (changed)
     g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
@@ -349,7 +350,7 @@ mapped_paths (HsSourcePathMap *self,
   g_autoptr(GPtrArray) matching = g_ptr_array_new ();
   GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   for (guint i = 0; i < self->entries->len; i++)
     {
       Entry *entry = g_ptr_array_index (self->entries, i);
@@ -364,7 +365,7 @@ mapped_paths (HsSourcePathMap *self,
 
       g_ptr_array_add (out, join_rest (entry->to, prefix_rest (entry->from, path)));
     }
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   return out;
 }
 
@@ -472,7 +473,7 @@ hs_source_path_map_finalize (GObject *object)
   HsSourcePathMap *self = HS_SOURCE_PATH_MAP (object);
 
   g_clear_pointer (&self->entries, g_ptr_array_unref);
-  g_mutex_clear (&self->lock);
+  hs_mutex_clear (&self->lock);
   G_OBJECT_CLASS (hs_source_path_map_parent_class)->finalize (object);
 }
 
@@ -494,7 +495,7 @@ hs_source_path_map_class_init (HsSourcePathMapClass *klass)
 static void
 hs_source_path_map_init (HsSourcePathMap *self)
 {
-  g_mutex_init (&self->lock);
+  hs_mutex_init (&self->lock);
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
 }
 

@@ -15,6 +15,7 @@
 #pragma once
 
 #include "hs-symbol-file.h"
+#include "hs-sync.h"
 
 #include <dwarf.h>
 #include <gelf.h>
@@ -109,7 +110,7 @@ struct _HsSymbolFile
   gint indexed;
 
   /* Guarded by dwarf_lock */
-  GMutex dwarf_lock;
+  HsMutex dwarf_lock;
   Dwarf_Debug dbg;
   GError *dwarf_error;                 /* set once DWARF is known to be unusable */
   HsDwarfIndex *index;

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include "hs-sync.h"
+
 #include "hs-symbol-file.h"
 #include "hs-symbol-file-private.h"
 
@@ -30,7 +32,7 @@ hs_symbol_file_finalize (GObject *object)
 
   _hs_dwarf_close (self);
   g_clear_error (&self->dwarf_error);
-  g_mutex_clear (&self->dwarf_lock);
+  hs_mutex_clear (&self->dwarf_lock);
   g_clear_pointer (&self->symtab, _hs_elf_symtab_free);
   g_clear_pointer (&self->elf, elf_end);
   if (self->fd >= 0)
@@ -54,7 +56,7 @@ hs_symbol_file_init (HsSymbolFile *self)
 {
   self->fd = -1;
   self->use_aranges = TRUE;
-  g_mutex_init (&self->dwarf_lock);
+  hs_mutex_init (&self->dwarf_lock);
 }
 
 void
@@ -339,7 +341,7 @@ hs_symbol_file_load_async (const char          *path,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, hs_symbol_file_load_async);
   g_task_set_task_data (task, g_strdup (path), g_free);
-  g_task_run_in_thread (task, load_thread);
+  hs_task_run_in_thread (task, load_thread);
 }
 
 HsSymbolFile *
@@ -350,7 +352,7 @@ hs_symbol_file_load_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hs_symbol_file_load_async,
                         NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return hs_task_propagate_pointer (G_TASK (result), error);
 }
 
 const char *
@@ -414,7 +416,7 @@ hs_symbol_file_describe (HsSymbolFile *self)
                           _hs_elf_symtab_get_n_symbols (self->symtab), self->symtab_section);
 
   /* Indexing holds the lock for a second or more: that is an answer too, not a wait. */
-  locked = self->has_debug_info && g_mutex_trylock (&self->dwarf_lock);
+  locked = self->has_debug_info && hs_mutex_trylock (&self->dwarf_lock);
   if (self->has_debug_info && !locked)
     g_string_append_printf (s, "  DWARF: present (%.1f MB of .debug_info), being indexed\n",
                             self->debug_info_size / 1e6);
@@ -437,7 +439,7 @@ hs_symbol_file_describe (HsSymbolFile *self)
                             _hs_dwarf_index_count (self, HS_DWARF_NS_VARIABLE),
                             _hs_dwarf_index_count (self, HS_DWARF_NS_FUNCTION));
   if (locked)
-    g_mutex_unlock (&self->dwarf_lock);
+    hs_mutex_unlock (&self->dwarf_lock);
 
   if (self->has_debug_frame)
     g_string_append (s, "  call-frame information: .debug_frame\n");
@@ -476,9 +478,9 @@ hs_symbol_file_index (HsSymbolFile           *self,
   g_return_val_if_fail (HS_IS_SYMBOL_FILE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  g_mutex_lock (&self->dwarf_lock);
+  hs_mutex_lock (&self->dwarf_lock);
   ok = _hs_dwarf_ensure (self, progress, progress_data, cancellable, error);
-  g_mutex_unlock (&self->dwarf_lock);
+  hs_mutex_unlock (&self->dwarf_lock);
   return ok;
 }
 
@@ -486,7 +488,7 @@ hs_symbol_file_index (HsSymbolFile           *self,
  * at most one pending idle. Nothing is delivered once the operation has completed. */
 typedef struct
 {
-  GMutex lock;
+  HsMutex lock;
   GMainContext *context;
   HsSymbolsProgressFunc func;
   gpointer data;
@@ -501,7 +503,7 @@ typedef struct
 static void
 progress_relay_free (ProgressRelay *relay)
 {
-  g_mutex_clear (&relay->lock);
+  hs_mutex_clear (&relay->lock);
   g_main_context_unref (relay->context);
   g_free (relay->what);
 }
@@ -519,11 +521,11 @@ progress_relay_dispatch (gpointer user_data)
   g_autofree char *what = NULL;
   double fraction;
 
-  g_mutex_lock (&relay->lock);
+  hs_mutex_lock (&relay->lock);
   relay->pending = FALSE;
   fraction = relay->fraction;
   what = g_strdup (relay->what);
-  g_mutex_unlock (&relay->lock);
+  hs_mutex_unlock (&relay->lock);
 
   if (!relay->done)
     relay->func (fraction, what, relay->data);
@@ -538,7 +540,7 @@ progress_relay_report (double      fraction,
   ProgressRelay *relay = user_data;
   gboolean schedule;
 
-  g_mutex_lock (&relay->lock);
+  hs_mutex_lock (&relay->lock);
   relay->fraction = fraction;
   if (g_strcmp0 (relay->what, what) != 0)
     {
@@ -547,7 +549,7 @@ progress_relay_report (double      fraction,
     }
   schedule = !relay->pending;
   relay->pending = TRUE;
-  g_mutex_unlock (&relay->lock);
+  hs_mutex_unlock (&relay->lock);
 
   /* An idle, not g_main_context_invoke(): that would run it right here when this thread
    * happens to own the context. */
@@ -572,9 +574,12 @@ index_thread (GTask        *task,
 {
   ProgressRelay *relay = task_data;
   GError *error = NULL;
+  gboolean ok = hs_symbol_file_index (source_object, relay->func ? progress_relay_report : NULL,
+                                      relay, cancellable, &error);
 
-  if (hs_symbol_file_index (source_object, relay->func ? progress_relay_report : NULL, relay,
-                            cancellable, &error))
+  /* The callback may run as soon as the task returns (this is no run_in_thread task). */
+  hs_handover_release (task);
+  if (ok)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -590,6 +595,7 @@ index_pool_func (gpointer data,
   g_autoptr(GTask) task = data;
   static gboolean niced;
 
+  hs_handover_acquire (task);
   if (!niced)
     {
       /* Linux: a thread's own nice value (the tid stands for it). */
@@ -616,8 +622,10 @@ index_done (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  ProgressRelay *relay = g_task_get_task_data (G_TASK (result));
+  ProgressRelay *relay;
 
+  hs_handover_acquire (result);
+  relay = g_task_get_task_data (G_TASK (result));
   relay->done = TRUE;
   if (relay->callback != NULL)
     relay->callback (object, result, relay->user_data);
@@ -644,7 +652,7 @@ hs_symbol_file_index_async (HsSymbolFile          *self,
   g_return_if_fail (HS_IS_SYMBOL_FILE (self));
 
   relay = g_atomic_rc_box_new0 (ProgressRelay);
-  g_mutex_init (&relay->lock);
+  hs_mutex_init (&relay->lock);
   relay->context = g_main_context_ref_thread_default ();
   relay->func = progress;
   relay->data = progress_data;
@@ -654,6 +662,7 @@ hs_symbol_file_index_async (HsSymbolFile          *self,
   task = g_task_new (self, cancellable, index_done, NULL);
   g_task_set_source_tag (task, hs_symbol_file_index_async);
   g_task_set_task_data (task, relay, (GDestroyNotify) progress_relay_unref);
+  hs_handover_release (task);
   g_thread_pool_push (index_pool (), g_steal_pointer (&task), NULL);
 }
 
@@ -738,10 +747,10 @@ static gboolean
 dwarf_begin (HsSymbolFile  *self,
              GError       **error)
 {
-  g_mutex_lock (&self->dwarf_lock);
+  hs_mutex_lock (&self->dwarf_lock);
   if (!_hs_dwarf_ensure (self, NULL, NULL, NULL, error))
     {
-      g_mutex_unlock (&self->dwarf_lock);
+      hs_mutex_unlock (&self->dwarf_lock);
       return FALSE;
     }
   return TRUE;
@@ -750,7 +759,7 @@ dwarf_begin (HsSymbolFile  *self,
 static void
 dwarf_end (HsSymbolFile *self)
 {
-  g_mutex_unlock (&self->dwarf_lock);
+  hs_mutex_unlock (&self->dwarf_lock);
 }
 
 /**
@@ -1036,9 +1045,9 @@ hs_symbol_file_get_frame_rule (HsSymbolFile  *self,
       return FALSE;
     }
 
-  g_mutex_lock (&self->dwarf_lock);
+  hs_mutex_lock (&self->dwarf_lock);
   ok = _hs_dwarf_frame_rule (self, pc, out, error);
-  g_mutex_unlock (&self->dwarf_lock);
+  hs_mutex_unlock (&self->dwarf_lock);
   return ok;
 }
 
@@ -1098,8 +1107,8 @@ void
 _hs_symbol_file_set_use_aranges (HsSymbolFile *self,
                                  gboolean      use_aranges)
 {
-  g_mutex_lock (&self->dwarf_lock);
+  hs_mutex_lock (&self->dwarf_lock);
   self->use_aranges = use_aranges;
   _hs_dwarf_lines_free (self);
-  g_mutex_unlock (&self->dwarf_lock);
+  hs_mutex_unlock (&self->dwarf_lock);
 }

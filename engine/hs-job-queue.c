@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-job-queue.c: the worker thread and its two queues.
+ *
+ * Owned by: the queue itself is refcounted (atomically): the main thread's
+ * owner holds one reference and every idle posted towards the main context
+ * holds another, so a delivery never outlives it. Under @lock: the pending
+ * jobs (main -> worker), the finished ones and posts (worker -> main), and
+ * @stopping. A job belongs to the main thread until pushed, to the worker
+ * until it is queued as done, then to the main thread again.
+ */
+#define G_LOG_DOMAIN "hs-job-queue"
+
+#include "config.h"
+
+#include "hs-job-queue.h"
+
+#include <pthread.h>
+
+typedef enum
+{
+  RESULT_NONE,
+  RESULT_POINTER,
+  RESULT_BOOLEAN,
+  RESULT_ERROR,
+} ResultKind;
+
+struct _HsJob
+{
+  HsJobQueue *queue;
+  HsJobFunc func;               /* NULL: a post */
+  gpointer data;
+  GDestroyNotify data_free;
+  GTask *task;                  /* main thread only */
+  GCancellable *cancellable;
+  GSourceFunc post;             /* a post's callback */
+
+  ResultKind kind;
+  gpointer result;
+  GDestroyNotify result_free;
+  gboolean boolean;
+  GError *error;
+};
+
+struct _HsJobQueue
+{
+  gint ref_count;               /* atomic */
+  gpointer owner;               /* immutable */
+  GMainContext *context;        /* immutable */
+  pthread_t thread;             /* immutable once started */
+
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  GQueue pending;               /* of HsJob, under lock */
+  GQueue done;                  /* of HsJob, under lock */
+  gboolean stopping;            /* under lock */
+};
+
+static HsJobQueue *
+queue_ref (HsJobQueue *self)
+{
+  g_atomic_int_inc (&self->ref_count);
+  return self;
+}
+
+static void
+job_free (HsJob *job)
+{
+  if (job->data_free != NULL)
+    job->data_free (job->data);
+  if (job->result_free != NULL && job->result != NULL)
+    job->result_free (job->result);
+  g_clear_error (&job->error);
+  g_clear_object (&job->cancellable);
+  g_clear_object (&job->task);
+  g_free (job);
+}
+
+static void
+queue_unref (HsJobQueue *self)
+{
+  if (!g_atomic_int_dec_and_test (&self->ref_count))
+    return;
+  g_queue_clear_full (&self->pending, (GDestroyNotify) job_free);
+  g_queue_clear_full (&self->done, (GDestroyNotify) job_free);
+  pthread_mutex_destroy (&self->lock);
+  pthread_cond_destroy (&self->cond);
+  g_main_context_unref (self->context);
+  g_free (self);
+}
+
+/* ---- main thread: deliveries ------------------------------------------------------------ */
+
+static void
+deliver (HsJob *job)
+{
+  if (job->func == NULL)
+    {
+      if (job->post != NULL)
+        job->post (job->data);
+      return;
+    }
+  if (job->task == NULL)
+    return;
+  switch (job->kind)
+    {
+    case RESULT_POINTER:
+      g_task_return_pointer (job->task, g_steal_pointer (&job->result),
+                             g_steal_pointer (&job->result_free));
+      break;
+    case RESULT_BOOLEAN:
+      g_task_return_boolean (job->task, job->boolean);
+      break;
+    case RESULT_ERROR:
+      g_task_return_error (job->task, g_steal_pointer (&job->error));
+      break;
+    case RESULT_NONE:
+    default:
+      g_task_return_new_error (job->task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               "internal error: a job ended without a result");
+      break;
+    }
+}
+
+static gboolean
+deliver_idle (gpointer user_data)
+{
+  HsJobQueue *self = user_data;
+
+  for (;;)
+    {
+      HsJob *job;
+
+      pthread_mutex_lock (&self->lock);
+      job = g_queue_pop_head (&self->done);
+      pthread_mutex_unlock (&self->lock);
+      if (job == NULL)
+        break;
+      deliver (job);
+      job_free (job);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker: @job goes back to the main thread, which the idle wakes. */
+static void
+queue_done (HsJobQueue *self,
+            HsJob      *job)
+{
+  GSource *source = g_idle_source_new ();
+
+  pthread_mutex_lock (&self->lock);
+  g_queue_push_tail (&self->done, job);
+  pthread_mutex_unlock (&self->lock);
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_idle, queue_ref (self), (GDestroyNotify) queue_unref);
+  g_source_set_static_name (source, "[hs-job-queue] deliver");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+/* ---- worker ----------------------------------------------------------------------------- */
+
+static void *
+worker_main (void *data)
+{
+  HsJobQueue *self = data;
+
+  for (;;)
+    {
+      HsJob *job;
+
+      pthread_mutex_lock (&self->lock);
+      while (self->pending.length == 0 && !self->stopping)
+        pthread_cond_wait (&self->cond, &self->lock);
+      job = g_queue_pop_head (&self->pending);
+      pthread_mutex_unlock (&self->lock);
+      if (job == NULL)
+        break;
+      job->func (self->owner, job);
+      /* The input is the worker's: it is freed here, before the hand-over back. */
+      if (job->data_free != NULL)
+        job->data_free (job->data);
+      job->data = NULL;
+      job->data_free = NULL;
+      queue_done (self, job);
+    }
+  queue_unref (self);
+  return NULL;
+}
+
+HsJobQueue *
+hs_job_queue_new (gpointer      owner,
+                  GMainContext *main_context)
+{
+  HsJobQueue *self = g_new0 (HsJobQueue, 1);
+  int err;
+
+  self->ref_count = 2;   /* the owner's, and the worker's */
+  self->owner = owner;
+  self->context = g_main_context_ref (main_context);
+  pthread_mutex_init (&self->lock, NULL);
+  pthread_cond_init (&self->cond, NULL);
+  g_queue_init (&self->pending);
+  g_queue_init (&self->done);
+  err = pthread_create (&self->thread, NULL, worker_main, self);
+  if (err != 0)
+    g_error ("cannot start the engine's worker thread: %s", g_strerror (err));
+  return self;
+}
+
+void
+hs_job_queue_push (HsJobQueue     *self,
+                   HsJobFunc       func,
+                   gpointer        data,
+                   GDestroyNotify  data_free,
+                   GTask          *task)
+{
+  HsJob *job = g_new0 (HsJob, 1);
+
+  g_return_if_fail (func != NULL);
+
+  job->queue = self;
+  job->func = func;
+  job->data = data;
+  job->data_free = data_free;
+  job->task = task ? g_object_ref (task) : NULL;
+  if (task != NULL && g_task_get_cancellable (task) != NULL)
+    job->cancellable = g_object_ref (g_task_get_cancellable (task));
+  pthread_mutex_lock (&self->lock);
+  g_queue_push_tail (&self->pending, job);
+  pthread_cond_signal (&self->cond);
+  pthread_mutex_unlock (&self->lock);
+}
+
+void
+hs_job_queue_post (HsJobQueue     *self,
+                   GSourceFunc     func,
+                   gpointer        data,
+                   GDestroyNotify  data_free)
+{
+  HsJob *post = g_new0 (HsJob, 1);
+
+  post->queue = self;
+  post->post = func;
+  post->data = data;
+  post->data_free = data_free;
+  queue_done (self, post);
+}
+
+void
+hs_job_queue_free (HsJobQueue *self)
+{
+  if (self == NULL)
+    return;
+  pthread_mutex_lock (&self->lock);
+  self->stopping = TRUE;
+  pthread_cond_signal (&self->cond);
+  pthread_mutex_unlock (&self->lock);
+  pthread_join (self->thread, NULL);
+  queue_unref (self);
+}
+
+gboolean
+hs_job_queue_is_worker (HsJobQueue *self)
+{
+  return pthread_equal (pthread_self (), self->thread);
+}
+
+/* ---- inside a job ----------------------------------------------------------------------- */
+
+gpointer
+hs_job_get_data (HsJob *job)
+{
+  return job->data;
+}
+
+GCancellable *
+hs_job_get_cancellable (HsJob *job)
+{
+  return job->cancellable;
+}
+
+HsJobQueue *
+hs_job_get_queue (HsJob *job)
+{
+  return job->queue;
+}
+
+void
+hs_job_return_pointer (HsJob          *job,
+                       gpointer        result,
+                       GDestroyNotify  result_free)
+{
+  g_return_if_fail (job->kind == RESULT_NONE);
+  job->kind = RESULT_POINTER;
+  job->result = result;
+  job->result_free = result_free;
+}
+
+void
+hs_job_return_boolean (HsJob    *job,
+                       gboolean  result)
+{
+  g_return_if_fail (job->kind == RESULT_NONE);
+  job->kind = RESULT_BOOLEAN;
+  job->boolean = result;
+}
+
+void
+hs_job_return_error (HsJob  *job,
+                     GError *error)
+{
+  g_return_if_fail (job->kind == RESULT_NONE);
+  job->kind = RESULT_ERROR;
+  job->error = error;
+}
+
+void
+hs_job_return_new_error (HsJob      *job,
+                         GQuark      domain,
+                         gint        code,
+                         const char *format,
+                         ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  hs_job_return_error (job, g_error_new_valist (domain, code, format, args));
+  va_end (args);
+}
