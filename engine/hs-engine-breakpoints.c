@@ -216,15 +216,16 @@ hs_run_plan_carry_counts (HsRunPlan *to,
   from->passed = t;
 }
 
+/* Worker: the plan the main thread made since the target started, if any. */
 HsRunPlan *
-hs_engine_take_replan (HsEngine *self)
+hs_replan_box_take (HsReplanBox *box)
 {
   HsRunPlan *plan;
 
-  hs_mutex_lock (&self->replan_lock);
-  plan = g_steal_pointer (&self->replan);
-  g_atomic_int_set (&self->replan_pending, FALSE);
-  hs_mutex_unlock (&self->replan_lock);
+  hs_mutex_lock (&box->lock);
+  plan = g_steal_pointer (&box->plan);
+  g_atomic_int_set (&box->pending, FALSE);
+  hs_mutex_unlock (&box->lock);
   return plan;
 }
 
@@ -238,11 +239,11 @@ replan (HsEngine *self)
   if (self->state != HS_ENGINE_STATE_RUNNING || self->probe == NULL)
     return;
   plan = hs_run_plan_new (self);
-  hs_mutex_lock (&self->replan_lock);
-  g_clear_pointer (&self->replan, hs_run_plan_free);
-  self->replan = plan;
-  g_atomic_int_set (&self->replan_pending, TRUE);
-  hs_mutex_unlock (&self->replan_lock);
+  hs_mutex_lock (&self->replan.lock);
+  g_clear_pointer (&self->replan.plan, hs_run_plan_free);
+  self->replan.plan = plan;
+  g_atomic_int_set (&self->replan.pending, TRUE);
+  hs_mutex_unlock (&self->replan.lock);
   if (!hs_probe_interrupt (self->probe, NULL))
     g_debug ("breakpoints changed while running, but the probe could not be interrupted");
 }
@@ -257,15 +258,12 @@ void
 hs_engine_breakpoints_init (HsEngine *self)
 {
   self->breakpoints = g_list_store_new (HS_TYPE_BREAKPOINT);
-  hs_mutex_init (&self->replan_lock);
   g_signal_connect_swapped (self->breakpoints, "items-changed", G_CALLBACK (replan), self);
 }
 
 void
 hs_engine_breakpoints_finalize (HsEngine *self)
 {
-  g_clear_pointer (&self->replan, hs_run_plan_free);
-  hs_mutex_clear (&self->replan_lock);
   g_clear_object (&self->last_breakpoint);
   g_clear_object (&self->breakpoints);
 }
@@ -282,364 +280,18 @@ hs_run_plan_free (HsRunPlan *plan)
   g_free (plan);
 }
 
-static gboolean
-read_core (HsEngine    *self,
-           guint        core,
-           const char  *name,
-           guint64     *value,
-           GError     **error)
-{
-  gint index = hs_engine_lookup_register (self, name);
-  guint i;
-  gboolean ok = FALSE;
-
-  if (index < 0)
-    {
-      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "the probe has no %s", name);
-      return FALSE;
-    }
-  i = (guint) index;
-  if (!hs_probe_read_registers (self->probe, core, &i, 1, value, &ok, error))
-    return FALSE;
-  if (!ok)
-    g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "%s of core %u is unreadable",
-                 name, core);
-  return ok;
-}
-
-/* /CONDition, evaluated on the worker at a hit: registers of the stopping core, memory and
- * symbols of its machine. */
-typedef struct
-{
-  HsEngine *self;
-  guint core;
-  gint machine;
-  gboolean dry;                 /* a syntax check at Break.Set: registers and memory read 0 */
-} Condition;
-
-static gboolean
-condition_call (const char     *name,
-                const HsValue  *args,
-                guint           n_args,
-                HsValue        *result,
-                gpointer        user_data,
-                GError        **error)
-{
-  Condition *c = user_data;
-  static const struct { const char *name; guint size; } data[] = {
-    { "Data.Byte", 1 }, { "Data.Word", 2 }, { "Data.Long", 4 }, { "Data.Quad", 8 },
-  };
-
-  if ((hs_command_name_matches ("TRUE", name) || hs_command_name_matches ("FALSE", name))
-      && n_args == 0)
-    {
-      hs_value_set_boolean (result, hs_command_name_matches ("TRUE", name));
-      return TRUE;
-    }
-  if (hs_command_name_matches ("Register", name) && n_args == 1
-      && args[0].type == HS_VALUE_STRING)
-    {
-      guint64 v = 0;
-
-      if (!c->dry && !read_core (c->self, c->core, args[0].string, &v, error))
-        return FALSE;
-      if (c->dry && hs_engine_lookup_register (c->self, args[0].string) < 0
-          && hs_engine_get_register_infos (c->self) != NULL)
-        {
-          g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "no register named %s",
-                       args[0].string);
-          return FALSE;
-        }
-      hs_value_set_number (result, v);
-      return TRUE;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (data); i++)
-    if (hs_command_name_matches (data[i].name, name) && n_args == 1
-        && args[0].type == HS_VALUE_NUMBER)
-      {
-        guint64 v = 0;
-
-        if (!c->dry && (c->machine < 0
-                        || !hs_engine_worker_read_virtual (c->self, (guint) c->machine,
-                                                           args[0].number, &v, data[i].size,
-                                                           error)))
-          {
-            if (error != NULL && *error == NULL)
-              g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
-                           "the stopping core is in no known machine");
-            return FALSE;
-          }
-        hs_value_set_number (result, GUINT64_FROM_LE (v));
-        return TRUE;
-      }
-  g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
-               "%s() is not available in a breakpoint condition (Register(), Data.Byte(), "
-               "Data.Word(), Data.Long(), Data.Quad() are)", name);
-  return FALSE;
-}
-
-static gboolean
-condition_symbol (const char  *name,
-                  HsValue     *result,
-                  gpointer     user_data,
-                  GError     **error)
-{
-  Condition *c = user_data;
-  guint64 address;
-
-  if (c->machine < 0
-      || !hs_engine_lookup_symbol (c->self, (guint) c->machine, 0, name, &address, error))
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "unknown name %s", name);
-      return FALSE;
-    }
-  hs_value_set_number (result, address);
-  return TRUE;
-}
-
-static gboolean
-evaluate_condition (Condition   *c,
-                    const char  *text,
-                    gboolean    *holds,
-                    GError     **error)
-{
-  HsExprContext ctx = { condition_call, condition_symbol, c };
-  HsValue v = { 0 };
-
-  if (!hs_expr_evaluate (text, &ctx, &v, error))
-    return FALSE;
-  *holds = hs_value_is_true (&v);
-  hs_value_clear (&v);
-  return TRUE;
-}
-
+/* A /CONDition's syntax, names and registers, checked at Break.Set: it is evaluated on the
+ * worker at each hit. */
 gboolean
 hs_engine_check_condition (HsEngine    *self,
                            guint        machine,
                            const char  *text,
                            GError     **error)
 {
-  Condition c = { self, 0, (gint) machine, TRUE };
+  Condition c = { NULL, self->symbols, self->register_infos, 0, (gint) machine, TRUE };
   gboolean holds;
 
-  return evaluate_condition (&c, text, &holds, error);
-}
-
-/* The machine a core is in: 0 at EL2, else the guest whose VMID is in VTTBR_EL2. */
-static gint
-worker_core_machine (HsEngine *self,
-                     guint64   cpsr,
-                     guint64   vttbr)
-{
-  if (((cpsr >> 2) & 3) >= 2)
-    return 0;
-  for (guint g = 0; self->w_guests && g < self->w_guests->len; g++)
-    if (g_array_index (self->w_guests, HsXenDomain, g).vmid == (guint) (vttbr >> 48))
-      return (gint) g_array_index (self->w_guests, HsXenDomain, g).machine;
-  return -1;
-}
-
-gboolean
-hs_engine_worker_hit_matches (HsEngine   *self,
-                              HsRunPlan  *plan,
-                              guint       core,
-                              guint64    *pc,
-                              gboolean   *matches,
-                              guint      *matched_id,
-                              GError    **error)
-{
-  guint64 cpsr, vttbr = 0, sp_el0 = 0, tpidr = 0;
-  gint machine;
-  gboolean task_known = FALSE, task_tried = FALSE, any = FALSE;
-  gint pid = -1, tgid = -1;
-  g_autofree char *comm = NULL;
-
-  *matches = TRUE;
-  *matched_id = 0;
-  if (!read_core (self, core, "pc", pc, error) || !read_core (self, core, "cpsr", &cpsr, error))
-    return FALSE;
-  if (((cpsr >> 2) & 3) < 2 && !read_core (self, core, "VTTBR_EL2", &vttbr, error))
-    return FALSE;
-  machine = worker_core_machine (self, cpsr, vttbr);
-
-  for (guint i = 0; i < plan->scopes->len; i++)
-    {
-      HsHitScope *s = &g_array_index (plan->scopes, HsHitScope, i);
-      gboolean ok = TRUE;
-
-      if (s->address != *pc)
-        continue;
-      any = TRUE;
-      if (s->machine >= 0 && s->machine != machine)
-        ok = FALSE;
-      /* Another process's code at the same virtual address is not this breakpoint's. */
-      if (ok && (s->pid >= 0 || s->name != NULL || s->space != 0))
-        {
-          if (!task_tried)
-            {
-              g_autoptr(GError) task_error = NULL;
-
-              task_tried = TRUE;
-              task_known = read_core (self, core, "SP_EL0", &sp_el0, &task_error)
-                           && read_core (self, core, "TPIDR_EL1", &tpidr, &task_error)
-                           && machine >= 0
-                           && hs_engine_worker_core_task (self, (guint) machine, cpsr, sp_el0,
-                                                          tpidr, &pid, &tgid, &comm,
-                                                          &task_error);
-              /* The wire itself failing ends the run; an unreadable guest only this hit. */
-              if (task_error && hs_engine_is_connection_error (task_error))
-                {
-                  g_propagate_error (error, g_steal_pointer (&task_error));
-                  return FALSE;
-                }
-            }
-          ok = task_known && (s->pid < 0 || s->pid == pid)
-               && (s->name == NULL || g_strcmp0 (s->name, comm) == 0)
-               && (s->space == 0 || s->space == (guint64) tgid);
-        }
-      /* /CONDition: a pass in scope that does not meet it goes on, neither stop nor filtered. A
-       * condition that cannot be evaluated stops, so the user sees why. */
-      if (ok && s->condition != NULL)
-        {
-          Condition c = { self, core, machine, FALSE };
-          gboolean holds = TRUE;
-          g_autoptr(GError) cond_error = NULL;
-
-          if (!evaluate_condition (&c, s->condition, &holds, &cond_error))
-            {
-              if (hs_engine_is_connection_error (cond_error))
-                {
-                  g_propagate_error (error, g_steal_pointer (&cond_error));
-                  return FALSE;
-                }
-              g_debug ("breakpoint %u: condition '%s': %s", s->id, s->condition,
-                       cond_error->message);
-              holds = TRUE;
-            }
-          if (!holds)
-            {
-              *matches = FALSE;
-              return TRUE;
-            }
-        }
-      /* /COUNT n: the first n-1 passes in scope go on without stopping. */
-      if (ok && s->passes_left > 0)
-        {
-          s->passes_left--;
-          g_hash_table_insert (plan->passed, GUINT_TO_POINTER (s->id),
-                               GUINT_TO_POINTER (GPOINTER_TO_UINT (
-                                 g_hash_table_lookup (plan->passed, GUINT_TO_POINTER (s->id)))
-                                 + 1));
-          *matches = FALSE;
-          return TRUE;
-        }
-      if (ok)
-        {
-          *matched_id = s->id;
-          return TRUE;
-        }
-    }
-  /* A stop at no breakpoint of ours (the stub's own?) is the user's to see. */
-  if (!any)
-    return TRUE;
-  *matches = FALSE;
-  for (guint i = 0; i < plan->scopes->len; i++)
-    {
-      const HsHitScope *s = &g_array_index (plan->scopes, HsHitScope, i);
-
-      if (s->address == *pc && s->id != 0)
-        g_hash_table_insert (plan->filtered, GUINT_TO_POINTER (s->id),
-                             GUINT_TO_POINTER (GPOINTER_TO_UINT (
-                               g_hash_table_lookup (plan->filtered,
-                                                    GUINT_TO_POINTER (s->id))) + 1));
-    }
-  return TRUE;
-}
-
-static gboolean
-is_planted_at (GArray  *plants,
-               guint64  address)
-{
-  for (guint k = 0; plants && k < plants->len; k++)
-    if (g_array_index (plants, HsPlant, k).address == address)
-      return TRUE;
-  return FALSE;
-}
-
-/* Worker: steps every core that rests on a breakpoint, then plants them all. */
-gboolean
-hs_engine_worker_plant (HsEngine  *self,
-                        GArray    *plants,
-                        GError   **error)
-{
-  if (plants == NULL || plants->len == 0)
-    return TRUE;
-
-  for (guint c = 0; c < self->w_n_cores; c++)
-    {
-      guint64 pc;
-      HsStopEvent stop;
-
-      if (!hs_engine_worker_get_register (self, c, "pc", &pc) || !is_planted_at (plants, pc))
-        continue;
-      if (!hs_probe_step (self->probe, c, error))
-        return FALSE;
-      if (!hs_probe_wait_stop (self->probe, STEP_OFF_TIMEOUT_MS, &stop, NULL, error))
-        {
-          /* A core waiting for an interrupt retires nothing; it can stay where it is. */
-          if (!g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-            return FALSE;
-          g_clear_error (error);
-          if (!hs_probe_interrupt (self->probe, error)
-              || !hs_probe_wait_stop (self->probe, STEP_OFF_TIMEOUT_MS, &stop, NULL, error))
-            return FALSE;
-        }
-    }
-
-  for (guint k = 0; k < plants->len; k++)
-    {
-      const HsPlant *plant = &g_array_index (plants, HsPlant, k);
-
-      if (!hs_probe_insert_breakpoint (self->probe, plant->kind, plant->address, error))
-        {
-          g_prefix_error (error, "cannot plant the breakpoint at 0x%" G_GINT64_MODIFIER "x: ",
-                          plant->address);
-          for (guint j = 0; j < k; j++)
-            {
-              const HsPlant *p = &g_array_index (plants, HsPlant, j);
-
-              hs_probe_remove_breakpoint (self->probe, p->kind, p->address, NULL);
-            }
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* Worker: lifts what hs_engine_worker_plant() planted. */
-gboolean
-hs_engine_worker_lift (HsEngine  *self,
-                       GArray    *plants,
-                       GError   **error)
-{
-  gboolean ok = TRUE;
-
-  for (guint k = 0; plants && k < plants->len; k++)
-    {
-      const HsPlant *plant = &g_array_index (plants, HsPlant, k);
-      GError *local = NULL;
-
-      if (!hs_probe_remove_breakpoint (self->probe, plant->kind, plant->address, &local))
-        {
-          if (ok)
-            g_propagate_error (error, local);
-          else
-            g_error_free (local);
-          ok = FALSE;
-        }
-    }
-  return ok;
+  return hs_condition_evaluate (&c, text, &holds, error);
 }
 
 /* Main thread: counts the stop against the breakpoint it came from. */

@@ -230,35 +230,6 @@ hs_engine_get_machine_registers (HsEngine  *self,
 
 /* ---- writing ---------------------------------------------------------------------------- */
 
-typedef struct
-{
-  guint core;
-  guint index;
-  guint64 value;
-} RegisterWrite;
-
-static void
-write_register_job (HsEngine *self,
-                    GTask    *task,
-                    gpointer  data)
-{
-  RegisterWrite *w = data;
-  GError *error = NULL;
-
-  if (!hs_probe_write_register (self->probe, w->core, w->index, w->value, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* Later jobs translate with what the core holds now. */
-  if (self->w_values != NULL && w->core < self->w_n_cores)
-    {
-      self->w_values[(gsize) w->core * self->register_infos->len + w->index] = w->value;
-      self->w_valid[(gsize) w->core * self->register_infos->len + w->index] = TRUE;
-    }
-  hs_engine_worker_forget_translations (self);
-  g_task_return_boolean (task, TRUE);
-}
 
 static void
 write_register_done (GObject      *object,
@@ -321,8 +292,7 @@ hs_engine_write_register_async (HsEngine            *self,
   w->value = value;
   g_task_set_task_data (user_task, w, g_free);
   job = g_task_new (self, cancellable, write_register_done, g_object_ref (user_task));
-  g_task_set_task_data (job, g_memdup2 (w, sizeof *w), g_free);
-  hs_engine_queue_job (self, job, write_register_job);
+  hs_engine_queue_job (self, job, hs_target_write_register_job, g_memdup2 (w, sizeof *w), g_free);
 }
 
 gboolean

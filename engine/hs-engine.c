@@ -70,7 +70,6 @@ hs_engine_snapshot_free (Snapshot *snap)
   g_free (snap);
 }
 
-
 const char *
 hs_engine_state_to_string (HsEngineState state)
 {
@@ -84,98 +83,16 @@ hs_engine_state_to_string (HsEngineState state)
     }
 }
 
-/* ---- worker ----------------------------------------------------------------------------- */
-
-static gboolean
-unref_on_main (gpointer data)
-{
-  g_object_unref (data);
-  return G_SOURCE_REMOVE;
-}
-
-/*
- * Runs @func on the main context's own thread. Not g_main_context_invoke():
- * that calls @func right here when nobody holds the context at the moment.
- */
-static void
-post_to_main (GMainContext   *context,
-              GSourceFunc     func,
-              gpointer        data,
-              GDestroyNotify  destroy)
-{
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, func, data, destroy);
-  g_source_set_static_name (source, "[hs-engine] main");
-  g_source_attach (source, context);
-  g_source_unref (source);
-}
-
-static void
-worker_func (gpointer data,
-             gpointer user_data)
-{
-  Job *job = data;
-  HsEngine *self = g_task_get_source_object (job->task);
-  GMainContext *context = g_main_context_ref (self->main_context);
-
-  job->func (self, job->task, g_task_get_task_data (job->task));
-  /* The task may hold the last reference to the engine, which must not be finalized here:
-   * finalize joins this very thread. */
-  post_to_main (context, unref_on_main, job->task, NULL);
-  g_main_context_unref (context);
-  g_free (job);
-}
+/* ---- jobs ------------------------------------------------------------------------------- */
 
 void
-hs_engine_queue_job (HsEngine *self,
-           GTask    *task,
-           JobFunc   func)
+hs_engine_queue_job (HsEngine       *self,
+                     GTask          *task,
+                     HsJobFunc       func,
+                     gpointer        data,
+                     GDestroyNotify  data_free)
 {
-  Job *job = g_new0 (Job, 1);
-
-  job->func = func;
-  job->task = g_object_ref (task);
-  g_thread_pool_push (self->worker, job, NULL);
-}
-
-/* Runs on the worker: reads every core's prefetch set. */
-static Snapshot *
-read_snapshot (HsEngine           *self,
-               HsProbe            *probe,
-               const HsStopEvent  *stop,
-               gboolean            wait_for_symbols,
-               GError            **error)
-{
-  g_autoptr(Snapshot) snap = g_new0 (Snapshot, 1);
-  guint n_regs = self->register_infos->len;
-  g_autofree guint64 *vals = g_new0 (guint64, self->prefetch->len);
-  g_autofree gboolean *ok = g_new0 (gboolean, self->prefetch->len);
-
-  snap->n_cores = hs_probe_get_n_cores (probe);
-  snap->n_registers = n_regs;
-  snap->values = g_new0 (guint64, (gsize) snap->n_cores * n_regs);
-  snap->valid = g_new0 (gboolean, (gsize) snap->n_cores * n_regs);
-  if (stop)
-    snap->stop = *stop;
-
-  for (guint c = 0; c < snap->n_cores; c++)
-    {
-      if (!hs_probe_read_registers (probe, c, (const guint *) self->prefetch->data,
-                                    self->prefetch->len, vals, ok, error))
-        return NULL;
-      for (guint k = 0; k < self->prefetch->len; k++)
-        {
-          guint i = g_array_index (self->prefetch, guint, k);
-
-          snap->values[(gsize) c * n_regs + i] = vals[k];
-          snap->valid[(gsize) c * n_regs + i] = ok[k];
-        }
-    }
-  /* Everything later jobs translate with, and the guests as Xen lists them now. */
-  hs_engine_worker_take_snapshot (self, snap, wait_for_symbols);
-  return g_steal_pointer (&snap);
+  hs_target_push (self->target, func, data, data_free, task);
 }
 
 /* ---- state ------------------------------------------------------------------------------ */
@@ -278,7 +195,8 @@ hs_engine_connection_lost (HsEngine     *self,
   if (self->state == HS_ENGINE_STATE_DETACHED)
     return;
   g_debug ("detached: %s", error->message);
-  hs_probe_disconnect (self->probe);
+  /* The socket is closed by the worker, the thread that reads it. */
+  hs_engine_queue_job (self, NULL, hs_target_close_job, NULL, NULL);
   fail_pending_halts (self, error);
   hs_engine_set_tasks_pending (self, FALSE);
   set_cores_state (self, HS_CORE_STATE_UNKNOWN);
@@ -351,20 +269,9 @@ apply_snapshot (HsEngine *self,
 
 /* ---- run -------------------------------------------------------------------------------- */
 
-typedef struct
-{
-  HsEngine *self;
-  GTask *go_task;               /* completes when the target runs */
-  GError *error;
-} ResumedData;
 
-typedef struct
-{
-  GTask *go_task;
-  HsRunPlan *plan;
-} RunData;
 
-static void
+void
 run_data_free (gpointer data)
 {
   RunData *rd = data;
@@ -372,223 +279,6 @@ run_data_free (gpointer data)
   g_clear_object (&rd->go_task);
   g_clear_pointer (&rd->plan, hs_run_plan_free);
   g_free (rd);
-}
-
-/* Worker: running again without the views knowing, past a breakpoint hit outside its scope
- * (@core >= 0: step that core off it first) or after replanting. */
-static gboolean
-step_past_and_resume (HsEngine  *self,
-                      RunData   *rd,
-                      gint       core,
-                      gboolean   planted,
-                      GError   **error)
-{
-  HsStopEvent stop;
-
-  if (planted && !hs_engine_worker_lift (self, rd->plan->plants, error))
-    return FALSE;
-  if (core >= 0)
-    {
-      if (!hs_probe_step (self->probe, (guint) core, error))
-        return FALSE;
-      if (!hs_probe_wait_stop (self->probe, STEP_TIMEOUT_MS, &stop, NULL, error))
-        {
-          if (!g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-            return FALSE;
-          g_clear_error (error);
-          if (!hs_probe_interrupt (self->probe, error)
-              || !hs_probe_wait_stop (self->probe, HALT_TIMEOUT_MS, &stop, NULL, error))
-            return FALSE;
-        }
-    }
-  if (!hs_engine_worker_plant (self, rd->plan->plants, error))
-    return FALSE;
-  if (!hs_probe_resume (self->probe, error))
-    {
-      hs_engine_worker_lift (self, rd->plan->plants, NULL);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-resumed_cb (gpointer data)
-{
-  ResumedData *rd = data;
-
-  if (rd->go_task)
-    {
-      if (rd->error)
-        g_task_return_error (rd->go_task, g_error_copy (rd->error));
-      else
-        g_task_return_boolean (rd->go_task, TRUE);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-resumed_data_free (gpointer data)
-{
-  ResumedData *rd = data;
-
-  g_clear_object (&rd->go_task);
-  g_clear_error (&rd->error);
-  g_object_unref (rd->self);
-  g_free (rd);
-}
-
-static void
-post_resumed (HsEngine *self,
-              GTask    *go_task,
-              GError   *error)
-{
-  ResumedData *rd = g_new0 (ResumedData, 1);
-
-  rd->self = g_object_ref (self);
-  rd->go_task = go_task ? g_object_ref (go_task) : NULL;
-  rd->error = error;
-  post_to_main (self->main_context, resumed_cb, rd, resumed_data_free);
-}
-
-/* Worker: resume, then wait as long as it takes for the next stop. */
-static void
-run_job (HsEngine *self,
-         GTask    *task,
-         gpointer  data)
-{
-  RunData *rd = data;
-  GTask *go_task = rd->go_task;
-  GError *error = NULL;
-  HsStopEvent stop;
-  Snapshot *snap;
-  guint64 pc = 0;
-  gboolean matches = TRUE;
-  gboolean planted = TRUE;
-  guint matched_id = 0;
-
-  if (!hs_engine_worker_plant (self, rd->plan->plants, &error))
-    {
-      post_resumed (self, go_task, g_error_copy (error));
-      g_task_return_error (task, error);
-      return;
-    }
-  if (!hs_probe_resume (self->probe, &error))
-    {
-      hs_engine_worker_lift (self, rd->plan->plants, NULL);
-      post_resumed (self, go_task, g_error_copy (error));
-      g_task_return_error (task, error);
-      return;
-    }
-  post_resumed (self, go_task, NULL);
-  /* A Break that came while the resume was queued found nothing to interrupt yet. */
-  if (g_atomic_int_get (&self->halt_requested) && !hs_probe_interrupt (self->probe, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  for (;;)
-    {
-      gboolean ours = FALSE;    /* a hit outside every scope, or our own interrupt */
-      gboolean at_breakpoint = FALSE;
-      HsRunPlan *next;
-
-      if (!hs_probe_wait_stop (self->probe, G_MAXUINT, &stop, g_task_get_cancellable (task),
-                               &error))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      if (stop.reason == HS_STOP_REASON_EXITED)
-        break;
-      if (stop.reason == HS_STOP_REASON_BREAKPOINT && self->w_guests == NULL)
-        {
-          /* No halt has listed the guests yet (we attached to a running board): read them
-           * now, or no hit could be placed in a machine. */
-          /* The hit's machine decides: this one waits for symbols still being indexed. */
-          Snapshot *first = read_snapshot (self, self->probe, &stop, TRUE, &error);
-
-          if (first == NULL)
-            {
-              g_task_return_error (task, error);
-              return;
-            }
-          hs_engine_snapshot_free (first);
-        }
-      if (stop.reason == HS_STOP_REASON_BREAKPOINT)
-        {
-          /* A breakpoint fires for every machine and task that runs its address: stop only
-           * for the scope it was set for, step past the rest. */
-          if (!hs_engine_worker_hit_matches (self, rd->plan, stop.core, &pc, &matches,
-                                             &matched_id, &error))
-            {
-              g_task_return_error (task, error);
-              return;
-            }
-          ours = at_breakpoint = !matches;
-        }
-      else if (stop.reason == HS_STOP_REASON_HALT_REQUEST
-               && g_atomic_int_get (&self->replan_pending))
-        ours = TRUE;
-      if (ours && g_atomic_int_get (&self->halt_requested))
-        {
-          /* Break arrived meanwhile: this stop is the one the user asked for. */
-          stop.reason = HS_STOP_REASON_HALT_REQUEST;
-          ours = FALSE;
-        }
-      /* Breakpoints changed while the target ran: the new set takes over at this stop. */
-      if (g_atomic_int_get (&self->replan_pending)
-          && (next = hs_engine_take_replan (self)) != NULL)
-        {
-          if (planted && !hs_engine_worker_lift (self, rd->plan->plants, &error))
-            {
-              hs_run_plan_free (next);
-              g_task_return_error (task, error);
-              return;
-            }
-          planted = FALSE;
-          hs_run_plan_carry_counts (next, rd->plan);
-          hs_run_plan_free (rd->plan);
-          rd->plan = next;
-        }
-      if (!ours)
-        break;
-      if (!step_past_and_resume (self, rd, at_breakpoint ? (gint) stop.core : -1, planted,
-                                 &error))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      planted = TRUE;
-    }
-  if (stop.reason != HS_STOP_REASON_EXITED && planted
-      && !hs_engine_worker_lift (self, rd->plan->plants, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (stop.reason == HS_STOP_REASON_EXITED)
-    {
-      g_task_return_new_error (task, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST,
-                               "the target went away (the stub reported exit status %u)",
-                               stop.signal);
-      return;
-    }
-  snap = read_snapshot (self, self->probe, &stop, FALSE, &error);
-  if (snap == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (stop.reason == HS_STOP_REASON_BREAKPOINT)
-    {
-      snap->hit_valid = TRUE;
-      snap->hit_pc = pc;
-      snap->hit_id = matched_id;
-    }
-  snap->filtered = g_hash_table_ref (rd->plan->filtered);
-  snap->passed = g_hash_table_ref (rd->plan->passed);
-  g_task_return_pointer (task, snap, (GDestroyNotify) hs_engine_snapshot_free);
 }
 
 static void
@@ -600,7 +290,7 @@ run_done (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), &error);
 
-  g_atomic_int_set (&self->halt_requested, FALSE);
+  g_atomic_int_set (&self->target->halt_requested, FALSE);
   if (snap == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -632,7 +322,7 @@ start_running (HsEngine         *self,
   g_clear_object (&self->run_cancellable);
   self->run_cancellable = g_cancellable_new ();
   /* Running from now on for everyone on this thread, though the wire learns it a moment later. */
-  g_atomic_int_set (&self->halt_requested, FALSE);
+  g_atomic_int_set (&self->target->halt_requested, FALSE);
   set_cores_state (self, HS_CORE_STATE_RUNNING);
   set_state (self, HS_ENGINE_STATE_RUNNING);
   /* What the last halt still owed is moot now. */
@@ -646,8 +336,7 @@ start_running (HsEngine         *self,
   /* A temporary breakpoint: lifted at the next stop like every other plant, and then gone. */
   if (until != NULL)
     hs_run_plan_add_temporary (rd->plan, until->address, until->machine, until->pid);
-  g_task_set_task_data (task, rd, run_data_free);
-  hs_engine_queue_job (self, task, run_job);
+  hs_engine_queue_job (self, task, hs_target_run_job, rd, run_data_free);
 }
 
 void
@@ -827,8 +516,11 @@ halt_cancelled (GCancellable *cancellable,
 {
   GTask *task = data;
   HsEngine *self = g_task_get_source_object (task);
+  GSource *source = g_idle_source_new ();
 
-  post_to_main (self->main_context, halt_cancelled_idle, g_object_ref (task), g_object_unref);
+  g_source_set_callback (source, halt_cancelled_idle, g_object_ref (task), g_object_unref);
+  g_source_attach (source, self->main_context);
+  g_source_unref (source);
 }
 
 void
@@ -857,7 +549,7 @@ hs_engine_halt_async (HsEngine            *self,
       return;
     }
   /* One byte on the wire; the run job waiting for the stop does the rest. */
-  g_atomic_int_set (&self->halt_requested, TRUE);
+  g_atomic_int_set (&self->target->halt_requested, TRUE);
   if (!hs_probe_interrupt (self->probe, &error))
     {
       g_task_return_error (task, g_error_copy (error));
@@ -896,57 +588,6 @@ hs_engine_halt_finish (HsEngine      *self,
 }
 
 /* ---- step ------------------------------------------------------------------------------- */
-
-static void
-step_job (HsEngine *self,
-          GTask    *task,
-          gpointer  data)
-{
-  guint core = GPOINTER_TO_UINT (data);
-  GError *error = NULL;
-  GError *step_error = NULL;
-  HsStopEvent stop;
-  Snapshot *snap;
-
-  if (!hs_probe_step (self->probe, core, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (!hs_probe_wait_stop (self->probe, STEP_TIMEOUT_MS, &stop, NULL, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      g_clear_error (&error);
-      /* TCG does not retire an instruction while the core waits for an interrupt. */
-      step_error = g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_STEP_TIMEOUT,
-                                "core %u did not finish the step within %u ms (it is probably "
-                                "waiting for an interrupt, WFI); it was halted where it was",
-                                core, STEP_TIMEOUT_MS);
-      if (!hs_probe_interrupt (self->probe, &error)
-          || !hs_probe_wait_stop (self->probe, HALT_TIMEOUT_MS, &stop, NULL, &error))
-        {
-          g_error_free (step_error);
-          g_task_return_error (task, error);
-          return;
-        }
-      stop.reason = HS_STOP_REASON_STEP;
-    }
-  /* The stub names the thread that stopped; a step always belongs to @core. */
-  stop.core = core;
-  snap = read_snapshot (self, self->probe, &stop, FALSE, &error);
-  if (snap == NULL)
-    {
-      g_clear_error (&step_error);
-      g_task_return_error (task, error);
-      return;
-    }
-  snap->step_error = step_error;
-  g_task_return_pointer (task, snap, (GDestroyNotify) hs_engine_snapshot_free);
-}
 
 static void
 step_done (GObject      *object,
@@ -995,8 +636,7 @@ hs_engine_step_async (HsEngine            *self,
       return;
     }
   job = g_task_new (self, NULL, step_done, g_steal_pointer (&task));
-  g_task_set_task_data (job, GUINT_TO_POINTER (core), NULL);
-  hs_engine_queue_job (self, job, step_job);
+  hs_engine_queue_job (self, job, hs_target_step_job, GUINT_TO_POINTER (core), NULL);
 }
 
 gboolean
@@ -1009,58 +649,6 @@ hs_engine_step_finish (HsEngine      *self,
 }
 
 /* ---- attach / detach -------------------------------------------------------------------- */
-
-static void
-attach_job (HsEngine *self,
-            GTask    *task,
-            gpointer  data)
-{
-  GError *error = NULL;
-  gboolean was_running = FALSE;
-  HsStopEvent stop = { 0, HS_STOP_REASON_ATTACH, 0, 0 };
-  Snapshot *snap;
-
-  if (!hs_probe_connect (self->probe, &was_running, g_task_get_cancellable (task), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  /* Register infos are set before any core exists; the main thread reads them after. */
-  g_clear_pointer (&self->register_infos, g_ptr_array_unref);
-  g_clear_pointer (&self->prefetch, g_array_unref);
-  {
-    GPtrArray *infos = hs_probe_get_registers (self->probe);
-
-    self->register_infos = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_register_info_free);
-    self->prefetch = g_array_new (FALSE, FALSE, sizeof (guint));
-    for (guint i = 0; i < infos->len; i++)
-      {
-        const HsRegisterInfo *src = g_ptr_array_index (infos, i);
-        HsRegisterInfo *copy = g_memdup2 (src, sizeof *src);
-
-        copy->name = g_strdup (src->name);
-        g_ptr_array_add (self->register_infos, copy);
-        /* A halt reads the core registers and the system registers walks need; the rest
-         * (each a packet per core per halt) are read when a view or command asks
-         * (hs_engine_read_all_registers_async). */
-        if (src->bitsize <= 64
-            && (src->klass == HS_REGISTER_CLASS_CORE
-                || g_strv_contains (hs_arm64_walk_registers (), src->name)))
-          g_array_append_val (self->prefetch, i);
-      }
-  }
-
-  snap = read_snapshot (self, self->probe, &stop, FALSE, &error);
-  if (snap == NULL)
-    {
-      hs_probe_disconnect (self->probe);
-      g_task_return_error (task, error);
-      return;
-    }
-  snap->was_running = was_running;
-  g_task_return_pointer (task, snap, (GDestroyNotify) hs_engine_snapshot_free);
-}
 
 static void
 attach_done (GObject      *object,
@@ -1079,6 +667,10 @@ attach_done (GObject      *object,
       g_task_return_error (user_task, g_steal_pointer (&error));
       return;
     }
+
+  /* The worker's copy stays the worker's: this one is ours. */
+  g_clear_pointer (&self->register_infos, g_ptr_array_unref);
+  self->register_infos = g_steal_pointer (&snap->register_infos);
 
   /* Cores are stable objects: a re-attach to the same target keeps them. */
   have = g_list_model_get_n_items (G_LIST_MODEL (self->cores));
@@ -1108,7 +700,7 @@ attach_done (GObject      *object,
     hs_engine_set_current_core (self, 0);
 
   g_free (self->target_name);
-  self->target_name = hs_probe_describe (self->probe);
+  self->target_name = g_steal_pointer (&snap->target_name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET_NAME]);
 
   apply_snapshot (self, snap, !snap->was_running);
@@ -1142,7 +734,8 @@ hs_engine_attach_async (HsEngine            *self,
   g_set_object (&self->probe, probe);
   set_state (self, HS_ENGINE_STATE_ATTACHING);
   job = g_task_new (self, cancellable, attach_done, g_steal_pointer (&task));
-  hs_engine_queue_job (self, job, attach_job);
+  /* The worker takes the probe over; we keep a reference only to interrupt it. */
+  hs_engine_queue_job (self, job, hs_target_attach_job, g_object_ref (probe), g_object_unref);
 }
 
 gboolean
@@ -1154,41 +747,12 @@ hs_engine_attach_finish (HsEngine      *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* What a detach did, for the user: the target's fate in one sentence. */
-typedef struct
-{
-  gboolean left_running;
-  char *report;
-} DetachResult;
 
-static void
+void
 detach_result_free (DetachResult *r)
 {
   g_free (r->report);
   g_free (r);
-}
-
-static void
-detach_job (HsEngine *self,
-            GTask    *task,
-            gpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *note = NULL;
-  g_autofree char *where = hs_probe_describe (self->probe);
-  DetachResult *r = g_new0 (DetachResult, 1);
-  HsDetachOutcome outcome;
-
-  /* Our breakpoints were lifted at the halt; the probe takes out anything it still holds. */
-  r->left_running = hs_probe_detach (self->probe, &outcome, &note, &error);
-  if (r->left_running && note == NULL)
-    r->report = g_strdup_printf ("detached from %s; the target runs", where);
-  else if (r->left_running)
-    r->report = g_strdup_printf ("detached from %s; the target runs (%s)", where, note);
-  else
-    r->report = g_strdup_printf ("detached from %s, but the target may not be running: %s",
-                                 where, error->message);
-  g_task_return_pointer (task, r, (GDestroyNotify) detach_result_free);
 }
 
 static void
@@ -1223,7 +787,7 @@ detach_now (HsEngine *self,
 {
   g_autoptr(GTask) job = g_task_new (self, NULL, detach_done, g_object_ref (user_task));
 
-  hs_engine_queue_job (self, job, detach_job);
+  hs_engine_queue_job (self, job, hs_target_detach_job, NULL, NULL);
 }
 
 static void
@@ -1256,7 +820,7 @@ detach_after_halt (GObject      *object,
                                 "the connection was closed with the target running",
                                 where, DETACH_HALT_TIMEOUT_MS / 1000);
       g_cancellable_cancel (self->run_cancellable);
-      hs_probe_disconnect (self->probe);
+      hs_engine_queue_job (self, NULL, hs_target_close_job, NULL, NULL);
       finish_detach (self, user_task, report);
       return;
     }
@@ -1337,27 +901,6 @@ hs_engine_detach_finish (HsEngine      *self,
 
 /* ---- memory ----------------------------------------------------------------------------- */
 
-typedef struct
-{
-  guint64 address;
-  gsize length;
-} ReadRequest;
-
-static void
-read_physical_job (HsEngine *self,
-                   GTask    *task,
-                   gpointer  data)
-{
-  ReadRequest *req = data;
-  g_autofree guint8 *buf = g_malloc (req->length ? req->length : 1);
-  GError *error = NULL;
-
-  if (!hs_probe_read_memory (self->probe, req->address, buf, req->length, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_bytes_new_take (g_steal_pointer (&buf), req->length),
-                           (GDestroyNotify) g_bytes_unref);
-}
 
 static void
 read_physical_done (GObject      *object,
@@ -1400,8 +943,7 @@ hs_engine_read_physical_async (HsEngine            *self,
   req->address = address;
   req->length = length;
   job = g_task_new (self, cancellable, read_physical_done, g_steal_pointer (&task));
-  g_task_set_task_data (job, req, g_free);
-  hs_engine_queue_job (self, job, read_physical_job);
+  hs_engine_queue_job (self, job, hs_target_read_physical_job, req, g_free);
 }
 
 GBytes *
@@ -1415,56 +957,13 @@ hs_engine_read_physical_finish (HsEngine      *self,
 
 /* ---- registers on demand ---------------------------------------------------------------- */
 
-typedef struct
-{
-  guint core;
-  guint64 *values;
-  gboolean *valid;
-} AllRegisters;
 
-static void
+void
 all_registers_free (AllRegisters *r)
 {
   g_free (r->values);
   g_free (r->valid);
   g_free (r);
-}
-
-static void
-all_registers_job (HsEngine *self,
-                   GTask    *task,
-                   gpointer  data)
-{
-  guint core = GPOINTER_TO_UINT (data);
-  guint n = self->register_infos->len;
-  g_autofree guint *indexes = g_new (guint, n);
-  AllRegisters *r = g_new0 (AllRegisters, 1);
-  GError *error = NULL;
-  guint k = 0;
-
-  r->core = core;
-  r->values = g_new0 (guint64, n);
-  r->valid = g_new0 (gboolean, n);
-  for (guint i = 0; i < n; i++)
-    if (((HsRegisterInfo *) g_ptr_array_index (self->register_infos, i))->bitsize <= 64)
-      indexes[k++] = i;
-  {
-    g_autofree guint64 *vals = g_new0 (guint64, k);
-    g_autofree gboolean *ok = g_new0 (gboolean, k);
-
-    if (!hs_probe_read_registers (self->probe, core, indexes, k, vals, ok, &error))
-      {
-        all_registers_free (r);
-        g_task_return_error (task, error);
-        return;
-      }
-    for (guint j = 0; j < k; j++)
-      {
-        r->values[indexes[j]] = vals[j];
-        r->valid[indexes[j]] = ok[j];
-      }
-  }
-  g_task_return_pointer (task, r, (GDestroyNotify) all_registers_free);
 }
 
 static void
@@ -1509,8 +1008,7 @@ hs_engine_read_all_registers_async (HsEngine            *self,
   if (task == NULL)
     return;
   job = g_task_new (self, cancellable, all_registers_done, g_steal_pointer (&task));
-  g_task_set_task_data (job, GUINT_TO_POINTER (core), NULL);
-  hs_engine_queue_job (self, job, all_registers_job);
+  hs_engine_queue_job (self, job, hs_target_all_registers_job, GUINT_TO_POINTER (core), NULL);
 }
 
 gboolean
@@ -1667,9 +1165,6 @@ hs_engine_dispose (GObject *object)
   hs_engine_set_tasks_pending (self, FALSE);
   if (self->run_cancellable)
     g_cancellable_cancel (self->run_cancellable);
-  /* Wakes a worker blocked on the wire so the pool can be joined. */
-  if (self->probe)
-    hs_probe_disconnect (self->probe);
 
   G_OBJECT_CLASS (hs_engine_parent_class)->dispose (object);
 }
@@ -1679,8 +1174,10 @@ hs_engine_finalize (GObject *object)
 {
   HsEngine *self = HS_ENGINE (object);
 
-  if (self->worker)
-    g_thread_pool_free (self->worker, FALSE, TRUE);
+  /* Joins the worker, which closes the probe: the run job was cancelled in dispose. */
+  g_clear_pointer (&self->target, hs_target_free);
+  hs_mutex_clear (&self->replan.lock);
+  g_clear_pointer (&self->replan.plan, hs_run_plan_free);
   g_clear_object (&self->run_cancellable);
   g_clear_object (&self->probe);
   g_clear_object (&self->cores);
@@ -1688,7 +1185,6 @@ hs_engine_finalize (GObject *object)
   hs_engine_breakpoints_finalize (self);
   hs_engine_machines_finalize (self);
   g_clear_pointer (&self->register_infos, g_ptr_array_unref);
-  g_clear_pointer (&self->prefetch, g_array_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_free (self->target_name);
 
@@ -1818,8 +1314,9 @@ hs_engine_init (HsEngine *self)
   hs_engine_breakpoints_init (self);
   hs_engine_machines_init (self);
   self->main_context = g_main_context_ref_thread_default ();
-  /* One exclusive thread: the wire sees requests in order. */
-  self->worker = g_thread_pool_new (worker_func, NULL, 1, TRUE, NULL);
+  hs_mutex_init (&self->replan.lock);
+  /* One worker: the wire sees requests in order. */
+  self->target = hs_target_new (self->main_context, self->symbols, &self->replan);
 }
 
 HsEngine *

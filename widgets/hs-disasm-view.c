@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include "hs-sync.h"
+
 #include "hs-disasm-view.h"
 
 #include "hs-listing.h"
@@ -157,7 +159,7 @@ rendered (GObject      *object,
 {
   HsDisasmView *self = HS_DISASM_VIEW (object);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) lines = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GArray) lines = hs_task_propagate_pointer (G_TASK (result), &error);
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text);
   GtkTextMark *current = NULL;
   GtkTextIter end;
@@ -224,7 +226,7 @@ render (HsDisasmView *self)
   self->rendering = g_cancellable_new ();
   task = g_task_new (self, self->rendering, rendered, NULL);
   g_task_set_task_data (task, r, (GDestroyNotify) render_free);
-  g_task_run_in_thread (task, render_thread);
+  hs_task_run_in_thread (task, render_thread);
 }
 
 static void
