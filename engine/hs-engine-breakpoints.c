@@ -19,7 +19,7 @@
 
 #include "hs-sync.h"
 
-#include "hs-breakpoint-private.h"
+#include "hs-breakpoint.h"
 #include "hs-command.h"
 #include "hs-engine-private.h"
 #include "hs-expr.h"

@@ -29,6 +29,12 @@ static guint machine_signals[N_SIGNALS];
 
 /* ---- setup ------------------------------------------------------------------------------ */
 
+static void
+on_machines_changed (HsEngine *self)
+{
+  g_signal_emit (self, machine_signals[MACHINES_CHANGED], 0);
+}
+
 static void on_symbols_progress (HsEngine     *self,
                                  const char   *what,
                                  double        fraction);
@@ -38,11 +44,10 @@ static void on_symbols_indexed  (HsEngine     *self,
 void
 hs_engine_machines_init (HsEngine *self)
 {
-  g_autoptr(HsMachine) xen = hs_machine_new (0, HS_MACHINE_HYPERVISOR);
-
-  self->machines = g_list_store_new (HS_TYPE_MACHINE);
-  g_list_store_append (self->machines, xen);
-  self->tasks = g_list_store_new (HS_TYPE_TASK);
+  self->guest_model = hs_guest_model_new (G_LIST_MODEL (self->cores));
+  /* The engine says it too, for views that bind to the engine. */
+  g_signal_connect_object (self->guest_model, "machines-changed",
+                           G_CALLBACK (on_machines_changed), self, G_CONNECT_SWAPPED);
   self->symbols = hs_symbol_scope_new ();
   g_signal_connect_object (self->symbols, "progress", G_CALLBACK (on_symbols_progress), self,
                            G_CONNECT_SWAPPED);
@@ -74,11 +79,7 @@ hs_engine_machines_class_init (GObjectClass *klass)
 void
 hs_engine_machines_finalize (HsEngine *self)
 {
-  g_clear_object (&self->machines);
-  g_clear_object (&self->tasks);
-  g_clear_pointer (&self->task_notes, g_free);
-  g_clear_pointer (&self->current_vcpus, g_free);
-  g_clear_pointer (&self->guests, g_array_unref);
+  g_clear_object (&self->guest_model);
   g_clear_object (&self->symbols);
 }
 
@@ -88,7 +89,14 @@ GListModel *
 hs_engine_get_machines (HsEngine *self)
 {
   g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
-  return G_LIST_MODEL (self->machines);
+  return hs_guest_model_get_machines (self->guest_model);
+}
+
+HsGuestModel *
+hs_engine_get_guest_model (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  return self->guest_model;
 }
 
 /* Returns: (transfer none) (nullable) */
@@ -96,65 +104,15 @@ HsMachine *
 hs_engine_get_machine (HsEngine *self,
                        guint     id)
 {
-  guint n;
-
   g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HsMachine) m = g_list_model_get_item (G_LIST_MODEL (self->machines), i);
-
-      if (hs_machine_get_id (m) == id)
-        return m;  /* the store keeps it */
-    }
-  return NULL;
-}
-
-static HsMachine *
-ensure_machine (HsEngine *self,
-                guint     id,
-                gboolean *added)
-{
-  HsMachine *m = hs_engine_get_machine (self, id);
-  g_autoptr(HsMachine) fresh = NULL;
-  guint n, pos = 0;
-
-  if (m != NULL)
-    return m;
-  fresh = hs_machine_new (id, id == 0 ? HS_MACHINE_HYPERVISOR : HS_MACHINE_GUEST);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
-  while (pos < n)
-    {
-      g_autoptr(HsMachine) other = g_list_model_get_item (G_LIST_MODEL (self->machines), pos);
-
-      if (hs_machine_get_id (other) > id)
-        break;
-      pos++;
-    }
-  g_list_store_insert (self->machines, pos, fresh);
-  if (added)
-    *added = TRUE;
-  return fresh;
+  return hs_guest_model_get_machine (self->guest_model, id);
 }
 
 char *
 hs_engine_describe_machines (HsEngine *self)
 {
-  GString *s = g_string_new (NULL);
-  guint n;
-
   g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HsMachine) m = g_list_model_get_item (G_LIST_MODEL (self->machines), i);
-      g_autofree char *text = hs_machine_describe (m);
-
-      g_string_append_printf (s, "%s%s", i ? ", " : "", text);
-    }
-  return g_string_free (s, FALSE);
+  return hs_guest_model_describe_machines (self->guest_model);
 }
 
 /* The machine a core is in: a guest's id by its VMID at EL0/EL1, else Xen's 0. */
@@ -173,10 +131,10 @@ hs_engine_get_core_machine (HsEngine *self,
   if (core == NULL || (el = hs_core_get_exception_level (core)) < 0 || el >= 2
       || !hs_core_get_register_by_name (core, "VTTBR_EL2", &vttbr))
     return 0;
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
+  n = g_list_model_get_n_items (hs_engine_get_machines (self));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(HsMachine) m = g_list_model_get_item (G_LIST_MODEL (self->machines), i);
+      g_autoptr(HsMachine) m = g_list_model_get_item (hs_engine_get_machines (self), i);
 
       if (hs_machine_get_kind (m) == HS_MACHINE_GUEST
           && hs_machine_get_state (m) == HS_MACHINE_STATE_PRESENT
@@ -210,111 +168,18 @@ hs_engine_check_machine (HsEngine  *self,
   known = hs_engine_describe_machines (self);
   g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SUCH_MACHINE,
                "machine %u does not exist; machines: %s%s", id, known,
-               g_list_model_get_n_items (G_LIST_MODEL (self->machines)) == 1
+               g_list_model_get_n_items (hs_engine_get_machines (self)) == 1
                  ? " (guests appear at a halt once Xen's symbols are loaded for machine 0)" : "");
   return FALSE;
 }
 
-/* Main thread: a guest's vCPU objects take what this halt found. The pc is live when a halted
- * core runs the vCPU (the core's own at EL0/EL1, ELR_EL2 when it trapped to Xen), else the one
- * Xen saved; the task current on it comes from the same halt's task records. */
-static void
-apply_vcpus (HsEngine          *self,
-             Snapshot          *snap,
-             const HsXenDomain *dom,
-             HsMachine         *m)
-{
-  g_autofree HsVcpuRecord *records = g_new0 (HsVcpuRecord, MAX (dom->n_vcpu_info, 1));
-
-  for (guint i = 0; i < dom->n_vcpu_info; i++)
-    {
-      const HsXenVcpu *v = &dom->vcpus[i];
-      HsVcpuRecord *r = &records[i];
-
-      r->id = v->id;
-      r->state = hs_xen_vcpu_state (v);
-      r->pcpu = v->processor;
-      r->core = -1;
-      r->has_pc = v->has_guest_regs;
-      r->pc = v->pc;
-      for (guint c = 0; self->current_vcpus && c < snap->n_cores && r->core < 0; c++)
-        if (self->current_vcpus[c] == v->va)
-          r->core = (gint) c;
-      if (r->core >= 0)
-        {
-          HsCore *core = hs_engine_get_core (self, r->core);
-
-          if (core != NULL
-              && (hs_core_get_exception_level (core) < 2 ? hs_core_get_pc (core, &r->pc)
-                  : hs_core_get_register_by_name (core, "ELR_EL2", &r->pc)))
-            r->has_pc = r->pc_live = TRUE;
-        }
-      for (guint k = 0; snap->tasks && k < snap->tasks->len && r->task_name == NULL; k++)
-        {
-          const HsTaskRecord *t = &g_array_index (snap->tasks, HsTaskRecord, k);
-
-          if (t->machine == dom->machine && t->current_vcpu == (gint) v->id && !t->info.corrupt)
-            r->task_name = t->info.comm;
-        }
-    }
-  hs_machine_set_vcpus (m, records, dom->n_vcpu_info);
-}
-
-/* Main thread: the guests a halt found become machines, numbered for good. */
+/* Main thread: machines, vCPUs and tasks become what the snapshot says. */
 void
 hs_engine_apply_guests (HsEngine *self,
                         Snapshot *snap)
 {
-  gboolean changed = FALSE;
-  guint n;
-
-  if (snap->guests == NULL)
-    return;
-  g_clear_pointer (&self->guests, g_array_unref);
-  self->guests = g_array_ref (snap->guests);
-  g_clear_pointer (&self->current_vcpus, g_free);
-  if (snap->current_vcpus)
-    self->current_vcpus = g_memdup2 (snap->current_vcpus, sizeof (guint64) * snap->n_cores);
-  for (guint i = 0; i < snap->guests->len; i++)
-    {
-      const HsXenDomain *dom = &g_array_index (snap->guests, HsXenDomain, i);
-      HsMachine *m = ensure_machine (self, dom->machine, &changed);
-
-      if (hs_machine_get_domain_id (m) < 0 && dom->domain_id >= 0
-          && g_str_has_prefix (hs_machine_get_name (m), "machine"))
-        {
-          g_autofree char *name = g_strdup_printf ("dom%d", dom->domain_id);
-
-          hs_machine_set_name (m, name);
-        }
-      if (hs_machine_get_domain_id (m) != dom->domain_id || hs_machine_get_vmid (m) != dom->vmid
-          || hs_machine_get_vttbr (m) != dom->vttbr
-          || hs_machine_get_state (m) != HS_MACHINE_STATE_PRESENT)
-        changed = TRUE;
-      hs_machine_set_guest (m, dom->domain_id, dom->vmid, dom->vttbr, dom->n_vcpus);
-      hs_machine_set_state (m, HS_MACHINE_STATE_PRESENT);
-      apply_vcpus (self, snap, dom, m);
-    }
-  /* A guest missing from the list has gone; it keeps its number. */
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HsMachine) m = g_list_model_get_item (G_LIST_MODEL (self->machines), i);
-      gboolean found = FALSE;
-
-      if (hs_machine_get_kind (m) != HS_MACHINE_GUEST || hs_machine_get_domain_id (m) < 0)
-        continue;
-      for (guint k = 0; k < snap->guests->len && !found; k++)
-        found = g_array_index (snap->guests, HsXenDomain, k).machine == hs_machine_get_id (m);
-      if (!found && hs_machine_get_state (m) != HS_MACHINE_STATE_GONE)
-        {
-          hs_machine_set_state (m, HS_MACHINE_STATE_GONE);
-          hs_machine_set_vcpus (m, NULL, 0);
-          changed = TRUE;
-        }
-    }
-  if (changed)
-    g_signal_emit (self, machine_signals[MACHINES_CHANGED], 0);
+  hs_guest_model_apply (self->guest_model, snap->guests, snap->current_vcpus, snap->n_cores,
+                        snap->tasks, snap->task_notes ? snap->task_notes->str : NULL);
 }
 
 /* ---- symbols ---------------------------------------------------------------------------- */
@@ -434,11 +299,11 @@ load_done (GObject      *object,
       return;
     }
   hs_symbol_scope_bind (self->symbols, file, req->machine, req->space, req->offset);
-  machine = ensure_machine (self, req->machine, &added);
+  machine = hs_guest_model_ensure_machine (self->guest_model, req->machine, &added);
   if (req->name)
     hs_machine_set_name (machine, req->name);
   if (added || req->name)
-    g_signal_emit (self, machine_signals[MACHINES_CHANGED], 0);
+    hs_guest_model_machines_changed (self->guest_model);
 
   /* Halted: Xen's symbols make the guests findable, a guest's vmlinux its tasks. Read them
    * now (once the DWARF is indexed) rather than at the next halt, and finish only then, so
@@ -508,7 +373,6 @@ rediscover_done (GObject      *object,
   if (snap)
     {
       hs_engine_apply_guests (self, snap);
-      hs_engine_apply_tasks (self, snap);
       /* A halt that came before the tasks did showed no task: show the stopping core's now,
        * unless the user has picked one meanwhile. */
       if (self->state == HS_ENGINE_STATE_HALTED && self->current_task == NULL)

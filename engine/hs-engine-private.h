@@ -13,7 +13,8 @@
 #pragma once
 
 #include "hs-engine.h"
-#include "hs-machine-private.h"
+#include "hs-guest-model.h"
+#include "hs-machine.h"
 #include "hs-symbol-scope.h"
 #include "hs-target-private.h"
 
@@ -29,7 +30,6 @@ struct _HsEngine
   HsReplanBox replan;           /* shared with the target: it locks itself */
   HsProbe *probe;               /* the attached one, to interrupt it (thread-safe) */
   GListStore *cores;
-  GListStore *machines;         /* of HsMachine, by id */
   GPtrArray *register_infos;    /* the main thread's copy, valid across detach */
   GMainContext *main_context;
   GCancellable *run_cancellable;
@@ -41,10 +41,7 @@ struct _HsEngine
   HsEngineState state;
   guint current_core;
   HsStopEvent last_stop;
-  guint64 *current_vcpus;       /* the last halt's, per core */
-  GArray *guests;               /* the last halt's HsXenDomain */
-  GListStore *tasks;            /* of HsTask, every guest's */
-  char *task_notes;
+  HsGuestModel *guest_model;    /* machines, vCPUs, tasks */
   HsTask *current_task;         /* the context views and commands default to, or NULL */
   gboolean tasks_pending;       /* this halt's guests or tasks come once symbols are indexed */
   GList *task_waiters;          /* of GTask, completed when they have come */
@@ -94,8 +91,6 @@ void      hs_engine_apply_guests         (HsEngine       *self,
  * completes hs_engine_wait_for_tasks_async(). */
 void      hs_engine_set_tasks_pending    (HsEngine       *self,
                                           gboolean        pending);
-void      hs_engine_apply_tasks          (HsEngine       *self,
-                                          Snapshot       *snap);
 
 /* hs-engine-registers.c */
 void      hs_engine_update_saved_vcpu    (HsEngine       *self,

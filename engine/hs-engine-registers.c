@@ -10,7 +10,7 @@
  */
 #include "config.h"
 
-#include "hs-core-private.h"
+#include "hs-core.h"
 #include "hs-engine-private.h"
 
 static const char * const el2_registers[] = {
@@ -80,15 +80,6 @@ add_core_set (HsRegisterSet      *set,
     }
 }
 
-static const HsXenDomain *
-find_domain (HsEngine *self,
-             guint     machine)
-{
-  for (guint i = 0; self->guests && i < self->guests->len; i++)
-    if (g_array_index (self->guests, HsXenDomain, i).machine == machine)
-      return &g_array_index (self->guests, HsXenDomain, i);
-  return NULL;
-}
 
 const char * const *
 hs_engine_machine_system_registers (guint machine)
@@ -148,7 +139,7 @@ hs_engine_get_machine_registers (HsEngine  *self,
       return set;
     }
 
-  dom = find_domain (self, machine);
+  dom = hs_guest_model_get_domain (self->guest_model, machine);
   for (guint i = 0; dom && i < dom->n_vcpu_info; i++)
     if (dom->vcpus[i].id == unit)
       vcpu = &dom->vcpus[i];
@@ -160,8 +151,8 @@ hs_engine_get_machine_registers (HsEngine  *self,
                    dom ? "" : " (its guest was not found in Xen's domain list at this halt)");
       return NULL;
     }
-  for (guint i = 0; self->current_vcpus && i < hs_engine_get_n_cores (self); i++)
-    if (self->current_vcpus[i] == vcpu->va)
+  for (guint i = 0; i < hs_engine_get_n_cores (self); i++)
+    if (hs_guest_model_get_core_vcpu (self->guest_model, i) == vcpu->va)
       core = (gint) i;
   c = core >= 0 ? hs_engine_get_core (self, core) : NULL;
   set->core = core;
@@ -304,29 +295,6 @@ hs_engine_write_register_finish (HsEngine      *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* A field of Xen's saved guest registers (cpu_user_regs' member name) in our copy of it. */
-void
-hs_xen_vcpu_set_saved (HsXenVcpu  *v,
-                       const char *member,
-                       guint64     value)
-{
-  guint64 n;
-
-  if (g_str_equal (member, "fp"))
-    v->x[29] = value;
-  else if (g_str_equal (member, "lr"))
-    v->x[30] = value;
-  else if (g_str_equal (member, "pc"))
-    v->pc = value;
-  else if (g_str_equal (member, "cpsr"))
-    v->cpsr = value;
-  else if (g_str_equal (member, "sp_el0"))
-    v->sp_el0 = value;
-  else if (g_str_equal (member, "sp_el1"))
-    v->sp_el1 = value;
-  else if (member[0] == 'x' && g_ascii_string_to_unsigned (member + 1, 10, 0, 28, &n, NULL))
-    v->x[n] = value;
-}
 
 /* Main thread: the copy views read, after a write into Xen's saved registers. */
 void
@@ -336,12 +304,5 @@ hs_engine_update_saved_vcpu (HsEngine   *self,
                              const char *member,
                              guint64     value)
 {
-  for (guint i = 0; self->guests && i < self->guests->len; i++)
-    {
-      HsXenDomain *dom = &g_array_index (self->guests, HsXenDomain, i);
-
-      for (guint k = 0; dom->machine == machine && k < dom->n_vcpu_info; k++)
-        if (dom->vcpus[k].id == vcpu)
-          hs_xen_vcpu_set_saved (&dom->vcpus[k], member, value);
-    }
+  hs_guest_model_update_saved_vcpu (self->guest_model, machine, vcpu, member, value);
 }

@@ -39,7 +39,7 @@ hs_engine_save_session (HsEngine *self)
   out = g_string_new (NULL);
   g_string_append_printf (out, "; Hyperscope session, saved %s. Run it with DO.\n", when);
 
-  machines = G_LIST_MODEL (self->machines);
+  machines = hs_engine_get_machines (self);
   for (guint i = 0; i < g_list_model_get_n_items (machines); i++)
     {
       g_autoptr(HsMachine) m = g_list_model_get_item (machines, i);

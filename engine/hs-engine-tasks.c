@@ -12,9 +12,9 @@
 
 #include "config.h"
 
-#include "hs-core-private.h"
+#include "hs-core.h"
 #include "hs-engine-private.h"
-#include "hs-task-private.h"
+#include "hs-task.h"
 
 #include <string.h>
 
@@ -75,111 +75,18 @@ hs_engine_wait_for_tasks_finish (HsEngine      *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static guint
-task_hash (gconstpointer key)
-{
-  const HsTaskRecord *r = key;
-
-  return g_int64_hash (&r->info.task) ^ r->machine;
-}
-
-static gboolean
-task_equal (gconstpointer a,
-            gconstpointer b)
-{
-  const HsTaskRecord *ra = a;
-  const HsTaskRecord *rb = b;
-
-  return ra->machine == rb->machine && ra->info.task == rb->info.task;
-}
-
-/*
- * In place: tasks that ended are removed, new ones inserted after their machine's
- * last task, the others updated (and notified only if something changed).
- */
-void
-hs_engine_apply_tasks (HsEngine *self,
-                       Snapshot *snap)
-{
-  g_autoptr(GHashTable) fresh = NULL;
-  g_autoptr(GHashTable) existing = NULL;
-  GListModel *model = G_LIST_MODEL (self->tasks);
-  guint n;
-
-  if (snap->tasks == NULL)
-    return;
-  g_free (self->task_notes);
-  self->task_notes = snap->task_notes && snap->task_notes->len
-                     ? g_strdup (snap->task_notes->str) : NULL;
-
-  fresh = g_hash_table_new (task_hash, task_equal);
-  for (guint i = 0; i < snap->tasks->len; i++)
-    {
-      HsTaskRecord *r = &g_array_index (snap->tasks, HsTaskRecord, i);
-
-      g_hash_table_insert (fresh, r, r);
-    }
-
-  /* Drop what ended, from the end so positions stay valid. */
-  n = g_list_model_get_n_items (model);
-  for (guint i = n; i > 0; i--)
-    {
-      g_autoptr(HsTask) task = g_list_model_get_item (model, i - 1);
-
-      if (!g_hash_table_contains (fresh, hs_task_get_record (task)))
-        g_list_store_remove (self->tasks, i - 1);
-    }
-
-  existing = g_hash_table_new (task_hash, task_equal);
-  n = g_list_model_get_n_items (model);
-  for (guint i = 0; i < n; i++)
-    {
-      HsTask *task = g_list_model_get_item (model, i);
-
-      g_hash_table_insert (existing, (gpointer) hs_task_get_record (task), task);
-      g_object_unref (task);  /* the store keeps it */
-    }
-
-  /* Walk order is stable from halt to halt, so one cursor through the store places every
-   * new task next to its predecessor in a single pass. */
-  {
-    guint cursor = 0;
-
-    for (guint i = 0; i < snap->tasks->len; i++)
-      {
-        const HsTaskRecord *r = &g_array_index (snap->tasks, HsTaskRecord, i);
-        HsTask *task = g_hash_table_lookup (existing, r);
-
-        if (task != NULL)
-          {
-            g_autoptr(HsTask) at_cursor = g_list_model_get_item (model, cursor);
-
-            hs_task_update (task, r);
-            if (at_cursor == task)
-              cursor++;
-          }
-        else
-          {
-            g_autoptr(HsTask) added = hs_task_new (r);
-
-            g_list_store_insert (self->tasks, cursor++, added);
-          }
-      }
-  }
-}
-
 GListModel *
 hs_engine_get_tasks (HsEngine *self)
 {
   g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
-  return G_LIST_MODEL (self->tasks);
+  return hs_guest_model_get_tasks (self->guest_model);
 }
 
 const char *
 hs_engine_get_task_notes (HsEngine *self)
 {
   g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
-  return self->task_notes;
+  return hs_guest_model_get_task_notes (self->guest_model);
 }
 
 /* @which: a pid ("95", "95.") or a name ("sleep"; the first task with it, processes first). */
@@ -189,43 +96,8 @@ hs_engine_find_task (HsEngine    *self,
                      const char  *which,
                      GError     **error)
 {
-  GListModel *model = G_LIST_MODEL (self->tasks);
-  guint n = g_list_model_get_n_items (model);
-  char *end = NULL;
-  gint64 pid = -1;
-
   g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
-
-  if (g_ascii_isdigit (which[0]))
-    {
-      /* Pids are what ps prints: decimal, with or without TRACE32's trailing dot. */
-      pid = g_ascii_strtoll (which, &end, 10);
-      if (end && *end == '.')
-        end++;
-      if (end == NULL || *end != 0)
-        pid = -1;
-    }
-  for (int pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < n; i++)
-      {
-        g_autoptr(HsTask) task = g_list_model_get_item (model, i);
-
-        if (hs_task_get_machine (task) != machine)
-          continue;
-        if (pid >= 0 ? hs_task_get_pid (task) == pid
-                     : (g_strcmp0 (hs_task_get_name (task), which) == 0
-                        && (pass == 1 || !hs_task_is_thread (task))))
-          return task;  /* the store keeps it */
-      }
-  if (n == 0)
-    g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SUCH_TASK,
-                 "no tasks are known yet: they are read at a halt, for guests whose vmlinux "
-                 "is loaded");
-  else
-    g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SUCH_TASK,
-                 "machine %u has no task %s%s (TASK.List /MACHINE %u lists them)", machine,
-                 pid >= 0 ? "with pid " : "named ", which, machine);
-  return NULL;
+  return hs_guest_model_find_task (self->guest_model, machine, which, error);
 }
 
 /* ---- a task's registers ----------------------------------------------------------------- */

@@ -13,7 +13,7 @@
 #include "config.h"
 
 #include "hs-engine.h"
-#include "hs-core-private.h"
+#include "hs-core.h"
 #include "hs-engine-private.h"
 #include "hs-arm64.h"
 
@@ -217,20 +217,11 @@ HsTask *
 hs_engine_find_core_task (HsEngine *self,
                           guint     core)
 {
-  GListModel *tasks = G_LIST_MODEL (self->tasks);
   HsCore *c = hs_engine_get_core (self, core);
 
   if (c == NULL || hs_core_get_exception_level (c) < 0 || hs_core_get_exception_level (c) >= 2)
     return NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
-    {
-      g_autoptr(HsTask) task = g_list_model_get_item (tasks, i);
-
-      if (hs_task_get_core (task) == (gint) core)
-        return task;  /* the store keeps it */
-    }
-  return NULL;
+  return hs_guest_model_find_core_task (self->guest_model, core);
 }
 
 static void
@@ -254,7 +245,6 @@ apply_snapshot (HsEngine *self,
   self->last_stop = snap->stop;
   hs_engine_set_tasks_pending (self, snap->deferred);
   hs_engine_apply_guests (self, snap);
-  hs_engine_apply_tasks (self, snap);
   hs_engine_apply_breakpoint_hit (self, snap);
   set_state (self, HS_ENGINE_STATE_HALTED);
   /* The core that stopped the target, and the task it ran, are what the user wants to see. */

@@ -13,6 +13,7 @@
 #include "hs-address.h"
 #include "hs-breakpoint.h"
 #include "hs-core.h"
+#include "hs-guest-model.h"
 #include "hs-machine.h"
 #include "hs-source-path.h"
 #include "hs-symbol-scope.h"
@@ -155,6 +156,7 @@ GBytes        *hs_engine_read_physical_finish (HsEngine             *self,
 
 /* Machines (hs-engine-machines.c) */
 GListModel    *hs_engine_get_machines         (HsEngine             *self);
+HsGuestModel  *hs_engine_get_guest_model      (HsEngine             *self);
 HsMachine     *hs_engine_get_machine          (HsEngine             *self,
                                                guint                 id);
 guint          hs_engine_get_current_machine  (HsEngine             *self);

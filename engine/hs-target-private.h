@@ -16,7 +16,7 @@
 #include "hs-job-queue.h"
 #include "hs-sync.h"
 #include "hs-symbol-scope.h"
-#include "hs-task-private.h"
+#include "hs-task.h"
 #include "hs-linux.h"
 #include "hs-mmu.h"
 #include "hs-xen.h"
@@ -243,9 +243,6 @@ void      write_request_free             (WriteRequest   *req);
 void      write_result_free              (WriteResult    *r);
 void      detach_result_free             (DetachResult   *r);
 void      all_registers_free             (AllRegisters   *r);
-void      hs_xen_vcpu_set_saved          (HsXenVcpu      *v,
-                                          const char     *member,
-                                          guint64         value);
 gboolean  hs_engine_is_connection_error  (const GError   *error);
 
 /* hs-target.c: lifecycle (main thread) */

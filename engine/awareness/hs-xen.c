@@ -459,3 +459,27 @@ hs_xen_read_domains (HsSymbolFile   *xen,
     }
   return TRUE;
 }
+
+/* A field of Xen's saved guest registers (cpu_user_regs' member name) in our copy of it. */
+void
+hs_xen_vcpu_set_saved (HsXenVcpu  *v,
+                       const char *member,
+                       guint64     value)
+{
+  guint64 n;
+
+  if (g_str_equal (member, "fp"))
+    v->x[29] = value;
+  else if (g_str_equal (member, "lr"))
+    v->x[30] = value;
+  else if (g_str_equal (member, "pc"))
+    v->pc = value;
+  else if (g_str_equal (member, "cpsr"))
+    v->cpsr = value;
+  else if (g_str_equal (member, "sp_el0"))
+    v->sp_el0 = value;
+  else if (g_str_equal (member, "sp_el1"))
+    v->sp_el1 = value;
+  else if (member[0] == 'x' && g_ascii_string_to_unsigned (member + 1, 10, 0, 28, &n, NULL))
+    v->x[n] = value;
+}

@@ -92,4 +92,10 @@ gboolean hs_xen_read_domains (HsSymbolFile   *xen,
                               GArray         *domains,
                               GError        **error);
 
+/* Sets a field of @v's saved guest registers by cpu_user_regs' member name ("x3", "fp", "lr",
+ * "pc", "cpsr", "sp_el0", "sp_el1"); other names change nothing. */
+void     hs_xen_vcpu_set_saved (HsXenVcpu  *v,
+                                const char *member,
+                                guint64     value);
+
 G_END_DECLS

@@ -15,7 +15,6 @@
 #include "hs-arm64.h"
 #include "hs-command.h"
 #include "hs-disasm.h"
-#include "hs-engine-private.h"
 
 #include <string.h>
 
@@ -708,8 +707,10 @@ static gint
 core_of_vcpu (HsEngine *engine,
               guint64   vcpu)
 {
-  for (guint c = 0; engine->current_vcpus && c < hs_engine_get_n_cores (engine); c++)
-    if (engine->current_vcpus[c] == vcpu)
+  HsGuestModel *model = hs_engine_get_guest_model (engine);
+
+  for (guint c = 0; c < hs_engine_get_n_cores (engine); c++)
+    if (hs_guest_model_get_core_vcpu (model, c) == vcpu)
       return (gint) c;
   return -1;
 }
@@ -747,16 +748,25 @@ static void
 append_pcpus (Call     *call,
               HsEngine *engine)
 {
-  for (guint c = 0; engine->current_vcpus && c < hs_engine_get_n_cores (engine); c++)
+  HsGuestModel *model = hs_engine_get_guest_model (engine);
+  GListModel *machines = hs_engine_get_machines (engine);
+  gboolean known = FALSE;
+
+  /* Which vCPU each pCPU runs is known once Xen's symbols are. */
+  for (guint c = 0; c < hs_engine_get_n_cores (engine); c++)
+    known |= hs_guest_model_get_core_vcpu (model, c) != 0;
+  for (guint c = 0; known && c < hs_engine_get_n_cores (engine); c++)
     {
+      guint64 vcpu = hs_guest_model_get_core_vcpu (model, c);
       g_autofree char *runs = NULL;
 
-      for (guint k = 0; engine->guests && k < engine->guests->len && runs == NULL; k++)
+      for (guint k = 0; k < g_list_model_get_n_items (machines) && runs == NULL; k++)
         {
-          const HsXenDomain *d = &g_array_index (engine->guests, HsXenDomain, k);
+          g_autoptr(HsMachine) m = g_list_model_get_item (machines, k);
+          const HsXenDomain *d = hs_guest_model_get_domain (model, hs_machine_get_id (m));
 
-          for (guint i = 0; i < d->n_vcpu_info && runs == NULL; i++)
-            if (d->vcpus[i].va == engine->current_vcpus[c])
+          for (guint i = 0; d != NULL && i < d->n_vcpu_info && runs == NULL; i++)
+            if (d->vcpus[i].va == vcpu)
               runs = g_strdup_printf ("machine %u (domain %d) vCPU %u", d->machine, d->domain_id,
                                       d->vcpus[i].id);
         }
@@ -791,11 +801,10 @@ hs_cmd_machine_list (Call *call)
 
           g_string_append_printf (files, "%s%s", k ? ", " : "", base);
         }
-      const HsXenDomain *dom = NULL;
+      const HsXenDomain *dom = guest
+        ? hs_guest_model_get_domain (hs_engine_get_guest_model (engine), hs_machine_get_id (m))
+        : NULL;
 
-      for (guint k = 0; guest && engine->guests && k < engine->guests->len; k++)
-        if (g_array_index (engine->guests, HsXenDomain, k).machine == hs_machine_get_id (m))
-          dom = &g_array_index (engine->guests, HsXenDomain, k);
       g_string_append_printf (call->out, "%c %2u  %-10s  %-12s  %6s  %4u  %5u  "
                               "0x%016" G_GINT64_MODIFIER "x    %s\n",
                               hs_machine_get_id (m) == current ? '*' : ' ',

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "hs-breakpoint-private.h"
+#include "hs-breakpoint.h"
 
 struct _HsBreakpoint
 {

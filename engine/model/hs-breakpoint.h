@@ -53,4 +53,22 @@ void               hs_breakpoint_set_condition     (HsBreakpoint *self,
 /* "machine 2, task sleep (pid 91)" or "any machine, any task". */
 char              *hs_breakpoint_describe_scope    (HsBreakpoint *self);
 
+
+/* For the engine, which owns these objects (main thread): the views only read them. */
+HsBreakpoint *hs_breakpoint_new               (guint             id,
+                                               const HsAddress  *address,
+                                               const char       *location,
+                                               const char       *symbol,
+                                               HsBreakpointType  kind,
+                                               gint              machine_scope,
+                                               gint              task_pid,
+                                               const char       *task_name);
+void          hs_breakpoint_add_hits          (HsBreakpoint     *self,
+                                               guint             hits,
+                                               guint             filtered);
+
+void          hs_breakpoint_add_passes        (HsBreakpoint     *self,
+                                               guint             passes,
+                                               gboolean          stopped);
+
 G_END_DECLS

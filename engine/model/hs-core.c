@@ -3,7 +3,7 @@
 
 #include "config.h"
 
-#include "hs-core-private.h"
+#include "hs-core.h"
 
 #include <string.h>
 

@@ -43,4 +43,25 @@ gboolean     hs_core_register_changed        (HsCore      *self,
 char        *hs_core_describe                (HsCore      *self);
 char        *hs_core_describe_exception_level (HsCore     *self);
 
+
+/* For the engine, which owns these objects (main thread): the views only read them. */
+HsCore *hs_core_new              (guint         index,
+                                  GPtrArray    *register_infos);
+void    hs_core_set_state        (HsCore       *self,
+                                  HsCoreState   state);
+/* Takes a new snapshot; @values/@valid are indexed like the register infos. */
+void    hs_core_set_snapshot     (HsCore       *self,
+                                  const guint64 *values,
+                                  const gboolean *valid,
+                                  HsStopReason  reason);
+/* Adds registers this halt's snapshot did not read, leaving the change marks alone. */
+void    hs_core_fill_registers   (HsCore        *self,
+                                  const guint64 *values,
+                                  const gboolean *valid);
+void    hs_core_set_register     (HsCore        *self,
+                                  guint          index,
+                                  guint64        value);
+gint    hs_core_lookup_register  (HsCore       *self,
+                                  const char   *name);
+
 G_END_DECLS

@@ -3,7 +3,7 @@
 
 #include "config.h"
 
-#include "hs-machine-private.h"
+#include "hs-machine.h"
 
 struct _HsMachine
 {

@@ -15,6 +15,8 @@
 
 #include "hs-vcpu.h"
 
+#include "hs-vcpu.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -48,5 +50,24 @@ guint          hs_machine_get_n_vcpus     (HsMachine *self);
 GListModel    *hs_machine_get_vcpus       (HsMachine *self);
 /* The symbol files bound to this machine, e.g. "vmlinux-6.1.0-56-cloud-arm64". */
 char          *hs_machine_describe        (HsMachine *self);
+
+
+/* For the engine, which owns these objects (main thread): the views only read them. */
+HsMachine *hs_machine_new        (guint           id,
+                                  HsMachineKind   kind);
+void       hs_machine_set_name   (HsMachine      *self,
+                                  const char     *name);
+void       hs_machine_set_state  (HsMachine      *self,
+                                  HsMachineState  state);
+void       hs_machine_set_guest  (HsMachine      *self,
+                                  gint            domain_id,
+                                  guint           vmid,
+                                  guint64         vttbr,
+                                  guint           n_vcpus);
+/* Updates the vCPU objects in place from @records (in vCPU order); adds or removes items only
+ * when the count changes. */
+void       hs_machine_set_vcpus  (HsMachine          *self,
+                                  const HsVcpuRecord *records,
+                                  guint               n_records);
 
 G_END_DECLS

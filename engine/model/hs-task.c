@@ -3,7 +3,7 @@
 
 #include "config.h"
 
-#include "hs-task-private.h"
+#include "hs-task.h"
 
 #include <string.h>
 

@@ -10,6 +10,8 @@
 
 #include <glib-object.h>
 
+#include "hs-linux.h"
+
 G_BEGIN_DECLS
 
 #define HS_TYPE_TASK (hs_task_get_type ())
@@ -33,5 +35,24 @@ gint         hs_task_get_current_vcpu   (HsTask *self);
 gint         hs_task_get_core           (HsTask *self);
 gboolean     hs_task_is_corrupt         (HsTask *self);
 const char  *hs_task_get_corrupt_reason (HsTask *self);
+
+
+/* For the engine, which owns these objects (main thread): the views only read them. */
+/* A task as one halt saw it, read on the worker thread. */
+typedef struct
+{
+  guint machine;
+  HsLinuxTask info;              /* its corrupt_reason is owned */
+  gint current_vcpu;             /* -1 unless it is current on a vCPU */
+  gint core;                     /* the halted core running it, or -1 */
+} HsTaskRecord;
+
+void     hs_task_record_clear (gpointer record);
+
+HsTask  *hs_task_new          (const HsTaskRecord *record);
+/* Takes the new facts; returns whether anything changed. */
+gboolean hs_task_update       (HsTask             *self,
+                               const HsTaskRecord *record);
+const HsTaskRecord *hs_task_get_record (HsTask    *self);
 
 G_END_DECLS

@@ -3,7 +3,7 @@
 
 #include "config.h"
 
-#include "hs-vcpu-private.h"
+#include "hs-vcpu.h"
 
 struct _HsVcpu
 {

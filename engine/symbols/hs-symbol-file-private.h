@@ -252,10 +252,4 @@ gboolean     _hs_dwarf_frame_rule      (HsSymbolFile          *self,
 guint64      _hs_skip_entry_nops       (HsSymbolFile          *self,
                                         guint64                pc);
 
-/* ------------------------------------------------------------------------------------------ */
-/* Test hooks                                                                                 */
-
-void         _hs_symbol_file_set_use_aranges (HsSymbolFile *self,
-                                              gboolean      use_aranges);
-
 G_END_DECLS

@@ -1104,7 +1104,7 @@ _hs_skip_entry_nops (HsSymbolFile *self,
 }
 
 void
-_hs_symbol_file_set_use_aranges (HsSymbolFile *self,
+hs_symbol_file_set_use_aranges (HsSymbolFile *self,
                                  gboolean      use_aranges)
 {
   hs_mutex_lock (&self->dwarf_lock);

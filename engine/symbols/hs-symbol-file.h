@@ -222,4 +222,10 @@ gboolean      hs_symbol_file_get_frame_rule    (HsSymbolFile          *self,
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsMember, hs_member_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsSymbolInfo, hs_symbol_info_clear)
 
+/* Whether address lookups may trust .debug_aranges (they do by default); without, they find
+ * the compilation unit by its own ranges. For tests of that fallback, and for files whose
+ * aranges are known to be wrong. */
+void          hs_symbol_file_set_use_aranges   (HsSymbolFile          *self,
+                                                gboolean               use_aranges);
+
 G_END_DECLS

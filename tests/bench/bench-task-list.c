@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "hs-task-list.h"
-#include "hs-task-private.h"
+#include "hs-task.h"
 #include "hs-widgets.h"
 
 #define N_TASKS   10000

@@ -16,7 +16,9 @@
 #include "config.h"
 
 #include "hs-symbol-file.h"
-#include "hs-symbol-file-private.h"
+
+#include <gelf.h>
+#include <libelf.h>
 
 #include <glib/gstdio.h>
 #include <stddef.h>
@@ -622,7 +624,7 @@ test_lines_without_aranges (gconstpointer data)
 
   if (file == NULL)
     return;
-  _hs_symbol_file_set_use_aranges (file, FALSE);
+  hs_symbol_file_set_use_aranges (file, FALSE);
   check_lines (file);
 }
 

@@ -7,8 +7,9 @@
 
 #include <string.h>
 
-#include "hs-engine-private.h"
-#include "hs-vcpu-private.h"
+#include "hs-core.h"
+#include "hs-guest-model.h"
+#include "hs-vcpu.h"
 
 typedef struct
 {
@@ -182,12 +183,31 @@ test_machine_vcpus (void)
   g_assert_true (again == first);
 }
 
-/* A halt's snapshot as the worker leaves it: one guest with two vCPUs, the first run by core 1,
+/* A halt's guests as the worker leaves them: one guest with two vCPUs, the first run by core 1,
  * and the task current on each. */
-static Snapshot *
+typedef struct
+{
+  guint n_cores;
+  GArray *guests;
+  guint64 *current_vcpus;
+  GArray *tasks;
+} Halt;
+
+static void
+halt_free (Halt *h)
+{
+  g_clear_pointer (&h->guests, g_array_unref);
+  g_clear_pointer (&h->tasks, g_array_unref);
+  g_free (h->current_vcpus);
+  g_free (h);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Halt, halt_free)
+
+static Halt *
 new_snapshot (const char *vcpu1_task)
 {
-  Snapshot *snap = g_new0 (Snapshot, 1);
+  Halt *snap = g_new0 (Halt, 1);
   HsXenDomain dom = { 0 };
   HsTaskRecord t = { 0 };
 
@@ -229,12 +249,20 @@ new_snapshot (const char *vcpu1_task)
 }
 
 static void
-test_engine_apply (void)
+apply (HsGuestModel *model,
+       Halt         *h)
 {
-  g_autoptr(HsEngine) engine = hs_engine_new ();
-  g_autoptr(Snapshot) snap = new_snapshot ("sh");
-  g_autoptr(Snapshot) next = new_snapshot (NULL);
-  g_autoptr(Snapshot) none = g_new0 (Snapshot, 1);
+  hs_guest_model_apply (model, h->guests, h->current_vcpus, h->n_cores, h->tasks, NULL);
+}
+
+static void
+test_guest_model_apply (void)
+{
+  g_autoptr(GListStore) cores = g_list_store_new (HS_TYPE_CORE);
+  g_autoptr(HsGuestModel) engine = hs_guest_model_new (G_LIST_MODEL (cores));
+  g_autoptr(Halt) snap = new_snapshot ("sh");
+  g_autoptr(Halt) next = new_snapshot (NULL);
+  g_autoptr(Halt) none = g_new0 (Halt, 1);
   HsMachine *m;
   g_autoptr(HsVcpu) v0 = NULL;
   g_autoptr(HsVcpu) v1 = NULL;
@@ -243,13 +271,13 @@ test_engine_apply (void)
   Notes notes = { g_ptr_array_new () };
   guint64 pc = 0;
 
-  hs_engine_apply_guests (engine, snap);
-  m = hs_engine_get_machine (engine, 1);
+  apply (engine, snap);
+  m = hs_guest_model_get_machine (engine, 1);
   g_assert_nonnull (m);
   g_assert_cmpuint (g_list_model_get_n_items (hs_machine_get_vcpus (m)), ==, 2);
   /* Machine 0's CPUs are the engine's cores, not vCPUs. */
   g_assert_cmpuint (g_list_model_get_n_items (
-                      hs_machine_get_vcpus (hs_engine_get_machine (engine, 0))), ==, 0);
+                      hs_machine_get_vcpus (hs_guest_model_get_machine (engine, 0))), ==, 0);
 
   v0 = g_list_model_get_item (hs_machine_get_vcpus (m), 0);
   v1 = g_list_model_get_item (hs_machine_get_vcpus (m), 1);
@@ -271,7 +299,7 @@ test_engine_apply (void)
                     &ic);
   g_signal_connect (v0, "notify", G_CALLBACK (on_notify), &notes);
   g_signal_connect (v1, "notify", G_CALLBACK (on_notify), &notes);
-  hs_engine_apply_guests (engine, next);
+  apply (engine, next);
   g_assert_cmpuint (ic.calls, ==, 0);
   again = g_list_model_get_item (hs_machine_get_vcpus (m), 1);
   g_assert_true (again == v1);
@@ -281,7 +309,7 @@ test_engine_apply (void)
 
   /* The guest is gone from Xen's list: its vCPUs go with it. */
   none->guests = hs_xen_domains_new ();
-  hs_engine_apply_guests (engine, none);
+  apply (engine, none);
   g_assert_cmpint (hs_machine_get_state (m), ==, HS_MACHINE_STATE_GONE);
   g_assert_cmpuint (g_list_model_get_n_items (hs_machine_get_vcpus (m)), ==, 0);
   g_assert_cmpuint (ic.calls, ==, 1);
@@ -292,6 +320,75 @@ test_engine_apply (void)
   g_ptr_array_unref (notes.notified);
 }
 
+static void
+add_record (GArray     *tasks,
+            guint64     task,
+            gint        pid,
+            const char *comm)
+{
+  HsTaskRecord t = { 0 };
+
+  t.machine = 1;
+  t.info.task = task;
+  t.info.pid = t.info.tgid = pid;
+  g_strlcpy (t.info.comm, comm, sizeof t.info.comm);
+  t.current_vcpu = t.core = -1;
+  g_array_append_val (tasks, t);
+}
+
+/* A halt's task changes reach the list as one splice over just the rows that changed; the
+ * tasks that stayed are the same objects. */
+static void
+test_tasks_one_splice (void)
+{
+  g_autoptr(GListStore) cores = g_list_store_new (HS_TYPE_CORE);
+  g_autoptr(HsGuestModel) model = hs_guest_model_new (G_LIST_MODEL (cores));
+  g_autoptr(GArray) first = g_array_new (FALSE, TRUE, sizeof (HsTaskRecord));
+  g_autoptr(GArray) second = g_array_new (FALSE, TRUE, sizeof (HsTaskRecord));
+  GListModel *tasks = hs_guest_model_get_tasks (model);
+  g_autoptr(HsTask) kept_before = NULL;
+  g_autoptr(HsTask) kept_after = NULL;
+  ItemsChanged ic = { 0 };
+
+  g_array_set_clear_func (first, hs_task_record_clear);
+  g_array_set_clear_func (second, hs_task_record_clear);
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("t%u", i);
+
+      add_record (first, 0x10000 + i * 0x1000, (gint) i + 1, name);
+      /* Next halt: task 40 ended, a new one was born after task 60. */
+      if (i != 40)
+        add_record (second, 0x10000 + i * 0x1000, (gint) i + 1, name);
+      if (i == 60)
+        add_record (second, 0x90000, 500, "newborn");
+    }
+  hs_guest_model_apply (model, NULL, NULL, 0, first, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 100);
+  kept_before = g_list_model_get_item (tasks, 70);
+
+  g_signal_connect (tasks, "items-changed", G_CALLBACK (on_items_changed), &ic);
+  hs_guest_model_apply (model, NULL, NULL, 0, second, "machine 1: a note");
+  g_assert_cmpuint (ic.calls, ==, 1);
+  /* Rows 40..61 of the old list (40 gone, 41..60 moved up, 61 after the newborn). */
+  g_assert_cmpuint (ic.removed, ==, 21);
+  g_assert_cmpuint (ic.added, ==, 21);
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 100);
+  kept_after = g_list_model_get_item (tasks, 70);
+  g_assert_true (kept_after == kept_before);
+  g_assert_cmpstr (hs_guest_model_get_task_notes (model), ==, "machine 1: a note");
+  {
+    g_autoptr(HsTask) born = g_list_model_get_item (tasks, 60);
+
+    g_assert_cmpstr (hs_task_get_name (born), ==, "newborn");
+  }
+
+  /* Nothing changed: no signal at all. */
+  hs_guest_model_apply (model, NULL, NULL, 0, second, NULL);
+  g_assert_cmpuint (ic.calls, ==, 1);
+  g_signal_handlers_disconnect_by_data (tasks, &ic);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -299,6 +396,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/Hs/Vcpu/notify-on-change", test_vcpu_notify);
   g_test_add_func ("/Hs/Vcpu/machine-model-in-place", test_machine_vcpus);
-  g_test_add_func ("/Hs/Vcpu/engine-applies-halt", test_engine_apply);
+  g_test_add_func ("/Hs/Vcpu/guest-model-applies-halt", test_guest_model_apply);
+  g_test_add_func ("/Hs/GuestModel/tasks-one-splice", test_tasks_one_splice);
   return g_test_run ();
 }

@@ -11,43 +11,33 @@
 #include <gtk/gtk.h>
 #include <string.h>
 
-#include "hs-core-private.h"
-#include "hs-engine-private.h"
+#include "hs-core.h"
+#include "hs-engine.h"
+#include "hs-fake-probe.h"
 #include "hs-guest-tree.h"
+#include "hs-test-util.h"
 #include "hs-widgets.h"
 
 /* ---- a synthetic target ----------------------------------------------------------------- */
 
-static const char *const register_names[] = { "pc", "cpsr", "VTTBR_EL2", "ELR_EL2" };
-
-static void
-add_cores (HsEngine *engine)
+/* Core 0 in Xen (EL2h) with no guest; core 1 in guest 1 (EL1h, VMID 1): a fake probe's. */
+static HsFakeProbe *
+attach_cores (HsEngine *engine)
 {
-  g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func (
-    (GDestroyNotify) hs_register_info_free);
-  /* Core 0 in Xen (EL2h) with no guest; core 1 in guest 1 (EL1h, VMID 1). */
-  const guint64 values[2][4] = {
-    { 0x00000000002a1000, 0x9, 0, 0 },
-    { 0xffff800008123456, 0x5, G_GUINT64_CONSTANT (1) << 48 | 0x40000000, 0 },
-  };
-  const gboolean valid[4] = { TRUE, TRUE, TRUE, TRUE };
+  HsFakeProbe *probe = hs_fake_probe_new (2);
+  GAsyncResult *result = NULL;
+  g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (register_names); i++)
-    {
-      HsRegisterInfo *info = g_new0 (HsRegisterInfo, 1);
-
-      info->name = g_strdup (register_names[i]);
-      info->index = i;
-      info->bitsize = 64;
-      g_ptr_array_add (infos, info);
-    }
-  for (guint c = 0; c < 2; c++)
-    {
-      g_autoptr(HsCore) core = hs_core_new (c, infos);
-
-      hs_core_set_snapshot (core, values[c], valid, HS_STOP_REASON_HALT_REQUEST);
-      g_list_store_append (engine->cores, core);
-    }
+  hs_fake_probe_set_register (probe, 0, "pc", 0x00000000002a1000);
+  hs_fake_probe_set_register (probe, 0, "cpsr", 0x9);
+  hs_fake_probe_set_register (probe, 1, "pc", 0xffff800008123456);
+  hs_fake_probe_set_register (probe, 1, "cpsr", 0x5);
+  hs_fake_probe_set_register (probe, 1, "VTTBR_EL2", G_GUINT64_CONSTANT (1) << 48 | 0x40000000);
+  hs_engine_attach_async (engine, HS_PROBE (probe), NULL, hs_test_store_result, &result);
+  g_assert_true (hs_engine_attach_finish (engine, hs_test_wait_result (&result, 10), &error));
+  g_assert_no_error (error);
+  g_object_unref (result);
+  return probe;
 }
 
 static void
@@ -78,15 +68,32 @@ add_task (GArray     *tasks,
   g_array_append_val (tasks, t);
 }
 
-/* One halt as the worker would leave it; @sh_state is process 50's task->__state. */
-static Snapshot *
-new_snapshot (guint64 sh_state)
+/* One halt's guests and tasks as the worker would leave them; @sh_state is process 50's
+ * task->__state. */
+typedef struct
 {
-  Snapshot *snap = g_new0 (Snapshot, 1);
+  GArray *guests;
+  guint64 current_vcpus[2];
+  GArray *tasks;
+} Halt;
+
+static void
+halt_free (Halt *h)
+{
+  g_array_unref (h->guests);
+  g_array_unref (h->tasks);
+  g_free (h);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Halt, halt_free)
+
+static Halt *
+new_halt (guint64 sh_state)
+{
+  Halt *h = g_new0 (Halt, 1);
   HsXenDomain dom = { 0 };
 
-  snap->n_cores = 2;
-  snap->guests = hs_xen_domains_new ();
+  h->guests = hs_xen_domains_new ();
   dom.machine = 1;
   dom.domain_id = 1;
   dom.vmid = 1;
@@ -96,7 +103,7 @@ new_snapshot (guint64 sh_state)
   dom.vcpus[0] = (HsXenVcpu) { .id = 0, .va = 0xa000, .processor = 1, .running = TRUE };
   dom.vcpus[1] = (HsXenVcpu) { .id = 1, .va = 0xb000, .processor = 0, .pause_flags = 1,
                                .has_guest_regs = TRUE, .pc = 0xffff800008001234 };
-  g_array_append_val (snap->guests, dom);
+  g_array_append_val (h->guests, dom);
   memset (&dom, 0, sizeof dom);
   dom.machine = 2;
   dom.domain_id = 2;
@@ -106,31 +113,29 @@ new_snapshot (guint64 sh_state)
   dom.vcpus = g_new0 (HsXenVcpu, 1);
   dom.vcpus[0] = (HsXenVcpu) { .id = 0, .va = 0xc000, .processor = 0, .has_guest_regs = TRUE,
                                .pc = 0xffff800008005678 };
-  g_array_append_val (snap->guests, dom);
-  snap->current_vcpus = g_new0 (guint64, 2);
-  snap->current_vcpus[1] = 0xa000;
+  g_array_append_val (h->guests, dom);
+  h->current_vcpus[1] = 0xa000;
 
-  snap->tasks = g_array_new (FALSE, TRUE, sizeof (HsTaskRecord));
-  g_array_set_clear_func (snap->tasks, hs_task_record_clear);
-  add_task (snap->tasks, 1, 1, 1, "init", 1, FALSE, -1, -1);
-  add_task (snap->tasks, 1, 2, 2, "kthreadd", 1, TRUE, -1, -1);
-  add_task (snap->tasks, 1, 3, 3, "kworker/0:1", 0x402, TRUE, -1, -1);
-  add_task (snap->tasks, 1, 50, 50, "sh", sh_state, FALSE, -1, -1);
-  add_task (snap->tasks, 1, 60, 60, "app", 1, FALSE, -1, -1);
-  add_task (snap->tasks, 1, 61, 60, "app-worker", 0, FALSE, 0, 1);
-  add_task (snap->tasks, 1, 62, 60, "app-io", 2, FALSE, -1, -1);
-  add_task (snap->tasks, 2, 1, 1, "init", 1, FALSE, -1, -1);
-  add_task (snap->tasks, 2, 70, 70, "getty", 1, FALSE, 0, -1);
-  return snap;
+  h->tasks = g_array_new (FALSE, TRUE, sizeof (HsTaskRecord));
+  g_array_set_clear_func (h->tasks, hs_task_record_clear);
+  add_task (h->tasks, 1, 1, 1, "init", 1, FALSE, -1, -1);
+  add_task (h->tasks, 1, 2, 2, "kthreadd", 1, TRUE, -1, -1);
+  add_task (h->tasks, 1, 3, 3, "kworker/0:1", 0x402, TRUE, -1, -1);
+  add_task (h->tasks, 1, 50, 50, "sh", sh_state, FALSE, -1, -1);
+  add_task (h->tasks, 1, 60, 60, "app", 1, FALSE, -1, -1);
+  add_task (h->tasks, 1, 61, 60, "app-worker", 0, FALSE, 0, 1);
+  add_task (h->tasks, 1, 62, 60, "app-io", 2, FALSE, -1, -1);
+  add_task (h->tasks, 2, 1, 1, "init", 1, FALSE, -1, -1);
+  add_task (h->tasks, 2, 70, 70, "getty", 1, FALSE, 0, -1);
+  return h;
 }
 
 static void
 apply (HsEngine *engine,
-       Snapshot *snap)
+       Halt     *h)
 {
-  /* The order of the engine's own halt. */
-  hs_engine_apply_guests (engine, snap);
-  hs_engine_apply_tasks (engine, snap);
+  hs_guest_model_apply (hs_engine_get_guest_model (engine), h->guests, h->current_vcpus, 2,
+                        h->tasks, NULL);
 }
 
 /* ---- helpers ---------------------------------------------------------------------------- */
@@ -256,8 +261,9 @@ static void
 test_guest_tree (void)
 {
   g_autoptr(HsEngine) engine = hs_engine_new ();
-  g_autoptr(Snapshot) first = new_snapshot (1);
-  g_autoptr(Snapshot) second = new_snapshot (0);
+  g_autoptr(Halt) first = new_halt (1);
+  g_autoptr(Halt) second = new_halt (0);
+  g_autoptr(HsFakeProbe) probe = NULL;
   g_autoptr(GSimpleActionGroup) win_actions = g_simple_action_group_new ();
   g_autoptr(GSimpleAction) open_registers = NULL;
   g_autoptr(HsTask) activated_task = NULL;
@@ -273,7 +279,7 @@ test_guest_tree (void)
   HsGuestTree *tree;
   guint n, sh, app, kernel;
 
-  add_cores (engine);
+  probe = attach_cores (engine);
   apply (engine, first);
   /* Names the user gave the guests (Data.LOAD.Elf ... /NAME); rows follow them in place. */
   hs_machine_set_name (hs_engine_get_machine (engine, 1), "linux1");

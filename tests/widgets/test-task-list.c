@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "hs-task-list.h"
-#include "hs-task-private.h"
+#include "hs-task.h"
 #include "hs-widgets.h"
 
 #define STATE_R 0x0
