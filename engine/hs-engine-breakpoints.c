@@ -24,34 +24,26 @@
 #include "hs-engine-private.h"
 #include "hs-expr.h"
 
-#define STEP_OFF_TIMEOUT_MS 1000
-
-static void on_breakpoint_enabled (HsEngine *self);
-
 GListModel *
 hs_engine_get_breakpoints (HsEngine *self)
 {
   g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
-  return G_LIST_MODEL (self->breakpoints);
+  return hs_breakpoint_list_get_model (self->breakpoints);
+}
+
+HsBreakpointList *
+hs_engine_get_breakpoint_list (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  return self->breakpoints;
 }
 
 HsBreakpoint *
 hs_engine_get_breakpoint (HsEngine *self,
                           guint     id)
 {
-  GListModel *model;
-
   g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
-
-  model = G_LIST_MODEL (self->breakpoints);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(HsBreakpoint) bp = g_list_model_get_item (model, i);
-
-      if (hs_breakpoint_get_id (bp) == id)
-        return bp;  /* the store keeps it */
-    }
-  return NULL;
+  return hs_breakpoint_list_find (self->breakpoints, id);
 }
 
 HsBreakpoint *
@@ -64,72 +56,31 @@ hs_engine_add_breakpoint (HsEngine         *self,
                           const char       *task_name,
                           GError          **error)
 {
-  g_autoptr(HsBreakpoint) bp = NULL;
-  g_autofree char *symbol = NULL;
-  GListModel *model;
-
   g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
   g_return_val_if_fail (address != NULL, NULL);
 
-  if (address->access == HS_ACCESS_PHYSICAL)
-    {
-      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
-                   "a breakpoint needs a virtual address: QEMU's stub compares the program "
-                   "counter, not physical addresses (drop the A: and name the machine, "
-                   "e.g. 2:::function)");
-      return NULL;
-    }
   /* A task is a task of one machine: its own, or the one the address names. */
   if ((task_pid >= 0 || task_name != NULL) && machine_scope < 0)
     machine_scope = (gint) address->machine;
   if (machine_scope >= 0 && !hs_engine_check_machine (self, (guint) machine_scope, error))
     return NULL;
-
-  model = G_LIST_MODEL (self->breakpoints);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(HsBreakpoint) other = g_list_model_get_item (model, i);
-      const HsAddress *a = hs_breakpoint_get_address (other);
-
-      if (a->offset == address->offset && a->machine == address->machine
-          && hs_breakpoint_get_machine_scope (other) == machine_scope
-          && hs_breakpoint_get_task_pid (other) == task_pid
-          && g_strcmp0 (hs_breakpoint_get_task_name (other), task_name) == 0)
-        {
-          g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
-                       "breakpoint %u is already at %s with that scope",
-                       hs_breakpoint_get_id (other), hs_breakpoint_get_location (other));
-          return NULL;
-        }
-    }
-
-  symbol = hs_engine_symbolize (self, address->machine, address->space, address->offset);
-  bp = hs_breakpoint_new (++self->next_breakpoint_id, address, location, symbol, kind,
-                          machine_scope, task_pid, task_name);
-  g_signal_connect_object (bp, "notify::enabled", G_CALLBACK (on_breakpoint_enabled), self,
-                           G_CONNECT_SWAPPED);
-  g_list_store_append (self->breakpoints, bp);
-  return bp;
+  return hs_breakpoint_list_add (self->breakpoints, address, location, kind, machine_scope,
+                                 task_pid, task_name, error);
 }
 
 void
 hs_engine_remove_breakpoint (HsEngine     *self,
                              HsBreakpoint *breakpoint)
 {
-  guint position;
-
   g_return_if_fail (HS_IS_ENGINE (self));
-  g_return_if_fail (HS_IS_BREAKPOINT (breakpoint));
-
-  if (g_list_store_find (self->breakpoints, breakpoint, &position))
-    g_list_store_remove (self->breakpoints, position);
+  hs_breakpoint_list_remove (self->breakpoints, breakpoint);
 }
 
 void
 hs_engine_remove_all_breakpoints (HsEngine *self)
 {
   g_return_if_fail (HS_IS_ENGINE (self));
-  g_list_store_remove_all (self->breakpoints);
+  hs_breakpoint_list_remove_all (self->breakpoints);
 }
 
 static void
@@ -158,7 +109,7 @@ add_plant (GArray           *plants,
 HsRunPlan *
 hs_run_plan_new (HsEngine *self)
 {
-  GListModel *model = G_LIST_MODEL (self->breakpoints);
+  GListModel *model = hs_breakpoint_list_get_model (self->breakpoints);
   HsRunPlan *plan = g_new0 (HsRunPlan, 1);
 
   plan->plants = g_array_new (FALSE, FALSE, sizeof (HsPlant));
@@ -248,23 +199,17 @@ replan (HsEngine *self)
     g_debug ("breakpoints changed while running, but the probe could not be interrupted");
 }
 
-static void
-on_breakpoint_enabled (HsEngine *self)
-{
-  replan (self);
-}
-
 void
 hs_engine_breakpoints_init (HsEngine *self)
 {
-  self->breakpoints = g_list_store_new (HS_TYPE_BREAKPOINT);
-  g_signal_connect_swapped (self->breakpoints, "items-changed", G_CALLBACK (replan), self);
+  self->breakpoints = hs_breakpoint_list_new (self->symbols);
+  g_signal_connect_object (self->breakpoints, "changed", G_CALLBACK (replan), self,
+                           G_CONNECT_SWAPPED);
 }
 
 void
 hs_engine_breakpoints_finalize (HsEngine *self)
 {
-  g_clear_object (&self->last_breakpoint);
   g_clear_object (&self->breakpoints);
 }
 
@@ -299,52 +244,17 @@ void
 hs_engine_apply_breakpoint_hit (HsEngine *self,
                                 Snapshot *snap)
 {
-  g_clear_object (&self->last_breakpoint);
-  if (snap->filtered != NULL)
-    {
-      GHashTableIter iter;
-      gpointer id, count;
-
-      g_hash_table_iter_init (&iter, snap->filtered);
-      while (g_hash_table_iter_next (&iter, &id, &count))
-        {
-          HsBreakpoint *bp = hs_engine_get_breakpoint (self, GPOINTER_TO_UINT (id));
-
-          if (bp != NULL)
-            hs_breakpoint_add_hits (bp, 0, GPOINTER_TO_UINT (count));
-        }
-    }
-  if (snap->passed != NULL)
-    {
-      GHashTableIter iter;
-      gpointer id, count;
-
-      g_hash_table_iter_init (&iter, snap->passed);
-      while (g_hash_table_iter_next (&iter, &id, &count))
-        {
-          HsBreakpoint *bp = hs_engine_get_breakpoint (self, GPOINTER_TO_UINT (id));
-
-          if (bp != NULL)
-            hs_breakpoint_add_passes (bp, GPOINTER_TO_UINT (count), FALSE);
-        }
-    }
-  if (snap->stop.reason != HS_STOP_REASON_BREAKPOINT || !snap->hit_valid)
-    return;
-  /* The worker knows which breakpoint's scope the hit matched; a temporary one is none. */
-  if (snap->hit_id != 0)
-    g_set_object (&self->last_breakpoint, hs_engine_get_breakpoint (self, snap->hit_id));
-  if (self->last_breakpoint)
-    {
-      hs_breakpoint_add_hits (self->last_breakpoint, 1, 0);
-      hs_breakpoint_add_passes (self->last_breakpoint, 0, TRUE);
-    }
+  hs_breakpoint_list_count_stop (self->breakpoints, snap->filtered, snap->passed,
+                                 snap->stop.reason == HS_STOP_REASON_BREAKPOINT
+                                   && snap->hit_valid,
+                                 snap->hit_id);
 }
 
 HsBreakpoint *
 hs_engine_get_last_breakpoint (HsEngine *self)
 {
   g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
-  return self->last_breakpoint;
+  return hs_breakpoint_list_get_last (self->breakpoints);
 }
 
 /* A stop, as the main thread knows it; the symbol and line are looked up from it. */
@@ -395,8 +305,8 @@ collect_stop (HsEngine *self)
     f->task = g_strdup_printf ("%s (pid %d)", hs_task_get_name (task), hs_task_get_pid (task));
   m = hs_engine_get_machine (self, f->machine);
   f->machine_name = g_strdup (m ? hs_machine_get_name (m) : "?");
-  f->why = self->last_breakpoint != NULL
-    ? g_strdup_printf (", breakpoint %u", hs_breakpoint_get_id (self->last_breakpoint))
+  f->why = hs_engine_get_last_breakpoint (self) != NULL
+    ? g_strdup_printf (", breakpoint %u", hs_breakpoint_get_id (hs_engine_get_last_breakpoint (self)))
     : g_strdup_printf (" (%s)", hs_stop_reason_to_string (stop->reason));
   return f;
 }

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "hs-engine.h"
+#include "hs-breakpoint-list.h"
 #include "hs-guest-model.h"
 #include "hs-machine.h"
 #include "hs-symbol-scope.h"
@@ -45,9 +46,7 @@ struct _HsEngine
   HsTask *current_task;         /* the context views and commands default to, or NULL */
   gboolean tasks_pending;       /* this halt's guests or tasks come once symbols are indexed */
   GList *task_waiters;          /* of GTask, completed when they have come */
-  GListStore *breakpoints;      /* of HsBreakpoint */
-  guint next_breakpoint_id;
-  HsBreakpoint *last_breakpoint; /* the one the last stop came from */
+  HsBreakpointList *breakpoints;
 };
 
 /* hs-engine.c */

@@ -86,7 +86,7 @@ hs_engine_save_session (HsEngine *self)
       g_string_free (to, TRUE);
     }
 
-  bps = G_LIST_MODEL (self->breakpoints);
+  bps = hs_breakpoint_list_get_model (self->breakpoints);
   for (guint i = 0; i < g_list_model_get_n_items (bps); i++)
     {
       g_autoptr(HsBreakpoint) bp = g_list_model_get_item (bps, i);

@@ -1301,8 +1301,8 @@ static void
 hs_engine_init (HsEngine *self)
 {
   self->cores = g_list_store_new (HS_TYPE_CORE);
-  hs_engine_breakpoints_init (self);
   hs_engine_machines_init (self);
+  hs_engine_breakpoints_init (self);
   self->main_context = g_main_context_ref_thread_default ();
   hs_mutex_init (&self->replan.lock);
   /* One worker: the wire sees requests in order. */

@@ -12,6 +12,7 @@
 
 #include "hs-address.h"
 #include "hs-breakpoint.h"
+#include "hs-breakpoint-list.h"
 #include "hs-core.h"
 #include "hs-guest-model.h"
 #include "hs-machine.h"
@@ -185,6 +186,7 @@ void           hs_engine_set_current_task     (HsEngine             *self,
  * away, and planted at every resume. @machine_scope -1: any machine; @task_pid -1 and
  * @task_name NULL: any task (a task scope without a machine takes the address's machine). */
 GListModel    *hs_engine_get_breakpoints      (HsEngine             *self);
+HsBreakpointList *hs_engine_get_breakpoint_list (HsEngine           *self);
 HsBreakpoint  *hs_engine_get_breakpoint       (HsEngine             *self,
                                                guint                 id);
 HsBreakpoint  *hs_engine_add_breakpoint       (HsEngine             *self,

@@ -21,6 +21,8 @@ struct _HsBreakpoint
   guint count;                  /* stop at every count-th pass; 0 or 1: every pass */
   guint passes;                 /* passes since the last stop, toward count */
   char *condition;
+  char *file;                   /* its source line, as DWARF names the file; NULL: none known */
+  guint line;
 };
 
 G_DEFINE_FINAL_TYPE (HsBreakpoint, hs_breakpoint, G_TYPE_OBJECT)
@@ -31,6 +33,7 @@ enum
   PROP_ENABLED,
   PROP_HITS,
   PROP_FILTERED_HITS,
+  PROP_LINE,
   N_PROPS
 };
 
@@ -45,6 +48,7 @@ hs_breakpoint_finalize (GObject *object)
   g_free (self->symbol);
   g_free (self->task_name);
   g_free (self->condition);
+  g_free (self->file);
   G_OBJECT_CLASS (hs_breakpoint_parent_class)->finalize (object);
 }
 
@@ -66,6 +70,9 @@ hs_breakpoint_get_property (GObject    *object,
       break;
     case PROP_FILTERED_HITS:
       g_value_set_uint (value, self->filtered_hits);
+      break;
+    case PROP_LINE:
+      g_value_set_uint (value, self->line);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -108,6 +115,15 @@ hs_breakpoint_class_init (HsBreakpointClass *klass)
   properties[PROP_FILTERED_HITS] =
     g_param_spec_uint ("filtered-hits", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * HsBreakpoint:line:
+   *
+   * The source line it is on (with hs_breakpoint_get_file()), once the engine has looked it up
+   * off the GUI thread; 0 until then, or when the address has no line.
+   */
+  properties[PROP_LINE] =
+    g_param_spec_uint ("line", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -319,4 +335,34 @@ hs_breakpoint_set_condition (HsBreakpoint *self,
   g_return_if_fail (HS_IS_BREAKPOINT (self));
   g_free (self->condition);
   self->condition = condition && *condition ? g_strdup (condition) : NULL;
+}
+
+/* The file as DWARF names it (resolve it with the source path map), or NULL. */
+const char *
+hs_breakpoint_get_file (HsBreakpoint *self)
+{
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), NULL);
+  return self->file;
+}
+
+guint
+hs_breakpoint_get_line (HsBreakpoint *self)
+{
+  g_return_val_if_fail (HS_IS_BREAKPOINT (self), 0);
+  return self->line;
+}
+
+void
+hs_breakpoint_set_source (HsBreakpoint *self,
+                          const char   *file,
+                          guint         line)
+{
+  g_return_if_fail (HS_IS_BREAKPOINT (self));
+
+  if (g_strcmp0 (self->file, file) == 0 && self->line == line)
+    return;
+  g_free (self->file);
+  self->file = g_strdup (file);
+  self->line = line;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINE]);
 }

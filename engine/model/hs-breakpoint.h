@@ -50,6 +50,10 @@ guint              hs_breakpoint_get_passes        (HsBreakpoint *self);
 const char        *hs_breakpoint_get_condition     (HsBreakpoint *self);
 void               hs_breakpoint_set_condition     (HsBreakpoint *self,
                                                     const char   *condition);
+/* The source line it is on, looked up once off the GUI thread ("line" notifies); NULL and 0
+ * until then or when its address has no line. */
+const char        *hs_breakpoint_get_file          (HsBreakpoint *self);
+guint              hs_breakpoint_get_line          (HsBreakpoint *self);
 /* "machine 2, task sleep (pid 91)" or "any machine, any task". */
 char              *hs_breakpoint_describe_scope    (HsBreakpoint *self);
 
@@ -70,5 +74,8 @@ void          hs_breakpoint_add_hits          (HsBreakpoint     *self,
 void          hs_breakpoint_add_passes        (HsBreakpoint     *self,
                                                guint             passes,
                                                gboolean          stopped);
+void          hs_breakpoint_set_source        (HsBreakpoint     *self,
+                                               const char       *file,
+                                               guint             line);
 
 G_END_DECLS
