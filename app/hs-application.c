@@ -11,7 +11,6 @@
 
 #include "hs-board.h"
 #include "hs-widgets.h"
-#include "hs-probe-gdb.h"
 
 struct _HsApplication
 {
@@ -64,13 +63,10 @@ attach_done (GObject      *object,
 
 static void
 attach_to (HsApplication *self,
-           const char    *host,
-           guint16        port)
+           const char    *location)
 {
-  g_autoptr(HsProbeGdb) probe = hs_probe_gdb_new (host, port);
-
-  hs_engine_attach_async (self->engine, HS_PROBE (probe), NULL, attach_done,
-                          g_object_ref (self));
+  hs_engine_attach_location_async (self->engine, location, NULL, attach_done,
+                                   g_object_ref (self));
 }
 
 static void
@@ -90,7 +86,12 @@ board_started (GObject      *object,
         hs_window_show_message (self->window, text, TRUE);
       return;
     }
-  attach_to (self, "127.0.0.1", hs_board_get_gdb_port (self->board));
+  {
+    g_autofree char *location = g_strdup_printf ("127.0.0.1:%u",
+                                                 hs_board_get_gdb_port (self->board));
+
+    attach_to (self, location);
+  }
 }
 
 static void
@@ -213,14 +214,7 @@ hs_application_activate (GApplication *app)
     }
   else if (self->attach)
     {
-      g_autofree char *host = NULL;
-      g_autoptr(GError) error = NULL;
-      guint16 port;
-
-      if (!hs_probe_gdb_parse_location (self->attach, &host, &port, &error))
-        hs_window_show_message (self->window, error->message, TRUE);
-      else
-        attach_to (self, host, port);
+      attach_to (self, self->attach);
     }
 }
 

@@ -15,7 +15,7 @@
 #include "hs-board.h"
 #include "hs-engine.h"
 #include "hs-interp.h"
-#include "hs-probe-gdb.h"
+#include "hs-script.h"
 
 #include <glib-unix.h>
 #include <signal.h>
@@ -42,34 +42,27 @@ typedef struct
 
 static void run_next (Cli *cli);
 
-/* Adds a script's lines to the run at @position (-1: at the end). */
+/* Adds a script's commands to the run at @position (-1: at the end). */
 static gboolean
 load_script (Cli         *cli,
              const char  *path,
              int          position,
              GError     **error)
 {
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_autoptr(GPtrArray) lines = hs_script_read (path, error);
   guint at = position < 0 ? cli->lines->len : (guint) position;
 
-  if (!g_file_get_contents (path, &text, NULL, error))
+  if (lines == NULL)
     return FALSE;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
+  for (guint i = 0; i < lines->len; i++, at++)
     {
-      g_autofree char *trimmed = g_strstrip (g_strdup (lines[i]));
+      const HsScriptLine *l = g_ptr_array_index (lines, i);
 
-      /* ENDDO ends a TRACE32 script. */
-      if (g_ascii_strcasecmp (trimmed, "ENDDO") == 0)
-        break;
-      g_ptr_array_insert (cli->lines, at, g_strdup (lines[i]));
-      g_ptr_array_insert (cli->origins, at, g_strdup_printf ("%s:%u", path, i + 1));
-      at++;
+      g_ptr_array_insert (cli->lines, at, g_strdup (l->text));
+      g_ptr_array_insert (cli->origins, at, g_strdup_printf ("%s:%u", path, l->line));
     }
   return TRUE;
 }
-
 
 static void
 finish (Cli *cli,
@@ -145,12 +138,9 @@ attach_done (GObject      *object,
 
 static void
 attach_to (Cli        *cli,
-           const char *host,
-           guint16     port)
+           const char *location)
 {
-  g_autoptr(HsProbeGdb) probe = hs_probe_gdb_new (host, port);
-
-  hs_engine_attach_async (cli->engine, HS_PROBE (probe), NULL, attach_done, cli);
+  hs_engine_attach_location_async (cli->engine, location, NULL, attach_done, cli);
 }
 
 static void
@@ -185,7 +175,12 @@ board_started (GObject      *object,
     if (!load_script (cli, cli->session, 0, &error))
       fprintf (stderr, "hyperscope: no demo session script: %s\n", error->message);
   }
-  attach_to (cli, "127.0.0.1", hs_board_get_gdb_port (cli->board));
+  {
+    g_autofree char *location = g_strdup_printf ("127.0.0.1:%u",
+                                                 hs_board_get_gdb_port (cli->board));
+
+    attach_to (cli, location);
+  }
 }
 
 /* Ctrl+C: the first stops the running command (a Break on a busy host, a WAIT) and the
@@ -263,7 +258,7 @@ hs_cli_run (const HsCliOptions *options)
 
   if (options->batch && !load_script (&cli, options->batch, -1, &error))
     {
-      fprintf (stderr, "hyperscope: cannot read the script: %s\n", error->message);
+      fprintf (stderr, "hyperscope: %s\n", error->message);
       cli.status = 2;
       goto out;
     }
@@ -281,16 +276,16 @@ hs_cli_run (const HsCliOptions *options)
     }
   else if (options->attach)
     {
-      g_autofree char *host = NULL;
-      guint16 port;
+      g_autoptr(HsProbe) probe = hs_probe_new_for_location (options->attach, &error);
 
-      if (!hs_probe_gdb_parse_location (options->attach, &host, &port, &error))
+      /* A mistyped location is a usage error, before anything starts. */
+      if (probe == NULL)
         {
           fprintf (stderr, "hyperscope: --attach: %s\n", error->message);
           cli.status = 2;
           goto out;
         }
-      attach_to (&cli, host, port);
+      attach_to (&cli, options->attach);
     }
   else
     run_next (&cli);

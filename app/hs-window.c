@@ -18,6 +18,8 @@
 
 #include "hs-window.h"
 
+#include "hs-script.h"
+
 #include "hs-command-line.h"
 #include "hs-core-list.h"
 #include "hs-disasm-view.h"
@@ -457,26 +459,20 @@ void
 hs_window_run_script (HsWindow   *self,
                       const char *path)
 {
-  g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
 
   g_return_if_fail (HS_IS_WINDOW (self));
 
-  if (!g_file_get_contents (path, &text, NULL, &error))
+  lines = hs_script_read (path, &error);
+  if (lines == NULL)
     {
       hs_command_line_append (HS_COMMAND_LINE (self->command_line), error->message, TRUE);
       return;
     }
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
-    {
-      g_strstrip (lines[i]);
-      if (g_ascii_strcasecmp (lines[i], "ENDDO") == 0)
-        break;
-      if (lines[i][0] != 0 && lines[i][0] != ';' && !g_str_has_prefix (lines[i], "//"))
-        hs_command_line_execute (HS_COMMAND_LINE (self->command_line), lines[i]);
-    }
+  for (guint i = 0; i < lines->len; i++)
+    hs_command_line_execute (HS_COMMAND_LINE (self->command_line),
+                             ((const HsScriptLine *) g_ptr_array_index (lines, i))->text);
 }
 
 static void

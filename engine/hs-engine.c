@@ -728,6 +728,31 @@ hs_engine_attach_async (HsEngine            *self,
   hs_engine_queue_job (self, job, hs_target_attach_job, g_object_ref (probe), g_object_unref);
 }
 
+void
+hs_engine_attach_location_async (HsEngine            *self,
+                                 const char          *location,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(HsProbe) probe = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+  g_return_if_fail (location != NULL);
+
+  probe = hs_probe_new_for_location (location, &error);
+  if (probe == NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, hs_engine_attach_async);
+      g_task_return_error (task, error);
+      return;
+    }
+  hs_engine_attach_async (self, probe, cancellable, callback, user_data);
+}
+
 gboolean
 hs_engine_attach_finish (HsEngine      *self,
                          GAsyncResult  *result,

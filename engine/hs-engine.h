@@ -78,6 +78,12 @@ void           hs_engine_attach_async         (HsEngine             *self,
                                                GCancellable         *cancellable,
                                                GAsyncReadyCallback   callback,
                                                gpointer              user_data);
+/* Attaches to the probe at @location ("HOST:PORT"); finish with hs_engine_attach_finish(). */
+void           hs_engine_attach_location_async (HsEngine            *self,
+                                               const char           *location,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
 gboolean       hs_engine_attach_finish        (HsEngine             *self,
                                                GAsyncResult         *result,
                                                GError              **error);

@@ -10,8 +10,7 @@
 
 #include "hs-target-private.h"
 
-#include "hs-command.h"
-#include "hs-expr.h"
+#include "hs-builtins.h"
 
 #include <string.h>
 
@@ -54,87 +53,88 @@ read_core (HsTarget    *self,
   return ok;
 }
 
-static gboolean
-condition_call (const char     *name,
-                const HsValue  *args,
-                guint           n_args,
-                HsValue        *result,
-                gpointer        user_data,
-                GError        **error)
+/* /CONDition's view of the world: the stopping core's registers, its machine's memory and
+ * symbols. Dry (a check at Break.Set): register names are checked, everything reads 0. */
+static HsBuiltinState
+condition_state (gpointer data)
 {
-  Condition *c = user_data;
-  static const struct { const char *name; guint size; } data[] = {
-    { "Data.Byte", 1 }, { "Data.Word", 2 }, { "Data.Long", 4 }, { "Data.Quad", 8 },
-  };
-
-  if ((hs_command_name_matches ("TRUE", name) || hs_command_name_matches ("FALSE", name))
-      && n_args == 0)
-    {
-      hs_value_set_boolean (result, hs_command_name_matches ("TRUE", name));
-      return TRUE;
-    }
-  if (hs_command_name_matches ("Register", name) && n_args == 1
-      && args[0].type == HS_VALUE_STRING)
-    {
-      guint64 v = 0;
-
-      if (!c->dry && !read_core (c->target, c->core, args[0].string, &v, error))
-        return FALSE;
-      if (c->dry && c->register_infos != NULL
-          && find_register (c->register_infos, args[0].string) < 0)
-        {
-          g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "no register named %s",
-                       args[0].string);
-          return FALSE;
-        }
-      hs_value_set_number (result, v);
-      return TRUE;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (data); i++)
-    if (hs_command_name_matches (data[i].name, name) && n_args == 1
-        && args[0].type == HS_VALUE_NUMBER)
-      {
-        guint64 v = 0;
-
-        if (!c->dry && (c->machine < 0
-                        || !hs_target_read_virtual (c->target, (guint) c->machine,
-                                                    args[0].number, &v, data[i].size,
-                                                    error)))
-          {
-            if (error != NULL && *error == NULL)
-              g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
-                           "the stopping core is in no known machine");
-            return FALSE;
-          }
-        hs_value_set_number (result, GUINT64_FROM_LE (v));
-        return TRUE;
-      }
-  g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
-               "%s() is not available in a breakpoint condition (Register(), Data.Byte(), "
-               "Data.Word(), Data.Long(), Data.Quad() are)", name);
-  return FALSE;
+  return HS_BUILTIN_STATE_HALTED;
 }
 
 static gboolean
-condition_symbol (const char  *name,
-                  HsValue     *result,
-                  gpointer     user_data,
-                  GError     **error)
+condition_core (gpointer   data,
+                guint     *core,
+                GError   **error)
 {
-  Condition *c = user_data;
-  guint64 address;
-
-  if (c->machine < 0
-      || !hs_symbol_scope_lookup_symbol (c->symbols, (guint) c->machine, 0, name, &address,
-                                         error))
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "unknown name %s", name);
-      return FALSE;
-    }
-  hs_value_set_number (result, address);
+  *core = ((Condition *) data)->core;
   return TRUE;
 }
+
+static gboolean
+condition_register (gpointer     data,
+                    const char  *name,
+                    guint64     *value,
+                    GError     **error)
+{
+  Condition *c = data;
+
+  *value = 0;
+  if (!c->dry)
+    return read_core (c->target, c->core, name, value, error);
+  if (c->register_infos != NULL && find_register (c->register_infos, name) < 0)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "no register named %s",
+                   name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+condition_memory (gpointer     data,
+                  guint64      address,
+                  void        *buf,
+                  gsize        len,
+                  GError     **error)
+{
+  Condition *c = data;
+
+  memset (buf, 0, len);
+  if (c->dry)
+    return TRUE;
+  if (c->machine < 0)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                   "the stopping core is in no known machine");
+      return FALSE;
+    }
+  return hs_target_read_virtual (c->target, (guint) c->machine, address, buf, len, error);
+}
+
+static gboolean
+condition_symbol (gpointer     data,
+                  const char  *name,
+                  guint64     *value,
+                  GError     **error)
+{
+  Condition *c = data;
+
+  if (c->machine < 0)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "unknown name %s", name);
+      return FALSE;
+    }
+  return hs_symbol_scope_lookup_symbol (c->symbols, (guint) c->machine, 0, name, value, error);
+}
+
+static const HsBuiltinEnv condition_env = {
+  "in a breakpoint condition",
+  condition_state,
+  condition_core,
+  condition_register,
+  condition_memory,
+  condition_symbol,
+};
 
 gboolean
 hs_condition_evaluate (Condition   *c,
@@ -142,10 +142,9 @@ hs_condition_evaluate (Condition   *c,
                        gboolean    *holds,
                        GError     **error)
 {
-  HsExprContext ctx = { condition_call, condition_symbol, c };
   HsValue v = { 0 };
 
-  if (!hs_expr_evaluate (text, &ctx, &v, error))
+  if (!hs_builtins_evaluate (&condition_env, c, text, &v, error))
     return FALSE;
   *holds = hs_value_is_true (&v);
   hs_value_clear (&v);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "hs-interp.h"
+#include "hs-builtins.h"
 #include "hs-expr.h"
 
 G_BEGIN_DECLS
@@ -60,7 +61,7 @@ struct _Call
   gulong hll_handler;           /* "halted" and "detached" while a call runs to its return */
   gulong hll_detach_handler;
   /* DO */
-  GStrv do_lines;
+  GPtrArray *do_lines;           /* DO: of HsScriptLine */
   guint do_next;
   guint do_failed;
   /* WAIT */
@@ -75,6 +76,7 @@ typedef struct
   HsInterp *interp;
   guint machine;
   guint64 space;
+  HsBuiltinBinding binding;     /* what hs_interp_expr_context() points at */
 } HsExprScope;
 
 HsEngine     *hs_call_engine           (Call          *call);

@@ -6,6 +6,8 @@
 
 #include "hs-interp-private.h"
 
+#include "hs-script.h"
+
 #include <string.h>
 
 #define DO_MAX_DEPTH 8
@@ -36,13 +38,14 @@ do_line_done (GObject      *object,
   Call *call = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = hs_interp_execute_finish (HS_INTERP (object), result, &error);
-  const char *line = call->do_lines[call->do_next - 1];
+  const HsScriptLine *line = g_ptr_array_index (call->do_lines, call->do_next - 1);
 
   /* A line that fails is reported and the script goes on: a missing file must not cost the
    * breakpoints after it. */
   if (out == NULL)
     {
-      g_string_append_printf (call->out, "error: %s: %s\n", line, error->message);
+      g_string_append_printf (call->out, "error: line %u: %s: %s\n", line->line, line->text,
+                              error->message);
       call->do_failed++;
     }
   else if (*out)
@@ -53,15 +56,11 @@ do_line_done (GObject      *object,
 static void
 do_next_line (Call *call)
 {
-  while (call->do_lines[call->do_next] != NULL)
+  if (call->do_next < call->do_lines->len)
     {
-      char *line = g_strstrip (call->do_lines[call->do_next++]);
+      const HsScriptLine *line = g_ptr_array_index (call->do_lines, call->do_next++);
 
-      if (g_ascii_strcasecmp (line, "ENDDO") == 0)
-        break;
-      if (*line == 0 || *line == ';' || g_str_has_prefix (line, "//"))
-        continue;
-      hs_interp_execute_async (call->interp, line, NULL, do_line_done, call);
+      hs_interp_execute_async (call->interp, line->text, NULL, do_line_done, call);
       return;
     }
   call->interp->do_depth--;
@@ -75,7 +74,6 @@ void
 hs_cmd_do (Call *call)
 {
   g_autofree char *path = unquote_path (g_ptr_array_index (call->args, 0));
-  g_autofree char *text = NULL;
   GError *error = NULL;
 
   if (call->interp->do_depth >= DO_MAX_DEPTH)
@@ -84,18 +82,13 @@ hs_cmd_do (Call *call)
                     path, DO_MAX_DEPTH);
       return;
     }
-  if (!g_file_get_contents (path, &text, NULL, &error))
+  call->do_lines = hs_script_read (path, &error);
+  if (call->do_lines == NULL)
     {
       g_prefix_error (&error, "DO: ");
       hs_call_return (call, error);
       return;
     }
-  if (!g_utf8_validate (text, -1, NULL))
-    {
-      hs_call_fail (call, "DO %s: not a text file (invalid UTF-8)", path);
-      return;
-    }
-  call->do_lines = g_strsplit (text, "\n", -1);
   call->do_next = 0;
   call->interp->do_depth++;
   do_next_line (call);

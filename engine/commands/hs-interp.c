@@ -8,8 +8,8 @@
 #include "hs-interp-private.h"
 #include "hs-arm64.h"
 #include "hs-command.h"
+#include "hs-builtins.h"
 #include "hs-expr.h"
-#include "hs-probe-gdb.h"
 #include "hs-probe-usb.h"
 
 #include <string.h>
@@ -31,7 +31,7 @@ call_free (Call *call)
   if (call->out)
     g_string_free (call->out, TRUE);
   g_free (call->condition);
-  g_strfreev (call->do_lines);
+  g_clear_pointer (&call->do_lines, g_ptr_array_unref);
   g_free (call->hll_file);
   if (call->hll_handler != 0)
     g_signal_handler_disconnect (call->interp->engine, call->hll_handler);
@@ -80,118 +80,103 @@ hs_call_option (Call       *call,
 
 /* ---- expression context ----------------------------------------------------------------- */
 
-static HsCore *
-current_core (HsInterp *self)
+/* The command line's view of the world: the engine's state, the current core's registers as
+ * the last halt read them, the scope's machine's symbols. Memory is read on the engine's
+ * worker, asynchronously: an expression here cannot wait for it. */
+static HsBuiltinState
+interp_state (gpointer data)
 {
-  return hs_engine_get_core (self->engine, hs_engine_get_current_core (self->engine));
+  HsExprScope *scope = data;
+
+  switch (hs_engine_get_state (scope->interp->engine))
+    {
+    case HS_ENGINE_STATE_RUNNING: return HS_BUILTIN_STATE_RUNNING;
+    case HS_ENGINE_STATE_HALTED: return HS_BUILTIN_STATE_HALTED;
+    case HS_ENGINE_STATE_DETACHED:
+    case HS_ENGINE_STATE_ATTACHING:
+    default: return HS_BUILTIN_STATE_DETACHED;
+    }
 }
 
 static gboolean
-expr_call (const char     *name,
-           const HsValue  *args,
-           guint           n_args,
-           HsValue        *result,
-           gpointer        user_data,
-           GError        **error)
+interp_core (gpointer   data,
+             guint     *core,
+             GError   **error)
 {
-  HsExprScope *scope = user_data;
-  HsInterp *self = scope->interp;
+  HsExprScope *scope = data;
 
-  if (hs_command_name_matches ("STATE.RUN", name) && n_args == 0)
-    {
-      hs_value_set_boolean (result, hs_engine_get_state (self->engine) == HS_ENGINE_STATE_RUNNING);
-      return TRUE;
-    }
-  if (hs_command_name_matches ("STATE.HALT", name) && n_args == 0)
-    {
-      hs_value_set_boolean (result, hs_engine_get_state (self->engine) == HS_ENGINE_STATE_HALTED);
-      return TRUE;
-    }
-  if (hs_command_name_matches ("STATE.ATTACHED", name) && n_args == 0)
-    {
-      hs_value_set_boolean (result, hs_engine_get_state (self->engine) != HS_ENGINE_STATE_DETACHED);
-      return TRUE;
-    }
-  if (hs_command_name_matches ("CORE", name) && n_args == 0)
-    {
-      hs_value_set_number (result, hs_engine_get_current_core (self->engine));
-      return TRUE;
-    }
-  if (hs_command_name_matches ("TRUE", name) && n_args == 0)
-    {
-      hs_value_set_boolean (result, TRUE);
-      return TRUE;
-    }
-  if (hs_command_name_matches ("FALSE", name) && n_args == 0)
-    {
-      hs_value_set_boolean (result, FALSE);
-      return TRUE;
-    }
-  if (hs_command_name_matches ("Register", name) && n_args == 1
-      && args[0].type == HS_VALUE_STRING)
-    {
-      HsCore *core = current_core (self);
-      guint64 v;
+  *core = hs_engine_get_current_core (scope->interp->engine);
+  return TRUE;
+}
 
-      if (hs_engine_get_state (self->engine) != HS_ENGINE_STATE_HALTED || core == NULL)
-        {
-          g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_FAILED,
-                       "Register(%s): the target is not halted", args[0].string);
-          return FALSE;
-        }
-      if (hs_engine_lookup_register (self->engine, args[0].string) < 0)
-        {
-          g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
-                       "Register(%s): no such register", args[0].string);
-          return FALSE;
-        }
-      if (!hs_core_get_register_by_name (core, args[0].string, &v))
-        {
-          g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_FAILED,
-                       "Register(%s): core %u cannot show it now", args[0].string,
-                       hs_core_get_index (core));
-          return FALSE;
-        }
-      hs_value_set_number (result, v);
-      return TRUE;
+static gboolean
+interp_register (gpointer     data,
+                 const char  *name,
+                 guint64     *value,
+                 GError     **error)
+{
+  HsExprScope *scope = data;
+  HsEngine *engine = scope->interp->engine;
+  HsCore *core = hs_engine_get_core (engine, hs_engine_get_current_core (engine));
+
+  if (hs_engine_get_state (engine) != HS_ENGINE_STATE_HALTED || core == NULL)
+    {
+      g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_FAILED,
+                   "Register(%s): the target is not halted", name);
+      return FALSE;
     }
-  g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
-               "unknown function %s() with %u argument%s (known: STATE.RUN(), STATE.HALT(), "
-               "CORE(), Register(name), TRUE(), FALSE())", name, n_args, n_args == 1 ? "" : "s");
-  return FALSE;
+  if (hs_engine_lookup_register (engine, name) < 0)
+    {
+      g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
+                   "Register(%s): no such register", name);
+      return FALSE;
+    }
+  if (!hs_core_get_register_by_name (core, name, value))
+    {
+      g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_FAILED,
+                   "Register(%s): core %u cannot show it now", name, hs_core_get_index (core));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* A name is a symbol of the scope's machine: "init_task", or "2:::init_task" via its scope. */
 static gboolean
-expr_symbol (const char  *name,
-             HsValue     *result,
-             gpointer     user_data,
-             GError     **error)
+interp_symbol (gpointer     data,
+               const char  *name,
+               guint64     *value,
+               GError     **error)
 {
-  HsExprScope *scope = user_data;
-  guint64 address;
+  HsExprScope *scope = data;
 
-  if (!hs_engine_lookup_symbol (scope->interp->engine, scope->machine, scope->space, name,
-                                &address, error))
-    return FALSE;
-  hs_value_set_number (result, address);
-  return TRUE;
+  return hs_engine_lookup_symbol (scope->interp->engine, scope->machine, scope->space, name,
+                                  value, error);
 }
+
+static const HsBuiltinEnv interp_env = {
+  "in a command (memory is read on the engine's worker: Data.dump shows it)",
+  interp_state,
+  interp_core,
+  interp_register,
+  NULL,
+  interp_symbol,
+};
 
 HsExprScope
 hs_interp_default_scope (HsInterp *self)
 {
-  HsExprScope scope = { self, hs_engine_get_current_machine (self->engine), 0 };
+  HsExprScope scope = { self, hs_engine_get_current_machine (self->engine), 0, { NULL, NULL } };
 
   return scope;
 }
 
+/* The context points into @scope, which must outlive it. */
 HsExprContext
 hs_interp_expr_context (HsExprScope *scope)
 {
-  HsExprContext ctx = { expr_call, expr_symbol, scope };
-
-  return ctx;
+  scope->binding.env = &interp_env;
+  scope->binding.data = scope;
+  return hs_builtins_context (&scope->binding);
 }
 
 HsEngine *
@@ -1263,6 +1248,7 @@ attach_done (GObject      *object,
 
   if (!hs_engine_attach_finish (HS_ENGINE (object), result, &error))
     {
+      g_prefix_error (&error, "SYStem.Attach: ");
       hs_call_return (call, error);
       return;
     }
@@ -1277,21 +1263,10 @@ static void
 cmd_attach (Call *call)
 {
   const char *location = g_ptr_array_index (call->args, 0);
-  g_autofree char *host = NULL;
-  g_autoptr(HsProbeGdb) probe = NULL;
-  GError *error = NULL;
-  guint16 port;
 
   if (!hs_call_require_state (call, HS_ENGINE_STATE_DETACHED))
     return;
-  if (!hs_probe_gdb_parse_location (location, &host, &port, &error))
-    {
-      g_prefix_error (&error, "SYStem.Attach: ");
-      hs_call_return (call, error);
-      return;
-    }
-  probe = hs_probe_gdb_new (host, port);
-  hs_engine_attach_async (call->interp->engine, HS_PROBE (probe), NULL, attach_done, call);
+  hs_engine_attach_location_async (call->interp->engine, location, NULL, attach_done, call);
 }
 
 static void

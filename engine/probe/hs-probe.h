@@ -203,4 +203,9 @@ gboolean   hs_probe_remove_breakpoint  (HsProbe       *self,
 
 void       hs_register_info_free       (HsRegisterInfo *info);
 
+/* A probe for @location: a gdbstub's "HOST:PORT" ("[v6addr]:PORT", ":PORT" for the local
+ * host). Not connected yet. */
+HsProbe   *hs_probe_new_for_location   (const char     *location,
+                                        GError        **error);
+
 G_END_DECLS

@@ -9,8 +9,12 @@
 
 #include "hs-command.h"
 #include "hs-expr.h"
+#include "hs-script.h"
 
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- tokenizer -------------------------------------------------------------------------- */
 
@@ -809,6 +813,51 @@ test_value_format (void)
   hs_value_clear (&v);
 }
 
+/* The one script reader: commands with their line numbers, up to ENDDO; files that are not
+ * scripts (too big, not regular, not text) are refused with the reason. */
+static void
+test_script (void)
+{
+  static const char text[] = "; a comment\n  Break\n\n// another\nGo ; and a remark\n"
+                             "ENDDO\nnever\n";
+  g_autoptr(GPtrArray) lines = hs_script_parse (text, strlen (text));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hs-script-XXXXXX", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.cmm", NULL);
+  g_autofree char *binary = g_build_filename (dir, "binary.cmm", NULL);
+  g_autoptr(GPtrArray) none = NULL;
+
+  g_assert_cmpuint (lines->len, ==, 2);
+  g_assert_cmpstr (((HsScriptLine *) g_ptr_array_index (lines, 0))->text, ==, "Break");
+  g_assert_cmpuint (((HsScriptLine *) g_ptr_array_index (lines, 0))->line, ==, 2);
+  g_assert_cmpstr (((HsScriptLine *) g_ptr_array_index (lines, 1))->text, ==,
+                   "Go ; and a remark");
+  g_assert_cmpuint (((HsScriptLine *) g_ptr_array_index (lines, 1))->line, ==, 5);
+
+  none = hs_script_read ("/dev/zero", &error);
+  g_assert_null (none);
+  g_assert_nonnull (strstr (error->message, "not a regular file"));
+  g_clear_error (&error);
+  {
+    int fd = g_open (big, O_CREAT | O_WRONLY, 0600);
+
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (ftruncate (fd, HS_SCRIPT_MAX_BYTES + 1), ==, 0);
+    close (fd);
+  }
+  none = hs_script_read (big, &error);
+  g_assert_null (none);
+  g_assert_nonnull (strstr (error->message, "MiB"));
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (binary, "Go\n\xff\xfe\n", -1, NULL));
+  none = hs_script_read (binary, &error);
+  g_assert_null (none);
+  g_assert_nonnull (strstr (error->message, "UTF-8"));
+  g_unlink (big);
+  g_unlink (binary);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -816,6 +865,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Hs/Command/tokenize-basic", test_tokenize_basic);
+  g_test_add_func ("/Hs/Script/read", test_script);
   g_test_add_func ("/Hs/Command/tokenize-offsets", test_tokenize_offsets);
   g_test_add_func ("/Hs/Command/tokenize-strings-parens", test_tokenize_strings_parens);
   g_test_add_func ("/Hs/Command/tokenize-comments", test_tokenize_comments);

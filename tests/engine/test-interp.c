@@ -340,6 +340,22 @@ test_address_forms (Fixture       *f,
 
 /* A path in a file's place is a path, however few slashes it has; one that is not there is
  * a missing file, whatever else is wrong with the line. */
+/* One set of functions everywhere: the command line's and the conditions' are the same, and
+ * where one cannot be answered it says where. */
+static void
+test_builtins (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) no_memory = run_fail (f, "PRINT Data.Long(0x1000)");
+  g_autoptr(GError) arity = run_fail (f, "PRINT Register()");
+  g_autofree char *state = run_ok (f, "PRINT STATE.ATTACHED()");
+
+  g_free (run_ok (f, "Break.Set 0x6000 /CONDition STATE.HALT()&&Data.Long(0x10)==0"));
+  assert_contains (no_memory->message, "Data.Long() cannot be used in a command");
+  assert_contains (arity->message, "Register() takes one name");
+  assert_contains (state, "FALSE()");
+}
+
 static void
 test_missing_file (Fixture       *f,
                    gconstpointer  data)
@@ -526,7 +542,9 @@ test_breakpoints_and_session (Fixture       *f,
   assert_contains (zero->message, "/COUNT");
   assert_contains (nothing->message, "no breakpoint at 0x3000");
   assert_contains (missing->message, "DO: ");
-  assert_contains (bad_condition->message, "not available in a breakpoint condition");
+  assert_contains (bad_condition->message, "unknown function Bogus()");
+  assert_contains (bad_condition->message, "Data.Long(address)");
+
 
   g_free (run_ok (f, "Break.Set 0x4000 /MACHINE 0 /TASK 7. /CONDition Register(x0)==0x10"));
   g_free (run_ok (f, "Break.DISable /Id 2."));
@@ -587,6 +605,7 @@ main (int   argc,
   ADD ("data-dump-arguments", test_data_dump_arguments);
   ADD ("address-forms", test_address_forms);
   ADD ("missing-file", test_missing_file);
+  ADD ("builtins", test_builtins);
   ADD ("unknown-command", test_unknown_command);
   ADD ("arguments-and-options", test_arguments_and_options);
   ADD ("attach-bad-location", test_attach_bad_location);

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "hs-script"
+
+#include "config.h"
+
+#include "hs-script.h"
+
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void
+hs_script_line_free (HsScriptLine *line)
+{
+  if (line == NULL)
+    return;
+  g_free (line->text);
+  g_free (line);
+}
+
+GPtrArray *
+hs_script_parse (const char *text,
+                 gsize       length)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_script_line_free);
+  const char *p = text;
+  const char *end = text + length;
+  guint number = 0;
+
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      g_autofree char *line = g_strndup (p, (nl ? nl : end) - p);
+
+      number++;
+      p = nl ? nl + 1 : end;
+      g_strstrip (line);
+      if (g_ascii_strcasecmp (line, "ENDDO") == 0)
+        break;
+      if (*line == 0 || *line == ';' || g_str_has_prefix (line, "//"))
+        continue;
+      {
+        HsScriptLine *l = g_new0 (HsScriptLine, 1);
+
+        l->text = g_steal_pointer (&line);
+        l->line = number;
+        g_ptr_array_add (out, l);
+      }
+    }
+  return out;
+}
+
+GPtrArray *
+hs_script_read (const char  *path,
+                GError     **error)
+{
+  g_autofree char *text = NULL;
+  struct stat st;
+  gsize length = 0;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  /* Opened first and checked after: the file checked is the file read. */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "cannot read the script %s: %s", path, g_strerror (saved));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   "%s is not a script: not a regular file", path);
+      return NULL;
+    }
+  if ((guint64) st.st_size > HS_SCRIPT_MAX_BYTES)
+    {
+      close (fd);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   "%s is not a script: %" G_GINT64_FORMAT " bytes, more than the %u MiB a "
+                   "script may have", path, (gint64) st.st_size, HS_SCRIPT_MAX_BYTES >> 20);
+      return NULL;
+    }
+  /* Read at most one byte past the limit: a file that grew since fstat() is still bounded. */
+  text = g_malloc (HS_SCRIPT_MAX_BYTES + 1);
+  while (length <= HS_SCRIPT_MAX_BYTES)
+    {
+      gssize n = read (fd, text + length, HS_SCRIPT_MAX_BYTES + 1 - length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          close (fd);
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       "cannot read the script %s: %s", path, g_strerror (saved));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      length += n;
+    }
+  close (fd);
+  if (length > HS_SCRIPT_MAX_BYTES)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   "%s is not a script: more than %u MiB", path, HS_SCRIPT_MAX_BYTES >> 20);
+      return NULL;
+    }
+  if (!g_utf8_validate_len (text, length, NULL))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   "%s is not a script: not text (invalid UTF-8)", path);
+      return NULL;
+    }
+  return hs_script_parse (text, length);
+}
