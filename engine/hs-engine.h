@@ -434,4 +434,9 @@ GArray        *hs_engine_list_mappings_finish (HsEngine             *self,
                                                char                **source,
                                                GError              **error);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsRegisterSet, hs_register_set_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsTaskRegisters, hs_task_registers_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsMemoryRead, hs_memory_read_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsTranslation, hs_translation_free)
+
 G_END_DECLS

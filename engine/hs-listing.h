@@ -49,4 +49,6 @@ GArray *hs_listing_build      (HsEngine      *engine,
                                GCancellable  *cancellable,
                                GError       **error);
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsListingLine, hs_listing_line_clear)
+
 G_END_DECLS

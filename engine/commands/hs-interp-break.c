@@ -3,6 +3,8 @@
  * hs-interp-break.c: Break.Set, Break.List, Break.Delete, Break.Enable and
  * Break.Disable.
  */
+#define G_LOG_DOMAIN "hs-interp"
+
 #include "config.h"
 
 #include "hs-interp-private.h"
@@ -60,8 +62,8 @@ format_breakpoint (HsBreakpoint *bp)
                           count);
 }
 
-void
-hs_cmd_break_set (Call *call)
+static void
+cmd_break_set (Call *call)
 {
   HsEngine *engine = hs_call_engine (call);
   const char *text = g_ptr_array_index (call->args, 0);
@@ -172,8 +174,8 @@ hs_cmd_break_set (Call *call)
   hs_call_return (call, NULL);
 }
 
-void
-hs_cmd_break_list (Call *call)
+static void
+cmd_break_list (Call *call)
 {
   GListModel *bps = hs_engine_get_breakpoints (hs_call_engine (call));
   guint n = g_list_model_get_n_items (bps);
@@ -233,8 +235,8 @@ fail:
   return NULL;
 }
 
-void
-hs_cmd_break_delete (Call *call)
+static void
+cmd_break_delete (Call *call)
 {
   g_autoptr(GPtrArray) found = select_breakpoints (call);
 
@@ -262,62 +264,39 @@ set_enabled (Call     *call,
   hs_call_return (call, NULL);
 }
 
-void
-hs_cmd_break_enable (Call *call)
+static void
+cmd_break_enable (Call *call)
 {
   set_enabled (call, TRUE);
 }
 
-void
-hs_cmd_break_disable (Call *call)
+static void
+cmd_break_disable (Call *call)
 {
   set_enabled (call, FALSE);
 }
 
-/* ---- sYmbol.SourcePATH ------------------------------------------------------------------ */
+static const OptionSpec break_set_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE },
+                                                { "Program", FALSE }, { "Onchip", FALSE },
+                                                { "COUNT", TRUE }, { "CONDition", TRUE },
+                                                { NULL } };
+static const OptionSpec break_select_options[] = { { "Id", TRUE }, { "MACHINE", TRUE },
+                                                   { NULL } };
 
-static char *
-unquote (const char *text)
-{
-  gsize len = strlen (text);
-
-  if (len >= 2 && text[0] == '"' && text[len - 1] == '"')
-    return g_strndup (text + 1, len - 2);
-  return g_strdup (text);
-}
-
-void
-hs_cmd_source_path_translate (Call *call)
-{
-  g_autofree char *from = unquote (g_ptr_array_index (call->args, 0));
-  g_autofree char *to = unquote (g_ptr_array_index (call->args, 1));
-
-  if (*from == 0 || *to == 0)
-    {
-      hs_call_fail (call, "sYmbol.SourcePATH.Translate: both paths must be given");
-      return;
-    }
-  hs_source_path_map_add (hs_engine_get_source_path_map (hs_call_engine (call)), from, to);
-  g_string_append_printf (call->out, "source files under %s are read from %s\n", from, to);
-  hs_call_return (call, NULL);
-}
-
-void
-hs_cmd_source_path_list (Call *call)
-{
-  g_auto(GStrv) entries = hs_source_path_map_to_strv (
-    hs_engine_get_source_path_map (hs_call_engine (call)));
-
-  if (entries[0] == NULL)
-    g_string_append (call->out, "no source path translations\n");
-  for (guint i = 0; entries[i]; i++)
-    g_string_append_printf (call->out, "%s\n", entries[i]);
-  hs_call_return (call, NULL);
-}
-
-void
-hs_cmd_source_path_reset (Call *call)
-{
-  hs_source_path_map_clear (hs_engine_get_source_path_map (hs_call_engine (call)));
-  hs_call_return (call, NULL);
-}
+const CommandSpec hs_break_commands[] = {
+  { "Break.Set",
+    "Break.Set address [/MACHINE n] [/TASK name|pid] [/Program|/Onchip] [/COUNT n] "
+    "[/CONDition expr]",
+    "a breakpoint at any address form, for one machine or one task", 1, 1, break_set_options,
+    cmd_break_set },
+  { "Break.List", "Break.List", "the breakpoints, their scopes and hits", 0, 0, NULL,
+    cmd_break_list },
+  { "Break.Delete", "Break.Delete [address] [/Id n]",
+    "delete breakpoints (all of them without an address or id)", 0, 1, break_select_options,
+    cmd_break_delete },
+  { "Break.ENable", "Break.ENable [address] [/Id n]", "enable breakpoints", 0, 1,
+    break_select_options, cmd_break_enable },
+  { "Break.DISable", "Break.DISable [address] [/Id n]", "disable breakpoints", 0, 1,
+    break_select_options, cmd_break_disable },
+  { NULL }
+};

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * hs-interp-private.h: the interpreter is one class over several files:
- * hs-interp.c (parsing, run control, PRINT/WAIT) and hs-interp-memory.c
- * (addresses, memory, symbols, MMU).
+ * hs-interp-private.h: the interpreter is one class over several files.
+ * hs-interp.c parses a line, binds its arguments and options and runs the
+ * command; each hs-interp-GROUP.c holds one group of commands, its table
+ * entries and the state its commands keep while they wait for the engine.
+ *
+ * Everything here runs on the main thread (the engine's owner). A command
+ * is a Call: it ends exactly once, with hs_call_return() or hs_call_fail().
  */
 #pragma once
 
@@ -31,7 +35,7 @@ typedef struct
 
 typedef struct
 {
-  const char *name;             /* capitals = shortest form */
+  const char *name;             /* capitals = shortest form; NULL ends a table */
   const char *usage;
   const char *summary;
   guint min_args;
@@ -39,6 +43,7 @@ typedef struct
   const OptionSpec *options;    /* NULL-terminated, may be NULL */
   CommandFunc func;
   gboolean path_first;          /* the first argument is a file: "/tmp" is not an option */
+  gboolean needs_tasks;         /* shows or acts in tasks: waits for a guest's tasks to be read */
 } CommandSpec;
 
 struct _Call
@@ -48,26 +53,9 @@ struct _Call
   GPtrArray *args;              /* of char*, raw */
   GHashTable *options;          /* canonical option name -> value ("" for flags) */
   GString *out;
-  GTask *task;                  /* owned */
-  /* Step */
-  guint remaining;
-  guint core;
-  gint task_pid;                /* Step.Over: the task whose return counts, or -1 */
-  /* Step.Hll */
-  gboolean hll_over;
-  char *hll_file;               /* the line the step began on */
-  guint hll_line;
-  guint64 hll_space;
-  gulong hll_handler;           /* "halted" and "detached" while a call runs to its return */
-  gulong hll_detach_handler;
-  /* DO */
-  GPtrArray *do_lines;           /* DO: of HsScriptLine */
-  guint do_next;
-  guint do_failed;
-  /* WAIT */
-  char *condition;
-  gint64 deadline;              /* monotonic, or -1 for none */
-  guint wait_id;
+  GTask *task;                  /* owned until the call returns */
+  gpointer state;               /* the command's own, from hs_call_new_state() */
+  GDestroyNotify state_clear;
 };
 
 /* Where names in an expression resolve: a machine's symbols, in one address space. */
@@ -79,6 +67,25 @@ typedef struct
   HsBuiltinBinding binding;     /* what hs_interp_expr_context() points at */
 } HsExprScope;
 
+/* The command groups' tables, each ended by an entry without a name. */
+extern const CommandSpec hs_run_commands[];
+extern const CommandSpec hs_break_commands[];
+extern const CommandSpec hs_step_commands[];
+extern const CommandSpec hs_register_commands[];
+extern const CommandSpec hs_data_commands[];
+extern const CommandSpec hs_symbol_commands[];
+extern const CommandSpec hs_mmu_commands[];
+extern const CommandSpec hs_task_commands[];
+extern const CommandSpec hs_frame_commands[];
+extern const CommandSpec hs_session_commands[];
+
+/* State that lives as long as the call: zeroed, @clear frees what it holds (not itself). */
+gpointer      hs_call_alloc_state      (Call          *call,
+                                        gsize          size,
+                                        GDestroyNotify clear);
+#define hs_call_new_state(call, Type, clear) \
+  ((Type *) hs_call_alloc_state ((call), sizeof (Type), (GDestroyNotify) (clear)))
+
 HsEngine     *hs_call_engine           (Call          *call);
 void          hs_call_return           (Call          *call,
                                         GError        *error);
@@ -87,56 +94,44 @@ void          hs_call_fail             (Call          *call,
                                         ...) G_GNUC_PRINTF (2, 3);
 const char   *hs_call_option           (Call          *call,
                                         const char    *name);
+const char   *hs_call_arg              (Call          *call,
+                                        guint          index);
 gboolean      hs_call_eval_number      (Call          *call,
                                         const char    *text,
                                         const char    *what,
                                         guint64       *out);
+gboolean      hs_call_resolve_address  (Call          *call,
+                                        const char    *text,
+                                        HsAddress     *address);
 gboolean      hs_call_require_state    (Call          *call,
                                         HsEngineState  state);
+gboolean      hs_call_get_core_option  (Call          *call,
+                                        guint         *core);
+void          hs_call_append_core_line (Call          *call,
+                                        HsCore        *core);
 HsExprScope   hs_interp_default_scope  (HsInterp      *self);
 void          hs_interp_request_view   (HsInterp      *self,
                                         const char    *view,
                                         guint          machine);
 HsExprContext hs_interp_expr_context   (HsExprScope   *scope);
+char         *hs_call_path             (Call          *call,
+                                        guint          index);
 
-/* hs-interp-memory.c */
-void hs_cmd_data_dump          (Call *call);
-void hs_cmd_data_list          (Call *call);
-void hs_cmd_data_set           (Call *call);
-void hs_cmd_data_load_elf      (Call *call);
-void hs_cmd_symbol_list        (Call *call);
-void hs_cmd_symbol_info        (Call *call);
-void hs_cmd_mmu_translate      (Call *call);
-void hs_cmd_mmu_list_pagetable (Call *call);
-void hs_cmd_machine_list       (Call *call);
-void hs_cmd_task_list          (Call *call);
-void hs_cmd_task_register_view (Call *call);
-void hs_cmd_frame_view         (Call *call);
-gboolean hs_call_get_machine_option (Call     *call,
-                                     guint    *machine,
-                                     gboolean *given);
-HsTask  *hs_call_resolve_task       (Call     *call);
+/* hs-interp-run.c */
+void          hs_call_go_until         (Call          *call,
+                                        guint          machine,
+                                        guint64        address,
+                                        const char    *what);
 
-/* hs-interp-break.c */
-void hs_cmd_break_set          (Call *call);
-void hs_cmd_break_list         (Call *call);
-void hs_cmd_break_delete       (Call *call);
-void hs_cmd_break_enable       (Call *call);
-void hs_cmd_break_disable      (Call *call);
-void hs_cmd_source_path_translate (Call *call);
+/* hs-interp-task.c */
+gboolean      hs_call_get_machine_option (Call        *call,
+                                          guint       *machine,
+                                          gboolean    *given);
+HsTask       *hs_call_resolve_task       (Call        *call);
+void          hs_call_append_task_line   (Call        *call,
+                                          HsTask      *task);
 
-/* hs-interp-step.c */
-void hs_cmd_step_hll           (Call     *call,
-                                gboolean  over);
-gboolean hs_call_finish_code_read (Call         *call,
-                                   GAsyncResult *result,
-                                   guint64      *pc,
-                                   guint32      *word);
-
-/* hs-interp-session.c */
-void hs_cmd_do                 (Call *call);
-void hs_cmd_session_save       (Call *call);
-void hs_cmd_source_path_list   (Call *call);
-void hs_cmd_source_path_reset  (Call *call);
+/* hs-interp-register.c */
+void          hs_call_task_register_view (Call        *call);
 
 G_END_DECLS

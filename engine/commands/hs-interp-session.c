@@ -2,6 +2,8 @@
 /*
  * hs-interp-session.c: DO (run a script) and SESSion.Save.
  */
+#define G_LOG_DOMAIN "hs-interp"
+
 #include "config.h"
 
 #include "hs-interp-private.h"
@@ -12,14 +14,22 @@
 
 #define DO_MAX_DEPTH 8
 
-static char *
-unquote_path (const char *text)
+typedef struct
 {
-  gsize len = strlen (text);
+  HsInterp *interp;             /* unowned: the call holds it */
+  GPtrArray *lines;             /* of HsScriptLine */
+  guint next;
+  guint failed;
+  gboolean running;             /* counted in the interp's do_depth */
+} DoState;
 
-  if (len >= 2 && text[0] == '"' && text[len - 1] == '"')
-    return g_strndup (text + 1, len - 2);
-  return g_strdup (text);
+static void
+do_state_clear (DoState *state)
+{
+  /* A script cut short (its call cancelled, a line's call lost) must not keep the depth. */
+  if (state->running)
+    state->interp->do_depth--;
+  g_clear_pointer (&state->lines, g_ptr_array_unref);
 }
 
 char *
@@ -36,17 +46,25 @@ do_line_done (GObject      *object,
               gpointer      user_data)
 {
   Call *call = user_data;
+  DoState *state = call->state;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = hs_interp_execute_finish (HS_INTERP (object), result, &error);
-  const HsScriptLine *line = g_ptr_array_index (call->do_lines, call->do_next - 1);
+  const HsScriptLine *line = g_ptr_array_index (state->lines, state->next - 1);
 
+  /* Stopped by the user (Ctrl+C, Escape): the rest of the script does not run. */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (call->task)))
+    {
+      hs_call_return (call, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                         "DO: stopped at line %u: %s", line->line, line->text));
+      return;
+    }
   /* A line that fails is reported and the script goes on: a missing file must not cost the
    * breakpoints after it. */
   if (out == NULL)
     {
       g_string_append_printf (call->out, "error: line %u: %s: %s\n", line->line, line->text,
                               error->message);
-      call->do_failed++;
+      state->failed++;
     }
   else if (*out)
     g_string_append (call->out, out);
@@ -56,24 +74,27 @@ do_line_done (GObject      *object,
 static void
 do_next_line (Call *call)
 {
-  if (call->do_next < call->do_lines->len)
-    {
-      const HsScriptLine *line = g_ptr_array_index (call->do_lines, call->do_next++);
+  DoState *state = call->state;
 
-      hs_interp_execute_async (call->interp, line->text, NULL, do_line_done, call);
+  if (state->next < state->lines->len)
+    {
+      const HsScriptLine *line = g_ptr_array_index (state->lines, state->next++);
+
+      hs_interp_execute_async (call->interp, line->text, g_task_get_cancellable (call->task),
+                               do_line_done, call);
       return;
     }
-  call->interp->do_depth--;
-  if (call->do_failed > 0)
-    g_string_append_printf (call->out, "DO: %u command%s failed\n", call->do_failed,
-                            call->do_failed == 1 ? "" : "s");
+  if (state->failed > 0)
+    g_string_append_printf (call->out, "DO: %u command%s failed\n", state->failed,
+                            state->failed == 1 ? "" : "s");
   hs_call_return (call, NULL);
 }
 
-void
-hs_cmd_do (Call *call)
+static void
+cmd_do (Call *call)
 {
-  g_autofree char *path = unquote_path (g_ptr_array_index (call->args, 0));
+  g_autofree char *path = hs_call_path (call, 0);
+  DoState *state = hs_call_new_state (call, DoState, do_state_clear);
   GError *error = NULL;
 
   if (call->interp->do_depth >= DO_MAX_DEPTH)
@@ -82,22 +103,23 @@ hs_cmd_do (Call *call)
                     path, DO_MAX_DEPTH);
       return;
     }
-  call->do_lines = hs_script_read (path, &error);
-  if (call->do_lines == NULL)
+  state->interp = call->interp;
+  state->lines = hs_script_read (path, &error);
+  if (state->lines == NULL)
     {
       g_prefix_error (&error, "DO: ");
       hs_call_return (call, error);
       return;
     }
-  call->do_next = 0;
+  state->running = TRUE;
   call->interp->do_depth++;
   do_next_line (call);
 }
 
-void
-hs_cmd_session_save (Call *call)
+static void
+cmd_session_save (Call *call)
 {
-  g_autofree char *path = call->args->len > 0 ? unquote_path (g_ptr_array_index (call->args, 0))
+  g_autofree char *path = call->args->len > 0 ? hs_call_path (call, 0)
                                               : hs_interp_default_session_path ();
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *text = hs_engine_save_session (hs_call_engine (call));
@@ -115,3 +137,12 @@ hs_cmd_session_save (Call *call)
   g_string_append_printf (call->out, "session saved to %s (run it with DO)\n", path);
   hs_call_return (call, NULL);
 }
+
+const CommandSpec hs_session_commands[] = {
+  { "DO", "DO file", "run a script of commands (a line that fails is reported, the rest run)",
+    1, 1, NULL, cmd_do, TRUE },
+  { "SESSion.Save", "SESSion.Save [file]",
+    "write the symbol files, source paths and breakpoints as a script to run with DO", 0, 1,
+    NULL, cmd_session_save, TRUE },
+  { NULL }
+};

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * hs-interp-step.c: Step.Hll and Step.Over /Hll — a source line at a time.
+ * hs-interp-step.c: Step, Step.Over and Step.Hll.
  *
  * The probe steps instructions; a source line is as many as it takes for
  * the pc to reach another line (or leave the function). Into: every
@@ -8,6 +8,8 @@
  * temporary breakpoint that only the stepping task can hit. Bounded: a
  * line that does not end within HLL_MAX_STEPS instructions is reported.
  */
+#define G_LOG_DOMAIN "hs-interp"
+
 #include "config.h"
 
 #include "hs-arm64.h"
@@ -15,51 +17,189 @@
 
 #include <string.h>
 
-#define HLL_MAX_STEPS 4000
+#define STEP_MAX_COUNT 10000u
+#define HLL_MAX_STEPS  4000u
+
+typedef struct
+{
+  HsEngine *engine;             /* unowned: the interp, which the call owns, holds it */
+  guint core;                   /* the core that steps */
+  guint remaining;              /* steps left */
+  gint task_pid;                /* the task whose return counts, or -1 */
+  /* Step.Hll */
+  gboolean over;
+  char *file;                   /* the line the step began on */
+  guint line;
+  guint64 space;
+  gulong halted_handler;        /* while a call runs to its return */
+  gulong detached_handler;
+} StepState;
+
+static void
+step_disconnect (StepState *step)
+{
+  g_clear_signal_handler (&step->halted_handler, step->engine);
+  g_clear_signal_handler (&step->detached_handler, step->engine);
+}
+
+static void
+step_state_clear (StepState *step)
+{
+  step_disconnect (step);
+  g_free (step->file);
+}
+
+static StepState *
+step_state_new (Call *call)
+{
+  StepState *step = hs_call_new_state (call, StepState, step_state_clear);
+
+  step->engine = hs_call_engine (call);
+  step->task_pid = -1;
+  return step;
+}
+
+/* Ends a read of the instruction at a pc: FALSE, with the call returned with an error, when
+ * it could not be read. */
+static gboolean
+finish_code_read (Call         *call,
+                  GAsyncResult *result,
+                  guint64      *pc,
+                  guint32      *word)
+{
+  GError *error = NULL;
+  g_autoptr(HsMemoryRead) read = hs_engine_read_finish (hs_call_engine (call), result, &error);
+
+  if (read != NULL && read->fault != NULL)
+    error = g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "the instruction at 0x%"
+                         G_GINT64_MODIFIER "x cannot be read: %s", read->address.offset,
+                         read->fault);
+  if (error != NULL)
+    {
+      g_prefix_error (&error, "%s: ", call->spec->name);
+      hs_call_return (call, error);
+      return FALSE;
+    }
+  *pc = read->address.offset;
+  memcpy (word, g_bytes_get_data (read->data, NULL), 4);
+  *word = GUINT32_FROM_LE (*word);
+  return TRUE;
+}
+
+static void
+step_go_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+
+  if (!hs_engine_go_finish (HS_ENGINE (object), result, &error))
+    g_prefix_error (&error, "%s: ", call->spec->name);
+  hs_call_return (call, error);
+}
+
+/* ---- Step ------------------------------------------------------------------------------- */
+
+static void step_next (Call *call);
+
+static void
+step_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+
+  if (!hs_engine_step_finish (HS_ENGINE (object), result, &error))
+    {
+      hs_call_return (call, error);
+      return;
+    }
+  step_next (call);
+}
+
+static void
+step_next (Call *call)
+{
+  StepState *step = call->state;
+
+  if (step->remaining == 0)
+    {
+      hs_call_append_core_line (call, hs_engine_get_core (step->engine, step->core));
+      hs_call_return (call, NULL);
+      return;
+    }
+  step->remaining--;
+  hs_engine_step_async (step->engine, step->core, NULL, step_done, call);
+}
+
+static void
+cmd_step (Call *call)
+{
+  StepState *step = step_state_new (call);
+  guint64 count = 1;
+
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED)
+      || !hs_call_get_core_option (call, &step->core))
+    return;
+  if (call->args->len > 0 && !hs_call_eval_number (call, hs_call_arg (call, 0), "Step count",
+                                                   &count))
+    return;
+  if (count == 0 || count > STEP_MAX_COUNT)
+    {
+      hs_call_fail (call, "Step: the count must be 1-%u", STEP_MAX_COUNT);
+      return;
+    }
+  step->remaining = (guint) count;
+  step_next (call);
+}
+
+/* ---- Step.Hll: a source line ------------------------------------------------------------ */
 
 static void hll_next (Call *call);
 
 static gboolean
-core_line (Call     *call,
-           guint64  *pc,
-           char    **file,
-           guint    *line)
+core_line (StepState  *step,
+           guint64    *pc,
+           char      **file,
+           guint      *line)
 {
-  HsEngine *engine = hs_call_engine (call);
-  HsCore *core = hs_engine_get_core (engine, call->core);
+  HsCore *core = hs_engine_get_core (step->engine, step->core);
 
   *file = NULL;
   *line = 0;
   if (core == NULL || !hs_core_get_register_by_name (core, "pc", pc))
     return FALSE;
-  return hs_engine_lookup_line (engine, hs_engine_get_core_machine (engine, call->core),
-                                *pc < G_GUINT64_CONSTANT (0xffff000000000000) ? call->hll_space
-                                                                              : 0,
+  return hs_engine_lookup_line (step->engine, hs_engine_get_core_machine (step->engine,
+                                                                          step->core),
+                                *pc < G_GUINT64_CONSTANT (0xffff000000000000) ? step->space : 0,
                                 *pc, file, line);
 }
 
 /* Done when the pc is on another line than where the step began. */
 static gboolean
-hll_done (Call *call)
+hll_done (StepState *step)
 {
   g_autofree char *file = NULL;
   guint line;
   guint64 pc;
 
-  if (!core_line (call, &pc, &file, &line))
+  if (!core_line (step, &pc, &file, &line))
     return FALSE;  /* no line here (an assembly helper): keep going to one that has */
-  return line != call->hll_line || g_strcmp0 (file, call->hll_file) != 0;
+  return line != step->line || g_strcmp0 (file, step->file) != 0;
 }
 
 static void
 hll_finish (Call *call)
 {
-  g_autofree char *stop = hs_engine_describe_stop (hs_call_engine (call));
+  StepState *step = call->state;
+  g_autofree char *stop = hs_engine_describe_stop (step->engine);
   g_autofree char *file = NULL;
   guint line;
   guint64 pc;
 
-  if (core_line (call, &pc, &file, &line))
+  if (core_line (step, &pc, &file, &line))
     g_string_append_printf (call->out, "%s:%u\n", file, line);
   if (stop != NULL)
     g_string_append_printf (call->out, "%s\n", stop);
@@ -83,24 +223,13 @@ hll_step_done (GObject      *object,
   hll_next (call);
 }
 
-static void
-hll_disconnect (HsEngine *engine,
-                Call     *call)
-{
-  if (call->hll_handler != 0)
-    g_signal_handler_disconnect (engine, call->hll_handler);
-  if (call->hll_detach_handler != 0)
-    g_signal_handler_disconnect (engine, call->hll_detach_handler);
-  call->hll_handler = call->hll_detach_handler = 0;
-}
-
 /* The probe went away while a call ran to its return: the step cannot end. */
 static void
 hll_detached (HsEngine *engine,
               GError   *why,
               Call     *call)
 {
-  hll_disconnect (engine, call);
+  step_disconnect (call->state);
   hs_call_fail (call, "%s: the target went away during the step%s%s", call->spec->name,
                 why ? ": " : "", why ? why->message : "");
 }
@@ -111,17 +240,18 @@ hll_halted (HsEngine *engine,
             gint      reason,
             Call     *call)
 {
-  hll_disconnect (engine, call);
+  StepState *step = call->state;
+
+  step_disconnect (step);
+  step->core = hs_engine_get_last_stop (engine)->core;
   /* Not our return breakpoint (the user's Break, another breakpoint): the step ends here. */
   if (reason != HS_STOP_REASON_BREAKPOINT || hs_engine_get_last_breakpoint (engine) != NULL)
     {
       g_string_append_printf (call->out, "the step over the call was interrupted (%s)\n",
                               hs_stop_reason_to_string (reason));
-      call->core = hs_engine_get_last_stop (engine)->core;
       hll_finish (call);
       return;
     }
-  call->core = hs_engine_get_last_stop (engine)->core;
   hll_next (call);
 }
 
@@ -135,7 +265,7 @@ hll_go_done (GObject      *object,
 
   if (!hs_engine_go_finish (HS_ENGINE (object), result, &error))
     {
-      hll_disconnect (HS_ENGINE (object), call);
+      step_disconnect (call->state);
       g_prefix_error (&error, "%s: ", call->spec->name);
       hs_call_return (call, error);
     }
@@ -147,110 +277,211 @@ hll_code_read (GObject      *object,
                gpointer      user_data)
 {
   Call *call = user_data;
-  HsEngine *engine = HS_ENGINE (object);
+  StepState *step = call->state;
   guint32 word;
   guint64 pc;
 
-  if (!hs_call_finish_code_read (call, result, &pc, &word))
+  if (!finish_code_read (call, result, &pc, &word))
     return;
   if (hs_arm64_is_call (word))
     {
       /* A call: let it run to its return in this task, then go on with the line. */
-      call->hll_handler = g_signal_connect (engine, "halted", G_CALLBACK (hll_halted), call);
-      call->hll_detach_handler = g_signal_connect (engine, "detached", G_CALLBACK (hll_detached),
-                                                   call);
-      hs_engine_go_until_async (engine, pc + 4, (gint) hs_engine_get_core_machine (engine,
-                                                                                   call->core),
-                                call->task_pid, NULL, hll_go_done, call);
+      step->halted_handler = g_signal_connect (step->engine, "halted", G_CALLBACK (hll_halted),
+                                               call);
+      step->detached_handler = g_signal_connect (step->engine, "detached",
+                                                 G_CALLBACK (hll_detached), call);
+      hs_engine_go_until_async (step->engine, pc + 4,
+                                (gint) hs_engine_get_core_machine (step->engine, step->core),
+                                step->task_pid, NULL, hll_go_done, call);
       return;
     }
-  hs_engine_step_async (engine, call->core, NULL, hll_step_done, call);
+  hs_engine_step_async (step->engine, step->core, NULL, hll_step_done, call);
 }
 
 static void
 hll_next (Call *call)
 {
-  HsEngine *engine = hs_call_engine (call);
+  StepState *step = call->state;
+  HsAddress at = { HS_ACCESS_VIRTUAL, 0, 0, 0 };
 
-  if (hll_done (call))
+  if (hll_done (step))
     {
       hll_finish (call);
       return;
     }
-  if (call->remaining-- == 0)
+  if (step->remaining-- == 0)
     {
       g_string_append_printf (call->out, "the line did not end within %u instructions; "
                               "stopped there\n", HLL_MAX_STEPS);
       hll_finish (call);
       return;
     }
-  if (!call->hll_over)
+  if (!step->over)
     {
-      hs_engine_step_async (engine, call->core, NULL, hll_step_done, call);
+      hs_engine_step_async (step->engine, step->core, NULL, hll_step_done, call);
       return;
     }
-  {
-    HsAddress at = { HS_ACCESS_VIRTUAL, hs_engine_get_core_machine (engine, call->core), 0, 0 };
-
-    hs_core_get_register_by_name (hs_engine_get_core (engine, call->core), "pc", &at.offset);
-    if (at.offset < G_GUINT64_CONSTANT (0xffff000000000000))
-      at.space = call->hll_space;
-    hs_engine_read_async (engine, &at, 4, NULL, hll_code_read, call);
-  }
+  at.machine = hs_engine_get_core_machine (step->engine, step->core);
+  hs_core_get_register_by_name (hs_engine_get_core (step->engine, step->core), "pc", &at.offset);
+  if (at.offset < G_GUINT64_CONSTANT (0xffff000000000000))
+    at.space = step->space;
+  hs_engine_read_async (step->engine, &at, 4, NULL, hll_code_read, call);
 }
 
-/* Step.Hll, and Step.Over /Hll: one source line of the current task. */
-void
-hs_cmd_step_hll (Call     *call,
-                 gboolean  over)
+/* One source line of the current task; @over: calls run to their return. */
+static void
+step_hll (Call     *call,
+          gboolean  over)
 {
-  HsEngine *engine = hs_call_engine (call);
-  HsTask *task = hs_engine_get_current_task (engine);
-  guint64 pc;
+  StepState *step = call->state;
+  HsTask *task = hs_engine_get_current_task (step->engine);
+  guint64 pc = 0;
 
-  call->hll_over = over;
-  call->task_pid = -1;
-  call->hll_space = 0;
-  if (task != NULL && hs_task_get_core (task) == (gint) call->core)
+  step->over = over;
+  if (task != NULL && hs_task_get_core (task) == (gint) step->core)
     {
-      call->task_pid = hs_task_get_pid (task);
-      call->hll_space = hs_task_get_space (task);
+      step->task_pid = hs_task_get_pid (task);
+      step->space = hs_task_get_space (task);
     }
-  if (!core_line (call, &pc, &call->hll_file, &call->hll_line))
+  if (!core_line (step, &pc, &step->file, &step->line))
     {
       hs_call_fail (call, "%s: no source line is known for core %u's pc 0x%" G_GINT64_MODIFIER
-                    "x; step instructions with Step", call->spec->name, call->core, pc);
+                    "x; step instructions with Step", call->spec->name, step->core, pc);
       return;
     }
-  call->remaining = HLL_MAX_STEPS;
+  step->remaining = HLL_MAX_STEPS;
   hll_next (call);
 }
 
-/* Ends a read of the instruction at a pc (for the steps): FALSE, with the call returned with
- * an error, when it could not be read. */
-gboolean
-hs_call_finish_code_read (Call         *call,
-                          GAsyncResult *result,
-                          guint64      *pc,
-                          guint32      *word)
-{
-  GError *error = NULL;
-  HsMemoryRead *read = hs_engine_read_finish (hs_call_engine (call), result, &error);
+/* ---- a task that is not on a core ------------------------------------------------------- */
 
-  if (read != NULL && read->fault != NULL)
-    error = g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "the instruction at 0x%"
-                         G_GINT64_MODIFIER "x cannot be read: %s", read->address.offset,
-                         read->fault);
-  if (error != NULL)
+static void
+scheduled_regs_done (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Call *call = user_data;
+  HsEngine *engine = HS_ENGINE (object);
+  HsTask *task = hs_engine_get_current_task (engine);
+  GError *error = NULL;
+  g_autoptr(HsTaskRegisters) regs = hs_engine_task_registers_finish (engine, result, &error);
+
+  if (regs == NULL || task == NULL || !regs->pc_valid)
     {
-      g_clear_pointer (&read, hs_memory_read_free);
+      if (error == NULL)
+        error = g_error_new (HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                             "the task's resume point is not known");
       g_prefix_error (&error, "%s: ", call->spec->name);
       hs_call_return (call, error);
-      return FALSE;
+      return;
     }
-  *pc = read->address.offset;
-  memcpy (word, g_bytes_get_data (read->data, NULL), 4);
-  *word = GUINT32_FROM_LE (*word);
-  hs_memory_read_free (read);
+  g_string_append_printf (call->out, "task %s (pid %d) is not running on any core: ",
+                          hs_task_get_name (task), hs_task_get_pid (task));
+  hs_call_go_until (call, hs_task_get_machine (task), regs->pc, "until it is scheduled in, at");
+}
+
+/* A step of a task that is scheduled out can only begin where it will resume: run until it
+ * gets there (and say so); step again from there. */
+static gboolean
+step_scheduled_out (Call *call)
+{
+  HsEngine *engine = hs_call_engine (call);
+  HsTask *task = hs_engine_get_current_task (engine);
+
+  if (task == NULL || hs_task_get_core (task) >= 0 || hs_call_option (call, "CORE") != NULL)
+    return FALSE;
+  hs_engine_task_registers_async (engine, task, NULL, scheduled_regs_done, call);
   return TRUE;
 }
+
+static void
+cmd_step_hll (Call *call)
+{
+  StepState *step = step_state_new (call);
+
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED)
+      || !hs_call_get_core_option (call, &step->core))
+    return;
+  if (step_scheduled_out (call))
+    return;
+  step_hll (call, FALSE);
+}
+
+/* ---- Step.Over -------------------------------------------------------------------------- */
+
+/* A call (BL, BLR) runs until it returns to the next instruction; anything else is one step. */
+static void
+step_over_code_read (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Call *call = user_data;
+  StepState *step = call->state;
+  guint64 pc;
+  guint32 word;
+
+  if (!finish_code_read (call, result, &pc, &word))
+    return;
+  if (!hs_arm64_is_call (word))
+    {
+      step->remaining = 1;
+      step_next (call);
+      return;
+    }
+  g_string_append_printf (call->out, "running until the call at 0x%" G_GINT64_MODIFIER "x "
+                          "returns (core %u%s)\n", pc, step->core,
+                          step->task_pid >= 0 ? ", in this task only" : "");
+  /* Another task may run the same code meanwhile: only this one's return counts. */
+  hs_engine_go_until_async (step->engine, pc + 4,
+                            (gint) hs_engine_get_core_machine (step->engine, step->core),
+                            step->task_pid, NULL, step_go_done, call);
+}
+
+static void
+cmd_step_over (Call *call)
+{
+  StepState *step = step_state_new (call);
+  HsAddress at = { HS_ACCESS_VIRTUAL, 0, 0, 0 };
+  HsTask *task;
+  HsCore *core;
+
+  if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED)
+      || !hs_call_get_core_option (call, &step->core))
+    return;
+  if (step_scheduled_out (call))
+    return;
+  if (hs_call_option (call, "Hll") != NULL)
+    {
+      step_hll (call, TRUE);
+      return;
+    }
+  core = hs_engine_get_core (step->engine, step->core);
+  if (!hs_core_get_register_by_name (core, "pc", &at.offset))
+    {
+      hs_call_fail (call, "Step.Over: core %u's pc is unknown", step->core);
+      return;
+    }
+  at.machine = hs_engine_get_core_machine (step->engine, step->core);
+  task = hs_engine_get_current_task (step->engine);
+  if (task != NULL && hs_task_get_core (task) == (gint) step->core)
+    {
+      if (at.offset < G_GUINT64_CONSTANT (0xffff000000000000))
+        at.space = hs_task_get_space (task);
+      step->task_pid = hs_task_get_pid (task);
+    }
+  hs_engine_read_async (step->engine, &at, 4, NULL, step_over_code_read, call);
+}
+
+static const OptionSpec core_option[] = { { "CORE", TRUE }, { NULL } };
+static const OptionSpec step_over_options[] = { { "CORE", TRUE }, { "Hll", FALSE }, { NULL } };
+
+const CommandSpec hs_step_commands[] = {
+  { "Step", "Step [count] [/CORE n]", "execute one instruction (or count) on one core",
+    0, 1, core_option, cmd_step },
+  { "Step.Over", "Step.Over [/CORE n] [/Hll]",
+    "one instruction (/Hll: one source line) on one core; a call runs until it returns, in "
+    "this task", 0, 0, step_over_options, cmd_step_over, .needs_tasks = TRUE },
+  { "Step.Hll", "Step.Hll [/CORE n]", "one source line on one core, into calls", 0, 0,
+    core_option, cmd_step_hll, .needs_tasks = TRUE },
+  { NULL }
+};

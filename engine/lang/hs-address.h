@@ -52,4 +52,6 @@ char    *hs_address_format       (const HsAddress   *address);
 gboolean hs_address_range_wraps  (guint64            offset,
                                   guint64            length);
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsAddressSpec, hs_address_spec_clear)
+
 G_END_DECLS

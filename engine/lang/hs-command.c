@@ -206,6 +206,16 @@ hs_command_name_abbreviation (const char *spec)
   return g_string_free (out, FALSE);
 }
 
+char *
+hs_command_unquote (const char *text)
+{
+  gsize len = strlen (text);
+
+  if (len >= 2 && text[0] == '"' && text[len - 1] == '"')
+    return g_strndup (text + 1, len - 2);
+  return g_strdup (text);
+}
+
 guint
 hs_command_edit_distance (const char *a,
                           const char *b)

@@ -52,5 +52,9 @@ gboolean   hs_command_name_matches      (const char  *spec,
 char      *hs_command_name_abbreviation (const char  *spec);
 guint      hs_command_edit_distance     (const char  *a,
                                          const char  *b);
+/* A token as written, without the double quotes around it ("\"a b\"" -> "a b"). */
+char      *hs_command_unquote           (const char  *text);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsToken, hs_token_free)
 
 G_END_DECLS

@@ -68,4 +68,6 @@ void      hs_value_set_boolean    (HsValue              *value,
 void      hs_value_set_string     (HsValue              *value,
                                    const char           *string);
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsValue, hs_value_clear)
+
 G_END_DECLS

@@ -29,4 +29,6 @@ GPtrArray *hs_script_parse     (const char   *text,
 GPtrArray *hs_script_read      (const char   *path,
                                 GError      **error);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsScriptLine, hs_script_line_free)
+
 G_END_DECLS

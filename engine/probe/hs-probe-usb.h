@@ -28,4 +28,6 @@ const char *hs_probe_usb_classify    (guint16       vendor_id,
                                       const char   *product);
 GPtrArray  *hs_probe_usb_list        (GError      **error);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsUsbProbe, hs_usb_probe_free)
+
 G_END_DECLS

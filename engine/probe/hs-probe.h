@@ -208,4 +208,6 @@ void       hs_register_info_free       (HsRegisterInfo *info);
 HsProbe   *hs_probe_new_for_location   (const char     *location,
                                         GError        **error);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsRegisterInfo, hs_register_info_free)
+
 G_END_DECLS

@@ -26,4 +26,6 @@ GArray    *hs_disasm_arm64      (const guint8  *code,
                                  guint64        address,
                                  GError       **error);
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsInstruction, hs_instruction_clear)
+
 G_END_DECLS
