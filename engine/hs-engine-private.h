@@ -73,6 +73,23 @@ void      hs_engine_connection_lost      (HsEngine       *self,
                                           const GError   *error);
 void      hs_engine_emit_registers_written (HsEngine     *self,
                                           guint           core);
+void      hs_engine_set_state            (HsEngine       *self,
+                                          HsEngineState   state);
+/* A snapshot from the worker becomes the halt every view sees; @notify: emit "halted". */
+void      hs_engine_apply_snapshot       (HsEngine       *self,
+                                          Snapshot       *snap,
+                                          gboolean        notify);
+/* Plants the run plan (and a temporary stop at @until) and resumes; @go_task, if any, is
+ * completed once the target runs. */
+void      hs_engine_start_running        (HsEngine       *self,
+                                          GTask          *go_task,
+                                          const HsHitScope *until);
+void      hs_engine_fail_pending_halts   (HsEngine       *self,
+                                          const GError   *error);
+void      hs_engine_mark_detached        (HsEngine       *self,
+                                          const GError   *why);
+void      hs_engine_take_target_name     (HsEngine       *self,
+                                          char           *name);
 /* The task @core runs inside its guest, or NULL (the core is in Xen, or no task is known). */
 HsTask   *hs_engine_find_core_task       (HsEngine       *self,
                                           guint           core);

@@ -25,9 +25,6 @@
 #define HALT_TIMEOUT_MS   30000
 /* A Break slower than this is shown as waiting (a busy host), never failed for it. */
 #define HALT_WAITING_MS   1000
-/* Detaching from a running target halts it to take our breakpoints out; past this, the
- * connection is closed as it is (the target runs on). */
-#define DETACH_HALT_TIMEOUT_MS 10000
 
 G_DEFINE_FINAL_TYPE (HsEngine, hs_engine, G_TYPE_OBJECT)
 G_DEFINE_QUARK (hs-engine-error-quark, hs_engine_error)
@@ -97,9 +94,9 @@ hs_engine_queue_job (HsEngine       *self,
 
 /* ---- state ------------------------------------------------------------------------------ */
 
-static void
-set_state (HsEngine      *self,
-           HsEngineState  state)
+void
+hs_engine_set_state (HsEngine      *self,
+                     HsEngineState  state)
 {
   if (self->state == state)
     return;
@@ -166,9 +163,9 @@ pending_halt_free (PendingHalt *ph)
   g_free (ph);
 }
 
-static void
-fail_pending_halts (HsEngine     *self,
-                    const GError *error)
+void
+hs_engine_fail_pending_halts (HsEngine     *self,
+                              const GError *error)
 {
   GList *pending = take_pending_halts (self);
 
@@ -190,18 +187,35 @@ complete_pending_halts (HsEngine *self)
 /* The probe is gone (QEMU killed, cable pulled): say so once and keep everything else. */
 void
 hs_engine_connection_lost (HsEngine     *self,
-                 const GError *error)
+                           const GError *error)
 {
   if (self->state == HS_ENGINE_STATE_DETACHED)
     return;
   g_debug ("detached: %s", error->message);
   /* The socket is closed by the worker, the thread that reads it. */
   hs_engine_queue_job (self, NULL, hs_target_close_job, NULL, NULL);
-  fail_pending_halts (self, error);
+  hs_engine_fail_pending_halts (self, error);
+  hs_engine_mark_detached (self, error);
+}
+
+/* Everything that showed a target shows none; @why: the error that ended it, or NULL. */
+void
+hs_engine_mark_detached (HsEngine     *self,
+                         const GError *why)
+{
   hs_engine_set_tasks_pending (self, FALSE);
   set_cores_state (self, HS_CORE_STATE_UNKNOWN);
-  set_state (self, HS_ENGINE_STATE_DETACHED);
-  g_signal_emit (self, signals[DETACHED], 0, error);
+  hs_engine_set_state (self, HS_ENGINE_STATE_DETACHED);
+  g_signal_emit (self, signals[DETACHED], 0, why);
+}
+
+void
+hs_engine_take_target_name (HsEngine *self,
+                            char     *name)
+{
+  g_free (self->target_name);
+  self->target_name = name;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET_NAME]);
 }
 
 gboolean
@@ -224,10 +238,10 @@ hs_engine_find_core_task (HsEngine *self,
   return hs_guest_model_find_core_task (self->guest_model, core);
 }
 
-static void
-apply_snapshot (HsEngine *self,
-                Snapshot *snap,
-                gboolean  notify)
+void
+hs_engine_apply_snapshot (HsEngine *self,
+                          Snapshot *snap,
+                          gboolean  notify)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cores));
   HsCore *stopped = NULL;
@@ -246,7 +260,7 @@ apply_snapshot (HsEngine *self,
   hs_engine_set_tasks_pending (self, snap->deferred);
   hs_engine_apply_guests (self, snap);
   hs_engine_apply_breakpoint_hit (self, snap);
-  set_state (self, HS_ENGINE_STATE_HALTED);
+  hs_engine_set_state (self, HS_ENGINE_STATE_HALTED);
   /* The core that stopped the target, and the task it ran, are what the user wants to see. */
   hs_engine_set_current_core (self, snap->stop.reason != HS_STOP_REASON_ATTACH
                                      && snap->stop.core < n ? snap->stop.core
@@ -290,21 +304,21 @@ run_done (GObject      *object,
         {
           /* The resume itself was refused: the target never left its halt. */
           g_debug ("resume failed: %s", error->message);
-          fail_pending_halts (self, error);
+          hs_engine_fail_pending_halts (self, error);
           set_cores_state (self, HS_CORE_STATE_HALTED);
-          set_state (self, HS_ENGINE_STATE_HALTED);
+          hs_engine_set_state (self, HS_ENGINE_STATE_HALTED);
           return;
         }
       hs_engine_connection_lost (self, error);
       return;
     }
-  apply_snapshot (self, snap, TRUE);
+  hs_engine_apply_snapshot (self, snap, TRUE);
 }
 
-static void
-start_running (HsEngine         *self,
-               GTask            *go_task,
-               const HsHitScope *until)
+void
+hs_engine_start_running (HsEngine         *self,
+                         GTask            *go_task,
+                         const HsHitScope *until)
 {
   g_autoptr(GTask) task = NULL;
   RunData *rd;
@@ -314,12 +328,12 @@ start_running (HsEngine         *self,
   /* Running from now on for everyone on this thread, though the wire learns it a moment later. */
   g_atomic_int_set (&self->target->halt_requested, FALSE);
   set_cores_state (self, HS_CORE_STATE_RUNNING);
-  set_state (self, HS_ENGINE_STATE_RUNNING);
+  hs_engine_set_state (self, HS_ENGINE_STATE_RUNNING);
   /* What the last halt still owed is moot now. */
   hs_engine_set_tasks_pending (self, FALSE);
   g_signal_emit (self, signals[RESUMED], 0);
   task = g_task_new (self, self->run_cancellable, run_done, NULL);
-  g_task_set_source_tag (task, start_running);
+  g_task_set_source_tag (task, hs_engine_start_running);
   rd = g_new0 (RunData, 1);
   rd->go_task = go_task ? g_object_ref (go_task) : NULL;
   rd->plan = hs_run_plan_new (self);
@@ -426,7 +440,7 @@ hs_engine_go_async (HsEngine            *self,
   task = hs_engine_new_halted_task (self, hs_engine_go_async, cancellable, callback, user_data);
   if (task == NULL)
     return;
-  start_running (self, task, NULL);
+  hs_engine_start_running (self, task, NULL);
 }
 
 void
@@ -446,7 +460,7 @@ hs_engine_go_until_async (HsEngine            *self,
   task = hs_engine_new_halted_task (self, hs_engine_go_async, cancellable, callback, user_data);
   if (task == NULL)
     return;
-  start_running (self, task, &until);
+  hs_engine_start_running (self, task, &until);
 }
 
 gboolean
@@ -596,7 +610,7 @@ step_done (GObject      *object,
       g_task_return_error (user_task, g_steal_pointer (&error));
       return;
     }
-  apply_snapshot (self, snap, TRUE);
+  hs_engine_apply_snapshot (self, snap, TRUE);
   if (snap->step_error)
     g_task_return_error (user_task, g_steal_pointer (&snap->step_error));
   else
@@ -636,282 +650,6 @@ hs_engine_step_finish (HsEngine      *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ---- attach / detach -------------------------------------------------------------------- */
-
-static void
-attach_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  HsEngine *self = HS_ENGINE (object);
-  g_autoptr(GTask) user_task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), &error);
-  guint have;
-
-  if (snap == NULL)
-    {
-      set_state (self, HS_ENGINE_STATE_DETACHED);
-      g_task_return_error (user_task, g_steal_pointer (&error));
-      return;
-    }
-
-  /* The worker's copy stays the worker's: this one is ours. */
-  g_clear_pointer (&self->register_infos, g_ptr_array_unref);
-  self->register_infos = g_steal_pointer (&snap->register_infos);
-
-  /* Cores are stable objects: a re-attach to the same target keeps them. */
-  have = g_list_model_get_n_items (G_LIST_MODEL (self->cores));
-  if (have != snap->n_cores)
-    {
-      g_autoptr(GPtrArray) cores = g_ptr_array_new_with_free_func (g_object_unref);
-
-      for (guint c = 0; c < snap->n_cores; c++)
-        g_ptr_array_add (cores, hs_core_new (c, self->register_infos));
-      g_list_store_splice (self->cores, 0, have, cores->pdata, cores->len);
-    }
-  else
-    {
-      /* Same count, but the register list may differ (another stub): rebuild them in place. */
-      g_autoptr(HsCore) first = g_list_model_get_item (G_LIST_MODEL (self->cores), 0);
-
-      if (first == NULL || hs_core_get_n_registers (first) != self->register_infos->len)
-        {
-          g_autoptr(GPtrArray) cores = g_ptr_array_new_with_free_func (g_object_unref);
-
-          for (guint c = 0; c < snap->n_cores; c++)
-            g_ptr_array_add (cores, hs_core_new (c, self->register_infos));
-          g_list_store_splice (self->cores, 0, have, cores->pdata, cores->len);
-        }
-    }
-  if (self->current_core >= snap->n_cores)
-    hs_engine_set_current_core (self, 0);
-
-  g_free (self->target_name);
-  self->target_name = g_steal_pointer (&snap->target_name);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET_NAME]);
-
-  apply_snapshot (self, snap, !snap->was_running);
-  /* Attaching must not disturb a running target: QEMU stopped it for us, so let it go on. */
-  if (snap->was_running)
-    start_running (self, NULL, NULL);
-  g_task_return_boolean (user_task, TRUE);
-}
-
-void
-hs_engine_attach_async (HsEngine            *self,
-                        HsProbe             *probe,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) job = NULL;
-  GError *error = NULL;
-
-  g_return_if_fail (HS_IS_ENGINE (self));
-  g_return_if_fail (HS_IS_PROBE (probe));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hs_engine_attach_async);
-  if (!hs_engine_check_state (self, HS_ENGINE_STATE_DETACHED, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_set_object (&self->probe, probe);
-  set_state (self, HS_ENGINE_STATE_ATTACHING);
-  job = g_task_new (self, cancellable, attach_done, g_steal_pointer (&task));
-  /* The worker takes the probe over; we keep a reference only to interrupt it. */
-  hs_engine_queue_job (self, job, hs_target_attach_job, g_object_ref (probe), g_object_unref);
-}
-
-void
-hs_engine_attach_location_async (HsEngine            *self,
-                                 const char          *location,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  g_autoptr(HsProbe) probe = NULL;
-  GError *error = NULL;
-
-  g_return_if_fail (HS_IS_ENGINE (self));
-  g_return_if_fail (location != NULL);
-
-  probe = hs_probe_new_for_location (location, &error);
-  if (probe == NULL)
-    {
-      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-      g_task_set_source_tag (task, hs_engine_attach_async);
-      g_task_return_error (task, error);
-      return;
-    }
-  hs_engine_attach_async (self, probe, cancellable, callback, user_data);
-}
-
-gboolean
-hs_engine_attach_finish (HsEngine      *self,
-                         GAsyncResult  *result,
-                         GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-
-void
-detach_result_free (DetachResult *r)
-{
-  g_free (r->report);
-  g_free (r);
-}
-
-static void
-finish_detach (HsEngine   *self,
-               GTask      *user_task,
-               const char *report)
-{
-  hs_engine_set_tasks_pending (self, FALSE);
-  set_cores_state (self, HS_CORE_STATE_UNKNOWN);
-  set_state (self, HS_ENGINE_STATE_DETACHED);
-  g_signal_emit (self, signals[DETACHED], 0, NULL);
-  g_task_return_pointer (user_task, g_strdup (report), g_free);
-}
-
-static void
-detach_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  HsEngine *self = HS_ENGINE (object);
-  g_autoptr(GTask) user_task = user_data;
-  DetachResult *r = g_task_propagate_pointer (G_TASK (result), NULL);
-
-  fail_pending_halts (self, &(GError) { G_IO_ERROR, G_IO_ERROR_CLOSED, (char *) "detached" });
-  finish_detach (self, user_task, r->report);
-  detach_result_free (r);
-}
-
-static void
-detach_now (HsEngine *self,
-            GTask    *user_task)
-{
-  g_autoptr(GTask) job = g_task_new (self, NULL, detach_done, g_object_ref (user_task));
-
-  hs_engine_queue_job (self, job, hs_target_detach_job, NULL, NULL);
-}
-
-static void
-detach_after_halt (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  HsEngine *self = HS_ENGINE (object);
-  g_autoptr(GTask) user_task = user_data;
-  g_autoptr(GError) error = NULL;
-  GSource *deadline = g_object_get_data (G_OBJECT (user_task), "hs-deadline");
-
-  if (deadline != NULL)
-    g_source_destroy (deadline);
-  if (!hs_engine_halt_finish (self, result, &error))
-    {
-      g_autofree char *where = g_strdup (self->target_name ? self->target_name : "the target");
-      g_autofree char *report = NULL;
-
-      if (self->state == HS_ENGINE_STATE_DETACHED)
-        {
-          /* The connection went while we waited: nothing of ours can be taken out now. */
-          report = g_strdup_printf ("the connection to %s was lost while detaching: %s", where,
-                                    error->message);
-          g_task_return_pointer (user_task, g_steal_pointer (&report), g_free);
-          return;
-        }
-      /* It would not halt: the target runs on, but what we planted stays in the stub. */
-      report = g_strdup_printf ("%s did not halt within %u s to have its breakpoints removed; "
-                                "the connection was closed with the target running",
-                                where, DETACH_HALT_TIMEOUT_MS / 1000);
-      g_cancellable_cancel (self->run_cancellable);
-      hs_engine_queue_job (self, NULL, hs_target_close_job, NULL, NULL);
-      finish_detach (self, user_task, report);
-      return;
-    }
-  detach_now (self, user_task);
-}
-
-static gboolean
-detach_deadline_cb (gpointer data)
-{
-  g_cancellable_cancel (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-cancel_other (GCancellable *cancellable,
-              gpointer      other)
-{
-  g_cancellable_cancel (other);
-}
-
-void
-hs_engine_detach_async (HsEngine            *self,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (HS_IS_ENGINE (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hs_engine_detach_async);
-  switch (self->state)
-    {
-    case HS_ENGINE_STATE_DETACHED:
-      g_task_return_pointer (task, g_strdup ("not attached"), g_free);
-      break;
-    case HS_ENGINE_STATE_RUNNING:
-      {
-        /* Our breakpoints come out at a halt; the detach lets the target run again. The
-         * caller's cancellable (a second Ctrl+C) or a deadline stop the wait for it. */
-        g_autoptr(GCancellable) halt_cancellable = g_cancellable_new ();
-        GSource *deadline = g_timeout_source_new (DETACH_HALT_TIMEOUT_MS);
-
-        g_source_set_callback (deadline, detach_deadline_cb, g_object_ref (halt_cancellable),
-                               g_object_unref);
-        g_source_attach (deadline, self->main_context);
-        g_object_set_data_full (G_OBJECT (task), "hs-deadline", deadline,
-                                (GDestroyNotify) g_source_unref);
-        if (cancellable != NULL)
-          g_cancellable_connect (cancellable, G_CALLBACK (cancel_other),
-                                 g_object_ref (halt_cancellable), g_object_unref);
-        hs_engine_halt_async (self, halt_cancellable, detach_after_halt, g_steal_pointer (&task));
-      }
-      break;
-    case HS_ENGINE_STATE_ATTACHING:
-    case HS_ENGINE_STATE_HALTED:
-    default:
-      detach_now (self, task);
-      break;
-    }
-}
-
-/**
- * hs_engine_detach_finish:
- *
- * Returns: (transfer full): what became of the target, in a sentence for the user
- * ("detached from gdbstub 127.0.0.1:1234; the target runs")
- */
-char *
-hs_engine_detach_finish (HsEngine      *self,
-                         GAsyncResult  *result,
-                         GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ---- memory ----------------------------------------------------------------------------- */

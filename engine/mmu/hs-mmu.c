@@ -3,7 +3,7 @@
 
 #include "config.h"
 
-#include "hs-mmu.h"
+#include "hs-mmu-private.h"
 
 #include <string.h>
 
@@ -16,100 +16,8 @@
 
 G_DEFINE_QUARK (hs-mmu-error-quark, hs_mmu_error)
 
-#define X64 "0x%" G_GINT64_MODIFIER "x"
-#define BIT(v, n) ((guint) (((v) >> (n)) & 1))
-#define FIELD(v, hi, lo) ((guint) (((v) >> (lo)) & ((1u << ((hi) - (lo) + 1)) - 1)))
-
-#define MAX_GRANULE (64 * 1024)
-
-/* Internal fault code next to HsMmuError: a listing ran out of its read budget. */
-#define FAULT_LIMIT 100
-
-/* Stage-2 faults that did not happen while walking stage-1 tables. */
-#define S1_WALK_NONE   (-2)
-#define S1_WALK_OUTPUT (-1)
-
-static inline guint64
-low_mask (guint bits)
-{
-  return bits >= 64 ? G_MAXUINT64 : (G_GUINT64_CONSTANT (1) << bits) - 1;
-}
-
-/* One stage of translation, decoded from the registers for one walk. */
-typedef struct
-{
-  guint stage;           /* 1 or 2 */
-  guint gshift;          /* granule: 12, 14 or 16 */
-  guint stride;          /* gshift - 3: index bits per level */
-  guint start_level;
-  guint start_bits;      /* index bits at the start level (beyond stride: concatenated tables) */
-  guint in_bits;         /* input address size */
-  guint oa_bits;         /* output address size */
-  gboolean oa52;         /* 64 KiB granule, 52-bit output: descriptor [15:12] is OA[51:48] */
-  guint64 base;          /* start-level table: an IPA for stage 1 under stage 2 */
-  gboolean base_too_big; /* the TTBR's base address is beyond oa_bits */
-  gboolean hierarchical; /* stage 1 with HPD clear: APTable/XNTable/PXNTable apply */
-  gboolean el2;          /* the EL2 regime: one privilege level */
-  gboolean ttbr1;
-  guint asid, vmid;
-  const char *oa_what;   /* "physical address size" or "intermediate physical address size" */
-  char ps_text[80];      /* "TCR_EL1.IPS=2", for messages */
-  const char *base_name; /* "TTBR1_EL1" */
-} Stage;
-
-typedef struct
-{
-  guint level;
-  guint size_bits;       /* log2 of the page or block size */
-  guint64 desc;
-  guint64 out;           /* the output address for the walked input */
-  guint aptable;         /* accumulated APTable bits */
-  gboolean xntable, pxntable;
-} Leaf;
-
-typedef struct
-{
-  int code;              /* HsMmuError or FAULT_LIMIT */
-  guint stage, level;
-  guint64 address;       /* the faulting stage's input address */
-  gboolean has_desc;
-  guint64 desc;
-  int s1_walk_level;     /* for stage-2 faults: the stage-1 level being read, or S1_WALK_* */
-  guint64 skip_to;       /* for listings: the first input address after the unmapped hole */
-  gboolean skip_wraps;   /* ...which runs to the top of the address space */
-  gboolean outside;      /* a VA outside every range: resume a listing at outside_next */
-  gboolean outside_last; /* ...or nowhere, when nothing follows */
-  guint64 outside_next;
-  guint64 read_pa, read_ipa;
-  gboolean read_via_s2;
-  char *why;             /* owned; the whole message for HS_MMU_ERROR_CONFIG */
-  GError *read_error;    /* owned; for HS_MMU_ERROR_READ */
-} Fault;
-
-typedef struct
-{
-  gboolean valid;
-  guint64 addr;
-  gsize len;
-  guint8 *buf;
-} Chunk;
-
-typedef struct
-{
-  const HsMmuContext *ctx;
-  HsMmuReadFunc read;
-  gpointer read_data;
-  gboolean have_s2;      /* stage 2 applies */
-  Stage s2;
-  gboolean s2_only;      /* the input is an IPA */
-  guint64 va;            /* the VA being translated, for messages */
-  gboolean cached;       /* listing: read table chunks once and keep them */
-  guint64 reads_left;
-  Chunk cache[2][4];
-} Walker;
-
-static void
-fault_clear (Fault *f)
+void
+_hs_mmu_fault_clear (Fault *f)
 {
   g_clear_pointer (&f->why, g_free);
   g_clear_error (&f->read_error);
@@ -124,7 +32,7 @@ fault_config (Fault *f,
 {
   va_list args;
 
-  fault_clear (f);
+  _hs_mmu_fault_clear (f);
   f->code = HS_MMU_ERROR_CONFIG;
   f->stage = stage;
   f->outside = FALSE;
@@ -147,7 +55,7 @@ fault_set (Fault       *f,
 {
   va_list args;
 
-  fault_clear (f);
+  _hs_mmu_fault_clear (f);
   f->code = code;
   f->stage = st->stage;
   f->level = level;
@@ -579,7 +487,7 @@ read_table_bytes (Walker      *wk,
 
   if (wk->reads_left == 0)
     {
-      fault_clear (f);
+      _hs_mmu_fault_clear (f);
       f->code = FAULT_LIMIT;
       return FALSE;
     }
@@ -587,7 +495,7 @@ read_table_bytes (Walker      *wk,
 
   if (!wk->read (pa, buf, len, wk->read_data, &local_error))
     {
-      fault_clear (f);
+      _hs_mmu_fault_clear (f);
       f->code = HS_MMU_ERROR_READ;
       f->stage = st->stage;
       f->level = level;
@@ -874,19 +782,19 @@ fill_stage1 (const HsMmuContext *ctx,
     }
 }
 
-static guint
-pa_limit_bits (const HsMmuContext *ctx)
+guint
+_hs_mmu_pa_limit_bits (const HsMmuContext *ctx)
 {
   return ctx->pa_range_bits >= 32 && ctx->pa_range_bits <= 52 ? ctx->pa_range_bits : 48;
 }
 
 /* The whole walk for @va (stage 1, then stage 2 for its tables and its output). */
-static gboolean
-translate_va (Walker           *wk,
-              guint64           va,
-              gboolean          use_tbi,
-              HsMmuTranslation *out,
-              Fault            *f)
+gboolean
+_hs_mmu_translate_va (Walker           *wk,
+                      guint64           va,
+                      gboolean          use_tbi,
+                      HsMmuTranslation *out,
+                      Fault            *f)
 {
   const HsMmuContext *ctx = wk->ctx;
   HsMmuTranslation t = { 0 };
@@ -915,7 +823,7 @@ translate_va (Walker           *wk,
     }
   else
     {
-      guint bits = pa_limit_bits (ctx);
+      guint bits = _hs_mmu_pa_limit_bits (ctx);
       Stage off = { .stage = 1 };
 
       if ((va >> bits) != 0)
@@ -972,11 +880,11 @@ translate_va (Walker           *wk,
   return TRUE;
 }
 
-static gboolean
-translate_ipa (Walker           *wk,
-               guint64           ipa,
-               HsMmuTranslation *out,
-               Fault            *f)
+gboolean
+_hs_mmu_translate_ipa (Walker           *wk,
+                       guint64           ipa,
+                       HsMmuTranslation *out,
+                       Fault            *f)
 {
   HsMmuTranslation t = { 0 };
   guint all = HS_MMU_PERM_READ | HS_MMU_PERM_WRITE | HS_MMU_PERM_EXEC;
@@ -1000,13 +908,13 @@ translate_ipa (Walker           *wk,
   return TRUE;
 }
 
-static gboolean
-walker_init (Walker             *wk,
-             const HsMmuContext *ctx,
-             gboolean            s2_only,
-             HsMmuReadFunc       read,
-             gpointer            read_data,
-             Fault              *f)
+gboolean
+_hs_mmu_walker_init (Walker             *wk,
+                     const HsMmuContext *ctx,
+                     gboolean            s2_only,
+                     HsMmuReadFunc       read,
+                     gpointer            read_data,
+                     Fault              *f)
 {
   memset (wk, 0, sizeof *wk);
   wk->ctx = ctx;
@@ -1020,18 +928,18 @@ walker_init (Walker             *wk,
   return TRUE;
 }
 
-static void
-walker_clear (Walker *wk)
+void
+_hs_mmu_walker_clear (Walker *wk)
 {
   for (guint s = 0; s < 2; s++)
     for (guint l = 0; l < 4; l++)
       g_clear_pointer (&wk->cache[s][l].buf, g_free);
 }
 
-static void
-fault_to_error (const Walker *wk,
-                Fault        *f,
-                GError      **error)
+void
+_hs_mmu_fault_to_error (const Walker *wk,
+                        Fault        *f,
+                        GError      **error)
 {
   GString *msg;
 
@@ -1107,16 +1015,16 @@ hs_mmu_translate (const HsMmuContext *ctx,
   g_return_val_if_fail (out != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  ok = walker_init (&wk, ctx, FALSE, read, read_data, &f);
+  ok = _hs_mmu_walker_init (&wk, ctx, FALSE, read, read_data, &f);
   wk.va = va;
   if (ok)
-    ok = translate_va (&wk, va, TRUE, &t, &f);
+    ok = _hs_mmu_translate_va (&wk, va, TRUE, &t, &f);
   if (ok)
     *out = t;
   else
-    fault_to_error (&wk, &f, error);
-  fault_clear (&f);
-  walker_clear (&wk);
+    _hs_mmu_fault_to_error (&wk, &f, error);
+  _hs_mmu_fault_clear (&f);
+  _hs_mmu_walker_clear (&wk);
   return ok;
 }
 
@@ -1150,508 +1058,14 @@ hs_mmu_stage2 (const HsMmuContext *ctx,
   g_return_val_if_fail (out != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  ok = walker_init (&wk, ctx, TRUE, read, read_data, &f);
+  ok = _hs_mmu_walker_init (&wk, ctx, TRUE, read, read_data, &f);
   if (ok)
-    ok = translate_ipa (&wk, ipa, &t, &f);
+    ok = _hs_mmu_translate_ipa (&wk, ipa, &t, &f);
   if (ok)
     *out = t;
   else
-    fault_to_error (&wk, &f, error);
-  fault_clear (&f);
-  walker_clear (&wk);
+    _hs_mmu_fault_to_error (&wk, &f, error);
+  _hs_mmu_fault_clear (&f);
+  _hs_mmu_walker_clear (&wk);
   return ok;
-}
-
-/* ---- listing ------------------------------------------------------------------------------- */
-
-typedef struct
-{
-  HsMmuMappingFunc func;
-  gpointer user_data;
-  gboolean merge;
-  guint entries_left;
-  gboolean stopped;
-  gboolean has_pending;
-  HsMmuTranslation pending;
-} ListState;
-
-static gboolean
-mergeable (const HsMmuTranslation *a,
-           const HsMmuTranslation *b)
-{
-  return a->input + a->size == b->input && a->ipa + a->size == b->ipa &&
-         a->pa + a->size == b->pa && a->input + a->size != 0 &&
-         a->perm_el1 == b->perm_el1 && a->perm_el0 == b->perm_el0 &&
-         a->ttbr1 == b->ttbr1 && a->asid == b->asid && a->vmid == b->vmid &&
-         a->s1_attr_index == b->s1_attr_index && a->s1_sh == b->s1_sh &&
-         a->s1_af == b->s1_af && a->ng == b->ng &&
-         a->s2_memattr == b->s2_memattr && a->s2_sh == b->s2_sh && a->s2_af == b->s2_af &&
-         (a->s1_size == 0) == (b->s1_size == 0) && (a->s2_size == 0) == (b->s2_size == 0);
-}
-
-static gboolean
-list_deliver (ListState              *ls,
-              const HsMmuTranslation *m)
-{
-  ls->entries_left--;
-  if (!ls->func (m, ls->user_data) || ls->entries_left == 0)
-    {
-      ls->stopped = TRUE;
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Returns FALSE when the listing must stop; *delivered says whether @m itself was taken. */
-static gboolean
-list_emit (ListState              *ls,
-           const HsMmuTranslation *m,
-           gboolean               *taken)
-{
-  *taken = FALSE;
-  if (ls->merge && ls->has_pending && mergeable (&ls->pending, m))
-    {
-      ls->pending.size += m->size;
-      *taken = TRUE;
-      return TRUE;
-    }
-  if (ls->has_pending)
-    {
-      ls->has_pending = FALSE;
-      if (!list_deliver (ls, &ls->pending))
-        return FALSE;
-    }
-  *taken = TRUE;
-  if (ls->merge)
-    {
-      ls->pending = *m;
-      ls->has_pending = TRUE;
-      return TRUE;
-    }
-  return list_deliver (ls, m);
-}
-
-static void
-list_flush (ListState *ls)
-{
-  if (ls->has_pending && !ls->stopped)
-    {
-      ls->has_pending = FALSE;
-      list_deliver (ls, &ls->pending);
-    }
-}
-
-/**
- * hs_mmu_list:
- * @ctx: the translation registers
- * @start: first input address (VA, or IPA with %HS_MMU_LIST_STAGE2)
- * @end: last input address (inclusive)
- * @flags: %HS_MMU_LIST_MERGE to merge runs of alike mappings, %HS_MMU_LIST_STAGE2 to list the
- *   IPA space of stage 2
- * @max_entries: at most this many calls of @func (at least 1)
- * @func: called per mapping in ascending input order; return FALSE to stop
- * @user_data: for @func
- * @read: reads physical memory; a listing reads whole table chunks (up to one granule) once
- * @read_data: for @read
- * @out_next: (out) (optional): where a further call should resume: the first input address not
- *   yet examined; @end + 1 (0 when @end is G_MAXUINT64) when the range was covered
- * @error: %HS_MMU_ERROR_READ when a table could not be read, %HS_MMU_ERROR_CONFIG for bad
- *   registers; mappings reported before the error stand
- *
- * Lists the mappings of [@start, @end] as a translation would find them: with stage 2 on, one
- * mapping per piece that is contiguous at both stages (the smaller of the stage-1 and stage-2
- * page or block). Each mapping is reported whole (mapping->input and mapping->size), so the first
- * may begin before @start and the last end after @end. Without %HS_MMU_LIST_MERGE every page or
- * block is its own mapping. Unmapped input (translation and address size faults) is skipped, a
- * whole table or block at a time. The TTBR0/TTBR1 hole is skipped; TBI is ignored (list the
- * canonical addresses).
- *
- * Bounded against hostile tables, all by @max_entries: at most @max_entries callbacks, at most
- * %HS_MMU_LIST_READS_BASE + %HS_MMU_LIST_READS_PER_ENTRY × @max_entries reads, and at most
- * %HS_MMU_LIST_STEPS_BASE + %HS_MMU_LIST_STEPS_PER_ENTRY × @max_entries steps (a step is one
- * translation, or one skip over a mapping or a run of invalid entries). Reaching a bound stops
- * the listing early without an error: *@out_next then says where to go on.
- */
-gboolean
-hs_mmu_list (const HsMmuContext *ctx,
-             guint64             start,
-             guint64             end,
-             HsMmuListFlags      flags,
-             guint               max_entries,
-             HsMmuMappingFunc    func,
-             gpointer            user_data,
-             HsMmuReadFunc       read,
-             gpointer            read_data,
-             guint64            *out_next,
-             GError            **error)
-{
-  gboolean s2_only = (flags & HS_MMU_LIST_STAGE2) != 0;
-  ListState ls = { 0 };
-  Walker wk;
-  Fault f = { 0 };
-  guint64 pos = start;
-  guint64 max_steps;
-  gboolean done = FALSE;
-  gboolean ok = TRUE;
-
-  g_return_val_if_fail (ctx != NULL, FALSE);
-  g_return_val_if_fail (start <= end, FALSE);
-  g_return_val_if_fail (max_entries > 0, FALSE);
-  g_return_val_if_fail (func != NULL, FALSE);
-  g_return_val_if_fail (read != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  ls.func = func;
-  ls.user_data = user_data;
-  ls.merge = (flags & HS_MMU_LIST_MERGE) != 0;
-  ls.entries_left = max_entries;
-
-  if (!walker_init (&wk, ctx, s2_only, read, read_data, &f))
-    {
-      fault_to_error (&wk, &f, error);
-      fault_clear (&f);
-      if (out_next != NULL)
-        *out_next = start;
-      return FALSE;
-    }
-  wk.cached = TRUE;
-  wk.reads_left = HS_MMU_LIST_READS_BASE + (guint64) HS_MMU_LIST_READS_PER_ENTRY * max_entries;
-  max_steps = HS_MMU_LIST_STEPS_BASE + (guint64) HS_MMU_LIST_STEPS_PER_ENTRY * max_entries;
-
-  for (guint64 steps = 0; !done && !ls.stopped; steps++)
-    {
-      HsMmuTranslation t;
-      guint64 next;
-      gboolean hit;
-
-      if (steps >= max_steps)
-        break;
-
-      hit = s2_only ? translate_ipa (&wk, pos, &t, &f) : translate_va (&wk, pos, FALSE, &t, &f);
-      if (hit)
-        {
-          guint64 base;
-          gboolean taken;
-
-          if (t.size == 0)
-            {
-              /* No translation at all: one identity mapping up to the PA size or @end. */
-              guint64 last = MIN (end, low_mask (pa_limit_bits (ctx)));
-
-              if (pos > last)
-                {
-                  done = TRUE;
-                  break;
-                }
-              base = pos;
-              t.size = last - pos + 1;
-            }
-          else
-            base = pos & ~(t.size - 1);
-          t.ipa -= pos - base;
-          t.pa -= pos - base;
-          t.input = base;
-          next = base + t.size;
-          if (!list_emit (&ls, &t, &taken))
-            {
-              if (taken && (next == 0 || next > end))
-                done = TRUE;
-              else if (taken)
-                pos = next;
-              break;
-            }
-        }
-      else if (f.code == FAULT_LIMIT)
-        break;
-      else if (f.code == HS_MMU_ERROR_TRANSLATION || f.code == HS_MMU_ERROR_ADDRESS_SIZE)
-        {
-          if (f.outside)
-            next = f.outside_last || f.outside_next <= pos ? 0 : f.outside_next;
-          else
-            next = f.skip_wraps ? 0 : f.skip_to;
-        }
-      else
-        {
-          list_flush (&ls);
-          fault_to_error (&wk, &f, error);
-          ok = FALSE;
-          break;
-        }
-
-      if (next == 0 || next > end)
-        done = TRUE;
-      else if (next <= pos)
-        pos++; /* cannot happen: mappings and holes are aligned and unique; stay safe */
-      else
-        pos = next;
-    }
-
-  list_flush (&ls);
-  if (out_next != NULL)
-    *out_next = done ? end + 1 : pos;
-  fault_clear (&f);
-  walker_clear (&wk);
-  return ok;
-}
-
-/* ---- registers and attributes -------------------------------------------------------------- */
-
-/**
- * hs_mmu_context_set_el1:
- *
- * Sets the EL1&0 stage-1 part of @ctx (SCTLR_EL1.M, TCR_EL1, TTBR0/1_EL1, MAIR_EL1), leaving the
- * stage-2 part as it is. A @mair_el1 of 0 means "not known" (no OS runs with every memory type
- * Device-nGnRnE): attributes then show AttrIndx instead of a memory type.
- */
-void
-hs_mmu_context_set_el1 (HsMmuContext *ctx,
-                        guint64       sctlr_el1,
-                        guint64       tcr_el1,
-                        guint64       ttbr0_el1,
-                        guint64       ttbr1_el1,
-                        guint64       mair_el1)
-{
-  g_return_if_fail (ctx != NULL);
-
-  ctx->regime = HS_MMU_REGIME_EL10;
-  ctx->stage1 = BIT (sctlr_el1, 0);
-  ctx->tcr = tcr_el1;
-  ctx->ttbr0 = ttbr0_el1;
-  ctx->ttbr1 = ttbr1_el1;
-  ctx->mair = mair_el1;
-  ctx->has_mair = mair_el1 != 0;
-}
-
-/**
- * hs_mmu_context_set_el2:
- *
- * Sets @ctx to the EL2 regime without E2H (SCTLR_EL2.M, TCR_EL2, TTBR0_EL2, MAIR_EL2); stage 2
- * never applies to it. A @mair_el2 of 0 means "not known", as for hs_mmu_context_set_el1().
- */
-void
-hs_mmu_context_set_el2 (HsMmuContext *ctx,
-                        guint64       sctlr_el2,
-                        guint64       tcr_el2,
-                        guint64       ttbr0_el2,
-                        guint64       mair_el2)
-{
-  g_return_if_fail (ctx != NULL);
-
-  ctx->regime = HS_MMU_REGIME_EL2;
-  ctx->stage1 = BIT (sctlr_el2, 0);
-  ctx->tcr = tcr_el2;
-  ctx->ttbr0 = ttbr0_el2;
-  ctx->ttbr1 = 0;
-  ctx->mair = mair_el2;
-  ctx->has_mair = mair_el2 != 0;
-  ctx->stage2 = FALSE;
-}
-
-/**
- * hs_mmu_context_set_stage2:
- *
- * Sets the stage-2 part of @ctx: stage 2 is on when HCR_EL2.VM (bit 0) is set and HCR_EL2.TGE
- * (bit 27) is clear.
- */
-void
-hs_mmu_context_set_stage2 (HsMmuContext *ctx,
-                           guint64       hcr_el2,
-                           guint64       vtcr_el2,
-                           guint64       vttbr_el2)
-{
-  g_return_if_fail (ctx != NULL);
-
-  ctx->stage2 = BIT (hcr_el2, 0) && !BIT (hcr_el2, 27);
-  ctx->vtcr = vtcr_el2;
-  ctx->vttbr = vttbr_el2;
-}
-
-typedef struct
-{
-  gboolean device;
-  guint dev;             /* 0 nGnRnE, 1 nGnRE, 2 nGRE, 3 GRE */
-  guint inner, outer;    /* 0 non-cacheable, 1 write-through, 2 write-back */
-} MemType;
-
-/* A MAIR cacheability nibble: 0b0100 NC, 0b00RW WT transient, 0b01RW WB transient, 0b10RW WT,
- * 0b11RW WB. */
-static guint
-mair_cacheability (guint n)
-{
-  if (n == 4 || n == 0)
-    return 0;
-  return (n >> 2) == 0 || (n >> 2) == 2 ? 1 : 2;
-}
-
-static void
-mem_from_mair (guint8   attr,
-               MemType *m)
-{
-  memset (m, 0, sizeof *m);
-  if ((attr & 0xf0) == 0)
-    {
-      m->device = TRUE;
-      m->dev = (attr >> 2) & 3;
-      return;
-    }
-  m->outer = mair_cacheability (attr >> 4);
-  m->inner = mair_cacheability (attr & 0xf);
-}
-
-/* Stage-2 MemAttr[3:2] outer (00 Device, 01 NC, 10 WT, 11 WB), [1:0] inner or Device type. */
-static void
-mem_from_s2 (guint    memattr,
-             MemType *m)
-{
-  static const guint cache[4] = { 0, 0, 1, 2 };
-
-  memset (m, 0, sizeof *m);
-  if ((memattr >> 2) == 0)
-    {
-      m->device = TRUE;
-      m->dev = memattr & 3;
-      return;
-    }
-  m->outer = cache[memattr >> 2];
-  m->inner = cache[memattr & 3];
-}
-
-/* The stronger of the two (no FEAT_S2FWB): Device wins, then the weaker cacheability. */
-static void
-mem_combine (MemType       *a,
-             const MemType *b)
-{
-  if (a->device || b->device)
-    {
-      guint dev = 3;
-
-      if (a->device)
-        dev = MIN (dev, a->dev);
-      if (b->device)
-        dev = MIN (dev, b->dev);
-      a->device = TRUE;
-      a->dev = dev;
-      return;
-    }
-  a->inner = MIN (a->inner, b->inner);
-  a->outer = MIN (a->outer, b->outer);
-}
-
-static void
-mem_append (GString       *s,
-            const MemType *m)
-{
-  static const char *dev[4] = { "nGnRnE", "nGnRE", "nGRE", "GRE" };
-  static const char *cache[3] = { "NC", "WT", "WB" };
-
-  if (m->device)
-    g_string_append_printf (s, "Device-%s", dev[m->dev]);
-  else if (m->inner == m->outer)
-    g_string_append_printf (s, "Normal %s", cache[m->inner]);
-  else
-    g_string_append_printf (s, "Normal inner-%s outer-%s", cache[m->inner], cache[m->outer]);
-}
-
-static void
-perm_append (GString    *s,
-             guint       perm,
-             const char *el)
-{
-  g_string_append_printf (s, "%c%c%c %s", (perm & HS_MMU_PERM_READ) ? 'R' : '-',
-                          (perm & HS_MMU_PERM_WRITE) ? 'W' : '-',
-                          (perm & HS_MMU_PERM_EXEC) ? 'X' : '-', el);
-}
-
-/* SH: 0 non, 1 reserved, 2 outer, 3 inner; ranked non < inner < outer. */
-static guint
-sh_rank (guint sh)
-{
-  return sh == 2 ? 2 : sh == 3 ? 1 : 0;
-}
-
-/**
- * hs_mmu_format_attributes:
- * @t: a translation or listed mapping
- *
- * Returns: (transfer full): the permissions and attributes in words, e.g.
- *   "RW- EL1, --- EL0, Normal WB, inner-shareable, AF, nG (ASID 5)"; both stages combined.
- */
-char *
-hs_mmu_format_attributes (const HsMmuTranslation *t)
-{
-  static const char *sh_names[3] = { "non-shareable", "inner-shareable", "outer-shareable" };
-  GString *s;
-  MemType m = { 0 }, m2;
-  gboolean have_type = FALSE;
-  guint sh = 0;
-
-  g_return_val_if_fail (t != NULL, NULL);
-
-  s = g_string_new (NULL);
-  if (t->regime == HS_MMU_REGIME_EL2)
-    perm_append (s, t->perm_el1, "EL2");
-  else
-    {
-      perm_append (s, t->perm_el1, "EL1");
-      g_string_append (s, ", ");
-      perm_append (s, t->perm_el0, "EL0");
-    }
-
-  if (t->s1_size != 0)
-    {
-      sh = sh_rank (t->s1_sh);
-      if (t->s1_has_mair_attr)
-        {
-          mem_from_mair (t->s1_mair_attr, &m);
-          have_type = TRUE;
-        }
-      else
-        g_string_append_printf (s, ", AttrIndx %u", t->s1_attr_index);
-    }
-  else if (t->s2_size == 0)
-    g_string_append (s, ", untranslated");
-  else
-    g_string_append (s, ", stage 1 off");
-
-  if (t->s2_size != 0)
-    {
-      mem_from_s2 (t->s2_memattr, &m2);
-      sh = MAX (sh, sh_rank (t->s2_sh));
-      if (have_type)
-        mem_combine (&m, &m2);
-      else if (t->s1_size == 0)
-        {
-          m = m2;
-          have_type = TRUE;
-        }
-      else
-        {
-          g_string_append (s, ", stage 2 ");
-          mem_append (s, &m2);
-        }
-    }
-
-  if (have_type)
-    {
-      g_string_append (s, ", ");
-      mem_append (s, &m);
-      /* Device and non-cacheable Normal memory are always outer shareable. */
-      if (m.device || (m.inner == 0 && m.outer == 0))
-        sh = 2;
-    }
-  if (t->s1_size != 0 || t->s2_size != 0)
-    g_string_append_printf (s, ", %s", sh_names[sh]);
-
-  if ((t->s1_size != 0 && !t->s1_af) || (t->s2_size != 0 && !t->s2_af))
-    g_string_append_printf (s, ", AF=0 at stage %s",
-                            (t->s1_size != 0 && !t->s1_af) ? (t->s2_size != 0 && !t->s2_af ?
-                                                              "1 and 2" : "1") : "2");
-  else if (t->s1_size != 0 || t->s2_size != 0)
-    g_string_append (s, ", AF");
-  if (t->s1_size != 0 && t->ng)
-    g_string_append_printf (s, ", nG (ASID %u)", t->asid);
-  if (t->contiguous)
-    g_string_append (s, ", contiguous");
-
-  return g_string_free (s, FALSE);
 }

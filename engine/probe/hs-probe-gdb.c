@@ -12,79 +12,12 @@
 
 #include "config.h"
 
-#include "hs-probe-gdb.h"
-#include "hs-sync.h"
-#include "hs-rsp.h"
-#include "hs-tdesc.h"
+#include "hs-probe-gdb-private.h"
 
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
-
-#define REPLY_TIMEOUT_MS   5000
-#define CONNECT_TIMEOUT_S  5
-#define MAX_RETRANSMITS    3
-#define MAX_PAYLOAD        (1 << 20)
-#define MAX_TDESC_SIZE     (4 << 20)
-#define MAX_THREADS        1024
-/* QEMU refuses 'm' reads over 0x800 bytes (E22). */
-#define MEM_CHUNK          0x800u
-/* Keeps an 'M' packet's hex under the stub's PacketSize. */
-#define MEM_WRITE_CHUNK    0x400u
-/* A halt's memory cache is dropped once it holds this much. */
-#define MEM_CACHE_LIMIT    (64u << 20)
-
-typedef struct
-{
-  gint64 pid;
-  gint64 tid;
-} ThreadId;
-
-typedef struct
-{
-  guint64 *values;
-  gboolean *valid;
-  gboolean *fetched;
-  gboolean g_done;
-} RegCache;
-
-struct _HsProbeGdb
-{
-  GObject parent_instance;
-
-  char *host;
-  guint16 port;
-
-  /* Owned while connected */
-  GSocketConnection *connection;
-  GSocket *socket;
-  HsRspDecoder decoder;
-  guint8 rx[16384];
-  gsize rx_len;
-  gsize rx_pos;
-  HsTdesc *tdesc;
-  GPtrArray *registers;         /* of HsRegisterInfo, index order */
-  GArray *g_offsets;            /* per register index: byte offset in 'g', or -1 */
-  gsize g_size;
-  GArray *threads;              /* of ThreadId, core order */
-  RegCache *reg_cache;          /* one per core */
-  GHashTable *mem_cache;        /* chunk address -> guint8[MEM_CHUNK] */
-  gsize mem_cache_bytes;
-  GHashTable *breakpoints;      /* address -> type + 1 */
-
-  HsMutex io_lock;
-  HsMutex write_lock;
-  gint connected;               /* atomic */
-  gint running;                 /* atomic */
-  gint interrupt_sent;          /* atomic */
-  gboolean multiprocess;
-  gboolean phys_mode;
-  gboolean saw_async_stop;
-  gboolean step_pending;
-  gint hg_core;                 /* the core 'Hg' last selected, -1 if unknown */
-  guint64 n_packets;
-};
 
 static void hs_probe_gdb_iface_init (HsProbeInterface *iface);
 
@@ -93,8 +26,8 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HsProbeGdb, hs_probe_gdb, G_TYPE_OBJECT,
 
 /* ---- wire ------------------------------------------------------------------------------- */
 
-static void
-mark_lost (HsProbeGdb *self)
+void
+_hs_gdb_mark_lost (HsProbeGdb *self)
 {
   g_atomic_int_set (&self->connected, FALSE);
   g_atomic_int_set (&self->running, FALSE);
@@ -105,7 +38,7 @@ lost_error (HsProbeGdb  *self,
             GError     **error,
             const char  *why)
 {
-  mark_lost (self);
+  _hs_gdb_mark_lost (self);
   g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST,
                "lost the connection to the gdbstub at %s:%u: %s", self->host, self->port, why);
   return FALSE;
@@ -126,11 +59,11 @@ trace_enabled (void)
   return enabled;
 }
 
-static gboolean
-send_raw (HsProbeGdb    *self,
-          const guint8  *data,
-          gsize          len,
-          GError       **error)
+gboolean
+_hs_gdb_send_raw (HsProbeGdb    *self,
+                  const guint8  *data,
+                  gsize          len,
+                  GError       **error)
 {
   gsize done = 0;
 
@@ -222,7 +155,7 @@ send_ack (HsProbeGdb  *self,
           gboolean     good,
           GError     **error)
 {
-  return send_raw (self, (const guint8 *) (good ? "+" : "-"), 1, error);
+  return _hs_gdb_send_raw (self, (const guint8 *) (good ? "+" : "-"), 1, error);
 }
 
 /*
@@ -239,10 +172,10 @@ note_async_stop (HsProbeGdb *self,
 }
 
 /* Sends one packet and waits for its '+'. Call with io_lock held. */
-static gboolean
-send_packet (HsProbeGdb  *self,
-             const char  *payload,
-             GError     **error)
+gboolean
+_hs_gdb_send_packet (HsProbeGdb  *self,
+                     const char  *payload,
+                     GError     **error)
 {
   g_autoptr(GBytes) frame = hs_rsp_frame (payload, strlen (payload));
   gsize len;
@@ -253,7 +186,7 @@ send_packet (HsProbeGdb  *self,
     g_printerr ("rsp -> %.200s\n", payload);
   for (guint attempt = 0; attempt <= MAX_RETRANSMITS; attempt++)
     {
-      if (!send_raw (self, data, len, error))
+      if (!_hs_gdb_send_raw (self, data, len, error))
         return FALSE;
       for (;;)
         {
@@ -288,13 +221,13 @@ send_packet (HsProbeGdb  *self,
 }
 
 /* Reads the next reply packet, acking it; stop replies are skipped unless @want_stop. */
-static char *
-read_reply (HsProbeGdb    *self,
-            gboolean       want_stop,
-            guint          timeout_ms,
-            GCancellable  *cancellable,
-            gsize         *out_len,
-            GError       **error)
+char *
+_hs_gdb_read_reply (HsProbeGdb    *self,
+                    gboolean       want_stop,
+                    guint          timeout_ms,
+                    GCancellable  *cancellable,
+                    gsize         *out_len,
+                    GError       **error)
 {
   for (;;)
     {
@@ -344,30 +277,30 @@ read_reply (HsProbeGdb    *self,
     }
 }
 
-static char *
-request_len (HsProbeGdb  *self,
-             const char  *payload,
-             gsize       *out_len,
-             GError     **error)
+char *
+_hs_gdb_request_len (HsProbeGdb  *self,
+                     const char  *payload,
+                     gsize       *out_len,
+                     GError     **error)
 {
-  if (!send_packet (self, payload, error))
+  if (!_hs_gdb_send_packet (self, payload, error))
     return NULL;
-  return read_reply (self, FALSE, REPLY_TIMEOUT_MS, NULL, out_len, error);
+  return _hs_gdb_read_reply (self, FALSE, REPLY_TIMEOUT_MS, NULL, out_len, error);
 }
 
-static char *
-request (HsProbeGdb  *self,
-         const char  *payload,
-         GError     **error)
+char *
+_hs_gdb_request (HsProbeGdb  *self,
+                 const char  *payload,
+                 GError     **error)
 {
-  return request_len (self, payload, NULL, error);
+  return _hs_gdb_request_len (self, payload, NULL, error);
 }
 
-static gboolean
-check_error_reply (HsProbeGdb  *self,
-                   const char  *what,
-                   const char  *reply,
-                   GError     **error)
+gboolean
+_hs_gdb_check_error_reply (HsProbeGdb  *self,
+                           const char  *what,
+                           const char  *reply,
+                           GError     **error)
 {
   if (reply[0] == 'E' && g_ascii_isxdigit (reply[1]) && g_ascii_isxdigit (reply[2])
       && reply[3] == 0)
@@ -386,15 +319,15 @@ check_error_reply (HsProbeGdb  *self,
 }
 
 /* Requests that must answer "OK". */
-static gboolean
-request_ok (HsProbeGdb  *self,
-            const char  *payload,
-            const char  *what,
-            GError     **error)
+gboolean
+_hs_gdb_request_ok (HsProbeGdb  *self,
+                    const char  *payload,
+                    const char  *what,
+                    GError     **error)
 {
-  g_autofree char *reply = request (self, payload, error);
+  g_autofree char *reply = _hs_gdb_request (self, payload, error);
 
-  if (reply == NULL || !check_error_reply (self, what, reply, error))
+  if (reply == NULL || !_hs_gdb_check_error_reply (self, what, reply, error))
     return FALSE;
   if (strcmp (reply, "OK") != 0)
     {
@@ -407,9 +340,9 @@ request_ok (HsProbeGdb  *self,
 
 /* ---- state checks ----------------------------------------------------------------------- */
 
-static gboolean
-check_halted (HsProbeGdb  *self,
-              GError     **error)
+gboolean
+_hs_gdb_check_halted (HsProbeGdb  *self,
+                      GError     **error)
 {
   if (!g_atomic_int_get (&self->connected))
     {
@@ -426,10 +359,10 @@ check_halted (HsProbeGdb  *self,
   return TRUE;
 }
 
-static gboolean
-check_core (HsProbeGdb  *self,
-            guint        core,
-            GError     **error)
+gboolean
+_hs_gdb_check_core (HsProbeGdb  *self,
+                    guint        core,
+                    GError     **error)
 {
   if (self->threads == NULL || core >= self->threads->len)
     {
@@ -442,9 +375,9 @@ check_core (HsProbeGdb  *self,
   return TRUE;
 }
 
-static char *
-format_thread (HsProbeGdb *self,
-               guint       core)
+char *
+_hs_gdb_format_thread (HsProbeGdb *self,
+                       guint       core)
 {
   const ThreadId *t = &g_array_index (self->threads, ThreadId, core);
 
@@ -453,10 +386,10 @@ format_thread (HsProbeGdb *self,
   return g_strdup_printf ("%" G_GINT64_MODIFIER "x", t->tid);
 }
 
-static gint
-core_for_thread (HsProbeGdb *self,
-                 gint64      pid,
-                 gint64      tid)
+gint
+_hs_gdb_core_for_thread (HsProbeGdb *self,
+                         gint64      pid,
+                         gint64      tid)
 {
   for (guint i = 0; i < self->threads->len; i++)
     {
@@ -468,8 +401,8 @@ core_for_thread (HsProbeGdb *self,
   return -1;
 }
 
-static void
-invalidate_caches (HsProbeGdb *self)
+void
+_hs_gdb_invalidate_caches (HsProbeGdb *self)
 {
   if (self->mem_cache)
     g_hash_table_remove_all (self->mem_cache);
@@ -486,19 +419,19 @@ invalidate_caches (HsProbeGdb *self)
   self->hg_core = -1;
 }
 
-static gboolean
-select_core (HsProbeGdb  *self,
-             guint        core,
-             GError     **error)
+gboolean
+_hs_gdb_select_core (HsProbeGdb  *self,
+                     guint        core,
+                     GError     **error)
 {
   g_autofree char *thread = NULL;
   g_autofree char *pkt = NULL;
 
   if (self->hg_core == (gint) core)
     return TRUE;
-  thread = format_thread (self, core);
+  thread = _hs_gdb_format_thread (self, core);
   pkt = g_strdup_printf ("Hg%s", thread);
-  if (!request_ok (self, pkt, "select core", error))
+  if (!_hs_gdb_request_ok (self, pkt, "select core", error))
     return FALSE;
   self->hg_core = core;
   return TRUE;
@@ -521,12 +454,12 @@ fetch_annex (const char  *annex,
       g_autofree char *reply = NULL;
       gsize len;
 
-      reply = request_len (self, pkt, &len, error);
+      reply = _hs_gdb_request_len (self, pkt, &len, error);
       if (reply == NULL)
         return NULL;
       if (reply[0] != 'm' && reply[0] != 'l')
         {
-          if (!check_error_reply (self, annex, reply, error))
+          if (!_hs_gdb_check_error_reply (self, annex, reply, error))
             return NULL;
           g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
                        "bad reply to qXfer for %s: '%.20s'", annex, reply);
@@ -560,7 +493,7 @@ load_threads (HsProbeGdb  *self,
 
   for (guint round = 0; round < MAX_THREADS; round++)
     {
-      g_autofree char *reply = request (self, pkt, error);
+      g_autofree char *reply = _hs_gdb_request (self, pkt, error);
       g_auto(GStrv) ids = NULL;
 
       if (reply == NULL)
@@ -651,10 +584,10 @@ load_registers (HsProbeGdb  *self,
     }
 
   /* 'g' carries registers 0, 1, 2... in number order for as many bytes as it has. */
-  if (!select_core (self, 0, error))
+  if (!_hs_gdb_select_core (self, 0, error))
     return FALSE;
-  g_reply = request_len (self, "g", &g_len, error);
-  if (g_reply == NULL || !check_error_reply (self, "read registers", g_reply, error))
+  g_reply = _hs_gdb_request_len (self, "g", &g_len, error);
+  if (g_reply == NULL || !_hs_gdb_check_error_reply (self, "read registers", g_reply, error))
     return FALSE;
   self->g_size = g_len / 2;
   self->g_offsets = g_array_new (FALSE, FALSE, sizeof (gssize));
@@ -725,7 +658,7 @@ close_socket (HsProbeGdb *self)
   g_clear_object (&self->connection);
   self->socket = NULL;
   hs_mutex_unlock (&self->write_lock);
-  mark_lost (self);
+  _hs_gdb_mark_lost (self);
 }
 
 static gboolean
@@ -737,7 +670,7 @@ handshake (HsProbeGdb    *self,
   g_autofree char *qemu = NULL;
   g_autofree char *why = NULL;
 
-  supported = request (self, "qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=aarch64",
+  supported = _hs_gdb_request (self, "qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=aarch64",
                        error);
   if (supported == NULL)
     return FALSE;
@@ -752,9 +685,9 @@ handshake (HsProbeGdb    *self,
 
   /* The halt reason; it also flushes the stop QEMU sends for a VM that was running. */
   /* '?' is answered with a stop reply, so it cannot go through request(). */
-  if (!send_packet (self, "?", error))
+  if (!_hs_gdb_send_packet (self, "?", error))
     return FALSE;
-  why = read_reply (self, TRUE, REPLY_TIMEOUT_MS, NULL, NULL, error);
+  why = _hs_gdb_read_reply (self, TRUE, REPLY_TIMEOUT_MS, NULL, NULL, error);
   if (why == NULL)
     return FALSE;
   *was_running = self->saw_async_stop;
@@ -763,12 +696,12 @@ handshake (HsProbeGdb    *self,
     return FALSE;
 
   /* Physical addressing is a QEMU extension; without it we say so when asked. */
-  qemu = request (self, "qqemu.Supported", error);
+  qemu = _hs_gdb_request (self, "qqemu.Supported", error);
   if (qemu == NULL)
     return FALSE;
   if (strstr (qemu, "PhyMemMode") != NULL)
     {
-      if (!request_ok (self, "Qqemu.PhyMemMode:1", "switch to physical memory access", error))
+      if (!_hs_gdb_request_ok (self, "Qqemu.PhyMemMode:1", "switch to physical memory access", error))
         return FALSE;
       self->phys_mode = TRUE;
     }
@@ -880,7 +813,7 @@ send_detach (HsProbeGdb  *self,
       gint64 pid = g_array_index (pids, gint64, k);
       g_autofree char *pkt = pid < 0 ? g_strdup ("D")
                                      : g_strdup_printf ("D;%" G_GINT64_MODIFIER "x", pid);
-      g_autofree char *reply = request (self, pkt, error);
+      g_autofree char *reply = _hs_gdb_request (self, pkt, error);
 
       if (reply == NULL)
         return FALSE;
@@ -913,7 +846,7 @@ hs_probe_gdb_detach (HsProbe          *probe,
   *outcome = HS_DETACH_RELEASED;
   *note = NULL;
   hs_mutex_lock (&self->io_lock);
-  if (!check_halted (self, error))
+  if (!_hs_gdb_check_halted (self, error))
     {
       close_socket (self);
       hs_mutex_unlock (&self->io_lock);
@@ -927,7 +860,7 @@ hs_probe_gdb_detach (HsProbe          *probe,
       g_autofree char *pkt = g_strdup_printf ("z%d,%" G_GINT64_MODIFIER "x,4",
                                               GPOINTER_TO_INT (value) - 1, addr);
       g_autoptr(GError) local_error = NULL;
-      g_autofree char *reply = request (self, pkt, &local_error);
+      g_autofree char *reply = _hs_gdb_request (self, pkt, &local_error);
 
       if (reply == NULL && !g_atomic_int_get (&self->connected))
         {
@@ -946,8 +879,8 @@ hs_probe_gdb_detach (HsProbe          *probe,
   if (ok && refusal != NULL)
     {
       /* The target must not stay stopped because the stub wants another dialect. */
-      invalidate_caches (self);
-      ok = send_packet (self, "vCont;c", error);
+      _hs_gdb_invalidate_caches (self);
+      ok = _hs_gdb_send_packet (self, "vCont;c", error);
       if (ok)
         {
           *outcome = HS_DETACH_RESUMED;
@@ -986,630 +919,6 @@ static GPtrArray *
 hs_probe_gdb_get_registers (HsProbe *probe)
 {
   return HS_PROBE_GDB (probe)->registers;
-}
-
-/* ---- registers -------------------------------------------------------------------------- */
-
-static guint64
-le_value (const guint8 *bytes,
-          gsize         size)
-{
-  guint64 v = 0;
-
-  for (gsize i = MIN (size, 8); i > 0; i--)
-    v = v << 8 | bytes[i - 1];
-  return v;
-}
-
-/* Decodes one register's hex; "xx..." means the stub cannot read it now. */
-static gboolean
-decode_register (const char *hex,
-                 gsize       size,
-                 guint64    *value,
-                 gboolean   *valid)
-{
-  guint8 bytes[64];
-
-  if (size > sizeof bytes)
-    return FALSE;
-  if (hex[0] == 'x')
-    {
-      *valid = FALSE;
-      *value = 0;
-      return TRUE;
-    }
-  if (!hs_rsp_hex_decode (hex, size * 2, bytes))
-    return FALSE;
-  *value = le_value (bytes, size);
-  /* Values wider than 64 bits (vector registers) are not representable here. */
-  *valid = size <= 8;
-  return TRUE;
-}
-
-static gboolean
-fetch_g (HsProbeGdb  *self,
-         guint        core,
-         GError     **error)
-{
-  RegCache *rc = &self->reg_cache[core];
-  g_autofree char *reply = NULL;
-  gsize len;
-
-  if (!select_core (self, core, error))
-    return FALSE;
-  reply = request_len (self, "g", &len, error);
-  if (reply == NULL || !check_error_reply (self, "read registers", reply, error))
-    return FALSE;
-  if (len / 2 < self->g_size)
-    {
-      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
-                   "core %u: the 'g' reply has %zu bytes, expected %zu", core, len / 2,
-                   self->g_size);
-      return FALSE;
-    }
-  for (guint i = 0; i < self->registers->len; i++)
-    {
-      gssize off = g_array_index (self->g_offsets, gssize, i);
-      HsRegisterInfo *info = g_ptr_array_index (self->registers, i);
-
-      if (off < 0)
-        continue;
-      if (!decode_register (reply + off * 2, info->bitsize / 8, &rc->values[i], &rc->valid[i]))
-        {
-          g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
-                       "core %u: bad value for %s in the 'g' reply", core, info->name);
-          return FALSE;
-        }
-      rc->fetched[i] = TRUE;
-    }
-  rc->g_done = TRUE;
-  return TRUE;
-}
-
-static gboolean
-fetch_p (HsProbeGdb  *self,
-         guint        core,
-         guint        index,
-         GError     **error)
-{
-  RegCache *rc = &self->reg_cache[core];
-  HsRegisterInfo *info = g_ptr_array_index (self->registers, index);
-  g_autofree char *pkt = g_strdup_printf ("p%x", info->regnum);
-  g_autofree char *reply = NULL;
-  gsize len;
-
-  if (!select_core (self, core, error))
-    return FALSE;
-  reply = request_len (self, pkt, &len, error);
-  if (reply == NULL)
-    return FALSE;
-  if (reply[0] == 'E' && len == 3)
-    {
-      /* Some system registers cannot be read in the core's current state. */
-      rc->valid[index] = FALSE;
-      rc->fetched[index] = TRUE;
-      return TRUE;
-    }
-  if (!check_error_reply (self, info->name, reply, error))
-    return FALSE;
-  if (len < (info->bitsize / 8) * 2
-      || !decode_register (reply, info->bitsize / 8, &rc->values[index], &rc->valid[index]))
-    {
-      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
-                   "core %u: bad value for %s: '%.40s'", core, info->name, reply);
-      return FALSE;
-    }
-  rc->fetched[index] = TRUE;
-  return TRUE;
-}
-
-static gboolean
-hs_probe_gdb_read_registers (HsProbe      *probe,
-                             guint         core,
-                             const guint  *indexes,
-                             guint         n_indexes,
-                             guint64      *values,
-                             gboolean     *valid,
-                             GError      **error)
-{
-  HsProbeGdb *self = HS_PROBE_GDB (probe);
-  gboolean ok = TRUE;
-
-  hs_mutex_lock (&self->io_lock);
-  if (!check_halted (self, error) || !check_core (self, core, error))
-    {
-      hs_mutex_unlock (&self->io_lock);
-      return FALSE;
-    }
-  for (guint k = 0; k < n_indexes && ok; k++)
-    {
-      RegCache *rc = &self->reg_cache[core];
-      guint i = indexes[k];
-
-      if (i >= self->registers->len)
-        {
-          g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NO_SUCH_REGISTER,
-                       "no register with index %u", i);
-          ok = FALSE;
-          break;
-        }
-      if (!rc->fetched[i])
-        {
-          if (g_array_index (self->g_offsets, gssize, i) >= 0 && !rc->g_done)
-            ok = fetch_g (self, core, error);
-          else
-            ok = fetch_p (self, core, i, error);
-        }
-      if (ok)
-        {
-          values[k] = rc->values[i];
-          valid[k] = rc->valid[i];
-        }
-    }
-  hs_mutex_unlock (&self->io_lock);
-  return ok;
-}
-
-static gboolean
-hs_probe_gdb_write_register (HsProbe  *probe,
-                             guint     core,
-                             guint     index,
-                             guint64   value,
-                             GError  **error)
-{
-  HsProbeGdb *self = HS_PROBE_GDB (probe);
-  HsRegisterInfo *info;
-  guint8 bytes[8];
-  g_autofree char *hex = NULL;
-  g_autofree char *pkt = NULL;
-  gsize size;
-  gboolean ok;
-
-  hs_mutex_lock (&self->io_lock);
-  if (!check_halted (self, error) || !check_core (self, core, error))
-    {
-      hs_mutex_unlock (&self->io_lock);
-      return FALSE;
-    }
-  if (index >= self->registers->len)
-    {
-      hs_mutex_unlock (&self->io_lock);
-      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NO_SUCH_REGISTER,
-                   "no register with index %u", index);
-      return FALSE;
-    }
-  info = g_ptr_array_index (self->registers, index);
-  size = MIN (info->bitsize / 8, sizeof bytes);
-  for (gsize i = 0; i < size; i++)
-    bytes[i] = (value >> (8 * i)) & 0xff;
-  hex = hs_rsp_hex_encode (bytes, size);
-  pkt = g_strdup_printf ("P%x=%s", info->regnum, hex);
-  ok = select_core (self, core, error) && request_ok (self, pkt, info->name, error);
-  /* Reread it next time: the stub may have masked bits. */
-  self->reg_cache[core].fetched[index] = FALSE;
-  self->reg_cache[core].g_done = FALSE;
-  hs_mutex_unlock (&self->io_lock);
-  return ok;
-}
-
-/* ---- memory ----------------------------------------------------------------------------- */
-
-static gboolean
-check_phys (HsProbeGdb  *self,
-            GError     **error)
-{
-  if (!self->phys_mode)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "the gdbstub at %s:%u cannot access physical memory "
-                   "(it has no Qqemu.PhyMemMode)", self->host, self->port);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* One 'm' request for exactly [addr, addr + len); len <= MEM_CHUNK. */
-static gboolean
-read_exact (HsProbeGdb  *self,
-            guint64      addr,
-            gsize        len,
-            guint8      *out,
-            GError     **error)
-{
-  g_autofree char *pkt = g_strdup_printf ("m%" G_GINT64_MODIFIER "x,%zx", addr, len);
-  g_autofree char *reply = NULL;
-  gsize reply_len;
-
-  reply = request_len (self, pkt, &reply_len, error);
-  if (reply == NULL)
-    return FALSE;
-  if (reply[0] == 'E' && reply_len == 3)
-    {
-      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_STUB,
-                   "cannot read physical memory at A:0x%" G_GINT64_MODIFIER "x: "
-                   "the gdbstub answered %s", addr, reply);
-      return FALSE;
-    }
-  if (reply_len != len * 2)
-    {
-      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
-                   "short memory read at A:0x%" G_GINT64_MODIFIER "x: %zu of %zu bytes",
-                   addr, reply_len / 2, len);
-      return FALSE;
-    }
-  if (!hs_rsp_hex_decode (reply, reply_len, out))
-    {
-      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
-                   "bad hex in the memory read at A:0x%" G_GINT64_MODIFIER "x", addr);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* The cached aligned chunk holding @chunk_addr, or NULL (no error) if the stub refused it. */
-static const guint8 *
-get_chunk (HsProbeGdb  *self,
-           guint64      chunk_addr,
-           GError     **error)
-{
-  guint8 *data = g_hash_table_lookup (self->mem_cache, &chunk_addr);
-  g_autoptr(GError) local_error = NULL;
-  guint64 *key;
-
-  if (data != NULL)
-    return data;
-
-  data = g_malloc (MEM_CHUNK);
-  if (!read_exact (self, chunk_addr, MEM_CHUNK, data, &local_error))
-    {
-      g_free (data);
-      /* A hole somewhere in the chunk: the caller retries just the bytes it wants. */
-      if (!g_error_matches (local_error, HS_PROBE_ERROR, HS_PROBE_ERROR_STUB))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (self->mem_cache_bytes >= MEM_CACHE_LIMIT)
-    {
-      g_hash_table_remove_all (self->mem_cache);
-      self->mem_cache_bytes = 0;
-    }
-  key = g_new (guint64, 1);
-  *key = chunk_addr;
-  g_hash_table_insert (self->mem_cache, key, data);
-  self->mem_cache_bytes += MEM_CHUNK;
-  return data;
-}
-
-static gboolean
-hs_probe_gdb_read_memory (HsProbe  *probe,
-                          guint64   phys,
-                          guint8   *buf,
-                          gsize     len,
-                          GError  **error)
-{
-  HsProbeGdb *self = HS_PROBE_GDB (probe);
-  gsize done = 0;
-
-  if (len > 0 && phys + (len - 1) < phys)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "the range A:0x%" G_GINT64_MODIFIER "x + 0x%zx wraps around", phys, len);
-      return FALSE;
-    }
-
-  hs_mutex_lock (&self->io_lock);
-  if (!check_halted (self, error) || !check_phys (self, error))
-    {
-      hs_mutex_unlock (&self->io_lock);
-      return FALSE;
-    }
-  while (done < len)
-    {
-      guint64 addr = phys + done;
-      guint64 chunk_addr = addr & ~(guint64) (MEM_CHUNK - 1);
-      gsize off = addr - chunk_addr;
-      gsize n = MIN (len - done, MEM_CHUNK - off);
-      g_autoptr(GError) local_error = NULL;
-      const guint8 *chunk = get_chunk (self, chunk_addr, &local_error);
-
-      if (chunk != NULL)
-        memcpy (buf + done, chunk + off, n);
-      else if (local_error != NULL || !read_exact (self, addr, n, buf + done, &local_error))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          hs_mutex_unlock (&self->io_lock);
-          return FALSE;
-        }
-      done += n;
-    }
-  hs_mutex_unlock (&self->io_lock);
-  return TRUE;
-}
-
-/*
- * Reads through the stub's own translation on @core (QEMU: the core's current regime,
- * stages 1 and 2). Not cached and not part of HsProbe: it exists to cross-check our walks.
- */
-gboolean
-hs_probe_gdb_read_virtual (HsProbeGdb  *self,
-                           guint        core,
-                           guint64      va,
-                           guint8      *buf,
-                           gsize        len,
-                           GError     **error)
-{
-  gboolean ok = TRUE;
-  gsize done = 0;
-
-  g_return_val_if_fail (HS_IS_PROBE_GDB (self), FALSE);
-
-  hs_mutex_lock (&self->io_lock);
-  if (!check_halted (self, error) || !check_core (self, core, error)
-      || !check_phys (self, error) || !select_core (self, core, error))
-    {
-      hs_mutex_unlock (&self->io_lock);
-      return FALSE;
-    }
-  if (!request_ok (self, "Qqemu.PhyMemMode:0", "switch to virtual memory access", error))
-    {
-      hs_mutex_unlock (&self->io_lock);
-      return FALSE;
-    }
-  while (ok && done < len)
-    {
-      gsize n = MIN (len - done, MEM_CHUNK - ((va + done) & (MEM_CHUNK - 1)));
-
-      ok = read_exact (self, va + done, n, buf + done, error);
-      done += n;
-    }
-  /* Back to physical whatever happened: every other read depends on it. */
-  if (!request_ok (self, "Qqemu.PhyMemMode:1", "switch back to physical memory access",
-                   ok ? error : NULL))
-    ok = FALSE;
-  hs_mutex_unlock (&self->io_lock);
-  return ok;
-}
-
-static gboolean
-hs_probe_gdb_write_memory (HsProbe       *probe,
-                           guint64        phys,
-                           const guint8  *buf,
-                           gsize          len,
-                           GError       **error)
-{
-  HsProbeGdb *self = HS_PROBE_GDB (probe);
-  gsize done = 0;
-
-  hs_mutex_lock (&self->io_lock);
-  if (!check_halted (self, error) || !check_phys (self, error))
-    {
-      hs_mutex_unlock (&self->io_lock);
-      return FALSE;
-    }
-  while (done < len)
-    {
-      gsize n = MIN (len - done, MEM_WRITE_CHUNK);
-      g_autofree char *hex = hs_rsp_hex_encode (buf + done, n);
-      g_autofree char *pkt = g_strdup_printf ("M%" G_GINT64_MODIFIER "x,%zx:%s",
-                                              phys + done, n, hex);
-
-      if (!request_ok (self, pkt, "write memory", error))
-        {
-          g_hash_table_remove_all (self->mem_cache);
-          self->mem_cache_bytes = 0;
-          hs_mutex_unlock (&self->io_lock);
-          return FALSE;
-        }
-      done += n;
-    }
-  /* Simplest correct thing: the next read sees what the target now holds. */
-  g_hash_table_remove_all (self->mem_cache);
-  self->mem_cache_bytes = 0;
-  hs_mutex_unlock (&self->io_lock);
-  return TRUE;
-}
-
-/* ---- run control ------------------------------------------------------------------------ */
-
-static gboolean
-hs_probe_gdb_resume (HsProbe  *probe,
-                     GError  **error)
-{
-  HsProbeGdb *self = HS_PROBE_GDB (probe);
-  gboolean ok;
-
-  hs_mutex_lock (&self->io_lock);
-  if (!check_halted (self, error))
-    {
-      hs_mutex_unlock (&self->io_lock);
-      return FALSE;
-    }
-  invalidate_caches (self);
-  self->step_pending = FALSE;
-  g_atomic_int_set (&self->interrupt_sent, FALSE);
-  ok = send_packet (self, "vCont;c", error);
-  if (ok)
-    g_atomic_int_set (&self->running, TRUE);
-  hs_mutex_unlock (&self->io_lock);
-  return ok;
-}
-
-static gboolean
-hs_probe_gdb_step (HsProbe  *probe,
-                   guint     core,
-                   GError  **error)
-{
-  HsProbeGdb *self = HS_PROBE_GDB (probe);
-  g_autofree char *thread = NULL;
-  g_autofree char *pkt = NULL;
-  gboolean ok;
-
-  hs_mutex_lock (&self->io_lock);
-  if (!check_halted (self, error) || !check_core (self, core, error))
-    {
-      hs_mutex_unlock (&self->io_lock);
-      return FALSE;
-    }
-  invalidate_caches (self);
-  thread = format_thread (self, core);
-  pkt = g_strdup_printf ("vCont;s:%s", thread);
-  g_atomic_int_set (&self->interrupt_sent, FALSE);
-  ok = send_packet (self, pkt, error);
-  if (ok)
-    {
-      self->step_pending = TRUE;
-      g_atomic_int_set (&self->running, TRUE);
-    }
-  hs_mutex_unlock (&self->io_lock);
-  return ok;
-}
-
-static gboolean
-hs_probe_gdb_interrupt (HsProbe  *probe,
-                        GError  **error)
-{
-  HsProbeGdb *self = HS_PROBE_GDB (probe);
-  static const guint8 ctrl_c = 0x03;
-
-  if (!g_atomic_int_get (&self->connected))
-    {
-      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NOT_CONNECTED,
-                   "not connected to a gdbstub");
-      return FALSE;
-    }
-  if (!g_atomic_int_get (&self->running))
-    return TRUE;
-  g_atomic_int_set (&self->interrupt_sent, TRUE);
-  return send_raw (self, &ctrl_c, 1, error);
-}
-
-static gboolean
-hs_probe_gdb_wait_stop (HsProbe       *probe,
-                        guint          timeout_ms,
-                        HsStopEvent   *event,
-                        GCancellable  *cancellable,
-                        GError       **error)
-{
-  HsProbeGdb *self = HS_PROBE_GDB (probe);
-  g_autofree char *reply = NULL;
-  HsRspStop stop;
-  gint core;
-
-  memset (event, 0, sizeof *event);
-  hs_mutex_lock (&self->io_lock);
-  if (!g_atomic_int_get (&self->connected))
-    {
-      hs_mutex_unlock (&self->io_lock);
-      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NOT_CONNECTED,
-                   "not connected to a gdbstub");
-      return FALSE;
-    }
-  if (!g_atomic_int_get (&self->running))
-    {
-      hs_mutex_unlock (&self->io_lock);
-      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_FAILED, "the target is not running");
-      return FALSE;
-    }
-
-  reply = read_reply (self, TRUE, timeout_ms, cancellable, NULL, error);
-  if (reply == NULL)
-    {
-      hs_mutex_unlock (&self->io_lock);
-      return FALSE;
-    }
-  g_atomic_int_set (&self->running, FALSE);
-  invalidate_caches (self);
-
-  if (!hs_rsp_parse_stop (reply, &stop))
-    {
-      hs_mutex_unlock (&self->io_lock);
-      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
-                   "bad stop reply from the gdbstub: '%.40s'", reply);
-      return FALSE;
-    }
-
-  event->signal = stop.signal;
-  if (stop.kind != HS_RSP_STOP_SIGNAL)
-    {
-      event->reason = HS_STOP_REASON_EXITED;
-      mark_lost (self);
-      hs_mutex_unlock (&self->io_lock);
-      return TRUE;
-    }
-
-  core = stop.has_thread ? core_for_thread (self, stop.pid, stop.tid) : -1;
-  event->core = core < 0 ? 0 : (guint) core;
-  if (stop.has_watch)
-    {
-      event->reason = HS_STOP_REASON_WATCHPOINT;
-      event->address = stop.watch_addr;
-    }
-  else if (self->step_pending && stop.signal == 5)
-    event->reason = HS_STOP_REASON_STEP;
-  else if (stop.swbreak || stop.hwbreak)
-    event->reason = HS_STOP_REASON_BREAKPOINT;
-  else if (g_atomic_int_get (&self->interrupt_sent) && (stop.signal == 2 || stop.signal == 0))
-    event->reason = HS_STOP_REASON_HALT_REQUEST;
-  else if (stop.signal == 5 && g_hash_table_size (self->breakpoints) > 0)
-    event->reason = HS_STOP_REASON_BREAKPOINT;
-  else
-    event->reason = HS_STOP_REASON_SIGNAL;
-  self->step_pending = FALSE;
-  g_atomic_int_set (&self->interrupt_sent, FALSE);
-  hs_mutex_unlock (&self->io_lock);
-  return TRUE;
-}
-
-static gboolean
-change_breakpoint (HsProbeGdb        *self,
-                   gboolean           insert,
-                   HsBreakpointType   type,
-                   guint64            address,
-                   GError           **error)
-{
-  int z = type == HS_BREAKPOINT_HARDWARE ? 1 : 0;
-  g_autofree char *pkt = g_strdup_printf ("%c%d,%" G_GINT64_MODIFIER "x,4", insert ? 'Z' : 'z',
-                                          z, address);
-  g_autofree char *what = g_strdup_printf ("%s breakpoint at 0x%" G_GINT64_MODIFIER "x",
-                                           insert ? "set" : "remove", address);
-  gboolean ok;
-
-  hs_mutex_lock (&self->io_lock);
-  if (!check_halted (self, error))
-    {
-      hs_mutex_unlock (&self->io_lock);
-      return FALSE;
-    }
-  ok = request_ok (self, pkt, what, error);
-  if (ok && insert)
-    {
-      guint64 *key = g_new (guint64, 1);
-
-      *key = address;
-      g_hash_table_insert (self->breakpoints, key, GINT_TO_POINTER (z + 1));
-    }
-  else if (ok)
-    g_hash_table_remove (self->breakpoints, &address);
-  hs_mutex_unlock (&self->io_lock);
-  return ok;
-}
-
-static gboolean
-hs_probe_gdb_insert_breakpoint (HsProbe           *probe,
-                                HsBreakpointType   type,
-                                guint64            address,
-                                GError           **error)
-{
-  return change_breakpoint (HS_PROBE_GDB (probe), TRUE, type, address, error);
-}
-
-static gboolean
-hs_probe_gdb_remove_breakpoint (HsProbe           *probe,
-                                HsBreakpointType   type,
-                                guint64            address,
-                                GError           **error)
-{
-  return change_breakpoint (HS_PROBE_GDB (probe), FALSE, type, address, error);
 }
 
 /* ---- GObject ---------------------------------------------------------------------------- */
@@ -1658,16 +967,9 @@ hs_probe_gdb_iface_init (HsProbeInterface *iface)
   iface->describe = hs_probe_gdb_describe;
   iface->get_n_cores = hs_probe_gdb_get_n_cores;
   iface->get_registers = hs_probe_gdb_get_registers;
-  iface->read_registers = hs_probe_gdb_read_registers;
-  iface->write_register = hs_probe_gdb_write_register;
-  iface->read_memory = hs_probe_gdb_read_memory;
-  iface->write_memory = hs_probe_gdb_write_memory;
-  iface->resume = hs_probe_gdb_resume;
-  iface->step = hs_probe_gdb_step;
-  iface->interrupt = hs_probe_gdb_interrupt;
-  iface->wait_stop = hs_probe_gdb_wait_stop;
-  iface->insert_breakpoint = hs_probe_gdb_insert_breakpoint;
-  iface->remove_breakpoint = hs_probe_gdb_remove_breakpoint;
+  _hs_gdb_registers_iface_init (iface);
+  _hs_gdb_memory_iface_init (iface);
+  _hs_gdb_run_iface_init (iface);
 }
 
 HsProbeGdb *

@@ -209,6 +209,24 @@ gboolean     _hs_dwarf_member          (HsSymbolFile          *self,
                                         const char            *path,
                                         HsMember              *out,
                                         GError               **error);
+char        *_hs_dwarf_type_text       (HsSymbolFile          *self,
+                                        Dwarf_Off              off);
+gboolean     _hs_dwarf_type_size_at    (HsSymbolFile          *self,
+                                        Dwarf_Off              off,
+                                        guint64               *size,
+                                        GError               **error);
+gboolean     _hs_dwarf_read_uleb       (const guint8         **p,
+                                        const guint8          *end,
+                                        guint64               *out);
+int          _hs_dwarf_read_block      (HsSymbolFile          *self,
+                                        Dwarf_Die              die,
+                                        Dwarf_Half             attr,
+                                        GBytes               **out,
+                                        GError               **error);
+
+/* ------------------------------------------------------------------------------------------ */
+/* hs-dwarf-info.c                                                                            */
+
 gboolean     _hs_dwarf_variable        (HsSymbolFile          *self,
                                         const char            *name,
                                         HsSymbolInfo          *out,

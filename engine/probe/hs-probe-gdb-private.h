@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-probe-gdb-private.h: HsProbeGdb over four files: the wire, the
+ * handshake and the object (hs-probe-gdb.c), registers, memory and run
+ * control (hs-probe-gdb-registers.c, -memory.c, -run.c).
+ *
+ * Threads: one request at a time, under io_lock; the connection, the
+ * caches and the target description belong to whoever holds it. Only the
+ * interrupt byte is written without it (under write_lock), while another
+ * thread waits for a stop reply.
+ */
+#pragma once
+
+#include "hs-probe-gdb.h"
+#include "hs-sync.h"
+#include "hs-rsp.h"
+#include "hs-tdesc.h"
+
+G_BEGIN_DECLS
+
+#define REPLY_TIMEOUT_MS   5000
+#define CONNECT_TIMEOUT_S  5
+#define MAX_RETRANSMITS    3
+#define MAX_PAYLOAD        (1 << 20)
+#define MAX_TDESC_SIZE     (4 << 20)
+#define MAX_THREADS        1024
+/* QEMU refuses 'm' reads over 0x800 bytes (E22). */
+#define MEM_CHUNK          0x800u
+/* Keeps an 'M' packet's hex under the stub's PacketSize. */
+#define MEM_WRITE_CHUNK    0x400u
+/* A halt's memory cache is dropped once it holds this much. */
+#define MEM_CACHE_LIMIT    (64u << 20)
+
+typedef struct
+{
+  gint64 pid;
+  gint64 tid;
+} ThreadId;
+
+typedef struct
+{
+  guint64 *values;
+  gboolean *valid;
+  gboolean *fetched;
+  gboolean g_done;
+} RegCache;
+
+struct _HsProbeGdb
+{
+  GObject parent_instance;
+
+  char *host;
+  guint16 port;
+
+  /* Owned while connected */
+  GSocketConnection *connection;
+  GSocket *socket;
+  HsRspDecoder decoder;
+  guint8 rx[16384];
+  gsize rx_len;
+  gsize rx_pos;
+  HsTdesc *tdesc;
+  GPtrArray *registers;         /* of HsRegisterInfo, index order */
+  GArray *g_offsets;            /* per register index: byte offset in 'g', or -1 */
+  gsize g_size;
+  GArray *threads;              /* of ThreadId, core order */
+  RegCache *reg_cache;          /* one per core */
+  GHashTable *mem_cache;        /* chunk address -> guint8[MEM_CHUNK] */
+  gsize mem_cache_bytes;
+  GHashTable *breakpoints;      /* address -> type + 1 */
+
+  HsMutex io_lock;
+  HsMutex write_lock;
+  gint connected;               /* atomic */
+  gint running;                 /* atomic */
+  gint interrupt_sent;          /* atomic */
+  gboolean multiprocess;
+  gboolean phys_mode;
+  gboolean saw_async_stop;
+  gboolean step_pending;
+  gint hg_core;                 /* the core 'Hg' last selected, -1 if unknown */
+  guint64 n_packets;
+};
+
+gboolean _hs_gdb_check_core         (HsProbeGdb  *self,
+                                     guint        core,
+                                     GError     **error);
+gboolean _hs_gdb_check_error_reply  (HsProbeGdb  *self,
+                                     const char  *what,
+                                     const char  *reply,
+                                     GError     **error);
+gboolean _hs_gdb_check_halted       (HsProbeGdb  *self,
+                                     GError     **error);
+gint     _hs_gdb_core_for_thread    (HsProbeGdb *self,
+                                     gint64      pid,
+                                     gint64      tid);
+char     *_hs_gdb_format_thread     (HsProbeGdb *self,
+                                     guint       core);
+void     _hs_gdb_invalidate_caches  (HsProbeGdb *self);
+void     _hs_gdb_mark_lost          (HsProbeGdb *self);
+char     *_hs_gdb_read_reply        (HsProbeGdb    *self,
+                                     gboolean       want_stop,
+                                     guint          timeout_ms,
+                                     GCancellable  *cancellable,
+                                     gsize         *out_len,
+                                     GError       **error);
+char     *_hs_gdb_request           (HsProbeGdb  *self,
+                                     const char  *payload,
+                                     GError     **error);
+char     *_hs_gdb_request_len       (HsProbeGdb  *self,
+                                     const char  *payload,
+                                     gsize       *out_len,
+                                     GError     **error);
+gboolean _hs_gdb_request_ok         (HsProbeGdb  *self,
+                                     const char  *payload,
+                                     const char  *what,
+                                     GError     **error);
+gboolean _hs_gdb_select_core        (HsProbeGdb  *self,
+                                     guint        core,
+                                     GError     **error);
+gboolean _hs_gdb_send_packet        (HsProbeGdb  *self,
+                                     const char  *payload,
+                                     GError     **error);
+gboolean _hs_gdb_send_raw           (HsProbeGdb    *self,
+                                     const guint8  *data,
+                                     gsize          len,
+                                     GError       **error);
+
+/* Each part fills in the HsProbe methods it implements. */
+void     _hs_gdb_registers_iface_init (HsProbeInterface *iface);
+void     _hs_gdb_memory_iface_init    (HsProbeInterface *iface);
+void     _hs_gdb_run_iface_init       (HsProbeInterface *iface);
+
+G_END_DECLS

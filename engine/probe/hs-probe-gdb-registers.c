@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-probe-gdb-registers.c: the GDB remote probe's registers: 'g' and 'p' reads, cached per core until the target runs; 'P' writes.
+ */
+#define G_LOG_DOMAIN "hs-probe-gdb"
+
+#include "config.h"
+
+#include "hs-probe-gdb-private.h"
+
+#include <string.h>
+
+static guint64
+le_value (const guint8 *bytes,
+          gsize         size)
+{
+  guint64 v = 0;
+
+  for (gsize i = MIN (size, 8); i > 0; i--)
+    v = v << 8 | bytes[i - 1];
+  return v;
+}
+
+/* Decodes one register's hex; "xx..." means the stub cannot read it now. */
+static gboolean
+decode_register (const char *hex,
+                 gsize       size,
+                 guint64    *value,
+                 gboolean   *valid)
+{
+  guint8 bytes[64];
+
+  if (size > sizeof bytes)
+    return FALSE;
+  if (hex[0] == 'x')
+    {
+      *valid = FALSE;
+      *value = 0;
+      return TRUE;
+    }
+  if (!hs_rsp_hex_decode (hex, size * 2, bytes))
+    return FALSE;
+  *value = le_value (bytes, size);
+  /* Values wider than 64 bits (vector registers) are not representable here. */
+  *valid = size <= 8;
+  return TRUE;
+}
+
+static gboolean
+fetch_g (HsProbeGdb  *self,
+         guint        core,
+         GError     **error)
+{
+  RegCache *rc = &self->reg_cache[core];
+  g_autofree char *reply = NULL;
+  gsize len;
+
+  if (!_hs_gdb_select_core (self, core, error))
+    return FALSE;
+  reply = _hs_gdb_request_len (self, "g", &len, error);
+  if (reply == NULL || !_hs_gdb_check_error_reply (self, "read registers", reply, error))
+    return FALSE;
+  if (len / 2 < self->g_size)
+    {
+      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
+                   "core %u: the 'g' reply has %zu bytes, expected %zu", core, len / 2,
+                   self->g_size);
+      return FALSE;
+    }
+  for (guint i = 0; i < self->registers->len; i++)
+    {
+      gssize off = g_array_index (self->g_offsets, gssize, i);
+      HsRegisterInfo *info = g_ptr_array_index (self->registers, i);
+
+      if (off < 0)
+        continue;
+      if (!decode_register (reply + off * 2, info->bitsize / 8, &rc->values[i], &rc->valid[i]))
+        {
+          g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
+                       "core %u: bad value for %s in the 'g' reply", core, info->name);
+          return FALSE;
+        }
+      rc->fetched[i] = TRUE;
+    }
+  rc->g_done = TRUE;
+  return TRUE;
+}
+
+static gboolean
+fetch_p (HsProbeGdb  *self,
+         guint        core,
+         guint        index,
+         GError     **error)
+{
+  RegCache *rc = &self->reg_cache[core];
+  HsRegisterInfo *info = g_ptr_array_index (self->registers, index);
+  g_autofree char *pkt = g_strdup_printf ("p%x", info->regnum);
+  g_autofree char *reply = NULL;
+  gsize len;
+
+  if (!_hs_gdb_select_core (self, core, error))
+    return FALSE;
+  reply = _hs_gdb_request_len (self, pkt, &len, error);
+  if (reply == NULL)
+    return FALSE;
+  if (reply[0] == 'E' && len == 3)
+    {
+      /* Some system registers cannot be read in the core's current state. */
+      rc->valid[index] = FALSE;
+      rc->fetched[index] = TRUE;
+      return TRUE;
+    }
+  if (!_hs_gdb_check_error_reply (self, info->name, reply, error))
+    return FALSE;
+  if (len < (info->bitsize / 8) * 2
+      || !decode_register (reply, info->bitsize / 8, &rc->values[index], &rc->valid[index]))
+    {
+      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
+                   "core %u: bad value for %s: '%.40s'", core, info->name, reply);
+      return FALSE;
+    }
+  rc->fetched[index] = TRUE;
+  return TRUE;
+}
+
+static gboolean
+hs_probe_gdb_read_registers (HsProbe      *probe,
+                             guint         core,
+                             const guint  *indexes,
+                             guint         n_indexes,
+                             guint64      *values,
+                             gboolean     *valid,
+                             GError      **error)
+{
+  HsProbeGdb *self = HS_PROBE_GDB (probe);
+  gboolean ok = TRUE;
+
+  hs_mutex_lock (&self->io_lock);
+  if (!_hs_gdb_check_halted (self, error) || !_hs_gdb_check_core (self, core, error))
+    {
+      hs_mutex_unlock (&self->io_lock);
+      return FALSE;
+    }
+  for (guint k = 0; k < n_indexes && ok; k++)
+    {
+      RegCache *rc = &self->reg_cache[core];
+      guint i = indexes[k];
+
+      if (i >= self->registers->len)
+        {
+          g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NO_SUCH_REGISTER,
+                       "no register with index %u", i);
+          ok = FALSE;
+          break;
+        }
+      if (!rc->fetched[i])
+        {
+          if (g_array_index (self->g_offsets, gssize, i) >= 0 && !rc->g_done)
+            ok = fetch_g (self, core, error);
+          else
+            ok = fetch_p (self, core, i, error);
+        }
+      if (ok)
+        {
+          values[k] = rc->values[i];
+          valid[k] = rc->valid[i];
+        }
+    }
+  hs_mutex_unlock (&self->io_lock);
+  return ok;
+}
+
+static gboolean
+hs_probe_gdb_write_register (HsProbe  *probe,
+                             guint     core,
+                             guint     index,
+                             guint64   value,
+                             GError  **error)
+{
+  HsProbeGdb *self = HS_PROBE_GDB (probe);
+  HsRegisterInfo *info;
+  guint8 bytes[8];
+  g_autofree char *hex = NULL;
+  g_autofree char *pkt = NULL;
+  gsize size;
+  gboolean ok;
+
+  hs_mutex_lock (&self->io_lock);
+  if (!_hs_gdb_check_halted (self, error) || !_hs_gdb_check_core (self, core, error))
+    {
+      hs_mutex_unlock (&self->io_lock);
+      return FALSE;
+    }
+  if (index >= self->registers->len)
+    {
+      hs_mutex_unlock (&self->io_lock);
+      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NO_SUCH_REGISTER,
+                   "no register with index %u", index);
+      return FALSE;
+    }
+  info = g_ptr_array_index (self->registers, index);
+  size = MIN (info->bitsize / 8, sizeof bytes);
+  for (gsize i = 0; i < size; i++)
+    bytes[i] = (value >> (8 * i)) & 0xff;
+  hex = hs_rsp_hex_encode (bytes, size);
+  pkt = g_strdup_printf ("P%x=%s", info->regnum, hex);
+  ok = _hs_gdb_select_core (self, core, error) && _hs_gdb_request_ok (self, pkt, info->name, error);
+  /* Reread it next time: the stub may have masked bits. */
+  self->reg_cache[core].fetched[index] = FALSE;
+  self->reg_cache[core].g_done = FALSE;
+  hs_mutex_unlock (&self->io_lock);
+  return ok;
+}
+
+void
+_hs_gdb_registers_iface_init (HsProbeInterface *iface)
+{
+  iface->read_registers = hs_probe_gdb_read_registers;
+  iface->write_register = hs_probe_gdb_write_register;
+}
