@@ -127,7 +127,7 @@ hs_engine_attach_finish (HsEngine      *self,
 
 
 void
-detach_result_free (DetachResult *r)
+hs_detach_result_free (DetachResult *r)
 {
   g_free (r->report);
   g_free (r);
@@ -153,7 +153,7 @@ detach_done (GObject      *object,
 
   hs_engine_fail_pending_halts (self, &(GError) { G_IO_ERROR, G_IO_ERROR_CLOSED, (char *) "detached" });
   finish_detach (self, user_task, r->report);
-  detach_result_free (r);
+  hs_detach_result_free (r);
 }
 
 static void

@@ -18,7 +18,7 @@
 
 
 void
-mem_request_free (MemRequest *req)
+hs_mem_request_free (MemRequest *req)
 {
   g_clear_pointer (&req->data, g_bytes_unref);
   g_free (req);
@@ -47,7 +47,7 @@ hs_translation_free (HsTranslation *translation)
 
 
 void
-list_result_free (ListResult *r)
+hs_list_result_free (ListResult *r)
 {
   g_clear_pointer (&r->mappings, g_array_unref);
   g_free (r->source);
@@ -73,19 +73,19 @@ queue_memory_job (HsEngine            *self,
 
   if (task == NULL)
     {
-      mem_request_free (req);
+      hs_mem_request_free (req);
       return;
     }
   if (req->address.access != HS_ACCESS_PHYSICAL
       && !hs_engine_check_machine (self, req->address.machine, &error))
     {
-      mem_request_free (req);
+      hs_mem_request_free (req);
       g_task_return_error (task, error);
       return;
     }
   job = g_task_new (self, cancellable, hs_engine_forward_result, g_steal_pointer (&task));
   hs_engine_set_result_free (job, free_result);
-  hs_engine_queue_job (self, job, func, req, (GDestroyNotify) mem_request_free);
+  hs_engine_queue_job (self, job, func, req, (GDestroyNotify) hs_mem_request_free);
 }
 
 void
@@ -193,7 +193,7 @@ hs_engine_list_mappings_async (HsEngine            *self,
   req->end = end;
   req->max_entries = max_entries;
   queue_memory_job (self, hs_engine_list_mappings_async, req, hs_target_list_job,
-                    (GDestroyNotify) list_result_free, cancellable, callback, user_data);
+                    (GDestroyNotify) hs_list_result_free, cancellable, callback, user_data);
 }
 
 GArray *
@@ -212,6 +212,6 @@ hs_engine_list_mappings_finish (HsEngine      *self,
   mappings = g_steal_pointer (&r->mappings);
   if (source)
     *source = g_steal_pointer (&r->source);
-  list_result_free (r);
+  hs_list_result_free (r);
   return mappings;
 }

@@ -113,7 +113,7 @@ hs_task_registers_free (HsTaskRegisters *regs)
 
 
 void
-task_request_free (TaskRequest *req)
+hs_task_request_free (TaskRequest *req)
 {
   hs_task_record_clear (&req->record);
   g_free (req);
@@ -142,7 +142,7 @@ queue_task_job (HsEngine            *self,
   req->record.info.corrupt_reason = g_strdup (record->info.corrupt_reason);
   job = g_task_new (self, cancellable, hs_engine_forward_result, g_steal_pointer (&user_task));
   hs_engine_set_result_free (job, free_result);
-  hs_engine_queue_job (self, job, func, req, (GDestroyNotify) task_request_free);
+  hs_engine_queue_job (self, job, func, req, (GDestroyNotify) hs_task_request_free);
 }
 
 void
@@ -173,7 +173,7 @@ hs_engine_task_registers_finish (HsEngine      *self,
 
 
 void
-frames_result_free (FramesResult *r)
+hs_frames_result_free (FramesResult *r)
 {
   g_clear_pointer (&r->frames, g_array_unref);
   g_free (r->stop);
@@ -191,7 +191,7 @@ hs_engine_task_frames_async (HsEngine            *self,
   g_return_if_fail (HS_IS_TASK (task));
 
   queue_task_job (self, hs_task_get_record (task), hs_target_task_frames_job,
-                  (GDestroyNotify) frames_result_free, hs_engine_task_frames_async, cancellable,
+                  (GDestroyNotify) hs_frames_result_free, hs_engine_task_frames_async, cancellable,
                   callback, user_data);
 }
 
@@ -209,7 +209,7 @@ hs_engine_core_frames_async (HsEngine            *self,
 
   record.core = (gint) core;
   record.current_vcpu = -1;
-  queue_task_job (self, &record, hs_target_task_frames_job, (GDestroyNotify) frames_result_free,
+  queue_task_job (self, &record, hs_target_task_frames_job, (GDestroyNotify) hs_frames_result_free,
                   hs_engine_task_frames_async, cancellable, callback, user_data);
 }
 
@@ -229,7 +229,7 @@ hs_engine_task_frames_finish (HsEngine      *self,
   frames = g_steal_pointer (&r->frames);
   if (stop_reason)
     *stop_reason = g_steal_pointer (&r->stop);
-  frames_result_free (r);
+  hs_frames_result_free (r);
   return frames;
 }
 
@@ -238,7 +238,7 @@ hs_engine_task_frames_finish (HsEngine      *self,
 
 
 void
-write_request_free (WriteRequest *req)
+hs_write_request_free (WriteRequest *req)
 {
   hs_task_record_clear (&req->record);
   g_free (req->name);
@@ -246,7 +246,7 @@ write_request_free (WriteRequest *req)
 }
 
 void
-write_result_free (WriteResult *r)
+hs_write_result_free (WriteResult *r)
 {
   g_free (r->where);
   g_free (r->vcpu_field);
@@ -295,7 +295,7 @@ write_task_register_done (GObject      *object,
     }
   hs_engine_emit_registers_written (self, G_MAXUINT);
   g_task_return_pointer (user_task, g_steal_pointer (&r->where), g_free);
-  write_result_free (r);
+  hs_write_result_free (r);
 }
 
 void
@@ -328,7 +328,7 @@ hs_engine_write_task_register_async (HsEngine            *self,
   req->name = g_strdup (name);
   req->value = value;
   job = g_task_new (self, cancellable, write_task_register_done, g_steal_pointer (&user_task));
-  hs_engine_queue_job (self, job, hs_target_write_task_register_job, req, (GDestroyNotify) write_request_free);
+  hs_engine_queue_job (self, job, hs_target_write_task_register_job, req, (GDestroyNotify) hs_write_request_free);
 }
 
 char *

@@ -276,7 +276,7 @@ hs_engine_apply_snapshot (HsEngine *self,
 
 
 void
-run_data_free (gpointer data)
+hs_run_data_free (gpointer data)
 {
   RunData *rd = data;
 
@@ -340,7 +340,7 @@ hs_engine_start_running (HsEngine         *self,
   /* A temporary breakpoint: lifted at the next stop like every other plant, and then gone. */
   if (until != NULL)
     hs_run_plan_add_temporary (rd->plan, until->address, until->machine, until->pid);
-  hs_engine_queue_job (self, task, hs_target_run_job, rd, run_data_free);
+  hs_engine_queue_job (self, task, hs_target_run_job, rd, hs_run_data_free);
 }
 
 void
@@ -712,7 +712,7 @@ hs_engine_read_physical_finish (HsEngine      *self,
 
 
 void
-all_registers_free (AllRegisters *r)
+hs_all_registers_free (AllRegisters *r)
 {
   g_free (r->values);
   g_free (r->valid);
@@ -740,7 +740,7 @@ all_registers_done (GObject      *object,
   core = hs_engine_get_core (self, r->core);
   if (core)
     hs_core_fill_registers (core, r->values, r->valid);
-  all_registers_free (r);
+  hs_all_registers_free (r);
   g_task_return_boolean (user_task, TRUE);
 }
 

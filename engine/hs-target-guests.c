@@ -504,11 +504,11 @@ hs_target_rediscover_job (gpointer  owner,
 }
 
 gboolean
-read_guest (guint64    va,
-            void      *buf,
-            gsize      len,
-            gpointer   user_data,
-            GError   **error)
+hs_target_read_guest (guint64    va,
+                      void      *buf,
+                      gsize      len,
+                      gpointer   user_data,
+                      GError   **error)
 {
   GuestReader *r = user_data;
   GError *local_error = NULL;
@@ -525,10 +525,10 @@ read_guest (guint64    va,
 /* The kernel's structure layout; with @wait FALSE (a halt's walk), a vmlinux still being
  * indexed is not waited for: its tasks are read when the index is ready. */
 const HsLinuxLayout *
-layout_for (HsTarget      *self,
-            HsSymbolFile  *vmlinux,
-            gboolean       wait,
-            GError       **error)
+hs_target_layout_for (HsTarget      *self,
+                      HsSymbolFile  *vmlinux,
+                      gboolean       wait,
+                      GError       **error)
 {
   HsLinuxLayout *layout = g_hash_table_lookup (self->layouts, vmlinux);
 
@@ -566,8 +566,8 @@ read_entry_tasks (GuestReader   *r,
     {
       guint64 per_cpu = 0, task = 0;
 
-      if (read_guest (offsets.address + offset + 8 * cpu, &per_cpu, 8, r, NULL)
-          && read_guest (entry.address + offset + per_cpu, &task, 8, r, NULL))
+      if (hs_target_read_guest (offsets.address + offset + 8 * cpu, &per_cpu, 8, r, NULL)
+          && hs_target_read_guest (entry.address + offset + per_cpu, &task, 8, r, NULL))
         tasks[cpu] = GUINT64_FROM_LE (task);
     }
 }
@@ -605,9 +605,9 @@ hs_target_read_tasks (HsTarget *self,
         continue;
 
       g_array_set_clear_func (tasks, (GDestroyNotify) hs_linux_task_clear);
-      layout = layout_for (self, b->file, wait_for_symbols, &error);
+      layout = hs_target_layout_for (self, b->file, wait_for_symbols, &error);
       if (layout == NULL
-          || !hs_linux_read_tasks (layout, b->file, b->offset, read_guest, &reader,
+          || !hs_linux_read_tasks (layout, b->file, b->offset, hs_target_read_guest, &reader,
                                    MAX_TASKS_PER_GUEST, tasks, &warning, &error))
         {
           /* One bad guest never hides the others. */
@@ -681,7 +681,7 @@ hs_target_core_task (HsTarget  *self,
                    "machine %u has no vmlinux loaded: its tasks are unknown", machine);
       return FALSE;
     }
-  if ((layout = layout_for (self, b->file, TRUE, error)) == NULL)
+  if ((layout = hs_target_layout_for (self, b->file, TRUE, error)) == NULL)
     return FALSE;
   if (((cpsr >> 2) & 3) == 1)
     task = sp_el0;
@@ -695,7 +695,7 @@ hs_target_core_task (HsTarget  *self,
                        "no __entry_task in machine %u's vmlinux", machine);
           return FALSE;
         }
-      if (!read_guest (entry.address + b->offset + tpidr_el1, &task, 8, &reader, error))
+      if (!hs_target_read_guest (entry.address + b->offset + tpidr_el1, &task, 8, &reader, error))
         return FALSE;
       task = GUINT64_FROM_LE (task);
     }
@@ -708,9 +708,9 @@ hs_target_core_task (HsTarget  *self,
                    machine, task);
       return FALSE;
     }
-  if (!read_guest (task + layout->pid.offset, &p, 4, &reader, error)
-      || !read_guest (task + layout->tgid.offset, &tg, 4, &reader, error)
-      || !read_guest (task + layout->comm.offset, name, MIN (layout->comm.size, 16), &reader,
+  if (!hs_target_read_guest (task + layout->pid.offset, &p, 4, &reader, error)
+      || !hs_target_read_guest (task + layout->tgid.offset, &tg, 4, &reader, error)
+      || !hs_target_read_guest (task + layout->comm.offset, name, MIN (layout->comm.size, 16), &reader,
                       error))
     return FALSE;
   *pid = GINT32_FROM_LE (p);

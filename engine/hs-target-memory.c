@@ -271,7 +271,7 @@ hs_target_list_job (gpointer  owner,
   result->mappings = g_array_new (FALSE, TRUE, sizeof (HsMmuTranslation));
   if (req->address.access == HS_ACCESS_PHYSICAL)
     {
-      list_result_free (result);
+      hs_list_result_free (result);
       hs_job_return_new_error (job, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
                                "host physical addresses (A:) have no page tables to list");
       return;
@@ -283,9 +283,9 @@ hs_target_list_job (gpointer  owner,
                        collect_mapping, result->mappings, hs_target_read_phys, self,
                        &next, &error))
     {
-      list_result_free (result);
+      hs_list_result_free (result);
       hs_job_return_error (job, error);
       return;
     }
-  hs_job_return_pointer (job, result, (GDestroyNotify) list_result_free);
+  hs_job_return_pointer (job, result, (GDestroyNotify) hs_list_result_free);
 }

@@ -234,19 +234,19 @@ typedef struct
 } AllRegisters;
 
 
-void      run_data_free                  (gpointer        data);
-void      mem_request_free               (MemRequest     *req);
-void      list_result_free               (ListResult     *r);
-void      task_request_free              (TaskRequest    *req);
-void      frames_result_free             (FramesResult   *r);
-void      write_request_free             (WriteRequest   *req);
-void      write_result_free              (WriteResult    *r);
-void      detach_result_free             (DetachResult   *r);
-void      all_registers_free             (AllRegisters   *r);
+void      hs_run_data_free               (gpointer        data);
+void      hs_mem_request_free            (MemRequest     *req);
+void      hs_list_result_free            (ListResult     *r);
+void      hs_task_request_free           (TaskRequest    *req);
+void      hs_frames_result_free          (FramesResult   *r);
+void      hs_write_request_free          (WriteRequest   *req);
+void      hs_write_result_free           (WriteResult    *r);
+void      hs_detach_result_free          (DetachResult   *r);
+void      hs_all_registers_free          (AllRegisters   *r);
 gboolean  hs_engine_is_connection_error  (const GError   *error);
 
 /* hs-target.c: lifecycle (main thread) */
-HsTarget *hs_target_new                  (GMainContext   *main_context,
+HsTarget * hs_target_new                  (GMainContext   *main_context,
                                           HsSymbolScope  *symbols,
                                           HsReplanBox    *replan);
 /* Lets the queued jobs run, closes the probe on the worker and joins it. */
@@ -323,12 +323,13 @@ gboolean  hs_target_core_task            (HsTarget       *self,
                                           GError        **error);
 void      hs_target_rediscover_job       (gpointer        owner,
                                           HsJob          *job);
-gboolean  read_guest                     (guint64         va,
+gboolean  hs_target_read_guest           (guint64         va,
                                           void           *buf,
                                           gsize           len,
                                           gpointer        user_data,
                                           GError        **error);
-const HsLinuxLayout *layout_for          (HsTarget       *self,
+const HsLinuxLayout *
+          hs_target_layout_for           (HsTarget       *self,
                                           HsSymbolFile   *vmlinux,
                                           gboolean        wait,
                                           GError        **error);

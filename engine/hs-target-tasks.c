@@ -56,7 +56,7 @@ read_user_regs (HsTarget           *self,
       || !hs_symbol_file_member (b->file, "pt_regs", "pstate", &off_pstate, &fsize, NULL))
     return;
   buf = g_malloc (size);
-  if (!read_guest (at, buf, size, &reader, NULL)
+  if (!hs_target_read_guest (at, buf, size, &reader, NULL)
       || off_regs + 31 * 8 > size || off_sp + 8 > size || off_pc + 8 > size
       || off_pstate + 8 > size)
     return;
@@ -178,14 +178,14 @@ unwind (HsTarget            *self,
     }
   result->frames = g_array_new (FALSE, TRUE, sizeof (HsFrame));
   g_array_set_clear_func (result->frames, (GDestroyNotify) hs_frame_clear);
-  if (!hs_unwind (start, symbols, bindings->len, stack_low, stack_high, read_guest, &reader,
+  if (!hs_unwind (start, symbols, bindings->len, stack_low, stack_high, hs_target_read_guest, &reader,
                   HS_UNWIND_DEFAULT_MAX_FRAMES, result->frames, &result->stop, error)
       || reader.lost)
     {
       if (error && *error == NULL)
         g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST,
                      "lost the connection to the probe while unwinding");
-      frames_result_free (result);
+      hs_frames_result_free (result);
       return NULL;
     }
   return result;
@@ -284,7 +284,7 @@ hs_target_task_frames_job (gpointer  owner,
       lr.file = g_strdup ("user space: its lr");
       g_array_append_val (result->frames, lr);
     }
-  hs_job_return_pointer (job, result, (GDestroyNotify) frames_result_free);
+  hs_job_return_pointer (job, result, (GDestroyNotify) hs_frames_result_free);
 }
 
 /* x19..x28, fp (x29), sp, pc: what __switch_to saves, in thread.cpu_context order. */
@@ -415,7 +415,7 @@ hs_target_write_task_register_job (gpointer  owner,
                        "%s is not saved anywhere", req->name);
           goto fail;
         }
-      if (b == NULL || (layout = layout_for (self, b->file, TRUE, &error)) == NULL
+      if (b == NULL || (layout = hs_target_layout_for (self, b->file, TRUE, &error)) == NULL
           || layout->cpu_context[slot].size == 0)
         {
           if (error == NULL)
@@ -431,11 +431,11 @@ hs_target_write_task_register_job (gpointer  owner,
       r->context_index = slot;
       r->where = g_strdup ("its saved switch context (thread.cpu_context)");
     }
-  hs_job_return_pointer (job, r, (GDestroyNotify) write_result_free);
+  hs_job_return_pointer (job, r, (GDestroyNotify) hs_write_result_free);
   return;
 
 fail:
-  write_result_free (r);
+  hs_write_result_free (r);
   if (error == NULL)
     g_set_error (&error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED, "no register named %s",
                  req->name);

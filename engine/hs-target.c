@@ -514,7 +514,7 @@ hs_target_detach_job (gpointer  owner,
   else
     r->report = g_strdup_printf ("detached from %s, but the target may not be running: %s",
                                  where, error->message);
-  hs_job_return_pointer (job, r, (GDestroyNotify) detach_result_free);
+  hs_job_return_pointer (job, r, (GDestroyNotify) hs_detach_result_free);
 }
 
 void
@@ -557,7 +557,7 @@ hs_target_all_registers_job (gpointer  owner,
 
     if (!hs_probe_read_registers (self->probe, core, indexes, k, vals, ok, &error))
       {
-        all_registers_free (r);
+        hs_all_registers_free (r);
         hs_job_return_error (job, error);
         return;
       }
@@ -567,7 +567,7 @@ hs_target_all_registers_job (gpointer  owner,
         r->valid[indexes[j]] = ok[j];
       }
   }
-  hs_job_return_pointer (job, r, (GDestroyNotify) all_registers_free);
+  hs_job_return_pointer (job, r, (GDestroyNotify) hs_all_registers_free);
 }
 
 void
