@@ -955,7 +955,7 @@ hs_engine_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_STATE:
-      g_value_set_int (value, self->state);
+      g_value_set_enum (value, self->state);
       break;
     case PROP_CURRENT_CORE:
       g_value_set_uint (value, self->current_core);
@@ -1006,9 +1006,8 @@ hs_engine_class_init (HsEngineClass *klass)
   object_class->set_property = hs_engine_set_property;
 
   properties[PROP_STATE] =
-    g_param_spec_int ("state", NULL, NULL, HS_ENGINE_STATE_DETACHED, HS_ENGINE_STATE_HALTED,
-                      HS_ENGINE_STATE_DETACHED,
-                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+    g_param_spec_enum ("state", NULL, NULL, HS_TYPE_ENGINE_STATE, HS_ENGINE_STATE_DETACHED,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_CURRENT_CORE] =
     g_param_spec_uint ("current-core", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);

@@ -440,3 +440,5 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsMemoryRead, hs_memory_read_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsTranslation, hs_translation_free)
 
 G_END_DECLS
+
+#include "hs-engine-enums.h"

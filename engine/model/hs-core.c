@@ -77,7 +77,7 @@ hs_core_get_property (GObject    *object,
       g_value_set_uint (value, self->index);
       break;
     case PROP_STATE:
-      g_value_set_int (value, self->state);
+      g_value_set_enum (value, self->state);
       break;
     case PROP_EXCEPTION_LEVEL:
       g_value_set_int (value, hs_core_get_exception_level (self));
@@ -103,9 +103,8 @@ hs_core_class_init (HsCoreClass *klass)
     g_param_spec_uint ("index", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] =
-    g_param_spec_int ("state", NULL, NULL, HS_CORE_STATE_UNKNOWN, HS_CORE_STATE_HALTED,
-                      HS_CORE_STATE_UNKNOWN,
-                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+    g_param_spec_enum ("state", NULL, NULL, HS_TYPE_CORE_STATE, HS_CORE_STATE_UNKNOWN,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_EXCEPTION_LEVEL] =
     g_param_spec_int ("exception-level", NULL, NULL, -1, 3, -1,
                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);

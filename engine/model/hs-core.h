@@ -65,3 +65,5 @@ gint    hs_core_lookup_register  (HsCore       *self,
                                   const char   *name);
 
 G_END_DECLS
+
+#include "hs-model-enums.h"

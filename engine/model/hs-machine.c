@@ -63,7 +63,7 @@ hs_machine_get_property (GObject    *object,
       g_value_set_string (value, self->name);
       break;
     case PROP_STATE:
-      g_value_set_int (value, self->state);
+      g_value_set_enum (value, self->state);
       break;
     case PROP_DOMAIN_ID:
       g_value_set_int (value, self->domain_id);
@@ -93,8 +93,8 @@ hs_machine_class_init (HsMachineClass *klass)
 
   properties[PROP_ID] = g_param_spec_uint ("id", NULL, NULL, 0, G_MAXUINT, 0, flags);
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
-  properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, 0, HS_MACHINE_STATE_GONE, 0,
-                                             flags);
+  properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, HS_TYPE_MACHINE_STATE,
+                                              HS_MACHINE_STATE_DECLARED, flags);
   properties[PROP_DOMAIN_ID] = g_param_spec_int ("domain-id", NULL, NULL, -1, G_MAXINT, -1,
                                                  flags);
   properties[PROP_VMID] = g_param_spec_uint ("vmid", NULL, NULL, 0, G_MAXUINT, 0, flags);

@@ -71,3 +71,5 @@ void       hs_machine_set_vcpus  (HsMachine          *self,
                                   guint               n_records);
 
 G_END_DECLS
+
+#include "hs-model-enums.h"

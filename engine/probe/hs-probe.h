@@ -211,3 +211,5 @@ HsProbe   *hs_probe_new_for_location   (const char     *location,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsRegisterInfo, hs_register_info_free)
 
 G_END_DECLS
+
+#include "hs-probe-enums.h"

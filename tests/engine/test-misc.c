@@ -9,6 +9,7 @@
 
 #include "hs-arm64.h"
 #include "hs-board.h"
+#include "hs-engine.h"
 #include "hs-probe-usb.h"
 
 #include <string.h>
@@ -21,6 +22,31 @@ assert_contains (const char *haystack,
   if (strstr (haystack, needle) == NULL)
     g_error ("'%s' does not contain '%s'", haystack, needle);
   g_assert_true (strstr (haystack, needle) != NULL);
+}
+
+/* ---- enum types ------------------------------------------------------------------------ */
+
+/* States are typed properties: bindings and inspectors see names, not numbers. */
+static void
+test_enum_types (void)
+{
+  g_autoptr(GTypeClass) engine_class = g_type_class_ref (HS_TYPE_ENGINE);
+  g_autoptr(GTypeClass) core_class = g_type_class_ref (HS_TYPE_CORE);
+  g_autoptr(GTypeClass) machine_class = g_type_class_ref (HS_TYPE_MACHINE);
+  g_autoptr(GEnumClass) reasons = g_type_class_ref (HS_TYPE_STOP_REASON);
+  g_autofree char *halted = g_enum_to_string (HS_TYPE_ENGINE_STATE, HS_ENGINE_STATE_HALTED);
+  GParamSpec *pspec;
+
+  pspec = g_object_class_find_property (G_OBJECT_CLASS (engine_class), "state");
+  g_assert_true (G_IS_PARAM_SPEC_ENUM (pspec));
+  g_assert_cmpint (pspec->value_type, ==, HS_TYPE_ENGINE_STATE);
+  pspec = g_object_class_find_property (G_OBJECT_CLASS (core_class), "state");
+  g_assert_cmpint (pspec->value_type, ==, HS_TYPE_CORE_STATE);
+  pspec = g_object_class_find_property (G_OBJECT_CLASS (machine_class), "state");
+  g_assert_cmpint (pspec->value_type, ==, HS_TYPE_MACHINE_STATE);
+  g_assert_cmpstr (g_enum_get_value (reasons, HS_STOP_REASON_BREAKPOINT)->value_nick, ==,
+                   "breakpoint");
+  g_assert_cmpstr (halted, ==, "HS_ENGINE_STATE_HALTED");
 }
 
 /* ---- board progress --------------------------------------------------------------------- */
@@ -219,6 +245,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/Hs/Enums/types", test_enum_types);
   g_test_add_func ("/Hs/Board/parse-progress", test_board_progress);
   g_test_add_func ("/Hs/ProbeUsb/classify", test_usb_classify);
   g_test_add_func ("/Hs/Arm64/vttbr", test_arm64_vttbr);
