@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "hs-board.h"
+#include "hs-context.h"
 #include "hs-engine.h"
 #include "hs-interp.h"
 
@@ -16,6 +17,8 @@ HsWindow  *hs_window_new               (GtkApplication *application,
                                         HsInterp       *interp);
 HsEngine  *hs_window_get_engine        (HsWindow       *self);
 HsInterp  *hs_window_get_interp        (HsWindow       *self);
+/* The context every view follows: current core, task, the picked frame and its line. */
+HsContext *hs_window_get_context       (HsWindow       *self);
 /* Shows the board's build and boot progress in the banner. */
 void       hs_window_watch_board       (HsWindow       *self,
                                         HsBoard        *board);
@@ -36,7 +39,7 @@ GtkWidget *hs_window_get_memory_view   (HsWindow       *self);
 GtkWidget *hs_window_get_frame_view    (HsWindow       *self);
 GtkWidget *hs_window_get_source_view   (HsWindow       *self);
 GtkWidget *hs_window_get_disasm_view   (HsWindow       *self);
-/* The breakpoint list's table (an HsTable over the engine's breakpoints). */
+/* The breakpoint list (an HsBreakpointView over the engine's breakpoints). */
 GtkWidget *hs_window_get_breakpoint_list (HsWindow     *self);
 /* A machine's register window (machine 0: pCPUs and EL2; a guest: its vCPUs and EL1), opened
  * or raised; @unit -1 keeps the pCPU/vCPU it shows. */

@@ -29,6 +29,7 @@ G_DEFINE_FINAL_TYPE (HsBreakpointList, hs_breakpoint_list, G_TYPE_OBJECT)
 
 enum {
   CHANGED,
+  LINE_FOUND,
   N_SIGNALS
 };
 
@@ -98,25 +99,43 @@ line_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* The list and the breakpoint, released by the callback on the main thread (a GTask's source
+ * object may lose its last reference in the worker). */
+typedef struct
+{
+  HsBreakpointList *list;
+  HsBreakpoint *bp;
+} LineTarget;
+
 static void
 line_found (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(HsBreakpoint) bp = user_data;
+  LineTarget *target = user_data;
   LineLookup *l = g_task_get_task_data (G_TASK (result));
 
   if (hs_task_propagate_boolean (G_TASK (result), NULL) && l->file != NULL)
-    hs_breakpoint_set_source (bp, l->file, l->line);
+    {
+      hs_breakpoint_set_source (target->bp, l->file, l->line);
+      g_signal_emit (target->list, signals[LINE_FOUND], 0, target->bp);
+    }
+  g_object_unref (target->list);
+  g_object_unref (target->bp);
+  g_free (target);
 }
 
 static void
 look_up_line (HsBreakpointList *self,
               HsBreakpoint     *bp)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, line_found, g_object_ref (bp));
+  LineTarget *target = g_new0 (LineTarget, 1);
+  g_autoptr(GTask) task = NULL;
   LineLookup *l = g_new0 (LineLookup, 1);
 
+  target->list = g_object_ref (self);
+  target->bp = g_object_ref (bp);
+  task = g_task_new (NULL, NULL, line_found, target);
   l->symbols = g_object_ref (self->symbols);
   l->address = *hs_breakpoint_get_address (bp);
   g_task_set_task_data (task, l, (GDestroyNotify) line_lookup_free);
@@ -299,6 +318,15 @@ hs_breakpoint_list_class_init (HsBreakpointListClass *klass)
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+  /**
+   * HsBreakpointList::line-found:
+   * @breakpoint: the breakpoint whose source line is now known
+   *
+   * For source views that mark breakpoints on their lines.
+   */
+  signals[LINE_FOUND] =
+    g_signal_new ("line-found", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, HS_TYPE_BREAKPOINT);
 }
 
 static void

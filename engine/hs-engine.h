@@ -364,6 +364,31 @@ gboolean       hs_engine_line_to_address      (HsEngine             *self,
                                                guint64              *address,
                                                guint                *actual_line,
                                                GError              **error);
+/* The same in a thread, for the GUI: a vmlinux's DWARF may still be indexed (seconds). */
+void           hs_engine_lookup_line_async    (HsEngine             *self,
+                                               guint                 machine,
+                                               guint64               space,
+                                               guint64               address,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean       hs_engine_lookup_line_finish   (HsEngine             *self,
+                                               GAsyncResult         *result,
+                                               char                **file,
+                                               guint                *line,
+                                               GError              **error);
+void           hs_engine_line_to_address_async (HsEngine            *self,
+                                               guint                 machine,
+                                               const char           *file,
+                                               guint                 line,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean       hs_engine_line_to_address_finish (HsEngine           *self,
+                                               GAsyncResult         *result,
+                                               guint64              *address,
+                                               guint                *actual_line,
+                                               GError              **error);
 /* The session as commands (hs-engine-session.c): symbol files, source paths, breakpoints. */
 char          *hs_engine_save_session         (HsEngine             *self);
 /* Functions of @machine whose names start with @prefix, at most @max, for completion. */

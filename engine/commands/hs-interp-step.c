@@ -31,6 +31,8 @@ typedef struct
   char *file;                   /* the line the step began on */
   guint line;
   guint64 space;
+  guint64 start_pc;
+  gboolean interrupted;         /* a call run to its return stopped elsewhere */
   gulong halted_handler;        /* while a call runs to its return */
   gulong detached_handler;
 } StepState;
@@ -157,53 +159,85 @@ cmd_step (Call *call)
 
 /* ---- Step.Hll: a source line ------------------------------------------------------------ */
 
-static void hll_next (Call *call);
+/* Lines are looked up in a thread (a vmlinux's DWARF may still be indexed): each step ends
+ * in hll_check(), whose lookup decides whether the line has ended. */
+static void hll_advance (Call *call);
 
-static gboolean
-core_line (StepState  *step,
-           guint64    *pc,
-           char      **file,
-           guint      *line)
+static guint64
+lookup_space (StepState *step,
+              guint64    pc)
 {
-  HsCore *core = hs_engine_get_core (step->engine, step->core);
-
-  *file = NULL;
-  *line = 0;
-  if (core == NULL || !hs_core_get_register_by_name (core, "pc", pc))
-    return FALSE;
-  return hs_engine_lookup_line (step->engine, hs_engine_get_core_machine (step->engine,
-                                                                          step->core),
-                                *pc < G_GUINT64_CONSTANT (0xffff000000000000) ? step->space : 0,
-                                *pc, file, line);
-}
-
-/* Done when the pc is on another line than where the step began. */
-static gboolean
-hll_done (StepState *step)
-{
-  g_autofree char *file = NULL;
-  guint line;
-  guint64 pc;
-
-  if (!core_line (step, &pc, &file, &line))
-    return FALSE;  /* no line here (an assembly helper): keep going to one that has */
-  return line != step->line || g_strcmp0 (file, step->file) != 0;
+  return pc < G_GUINT64_CONSTANT (0xffff000000000000) ? step->space : 0;
 }
 
 static void
-hll_finish (Call *call)
+hll_finish (Call       *call,
+            const char *file,
+            guint       line)
 {
   StepState *step = call->state;
   g_autofree char *stop = hs_engine_describe_stop (step->engine);
-  g_autofree char *file = NULL;
-  guint line;
-  guint64 pc;
 
-  if (core_line (step, &pc, &file, &line))
+  if (file != NULL)
     g_string_append_printf (call->out, "%s:%u\n", file, line);
   if (stop != NULL)
     g_string_append_printf (call->out, "%s\n", stop);
   hs_call_return (call, NULL);
+}
+
+/* Done when the pc is on another line than where the step began; a pc without a line (an
+ * assembly helper) goes on to one that has. */
+static void
+hll_line_known (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Call *call = user_data;
+  StepState *step = call->state;
+  g_autofree char *file = NULL;
+  guint line = 0;
+  gboolean known = hs_engine_lookup_line_finish (HS_ENGINE (object), result, &file, &line,
+                                                 NULL);
+  GError *error = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (call->task), &error))
+    {
+      g_prefix_error (&error, "%s: ", call->spec->name);
+      hs_call_return (call, error);
+      return;
+    }
+  if (step->interrupted
+      || (known && (line != step->line || g_strcmp0 (file, step->file) != 0)))
+    {
+      hll_finish (call, known ? file : NULL, line);
+      return;
+    }
+  if (step->remaining-- == 0)
+    {
+      g_string_append_printf (call->out, "the line did not end within %u instructions; "
+                              "stopped there\n", HLL_MAX_STEPS);
+      hll_finish (call, known ? file : NULL, line);
+      return;
+    }
+  hll_advance (call);
+}
+
+static void
+hll_check (Call *call)
+{
+  StepState *step = call->state;
+  HsCore *core = hs_engine_get_core (step->engine, step->core);
+  guint64 pc;
+
+  if (core == NULL || !hs_core_get_register_by_name (core, "pc", &pc))
+    {
+      hs_call_fail (call, "%s: core %u's pc is unknown after the step", call->spec->name,
+                    step->core);
+      return;
+    }
+  hs_engine_lookup_line_async (step->engine, hs_engine_get_core_machine (step->engine,
+                                                                         step->core),
+                               lookup_space (step, pc), pc, NULL, hll_line_known, call);
 }
 
 static void
@@ -220,7 +254,7 @@ hll_step_done (GObject      *object,
       hs_call_return (call, error);
       return;
     }
-  hll_next (call);
+  hll_check (call);
 }
 
 /* The probe went away while a call ran to its return: the step cannot end. */
@@ -249,10 +283,9 @@ hll_halted (HsEngine *engine,
     {
       g_string_append_printf (call->out, "the step over the call was interrupted (%s)\n",
                               hs_stop_reason_to_string (reason));
-      hll_finish (call);
-      return;
+      step->interrupted = TRUE;
     }
-  hll_next (call);
+  hll_check (call);
 }
 
 static void
@@ -298,24 +331,13 @@ hll_code_read (GObject      *object,
   hs_engine_step_async (step->engine, step->core, NULL, hll_step_done, call);
 }
 
+/* One instruction, or (over) a call run to its return. */
 static void
-hll_next (Call *call)
+hll_advance (Call *call)
 {
   StepState *step = call->state;
   HsAddress at = { HS_ACCESS_VIRTUAL, 0, 0, 0 };
 
-  if (hll_done (step))
-    {
-      hll_finish (call);
-      return;
-    }
-  if (step->remaining-- == 0)
-    {
-      g_string_append_printf (call->out, "the line did not end within %u instructions; "
-                              "stopped there\n", HLL_MAX_STEPS);
-      hll_finish (call);
-      return;
-    }
   if (!step->over)
     {
       hs_engine_step_async (step->engine, step->core, NULL, hll_step_done, call);
@@ -323,9 +345,28 @@ hll_next (Call *call)
     }
   at.machine = hs_engine_get_core_machine (step->engine, step->core);
   hs_core_get_register_by_name (hs_engine_get_core (step->engine, step->core), "pc", &at.offset);
-  if (at.offset < G_GUINT64_CONSTANT (0xffff000000000000))
-    at.space = step->space;
+  at.space = lookup_space (step, at.offset);
   hs_engine_read_async (step->engine, &at, 4, NULL, hll_code_read, call);
+}
+
+static void
+hll_start_line_known (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Call *call = user_data;
+  StepState *step = call->state;
+
+  if (!hs_engine_lookup_line_finish (HS_ENGINE (object), result, &step->file, &step->line,
+                                     NULL))
+    {
+      hs_call_fail (call, "%s: no source line is known for core %u's pc 0x%" G_GINT64_MODIFIER
+                    "x; step instructions with Step", call->spec->name, step->core,
+                    step->start_pc);
+      return;
+    }
+  step->remaining = HLL_MAX_STEPS;
+  hll_advance (call);
 }
 
 /* One source line of the current task; @over: calls run to their return. */
@@ -335,7 +376,7 @@ step_hll (Call     *call,
 {
   StepState *step = call->state;
   HsTask *task = hs_engine_get_current_task (step->engine);
-  guint64 pc = 0;
+  HsCore *core = hs_engine_get_core (step->engine, step->core);
 
   step->over = over;
   if (task != NULL && hs_task_get_core (task) == (gint) step->core)
@@ -343,14 +384,15 @@ step_hll (Call     *call,
       step->task_pid = hs_task_get_pid (task);
       step->space = hs_task_get_space (task);
     }
-  if (!core_line (step, &pc, &step->file, &step->line))
+  if (core == NULL || !hs_core_get_register_by_name (core, "pc", &step->start_pc))
     {
-      hs_call_fail (call, "%s: no source line is known for core %u's pc 0x%" G_GINT64_MODIFIER
-                    "x; step instructions with Step", call->spec->name, step->core, pc);
+      hs_call_fail (call, "%s: core %u's pc is unknown", call->spec->name, step->core);
       return;
     }
-  step->remaining = HLL_MAX_STEPS;
-  hll_next (call);
+  hs_engine_lookup_line_async (step->engine, hs_engine_get_core_machine (step->engine,
+                                                                         step->core),
+                               lookup_space (step, step->start_pc), step->start_pc, NULL,
+                               hll_start_line_known, call);
 }
 
 /* ---- a task that is not on a core ------------------------------------------------------- */
