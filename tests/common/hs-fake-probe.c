@@ -183,6 +183,43 @@ get_word (HsFakeProbe *self,
   return word;
 }
 
+/* The first core whose pc is on a BRK we planted, or -1: the core traps at once when it runs,
+ * as a real one does (the cores run at EL2 with the MMU off: the pc is the physical address). */
+static gint
+core_on_brk (HsFakeProbe *self,
+             gint         only)
+{
+  for (guint c = 0; c < self->n_cores; c++)
+    {
+      guint64 pc = self->values[c * N_REGS + PC];
+
+      if (only >= 0 && (guint) only != c)
+        continue;
+      for (guint i = 0; i < self->plants->len; i++)
+        {
+          const Plant *p = &g_array_index (self->plants, Plant, i);
+
+          if (p->wrote && p->address == pc && get_word (self, pc) == HS_FAKE_BRK)
+            return (gint) c;
+        }
+    }
+  return -1;
+}
+
+/* Arms an immediate stop of @core at its pc, for @reason. */
+static void
+arm_now (HsFakeProbe  *self,
+         guint         core,
+         HsStopReason  reason)
+{
+  g_clear_pointer (&self->armed, g_free);
+  self->armed = g_new0 (ScriptedStop, 1);
+  self->armed->core = core;
+  self->armed->reason = reason;
+  self->armed->pc = self->values[core * N_REGS + PC];
+  self->armed_at = g_get_monotonic_time ();
+}
+
 /* ---- HsProbe ---------------------------------------------------------------------------- */
 
 static gboolean
@@ -387,6 +424,7 @@ fake_resume (HsProbe  *probe,
              GError  **error)
 {
   HsFakeProbe *self = HS_FAKE_PROBE (probe);
+  gint core;
 
   g_mutex_lock (&self->lock);
   if (lost (self, error))
@@ -397,6 +435,15 @@ fake_resume (HsProbe  *probe,
   count (self, "resume");
   self->running = TRUE;
   g_clear_pointer (&self->armed, g_free);
+  /* A core resting on one of our BRKs traps before anything scripted can happen. */
+  if ((core = core_on_brk (self, -1)) >= 0)
+    {
+      count (self, "resume-onto-brk");
+      arm_now (self, (guint) core, HS_STOP_REASON_BREAKPOINT);
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+      return TRUE;
+    }
   self->armed = g_queue_pop_head (&self->stops);
   if (self->armed)
     self->armed_at = g_get_monotonic_time () + self->armed->delay_ms * G_TIME_SPAN_MILLISECOND;
@@ -419,15 +466,19 @@ fake_step (HsProbe  *probe,
       return FALSE;
     }
   count (self, "step");
-  /* One instruction: the pc moves on, and the step is the next stop. */
-  self->values[core * N_REGS + PC] += 4;
   self->running = TRUE;
-  g_clear_pointer (&self->armed, g_free);
-  self->armed = g_new0 (ScriptedStop, 1);
-  self->armed->core = core;
-  self->armed->reason = HS_STOP_REASON_STEP;
-  self->armed->pc = self->values[core * N_REGS + PC];
-  self->armed_at = g_get_monotonic_time ();
+  /* On one of our BRKs the step traps without moving; otherwise one instruction: the pc
+   * moves on, and the step is the next stop. */
+  if (core_on_brk (self, (gint) core) >= 0)
+    {
+      count (self, "step-onto-brk");
+      arm_now (self, core, HS_STOP_REASON_BREAKPOINT);
+    }
+  else
+    {
+      self->values[core * N_REGS + PC] += 4;
+      arm_now (self, core, HS_STOP_REASON_STEP);
+    }
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
   return TRUE;

@@ -7,7 +7,9 @@
  * delay), a Break stops after the halt delay, and the connection can drop
  * after a number of reads. Software breakpoints are real: planting one writes
  * a BRK into memory and lifting it restores the word, so a test can check
- * that nobody ever read memory with a BRK in it. Every call is counted.
+ * that nobody ever read memory with a BRK in it, and a core that runs or
+ * steps with a BRK at its pc traps at once, as a real one does. Every call
+ * is counted.
  *
  * The engine calls it from its worker thread while the test inspects it from
  * the main thread: all state is under one mutex.
@@ -59,9 +61,10 @@ void         hs_fake_probe_drop_at_read      (HsFakeProbe  *self,
 /* The connection drops now (a killed QEMU); a waiting wait_stop() fails at once. */
 void         hs_fake_probe_drop              (HsFakeProbe  *self);
 
-/* "connect", "resume", "step", "interrupt", "detach", "insert", "remove", "read" (registers
- * or memory), "read-while-planted" (memory, with a BRK of ours in it): how often each
- * happened. */
+/* "connect", "resume", "step", "interrupt", "detach", "insert", "remove", "stop", "read"
+ * (registers or memory), "read-while-planted" (memory, with a BRK of ours in it),
+ * "resume-onto-brk" and "step-onto-brk" (a core ran with one of our BRKs at its pc, and
+ * trapped at once): how often each happened. */
 guint        hs_fake_probe_count             (HsFakeProbe  *self,
                                               const char   *what);
 gboolean     hs_fake_probe_is_running        (HsFakeProbe  *self);

@@ -2,9 +2,12 @@
 /*
  * test-run-control.c: the engine's run control against a scripted fake probe.
  *
- * Attach, Break, Go, breakpoints planted at resume and lifted at a halt,
- * detach: each case scripts what the "target" does and checks what the
- * engine did on the wire and what it reported, without a board.
+ * Attach, Break, Go, breakpoints planted at resume and lifted at a halt, a
+ * core resting on a breakpoint, hits outside a breakpoint's scope, /COUNT,
+ * /CONDition, breakpoints changed while running, Break racing a resume, the
+ * line dropping during a halt, detach: each case scripts what the "target"
+ * does and checks what the engine did on the wire and what it reported,
+ * without a board.
  */
 #include "config.h"
 
@@ -73,6 +76,39 @@ static gboolean
 probe_running (gpointer data)
 {
   return hs_fake_probe_is_running (data);
+}
+
+static gboolean
+probe_stepped_twice (gpointer data)
+{
+  return hs_fake_probe_count (data, "step") >= 2;
+}
+
+static gboolean
+probe_planted_one (gpointer data)
+{
+  return hs_fake_probe_get_n_planted (data) == 1;
+}
+
+static gboolean
+probe_planted_none (gpointer data)
+{
+  return hs_fake_probe_get_n_planted (data) == 0;
+}
+
+static void
+count_halt (guint *halts)
+{
+  (*halts)++;
+}
+
+static void
+note_detached (HsEngine  *engine,
+               GError    *why,
+               char     **out)
+{
+  g_free (*out);
+  *out = g_strdup (why ? why->message : "(no reason)");
 }
 
 static char *
@@ -196,6 +232,202 @@ test_breakpoint_lifted_at_halt (Fixture       *f,
   g_assert_cmpuint (hs_engine_get_current_core (f->engine), ==, 1);
 }
 
+/* ---- breakpoints while running: resting cores, scopes, counts, conditions --------------- */
+
+static guint
+bp_stat (Fixture    *f,
+         guint       position,
+         const char *what)
+{
+  g_autoptr(HsBreakpoint) bp = g_list_model_get_item (hs_engine_get_breakpoints (f->engine),
+                                                      position);
+
+  g_assert_nonnull (bp);
+  if (g_str_equal (what, "hits"))
+    return hs_breakpoint_get_hits (bp);
+  if (g_str_equal (what, "filtered"))
+    return hs_breakpoint_get_filtered_hits (bp);
+  g_assert_true (g_str_equal (what, "passes"));
+  return hs_breakpoint_get_passes (bp);
+}
+
+static void
+go_and_wait_halt (Fixture    *f,
+                  const char *expect)
+{
+  g_autofree char *out = NULL;
+
+  g_free (hs_test_run_ok (f->interp, "Go"));
+  out = hs_test_run_ok (f->interp, "WAIT !STATE.RUN() 5.s");
+  g_assert_cmpint (hs_engine_get_state (f->engine), ==, HS_ENGINE_STATE_HALTED);
+  if (expect != NULL && strstr (out, expect) == NULL)
+    g_error ("'%s' does not say '%s'", out, expect);
+}
+
+/* A core that halted on a breakpoint would trap on it again at once: Go steps it off first,
+ * with the breakpoint out, and only then plants and resumes. */
+static void
+test_resting_core_stepped_off (Fixture       *f,
+                               gconstpointer  data)
+{
+  hs_fake_probe_set_register (f->probe, 1, "pc", CODE + 0x10);
+  attach (f);
+  g_free (hs_test_run_ok (f->interp, "Break.Set 0:::0x40002010"));
+  hs_fake_probe_queue_stop (f->probe, 50, 0, HS_STOP_REASON_BREAKPOINT, CODE + 0x10);
+  go_and_wait_halt (f, "breakpoint 1");
+  g_assert_cmpuint (hs_fake_probe_count (f->probe, "step"), ==, 1);
+  g_assert_cmpuint (hs_fake_probe_count (f->probe, "step-onto-brk"), ==, 0);
+  g_assert_cmpuint (hs_fake_probe_count (f->probe, "resume-onto-brk"), ==, 0);
+  g_assert_cmphex (hs_fake_probe_get_register (f->probe, 1, "pc"), ==, CODE + 0x14);
+  g_assert_cmpuint (hs_engine_get_current_core (f->engine), ==, 0);
+  g_assert_cmpuint (bp_stat (f, 0, "hits"), ==, 1);
+}
+
+/* Hits outside a breakpoint's scope (here a task no machine 0 runs) are stepped past without
+ * the views knowing, and counted as filtered. */
+static void
+test_filtered_hits_stepped_past (Fixture       *f,
+                                 gconstpointer  data)
+{
+  GAsyncResult *result = NULL;
+
+  attach (f);
+  g_free (hs_test_run_ok (f->interp, "Break.Set 0:::0x40002010 /TASK nosuch"));
+  hs_fake_probe_queue_stop (f->probe, 20, 0, HS_STOP_REASON_BREAKPOINT, CODE + 0x10);
+  hs_fake_probe_queue_stop (f->probe, 20, 1, HS_STOP_REASON_BREAKPOINT, CODE + 0x10);
+  g_free (hs_test_run_ok (f->interp, "Go"));
+  /* Both scripted hits happen and are passed (two steps, three resumes) while the engine
+   * says the target runs. */
+  hs_test_wait_until (probe_stepped_twice, f->probe, 5, "two filtered hits");
+  hs_test_wait_until (probe_running, f->probe, 5, "the target to run on");
+  g_assert_cmpuint (hs_fake_probe_count (f->probe, "resume"), ==, 3);
+  g_assert_cmpint (hs_engine_get_state (f->engine), ==, HS_ENGINE_STATE_RUNNING);
+  hs_engine_halt_async (f->engine, NULL, hs_test_store_result, &result);
+  g_assert_true (hs_engine_halt_finish (f->engine, hs_test_wait_result (&result, 5), NULL));
+  g_object_unref (result);
+  g_assert_cmpuint (bp_stat (f, 0, "filtered"), ==, 2);
+  g_assert_cmpuint (bp_stat (f, 0, "hits"), ==, 0);
+  g_assert_cmpuint (hs_fake_probe_count (f->probe, "read-while-planted"), ==, 0);
+  g_assert_cmpuint (hs_fake_probe_get_n_planted (f->probe), ==, 0);
+}
+
+/* /COUNT 3: the first two passes go on; the third stops. */
+static void
+test_count (Fixture       *f,
+            gconstpointer  data)
+{
+  attach (f);
+  g_free (hs_test_run_ok (f->interp, "Break.Set 0:::0x40002010 /COUNT 3"));
+  for (guint i = 0; i < 3; i++)
+    hs_fake_probe_queue_stop (f->probe, 20, 0, HS_STOP_REASON_BREAKPOINT, CODE + 0x10);
+  go_and_wait_halt (f, "breakpoint 1");
+  g_assert_cmpuint (hs_fake_probe_count (f->probe, "resume"), ==, 3);
+  g_assert_cmpuint (hs_fake_probe_count (f->probe, "step"), ==, 2);
+  g_assert_cmpuint (bp_stat (f, 0, "hits"), ==, 1);
+  g_assert_cmpuint (bp_stat (f, 0, "filtered"), ==, 0);
+  /* The count starts again: two more passes go on, the third stops. */
+  g_assert_cmpuint (bp_stat (f, 0, "passes"), ==, 0);
+  for (guint i = 0; i < 3; i++)
+    hs_fake_probe_queue_stop (f->probe, 20, 0, HS_STOP_REASON_BREAKPOINT, CODE + 0x10);
+  go_and_wait_halt (f, "breakpoint 1");
+  g_assert_cmpuint (hs_fake_probe_count (f->probe, "resume"), ==, 6);
+  g_assert_cmpuint (bp_stat (f, 0, "hits"), ==, 2);
+}
+
+/* /CONDition: evaluated at each pass with the hitting core's registers; a pass where it is
+ * false goes on. */
+static void
+test_condition (Fixture       *f,
+                gconstpointer  data)
+{
+  hs_fake_probe_set_register (f->probe, 0, "x0", 1);
+  hs_fake_probe_set_register (f->probe, 1, "x0", 5);
+  attach (f);
+  g_free (hs_test_run_ok (f->interp, "Break.Set 0:::0x40002010 /CONDition Register(x0)==5"));
+  hs_fake_probe_queue_stop (f->probe, 20, 0, HS_STOP_REASON_BREAKPOINT, CODE + 0x10);
+  hs_fake_probe_queue_stop (f->probe, 20, 1, HS_STOP_REASON_BREAKPOINT, CODE + 0x10);
+  go_and_wait_halt (f, "breakpoint 1");
+  g_assert_cmpuint (hs_engine_get_current_core (f->engine), ==, 1);
+  g_assert_cmpuint (hs_fake_probe_count (f->probe, "step"), ==, 1);
+  g_assert_cmpuint (bp_stat (f, 0, "hits"), ==, 1);
+}
+
+/* Breakpoints set and deleted while the target runs are planted and lifted then, without a
+ * halt anyone sees. */
+static void
+test_changed_while_running (Fixture       *f,
+                            gconstpointer  data)
+{
+  guint halts = 0;
+  gulong id;
+
+  attach (f);
+  id = g_signal_connect_swapped (f->engine, "halted", G_CALLBACK (count_halt), &halts);
+  g_free (hs_test_run_ok (f->interp, "Go"));
+  hs_test_wait_until (probe_running, f->probe, 5, "the target to run");
+  g_free (hs_test_run_ok (f->interp, "Break.Set 0:::0x40002010"));
+  hs_test_wait_until (probe_planted_one, f->probe, 5, "the breakpoint planted while running");
+  hs_test_wait_until (probe_running, f->probe, 5, "the target to run on");
+  g_assert_cmphex (hs_fake_probe_read_word (f->probe, CODE + 0x10), ==, HS_FAKE_BRK);
+  g_free (hs_test_run_ok (f->interp, "Break.Delete"));
+  hs_test_wait_until (probe_planted_none, f->probe, 5, "the breakpoint lifted while running");
+  hs_test_wait_until (probe_running, f->probe, 5, "the target to run on");
+  g_assert_cmphex (hs_fake_probe_read_word (f->probe, CODE + 0x10), ==, 0xd503201f);
+  g_assert_cmpint (hs_engine_get_state (f->engine), ==, HS_ENGINE_STATE_RUNNING);
+  g_assert_cmpuint (halts, ==, 0);
+  g_signal_handler_disconnect (f->engine, id);
+}
+
+/* Break right behind Go, before the resume has reached the wire: the target ends halted,
+ * both complete, nothing is left planted. */
+static void
+test_break_races_resume (Fixture       *f,
+                         gconstpointer  data)
+{
+  GAsyncResult *go = NULL, *halt = NULL;
+  g_autoptr(GError) error = NULL;
+
+  attach (f);
+  g_free (hs_test_run_ok (f->interp, "Break.Set 0:::0x40002010"));
+  hs_engine_go_async (f->engine, NULL, hs_test_store_result, &go);
+  hs_engine_halt_async (f->engine, NULL, hs_test_store_result, &halt);
+  g_assert_true (hs_engine_go_finish (f->engine, hs_test_wait_result (&go, 5), &error));
+  g_assert_no_error (error);
+  g_assert_true (hs_engine_halt_finish (f->engine, hs_test_wait_result (&halt, 5), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (hs_engine_get_state (f->engine), ==, HS_ENGINE_STATE_HALTED);
+  g_assert_false (hs_fake_probe_is_running (f->probe));
+  g_assert_cmpuint (hs_fake_probe_get_n_planted (f->probe), ==, 0);
+  g_assert_cmpuint (hs_fake_probe_count (f->probe, "read-while-planted"), ==, 0);
+  g_object_unref (go);
+  g_object_unref (halt);
+}
+
+/* The line drops while a halt's registers are read: the engine says why and is detached, the
+ * breakpoints stay for the next attach, and commands say "not attached". */
+static void
+test_lost_during_halt (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *why = NULL;
+  gulong id;
+
+  attach (f);
+  g_free (hs_test_run_ok (f->interp, "Break.Set 0:::0x40002010"));
+  id = g_signal_connect (f->engine, "detached", G_CALLBACK (note_detached), &why);
+  hs_fake_probe_queue_stop (f->probe, 50, 0, HS_STOP_REASON_BREAKPOINT, CODE + 0x10);
+  g_free (hs_test_run_ok (f->interp, "Go"));
+  hs_fake_probe_drop_at_read (f->probe, 3);
+  wait_state (f, HS_ENGINE_STATE_DETACHED, 5);
+  g_assert_nonnull (why);
+  g_assert_nonnull (strstr (why, "lost the connection"));
+  g_assert_cmpuint (g_list_model_get_n_items (hs_engine_get_breakpoints (f->engine)), ==, 1);
+  g_assert_null (hs_test_run (f->interp, "Register.view", &error));
+  g_assert_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_ATTACHED);
+  g_signal_handler_disconnect (f->engine, id);
+}
+
 /* ---- leaving: the target runs, with nothing of ours in it ------------------------------- */
 
 static void
@@ -268,6 +500,13 @@ main (int   argc,
   ADD ("slow-halt-waits", test_slow_halt_waits);
   ADD ("slow-halt-cancelled", test_slow_halt_cancelled);
   ADD ("breakpoint-lifted-at-halt", test_breakpoint_lifted_at_halt);
+  ADD ("resting-core-stepped-off", test_resting_core_stepped_off);
+  ADD ("filtered-hits-stepped-past", test_filtered_hits_stepped_past);
+  ADD ("count", test_count);
+  ADD ("condition", test_condition);
+  ADD ("changed-while-running", test_changed_while_running);
+  ADD ("break-races-resume", test_break_races_resume);
+  ADD ("lost-during-halt", test_lost_during_halt);
   ADD ("detach-halted", test_detach_halted);
   ADD ("detach-running", test_detach_running);
   ADD ("detach-refused", test_detach_refused);
