@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-linux.c: the Linux task walk (engine/awareness/hs-linux.c) on a fake guest memory built
- * here with the real offsets of the demo board's vmlinux (Debian 6.1 arm64): task_structs,
- * mm_structs and signal_structs written at addresses the test chooses, init_task at its real
- * symbol address. The reader fails for unbacked addresses and counts its reads, so hostile lists
- * can be shown to stop, and to stop soon. Without the board's vmlinux every case skips.
+ * here with a kernel's real offsets: task_structs, mm_structs and signal_structs written at
+ * addresses the test chooses, init_task at its real symbol address. The reader fails for
+ * unbacked addresses and counts its reads, so hostile lists can be shown to stop, and to stop
+ * soon.
+ *
+ * The kernel is linux-sample.c built in two shapes (HS_LINUX_SAMPLE names one: up to 5.13's
+ * state/cpu/thread_group, or 6.7's __state/thread_info.cpu/signal->thread_head), or, with
+ * --vmlinux (the board's tests), the demo board's own vmlinux (Debian 6.1 arm64).
  */
 #define G_LOG_DOMAIN "test-linux"
 
@@ -32,38 +36,49 @@
 #define TASK_INTERRUPTIBLE   0x1
 #define TASK_IDLE            0x402
 
-/* ---- the board's vmlinux, loaded once -------------------------------------------------------- */
+/* ---- the kernel's symbols, loaded once ------------------------------------------------------- */
 
-static HsSymbolFile *vmlinux;
+static HsSymbolFile *vmlinux;   /* the sample or the board's vmlinux */
 static HsLinuxLayout *layout;
+static gboolean board_kernel;   /* the board's Debian 6.1: facts about it can be checked */
+
+/* The kernel the cases run on: --vmlinux, the board's; else the sample HS_LINUX_SAMPLE names. */
+static void
+load_kernel (gboolean board)
+{
+  g_autofree char *path = board ? g_build_filename (g_get_user_cache_dir (), "hyperscope",
+                                                    "board", "out", "vmlinux", NULL)
+                                : g_strdup (g_getenv ("HS_LINUX_SAMPLE"));
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_EXISTS))
+    g_error ("no kernel to test with: %s", board ? path : "HS_LINUX_SAMPLE is not set "
+             "(tests/engine/meson.build sets it; is aarch64-linux-gnu-gcc installed?)");
+  board_kernel = board;
+  vmlinux = hs_symbol_file_load (path, &error);
+  g_assert_no_error (error);
+  layout = hs_linux_layout_new (vmlinux, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (layout);
+}
 
 static gboolean
 have_vmlinux (void)
 {
-  static gsize once = 0;
-  static gboolean found = FALSE;
+  return TRUE;
+}
 
-  if (g_once_init_enter (&once))
-    {
-      g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "hyperscope", "board",
-                                                "out", "vmlinux", NULL);
+/* The thread list the walk follows: thread_group up to 6.6, signal->thread_head's after. */
+static const HsLinuxField *
+thread_link (const HsLinuxLayout *l)
+{
+  return l->use_thread_group ? &l->thread_group : &l->thread_node;
+}
 
-      if (g_file_test (path, G_FILE_TEST_EXISTS))
-        {
-          g_autoptr(GError) error = NULL;
-
-          vmlinux = hs_symbol_file_load (path, &error);
-          g_assert_no_error (error);
-          layout = hs_linux_layout_new (vmlinux, &error);
-          g_assert_no_error (error);
-          g_assert_nonnull (layout);
-          found = TRUE;
-        }
-      g_once_init_leave (&once, 1);
-    }
-  if (!found)
-    g_test_skip ("the board's vmlinux is absent: build the board first (hyperscope-board)");
-  return found;
+static const HsLinuxField *
+thread_link_next (const HsLinuxLayout *l)
+{
+  return l->use_thread_group ? &l->thread_group_next : &l->thread_node_next;
 }
 
 static guint64
@@ -313,7 +328,8 @@ make_task (Mem        *m,
   for (guint k = 0; k < HS_LINUX_N_CPU_CONTEXT; k++)
     put (m, task, &l->cpu_context[k], context_of (task, k));
   list_init (m, task + l->tasks.offset);
-  list_init (m, task + l->thread_group.offset);
+  if (l->thread_group.size != 0)
+    list_init (m, task + l->thread_group.offset);
   list_init (m, task + l->thread_node.offset);
   put (m, task, &l->signal, signal);
 }
@@ -377,7 +393,8 @@ add_thread (Mem        *m,
   parent = mem_get64 (m, leader + l->real_parent.offset);
   make_task (m, task, pid, (gint) tgid, comm, TASK_INTERRUPTIBLE, PF_RANDOMIZE, mm, parent,
              signal);
-  list_add_tail (m, task + l->thread_group.offset, leader + l->thread_group.offset);
+  if (l->thread_group.size != 0)
+    list_add_tail (m, task + l->thread_group.offset, leader + l->thread_group.offset);
   list_add_tail (m, task + l->thread_node.offset, signal + l->thread_head.offset);
 }
 
@@ -511,6 +528,14 @@ assert_intact (GArray *tasks)
     }
 }
 
+/* The reads of signal->thread_head a walk makes of @processes processes: one each, on a kernel
+ * without thread_group. */
+static guint
+head_reads (guint processes)
+{
+  return layout->use_thread_group ? 0 : processes;
+}
+
 /* ---- cases ----------------------------------------------------------------------------------- */
 
 static void
@@ -522,13 +547,23 @@ test_layout (void)
   if (!have_vmlinux ())
     return;
 
-  /* Debian 6.1.0 cloud-arm64: these are facts about the board's kernel. */
-  g_assert_cmpuint (layout->task_size, ==, 4160);
+  /* Debian 6.1.0 cloud-arm64: these are facts about the board's kernel; a sample's shape says
+   * which thread list it has. */
+  if (board_kernel)
+    {
+      g_assert_cmpuint (layout->task_size, ==, 4160);
+      g_assert_true (layout->use_thread_group);
+    }
+  else
+    g_assert_true (layout->use_thread_group
+                   == hs_symbol_file_member (vmlinux, "task_struct", "thread_group", NULL, NULL,
+                                             NULL));
+  g_assert_true (hs_symbol_file_get_type_size (vmlinux, "struct task_struct", &size, &error));
+  g_assert_cmpuint (layout->task_size, ==, size);
   g_assert_cmpuint (hs_linux_layout_get_thread_size (layout), ==, 16 * 1024);
   g_assert_true (hs_symbol_file_get_type_size (vmlinux, "struct pt_regs", &size, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (layout->pt_regs_size, ==, size);
-  g_assert_true (layout->use_thread_group);
   g_assert_cmpuint (layout->tasks.size, ==, 16);
   g_assert_cmpuint (layout->tasks_next.offset, ==, layout->tasks.offset);
   g_assert_cmpuint (layout->pid.size, ==, 4);
@@ -549,11 +584,18 @@ test_layout (void)
                                           &error));
     g_assert_no_error (error);
     g_assert_cmpuint (layout->tasks_next.offset, ==, offset);
-    g_assert_true (hs_symbol_file_member (vmlinux, "task_struct", "__state", &offset, &size,
-                                          &error));
+    /* 5.14 renamed state to __state; 5.16 moved cpu into thread_info. */
+    if (!hs_symbol_file_member (vmlinux, "task_struct", "__state", &offset, &size, NULL))
+      g_assert_true (hs_symbol_file_member (vmlinux, "task_struct", "state", &offset, &size,
+                                            &error));
     g_assert_no_error (error);
     g_assert_cmpuint (layout->state.offset, ==, offset);
     g_assert_cmpuint (layout->state.size, ==, size);
+    if (!hs_symbol_file_member (vmlinux, "task_struct", "thread_info.cpu", &offset, &size, NULL))
+      g_assert_true (hs_symbol_file_member (vmlinux, "task_struct", "cpu", &offset, &size,
+                                            &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (layout->cpu.offset, ==, offset);
   }
 }
 
@@ -571,15 +613,17 @@ test_walk (void)
   m = make_board (0);
   tasks = task_array ();
   init = init_task_address ();
-  g_assert_cmpuint (init, ==, U64 (0xffff800009828c80));
+  if (board_kernel)
+    g_assert_cmpuint (init, ==, U64 (0xffff800009828c80));
   warning = walk (m, layout, 0, 0, tasks);
   g_assert_null (warning);
   g_assert_cmpuint (tasks->len, ==, N_BOARD_TASKS);
   assert_board_order (tasks, 0, init);
   assert_intact (tasks);
 
-  /* Cost: one whole-task_struct read per task, one read per distinct mm, nothing else. */
-  g_assert_cmpuint (m->reads, ==, N_BOARD_TASKS + N_BOARD_MMS);
+  /* Cost: one whole-task_struct read per task, one read per distinct mm, and (6.7+) one per
+   * process for its signal->thread_head; nothing else. */
+  g_assert_cmpuint (m->reads, ==, N_BOARD_TASKS + N_BOARD_MMS + head_reads (6));
   g_assert_cmpuint (m->max_len, ==, layout->task_size);
 
   for (guint i = 0; i < tasks->len; i++)
@@ -751,7 +795,7 @@ test_cycle (void)
   assert_board_order (tasks, 0, init_task_address ());
   assert_intact (tasks);
   /* No task was read twice. */
-  g_assert_cmpuint (m->reads, <=, N_BOARD_TASKS + N_BOARD_MMS);
+  g_assert_cmpuint (m->reads, <=, N_BOARD_TASKS + N_BOARD_MMS + head_reads (6));
 
   /* A task that points at itself. */
   g_array_set_size (tasks, 0);
@@ -762,7 +806,7 @@ test_cycle (void)
   g_assert_nonnull (warning);
   g_assert_nonnull (strstr (warning, "loops back"));
   g_assert_cmpuint (tasks->len, ==, 3);
-  g_assert_cmpuint (m->reads, <=, 3 + 1);
+  g_assert_cmpuint (m->reads, <=, 3 + 1 + head_reads (3));
 }
 
 /* A thread list that loops back to a thread, not to its leader: that group stops, the process
@@ -778,8 +822,8 @@ test_thread_cycle (void)
     return;
 
   m = make_board (0);
-  mem_put (m, task_va (6) + layout->thread_group_next.offset,
-           task_va (5) + layout->thread_group.offset, 8);
+  mem_put (m, task_va (6) + thread_link_next (layout)->offset,
+           task_va (5) + thread_link (layout)->offset, 8);
   tasks = task_array ();
   warning = walk (m, layout, 0, 0, tasks);
   g_test_message ("%s", warning);
@@ -789,7 +833,7 @@ test_thread_cycle (void)
   g_assert_nonnull (strstr (warning, "loops back to pid 41"));
   g_assert_cmpuint (tasks->len, ==, N_BOARD_TASKS);
   assert_board_order (tasks, 0, init_task_address ());
-  g_assert_cmpuint (m->reads, <=, N_BOARD_TASKS + N_BOARD_MMS);
+  g_assert_cmpuint (m->reads, <=, N_BOARD_TASKS + N_BOARD_MMS + head_reads (6));
 }
 
 /* A pointer outside the kernel's half of the address space, or misaligned, is never followed. */
@@ -828,7 +872,7 @@ test_bad_pointer (void)
       g_assert_nonnull (strstr (warning, bad[b].problem));
       g_assert_cmpuint (tasks->len, ==, 2);
       assert_task (tasks, 1, task_va (1), 1, 1, 0, "init");
-      g_assert_cmpuint (m->reads, ==, 2 + 1);
+      g_assert_cmpuint (m->reads, ==, 2 + 1 + head_reads (2));
     }
 
   /* The same inside a thread list: the other processes are still shown. */
@@ -837,7 +881,7 @@ test_bad_pointer (void)
     g_autoptr(GArray) tasks = task_array ();
     g_autofree char *warning = NULL;
 
-    mem_put (m, task_va (5) + layout->thread_group_next.offset, U64 (0x1000), 8);
+    mem_put (m, task_va (5) + thread_link_next (layout)->offset, U64 (0x1000), 8);
     warning = walk (m, layout, 0, 0, tasks);
     g_test_message ("%s", warning);
     g_assert_true (g_str_has_prefix (warning, "the thread list of pid 40"));
@@ -997,8 +1041,8 @@ test_unreadable (void)
     g_autoptr(GArray) tasks = task_array ();
     g_autofree char *warning = NULL;
 
-    mem_put (m, task_va (4) + layout->thread_group_next.offset,
-             UNMAPPED + layout->thread_group.offset, 8);
+    mem_put (m, task_va (4) + thread_link_next (layout)->offset,
+             UNMAPPED + thread_link (layout)->offset, 8);
     warning = walk (m, layout, 0, 0, tasks);
     g_test_message ("%s", warning);
     g_assert_nonnull (warning);
@@ -1023,8 +1067,8 @@ test_several_problems (void)
     return;
 
   m = make_board (0);
-  mem_put (m, task_va (5) + layout->thread_group_next.offset,
-           UNMAPPED + layout->thread_group.offset, 8);
+  mem_put (m, task_va (5) + thread_link_next (layout)->offset,
+           UNMAPPED + thread_link (layout)->offset, 8);
   mem_put (m, task_va (7) + layout->tasks_next.offset, U64 (0xdead0000), 8);
   tasks = task_array ();
   warning = walk (m, layout, 0, 0, tasks);
@@ -1049,8 +1093,8 @@ test_several_problems (void)
       {
         add_process (m2, init_task_address (), task_va (20 + i), 60 + i, "sh", TASK_INTERRUPTIBLE,
                      PF_RANDOMIZE, mm_va (0), task_va (1));
-        mem_put (m2, task_va (20 + i) + layout->thread_group_next.offset,
-                 UNMAPPED + layout->thread_group.offset, 8);
+        mem_put (m2, task_va (20 + i) + thread_link_next (layout)->offset,
+                 UNMAPPED + thread_link (layout)->offset, 8);
       }
     warning2 = walk (m2, layout, 0, 0, tasks2);
     g_assert_cmpuint (tasks2->len, ==, N_BOARD_TASKS + 10);
@@ -1084,7 +1128,7 @@ test_max_tasks (void)
         g_assert_null (warning);
       assert_task (tasks, 0, init_task_address (), 0, 0, 0, "swapper/0");
       /* Nothing is read past the bound. */
-      g_assert_cmpuint (m->reads, <=, MIN (max, N_BOARD_TASKS) + N_BOARD_MMS);
+      g_assert_cmpuint (m->reads, <=, MIN (max, N_BOARD_TASKS) + N_BOARD_MMS + head_reads (6));
     }
 }
 
@@ -1092,6 +1136,8 @@ test_max_tasks (void)
 
 #define ENDLESS_BASE U64 (0xffff000100000000)
 #define ENDLESS_STRIDE U64 (0x1100)
+#define ENDLESS_SIGNALS U64 (0xffff000200000000)   /* task i's signal_struct (6.7+) */
+#define ENDLESS_SIGNAL_STRIDE U64 (0x100)
 
 typedef enum
 {
@@ -1120,6 +1166,20 @@ endless_generate (Mem     *m,
   const HsLinuxLayout *l = layout;
   guint64 i, task, next;
 
+  /* A made-up process's signal->thread_head: a list of just its own thread_node. */
+  if (va >= ENDLESS_SIGNALS && va < ENDLESS_SIGNALS + (U64 (1) << 32))
+    {
+      guint64 head = va;
+
+      i = (va - ENDLESS_SIGNALS - l->thread_head.offset) / ENDLESS_SIGNAL_STRIDE;
+      g_assert_cmpuint (va, ==, ENDLESS_SIGNALS + i * ENDLESS_SIGNAL_STRIDE
+                                + l->thread_head.offset);
+      memset (buf, 0, len);
+      for (gsize k = 0; k < 8 && k < len; k++)
+        buf[k] = (guint8) ((ENDLESS_BASE + i * ENDLESS_STRIDE + l->thread_node.offset) >> (8 * k));
+      (void) head;
+      return TRUE;
+    }
   if (va < ENDLESS_BASE || va >= ENDLESS_BASE + (U64 (1) << 32))
     return FALSE;
   i = (va - ENDLESS_BASE) / ENDLESS_STRIDE;
@@ -1135,9 +1195,17 @@ endless_generate (Mem     *m,
   poke (buf, &l->flags, HS_LINUX_PF_KTHREAD);
   poke (buf, &l->real_parent, init_task_address ());
   poke (buf, &l->tasks_next, next + l->tasks.offset);
-  poke (buf, &l->thread_group_next, endless_kind == ENDLESS_THREADS
-                                    ? next + l->thread_group.offset
-                                    : task + l->thread_group.offset);
+  poke (buf, thread_link_next (l), endless_kind == ENDLESS_THREADS
+                                   ? next + thread_link (l)->offset
+                                   : task + thread_link (l)->offset);
+  /* 6.7+: a made-up process's threads are on its own signal->thread_head. */
+  if (!l->use_thread_group && endless_kind == ENDLESS_PROCESSES)
+    {
+      guint64 signal = ENDLESS_SIGNALS + i * ENDLESS_SIGNAL_STRIDE;
+
+      poke (buf, &l->signal, signal);
+      poke (buf, &l->thread_node_next, signal + l->thread_head.offset);
+    }
   return TRUE;
 }
 
@@ -1164,7 +1232,9 @@ test_endless_processes (void)
                                 "list is corrupt");
   g_assert_cmpuint (tasks->len, ==, HS_LINUX_MAX_TASKS);
   assert_task (tasks, N_BOARD_TASKS, ENDLESS_BASE, 100, 100, 0, "kworker/0");
-  g_assert_cmpuint (m->reads, ==, HS_LINUX_MAX_TASKS + N_BOARD_MMS);
+  /* The board's 6 processes and the made-up ones, each with its own thread list on 6.7+. */
+  g_assert_cmpuint (m->reads, ==, HS_LINUX_MAX_TASKS + N_BOARD_MMS
+                                  + head_reads (HS_LINUX_MAX_TASKS - 2));
 }
 
 /* One process with endless threads: its threads are cut at HS_LINUX_MAX_THREADS and the walk
@@ -1182,8 +1252,8 @@ test_endless_threads (void)
   m = make_board (0);
   /* rcu_gp (pid 3) leads the endless group: its tgid becomes 100, like the made-up threads. */
   put (m, task_va (3), &layout->tgid, 100);
-  mem_put (m, task_va (3) + layout->thread_group_next.offset,
-           ENDLESS_BASE + layout->thread_group.offset, 8);
+  mem_put (m, task_va (3) + thread_link_next (layout)->offset,
+           ENDLESS_BASE + thread_link (layout)->offset, 8);
   endless_kind = ENDLESS_THREADS;
   m->generate = endless_generate;
   tasks = task_array ();
@@ -1197,7 +1267,8 @@ test_endless_threads (void)
   g_assert_true (nth (tasks, 5)->is_thread);
   assert_task (tasks, 4 + HS_LINUX_MAX_THREADS, task_va (4), 40, 40, 1, "guest1_ticker");
   assert_task (tasks, tasks->len - 1, task_va (7), 50, 50, 40, "sleep");
-  g_assert_cmpuint (m->reads, ==, N_BOARD_TASKS + HS_LINUX_MAX_THREADS + N_BOARD_MMS);
+  g_assert_cmpuint (m->reads, ==, N_BOARD_TASKS + HS_LINUX_MAX_THREADS + N_BOARD_MMS
+                                  + head_reads (6));
 }
 
 static void
@@ -1235,9 +1306,13 @@ int
 main (int   argc,
       char *argv[])
 {
+  gboolean board = FALSE;
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  for (int i = 1; i < argc; i++)
+    board |= g_strcmp0 (argv[i], "--vmlinux") == 0;
+  load_kernel (board);
 
   g_test_add_func ("/Hs/Linux/layout", test_layout);
   g_test_add_func ("/Hs/Linux/walk", test_walk);

@@ -11,7 +11,11 @@
  *   HS_UNWIND_SAMPLE_DEBUG_FRAME  unwind-sample.c (main → a → b → c, -O0), CFI in .debug_frame
  *   HS_UNWIND_SAMPLE_EH_FRAME     the same code, CFI in .eh_frame
  *   HS_UNWIND_SAMPLE_NO_CFI       the same code without any CFI (and without DWARF)
- * and the demo board's vmlinux from $XDG_CACHE_HOME/hyperscope/board/out (skipped if absent).
+ *   HS_UNWIND_KERNEL_SAMPLE       unwind-kernel-sample.c: the functions a task asleep in
+ *                                 nanosleep(2) has on its kernel stack, -O2 with frame pointers
+ *                                 and .debug_frame, entry and switch code in assembly
+ * The kernel-shaped cases run on that sample; with --vmlinux (the board's tests), on the demo
+ * board's vmlinux from $XDG_CACHE_HOME/hyperscope/board/out as well.
  */
 #define G_LOG_DOMAIN "test-unwind"
 
@@ -110,6 +114,7 @@ fake_memory_new (void)
 
 static HsSymbolFile *vmlinux;
 static gboolean vmlinux_tried;
+static gboolean with_vmlinux;   /* --vmlinux: the board's tests, where it must be there */
 
 /* The board's vmlinux, loaded once for all the tests; NULL (and the test skipped, when
  * @skip) if it has not been built. */
@@ -129,6 +134,8 @@ load_vmlinux (gboolean skip)
           g_assert_no_error (error);
         }
     }
+  if (vmlinux == NULL && with_vmlinux)
+    g_error ("%s is absent: the board's tests run after the board is built", path);
   if (vmlinux == NULL && skip)
     {
       g_autofree char *message = g_strdup_printf ("%s is absent: build the board first", path);
@@ -463,7 +470,7 @@ assert_frame (GArray        *frames,
 /* vmlinux                                                                                     */
 
 /* A task asleep in nanosleep(2): cpu_switch_to saved its context in __switch_to. */
-static const Call nanosleep_chain[] = {
+static const Call vmlinux_chain[] = {
   { "__switch_to", "cpu_switch_to" },
   { "__schedule", "__switch_to" },
   { "schedule", "__schedule" },
@@ -477,44 +484,95 @@ static const Call nanosleep_chain[] = {
   { "el0t_64_sync_handler", "el0_svc" },
   { "el0t_64_sync", "el0t_64_sync_handler" },     /* entry.S: no CFI, ends at {0, 0} */
 };
-#define N_NANOSLEEP G_N_ELEMENTS (nanosleep_chain)
+
+/* The same path in unwind-kernel-sample.c. */
+static const Call sample_kernel_chain[] = {
+  { "__switch_to", "cpu_switch_to" },
+  { "__schedule", "__switch_to" },
+  { "schedule", "__schedule" },
+  { "do_nanosleep", "schedule" },
+  { "hrtimer_nanosleep", "do_nanosleep" },
+  { "__arm64_sys_nanosleep", "hrtimer_nanosleep" },
+  { "invoke_syscall", "*" },
+  { "el0_svc_common", "invoke_syscall" },
+  { "do_el0_svc", "el0_svc_common" },
+  { "el0_svc", "do_el0_svc" },
+  { "el0t_64_sync_handler", "el0_svc" },
+  { "el0t_64_sync", "el0t_64_sync_handler" },     /* assembly: no CFI, ends at {0, 0} */
+};
+
+/* Where a kernel-shaped chain comes from: the sample, or the board's vmlinux. */
+typedef struct
+{
+  const char *name;
+  const char *env;              /* the sample's path, or NULL for vmlinux */
+  const Call *chain;
+  guint n;
+  const char *switch_file;      /* the source of frame 0 (__switch_to) and 3 (do_nanosleep) */
+  const char *sleep_file;
+} Target;
+
+enum { TARGET_SAMPLE, TARGET_VMLINUX, N_TARGETS };
+
+static const Target targets[N_TARGETS] = {
+  [TARGET_SAMPLE] = { "kernel-sample", "HS_UNWIND_KERNEL_SAMPLE", sample_kernel_chain,
+                      G_N_ELEMENTS (sample_kernel_chain), "unwind-kernel-sample.c",
+                      "unwind-kernel-sample.c" },
+  [TARGET_VMLINUX] = { "vmlinux", NULL, vmlinux_chain, G_N_ELEMENTS (vmlinux_chain),
+                       "arch/arm64/kernel/process.c", "kernel/time/hrtimer.c" },
+};
+
+static HsSymbolFile *kernel_sample;
+
+/* The target's symbols, loaded once; NULL (the test skipped) when they are absent. */
+static HsSymbolFile *
+target_file (const Target *t)
+{
+  if (t->env == NULL)
+    return load_vmlinux (TRUE);
+  if (kernel_sample == NULL)
+    kernel_sample = load_sample (t->env);
+  return kernel_sample;
+}
 
 static void
-build_nanosleep (FakeMemory *mem,
-                 Layout     *layout)
+build_chain (FakeMemory   *mem,
+             const Target *t,
+             Layout       *layout)
 {
-  build_layout (mem, vmlinux, 0, nanosleep_chain, N_NANOSLEEP, layout);
-  g_assert_false (layout->cfi[N_NANOSLEEP - 1]);
+  build_layout (mem, target_file (t), 0, t->chain, t->n, layout);
+  g_assert_false (layout->cfi[t->n - 1]);
 }
 
 /* Everything by CFI from the registers a sleeping task has; the last step, out of entry.S
  * which has no CFI, by the frame record. */
 static void
-test_vmlinux_sleeping_task (void)
+test_sleeping_task (gconstpointer data)
 {
+  const Target *t = data;
   g_autofree FakeMemory *mem = fake_memory_new ();
   g_autoptr(GArray) frames = frames_new ();
   g_autofree char *reason = NULL;
-  HsUnwindSymbols symbols = { load_vmlinux (TRUE), 0 };
+  HsUnwindSymbols symbols = { target_file (t), 0 };
   Layout layout;
 
   if (symbols.file == NULL)
     return;
-  build_nanosleep (mem, &layout);
+  build_chain (mem, t, &layout);
   keep_only_cpu_context (&layout.regs);
 
   reason = unwind_layout (mem, &layout, &symbols, 1, mem->base, mem->base + STACK_SIZE, 64,
                           frames);
   g_assert_cmpstr (reason, ==, "end of the frame chain");
-  g_assert_cmpuint (frames->len, ==, N_NANOSLEEP);
-  assert_frame (frames, 0, &layout, nanosleep_chain, vmlinux, 0, HS_FRAME_LIVE);
-  for (guint i = 1; i < N_NANOSLEEP; i++)
-    assert_frame (frames, i, &layout, nanosleep_chain, vmlinux, 0, HS_FRAME_CFI);
+  g_assert_cmpuint (frames->len, ==, t->n);
+  assert_frame (frames, 0, &layout, t->chain, symbols.file, 0, HS_FRAME_LIVE);
+  for (guint i = 1; i < t->n; i++)
+    assert_frame (frames, i, &layout, t->chain, symbols.file, 0, HS_FRAME_CFI);
 
-  g_assert_true (g_str_has_suffix (frame_at (frames, 0)->file, "arch/arm64/kernel/process.c"));
-  g_assert_true (g_str_has_suffix (frame_at (frames, 3)->file, "kernel/time/hrtimer.c"));
+  g_assert_true (g_str_has_suffix (frame_at (frames, 0)->file, t->switch_file));
+  g_assert_true (g_str_has_suffix (frame_at (frames, 3)->file, t->sleep_file));
   /* One 16-byte read per frame record, the last one {0, 0}. */
-  g_assert_cmpuint (mem->n_reads, ==, N_NANOSLEEP);
+  g_assert_cmpuint (mem->n_reads, ==, t->n);
 }
 
 /* Only pc and fp: frame 1 by the frame record, then CFI again with the CFA found from x29
@@ -522,6 +580,8 @@ test_vmlinux_sleeping_task (void)
 static void
 test_vmlinux_frame_pointers (void)
 {
+  const Call *nanosleep_chain = vmlinux_chain;
+  guint N_NANOSLEEP = G_N_ELEMENTS (vmlinux_chain);
   g_autofree FakeMemory *mem = fake_memory_new ();
   g_autoptr(GArray) frames = frames_new ();
   g_autofree char *reason = NULL;
@@ -530,7 +590,7 @@ test_vmlinux_frame_pointers (void)
 
   if (symbols.file == NULL)
     return;
-  build_nanosleep (mem, &layout);
+  build_chain (mem, &targets[TARGET_VMLINUX], &layout);
   memset (layout.regs.x_valid, 0, sizeof layout.regs.x_valid);
   layout.regs.x_valid[29] = TRUE;
   layout.regs.have_sp = FALSE;
@@ -616,23 +676,26 @@ typedef enum
 
 #define STOP_WITH_CPU_CONTEXT 0x100
 
+#define STOP_TARGET_SHIFT 16
+
 static void
-test_vmlinux_stop (gconstpointer data)
+test_stop (gconstpointer data)
 {
+  const Target *t = &targets[GPOINTER_TO_UINT (data) >> STOP_TARGET_SHIFT];
   Break what = GPOINTER_TO_UINT (data) & 0xff;
   gboolean cpu_context = (GPOINTER_TO_UINT (data) & STOP_WITH_CPU_CONTEXT) != 0;
   g_autofree FakeMemory *mem = fake_memory_new ();
   g_autoptr(GArray) frames = frames_new ();
   g_autofree char *reason = NULL;
   g_autofree char *expected = NULL;
-  HsUnwindSymbols symbols = { load_vmlinux (TRUE), 0 };
+  HsUnwindSymbols symbols = { target_file (t), 0 };
   guint64 low = 0, high = 0;
   guint max_frames = 64, n_frames = 0;
   Layout layout;
 
   if (symbols.file == NULL)
     return;
-  build_nanosleep (mem, &layout);
+  build_chain (mem, t, &layout);
   if (cpu_context)
     keep_only_cpu_context (&layout.regs);
   else
@@ -723,25 +786,26 @@ test_vmlinux_stop (gconstpointer data)
   g_assert_cmpstr (reason, ==, expected);
   g_assert_cmpuint (frames->len, ==, n_frames);
   for (guint i = 0; i < n_frames; i++)
-    g_assert_cmpstr (frame_at (frames, i)->function, ==, nanosleep_chain[i].function);
+    g_assert_cmpstr (frame_at (frames, i)->function, ==, t->chain[i].function);
   if (what == BREAK_END)
     g_assert_cmphex (frame_at (frames, 6)->fp, ==, 0);
 }
 
 /* A cancelled read aborts with the error; the frames found so far stay. */
 static void
-test_vmlinux_cancelled (void)
+test_cancelled (gconstpointer data)
 {
+  const Target *t = data;
   g_autofree FakeMemory *mem = fake_memory_new ();
   g_autoptr(GArray) frames = frames_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *reason = NULL;
-  HsUnwindSymbols symbols = { load_vmlinux (TRUE), 0 };
+  HsUnwindSymbols symbols = { target_file (t), 0 };
   Layout layout;
 
   if (symbols.file == NULL)
     return;
-  build_nanosleep (mem, &layout);
+  build_chain (mem, t, &layout);
   mem->cancel_at = layout.record[2];
   g_assert_false (hs_unwind (&layout.regs, &symbols, 1, 0, 0, fake_read, mem, 0, frames,
                              &reason, &error));
@@ -751,20 +815,21 @@ test_vmlinux_cancelled (void)
 }
 
 static void
-test_vmlinux_format (void)
+test_chain_format (gconstpointer data)
 {
+  const Target *t = data;
   g_autofree FakeMemory *mem = fake_memory_new ();
   g_autoptr(GArray) frames = frames_new ();
   g_autofree char *reason = NULL;
   g_autofree char *line = NULL;
   g_autofree char *expected = NULL;
-  HsUnwindSymbols symbols = { load_vmlinux (TRUE), 0 };
+  HsUnwindSymbols symbols = { target_file (t), 0 };
   const HsFrame *frame;
   Layout layout;
 
   if (symbols.file == NULL)
     return;
-  build_nanosleep (mem, &layout);
+  build_chain (mem, t, &layout);
   reason = unwind_layout (mem, &layout, &symbols, 1, 0, 0, 0, frames);
   frame = frame_at (frames, 3);
   line = hs_frame_format (frame, "2:::");
@@ -772,7 +837,7 @@ test_vmlinux_format (void)
                               G_GINT64_MODIFIER "x (%s:%u)", layout.pc[3], frame->offset,
                               frame->file, frame->line);
   g_assert_cmpstr (line, ==, expected);
-  g_assert_true (g_str_has_suffix (frame->file, "kernel/time/hrtimer.c"));
+  g_assert_true (g_str_has_suffix (frame->file, t->sleep_file));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1109,6 +1174,8 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  for (int i = 1; i < argc; i++)
+    with_vmlinux |= g_strcmp0 (argv[i], "--vmlinux") == 0;
 
   g_test_add_func ("/Hs/Unwind/format", test_format);
   g_test_add_func ("/Hs/Unwind/invalid", test_invalid);
@@ -1120,22 +1187,39 @@ main (int   argc,
   g_test_add_func ("/Hs/Unwind/sample/load-offset", test_sample_load_offset);
   g_test_add_func ("/Hs/Unwind/sample/no-cfi", test_sample_no_cfi);
   g_test_add_func ("/Hs/Unwind/sample/hostile", test_hostile);
-  g_test_add_func ("/Hs/Unwind/vmlinux/sleeping-task", test_vmlinux_sleeping_task);
-  g_test_add_func ("/Hs/Unwind/vmlinux/frame-pointers", test_vmlinux_frame_pointers);
-  g_test_add_func ("/Hs/Unwind/vmlinux/function-entry", test_vmlinux_function_entry);
-  g_test_add_func ("/Hs/Unwind/vmlinux/cancelled", test_vmlinux_cancelled);
-  g_test_add_func ("/Hs/Unwind/vmlinux/format", test_vmlinux_format);
-  for (guint i = 0; i < G_N_ELEMENTS (stops); i++)
+  /* The board's own kernel only where the board is built (the board tests pass --vmlinux). */
+  for (guint k = 0; k < N_TARGETS; k++)
     {
-      g_autofree char *fp = g_strdup_printf ("/Hs/Unwind/vmlinux/stop/fp/%s", stops[i].name);
-      g_autofree char *cfi = g_strdup_printf ("/Hs/Unwind/vmlinux/stop/cfi/%s", stops[i].name);
+      const Target *t = &targets[k];
+      g_autofree char *base = g_strdup_printf ("/Hs/Unwind/%s", t->name);
+      g_autofree char *sleeping = g_strconcat (base, "/sleeping-task", NULL);
+      g_autofree char *cancelled = g_strconcat (base, "/cancelled", NULL);
+      g_autofree char *format = g_strconcat (base, "/format", NULL);
 
-      g_test_add_data_func (fp, GUINT_TO_POINTER (stops[i].what), test_vmlinux_stop);
-      g_test_add_data_func (cfi, GUINT_TO_POINTER (stops[i].what | STOP_WITH_CPU_CONTEXT),
-                            test_vmlinux_stop);
+      if (k == TARGET_VMLINUX && !with_vmlinux)
+        continue;
+      g_test_add_data_func (sleeping, t, test_sleeping_task);
+      g_test_add_data_func (cancelled, t, test_cancelled);
+      g_test_add_data_func (format, t, test_chain_format);
+      for (guint i = 0; i < G_N_ELEMENTS (stops); i++)
+        {
+          g_autofree char *fp = g_strdup_printf ("%s/stop/fp/%s", base, stops[i].name);
+          g_autofree char *cfi = g_strdup_printf ("%s/stop/cfi/%s", base, stops[i].name);
+          guint what = stops[i].what | k << STOP_TARGET_SHIFT;
+
+          g_test_add_data_func (fp, GUINT_TO_POINTER (what), test_stop);
+          g_test_add_data_func (cfi, GUINT_TO_POINTER (what | STOP_WITH_CPU_CONTEXT),
+                                test_stop);
+        }
+    }
+  if (with_vmlinux)
+    {
+      g_test_add_func ("/Hs/Unwind/vmlinux/frame-pointers", test_vmlinux_frame_pointers);
+      g_test_add_func ("/Hs/Unwind/vmlinux/function-entry", test_vmlinux_function_entry);
     }
 
   status = g_test_run ();
   g_clear_object (&vmlinux);
+  g_clear_object (&kernel_sample);
   return status;
 }
