@@ -111,6 +111,7 @@ typedef struct
   HsWindow *window;
   HsEngine *engine;
   gboolean board_done;
+  gboolean session_done;
 } Fixture;
 
 static Fixture fx;
@@ -391,16 +392,28 @@ show_page (GtkWidget *page)
 }
 
 static void
-test_window_board (void)
+run_session_script (void)
+{
+  g_autofree char *session = hs_board_get_session_script (fx.board);
+
+  hs_window_run_script (fx.window, session);
+  wait_until (window_idle, NULL, "the session script");
+  fx.session_done = TRUE;
+}
+
+/* The board, the application and its window, attached (and, with @halt, halted, with the demo's
+ * session script run), shared by the cases in order: started by the first case that needs
+ * them, so any case can also run alone (-p). */
+static void
+ensure_window (gboolean halt)
 {
   HsCliOptions options = { 0 };
   g_autofree char *location = NULL;
-  g_autofree char *png = NULL;
-  g_autofree char *output = NULL;
   g_autoptr(GError) error = NULL;
-  HsRegisterView *view;
-  gboolean any_changed = FALSE;
 
+  if (fx.window != NULL)
+    goto attached;
+  g_assert_null (fx.board);
   fx.board = hs_board_new ();
   hs_board_start_async (fx.board, NULL, board_started, NULL);
   wait_until (board_ready, NULL, "the demo board");
@@ -414,6 +427,24 @@ test_window_board (void)
   g_application_activate (G_APPLICATION (fx.app));
   fx.window = hs_application_get_window (fx.app);
   g_assert_nonnull (fx.window);
+  fx.engine = hs_window_get_engine (fx.window);
+  /* Attaching leaves the board running. */
+  wait_until (engine_in_state, GINT_TO_POINTER (HS_ENGINE_STATE_RUNNING), "attach");
+
+attached:
+  if (!halt)
+    return;
+  if (hs_engine_get_state (fx.engine) == HS_ENGINE_STATE_RUNNING)
+    activate ("win.break");
+  g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_HALTED);
+  if (!fx.session_done)
+    run_session_script ();
+}
+
+static void
+test_window_attach (void)
+{
+  ensure_window (FALSE);
   /* The keyboard reaches the same actions as the toolbar. */
   {
     static const char *const expect[][2] = {
@@ -430,7 +461,6 @@ test_window_board (void)
         g_assert_cmpstr (accels[0], ==, expect[i][1]);
       }
   }
-  fx.engine = hs_window_get_engine (fx.window);
 
   /* Attaching leaves the board running; Break comes from the window's action. */
   wait_until (engine_in_state, GINT_TO_POINTER (HS_ENGINE_STATE_RUNNING), "attach");
@@ -439,14 +469,17 @@ test_window_board (void)
   check_registers_match_engine ();
 
   /* The demo's session script, through the command line as the app runs it. */
-  {
-    g_autofree char *session = hs_board_get_session_script (fx.board);
+  run_session_script ();
+  g_assert_cmpuint (g_list_model_get_n_items (hs_engine_get_machines (fx.engine)), ==, 3);
+}
 
-    hs_window_run_script (fx.window, session);
-    wait_until (window_idle, NULL, "the session script");
-    g_assert_cmpuint (g_list_model_get_n_items (hs_engine_get_machines (fx.engine)), ==, 3);
-  }
+static void
+test_window_changed_registers (void)
+{
+  HsRegisterView *view;
+  gboolean any_changed = FALSE;
 
+  ensure_window (TRUE);
   /* Go and Break again until some core moved (idle cores wait at the same WFI): the changed
    * registers are marked. */
   for (guint attempt = 0; attempt < 10 && !some_pc_changed (); attempt++)
@@ -491,7 +524,14 @@ test_window_board (void)
       check_registers_match_engine ();
     }
   g_assert_true (any_changed);
+}
 
+static void
+test_window_register_edit (void)
+{
+  HsRegisterView *view = HS_REGISTER_VIEW (hs_window_get_register_view (fx.window));
+
+  ensure_window (TRUE);
   /* A live register is editable: the view asks the window, which runs Register.Set; the
    * value reads back. (x0 gets its own value: the guests must not notice.) */
   {
@@ -509,13 +549,25 @@ test_window_board (void)
     out = hs_register_view_get_value_text (view, "x0");
     g_assert_cmpstr (out, ==, x0);
   }
+}
 
+static void
+test_window_step (void)
+{
+  g_autofree char *output = NULL;
+
+  ensure_window (TRUE);
   /* Step through the window's action, on the current core. */
   activate ("win.step");
   output = hs_command_line_get_output (HS_COMMAND_LINE (hs_window_get_command_line (fx.window)));
   g_assert_nonnull (strstr (output, "> Step /CORE"));
   g_assert_cmpint (hs_engine_get_state (fx.engine), ==, HS_ENGINE_STATE_HALTED);
+}
 
+static void
+test_window_guest_tree (void)
+{
+  ensure_window (TRUE);
   /* The guest tree: both guests, their vCPUs. */
   {
     HsGuestTree *tree = HS_GUEST_TREE (hs_window_get_guest_list (fx.window));
@@ -537,7 +589,12 @@ test_window_board (void)
     /* linux1 has two vCPUs, linux2 one. */
     g_assert_cmpuint (vcpu_rows, ==, 3);
   }
+}
 
+static void
+test_window_task_context (void)
+{
+  ensure_window (TRUE);
   /* The global task list: a double-click on a ticker makes it the current context, and the
    * registers and the stack are that task's, as the command language reads them. */
   {
@@ -596,9 +653,24 @@ test_window_board (void)
 
       g_assert_cmpstr (done, ==, "Break.Set 2:::schedule_hrtimeout_range");
     }
+    hs_task_list_set_filter_text (tasks, "");
+  }
+}
 
-    /* "Set breakpoint for this task…" from the list: the engine holds a breakpoint scoped to
-     * that machine and task. */
+static void
+test_window_task_breakpoint (void)
+{
+  ensure_window (TRUE);
+  /* "Set breakpoint for this task…" from the list: the engine holds a breakpoint scoped to
+   * that machine and task. */
+  {
+    HsTaskList *tasks = HS_TASK_LIST (hs_window_get_task_list (fx.window));
+    HsRegisterView *regs = HS_REGISTER_VIEW (hs_window_get_register_view (fx.window));
+    HsTask *ticker = hs_engine_find_task (fx.engine, 2, "linux2_ticker", NULL);
+
+    g_assert_nonnull (ticker);
+    hs_task_list_set_filter_text (tasks, "linux2_ticker");
+    g_assert_true (hs_task_list_select (tasks, ticker));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (tasks), "task-list.set-breakpoint",
                                                NULL));
     {
@@ -689,7 +761,14 @@ test_window_board (void)
     }
     hs_task_list_set_filter_text (tasks, "");
   }
+}
 
+static void
+test_window_memory (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  ensure_window (TRUE);
   /* The memory view takes any address form; a bad one says why and keeps what was shown. */
   {
     HsMemoryView *memory = HS_MEMORY_VIEW (hs_window_get_memory_view (fx.window));
@@ -723,7 +802,12 @@ test_window_board (void)
     save_png (GTK_WIDGET (fx.window), memory_png);
     gtk_notebook_set_current_page (GTK_NOTEBOOK (notebook), 0);
   }
+}
 
+static void
+test_window_register_windows (void)
+{
+  ensure_window (TRUE);
   /* A guest's register window: Register.view /MACHINE 2 opens it, on its vCPU, with the EL1
    * registers and where they come from. */
   {
@@ -754,7 +838,12 @@ test_window_board (void)
     ttbr1 = hs_register_view_get_value_text (view2, "VTTBR_EL2");
     g_assert_true (ttbr1 != NULL && g_str_has_prefix (ttbr1, "0x"));
   }
+}
 
+static void
+test_window_xen_source (void)
+{
+  ensure_window (TRUE);
   /* Back to a core in Xen: the stack is Xen's, and its source (kept by the board build and
    * mapped by the demo's session script) shows at the current line. */
   {
@@ -811,7 +900,22 @@ test_window_board (void)
       wait_until (window_idle, NULL, "Break.Delete from the gutter");
     }
   }
+}
 
+static void
+test_window_close (void)
+{
+  g_autofree char *png = NULL;
+  g_autoptr(GArray) open_windows = NULL;
+  guint n_breakpoints;
+
+  ensure_window (TRUE);
+  /* A breakpoint scoped to a task, whether or not task-breakpoint ran before. */
+  if (g_list_model_get_n_items (hs_engine_get_breakpoints (fx.engine)) == 0)
+    g_free (run_in_command_line ("Break.Set 2:::schedule_hrtimeout_range /MACHINE 2 "
+                                 "/TASK linux2_ticker"));
+  n_breakpoints = g_list_model_get_n_items (hs_engine_get_breakpoints (fx.engine));
+  open_windows = hs_window_get_register_window_machines (fx.window);
   /* The main window after a halt, showing the current context. */
   show_page (hs_window_get_register_view (fx.window));
   show_page (hs_window_get_guest_list (fx.window));
@@ -845,7 +949,12 @@ test_window_board (void)
     g_assert_nonnull (strstr (text, "Data.LOAD.Elf \""));
     g_assert_nonnull (strstr (text, " /MACHINE 2. /TASK linux2_ticker\n"));
     g_assert_nonnull (strstr (text, "sYmbol.SourcePATH.Translate \""));
-    g_assert_cmpuint (g_variant_n_children (windows), ==, 2);
+    {
+      g_auto(GStrv) sets = g_strsplit (text, "Break.Set ", -1);
+
+      g_assert_cmpuint (g_strv_length (sets) - 1, ==, n_breakpoints);
+    }
+    g_assert_cmpuint (g_variant_n_children (windows), ==, open_windows->len);
   }
   hs_board_stop (fx.board);
   g_clear_object (&fx.app);
@@ -860,6 +969,17 @@ main (int   argc,
   hs_widgets_init ();
 
   g_test_add_func ("/Hs/Widgets/command-line", test_command_line);
-  g_test_add_func ("/Hs/Widgets/window-board", test_window_board);
+  /* One board and one window for these, in this order: each case leaves the target halted. */
+  g_test_add_func ("/Hs/Widgets/window/attach", test_window_attach);
+  g_test_add_func ("/Hs/Widgets/window/changed-registers", test_window_changed_registers);
+  g_test_add_func ("/Hs/Widgets/window/register-edit", test_window_register_edit);
+  g_test_add_func ("/Hs/Widgets/window/step", test_window_step);
+  g_test_add_func ("/Hs/Widgets/window/guest-tree", test_window_guest_tree);
+  g_test_add_func ("/Hs/Widgets/window/task-context", test_window_task_context);
+  g_test_add_func ("/Hs/Widgets/window/task-breakpoint", test_window_task_breakpoint);
+  g_test_add_func ("/Hs/Widgets/window/memory", test_window_memory);
+  g_test_add_func ("/Hs/Widgets/window/register-windows", test_window_register_windows);
+  g_test_add_func ("/Hs/Widgets/window/xen-source", test_window_xen_source);
+  g_test_add_func ("/Hs/Widgets/window/close", test_window_close);
   return g_test_run ();
 }
