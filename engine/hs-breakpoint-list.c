@@ -96,7 +96,7 @@ line_thread (GTask        *task,
   /* A DWARF line lookup may wait for the index another thread is building. */
   hs_symbol_scope_lookup_line (l->symbols, l->address.machine, l->address.space,
                                l->address.offset, &l->file, &l->line);
-  g_task_return_boolean (task, TRUE);
+  hs_task_return_boolean (task, TRUE);
 }
 
 /* The list and the breakpoint, released by the callback on the main thread (a GTask's source

@@ -359,7 +359,7 @@ describe_stop_thread (GTask        *task,
                       gpointer      task_data,
                       GCancellable *cancellable)
 {
-  g_task_return_pointer (task, format_stop (task_data), g_free);
+  hs_task_return_pointer (task, format_stop (task_data), g_free);
 }
 
 void
@@ -377,7 +377,7 @@ hs_engine_describe_stop_async (HsEngine            *self,
   g_task_set_source_tag (task, hs_engine_describe_stop_async);
   if ((f = collect_stop (self)) == NULL)
     {
-      g_task_return_new_error (task, HS_ENGINE_ERROR, HS_ENGINE_ERROR_RUNNING,
+      hs_task_return_new_error (task, HS_ENGINE_ERROR, HS_ENGINE_ERROR_RUNNING,
                                "the target is not halted");
       return;
     }

@@ -110,12 +110,12 @@ lookup_line_thread (GTask        *task,
   if (!hs_symbol_scope_lookup_line (req->symbols, req->machine, req->space, req->address,
                                     &req->file, &req->line))
     {
-      g_task_return_new_error (task, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS,
+      hs_task_return_new_error (task, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS,
                                "no source line is known for %u:::0x%" G_GINT64_MODIFIER "x",
                                req->machine, req->address);
       return;
     }
-  g_task_return_boolean (task, TRUE);
+  hs_task_return_boolean (task, TRUE);
 }
 
 void
@@ -174,11 +174,11 @@ line_to_address_thread (GTask        *task,
   if (!hs_symbol_scope_line_to_address (req->symbols, req->machine, req->file, req->line,
                                         &req->address, &actual, &error))
     {
-      g_task_return_error (task, error);
+      hs_task_return_error (task, error);
       return;
     }
   req->line = actual;
-  g_task_return_boolean (task, TRUE);
+  hs_task_return_boolean (task, TRUE);
 }
 
 void

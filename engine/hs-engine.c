@@ -520,11 +520,8 @@ halt_cancelled (GCancellable *cancellable,
 {
   GTask *task = data;
   HsEngine *self = g_task_get_source_object (task);
-  GSource *source = g_idle_source_new ();
 
-  g_source_set_callback (source, halt_cancelled_idle, g_object_ref (task), g_object_unref);
-  g_source_attach (source, self->main_context);
-  g_source_unref (source);
+  hs_context_post (self->main_context, halt_cancelled_idle, g_object_ref (task), g_object_unref);
 }
 
 void

@@ -3,17 +3,18 @@
  * hs-job-queue.c: the worker thread and its two queues.
  *
  * Owned by: the queue itself is refcounted (atomically): the main thread's
- * owner holds one reference and every idle posted towards the main context
- * holds another, so a delivery never outlives it. Under @lock: the pending
- * jobs (main -> worker), the finished ones and posts (worker -> main), and
- * @stopping. A job belongs to the main thread until pushed, to the worker
- * until it is queued as done, then to the main thread again.
+ * owner and the worker hold a reference each. Under @lock: the pending jobs
+ * (main -> worker) and @stopping. A job belongs to the main thread until
+ * pushed, to the worker until it is posted back (hs_context_post(), which
+ * keeps the order), then to the main thread again; a delivery needs only the
+ * job, never the queue.
  */
 #define G_LOG_DOMAIN "hs-job-queue"
 
 #include "config.h"
 
 #include "hs-job-queue.h"
+#include "hs-sync.h"
 
 #include <pthread.h>
 
@@ -52,16 +53,8 @@ struct _HsJobQueue
   pthread_mutex_t lock;
   pthread_cond_t cond;
   GQueue pending;               /* of HsJob, under lock */
-  GQueue done;                  /* of HsJob, under lock */
   gboolean stopping;            /* under lock */
 };
-
-static HsJobQueue *
-queue_ref (HsJobQueue *self)
-{
-  g_atomic_int_inc (&self->ref_count);
-  return self;
-}
 
 static void
 job_free (HsJob *job)
@@ -82,7 +75,6 @@ queue_unref (HsJobQueue *self)
   if (!g_atomic_int_dec_and_test (&self->ref_count))
     return;
   g_queue_clear_full (&self->pending, (GDestroyNotify) job_free);
-  g_queue_clear_full (&self->done, (GDestroyNotify) job_free);
   pthread_mutex_destroy (&self->lock);
   pthread_cond_destroy (&self->cond);
   g_main_context_unref (self->context);
@@ -123,41 +115,18 @@ deliver (HsJob *job)
 }
 
 static gboolean
-deliver_idle (gpointer user_data)
+deliver_job (gpointer data)
 {
-  HsJobQueue *self = user_data;
-
-  for (;;)
-    {
-      HsJob *job;
-
-      pthread_mutex_lock (&self->lock);
-      job = g_queue_pop_head (&self->done);
-      pthread_mutex_unlock (&self->lock);
-      if (job == NULL)
-        break;
-      deliver (job);
-      job_free (job);
-    }
+  deliver (data);
   return G_SOURCE_REMOVE;
 }
 
-/* Worker: @job goes back to the main thread, which the idle wakes. */
+/* Worker: @job goes back to the main thread. */
 static void
 queue_done (HsJobQueue *self,
             HsJob      *job)
 {
-  GSource *source = g_idle_source_new ();
-
-  pthread_mutex_lock (&self->lock);
-  g_queue_push_tail (&self->done, job);
-  pthread_mutex_unlock (&self->lock);
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, deliver_idle, queue_ref (self), (GDestroyNotify) queue_unref);
-  g_source_set_static_name (source, "[hs-job-queue] deliver");
-  g_source_attach (source, self->context);
-  g_source_unref (source);
+  hs_context_post (self->context, deliver_job, job, (GDestroyNotify) job_free);
 }
 
 /* ---- worker ----------------------------------------------------------------------------- */
@@ -203,7 +172,6 @@ hs_job_queue_new (gpointer      owner,
   pthread_mutex_init (&self->lock, NULL);
   pthread_cond_init (&self->cond, NULL);
   g_queue_init (&self->pending);
-  g_queue_init (&self->done);
   err = pthread_create (&self->thread, NULL, worker_main, self);
   if (err != 0)
     g_error ("cannot start the engine's worker thread: %s", g_strerror (err));

@@ -400,7 +400,7 @@ load_thread (GTask        *task,
 
       if (loaded == NULL)
         {
-          g_task_return_error (task, error);
+          hs_task_return_error (task, error);
           return;
         }
       /* Two loads of one path at once: the first in keeps its file, the other drops its. */
@@ -412,7 +412,7 @@ load_thread (GTask        *task,
       hs_mutex_unlock (&self->lock);
       g_object_unref (loaded);
     }
-  g_task_return_pointer (task, g_steal_pointer (&file), g_object_unref);
+  hs_task_return_pointer (task, g_steal_pointer (&file), g_object_unref);
 }
 
 static void
@@ -449,9 +449,9 @@ index_done (GObject      *object,
       GTask *waiter = g_ptr_array_index (waiters, i);
 
       if (ok)
-        g_task_return_boolean (waiter, TRUE);
+        hs_task_return_boolean (waiter, TRUE);
       else
-        g_task_return_error (waiter, g_error_copy (error));
+        hs_task_return_error (waiter, g_error_copy (error));
     }
   g_clear_pointer (&waiters, g_ptr_array_unref);
   g_clear_object (&key);
@@ -483,12 +483,12 @@ load_done (GObject      *object,
 
   if (file == NULL)
     {
-      g_task_return_error (user_task, error);
+      hs_task_return_error (user_task, error);
       return;
     }
   /* Index now, in the background, so the first query does not wait for it. */
   ensure_indexing (self, file);
-  g_task_return_pointer (user_task, g_steal_pointer (&file), g_object_unref);
+  hs_task_return_pointer (user_task, g_steal_pointer (&file), g_object_unref);
 }
 
 void
@@ -539,7 +539,7 @@ hs_symbol_scope_wait_indexed_async (HsSymbolScope       *self,
   g_task_set_source_tag (task, hs_symbol_scope_wait_indexed_async);
   if (!hs_symbol_file_has_dwarf (file) || hs_symbol_file_is_indexed (file))
     {
-      g_task_return_boolean (task, TRUE);
+      hs_task_return_boolean (task, TRUE);
       return;
     }
   ensure_indexing (self, file);

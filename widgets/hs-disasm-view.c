@@ -110,7 +110,7 @@ render_thread (GTask        *task,
                               cancellable, &error);
   if (listing == NULL)
     {
-      g_task_return_error (task, error);
+      hs_task_return_error (task, error);
       return;
     }
   lines = g_array_new (FALSE, FALSE, sizeof (Line));
@@ -149,7 +149,7 @@ render_thread (GTask        *task,
           break;
         }
     }
-  g_task_return_pointer (task, lines, (GDestroyNotify) g_array_unref);
+  hs_task_return_pointer (task, lines, (GDestroyNotify) g_array_unref);
 }
 
 static void

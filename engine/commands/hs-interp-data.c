@@ -259,7 +259,7 @@ list_thread (GTask        *task,
   if (lines == NULL)
     {
       g_string_free (out, TRUE);
-      g_task_return_error (task, error);
+      hs_task_return_error (task, error);
       return;
     }
   for (guint i = 0; i < lines->len; i++)
@@ -287,7 +287,7 @@ list_thread (GTask        *task,
     }
   if (read->fault)
     g_string_append_printf (out, "???????? not readable: %s\n", read->fault);
-  g_task_return_pointer (task, g_string_free (out, FALSE), g_free);
+  hs_task_return_pointer (task, g_string_free (out, FALSE), g_free);
 }
 
 static void

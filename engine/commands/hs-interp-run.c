@@ -337,9 +337,9 @@ probe_list_thread (GTask        *task,
   GPtrArray *probes = hs_probe_usb_list (&error);
 
   if (probes == NULL)
-    g_task_return_error (task, error);
+    hs_task_return_error (task, error);
   else
-    g_task_return_pointer (task, probes, (GDestroyNotify) g_ptr_array_unref);
+    hs_task_return_pointer (task, probes, (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void

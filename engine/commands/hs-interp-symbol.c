@@ -240,12 +240,12 @@ info_thread (GTask        *task,
   if (!any)
     {
       g_string_free (out, TRUE);
-      g_task_return_new_error (task, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS,
+      hs_task_return_new_error (task, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS,
                                "sYmbol.INFO: no variable or function '%s' in machine %u",
                                req->name, req->machine);
       return;
     }
-  g_task_return_pointer (task, g_string_free (out, FALSE), g_free);
+  hs_task_return_pointer (task, g_string_free (out, FALSE), g_free);
 }
 
 static void

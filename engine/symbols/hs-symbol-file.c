@@ -16,9 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 G_DEFINE_QUARK (hs-symbols-error-quark, hs_symbols_error)
@@ -318,9 +316,9 @@ load_thread (GTask        *task,
   HsSymbolFile *file = hs_symbol_file_load (task_data, &error);
 
   if (file == NULL)
-    g_task_return_error (task, error);
+    hs_task_return_error (task, error);
   else
-    g_task_return_pointer (task, file, g_object_unref);
+    hs_task_return_pointer (task, file, g_object_unref);
 }
 
 /**
@@ -551,19 +549,11 @@ progress_relay_report (double      fraction,
   relay->pending = TRUE;
   hs_mutex_unlock (&relay->lock);
 
-  /* An idle, not g_main_context_invoke(): that would run it right here when this thread
+  /* Posted, not g_main_context_invoke(): that would run it right here when this thread
    * happens to own the context. */
   if (schedule)
-    {
-      GSource *source = g_idle_source_new ();
-
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (source, progress_relay_dispatch, g_atomic_rc_box_acquire (relay),
-                             (GDestroyNotify) progress_relay_unref);
-      g_source_set_static_name (source, "[hs-symbols] progress");
-      g_source_attach (source, relay->context);
-      g_source_unref (source);
-    }
+    hs_context_post (relay->context, progress_relay_dispatch, g_atomic_rc_box_acquire (relay),
+                     (GDestroyNotify) progress_relay_unref);
 }
 
 static void
@@ -577,44 +567,23 @@ index_thread (GTask        *task,
   gboolean ok = hs_symbol_file_index (source_object, relay->func ? progress_relay_report : NULL,
                                       relay, cancellable, &error);
 
-  /* The callback may run as soon as the task returns (this is no run_in_thread task). */
-  hs_handover_release (task);
   if (ok)
-    g_task_return_boolean (task, TRUE);
+    hs_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, error);
+    hs_task_return_error (task, error);
 }
 
 /* The one indexing thread, at a lower priority: indexing is a second or more of both
  * cores' worth per vmlinux, and several at once would starve the target (QEMU on the same
  * host) and the views. Queries never wait for the queue, only for their own file. */
-static void
-index_pool_func (gpointer data,
-                 gpointer user_data)
+static HsWorkers *
+index_workers (void)
 {
-  g_autoptr(GTask) task = data;
-  static gboolean niced;
+  static gsize workers;
 
-  hs_handover_acquire (task);
-  if (!niced)
-    {
-      /* Linux: a thread's own nice value (the tid stands for it). */
-      if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10) != 0)
-        g_debug ("could not lower the indexing thread's priority: %s", g_strerror (errno));
-      niced = TRUE;
-    }
-  index_thread (task, g_task_get_source_object (task), g_task_get_task_data (task),
-                g_task_get_cancellable (task));
-}
-
-static GThreadPool *
-index_pool (void)
-{
-  static gsize pool;
-
-  if (g_once_init_enter (&pool))
-    g_once_init_leave (&pool, (gsize) g_thread_pool_new (index_pool_func, NULL, 1, TRUE, NULL));
-  return (GThreadPool *) pool;
+  if (g_once_init_enter (&workers))
+    g_once_init_leave (&workers, (gsize) hs_workers_new ("hs-index", 1, 10));
+  return (HsWorkers *) workers;
 }
 
 static void
@@ -624,7 +593,6 @@ index_done (GObject      *object,
 {
   ProgressRelay *relay;
 
-  hs_handover_acquire (result);
   relay = g_task_get_task_data (G_TASK (result));
   relay->done = TRUE;
   if (relay->callback != NULL)
@@ -662,8 +630,7 @@ hs_symbol_file_index_async (HsSymbolFile          *self,
   task = g_task_new (self, cancellable, index_done, NULL);
   g_task_set_source_tag (task, hs_symbol_file_index_async);
   g_task_set_task_data (task, relay, (GDestroyNotify) progress_relay_unref);
-  hs_handover_release (task);
-  g_thread_pool_push (index_pool (), g_steal_pointer (&task), NULL);
+  hs_task_run_in_workers (task, index_thread, index_workers ());
 }
 
 gboolean

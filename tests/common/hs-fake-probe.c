@@ -4,13 +4,15 @@
  *
  * Everything below the mutex is shared by the engine's worker (the probe calls) and the
  * test's main thread (scripting and inspection); the condition wakes a wait_stop() when a
- * Break, a drop or a scripted stop's time comes.
+ * Break, a drop or a scripted stop's time comes. Both are pthread's (hs-sync.h), which
+ * ThreadSanitizer sees, unlike GLib's.
  */
 #define G_LOG_DOMAIN "hs-fake-probe"
 
 #include "config.h"
 
 #include "hs-fake-probe.h"
+#include "hs-sync.h"
 
 #include <string.h>
 
@@ -50,8 +52,8 @@ struct _HsFakeProbe
   guint n_cores;                /* immutable */
 
   /* Under lock */
-  GMutex lock;
-  GCond cond;
+  HsMutex lock;
+  HsCond cond;
   guint64 *values;              /* n_cores x N_REGS */
   GHashTable *pages;            /* page number -> guint8[PAGE] */
   GQueue stops;                 /* of ScriptedStop*, for the resumes to come */
@@ -154,7 +156,7 @@ begin_read (HsFakeProbe  *self,
   if (self->drop_countdown > 0 && --self->drop_countdown == 0)
     {
       self->dropped = TRUE;
-      g_cond_broadcast (&self->cond);
+      hs_cond_broadcast (&self->cond);
       return !lost (self, error);
     }
   return TRUE;
@@ -230,14 +232,14 @@ fake_connect (HsProbe       *probe,
 {
   HsFakeProbe *self = HS_FAKE_PROBE (probe);
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   count (self, "connect");
   self->connected = TRUE;
   self->dropped = FALSE;
   /* Like QEMU: connecting stops a running target and says it was running. */
   *was_running = self->start_running;
   self->running = FALSE;
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   return TRUE;
 }
 
@@ -246,11 +248,11 @@ fake_disconnect (HsProbe *probe)
 {
   HsFakeProbe *self = HS_FAKE_PROBE (probe);
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   count (self, "disconnect");
   self->connected = FALSE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  hs_cond_broadcast (&self->cond);
+  hs_mutex_unlock (&self->lock);
 }
 
 static gboolean
@@ -262,7 +264,7 @@ fake_detach (HsProbe          *probe,
   HsFakeProbe *self = HS_FAKE_PROBE (probe);
   gboolean ok;
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   count (self, "detach");
   *note = NULL;
   ok = !lost (self, error);
@@ -282,8 +284,8 @@ fake_detach (HsProbe          *probe,
       self->running = TRUE;
     }
   self->connected = FALSE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  hs_cond_broadcast (&self->cond);
+  hs_mutex_unlock (&self->lock);
   return ok;
 }
 
@@ -293,9 +295,9 @@ fake_is_connected (HsProbe *probe)
   HsFakeProbe *self = HS_FAKE_PROBE (probe);
   gboolean connected;
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   connected = self->connected && !self->dropped;
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   return connected;
 }
 
@@ -328,10 +330,10 @@ fake_read_registers (HsProbe      *probe,
 {
   HsFakeProbe *self = HS_FAKE_PROBE (probe);
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   if (!begin_read (self, FALSE, error))
     {
-      g_mutex_unlock (&self->lock);
+      hs_mutex_unlock (&self->lock);
       return FALSE;
     }
   for (guint i = 0; i < n_indexes; i++)
@@ -339,7 +341,7 @@ fake_read_registers (HsProbe      *probe,
       valid[i] = core < self->n_cores && indexes[i] < N_REGS;
       values[i] = valid[i] ? self->values[core * N_REGS + indexes[i]] : 0;
     }
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   return TRUE;
 }
 
@@ -352,15 +354,15 @@ fake_write_register (HsProbe  *probe,
 {
   HsFakeProbe *self = HS_FAKE_PROBE (probe);
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   if (lost (self, error))
     {
-      g_mutex_unlock (&self->lock);
+      hs_mutex_unlock (&self->lock);
       return FALSE;
     }
   if (core < self->n_cores && index < N_REGS)
     self->values[core * N_REGS + index] = value;
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   return TRUE;
 }
 
@@ -373,10 +375,10 @@ fake_read_memory (HsProbe  *probe,
 {
   HsFakeProbe *self = HS_FAKE_PROBE (probe);
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   if (!begin_read (self, TRUE, error))
     {
-      g_mutex_unlock (&self->lock);
+      hs_mutex_unlock (&self->lock);
       return FALSE;
     }
   for (gsize done = 0; done < len;)
@@ -388,13 +390,13 @@ fake_read_memory (HsProbe  *probe,
         {
           g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_STUB,
                        "no memory at 0x%" G_GINT64_MODIFIER "x", phys + done);
-          g_mutex_unlock (&self->lock);
+          hs_mutex_unlock (&self->lock);
           return FALSE;
         }
       memcpy (buf + done, page + (phys + done) % PAGE, n);
       done += n;
     }
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   return TRUE;
 }
 
@@ -407,15 +409,15 @@ fake_write_memory (HsProbe       *probe,
 {
   HsFakeProbe *self = HS_FAKE_PROBE (probe);
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   if (lost (self, error))
     {
-      g_mutex_unlock (&self->lock);
+      hs_mutex_unlock (&self->lock);
       return FALSE;
     }
   for (gsize i = 0; i < len; i++)
     page_for (self, phys + i, TRUE)[(phys + i) % PAGE] = buf[i];
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   return TRUE;
 }
 
@@ -426,10 +428,10 @@ fake_resume (HsProbe  *probe,
   HsFakeProbe *self = HS_FAKE_PROBE (probe);
   gint core;
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   if (lost (self, error))
     {
-      g_mutex_unlock (&self->lock);
+      hs_mutex_unlock (&self->lock);
       return FALSE;
     }
   count (self, "resume");
@@ -440,15 +442,15 @@ fake_resume (HsProbe  *probe,
     {
       count (self, "resume-onto-brk");
       arm_now (self, (guint) core, HS_STOP_REASON_BREAKPOINT);
-      g_cond_broadcast (&self->cond);
-      g_mutex_unlock (&self->lock);
+      hs_cond_broadcast (&self->cond);
+      hs_mutex_unlock (&self->lock);
       return TRUE;
     }
   self->armed = g_queue_pop_head (&self->stops);
   if (self->armed)
     self->armed_at = g_get_monotonic_time () + self->armed->delay_ms * G_TIME_SPAN_MILLISECOND;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  hs_cond_broadcast (&self->cond);
+  hs_mutex_unlock (&self->lock);
   return TRUE;
 }
 
@@ -459,10 +461,10 @@ fake_step (HsProbe  *probe,
 {
   HsFakeProbe *self = HS_FAKE_PROBE (probe);
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   if (lost (self, error))
     {
-      g_mutex_unlock (&self->lock);
+      hs_mutex_unlock (&self->lock);
       return FALSE;
     }
   count (self, "step");
@@ -479,8 +481,8 @@ fake_step (HsProbe  *probe,
       self->values[core * N_REGS + PC] += 4;
       arm_now (self, core, HS_STOP_REASON_STEP);
     }
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  hs_cond_broadcast (&self->cond);
+  hs_mutex_unlock (&self->lock);
   return TRUE;
 }
 
@@ -490,17 +492,17 @@ fake_interrupt (HsProbe  *probe,
 {
   HsFakeProbe *self = HS_FAKE_PROBE (probe);
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   if (lost (self, error))
     {
-      g_mutex_unlock (&self->lock);
+      hs_mutex_unlock (&self->lock);
       return FALSE;
     }
   count (self, "interrupt");
   if (self->interrupt_at == 0)
     self->interrupt_at = g_get_monotonic_time () + self->halt_delay_ms * G_TIME_SPAN_MILLISECOND;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  hs_cond_broadcast (&self->cond);
+  hs_mutex_unlock (&self->lock);
   return TRUE;
 }
 
@@ -517,7 +519,7 @@ fake_wait_stop (HsProbe       *probe,
   gboolean ok = FALSE;
 
   memset (event, 0, sizeof *event);
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   for (;;)
     {
       gint64 now = g_get_monotonic_time ();
@@ -561,7 +563,7 @@ fake_wait_stop (HsProbe       *probe,
         wake = MIN (wake, self->interrupt_at);
       /* Cancellation is polled: the engine cancels by closing the line too. */
       wake = MIN (wake, now + 20 * G_TIME_SPAN_MILLISECOND);
-      g_cond_wait_until (&self->cond, &self->lock, wake);
+      hs_cond_wait_until (&self->cond, &self->lock, wake);
     }
   if (ok)
     {
@@ -569,7 +571,7 @@ fake_wait_stop (HsProbe       *probe,
       self->interrupt_at = 0;
       count (self, "stop");
     }
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   return ok;
 }
 
@@ -582,10 +584,10 @@ fake_insert_breakpoint (HsProbe           *probe,
   HsFakeProbe *self = HS_FAKE_PROBE (probe);
   Plant p = { address, 0, FALSE };
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   if (lost (self, error))
     {
-      g_mutex_unlock (&self->lock);
+      hs_mutex_unlock (&self->lock);
       return FALSE;
     }
   count (self, "insert");
@@ -597,7 +599,7 @@ fake_insert_breakpoint (HsProbe           *probe,
       put_word (self, address, HS_FAKE_BRK);
     }
   g_array_append_val (self->plants, p);
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   return TRUE;
 }
 
@@ -609,10 +611,10 @@ fake_remove_breakpoint (HsProbe           *probe,
 {
   HsFakeProbe *self = HS_FAKE_PROBE (probe);
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   if (lost (self, error))
     {
-      g_mutex_unlock (&self->lock);
+      hs_mutex_unlock (&self->lock);
       return FALSE;
     }
   count (self, "remove");
@@ -627,7 +629,7 @@ fake_remove_breakpoint (HsProbe           *probe,
       g_array_remove_index (self->plants, i);
       break;
     }
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   return TRUE;
 }
 
@@ -667,8 +669,8 @@ hs_fake_probe_finalize (GObject *object)
   g_free (self->armed);
   g_array_unref (self->plants);
   g_hash_table_unref (self->counts);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->cond);
+  hs_mutex_clear (&self->lock);
+  hs_cond_clear (&self->cond);
   G_OBJECT_CLASS (hs_fake_probe_parent_class)->finalize (object);
 }
 
@@ -681,8 +683,8 @@ hs_fake_probe_class_init (HsFakeProbeClass *klass)
 static void
 hs_fake_probe_init (HsFakeProbe *self)
 {
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->cond);
+  hs_mutex_init (&self->lock);
+  hs_cond_init (&self->cond);
   self->pages = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->plants = g_array_new (FALSE, FALSE, sizeof (Plant));
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -724,9 +726,9 @@ void
 hs_fake_probe_set_running (HsFakeProbe *self,
                            gboolean     running)
 {
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   self->start_running = running;
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
 }
 
 void
@@ -738,9 +740,9 @@ hs_fake_probe_set_register (HsFakeProbe *self,
   gint i = register_index (name);
 
   g_assert (i >= 0 && core < self->n_cores);
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   self->values[core * N_REGS + i] = value;
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
 }
 
 guint64
@@ -752,9 +754,9 @@ hs_fake_probe_get_register (HsFakeProbe *self,
   guint64 v;
 
   g_assert (i >= 0 && core < self->n_cores);
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   v = self->values[core * N_REGS + i];
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   return v;
 }
 
@@ -764,10 +766,10 @@ hs_fake_probe_write (HsFakeProbe *self,
                      const void  *data,
                      gsize        len)
 {
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   for (gsize i = 0; i < len; i++)
     page_for (self, phys + i, TRUE)[(phys + i) % PAGE] = ((const guint8 *) data)[i];
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
 }
 
 guint32
@@ -776,9 +778,9 @@ hs_fake_probe_read_word (HsFakeProbe *self,
 {
   guint32 word;
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   word = get_word (self, phys);
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   return word;
 }
 
@@ -795,45 +797,45 @@ hs_fake_probe_queue_stop (HsFakeProbe  *self,
   s->core = core;
   s->reason = reason;
   s->pc = pc;
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   g_queue_push_tail (&self->stops, s);
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
 }
 
 void
 hs_fake_probe_set_halt_delay (HsFakeProbe *self,
                               guint        delay_ms)
 {
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   self->halt_delay_ms = delay_ms;
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
 }
 
 void
 hs_fake_probe_set_refuse_detach (HsFakeProbe *self,
                                  gboolean     refuse)
 {
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   self->refuse_detach = refuse;
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
 }
 
 void
 hs_fake_probe_drop_at_read (HsFakeProbe *self,
                             guint        n)
 {
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   self->drop_countdown = n;
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
 }
 
 void
 hs_fake_probe_drop (HsFakeProbe *self)
 {
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   self->dropped = TRUE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  hs_cond_broadcast (&self->cond);
+  hs_mutex_unlock (&self->lock);
 }
 
 guint
@@ -842,9 +844,9 @@ hs_fake_probe_count (HsFakeProbe *self,
 {
   guint n;
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   n = GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, what));
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   return n;
 }
 
@@ -853,9 +855,9 @@ hs_fake_probe_is_running (HsFakeProbe *self)
 {
   gboolean running;
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   running = self->running;
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   return running;
 }
 
@@ -870,8 +872,8 @@ hs_fake_probe_get_n_planted (HsFakeProbe *self)
 {
   guint n;
 
-  g_mutex_lock (&self->lock);
+  hs_mutex_lock (&self->lock);
   n = self->plants->len;
-  g_mutex_unlock (&self->lock);
+  hs_mutex_unlock (&self->lock);
   return n;
 }
