@@ -378,7 +378,7 @@ hs_engine_describe_stop_async (HsEngine            *self,
   if ((f = collect_stop (self)) == NULL)
     {
       hs_task_return_new_error (task, HS_ENGINE_ERROR, HS_ENGINE_ERROR_RUNNING,
-                               "the target is not halted");
+                                "the target is not halted");
       return;
     }
   g_task_set_task_data (task, f, (GDestroyNotify) stop_facts_free);

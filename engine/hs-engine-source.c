@@ -111,8 +111,8 @@ lookup_line_thread (GTask        *task,
                                     &req->file, &req->line))
     {
       hs_task_return_new_error (task, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS,
-                               "no source line is known for %u:::0x%" G_GINT64_MODIFIER "x",
-                               req->machine, req->address);
+                                "no source line is known for %u:::0x%" G_GINT64_MODIFIER "x",
+                                req->machine, req->address);
       return;
     }
   hs_task_return_boolean (task, TRUE);

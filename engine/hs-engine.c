@@ -400,8 +400,8 @@ hs_engine_new_halted_task (HsEngine            *self,
 
 gboolean
 hs_engine_check_state (HsEngine       *self,
-             HsEngineState   wanted,
-             GError        **error)
+                       HsEngineState   wanted,
+                       GError        **error)
 {
   if (self->state == wanted)
     return TRUE;

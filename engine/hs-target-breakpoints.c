@@ -167,12 +167,12 @@ worker_core_machine (HsTarget *self,
 
 gboolean
 hs_target_hit_matches (HsTarget   *self,
-                              HsRunPlan  *plan,
-                              guint       core,
-                              guint64    *pc,
-                              gboolean   *matches,
-                              guint      *matched_id,
-                              GError    **error)
+                       HsRunPlan  *plan,
+                       guint       core,
+                       guint64    *pc,
+                       gboolean   *matches,
+                       guint      *matched_id,
+                       GError    **error)
 {
   guint64 cpsr, vttbr = 0, sp_el0 = 0, tpidr = 0;
   gint machine;
@@ -295,8 +295,8 @@ is_planted_at (GArray  *plants,
 /* Worker: steps every core that rests on a breakpoint, then plants them all. */
 gboolean
 hs_target_plant (HsTarget  *self,
-                        GArray    *plants,
-                        GError   **error)
+                 GArray    *plants,
+                 GError   **error)
 {
   if (plants == NULL || plants->len == 0)
     return TRUE;
@@ -345,8 +345,8 @@ hs_target_plant (HsTarget  *self,
 /* Worker: lifts what hs_target_plant() planted. */
 gboolean
 hs_target_lift (HsTarget  *self,
-                       GArray    *plants,
-                       GError   **error)
+                GArray    *plants,
+                GError   **error)
 {
   gboolean ok = TRUE;
 

@@ -16,9 +16,9 @@
 
 gboolean
 hs_target_get_register (HsTarget   *self,
-                               guint       core,
-                               const char *name,
-                               guint64    *value)
+                        guint       core,
+                        const char *name,
+                        guint64    *value)
 {
   gint index = hs_target_lookup_register (self, name);
 
@@ -33,10 +33,10 @@ hs_target_get_register (HsTarget   *self,
 
 gboolean
 hs_target_read_phys (guint64    pa,
-                            void      *buf,
-                            gsize      len,
-                            gpointer   engine,
-                            GError   **error)
+                     void      *buf,
+                     gsize      len,
+                     gpointer   engine,
+                     GError   **error)
 {
   HsTarget *self = engine;
 
@@ -115,11 +115,11 @@ core_holding_guest (HsTarget          *self,
 
 gboolean
 hs_target_context (HsTarget      *self,
-                          guint          machine,
-                          guint64        space,
-                          HsMmuContext  *ctx,
-                          char         **source,
-                          GError       **error)
+                   guint          machine,
+                   guint64        space,
+                   HsMmuContext  *ctx,
+                   char         **source,
+                   GError       **error)
 {
   guint64 sctlr, tcr, ttbr0, ttbr1, mair, hcr, vtcr, vttbr;
   const HsXenDomain *dom = NULL;
@@ -256,11 +256,11 @@ hs_target_context (HsTarget      *self,
 /* Reads machine @machine's kernel virtual memory, page by page through its walk. */
 gboolean
 hs_target_read_virtual (HsTarget  *self,
-                               guint      machine,
-                               guint64    va,
-                               void      *buf,
-                               gsize      len,
-                               GError   **error)
+                        guint      machine,
+                        guint64    va,
+                        void      *buf,
+                        gsize      len,
+                        GError   **error)
 {
   HsMmuContext *ctx = g_hash_table_lookup (self->contexts, GUINT_TO_POINTER (machine + 1));
   gsize done = 0;
@@ -463,8 +463,8 @@ discover (HsTarget *self,
 
 void
 hs_target_take_snapshot (HsTarget *self,
-                                Snapshot *snap,
-                                gboolean  wait_for_symbols)
+                         Snapshot *snap,
+                         gboolean  wait_for_symbols)
 {
   gsize n = (gsize) snap->n_cores * snap->n_registers;
 
@@ -574,8 +574,8 @@ read_entry_tasks (GuestReader   *r,
 
 void
 hs_target_read_tasks (HsTarget *self,
-                             Snapshot *snap,
-                             gboolean  wait_for_symbols)
+                      Snapshot *snap,
+                      gboolean  wait_for_symbols)
 {
   if (self->spaces == NULL)
     self->spaces = g_array_new (FALSE, FALSE, sizeof (guint64) * 4);
@@ -655,14 +655,14 @@ hs_target_read_tasks (HsTarget *self,
  * __entry_task (through TPIDR_EL1, the per-CPU offset) names it while user space runs. */
 gboolean
 hs_target_core_task (HsTarget  *self,
-                            guint      machine,
-                            guint64    cpsr,
-                            guint64    sp_el0,
-                            guint64    tpidr_el1,
-                            gint      *pid,
-                            gint      *tgid,
-                            char     **comm,
-                            GError   **error)
+                     guint      machine,
+                     guint64    cpsr,
+                     guint64    sp_el0,
+                     guint64    tpidr_el1,
+                     gint      *pid,
+                     gint      *tgid,
+                     char     **comm,
+                     GError   **error)
 {
   g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (self->symbols, machine);
   GuestReader reader = { self, machine, FALSE };

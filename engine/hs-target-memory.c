@@ -171,11 +171,11 @@ worker_write (HsTarget         *self,
 
 gboolean
 hs_target_write_virtual (HsTarget      *self,
-                                guint          machine,
-                                guint64        va,
-                                const void    *buf,
-                                gsize          len,
-                                GError       **error)
+                         guint          machine,
+                         guint64        va,
+                         const void    *buf,
+                         gsize          len,
+                         GError       **error)
 {
   HsAddress address = { HS_ACCESS_VIRTUAL, machine, 0, va };
 

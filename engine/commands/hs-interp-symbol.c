@@ -241,8 +241,8 @@ info_thread (GTask        *task,
     {
       g_string_free (out, TRUE);
       hs_task_return_new_error (task, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS,
-                               "sYmbol.INFO: no variable or function '%s' in machine %u",
-                               req->name, req->machine);
+                                "sYmbol.INFO: no variable or function '%s' in machine %u",
+                                req->name, req->machine);
       return;
     }
   hs_task_return_pointer (task, g_string_free (out, FALSE), g_free);

@@ -1072,7 +1072,7 @@ _hs_skip_entry_nops (HsSymbolFile *self,
 
 void
 hs_symbol_file_set_use_aranges (HsSymbolFile *self,
-                                 gboolean      use_aranges)
+                                gboolean      use_aranges)
 {
   hs_mutex_lock (&self->dwarf_lock);
   self->use_aranges = use_aranges;
