@@ -455,19 +455,21 @@ hs_board_get_path (HsBoard     *self,
                    const char  *key,
                    GError     **error)
 {
-  g_autoptr(GSubprocess) proc = NULL;
+  const char *argv[] = { self->script, "paths", NULL };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_auto(GStrv) lines = NULL;
   g_autofree char *prefix = g_strconcat (key, "=", NULL);
+  int status = 0;
 
   g_return_val_if_fail (HS_IS_BOARD (self), NULL);
 
-  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, error,
-                           self->script, "paths", NULL);
-  if (proc == NULL || !g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, error))
+  /* g_spawn_sync() waits in this thread; a GSubprocess would have GLib's worker thread reap
+   * the child and wake a private main context. */
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                     error))
     return NULL;
-  if (!g_subprocess_get_successful (proc))
+  if (!g_spawn_check_wait_status (status, NULL))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                    "the demo board is not built yet (%s paths: %s)", self->script,

@@ -72,9 +72,11 @@ step_over_line_known (GObject      *object,
 {
   g_autoptr(HsWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean source = hs_engine_lookup_line_finish (HS_ENGINE (object), result, NULL, NULL,
-                                                  &error);
+  gboolean source;
 
+  if (self->engine == NULL)
+    return;  /* the window went away meanwhile */
+  source = hs_engine_lookup_line_finish (self->engine, result, NULL, NULL, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->stepping);

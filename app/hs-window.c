@@ -395,7 +395,7 @@ gutter_address_found (GObject      *object,
   g_free (click);
   if (self->engine == NULL)
     return;
-  if (!hs_engine_line_to_address_finish (HS_ENGINE (object), result, &address, NULL, &error))
+  if (!hs_engine_line_to_address_finish (self->engine, result, &address, NULL, &error))
     {
       hs_command_line_append (HS_COMMAND_LINE (self->command_line), error->message, TRUE);
       return;

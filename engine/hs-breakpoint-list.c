@@ -69,38 +69,7 @@ changed (HsBreakpointList *self)
 
 /* ---- source lines, off the GUI thread --------------------------------------------------- */
 
-typedef struct
-{
-  HsSymbolScope *symbols;
-  HsAddress address;
-  char *file;
-  guint line;
-} LineLookup;
-
-static void
-line_lookup_free (LineLookup *l)
-{
-  g_object_unref (l->symbols);
-  g_free (l->file);
-  g_free (l);
-}
-
-static void
-line_thread (GTask        *task,
-             gpointer      source,
-             gpointer      data,
-             GCancellable *cancellable)
-{
-  LineLookup *l = data;
-
-  /* A DWARF line lookup may wait for the index another thread is building. */
-  hs_symbol_scope_lookup_line (l->symbols, l->address.machine, l->address.space,
-                               l->address.offset, &l->file, &l->line);
-  hs_task_return_boolean (task, TRUE);
-}
-
-/* The list and the breakpoint, released by the callback on the main thread (a GTask's source
- * object may lose its last reference in the worker). */
+/* The list and the breakpoint, for the callback. */
 typedef struct
 {
   HsBreakpointList *list;
@@ -113,11 +82,12 @@ line_found (GObject      *object,
             gpointer      user_data)
 {
   LineTarget *target = user_data;
-  LineLookup *l = g_task_get_task_data (G_TASK (result));
+  g_autofree char *file = NULL;
+  guint line = 0;
 
-  if (hs_task_propagate_boolean (G_TASK (result), NULL) && l->file != NULL)
+  if (hs_symbol_scope_lookup_line_finish (HS_SYMBOL_SCOPE (object), result, &file, &line, NULL))
     {
-      hs_breakpoint_set_source (target->bp, l->file, l->line);
+      hs_breakpoint_set_source (target->bp, file, line);
       g_signal_emit (target->list, signals[LINE_FOUND], 0, target->bp);
     }
   g_object_unref (target->list);
@@ -125,21 +95,18 @@ line_found (GObject      *object,
   g_free (target);
 }
 
+/* A DWARF line lookup may wait for the index another thread is building: in a worker. */
 static void
 look_up_line (HsBreakpointList *self,
               HsBreakpoint     *bp)
 {
+  const HsAddress *a = hs_breakpoint_get_address (bp);
   LineTarget *target = g_new0 (LineTarget, 1);
-  g_autoptr(GTask) task = NULL;
-  LineLookup *l = g_new0 (LineLookup, 1);
 
   target->list = g_object_ref (self);
   target->bp = g_object_ref (bp);
-  task = g_task_new (NULL, NULL, line_found, target);
-  l->symbols = g_object_ref (self->symbols);
-  l->address = *hs_breakpoint_get_address (bp);
-  g_task_set_task_data (task, l, (GDestroyNotify) line_lookup_free);
-  hs_task_run_in_thread (task, line_thread);
+  hs_symbol_scope_lookup_line_async (self->symbols, a->machine, a->space, a->offset, NULL,
+                                     line_found, target);
 }
 
 /* ---- adding and removing ---------------------------------------------------------------- */

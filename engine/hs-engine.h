@@ -364,7 +364,8 @@ gboolean       hs_engine_line_to_address      (HsEngine             *self,
                                                guint64              *address,
                                                guint                *actual_line,
                                                GError              **error);
-/* The same in a thread, for the GUI: a vmlinux's DWARF may still be indexed (seconds). */
+/* The same in a thread, for the GUI: a vmlinux's DWARF may still be indexed (seconds). The
+ * result's source object is the engine's symbol scope: finish with the engine all the same. */
 void           hs_engine_lookup_line_async    (HsEngine             *self,
                                                guint                 machine,
                                                guint64               space,

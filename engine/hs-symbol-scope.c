@@ -50,7 +50,7 @@ binding_new (HsSymbolFile *file,
              guint64       space,
              guint64       offset)
 {
-  HsSymbolBinding *b = g_atomic_rc_box_new0 (HsSymbolBinding);
+  HsSymbolBinding *b = hs_rc_box_new0 (HsSymbolBinding);
 
   b->file = g_object_ref (file);
   b->machine = machine;
@@ -62,7 +62,7 @@ binding_new (HsSymbolFile *file,
 HsSymbolBinding *
 hs_symbol_binding_ref (HsSymbolBinding *binding)
 {
-  return g_atomic_rc_box_acquire (binding);
+  return hs_rc_box_acquire (binding);
 }
 
 static void
@@ -74,7 +74,7 @@ binding_clear (HsSymbolBinding *binding)
 void
 hs_symbol_binding_unref (HsSymbolBinding *binding)
 {
-  g_atomic_rc_box_release_full (binding, (GDestroyNotify) binding_clear);
+  hs_rc_box_release_full (binding, (GDestroyNotify) binding_clear);
 }
 
 G_DEFINE_BOXED_TYPE (HsSymbolBinding, hs_symbol_binding, hs_symbol_binding_ref,
@@ -607,4 +607,164 @@ HsSymbolScope *
 hs_symbol_scope_new (void)
 {
   return g_object_new (HS_TYPE_SYMBOL_SCOPE, NULL);
+}
+
+/* ---- lines off the caller's thread ------------------------------------------------------ */
+
+/* A line lookup may wait for a vmlinux's DWARF to be indexed (seconds): for the main thread,
+ * in a worker. The request holds its own reference on the scope. */
+typedef struct
+{
+  HsSymbolScope *symbols;       /* owned */
+  guint machine;
+  guint64 space;
+  guint64 address;
+  char *file;                   /* in: line_to_address; out: lookup_line */
+  guint line;                   /* in: line_to_address; out: lookup_line, actual line */
+} LineRequest;
+
+static void
+line_request_free (LineRequest *req)
+{
+  g_object_unref (req->symbols);
+  g_free (req->file);
+  g_free (req);
+}
+
+static LineRequest *
+line_request_new (HsSymbolScope *self,
+                  guint          machine)
+{
+  LineRequest *req = g_new0 (LineRequest, 1);
+
+  req->symbols = g_object_ref (self);
+  req->machine = machine;
+  return req;
+}
+
+static void
+lookup_line_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      data,
+                    GCancellable *cancellable)
+{
+  LineRequest *req = data;
+
+  g_clear_pointer (&req->file, g_free);
+  if (!hs_symbol_scope_lookup_line (req->symbols, req->machine, req->space, req->address,
+                                    &req->file, &req->line))
+    {
+      hs_task_return_new_error (task, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND,
+                                "no source line is known for %u:::0x%" G_GINT64_MODIFIER "x",
+                                req->machine, req->address);
+      return;
+    }
+  hs_task_return_boolean (task, TRUE);
+}
+
+void
+hs_symbol_scope_lookup_line_async (HsSymbolScope       *self,
+                                   guint                machine,
+                                   guint64              space,
+                                   guint64              address,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LineRequest *req;
+
+  g_return_if_fail (HS_IS_SYMBOL_SCOPE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_symbol_scope_lookup_line_async);
+  req = line_request_new (self, machine);
+  req->space = space;
+  req->address = address;
+  g_task_set_task_data (task, req, (GDestroyNotify) line_request_free);
+  hs_task_run_in_thread (task, lookup_line_thread);
+}
+
+gboolean
+hs_symbol_scope_lookup_line_finish (HsSymbolScope *self,
+                                    GAsyncResult  *result,
+                                    char         **file,
+                                    guint         *line,
+                                    GError       **error)
+{
+  LineRequest *req;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  if (!hs_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  req = g_task_get_task_data (G_TASK (result));
+  if (file != NULL)
+    *file = g_strdup (req->file);
+  if (line != NULL)
+    *line = req->line;
+  return TRUE;
+}
+
+static void
+line_to_address_thread (GTask        *task,
+                        gpointer      source,
+                        gpointer      data,
+                        GCancellable *cancellable)
+{
+  LineRequest *req = data;
+  GError *error = NULL;
+  guint actual = 0;
+
+  if (!hs_symbol_scope_line_to_address (req->symbols, req->machine, req->file, req->line,
+                                        &req->address, &actual, &error))
+    {
+      hs_task_return_error (task, error);
+      return;
+    }
+  req->line = actual;
+  hs_task_return_boolean (task, TRUE);
+}
+
+void
+hs_symbol_scope_line_to_address_async (HsSymbolScope       *self,
+                                       guint                machine,
+                                       const char          *file,
+                                       guint                line,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LineRequest *req;
+
+  g_return_if_fail (HS_IS_SYMBOL_SCOPE (self));
+  g_return_if_fail (file != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_symbol_scope_line_to_address_async);
+  req = line_request_new (self, machine);
+  req->file = g_strdup (file);
+  req->line = line;
+  g_task_set_task_data (task, req, (GDestroyNotify) line_request_free);
+  hs_task_run_in_thread (task, line_to_address_thread);
+}
+
+gboolean
+hs_symbol_scope_line_to_address_finish (HsSymbolScope *self,
+                                        GAsyncResult  *result,
+                                        guint64       *address,
+                                        guint         *actual_line,
+                                        GError       **error)
+{
+  LineRequest *req;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  if (!hs_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  req = g_task_get_task_data (G_TASK (result));
+  if (address != NULL)
+    *address = req->address;
+  if (actual_line != NULL)
+    *actual_line = req->line;
+  return TRUE;
 }

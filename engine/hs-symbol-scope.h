@@ -103,6 +103,31 @@ gboolean         hs_symbol_scope_line_to_address (HsSymbolScope  *self,
                                                   guint64        *address,
                                                   guint          *actual_line,
                                                   GError        **error);
+/* The same in a worker, for the main thread: the source object is the scope. */
+void             hs_symbol_scope_lookup_line_async      (HsSymbolScope       *self,
+                                                         guint                machine,
+                                                         guint64              space,
+                                                         guint64              address,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean         hs_symbol_scope_lookup_line_finish     (HsSymbolScope       *self,
+                                                         GAsyncResult        *result,
+                                                         char               **file,
+                                                         guint               *line,
+                                                         GError             **error);
+void             hs_symbol_scope_line_to_address_async  (HsSymbolScope       *self,
+                                                         guint                machine,
+                                                         const char          *file,
+                                                         guint                line,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gboolean         hs_symbol_scope_line_to_address_finish (HsSymbolScope       *self,
+                                                         GAsyncResult        *result,
+                                                         guint64             *address,
+                                                         guint               *actual_line,
+                                                         GError             **error);
 GStrv            hs_symbol_scope_complete_function (HsSymbolScope  *self,
                                                     guint           machine,
                                                     const char     *prefix,

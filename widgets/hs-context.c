@@ -70,7 +70,9 @@ line_found (GObject      *object,
   char *file = NULL;
   guint line = 0;
 
-  if (!hs_engine_lookup_line_finish (HS_ENGINE (object), result, &file, &line, &error)
+  if (self->engine == NULL)
+    return;  /* disposed meanwhile */
+  if (!hs_engine_lookup_line_finish (self->engine, result, &file, &line, &error)
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   /* Another frame was picked meanwhile: its own lookup answers. */

@@ -395,3 +395,47 @@ hs_task_propagate_boolean (GTask   *task,
 {
   return g_task_propagate_boolean (task, error);
 }
+
+/* ---- reference-counted boxes ------------------------------------------------------------ */
+
+/* The count sits before the data, 16 bytes so the data keeps malloc's alignment. */
+typedef struct
+{
+  gint ref_count;
+  gint padding[3];
+} RcHeader;
+
+G_STATIC_ASSERT (sizeof (RcHeader) == 16);
+
+gpointer
+hs_rc_box_alloc0 (gsize size)
+{
+  RcHeader *header = g_malloc0 (sizeof (RcHeader) + size);
+
+  header->ref_count = 1;
+  return header + 1;
+}
+
+gpointer
+hs_rc_box_acquire (gpointer box)
+{
+  RcHeader *header = (RcHeader *) box - 1;
+
+  __atomic_fetch_add (&header->ref_count, 1, __ATOMIC_RELAXED);
+  return box;
+}
+
+void
+hs_rc_box_release_full (gpointer       box,
+                        GDestroyNotify clear)
+{
+  RcHeader *header = (RcHeader *) box - 1;
+
+  /* Release: what this holder did comes before the last one's clear; acquire: the last one
+   * sees everything the others did. */
+  if (__atomic_fetch_sub (&header->ref_count, 1, __ATOMIC_ACQ_REL) != 1)
+    return;
+  if (clear != NULL)
+    clear (box);
+  g_free (header);
+}

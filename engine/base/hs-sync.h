@@ -149,4 +149,12 @@ gpointer   hs_task_propagate_pointer (GTask            *task,
 gboolean   hs_task_propagate_boolean (GTask            *task,
                                       GError          **error);
 
+/* g_atomic_rc_box_*() with the count in our own code, where ThreadSanitizer sees it: the last
+ * holder's clear and free come after every other holder's accesses in its eyes too. */
+gpointer   hs_rc_box_alloc0          (gsize             size);
+#define hs_rc_box_new0(Type) ((Type *) hs_rc_box_alloc0 (sizeof (Type)))
+gpointer   hs_rc_box_acquire         (gpointer          box);
+void       hs_rc_box_release_full    (gpointer          box,
+                                      GDestroyNotify    clear);
+
 G_END_DECLS

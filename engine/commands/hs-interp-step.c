@@ -196,7 +196,7 @@ hll_line_known (GObject      *object,
   StepState *step = call->state;
   g_autofree char *file = NULL;
   guint line = 0;
-  gboolean known = hs_engine_lookup_line_finish (HS_ENGINE (object), result, &file, &line,
+  gboolean known = hs_engine_lookup_line_finish (call->interp->engine, result, &file, &line,
                                                  NULL);
   GError *error = NULL;
 
@@ -357,7 +357,7 @@ hll_start_line_known (GObject      *object,
   Call *call = user_data;
   StepState *step = call->state;
 
-  if (!hs_engine_lookup_line_finish (HS_ENGINE (object), result, &step->file, &step->line,
+  if (!hs_engine_lookup_line_finish (step->engine, result, &step->file, &step->line,
                                      NULL))
     {
       hs_call_fail (call, "%s: no source line is known for core %u's pc 0x%" G_GINT64_MODIFIER

@@ -509,7 +509,7 @@ progress_relay_free (ProgressRelay *relay)
 static void
 progress_relay_unref (ProgressRelay *relay)
 {
-  g_atomic_rc_box_release_full (relay, (GDestroyNotify) progress_relay_free);
+  hs_rc_box_release_full (relay, (GDestroyNotify) progress_relay_free);
 }
 
 static gboolean
@@ -552,7 +552,7 @@ progress_relay_report (double      fraction,
   /* Posted, not g_main_context_invoke(): that would run it right here when this thread
    * happens to own the context. */
   if (schedule)
-    hs_context_post (relay->context, progress_relay_dispatch, g_atomic_rc_box_acquire (relay),
+    hs_context_post (relay->context, progress_relay_dispatch, hs_rc_box_acquire (relay),
                      (GDestroyNotify) progress_relay_unref);
 }
 
@@ -619,7 +619,7 @@ hs_symbol_file_index_async (HsSymbolFile          *self,
 
   g_return_if_fail (HS_IS_SYMBOL_FILE (self));
 
-  relay = g_atomic_rc_box_new0 (ProgressRelay);
+  relay = hs_rc_box_new0 (ProgressRelay);
   hs_mutex_init (&relay->lock);
   relay->context = g_main_context_ref_thread_default ();
   relay->func = progress;
