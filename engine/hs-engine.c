@@ -779,13 +779,6 @@ hs_engine_get_state (HsEngine *self)
   return self->state;
 }
 
-HsProbe *
-hs_engine_get_probe (HsEngine *self)
-{
-  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
-  return self->probe;
-}
-
 /**
  * hs_engine_get_cores:
  *

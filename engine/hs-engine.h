@@ -59,7 +59,6 @@ G_DECLARE_FINAL_TYPE (HsEngine, hs_engine, HS, ENGINE, GObject)
 
 HsEngine      *hs_engine_new                  (void);
 HsEngineState  hs_engine_get_state            (HsEngine             *self);
-HsProbe       *hs_engine_get_probe            (HsEngine             *self);
 GListModel    *hs_engine_get_cores            (HsEngine             *self);
 HsCore        *hs_engine_get_core             (HsEngine             *self,
                                                guint                 index);
