@@ -22,6 +22,16 @@ hs_test_wait_until (HsTestPredicate  pred,
 }
 
 void
+hs_test_spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+void
 hs_test_store_result (GObject      *object,
                       GAsyncResult *result,
                       gpointer      user_data)
@@ -71,6 +81,38 @@ hs_test_run_ok (HsInterp   *interp,
     g_error ("'%s' failed: %s", line, error->message);
   g_assert_nonnull (out);
   return out;
+}
+
+GError *
+hs_test_run_fail (HsInterp   *interp,
+                  const char *line)
+{
+  GError *error = NULL;
+  g_autofree char *out = hs_test_run (interp, line, &error);
+
+  if (error == NULL)
+    g_error ("'%s' succeeded (printing '%s') but should have failed", line, out);
+  g_assert_null (out);
+  if (g_test_verbose ())
+    g_test_message ("%s -> %s", line, error->message);
+  return error;
+}
+
+static gboolean
+is_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+void
+hs_test_release_and_wait (gpointer  object,
+                          guint     seconds)
+{
+  gpointer weak = object;
+
+  g_object_add_weak_pointer (G_OBJECT (object), &weak);
+  g_object_unref (object);
+  hs_test_wait_until (is_gone, &weak, seconds, "the last reference to go");
 }
 
 gboolean

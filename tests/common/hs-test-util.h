@@ -19,6 +19,9 @@ void          hs_test_wait_until   (HsTestPredicate  pred,
                                     gpointer         data,
                                     guint            seconds,
                                     const char      *what);
+/* Lets the main loop run for @ms milliseconds (a window lays itself out and draws): for what
+ * has no condition to wait for. */
+void          hs_test_spin         (guint            ms);
 /* A GAsyncReadyCallback that stores the result in *(GAsyncResult **) @user_data. */
 void          hs_test_store_result (GObject         *object,
                                     GAsyncResult    *result,
@@ -33,6 +36,13 @@ char         *hs_test_run          (HsInterp        *interp,
 /* The same, failing the test on an error. */
 char         *hs_test_run_ok       (HsInterp        *interp,
                                     const char      *line);
+/* Runs @line, expecting it to fail: returns the error. */
+GError       *hs_test_run_fail     (HsInterp        *interp,
+                                    const char      *line);
+/* Drops the caller's reference to @object and waits until the object is finalized (the
+ * engine's worker hands its last references back to the main context). */
+void          hs_test_release_and_wait (gpointer    object,
+                                        guint       seconds);
 /* For hs_test_wait_until(): whether the engine is in the state. */
 typedef struct
 {

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include "hs-test-util.h"
+
 #include <glib/gstdio.h>
 
 #include "hs-command.h"
@@ -38,97 +40,22 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  gpointer engine = f->engine;
-  gint64 deadline = g_get_monotonic_time () + COMMAND_TIMEOUT_S * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (G_OBJECT (engine), &engine);
   g_clear_object (&f->interp);
-  g_clear_object (&f->engine);
-  /* The worker's jobs hand their last references back to the main context: the engine is
-   * finalized here, on this thread, once those have run. */
-  while (engine != NULL)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-typedef struct
-{
-  GAsyncResult *result;
-  gboolean timed_out;
-} Wait;
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  w->result = g_object_ref (result);
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  Wait *w = user_data;
-
-  w->timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs one line to completion on the default main context and returns its output. */
-static char *
-run (Fixture     *f,
-     const char  *line,
-     GError     **error)
-{
-  Wait w = { NULL, FALSE };
-  guint timeout_id;
-  char *out;
-
-  timeout_id = g_timeout_add_seconds (COMMAND_TIMEOUT_S, on_timeout, &w);
-  hs_interp_execute_async (f->interp, line, NULL, on_done, &w);
-  while (w.result == NULL && !w.timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (w.timed_out)
-    g_error ("'%s' did not finish within %d s", line, COMMAND_TIMEOUT_S);
-  g_source_remove (timeout_id);
-  out = hs_interp_execute_finish (f->interp, w.result, error);
-  g_object_unref (w.result);
-  return out;
+  hs_test_release_and_wait (g_steal_pointer (&f->engine), COMMAND_TIMEOUT_S);
 }
 
 static char *
 run_ok (Fixture    *f,
         const char *line)
 {
-  g_autoptr(GError) error = NULL;
-  char *out = run (f, line, &error);
-
-  if (error)
-    g_error ("'%s' failed: %s", line, error->message);
-  g_assert_no_error (error);
-  g_assert_nonnull (out);
-  return out;
+  return hs_test_run_ok (f->interp, line);
 }
 
-/* Runs @line, expects it to fail, and returns the error. */
 static GError *
 run_fail (Fixture    *f,
           const char *line)
 {
-  GError *error = NULL;
-  g_autofree char *out = run (f, line, &error);
-
-  if (error == NULL)
-    g_error ("'%s' succeeded (printing '%s') but should have failed", line, out);
-  g_assert_null (out);
-  if (g_test_verbose ())
-    g_test_message ("%s -> %s", line, error->message);
-  return error;
+  return hs_test_run_fail (f->interp, line);
 }
 
 static void

@@ -19,8 +19,10 @@
 #include "hs-engine.h"
 #include "hs-interp.h"
 #include "hs-probe-gdb.h"
+#include "hs-test-util.h"
 
 #define WAIT_S 60
+#define BUILD_WAIT_S 7200   /* a first run builds the board */
 
 static HsBoard *board;
 static HsEngine *engine;
@@ -29,56 +31,18 @@ static HsInterp *interp;
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-typedef struct
-{
-  GAsyncResult *result;
-} Waiter;
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Waiter *w = user_data;
-
-  w->result = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (Waiter *w)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
-
-  while (w->result == NULL)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    }
-  return w->result;
-}
-
+/* The shared helpers (tests/common/hs-test-util.c), on this file's interpreter. */
 static char *
 run (const char  *line,
      GError     **error)
 {
-  Waiter w = { 0 };
-  char *out;
-
-  hs_interp_execute_async (interp, line, NULL, store_result, &w);
-  out = hs_interp_execute_finish (interp, wait_result (&w), error);
-  g_object_unref (w.result);
-  return out;
+  return hs_test_run (interp, line, error);
 }
 
 static char *
 run_ok (const char *line)
 {
-  g_autoptr(GError) error = NULL;
-  char *out = run (line, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (out);
-  return out;
+  return hs_test_run_ok (interp, line);
 }
 
 static void
@@ -242,7 +206,7 @@ test_xen_rodata (void)
   guint64 addr = 0, size = 0;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  Waiter w = { 0 };
+  GAsyncResult *w = NULL;
   g_autofree char *cmd = NULL;
   g_autofree char *out = NULL;
   g_autofree char *expect = NULL;
@@ -253,9 +217,9 @@ test_xen_rodata (void)
   g_assert_true (g_file_get_contents (xen, &image, &image_len, NULL));
   g_assert_cmpuint (addr - virt + size, <=, image_len);
 
-  hs_engine_read_physical_async (engine, addr - virt + load, size, NULL, store_result, &w);
-  bytes = hs_engine_read_physical_finish (engine, wait_result (&w), &error);
-  g_object_unref (w.result);
+  hs_engine_read_physical_async (engine, addr - virt + load, size, NULL, hs_test_store_result, &w);
+  bytes = hs_engine_read_physical_finish (engine, hs_test_wait_result (&w, WAIT_S), &error);
+  g_object_unref (w);
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (bytes), ==, size);
   g_assert_true (memcmp (g_bytes_get_data (bytes, NULL), image + (addr - virt), size) == 0);
@@ -411,11 +375,11 @@ test_refused (void)
   g_autoptr(HsEngine) other = hs_engine_new ();
   g_autoptr(HsProbeGdb) probe = hs_probe_gdb_new ("127.0.0.1", 1);
   g_autoptr(GError) error = NULL;
-  Waiter w = { 0 };
+  GAsyncResult *w = NULL;
 
-  hs_engine_attach_async (other, HS_PROBE (probe), NULL, store_result, &w);
-  g_assert_false (hs_engine_attach_finish (other, wait_result (&w), &error));
-  g_object_unref (w.result);
+  hs_engine_attach_async (other, HS_PROBE (probe), NULL, hs_test_store_result, &w);
+  g_assert_false (hs_engine_attach_finish (other, hs_test_wait_result (&w, WAIT_S), &error));
+  g_object_unref (w);
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "127.0.0.1:1"));
   g_assert_cmpint (hs_engine_get_state (other), ==, HS_ENGINE_STATE_DETACHED);
@@ -519,11 +483,11 @@ read_mem (const HsAddress *address,
 {
   g_autoptr(GError) error = NULL;
   HsMemoryRead *result;
-  Waiter w = { 0 };
+  GAsyncResult *w = NULL;
 
-  hs_engine_read_async (engine, address, length, NULL, store_result, &w);
-  result = hs_engine_read_finish (engine, wait_result (&w), &error);
-  g_object_unref (w.result);
+  hs_engine_read_async (engine, address, length, NULL, hs_test_store_result, &w);
+  result = hs_engine_read_finish (engine, hs_test_wait_result (&w, WAIT_S), &error);
+  g_object_unref (w);
   g_assert_no_error (error);
   return result;
 }
@@ -1344,30 +1308,29 @@ static gboolean
 boot_and_attach (void)
 {
   g_autoptr(GError) error = NULL;
-  Waiter w = { 0 };
+  GAsyncResult *w = NULL;
 
   board = hs_board_new ();
   g_signal_connect (board, "progress", G_CALLBACK (print_progress), NULL);
-  hs_board_start_async (board, NULL, store_result, &w);
-  while (w.result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  if (!hs_board_start_finish (board, w.result, &error))
+  hs_board_start_async (board, NULL, hs_test_store_result, &w);
+  /* A first run builds the board: as long as that takes. */
+  if (!hs_board_start_finish (board, hs_test_wait_result (&w, BUILD_WAIT_S), &error))
     {
       g_printerr ("the demo board did not start: %s\n", error->message);
       return FALSE;
     }
-  g_clear_object (&w.result);
+  g_clear_object (&w);
 
   engine = hs_engine_new ();
   interp = hs_interp_new (engine);
   gdb_probe = hs_probe_gdb_new ("127.0.0.1", hs_board_get_gdb_port (board));
-  hs_engine_attach_async (engine, HS_PROBE (gdb_probe), NULL, store_result, &w);
-  if (!hs_engine_attach_finish (engine, wait_result (&w), &error))
+  hs_engine_attach_async (engine, HS_PROBE (gdb_probe), NULL, hs_test_store_result, &w);
+  if (!hs_engine_attach_finish (engine, hs_test_wait_result (&w, WAIT_S), &error))
     {
       g_printerr ("cannot attach to the demo board: %s\n", error->message);
       return FALSE;
     }
-  g_clear_object (&w.result);
+  g_clear_object (&w);
   return TRUE;
 }
 

@@ -21,6 +21,12 @@
 /* ---- a synthetic target ----------------------------------------------------------------- */
 
 /* Core 0 in Xen (EL2h) with no guest; core 1 in guest 1 (EL1h, VMID 1): a fake probe's. */
+static void
+spin (guint ms)
+{
+  hs_test_spin (ms);
+}
+
 static HsFakeProbe *
 attach_cores (HsEngine *engine)
 {
@@ -139,18 +145,6 @@ apply (HsEngine *engine,
 }
 
 /* ---- helpers ---------------------------------------------------------------------------- */
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
 
 static GtkWidget *
 find_descendant (GtkWidget *widget,

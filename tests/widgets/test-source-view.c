@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include "hs-test-util.h"
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <gtksourceview/gtksource.h>
@@ -24,32 +26,17 @@
 typedef gboolean (*Predicate) (gpointer data);
 
 static void
+spin (guint ms)
+{
+  hs_test_spin (ms);
+}
+
+static void
 wait_until (Predicate   pred,
             gpointer    data,
             const char *what)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
-
-  while (!pred (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-/* Lets the window lay out and draw for @ms milliseconds. */
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  hs_test_wait_until (pred, data, WAIT_S, what);
 }
 
 static gboolean

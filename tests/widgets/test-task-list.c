@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include "hs-test-util.h"
+
 #include <gtk/gtk.h>
 #include <math.h>
 #include <string.h>
@@ -35,6 +37,12 @@ typedef struct
 
 /* Machine 1: init, a shell, a two-threaded daemon, a kernel thread; machine 2: the same names,
  * other pids, and a corrupt task. */
+static void
+spin (guint ms)
+{
+  hs_test_spin (ms);
+}
+
 static const Spec specs[] = {
   { 1, 1, 1, "init", STATE_S, 0, FALSE, -1, -1, NULL },
   { 1, 2, 2, "kthreadd", STATE_S, 1, TRUE, -1, -1, NULL },
@@ -91,19 +99,6 @@ typedef struct
   HsTask *shown;
   char *what;
 } Fixture;
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static void
 on_activated (HsTaskList *list,

@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include "hs-test-util.h"
+
 #include <gtk/gtk.h>
 #include <string.h>
 
@@ -34,15 +36,7 @@ wait_until (Predicate   pred,
             gpointer    data,
             const char *what)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
-
-  while (!pred (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  hs_test_wait_until (pred, data, WAIT_S, what);
 }
 
 /* Like wait_until() with its own limit: for what the board does by itself, in seconds. */
@@ -52,15 +46,7 @@ wait_until_s (Predicate   pred,
               guint       seconds,
               const char *what)
 {
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!pred (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out after %u s waiting for %s", seconds, what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10 * 1000);
-    }
+  hs_test_wait_until (pred, data, seconds, what);
 }
 
 static gboolean
