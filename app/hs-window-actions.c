@@ -42,6 +42,14 @@ action_break (GSimpleAction *action,
       hs_command_line_cancel (HS_COMMAND_LINE (self->command_line));
       return;
     }
+  /* A command waits for the target (a line stepped over a call that runs on): Break must not
+   * queue behind it. The halt ends that command too. */
+  if (hs_command_line_is_busy (HS_COMMAND_LINE (self->command_line))
+      && hs_engine_get_state (self->engine) == HS_ENGINE_STATE_RUNNING)
+    {
+      hs_engine_halt_async (self->engine, NULL, NULL, NULL);
+      return;
+    }
   _hs_window_run_command (self, "Break");
 }
 

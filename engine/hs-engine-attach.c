@@ -57,8 +57,9 @@ attach_done (GObject      *object,
   hs_engine_take_target_name (self, g_steal_pointer (&snap->target_name));
 
   hs_engine_apply_snapshot (self, snap, !snap->was_running);
-  /* Attaching must not disturb a running target: QEMU stopped it for us, so let it go on. */
-  if (snap->was_running)
+  /* Attaching must not disturb a running target: QEMU stopped it for us, so let it go on;
+   * unless a detach is already queued behind this attach (it lets the target go itself). */
+  if (snap->was_running && !self->detach_queued)
     hs_engine_start_running (self, NULL, NULL);
   g_task_return_boolean (user_task, TRUE);
 }
@@ -138,6 +139,7 @@ finish_detach (HsEngine   *self,
                GTask      *user_task,
                const char *report)
 {
+  self->detach_queued = FALSE;
   hs_engine_mark_detached (self, NULL);
   g_task_return_pointer (user_task, g_strdup (report), g_free);
 }
@@ -162,6 +164,7 @@ detach_now (HsEngine *self,
 {
   g_autoptr(GTask) job = g_task_new (self, NULL, detach_done, g_object_ref (user_task));
 
+  self->detach_queued = TRUE;
   hs_engine_queue_job (self, job, hs_target_detach_job, NULL, NULL);
 }
 
@@ -174,9 +177,13 @@ detach_after_halt (GObject      *object,
   g_autoptr(GTask) user_task = user_data;
   g_autoptr(GError) error = NULL;
   GSource *deadline = g_object_get_data (G_OBJECT (user_task), "hs-deadline");
+  GCancellable *cancellable = g_task_get_cancellable (user_task);
+  gulong cancel_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (user_task), "hs-cancel-id"));
 
   if (deadline != NULL)
     g_source_destroy (deadline);
+  if (cancel_id != 0)
+    g_cancellable_disconnect (cancellable, cancel_id);
   if (!hs_engine_halt_finish (self, result, &error))
     {
       g_autofree char *where = g_strdup (self->target_name ? self->target_name : "the target");
@@ -190,10 +197,16 @@ detach_after_halt (GObject      *object,
           g_task_return_pointer (user_task, g_steal_pointer (&report), g_free);
           return;
         }
-      /* It would not halt: the target runs on, but what we planted stays in the stub. */
-      report = g_strdup_printf ("%s did not halt within %u s to have its breakpoints removed; "
-                                "the connection was closed with the target running",
-                                where, DETACH_HALT_TIMEOUT_MS / 1000);
+      /* It would not halt (or the user stopped waiting): the target runs on, but what we
+       * planted stays in the stub. */
+      if (g_cancellable_is_cancelled (cancellable))
+        report = g_strdup_printf ("stopped waiting for %s to halt to have its breakpoints "
+                                  "removed; the connection was closed with the target running",
+                                  where);
+      else
+        report = g_strdup_printf ("%s did not halt within %u s to have its breakpoints "
+                                  "removed; the connection was closed with the target running",
+                                  where, DETACH_HALT_TIMEOUT_MS / 1000);
       g_cancellable_cancel (self->run_cancellable);
       hs_engine_queue_job (self, NULL, hs_target_close_job, NULL, NULL);
       finish_detach (self, user_task, report);
@@ -228,6 +241,9 @@ hs_engine_detach_async (HsEngine            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hs_engine_detach_async);
+  /* Cancelling stops the wait for a halt, not the detach: its report says what became of the
+   * target either way. */
+  g_task_set_check_cancellable (task, FALSE);
   switch (self->state)
     {
     case HS_ENGINE_STATE_DETACHED:
@@ -246,8 +262,10 @@ hs_engine_detach_async (HsEngine            *self,
         g_object_set_data_full (G_OBJECT (task), "hs-deadline", deadline,
                                 (GDestroyNotify) g_source_unref);
         if (cancellable != NULL)
-          g_cancellable_connect (cancellable, G_CALLBACK (cancel_other),
-                                 g_object_ref (halt_cancellable), g_object_unref);
+          g_object_set_data (G_OBJECT (task), "hs-cancel-id", GSIZE_TO_POINTER (
+                               g_cancellable_connect (cancellable, G_CALLBACK (cancel_other),
+                                                      g_object_ref (halt_cancellable),
+                                                      g_object_unref)));
         hs_engine_halt_async (self, halt_cancellable, detach_after_halt, g_steal_pointer (&task));
       }
       break;

@@ -37,6 +37,7 @@ struct _HsEngine
   GList *pending_halts;         /* of PendingHalt */
   guint halt_timeout_id;        /* shows a slow halt as waiting */
   gboolean waiting_for_halt;
+  gboolean detach_queued;       /* a detach job is queued: an attach finishing now keeps still */
   char *target_name;
 
   HsEngineState state;

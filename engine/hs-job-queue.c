@@ -5,9 +5,10 @@
  * Owned by: the queue itself is refcounted (atomically): the main thread's
  * owner and the worker hold a reference each. Under @lock: the pending jobs
  * (main -> worker) and @stopping. A job belongs to the main thread until
- * pushed, to the worker until it is posted back (hs_context_post(), which
- * keeps the order), then to the main thread again; a delivery needs only the
- * job, never the queue.
+ * pushed, to the worker until it is posted back (hs_context_post(), in the
+ * order the worker finished them; a GTask may still defer its own callback
+ * to an idle), then to the main thread again; a delivery needs only the job,
+ * never the queue.
  */
 #define G_LOG_DOMAIN "hs-job-queue"
 

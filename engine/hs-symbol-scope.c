@@ -531,6 +531,7 @@ hs_symbol_scope_wait_indexed_async (HsSymbolScope       *self,
                                     gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  GPtrArray *waiters;
 
   g_return_if_fail (HS_IS_SYMBOL_SCOPE (self));
   g_return_if_fail (HS_IS_SYMBOL_FILE (file));
@@ -543,7 +544,14 @@ hs_symbol_scope_wait_indexed_async (HsSymbolScope       *self,
       return;
     }
   ensure_indexing (self, file);
-  g_ptr_array_add (g_hash_table_lookup (self->indexing, file), g_steal_pointer (&task));
+  waiters = g_hash_table_lookup (self->indexing, file);
+  /* Indexed meanwhile by a lookup in another thread: nothing to wait for. */
+  if (waiters == NULL)
+    {
+      hs_task_return_boolean (task, TRUE);
+      return;
+    }
+  g_ptr_array_add (waiters, g_steal_pointer (&task));
 }
 
 gboolean

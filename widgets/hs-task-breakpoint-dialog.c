@@ -124,6 +124,10 @@ hs_task_breakpoint_dialog_dispose (GObject *object)
 {
   HsTaskBreakpointDialog *self = HS_TASK_BREAKPOINT_DIALOG (object);
 
+  /* The entry goes after this (with the window's children): it must not call back into a
+   * dialog half torn down, whichever way the dialog was closed. */
+  if (self->entry != NULL)
+    g_signal_handlers_disconnect_by_data (self->entry, self);
   g_clear_object (&self->completions);
   g_clear_object (&self->task);
   g_clear_object (&self->engine);

@@ -68,7 +68,7 @@ delivery_dispatch (GSource     *source,
   return G_SOURCE_CONTINUE;
 }
 
-static GSourceFuncs delivery_funcs = { NULL, NULL, NULL, NULL, NULL, NULL };
+static GSourceFuncs delivery_funcs = { NULL, NULL, delivery_dispatch, NULL, NULL, NULL };
 
 /* The context's delivery record, made on first use; delivery_lock held. */
 static Delivery *
@@ -84,8 +84,9 @@ delivery_for (GMainContext *context)
   d = g_new0 (Delivery, 1);
   d->context = g_main_context_ref (context);
   g_queue_init (&d->posts);
-  delivery_funcs.dispatch = delivery_dispatch;
   d->source = g_source_new (&delivery_funcs, sizeof (GSource));
+  /* A callback that runs a nested main loop still gets later posts. */
+  g_source_set_can_recurse (d->source, TRUE);
   g_source_set_priority (d->source, G_PRIORITY_DEFAULT);
   g_source_set_callback (d->source, NULL, d, NULL);
   g_source_set_static_name (d->source, "[hs-sync] deliver");
@@ -263,6 +264,8 @@ run_complete (gpointer data)
       break;
     case RETURNED_NOTHING:
     default:
+      /* A function that returned its result with g_task_return_*() lands here too: a bug. */
+      g_critical ("a thread ended without a result for its task (hs_task_return_*)");
       g_task_return_new_error (run->task, G_IO_ERROR, G_IO_ERROR_FAILED,
                                "internal error: a thread ended without a result");
       break;
@@ -311,12 +314,21 @@ hs_task_run_in_thread (GTask           *task,
 }
 
 /* The result of the task this thread runs, kept for its context's owner; any other task's
- * goes to it at once. */
+ * goes to it at once. NULL also when it already returned: the caller drops the second. */
 static Run *
-run_of (GTask *task)
+run_of (GTask    *task,
+        gboolean *twice)
 {
-  return current_run != NULL && current_run->task == task
-         && current_run->returned == RETURNED_NOTHING ? current_run : NULL;
+  *twice = FALSE;
+  if (current_run == NULL || current_run->task != task)
+    return NULL;
+  if (current_run->returned != RETURNED_NOTHING)
+    {
+      g_critical ("a thread returned the result of its task twice");
+      *twice = TRUE;
+      return NULL;
+    }
+  return current_run;
 }
 
 void
@@ -324,8 +336,15 @@ hs_task_return_pointer (GTask          *task,
                         gpointer        result,
                         GDestroyNotify  result_destroy)
 {
-  Run *run = run_of (task);
+  gboolean twice;
+  Run *run = run_of (task, &twice);
 
+  if (twice)
+    {
+      if (result_destroy != NULL && result != NULL)
+        result_destroy (result);
+      return;
+    }
   if (run == NULL)
     {
       g_task_return_pointer (task, result, result_destroy);
@@ -340,8 +359,11 @@ void
 hs_task_return_boolean (GTask    *task,
                         gboolean  result)
 {
-  Run *run = run_of (task);
+  gboolean twice;
+  Run *run = run_of (task, &twice);
 
+  if (twice)
+    return;
   if (run == NULL)
     {
       g_task_return_boolean (task, result);
@@ -355,8 +377,14 @@ void
 hs_task_return_error (GTask  *task,
                       GError *error)
 {
-  Run *run = run_of (task);
+  gboolean twice;
+  Run *run = run_of (task, &twice);
 
+  if (twice)
+    {
+      g_error_free (error);
+      return;
+    }
   if (run == NULL)
     {
       g_task_return_error (task, error);

@@ -107,8 +107,13 @@ cmd_break_set (Call *call)
 
           if (g_ascii_isdigit (task_text[0]))
             {
-              if (!hs_call_eval_number (call, task_text, "/TASK", &pid) || pid > G_MAXINT)
+              if (!hs_call_eval_number (call, task_text, "/TASK", &pid))
                 return;
+              if (pid > G_MAXINT)
+                {
+                  hs_call_fail (call, "Break.Set: /TASK %s is not a pid", task_text);
+                  return;
+                }
               task_pid = (gint) pid;
             }
           else

@@ -89,6 +89,7 @@ gpointer      hs_call_alloc_state      (Call          *call,
 HsEngine     *hs_call_engine           (Call          *call);
 void          hs_call_return           (Call          *call,
                                         GError        *error);
+void          hs_call_return_with_stop (Call          *call);
 void          hs_call_fail             (Call          *call,
                                         const char    *fmt,
                                         ...) G_GNUC_PRINTF (2, 3);

@@ -228,13 +228,9 @@ wait_tick (gpointer data)
       wait->source = 0;
       /* The board stopped while we waited: say where and why, as the GUI's status line does. */
       if (wait->was_running && hs_engine_get_state (call->interp->engine) == HS_ENGINE_STATE_HALTED)
-        {
-          g_autofree char *stop = hs_engine_describe_stop (call->interp->engine);
-
-          if (stop != NULL)
-            g_string_append_printf (call->out, "%s\n", stop);
-        }
-      hs_call_return (call, NULL);
+        hs_call_return_with_stop (call);
+      else
+        hs_call_return (call, NULL);
       return G_SOURCE_REMOVE;
     }
   if (wait->deadline >= 0 && g_get_monotonic_time () >= wait->deadline)

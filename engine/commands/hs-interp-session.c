@@ -23,12 +23,20 @@ typedef struct
   gboolean running;             /* counted in the interp's do_depth */
 } DoState;
 
+/* The script is over: it no longer counts towards the nesting (before its call returns, so
+ * the line that ran it may start another). */
+static void
+do_end (DoState *state)
+{
+  if (state->running)
+    state->interp->do_depth--;
+  state->running = FALSE;
+}
+
 static void
 do_state_clear (DoState *state)
 {
-  /* A script cut short (its call cancelled, a line's call lost) must not keep the depth. */
-  if (state->running)
-    state->interp->do_depth--;
+  do_end (state);
   g_clear_pointer (&state->lines, g_ptr_array_unref);
 }
 
@@ -54,6 +62,7 @@ do_line_done (GObject      *object,
   /* Stopped by the user (Ctrl+C, Escape): the rest of the script does not run. */
   if (g_cancellable_is_cancelled (g_task_get_cancellable (call->task)))
     {
+      do_end (state);
       hs_call_return (call, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                          "DO: stopped at line %u: %s", line->line, line->text));
       return;
@@ -87,6 +96,7 @@ do_next_line (Call *call)
   if (state->failed > 0)
     g_string_append_printf (call->out, "DO: %u command%s failed\n", state->failed,
                             state->failed == 1 ? "" : "s");
+  do_end (state);
   hs_call_return (call, NULL);
 }
 

@@ -14,6 +14,7 @@
 
 #include "hs-arm64.h"
 #include "hs-interp-private.h"
+#include "hs-sync.h"
 
 #include <string.h>
 
@@ -35,6 +36,8 @@ typedef struct
   gboolean interrupted;         /* a call run to its return stopped elsewhere */
   gulong halted_handler;        /* while a call runs to its return */
   gulong detached_handler;
+  GCancellable *cancellable;    /* the call's, while a call runs to its return */
+  gulong cancelled_handler;
 } StepState;
 
 static void
@@ -42,6 +45,10 @@ step_disconnect (StepState *step)
 {
   g_clear_signal_handler (&step->halted_handler, step->engine);
   g_clear_signal_handler (&step->detached_handler, step->engine);
+  if (step->cancelled_handler != 0)
+    g_cancellable_disconnect (step->cancellable, step->cancelled_handler);
+  step->cancelled_handler = 0;
+  step->cancellable = NULL;
 }
 
 static void
@@ -175,14 +182,9 @@ hll_finish (Call       *call,
             const char *file,
             guint       line)
 {
-  StepState *step = call->state;
-  g_autofree char *stop = hs_engine_describe_stop (step->engine);
-
   if (file != NULL)
     g_string_append_printf (call->out, "%s:%u\n", file, line);
-  if (stop != NULL)
-    g_string_append_printf (call->out, "%s\n", stop);
-  hs_call_return (call, NULL);
+  hs_call_return_with_stop (call);
 }
 
 /* Done when the pc is on another line than where the step began; a pc without a line (an
@@ -257,6 +259,31 @@ hll_step_done (GObject      *object,
   hll_check (call);
 }
 
+/* The user stopped waiting (Ctrl+C, Escape) while a call ran to its return: the step ends
+ * there and the target runs on, as after Go. Posted: a cancellable's handler cannot
+ * disconnect itself. The task's reference keeps the call until then. */
+static gboolean
+hll_cancel_posted (gpointer data)
+{
+  GTask *task = data;
+  Call *call = g_task_get_task_data (task);
+
+  if (call->task == NULL)
+    return G_SOURCE_REMOVE;  /* it ended meanwhile */
+  step_disconnect (call->state);
+  hs_call_return (call, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                     "%s: stopped waiting for the call to return; the target "
+                                     "runs on", call->spec->name));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hll_cancelled (GCancellable *cancellable,
+               Call         *call)
+{
+  hs_context_post (NULL, hll_cancel_posted, g_object_ref (call->task), g_object_unref);
+}
+
 /* The probe went away while a call ran to its return: the step cannot end. */
 static void
 hll_detached (HsEngine *engine,
@@ -323,6 +350,10 @@ hll_code_read (GObject      *object,
                                                call);
       step->detached_handler = g_signal_connect (step->engine, "detached",
                                                  G_CALLBACK (hll_detached), call);
+      step->cancellable = g_task_get_cancellable (call->task);
+      if (step->cancellable != NULL)
+        step->cancelled_handler = g_cancellable_connect (step->cancellable,
+                                                         G_CALLBACK (hll_cancelled), call, NULL);
       hs_engine_go_until_async (step->engine, pc + 4,
                                 (gint) hs_engine_get_core_machine (step->engine, step->core),
                                 step->task_pid, NULL, hll_go_done, call);

@@ -96,6 +96,27 @@ hs_call_fail (Call       *call,
                                              msg));
 }
 
+static void
+stop_described (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Call *call = user_data;
+  g_autofree char *stop = hs_engine_describe_stop_finish (HS_ENGINE (object), result, NULL);
+
+  if (stop != NULL)
+    g_string_append_printf (call->out, "%s\n", stop);
+  hs_call_return (call, NULL);
+}
+
+/* Ends the call with where and why the target stopped, as the GUI's status line says it (its
+ * source line is looked up in a thread). */
+void
+hs_call_return_with_stop (Call *call)
+{
+  hs_engine_describe_stop_async (call->interp->engine, NULL, stop_described, call);
+}
+
 const char *
 hs_call_option (Call       *call,
                 const char *name)

@@ -40,6 +40,7 @@ typedef struct
 typedef struct
 {
   guint64 address;
+  HsBreakpointType type;
   guint32 saved;
   gboolean wrote;
 } Plant;
@@ -270,7 +271,7 @@ fake_detach (HsProbe          *probe,
   ok = !lost (self, error);
   if (ok)
     {
-      for (guint i = 0; i < self->plants->len; i++)
+      for (guint i = self->plants->len; i-- > 0;)
         {
           Plant *p = &g_array_index (self->plants, Plant, i);
 
@@ -436,6 +437,7 @@ fake_resume (HsProbe  *probe,
     }
   count (self, "resume");
   self->running = TRUE;
+  self->interrupt_at = 0;
   g_clear_pointer (&self->armed, g_free);
   /* A core resting on one of our BRKs traps before anything scripted can happen. */
   if ((core = core_on_brk (self, -1)) >= 0)
@@ -499,6 +501,13 @@ fake_interrupt (HsProbe  *probe,
       return FALSE;
     }
   count (self, "interrupt");
+  /* A stopped target has nothing to interrupt: QEMU sends no stop for it. */
+  if (!self->running)
+    {
+      count (self, "interrupt-while-halted");
+      hs_mutex_unlock (&self->lock);
+      return TRUE;
+    }
   if (self->interrupt_at == 0)
     self->interrupt_at = g_get_monotonic_time () + self->halt_delay_ms * G_TIME_SPAN_MILLISECOND;
   hs_cond_broadcast (&self->cond);
@@ -582,7 +591,7 @@ fake_insert_breakpoint (HsProbe           *probe,
                         GError           **error)
 {
   HsFakeProbe *self = HS_FAKE_PROBE (probe);
-  Plant p = { address, 0, FALSE };
+  Plant p = { address, type, 0, FALSE };
 
   hs_mutex_lock (&self->lock);
   if (lost (self, error))
@@ -591,8 +600,9 @@ fake_insert_breakpoint (HsProbe           *probe,
       return FALSE;
     }
   count (self, "insert");
-  /* Identity-mapped code gets a real BRK, the way gdbserver plants one. */
-  if (page_for (self, address, FALSE) != NULL)
+  /* Identity-mapped code gets a real BRK, the way gdbserver plants a software breakpoint; a
+   * hardware one is in the core's debug registers, not in memory. */
+  if (type == HS_BREAKPOINT_SOFTWARE && page_for (self, address, FALSE) != NULL)
     {
       p.saved = get_word (self, address);
       p.wrote = TRUE;
@@ -622,7 +632,7 @@ fake_remove_breakpoint (HsProbe           *probe,
     {
       Plant *p = &g_array_index (self->plants, Plant, i);
 
-      if (p->address != address)
+      if (p->address != address || p->type != type)
         continue;
       if (p->wrote)
         put_word (self, address, p->saved);

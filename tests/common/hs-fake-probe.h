@@ -64,7 +64,8 @@ void         hs_fake_probe_drop              (HsFakeProbe  *self);
 /* "connect", "resume", "step", "interrupt", "detach", "insert", "remove", "stop", "read"
  * (registers or memory), "read-while-planted" (memory, with a BRK of ours in it),
  * "resume-onto-brk" and "step-onto-brk" (a core ran with one of our BRKs at its pc, and
- * trapped at once): how often each happened. */
+ * trapped at once), "interrupt-while-halted" (ignored, as QEMU does): how often each
+ * happened. */
 guint        hs_fake_probe_count             (HsFakeProbe  *self,
                                               const char   *what);
 gboolean     hs_fake_probe_is_running        (HsFakeProbe  *self);

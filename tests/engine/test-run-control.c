@@ -85,6 +85,12 @@ probe_stepped_twice (gpointer data)
 }
 
 static gboolean
+probe_resumed_thrice (gpointer data)
+{
+  return hs_fake_probe_count (data, "resume") >= 3;
+}
+
+static gboolean
 probe_planted_one (gpointer data)
 {
   return hs_fake_probe_get_n_planted (data) == 1;
@@ -299,6 +305,7 @@ test_filtered_hits_stepped_past (Fixture       *f,
   /* Both scripted hits happen and are passed (two steps, three resumes) while the engine
    * says the target runs. */
   hs_test_wait_until (probe_stepped_twice, f->probe, 5, "two filtered hits");
+  hs_test_wait_until (probe_resumed_thrice, f->probe, 5, "the target to run on");
   hs_test_wait_until (probe_running, f->probe, 5, "the target to run on");
   g_assert_cmpuint (hs_fake_probe_count (f->probe, "resume"), ==, 3);
   g_assert_cmpint (hs_engine_get_state (f->engine), ==, HS_ENGINE_STATE_RUNNING);
@@ -397,6 +404,11 @@ test_break_races_resume (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (hs_engine_get_state (f->engine), ==, HS_ENGINE_STATE_HALTED);
   g_assert_false (hs_fake_probe_is_running (f->probe));
+  /* The target only runs once the resume is on the wire: an interrupt sent before it is
+   * ignored (as QEMU does), so the engine must interrupt again after resuming. */
+  g_assert_cmpuint (hs_fake_probe_count (f->probe, "resume"), ==, 1);
+  g_assert_cmpuint (hs_fake_probe_count (f->probe, "interrupt"), >=, 1);
+  g_assert_cmpuint (hs_fake_probe_count (f->probe, "stop"), ==, 1);
   g_assert_cmpuint (hs_fake_probe_get_n_planted (f->probe), ==, 0);
   g_assert_cmpuint (hs_fake_probe_count (f->probe, "read-while-planted"), ==, 0);
   g_object_unref (go);
@@ -416,9 +428,10 @@ test_lost_during_halt (Fixture       *f,
   attach (f);
   g_free (hs_test_run_ok (f->interp, "Break.Set 0:::0x40002010"));
   id = g_signal_connect (f->engine, "detached", G_CALLBACK (note_detached), &why);
-  hs_fake_probe_queue_stop (f->probe, 50, 0, HS_STOP_REASON_BREAKPOINT, CODE + 0x10);
-  g_free (hs_test_run_ok (f->interp, "Go"));
+  hs_fake_probe_queue_stop (f->probe, 200, 0, HS_STOP_REASON_BREAKPOINT, CODE + 0x10);
+  /* Running reads nothing: the third read is the halt's. */
   hs_fake_probe_drop_at_read (f->probe, 3);
+  g_free (hs_test_run_ok (f->interp, "Go"));
   wait_state (f, HS_ENGINE_STATE_DETACHED, 5);
   g_assert_nonnull (why);
   g_assert_nonnull (strstr (why, "lost the connection"));
