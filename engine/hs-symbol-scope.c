@@ -650,6 +650,18 @@ line_request_new (HsSymbolScope *self,
   return req;
 }
 
+/* Line lookups wait for an index being built (seconds): their own few threads, so that a
+ * session's many breakpoints cannot hold every worker while a symbol file loads. */
+static HsWorkers *
+lookup_workers (void)
+{
+  static gsize workers;
+
+  if (g_once_init_enter (&workers))
+    g_once_init_leave (&workers, (gsize) hs_workers_new ("hs-line-lookup", 2, 0));
+  return (HsWorkers *) workers;
+}
+
 static void
 lookup_line_thread (GTask        *task,
                     gpointer      source,
@@ -690,7 +702,7 @@ hs_symbol_scope_lookup_line_async (HsSymbolScope       *self,
   req->space = space;
   req->address = address;
   g_task_set_task_data (task, req, (GDestroyNotify) line_request_free);
-  hs_task_run_in_thread (task, lookup_line_thread);
+  hs_task_run_in_workers (task, lookup_line_thread, lookup_workers ());
 }
 
 gboolean
@@ -754,7 +766,7 @@ hs_symbol_scope_line_to_address_async (HsSymbolScope       *self,
   req->file = g_strdup (file);
   req->line = line;
   g_task_set_task_data (task, req, (GDestroyNotify) line_request_free);
-  hs_task_run_in_thread (task, line_to_address_thread);
+  hs_task_run_in_workers (task, line_to_address_thread, lookup_workers ());
 }
 
 gboolean
