@@ -749,7 +749,7 @@ hs_fake_probe_set_register (HsFakeProbe *self,
 {
   gint i = register_index (name);
 
-  g_assert (i >= 0 && core < self->n_cores);
+  g_assert_true (i >= 0 && core < self->n_cores);
   hs_mutex_lock (&self->lock);
   self->values[core * N_REGS + i] = value;
   hs_mutex_unlock (&self->lock);
@@ -763,7 +763,7 @@ hs_fake_probe_get_register (HsFakeProbe *self,
   gint i = register_index (name);
   guint64 v;
 
-  g_assert (i >= 0 && core < self->n_cores);
+  g_assert_true (i >= 0 && core < self->n_cores);
   hs_mutex_lock (&self->lock);
   v = self->values[core * N_REGS + i];
   hs_mutex_unlock (&self->lock);
