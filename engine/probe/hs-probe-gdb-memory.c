@@ -25,28 +25,18 @@ check_phys (HsProbeGdb  *self,
   return TRUE;
 }
 
-/* One 'm' request for exactly [addr, addr + len); len <= MEM_CHUNK. */
+/* The reply to one 'm' request for @len bytes at @addr into @out; FALSE without @error when the
+ * stub refused (an 'E' reply: nothing there). */
 static gboolean
-read_exact (HsProbeGdb  *self,
-            guint64      addr,
-            gsize        len,
-            guint8      *out,
-            GError     **error)
+decode_read (guint64      addr,
+             gsize        len,
+             const char  *reply,
+             gsize        reply_len,
+             guint8      *out,
+             GError     **error)
 {
-  g_autofree char *pkt = g_strdup_printf ("m%" G_GINT64_MODIFIER "x,%zx", addr, len);
-  g_autofree char *reply = NULL;
-  gsize reply_len;
-
-  reply = _hs_gdb_request_len (self, pkt, &reply_len, error);
-  if (reply == NULL)
-    return FALSE;
   if (reply[0] == 'E' && reply_len == 3)
-    {
-      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_STUB,
-                   "cannot read physical memory at A:0x%" G_GINT64_MODIFIER "x: "
-                   "the gdbstub answered %s", addr, reply);
-      return FALSE;
-    }
+    return FALSE;
   if (reply_len != len * 2)
     {
       g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
@@ -63,6 +53,51 @@ read_exact (HsProbeGdb  *self,
   return TRUE;
 }
 
+static void
+cache_chunk (HsProbeGdb *self,
+             guint64     chunk_addr,
+             guint8     *data)
+{
+  guint64 *key;
+
+  if (self->mem_cache_bytes >= MEM_CACHE_LIMIT)
+    {
+      g_hash_table_remove_all (self->mem_cache);
+      self->mem_cache_bytes = 0;
+    }
+  key = g_new (guint64, 1);
+  *key = chunk_addr;
+  g_hash_table_insert (self->mem_cache, key, data);
+  self->mem_cache_bytes += MEM_CHUNK;
+}
+
+/* One 'm' request for exactly [addr, addr + len); len <= MEM_CHUNK. */
+static gboolean
+read_exact (HsProbeGdb  *self,
+            guint64      addr,
+            gsize        len,
+            guint8      *out,
+            GError     **error)
+{
+  g_autofree char *pkt = g_strdup_printf ("m%" G_GINT64_MODIFIER "x,%zx", addr, len);
+  g_autofree char *reply = NULL;
+  GError *local_error = NULL;
+  gsize reply_len;
+
+  reply = _hs_gdb_request_len (self, pkt, &reply_len, error);
+  if (reply == NULL)
+    return FALSE;
+  if (decode_read (addr, len, reply, reply_len, out, &local_error))
+    return TRUE;
+  if (local_error != NULL)
+    g_propagate_error (error, local_error);
+  else
+    g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_STUB,
+                 "cannot read physical memory at A:0x%" G_GINT64_MODIFIER "x: "
+                 "the gdbstub answered %s", addr, reply);
+  return FALSE;
+}
+
 /* The cached aligned chunk holding @chunk_addr, or NULL (no error) if the stub refused it. */
 static const guint8 *
 get_chunk (HsProbeGdb  *self,
@@ -71,7 +106,6 @@ get_chunk (HsProbeGdb  *self,
 {
   guint8 *data = g_hash_table_lookup (self->mem_cache, &chunk_addr);
   g_autoptr(GError) local_error = NULL;
-  guint64 *key;
 
   if (data != NULL)
     return data;
@@ -85,40 +119,133 @@ get_chunk (HsProbeGdb  *self,
         g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  if (self->mem_cache_bytes >= MEM_CACHE_LIMIT)
-    {
-      g_hash_table_remove_all (self->mem_cache);
-      self->mem_cache_bytes = 0;
-    }
-  key = g_new (guint64, 1);
-  *key = chunk_addr;
-  g_hash_table_insert (self->mem_cache, key, data);
-  self->mem_cache_bytes += MEM_CHUNK;
+  cache_chunk (self, chunk_addr, data);
   return data;
 }
 
-static gboolean
-hs_probe_gdb_read_memory (HsProbe  *probe,
-                          guint64   phys,
-                          guint8   *buf,
-                          gsize     len,
-                          GError  **error)
+/* A batch of 'm' requests: either whole chunks for the cache or exact ranges into a caller's
+ * buffer. */
+typedef struct
 {
-  HsProbeGdb *self = HS_PROBE_GDB (probe);
-  gsize done = 0;
+  guint64 addr;
+  gsize len;
+  guint8 *out;                 /* NULL: a chunk for the cache */
+  gboolean *ok;                /* exact reads: set when the stub had the bytes */
+} Fetch;
 
-  if (len > 0 && phys + (len - 1) < phys)
+typedef struct
+{
+  HsProbeGdb *self;
+  GArray *fetches;             /* of Fetch */
+} Batch;
+
+static gboolean
+take_fetch (guint        index,
+            const char  *reply,
+            gsize        len,
+            gpointer     user_data,
+            GError     **error)
+{
+  Batch *b = user_data;
+  Fetch *f = &g_array_index (b->fetches, Fetch, index);
+  g_autofree guint8 *data = NULL;
+  GError *local_error = NULL;
+
+  if (f->out != NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "the range A:0x%" G_GINT64_MODIFIER "x + 0x%zx wraps around", phys, len);
+      gboolean ok = decode_read (f->addr, f->len, reply, len, f->out, &local_error);
+
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      *f->ok = ok;
+      return TRUE;
+    }
+  data = g_malloc (MEM_CHUNK);
+  if (decode_read (f->addr, MEM_CHUNK, reply, len, data, &local_error))
+    cache_chunk (b->self, f->addr, g_steal_pointer (&data));
+  /* A refused chunk has a hole: whoever needs it asks again for just its bytes. */
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
       return FALSE;
     }
+  return TRUE;
+}
 
-  hs_mutex_lock (&self->io_lock);
-  if (!_hs_gdb_check_halted (self, error) || !check_phys (self, error))
+/* Sends a batch of fetches, several on the wire at once. Call with io_lock held. */
+static gboolean
+run_batch (HsProbeGdb  *self,
+           GArray      *fetches,
+           GError     **error)
+{
+  g_autoptr(GPtrArray) payloads = g_ptr_array_new_full (fetches->len, g_free);
+  Batch b = { self, fetches };
+  /* Whole chunks come back as 4 KiB of hex each: fewer of them in flight. */
+  guint window = 64;
+
+  for (guint i = 0; i < fetches->len; i++)
     {
-      hs_mutex_unlock (&self->io_lock);
-      return FALSE;
+      Fetch *f = &g_array_index (fetches, Fetch, i);
+
+      if (f->out == NULL)
+        window = 16;
+      g_ptr_array_add (payloads, g_strdup_printf ("m%" G_GINT64_MODIFIER "x,%zx", f->addr,
+                                                  f->len));
+    }
+  if (fetches->len == 0)
+    return TRUE;
+  return _hs_gdb_pipeline (self, (char * const *) payloads->pdata, payloads->len, window,
+                           take_fetch, &b, error);
+}
+
+/* Adds a fetch for every chunk of [addr, addr + len) that is not cached yet (once each). */
+static void
+plan_chunks (HsProbeGdb *self,
+             guint64     addr,
+             gsize       len,
+             GHashTable *planned,
+             GArray     *fetches)
+{
+  guint64 first = addr & ~(guint64) (MEM_CHUNK - 1);
+  guint64 last = (addr + len - 1) & ~(guint64) (MEM_CHUNK - 1);
+
+  for (guint64 c = first;; c += MEM_CHUNK)
+    {
+      if (!g_hash_table_contains (self->mem_cache, &c) && !g_hash_table_contains (planned, &c))
+        {
+          Fetch f = { c, MEM_CHUNK, NULL, NULL };
+
+          g_hash_table_add (planned, g_memdup2 (&c, sizeof c));
+          g_array_append_val (fetches, f);
+        }
+      if (c == last)
+        break;
+    }
+}
+
+/* [phys, phys + len) from the cache, reading what is missing; with io_lock held. */
+static gboolean
+read_locked (HsProbeGdb  *self,
+             guint64      phys,
+             guint8      *buf,
+             gsize        len,
+             GError     **error)
+{
+  gsize done = 0;
+
+  /* More than one chunk missing: ask for them all at once. */
+  if (len > MEM_CHUNK)
+    {
+      g_autoptr(GHashTable) planned = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                             g_free, NULL);
+      g_autoptr(GArray) fetches = g_array_new (FALSE, FALSE, sizeof (Fetch));
+
+      plan_chunks (self, phys, len, planned, fetches);
+      if (fetches->len > 1 && !run_batch (self, fetches, error))
+        return FALSE;
     }
   while (done < len)
     {
@@ -134,10 +261,123 @@ hs_probe_gdb_read_memory (HsProbe  *probe,
       else if (local_error != NULL || !read_exact (self, addr, n, buf + done, &local_error))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
-          hs_mutex_unlock (&self->io_lock);
           return FALSE;
         }
       done += n;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_range (guint64   phys,
+             gsize     len,
+             GError  **error)
+{
+  if (len > 0 && phys + (len - 1) < phys)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "the range A:0x%" G_GINT64_MODIFIER "x + 0x%zx wraps around", phys, len);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+hs_probe_gdb_read_memory (HsProbe  *probe,
+                          guint64   phys,
+                          guint8   *buf,
+                          gsize     len,
+                          GError  **error)
+{
+  HsProbeGdb *self = HS_PROBE_GDB (probe);
+  gboolean ok;
+
+  if (!check_range (phys, len, error))
+    return FALSE;
+  hs_mutex_lock (&self->io_lock);
+  ok = _hs_gdb_check_halted (self, error) && check_phys (self, error)
+       && (len == 0 || read_locked (self, phys, buf, len, error));
+  hs_mutex_unlock (&self->io_lock);
+  return ok;
+}
+
+/* Reads up to this size in a batch go to the stub as they are, not as whole chunks: a task's
+ * fields cost a few dozen bytes of hex instead of 4 KiB. */
+#define SMALL_READ 0x200u
+
+static gboolean
+hs_probe_gdb_read_memory_v (HsProbe      *probe,
+                            HsProbeRead  *reads,
+                            guint         n_reads,
+                            GError      **error)
+{
+  HsProbeGdb *self = HS_PROBE_GDB (probe);
+  g_autoptr(GHashTable) planned = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                         NULL);
+  g_autoptr(GArray) fetches = g_array_new (FALSE, FALSE, sizeof (Fetch));
+  g_autofree gboolean *pending = g_new0 (gboolean, MAX (n_reads, 1));
+
+  for (guint i = 0; i < n_reads; i++)
+    {
+      reads[i].ok = FALSE;
+      if (!check_range (reads[i].phys, reads[i].len, error))
+        return FALSE;
+    }
+
+  hs_mutex_lock (&self->io_lock);
+  if (!_hs_gdb_check_halted (self, error) || !check_phys (self, error))
+    {
+      hs_mutex_unlock (&self->io_lock);
+      return FALSE;
+    }
+  for (guint i = 0; i < n_reads; i++)
+    {
+      HsProbeRead *r = &reads[i];
+      guint64 first = r->phys & ~(guint64) (MEM_CHUNK - 1);
+      gboolean cached = r->len > 0;
+
+      /* Entirely in the cache: no request at all. */
+      for (guint64 c = first; cached && c <= r->phys + r->len - 1; c += MEM_CHUNK)
+        {
+          cached = g_hash_table_contains (self->mem_cache, &c);
+          if (c + MEM_CHUNK < c)
+            break;
+        }
+      if (r->len == 0 || cached)
+        pending[i] = TRUE;
+      else if (r->len <= SMALL_READ && (r->phys & (MEM_CHUNK - 1)) + r->len <= MEM_CHUNK)
+        {
+          Fetch f = { r->phys, r->len, r->buf, &r->ok };
+
+          g_array_append_val (fetches, f);
+        }
+      else
+        {
+          plan_chunks (self, r->phys, r->len, planned, fetches);
+          pending[i] = TRUE;
+        }
+    }
+  if (!run_batch (self, fetches, error))
+    {
+      hs_mutex_unlock (&self->io_lock);
+      return FALSE;
+    }
+  /* The rest from the cache, asking again only for what a refused chunk left out. */
+  for (guint i = 0; i < n_reads; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!pending[i])
+        continue;
+      if (reads[i].len == 0 || read_locked (self, reads[i].phys, reads[i].buf, reads[i].len,
+                                            &local_error))
+        reads[i].ok = TRUE;
+      else if (!g_error_matches (local_error, HS_PROBE_ERROR, HS_PROBE_ERROR_STUB))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          hs_mutex_unlock (&self->io_lock);
+          return FALSE;
+        }
     }
   hs_mutex_unlock (&self->io_lock);
   return TRUE;
@@ -230,5 +470,6 @@ void
 _hs_gdb_memory_iface_init (HsProbeInterface *iface)
 {
   iface->read_memory = hs_probe_gdb_read_memory;
+  iface->read_memory_v = hs_probe_gdb_read_memory_v;
   iface->write_memory = hs_probe_gdb_write_memory;
 }

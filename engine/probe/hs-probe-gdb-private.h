@@ -82,6 +82,14 @@ struct _HsProbeGdb
   guint64 n_packets;
 };
 
+/* One reply of a pipeline, in request order; FALSE (with @error) fails the pipeline, whose
+ * remaining replies are still read and dropped. */
+typedef gboolean (*HsGdbReplyFunc) (guint         index,
+                                    const char   *reply,
+                                    gsize         len,
+                                    gpointer      user_data,
+                                    GError      **error);
+
 gboolean _hs_gdb_check_core         (HsProbeGdb  *self,
                                      guint        core,
                                      GError     **error);
@@ -111,6 +119,13 @@ char     *_hs_gdb_request_len       (HsProbeGdb  *self,
                                      const char  *payload,
                                      gsize       *out_len,
                                      GError     **error);
+gboolean _hs_gdb_pipeline           (HsProbeGdb      *self,
+                                     char * const    *payloads,
+                                     guint            n,
+                                     guint            window,
+                                     HsGdbReplyFunc   take,
+                                     gpointer         user_data,
+                                     GError         **error);
 gboolean _hs_gdb_request_ok         (HsProbeGdb  *self,
                                      const char  *payload,
                                      const char  *what,

@@ -47,18 +47,15 @@ decode_register (const char *hex,
 }
 
 static gboolean
-fetch_g (HsProbeGdb  *self,
-         guint        core,
-         GError     **error)
+take_g (HsProbeGdb   *self,
+        guint         core,
+        const char   *reply,
+        gsize         len,
+        GError      **error)
 {
   RegCache *rc = &self->reg_cache[core];
-  g_autofree char *reply = NULL;
-  gsize len;
 
-  if (!_hs_gdb_select_core (self, core, error))
-    return FALSE;
-  reply = _hs_gdb_request_len (self, "g", &len, error);
-  if (reply == NULL || !_hs_gdb_check_error_reply (self, "read registers", reply, error))
+  if (!_hs_gdb_check_error_reply (self, "read registers", reply, error))
     return FALSE;
   if (len / 2 < self->g_size)
     {
@@ -87,22 +84,16 @@ fetch_g (HsProbeGdb  *self,
 }
 
 static gboolean
-fetch_p (HsProbeGdb  *self,
-         guint        core,
-         guint        index,
-         GError     **error)
+take_p (HsProbeGdb   *self,
+        guint         core,
+        guint         index,
+        const char   *reply,
+        gsize         len,
+        GError      **error)
 {
   RegCache *rc = &self->reg_cache[core];
   HsRegisterInfo *info = g_ptr_array_index (self->registers, index);
-  g_autofree char *pkt = g_strdup_printf ("p%x", info->regnum);
-  g_autofree char *reply = NULL;
-  gsize len;
 
-  if (!_hs_gdb_select_core (self, core, error))
-    return FALSE;
-  reply = _hs_gdb_request_len (self, pkt, &len, error);
-  if (reply == NULL)
-    return FALSE;
   if (reply[0] == 'E' && len == 3)
     {
       /* Some system registers cannot be read in the core's current state. */
@@ -123,6 +114,105 @@ fetch_p (HsProbeGdb  *self,
   return TRUE;
 }
 
+/* What one pipelined request of a register read was for. */
+enum { FETCH_SELECT = -2, FETCH_G = -1 };
+
+typedef struct
+{
+  HsProbeGdb *self;
+  guint core;
+  GArray *what;                /* gint per request: FETCH_SELECT, FETCH_G or a register index */
+} RegBatch;
+
+static gboolean
+take_register_reply (guint        index,
+                     const char  *reply,
+                     gsize        len,
+                     gpointer     user_data,
+                     GError     **error)
+{
+  RegBatch *b = user_data;
+  gint what = g_array_index (b->what, gint, index);
+
+  if (what == FETCH_SELECT)
+    {
+      if (!_hs_gdb_check_error_reply (b->self, "select core", reply, error))
+        return FALSE;
+      if (strcmp (reply, "OK") != 0)
+        {
+          g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
+                       "select core: expected OK from the gdbstub, got '%.40s'", reply);
+          return FALSE;
+        }
+      b->self->hg_core = (gint) b->core;
+      return TRUE;
+    }
+  if (what == FETCH_G)
+    return take_g (b->self, b->core, reply, len, error);
+  return take_p (b->self, b->core, (guint) what, reply, len, error);
+}
+
+/* Every register of @indexes not cached yet, in one pipeline: the core's selection, at most one
+ * 'g' and a 'p' for each of the rest. With io_lock held. */
+static gboolean
+fetch_registers (HsProbeGdb   *self,
+                 guint         core,
+                 const guint  *indexes,
+                 guint         n_indexes,
+                 GError      **error)
+{
+  RegCache *rc = &self->reg_cache[core];
+  g_autoptr(GPtrArray) payloads = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) what = g_array_new (FALSE, FALSE, sizeof (gint));
+  g_autofree gboolean *asked = g_new0 (gboolean, self->registers->len);
+  gboolean want_g = FALSE;
+  RegBatch b = { self, core, what };
+
+  for (guint k = 0; k < n_indexes; k++)
+    {
+      guint i = indexes[k];
+
+      if (i >= self->registers->len)
+        {
+          g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NO_SUCH_REGISTER,
+                       "no register with index %u", i);
+          return FALSE;
+        }
+      if (rc->fetched[i] || asked[i])
+        continue;
+      asked[i] = TRUE;
+      if (g_array_index (self->g_offsets, gssize, i) >= 0 && !rc->g_done)
+        want_g = TRUE;
+      else
+        {
+          gint w = (gint) i;
+
+          g_ptr_array_add (payloads, g_strdup_printf ("p%x",
+                           ((HsRegisterInfo *) g_ptr_array_index (self->registers, i))->regnum));
+          g_array_append_val (what, w);
+        }
+    }
+  if (want_g)
+    {
+      gint w = FETCH_G;
+
+      g_ptr_array_insert (payloads, 0, g_strdup ("g"));
+      g_array_prepend_val (what, w);
+    }
+  if (payloads->len == 0)
+    return TRUE;
+  if (self->hg_core != (gint) core)
+    {
+      g_autofree char *thread = _hs_gdb_format_thread (self, core);
+      gint w = FETCH_SELECT;
+
+      g_ptr_array_insert (payloads, 0, g_strdup_printf ("Hg%s", thread));
+      g_array_prepend_val (what, w);
+    }
+  return _hs_gdb_pipeline (self, (char * const *) payloads->pdata, payloads->len, 64,
+                           take_register_reply, &b, error);
+}
+
 static gboolean
 hs_probe_gdb_read_registers (HsProbe      *probe,
                              guint         core,
@@ -133,38 +223,17 @@ hs_probe_gdb_read_registers (HsProbe      *probe,
                              GError      **error)
 {
   HsProbeGdb *self = HS_PROBE_GDB (probe);
-  gboolean ok = TRUE;
+  gboolean ok;
 
   hs_mutex_lock (&self->io_lock);
-  if (!_hs_gdb_check_halted (self, error) || !_hs_gdb_check_core (self, core, error))
-    {
-      hs_mutex_unlock (&self->io_lock);
-      return FALSE;
-    }
-  for (guint k = 0; k < n_indexes && ok; k++)
+  ok = _hs_gdb_check_halted (self, error) && _hs_gdb_check_core (self, core, error)
+       && fetch_registers (self, core, indexes, n_indexes, error);
+  for (guint k = 0; ok && k < n_indexes; k++)
     {
       RegCache *rc = &self->reg_cache[core];
-      guint i = indexes[k];
 
-      if (i >= self->registers->len)
-        {
-          g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NO_SUCH_REGISTER,
-                       "no register with index %u", i);
-          ok = FALSE;
-          break;
-        }
-      if (!rc->fetched[i])
-        {
-          if (g_array_index (self->g_offsets, gssize, i) >= 0 && !rc->g_done)
-            ok = fetch_g (self, core, error);
-          else
-            ok = fetch_p (self, core, i, error);
-        }
-      if (ok)
-        {
-          values[k] = rc->values[i];
-          valid[k] = rc->valid[i];
-        }
+      values[k] = rc->values[indexes[k]];
+      valid[k] = rc->valid[indexes[k]];
     }
   hs_mutex_unlock (&self->io_lock);
   return ok;

@@ -338,6 +338,124 @@ _hs_gdb_request_ok (HsProbeGdb  *self,
   return TRUE;
 }
 
+/* ---- pipelining ------------------------------------------------------------------------- */
+
+/*
+ * Several requests on the wire at once. QEMU's stub handles its input strictly in order and, in
+ * system mode, never waits for our '+' before taking the next packet, so @window requests can be
+ * in flight and their replies come back in the order sent: a small read then costs a third of
+ * a round trip. Any surprise (a '-', a corrupt or oversized reply, a timeout) leaves replies
+ * we can no longer match to requests, so it ends the connection rather than guess.
+ * Call with io_lock held.
+ */
+gboolean
+_hs_gdb_pipeline (HsProbeGdb       *self,
+                  char * const     *payloads,
+                  guint             n,
+                  guint             window,
+                  HsGdbReplyFunc    take,
+                  gpointer          user_data,
+                  GError          **error)
+{
+  g_autoptr(GError) take_error = NULL;
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  guint sent = 0, got = 0, acks = 0;
+
+  g_assert (window > 0);
+
+  while (got < n)
+    {
+      gboolean have_reply = FALSE;
+
+      /* The acks owed and the next requests in one write: syscalls, not bytes, cost here. */
+      g_byte_array_set_size (out, 0);
+      for (; acks > 0; acks--)
+        g_byte_array_append (out, (const guint8 *) "+", 1);
+      while (sent < n && sent - got < window)
+        {
+          g_autoptr(GBytes) frame = hs_rsp_frame (payloads[sent], strlen (payloads[sent]));
+          gsize len;
+          const guint8 *data = g_bytes_get_data (frame, &len);
+
+          self->n_packets++;
+          if (trace_enabled ())
+            g_printerr ("rsp -> (pipelined) %.200s\n", payloads[sent]);
+          g_byte_array_append (out, data, len);
+          sent++;
+        }
+      if (out->len > 0 && !_hs_gdb_send_raw (self, out->data, out->len, error))
+        return FALSE;
+
+      while (!have_reply)
+        {
+          g_autoptr(GError) local_error = NULL;
+          HsRspEvent ev;
+
+          /* Before waiting for more, ack what came: a stub may want that before it goes on. */
+          if (acks > 0 && self->rx_pos >= self->rx_len)
+            {
+              g_byte_array_set_size (out, 0);
+              for (; acks > 0; acks--)
+                g_byte_array_append (out, (const guint8 *) "+", 1);
+              if (!_hs_gdb_send_raw (self, out->data, out->len, error))
+                return FALSE;
+            }
+          if (!read_event (self, REPLY_TIMEOUT_MS, NULL, &ev, &local_error))
+            {
+              if (g_error_matches (local_error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST))
+                {
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  return FALSE;
+                }
+              return lost_error (self, error, local_error->message);
+            }
+          switch (ev.kind)
+            {
+            case HS_RSP_EVENT_PACKET:
+              acks++;
+              if (hs_rsp_is_stop_reply (ev.payload))
+                {
+                  note_async_stop (self, ev.payload);
+                  continue;
+                }
+              if (trace_enabled ())
+                g_printerr ("rsp <- %.200s\n", ev.payload);
+              /* After a failure the rest is still read, to keep requests and replies paired. */
+              if (take_error == NULL)
+                take (got, ev.payload, ev.payload_len, user_data, &take_error);
+              got++;
+              have_reply = TRUE;
+              break;
+            case HS_RSP_EVENT_NAK:
+              return lost_error (self, error, "the gdbstub rejected a pipelined request");
+            case HS_RSP_EVENT_BAD_CHECKSUM:
+              return lost_error (self, error, "a corrupt reply in a pipeline of requests");
+            case HS_RSP_EVENT_OVERFLOW:
+              return lost_error (self, error, "the gdbstub sent a packet over the size limit");
+            case HS_RSP_EVENT_ACK:
+            case HS_RSP_EVENT_NOTIFICATION:
+            case HS_RSP_EVENT_NONE:
+            default:
+              continue;
+            }
+        }
+    }
+  if (acks > 0)
+    {
+      g_byte_array_set_size (out, 0);
+      for (; acks > 0; acks--)
+        g_byte_array_append (out, (const guint8 *) "+", 1);
+      if (!_hs_gdb_send_raw (self, out->data, out->len, error))
+        return FALSE;
+    }
+  if (take_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&take_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- state checks ----------------------------------------------------------------------- */
 
 gboolean

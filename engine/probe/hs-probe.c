@@ -166,6 +166,33 @@ hs_probe_read_memory (HsProbe  *self,
 }
 
 gboolean
+hs_probe_read_memory_v (HsProbe      *self,
+                        HsProbeRead  *reads,
+                        guint         n_reads,
+                        GError      **error)
+{
+  g_return_val_if_fail (HS_IS_PROBE (self), FALSE);
+  g_return_val_if_fail (reads != NULL || n_reads == 0, FALSE);
+
+  if (IFACE (self)->read_memory_v != NULL)
+    return IFACE (self)->read_memory_v (self, reads, n_reads, error);
+  for (guint i = 0; i < n_reads; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      reads[i].ok = IFACE (self)->read_memory (self, reads[i].phys, reads[i].buf, reads[i].len,
+                                               &local_error);
+      /* Nothing at that address is the piece's problem; anything else is the probe's. */
+      if (!reads[i].ok && !g_error_matches (local_error, HS_PROBE_ERROR, HS_PROBE_ERROR_STUB))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
 hs_probe_write_memory (HsProbe       *self,
                        guint64        phys,
                        const guint8  *buf,

@@ -81,6 +81,15 @@ typedef enum
   HS_DETACH_RESUMED,              /* the stub refused it: the probe resumed the target itself */
 } HsDetachOutcome;
 
+/* One piece of a vectored physical read (hs_probe_read_memory_v). */
+typedef struct
+{
+  guint64 phys;
+  guint8 *buf;
+  gsize len;
+  gboolean ok;                    /* out: TRUE when all @len bytes were read */
+} HsProbeRead;
+
 #define HS_TYPE_PROBE (hs_probe_get_type ())
 G_DECLARE_INTERFACE (HsProbe, hs_probe, HS, PROBE, GObject)
 
@@ -117,6 +126,11 @@ struct _HsProbeInterface
                                     guint64        phys,
                                     guint8        *buf,
                                     gsize          len,
+                                    GError       **error);
+  /* Optional: many reads at the cost of few round trips. */
+  gboolean   (*read_memory_v)      (HsProbe       *self,
+                                    HsProbeRead   *reads,
+                                    guint          n_reads,
                                     GError       **error);
   gboolean   (*write_memory)       (HsProbe       *self,
                                     guint64        phys,
@@ -174,6 +188,12 @@ gboolean   hs_probe_read_memory        (HsProbe       *self,
                                         guint64        phys,
                                         guint8        *buf,
                                         gsize          len,
+                                        GError       **error);
+/* Reads every piece it can: a piece the target has nothing at (the stub refuses it) only gets
+ * ok = FALSE; FALSE and @error when the probe itself fails (not halted, connection lost). */
+gboolean   hs_probe_read_memory_v      (HsProbe       *self,
+                                        HsProbeRead   *reads,
+                                        guint          n_reads,
                                         GError       **error);
 gboolean   hs_probe_write_memory       (HsProbe       *self,
                                         guint64        phys,

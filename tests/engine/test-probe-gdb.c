@@ -875,6 +875,78 @@ test_read_memory_error (Fixture       *f,
   g_assert_cmpuint (buf[3], ==, mem_byte (0x1003));
 }
 
+/* Many pieces at once: small ones asked for as they are, big ones as whole chunks, all
+ * on the wire together; a refused piece fails alone and the stream stays in step. */
+static void
+test_read_memory_vectored (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 small[0x10], refused[0x10], big[0x1800], cached[8], after[4];
+  HsProbeRead reads[] = {
+    { 0x100, small, sizeof small, FALSE },
+    { 0x40000010, refused, sizeof refused, FALSE },
+    { 0x2000, big, sizeof big, FALSE },
+    { 0x5000, NULL, 0, FALSE },
+  };
+  HsProbeRead again[] = {
+    { 0x2400, cached, sizeof cached, FALSE },
+  };
+  g_autofree char *sent = NULL;
+  guint before;
+
+  f->stub->error_from = 0x40000000;
+  connect_ok (f, NULL);
+  before = stub_n_received (f->stub);
+  g_assert_true (hs_probe_read_memory_v (f->probe, reads, G_N_ELEMENTS (reads), &error));
+  g_assert_no_error (error);
+  sent = stub_received_since (f->stub, before);
+  g_assert_cmpstr (sent, ==, "m100,10 m40000010,10 m2000,800 m2800,800 m3000,800");
+  g_assert_true (reads[0].ok);
+  g_assert_false (reads[1].ok);
+  g_assert_true (reads[2].ok);
+  g_assert_true (reads[3].ok);
+  for (guint i = 0; i < sizeof small; i++)
+    g_assert_cmpuint (small[i], ==, mem_byte (0x100 + i));
+  for (guint i = 0; i < sizeof big; i++)
+    g_assert_cmpuint (big[i], ==, mem_byte (0x2000 + i));
+
+  /* The big piece's chunks are cached for the halt. */
+  before = stub_n_received (f->stub);
+  g_assert_true (hs_probe_read_memory_v (f->probe, again, G_N_ELEMENTS (again), &error));
+  g_assert_no_error (error);
+  g_assert_true (again[0].ok);
+  g_assert_cmpuint (stub_n_received (f->stub), ==, before);
+  for (guint i = 0; i < sizeof cached; i++)
+    g_assert_cmpuint (cached[i], ==, mem_byte (0x2400 + i));
+
+  /* Replies and requests still pair up: a plain read after it gets its own bytes. */
+  g_assert_true (hs_probe_read_memory (f->probe, 0x9000, after, sizeof after, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < sizeof after; i++)
+    g_assert_cmpuint (after[i], ==, mem_byte (0x9000 + i));
+  g_assert_true (hs_probe_is_connected (f->probe));
+}
+
+/* A big read asks for all its chunks at once. */
+static void
+test_read_memory_big (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *buf = g_malloc (0x10000);
+  g_autofree char *sent = NULL;
+  guint before;
+
+  connect_ok (f, NULL);
+  before = stub_n_received (f->stub);
+  g_assert_true (hs_probe_read_memory (f->probe, 0x10400, buf, 0x10000, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stub_n_received (f->stub) - before, ==, 0x10000 / 0x800 + 1);
+  for (guint i = 0; i < 0x10000; i++)
+    g_assert_cmpuint (buf[i], ==, mem_byte (0x10400 + i));
+}
+
 static void
 test_no_phys_mode (Fixture       *f,
                    gconstpointer  data)
@@ -1183,6 +1255,8 @@ main (int   argc,
   ADD ("register-cache", test_register_cache);
   ADD ("read-memory-chunks", test_read_memory_chunks);
   ADD ("read-memory-error", test_read_memory_error);
+  ADD ("read-memory-vectored", test_read_memory_vectored);
+  ADD ("read-memory-big", test_read_memory_big);
   ADD ("no-phys-mode", test_no_phys_mode);
   ADD ("nak-retransmit", test_nak_retransmit);
   ADD ("nak-forever", test_nak_forever);
