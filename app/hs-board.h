@@ -19,6 +19,10 @@ G_DECLARE_FINAL_TYPE (HsBoard, hs_board, HS, BOARD, GObject)
 
 HsBoard    *hs_board_new               (void);
 const char *hs_board_get_script        (HsBoard              *self);
+/* N more tasks in each guest (hyperscope-board run --tasks N, at most 4000; 0, the
+ * default, is the plain board).  Call before starting. */
+void        hs_board_set_extra_tasks   (HsBoard              *self,
+                                        guint                 n);
 void        hs_board_start_async       (HsBoard              *self,
                                         GCancellable         *cancellable,
                                         GAsyncReadyCallback   callback,

@@ -13,6 +13,12 @@
 #   │   └── sleep        the counter's own long sleep
 #   └── sleep            a long sleep owned by init
 #
+# With hstasks=N on the command line (hyperscope-board run --tasks N), once
+# that tree stands, /bin/hs-tasks adds N more tasks (<name>_tasks, its
+# threads <name>_busy0/1, processes <name>_p<i> with threads <name>_t<j>),
+# all made before HYPERSCOPE-READY and announced by one line,
+# "HYPERSCOPE-TASKS <name> <made>"; the ps listing leaves them out.
+#
 # The two workers are shell scripts started via their #! line, so the
 # kernel sets their comm (ps, /proc/PID/comm) to the script's basename.
 # Delays use `read -t` on a FIFO nobody writes to: it is a shell builtin,
@@ -28,14 +34,22 @@ mount -t sysfs sysfs /sys 2>/dev/null
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /run /tmp
 
-name=guest busy=40
+name=guest busy=40 tasks=0
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	hsname=*) name=${arg#hsname=} ;;
 	hsbusy=*) busy=${arg#hsbusy=} ;;
+	hstasks=*) tasks=${arg#hstasks=} ;;
 	esac
 done
 case "$busy" in '' | *[!0-9]*) busy=40 ;; esac
+# hstasks: digits only, no octal (ash reads 010 as 8), at most 4000 (about
+# 8000 fill this guest's memory; the OOM killer's report alone would then
+# take minutes on the console).
+case "$tasks" in '' | *[!0-9]*) tasks=0 ;; esac
+while [ "${tasks#0}" != "$tasks" ]; do tasks=${tasks#0}; done
+[ -n "$tasks" ] || tasks=0
+[ ${#tasks} -le 4 ] && [ "$tasks" -le 4000 ] || tasks=4000
 [ "$busy" -le 100 ] || busy=100
 i=$((100 - busy))                         # idle centiseconds -> "0.60"
 idle=$((i / 100)).$((i % 100 / 10))$((i % 10))
@@ -96,11 +110,34 @@ while [ $i -lt 100 ] && ! counter_has_sleep 2>/dev/null; do
 	i=$((i + 1))
 done
 
+# The extra tasks, after the stable tree (whose pids stay as without them).
+# A 512 MiB guest allows ~4000 tasks (kernel.threads-max): raise it; and
+# should memory still run out, keep the OOM report to a few lines.  The
+# program writes "MADE WANTED" to the file once every task has named itself.
+if [ "$tasks" -gt 0 ]; then
+	read -r tmax </proc/sys/kernel/threads-max
+	[ "$tmax" -ge $((tasks + 1000)) ] || echo $((tasks + 1000)) >/proc/sys/kernel/threads-max
+	echo 0 >/proc/sys/vm/oom_dump_tasks
+	/bin/hs-tasks "$name" "$tasks" /run/hstasks.done </dev/null >/dev/null 2>&1 &
+	i=0
+	while [ $i -lt $((600 + tasks)) ] && [ ! -s /run/hstasks.done ]; do
+		read -t 0.1 _ <>/run/idle
+		i=$((i + 1))
+	done
+	made=
+	read -r made _ </run/hstasks.done 2>/dev/null
+	echo "HYPERSCOPE-TASKS $name ${made:-timeout}"
+fi
+
 echo "HYPERSCOPE-READY $name"
 # User processes only: kernel threads (args shown as "[name]") would add
-# ~60 slow console lines per guest.
+# ~60 slow console lines per guest; nor hs-tasks' (all run /bin/hs-tasks).
 ps -o pid,ppid,comm,args >/run/ps.txt 2>/dev/null || ps >/run/ps.txt
-grep -v ' \[[^]]*\]$' /run/ps.txt
+if [ "$tasks" -gt 0 ]; then
+	grep -v -e ' \[[^]]*\]$' -e ' /bin/hs-tasks ' /run/ps.txt
+else
+	grep -v ' \[[^]]*\]$' /run/ps.txt
+fi
 : >/run/listed
 
 # PID 1 must never exit (the kernel would panic); block for good, reaping
