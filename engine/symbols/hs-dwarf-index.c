@@ -13,6 +13,12 @@
  * variables, functions. A query then goes straight there with dwarf_offdie_b.
  * Names are not copied: they point into .debug_str / .debug_info.
  *
+ * That walk through libdwarf is now the reference and the fallback: the index
+ * normally comes from the on-disk cache (hs-dwarf-index-cache.c) or from
+ * hs-dwarf-scan.c, which reads the section bytes itself on several threads and
+ * must give exactly the same result (test-dwarf-scan checks it). libdwarf
+ * still answers every query.
+ *
  * Every Dwarf_Die, Dwarf_Attribute and Dwarf_Error here is deallocated as soon
  * as it is done with. libdwarf's own allocation tracking stays on (the
  * default): turning it off (dwarf_set_de_alloc_flag) would index 25% faster,
@@ -404,6 +410,24 @@ find_section (HsSymbolFile *self,
   return NULL;
 }
 
+/* A section's bytes in the file mapping, or FALSE when absent or unusable as is. */
+static gboolean
+section_bytes (HsSymbolFile  *self,
+               const char    *name,
+               const guint8 **data,
+               guint64       *size)
+{
+  Elf_Data *d = find_section (self, name);
+
+  *data = NULL;
+  *size = 0;
+  if (d == NULL || d->d_buf == NULL || d->d_size == 0)
+    return FALSE;
+  *data = d->d_buf;
+  *size = d->d_size;
+  return TRUE;
+}
+
 /* libdwarf 20210528 reads every .debug_rnglists and .debug_loclists table header as soon as it
  * loads .debug_info, and frees memory twice when one of them is malformed. So they are checked
  * here first: a corrupt file must give an error, not a crash. */
@@ -534,14 +558,26 @@ dwarf_open (HsSymbolFile  *self,
   return TRUE;
 }
 
-static void
-index_free (HsDwarfIndex *index)
+HsDwarfIndex *
+_hs_dwarf_index_new (void)
+{
+  HsDwarfIndex *index = g_new0 (HsDwarfIndex, 1);
+
+  for (guint i = 0; i < HS_DWARF_NS_COUNT; i++)
+    index->names[i] = g_hash_table_new (g_str_hash, g_str_equal);
+  index->cus = g_array_new (FALSE, FALSE, sizeof (HsDwarfCu));
+  return index;
+}
+
+void
+_hs_dwarf_index_free (HsDwarfIndex *index)
 {
   if (index == NULL)
     return;
   for (guint i = 0; i < HS_DWARF_NS_COUNT; i++)
     g_clear_pointer (&index->names[i], g_hash_table_unref);
   g_clear_pointer (&index->cus, g_array_unref);
+  g_clear_pointer (&index->strings, g_bytes_unref);
   g_free (index);
 }
 
@@ -551,7 +587,7 @@ _hs_dwarf_close (HsSymbolFile *self)
   _hs_dwarf_lines_free (self);
   _hs_dwarf_cfi_free (self);
   g_atomic_int_set (&self->indexed, FALSE);
-  g_clear_pointer (&self->index, index_free);
+  g_clear_pointer (&self->index, _hs_dwarf_index_free);
   if (self->dbg != NULL)
     {
       Dwarf_Error derr = NULL;
@@ -565,16 +601,16 @@ _hs_dwarf_close (HsSymbolFile *self)
 /* ------------------------------------------------------------------------------------------ */
 /* The index                                                                                  */
 
-#define ENTRY(off, weak) GSIZE_TO_POINTER (((gsize) (off) << 1) | ((weak) ? 1 : 0))
-#define ENTRY_OFFSET(p)  ((Dwarf_Off) (GPOINTER_TO_SIZE (p) >> 1))
-#define ENTRY_WEAK(p)    ((GPOINTER_TO_SIZE (p) & 1) != 0)
+#define ENTRY(off, weak) HS_DWARF_ENTRY (off, weak)
+#define ENTRY_OFFSET(p)  HS_DWARF_ENTRY_OFFSET (p)
+#define ENTRY_WEAK(p)    HS_DWARF_ENTRY_WEAK (p)
 
-static void
-index_insert (HsDwarfIndex *index,
-              HsDwarfNs     ns,
-              const char   *name,
-              Dwarf_Off     off,
-              gboolean      weak)
+void
+_hs_dwarf_index_insert (HsDwarfIndex *index,
+                        HsDwarfNs     ns,
+                        const char   *name,
+                        Dwarf_Off     off,
+                        gboolean      weak)
 {
   gpointer existing;
 
@@ -680,7 +716,7 @@ index_die (HsSymbolFile *self,
   if (name == NULL || name[0] == 0)
     return;
 
-  index_insert (index, ns, name, _hs_dwarf_offset (self, die), weak);
+  _hs_dwarf_index_insert (index, ns, name, _hs_dwarf_offset (self, die), weak);
 }
 
 static gboolean
@@ -724,22 +760,18 @@ index_cu (HsSymbolFile  *self,
   return TRUE;
 }
 
-static gboolean
-build_index (HsSymbolFile           *self,
-             HsSymbolsProgressFunc   progress,
-             gpointer                progress_data,
-             GCancellable           *cancellable,
-             GError                **error)
+/* The reference walk through libdwarf's DIE API, on this thread. */
+static HsDwarfIndex *
+build_index_libdwarf (HsSymbolFile           *self,
+                      HsSymbolsProgressFunc   progress,
+                      gpointer                progress_data,
+                      const char             *what,
+                      GCancellable           *cancellable,
+                      GError                **error)
 {
-  HsDwarfIndex *index;
-  g_autofree char *what = g_strdup_printf ("indexing DWARF of %s", self->basename);
+  HsDwarfIndex *index = _hs_dwarf_index_new ();
   gint64 start = g_get_monotonic_time ();
   double reported = 0;
-
-  index = g_new0 (HsDwarfIndex, 1);
-  for (guint i = 0; i < HS_DWARF_NS_COUNT; i++)
-    index->names[i] = g_hash_table_new (g_str_hash, g_str_equal);
-  index->cus = g_array_new (FALSE, FALSE, sizeof (HsDwarfCu));
 
   if (progress != NULL)
     progress (0, what, progress_data);
@@ -756,10 +788,10 @@ build_index (HsSymbolFile           *self,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
-          index_free (index);
+          _hs_dwarf_index_free (index);
           /* libdwarf's unit cursor is half-way: start over with a fresh Dwarf_Debug. */
           _hs_dwarf_close (self);
-          return FALSE;
+          return NULL;
         }
 
       res = dwarf_next_cu_header_d (self->dbg, TRUE, &header_length, &version, &abbrev_offset,
@@ -771,13 +803,13 @@ build_index (HsSymbolFile           *self,
         {
           _hs_dwarf_set_error (self, error, derr, "cannot read the header of compilation "
                                "unit %u", index->cus->len);
-          index_free (index);
-          return FALSE;
+          _hs_dwarf_index_free (index);
+          return NULL;
         }
       if (!index_cu (self, index, version, error))
         {
-          index_free (index);
-          return FALSE;
+          _hs_dwarf_index_free (index);
+          return NULL;
         }
 
       if (progress != NULL && self->debug_info_size > 0)
@@ -795,9 +827,146 @@ build_index (HsSymbolFile           *self,
   if (progress != NULL)
     progress (1.0, what, progress_data);
   index->seconds = (g_get_monotonic_time () - start) / 1e6;
-  g_debug ("%s: indexed %u CUs, %" G_GUINT64_FORMAT " top-level DIEs in %.3f s",
-           self->basename, index->cus->len, index->n_dies, index->seconds);
+  index->source = HS_DWARF_INDEX_LIBDWARF;
+  return index;
+}
+
+/* The sections the scanner reads; FALSE when it cannot (compressed or absent sections). */
+static gboolean
+scan_sections (HsSymbolFile    *self,
+               HsDwarfSections *s)
+{
+  memset (s, 0, sizeof *s);
+  if (!section_bytes (self, ".debug_info", &s->info, &s->info_size)
+      || !section_bytes (self, ".debug_abbrev", &s->abbrev, &s->abbrev_size))
+    return FALSE;
+  section_bytes (self, ".debug_str", &s->str, &s->str_size);
+  section_bytes (self, ".debug_line_str", &s->line_str, &s->line_str_size);
+  section_bytes (self, ".debug_str_offsets", &s->str_offsets, &s->str_offsets_size);
+  return TRUE;
+}
+
+/* The scanner, falling back to libdwarf for DWARF it does not know. @n_threads 0: its
+ * default. */
+static HsDwarfIndex *
+build_index_fresh (HsSymbolFile           *self,
+                   gboolean                fast,
+                   guint                   n_threads,
+                   HsSymbolsProgressFunc   progress,
+                   gpointer                progress_data,
+                   const char             *what,
+                   GCancellable           *cancellable,
+                   GError                **error)
+{
+  HsDwarfSections sections;
+  HsDwarfIndex *index;
+  GError *local_error = NULL;
+
+  if (!fast)
+    return build_index_libdwarf (self, progress, progress_data, what, cancellable, error);
+  if (!scan_sections (self, &sections))
+    {
+      g_debug ("%s: no plain .debug_info/.debug_abbrev to scan: indexing through libdwarf",
+               self->basename);
+      return build_index_libdwarf (self, progress, progress_data, what, cancellable, error);
+    }
+  if (n_threads == 0)
+    n_threads = _hs_dwarf_scan_threads (sections.info_size);
+  index = _hs_dwarf_scan_index (&sections, self->basename, n_threads, progress, progress_data,
+                                what, cancellable, &local_error);
+  if (index != NULL)
+    return index;
+  if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  g_debug ("%s: %s: indexing through libdwarf", self->basename, local_error->message);
+  g_clear_error (&local_error);
+  return build_index_libdwarf (self, progress, progress_data, what, cancellable, error);
+}
+
+/* The file's NT_GNU_BUILD_ID and sizes, which a cache file must match. */
+static void
+cache_key (HsSymbolFile    *self,
+           HsDwarfCacheKey *key)
+{
+  Elf_Scn *scn = NULL;
+  const guint8 *data;
+
+  memset (key, 0, sizeof *key);
+  key->file_size = self->file_size;
+  key->mtime_ns = self->file_mtime_ns;
+  section_bytes (self, ".debug_info", &data, &key->info_size);
+  section_bytes (self, ".debug_abbrev", &data, &key->abbrev_size);
+  section_bytes (self, ".debug_str", &data, &key->str_size);
+
+  while (key->build_id_len == 0 && (scn = elf_nextscn (self->elf, scn)) != NULL)
+    {
+      GElf_Shdr shdr;
+      Elf_Data *notes;
+      size_t off = 0, name_off, desc_off;
+      GElf_Nhdr nhdr;
+
+      if (gelf_getshdr (scn, &shdr) == NULL || shdr.sh_type != SHT_NOTE
+          || (notes = elf_getdata (scn, NULL)) == NULL || notes->d_buf == NULL)
+        continue;
+      /* gelf_getnote() bounds every note by the section and always moves forward. */
+      while (off < notes->d_size
+             && (off = gelf_getnote (notes, off, &nhdr, &name_off, &desc_off)) > 0)
+        {
+          if (nhdr.n_type == NT_GNU_BUILD_ID && nhdr.n_namesz == 4
+              && memcmp ((const char *) notes->d_buf + name_off, "GNU", 4) == 0
+              && nhdr.n_descsz > 0 && nhdr.n_descsz <= sizeof key->build_id)
+            {
+              memcpy (key->build_id, (const guint8 *) notes->d_buf + desc_off, nhdr.n_descsz);
+              key->build_id_len = nhdr.n_descsz;
+              break;
+            }
+        }
+    }
+}
+
+static gboolean
+build_index (HsSymbolFile           *self,
+             HsSymbolsProgressFunc   progress,
+             gpointer                progress_data,
+             GCancellable           *cancellable,
+             GError                **error)
+{
+  g_autofree char *what = g_strdup_printf ("indexing DWARF of %s", self->basename);
+  g_autofree char *cache_path = NULL;
+  HsDwarfCacheKey key;
+  HsDwarfIndex *index = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  cache_key (self, &key);
+  cache_path = _hs_dwarf_cache_path (&key);
+  if (cache_path != NULL)
+    index = _hs_dwarf_cache_load (cache_path, &key);
+  if (index != NULL)
+    {
+      if (progress != NULL)
+        progress (1.0, what, progress_data);
+    }
+  else
+    {
+      index = build_index_fresh (self, TRUE, 0, progress, progress_data, what, cancellable,
+                                 error);
+      if (index == NULL)
+        return FALSE;
+      if (cache_path != NULL)
+        _hs_dwarf_cache_save (cache_path, &key, index);
+    }
+
+  g_debug ("%s: indexed %u CUs, %" G_GUINT64_FORMAT " top-level DIEs in %.3f s (%s)",
+           self->basename, index->cus->len, index->n_dies, index->seconds,
+           index->source == HS_DWARF_INDEX_CACHE ? "from the cache"
+           : index->source == HS_DWARF_INDEX_SCAN ? "scanned" : "through libdwarf");
   self->index = index;
+  self->index_source = index->source;
   g_atomic_int_set (&self->indexed, TRUE);
   return TRUE;
 }
@@ -836,6 +1005,39 @@ _hs_dwarf_ensure (HsSymbolFile           *self,
     self->dwarf_error = g_error_copy (local_error);
   g_propagate_error (error, local_error);
   return FALSE;
+}
+
+HsDwarfIndex *
+_hs_dwarf_build_index_for_test (HsSymbolFile        *self,
+                                HsDwarfIndexSource   source,
+                                guint                n_threads,
+                                GError             **error)
+{
+  HsDwarfIndex *index = NULL;
+
+  g_return_val_if_fail (HS_IS_SYMBOL_FILE (self), NULL);
+  g_return_val_if_fail (source == HS_DWARF_INDEX_LIBDWARF || source == HS_DWARF_INDEX_SCAN,
+                        NULL);
+
+  hs_mutex_lock (&self->dwarf_lock);
+  if (dwarf_open (self, error))
+    index = build_index_fresh (self, source == HS_DWARF_INDEX_SCAN, n_threads, NULL, NULL, NULL,
+                               NULL, error);
+  hs_mutex_unlock (&self->dwarf_lock);
+  return index;
+}
+
+HsDwarfIndexSource
+_hs_symbol_file_get_index_source (HsSymbolFile *self)
+{
+  HsDwarfIndexSource source;
+
+  g_return_val_if_fail (HS_IS_SYMBOL_FILE (self), HS_DWARF_INDEX_NONE);
+
+  hs_mutex_lock (&self->dwarf_lock);
+  source = self->index_source;
+  hs_mutex_unlock (&self->dwarf_lock);
+  return source;
 }
 
 /* Also used by the CFI code, which needs no index. */

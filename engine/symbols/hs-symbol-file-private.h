@@ -5,6 +5,8 @@
  *   hs-symbol-file.c   the GObject: loading, checks, locking, public entry points
  *   hs-elf-symtab.c    the ELF symbol table (pure: built once, then read-only)
  *   hs-dwarf-index.c   opening the DWARF, the name index, DIE and attribute helpers
+ *   hs-dwarf-scan.c    the name index read straight from the section bytes, on several threads
+ *   hs-dwarf-index-cache.c  the name index saved on disk, keyed by the file's build ID
  *   hs-dwarf-types.c   type sizes, member paths, type names, variables, functions
  *   hs-dwarf-lines.c   address <-> line, CU address ranges
  *   hs-dwarf-cfi.c     call-frame rules
@@ -72,16 +74,41 @@ typedef struct
   Dwarf_Half version;
 } HsDwarfCu;
 
+/* Where an index came from: tests and the benchmark check which path ran. */
+typedef enum
+{
+  HS_DWARF_INDEX_NONE,
+  HS_DWARF_INDEX_LIBDWARF,             /* the reference walk through libdwarf's DIE API */
+  HS_DWARF_INDEX_SCAN,                 /* hs-dwarf-scan.c */
+  HS_DWARF_INDEX_CACHE,                /* hs-dwarf-index-cache.c */
+} HsDwarfIndexSource;
+
+/* Immutable once built: only read (under dwarf_lock) after that. */
 typedef struct
 {
-  /* name (borrowed from the DWARF sections) -> GSIZE_TO_POINTER (die_offset << 1 | weak), where
-   * weak marks an entry kept only until something better turns up: a variable without a
-   * location, a function without code. */
+  /* name -> GSIZE_TO_POINTER (die_offset << 1 | weak), where weak marks an entry kept only
+   * until something better turns up: a variable without a location, a function without code.
+   * Names are borrowed from the DWARF sections, or from @strings for a cached index. */
   GHashTable *names[HS_DWARF_NS_COUNT];
   GArray *cus;                         /* of HsDwarfCu, in .debug_info order */
   guint64 n_dies;                      /* top-level DIEs visited */
-  double seconds;                      /* how long indexing took */
+  double seconds;                      /* how long indexing (or loading it) took */
+  HsDwarfIndexSource source;
+  GBytes *strings;                     /* owns the names of a cached index; NULL otherwise */
 } HsDwarfIndex;
+
+#define HS_DWARF_ENTRY(off, weak) GSIZE_TO_POINTER (((gsize) (off) << 1) | ((weak) ? 1 : 0))
+#define HS_DWARF_ENTRY_OFFSET(p)  ((Dwarf_Off) (GPOINTER_TO_SIZE (p) >> 1))
+#define HS_DWARF_ENTRY_WEAK(p)    ((GPOINTER_TO_SIZE (p) & 1) != 0)
+
+HsDwarfIndex *_hs_dwarf_index_new      (void);
+void          _hs_dwarf_index_free     (HsDwarfIndex          *index);
+/* The first strong definition wins; a weak one is kept only until a strong one turns up. */
+void          _hs_dwarf_index_insert   (HsDwarfIndex          *index,
+                                        HsDwarfNs              ns,
+                                        const char            *name,
+                                        Dwarf_Off              off,
+                                        gboolean               weak);
 
 typedef struct _HsDwarfLines HsDwarfLines;
 typedef struct _HsDwarfCfi HsDwarfCfi;
@@ -96,6 +123,7 @@ struct _HsSymbolFile
   int fd;
   Elf *elf;
   guint64 file_size;
+  gint64 file_mtime_ns;                /* keys the index cache, with the build ID */
   guint16 elf_type;
   HsElfSymtab *symtab;
   const char *symtab_section;          /* ".symtab" or ".dynsym" */
@@ -117,6 +145,7 @@ struct _HsSymbolFile
   HsDwarfLines *lines;
   HsDwarfCfi *cfi;
   gboolean use_aranges;                /* tests clear it to exercise the CU-range fallback */
+  HsDwarfIndexSource index_source;     /* how the last index was obtained; kept across close */
 };
 
 /* Opens the DWARF (without indexing): enough for call-frame information. */
@@ -196,6 +225,74 @@ GPtrArray   *_hs_dwarf_cu_files        (HsSymbolFile          *self,
                                         GError               **error);
 Dwarf_Half   _hs_dwarf_cu_version      (HsSymbolFile          *self,
                                         Dwarf_Off              cu_die);
+
+/* For tests: builds an index the given way (LIBDWARF or SCAN, never the cache) without keeping
+ * it, so that two ways can be compared. @n_threads 0 picks the number the scanner would use.
+ * Takes dwarf_lock. */
+HsDwarfIndex *_hs_dwarf_build_index_for_test (HsSymbolFile       *self,
+                                              HsDwarfIndexSource  source,
+                                              guint               n_threads,
+                                              GError            **error);
+/* How the current (or last) index was obtained; takes dwarf_lock. */
+HsDwarfIndexSource _hs_symbol_file_get_index_source (HsSymbolFile *self);
+
+/* ------------------------------------------------------------------------------------------ */
+/* hs-dwarf-scan.c                                                                            */
+
+/* The sections the scanner reads, borrowed from the ELF mapping. Absent ones are NULL/0. */
+typedef struct
+{
+  const guint8 *info;
+  guint64 info_size;
+  const guint8 *abbrev;
+  guint64 abbrev_size;
+  const guint8 *str;
+  guint64 str_size;
+  const guint8 *line_str;
+  guint64 line_str_size;
+  const guint8 *str_offsets;
+  guint64 str_offsets_size;
+} HsDwarfSections;
+
+/* Threads the scanner uses by default for @info_size bytes of .debug_info. */
+guint         _hs_dwarf_scan_threads   (guint64                info_size);
+/* The index of @sections, on @n_threads threads (the calling one included). Fails with
+ * G_IO_ERROR_NOT_SUPPORTED for DWARF it does not know (libdwarf may: fall back to it),
+ * HS_SYMBOLS_ERROR_CORRUPT, or G_IO_ERROR_CANCELLED. @progress runs in the calling thread. */
+HsDwarfIndex *_hs_dwarf_scan_index     (const HsDwarfSections *sections,
+                                        const char            *basename,
+                                        guint                  n_threads,
+                                        HsSymbolsProgressFunc  progress,
+                                        gpointer               progress_data,
+                                        const char            *progress_what,
+                                        GCancellable          *cancellable,
+                                        GError               **error);
+
+/* ------------------------------------------------------------------------------------------ */
+/* hs-dwarf-index-cache.c                                                                     */
+
+/* What a cache file must match to be used: the file's build ID, modification time and sizes. */
+typedef struct
+{
+  guint8 build_id[64];
+  guint build_id_len;                  /* 0: no build ID, so no cache */
+  guint64 file_size;
+  gint64 mtime_ns;                     /* a file patched in place keeps its build ID */
+  guint64 info_size;
+  guint64 abbrev_size;
+  guint64 str_size;
+} HsDwarfCacheKey;
+
+/* The cache file for @key, or NULL when there is none to use (no build ID, disabled). */
+char         *_hs_dwarf_cache_path     (const HsDwarfCacheKey *key);
+/* The index saved in @path, or NULL (with a g_debug saying why) when it is absent, stale or
+ * corrupt: a cache file is never trusted. */
+HsDwarfIndex *_hs_dwarf_cache_load     (const char            *path,
+                                        const HsDwarfCacheKey *key);
+/* Saves @index to @path atomically; failing is not an error (g_debug). */
+void          _hs_dwarf_cache_save     (const char            *path,
+                                        const HsDwarfCacheKey *key,
+                                        const HsDwarfIndex    *index);
 
 /* ------------------------------------------------------------------------------------------ */
 /* hs-dwarf-types.c                                                                           */

@@ -206,6 +206,8 @@ open_elf (HsSymbolFile  *self,
       return FALSE;
     }
   self->file_size = st.st_size;
+  self->file_mtime_ns = (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000)
+                        + st.st_mtim.tv_nsec;
 
   if (pread (self->fd, magic, SELFMAG, 0) != SELFMAG || memcmp (magic, ELFMAG, SELFMAG) != 0)
     {

@@ -7,6 +7,11 @@
  * and the peak memory; bench-symbols.sh runs it next to gdb. Numbers, not
  * pass/fail: the thresholds live in issues.
  *
+ * The DWARF index comes from the on-disk cache when there is one (see
+ * hs-dwarf-index-cache.c): bench-symbols.sh times a first load without it and
+ * a second load with it. The last line, "hs-total <seconds>", is for that
+ * script.
+ *
  * Usage: bench-symbols [FILE]   (default: the board's vmlinux)
  */
 #include "config.h"
@@ -15,6 +20,7 @@
 #include <string.h>
 
 #include "hs-symbol-file.h"
+#include "hs-symbol-file-private.h"
 
 static const char *members[] = {
   "tasks", "pid", "tgid", "comm", "mm", "thread.cpu_context",
@@ -55,7 +61,8 @@ main (int   argc,
   g_autoptr(HsSymbolFile) file = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *description = NULL;
-  double t_load, t_index, t_query, t_warm;
+  double t_load, t_index, t_query, t_total, t_warm;
+  const char *source;
   guint64 size = 0;
   HsSymbol init_task;
   gint64 start, phase;
@@ -110,6 +117,7 @@ main (int   argc,
     }
   printf ("init_task = 0x%" G_GINT64_MODIFIER "x\n", init_task.address);
   t_query = seconds_since (phase);
+  t_total = seconds_since (start);
 
   /* The same queries again, as an awareness refresh on every halt would make them. */
   phase = g_get_monotonic_time ();
@@ -118,16 +126,32 @@ main (int   argc,
       hs_symbol_file_member (file, "task_struct", members[i], NULL, NULL, NULL);
   t_warm = seconds_since (phase) / (100 * G_N_ELEMENTS (members));
 
+  switch (_hs_symbol_file_get_index_source (file))
+    {
+    case HS_DWARF_INDEX_CACHE:
+      source = "loaded from the index cache";
+      break;
+    case HS_DWARF_INDEX_SCAN:
+      source = "scanned";
+      break;
+    case HS_DWARF_INDEX_LIBDWARF:
+      source = "walked through libdwarf";
+      break;
+    default:
+      source = "?";
+      break;
+    }
   description = hs_symbol_file_describe (file);
   printf ("\n%s", description);
   printf ("\nphases:\n");
   printf ("  load + ELF symbol table  %7.3f s (%u symbols)\n", t_load,
           hs_symbol_file_get_n_symbols (file));
-  printf ("  DWARF name index         %7.3f s\n", t_index);
+  printf ("  DWARF name index         %7.3f s (%s)\n", t_index, source);
   printf ("  first awareness query    %7.3f s\n", t_query);
-  printf ("  total                    %7.3f s\n", seconds_since (start));
+  printf ("  total                    %7.3f s\n", t_total);
   printf ("  one member lookup, warm  %7.1f us\n", t_warm * 1e6);
   printf ("memory (RssFile is the mapped file: page cache, shared and reclaimable):\n");
   print_memory ();
+  printf ("hs-total %.4f\n", t_total);
   return 0;
 }
