@@ -391,6 +391,46 @@ rediscover_done (GObject      *object,
 }
 
 static void
+all_tasks_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  HsEngine *self = HS_ENGINE (object);
+  guint generation = GPOINTER_TO_UINT (user_data);
+  g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  /* Another halt (or a run) has taken over the views since: its own lists are on their way. */
+  if (generation != self->halt_generation || self->state != HS_ENGINE_STATE_HALTED)
+    return;
+  if (snap != NULL)
+    {
+      hs_engine_apply_guests (self, snap);
+      if (self->current_task == NULL)
+        hs_engine_set_current_core (self, self->current_core);
+    }
+  if (snap == NULL || !snap->deferred)
+    hs_engine_set_tasks_pending (self, FALSE);
+}
+
+/* After a halt that showed the views first: every task of every guest (@only_machine >= 0:
+ * of the one a step ran), read on the worker into the same task objects. Commands that need
+ * whole lists wait for it (tasks-pending). */
+void
+hs_engine_read_all_tasks (HsEngine *self,
+                          gint      only_machine)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_clear_object (&self->tasks_cancellable);
+  self->tasks_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->tasks_cancellable, all_tasks_done,
+                     GUINT_TO_POINTER (self->halt_generation));
+  hs_engine_set_tasks_pending (self, TRUE);
+  hs_engine_queue_job (self, task, hs_target_read_tasks_job, GINT_TO_POINTER (only_machine + 1),
+                       NULL);
+}
+
+static void
 rediscover (HsEngine *self,
             GTask    *user_task)
 {

@@ -45,7 +45,10 @@ struct _HsEngine
   HsStopEvent last_stop;
   HsGuestModel *guest_model;    /* machines, vCPUs, tasks */
   HsTask *current_task;         /* the context views and commands default to, or NULL */
-  gboolean tasks_pending;       /* this halt's guests or tasks come once symbols are indexed */
+  gboolean tasks_pending;       /* this halt's guests or tasks come once symbols are indexed,
+                                 * or its whole task lists are still being read */
+  GCancellable *tasks_cancellable; /* the whole lists' read, cancelled when the target runs */
+  guint halt_generation;        /* counts halts: a late task list of an older one is dropped */
   GList *task_waiters;          /* of GTask, completed when they have come */
   HsBreakpointList *breakpoints;
 };
@@ -100,6 +103,8 @@ void      hs_engine_machines_class_init  (GObjectClass   *klass);
 void      hs_engine_machines_init        (HsEngine       *self);
 void      hs_engine_machines_finalize    (HsEngine       *self);
 /* Machines appear or change as the snapshot says. */
+void      hs_engine_read_all_tasks       (HsEngine       *self,
+                                          gint            only_machine);
 void      hs_engine_apply_guests         (HsEngine       *self,
                                           Snapshot       *snap);
 

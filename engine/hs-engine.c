@@ -203,6 +203,7 @@ void
 hs_engine_mark_detached (HsEngine     *self,
                          const GError *why)
 {
+  g_cancellable_cancel (self->tasks_cancellable);
   hs_engine_set_tasks_pending (self, FALSE);
   set_cores_state (self, HS_CORE_STATE_UNKNOWN);
   hs_engine_set_state (self, HS_ENGINE_STATE_DETACHED);
@@ -257,8 +258,17 @@ hs_engine_apply_snapshot (HsEngine *self,
         stopped = core;
     }
   self->last_stop = snap->stop;
+  self->halt_generation++;
   hs_engine_set_tasks_pending (self, snap->deferred);
-  hs_engine_apply_guests (self, snap);
+  if (snap->tasks_partial)
+    {
+      /* What the views show now; the whole lists follow on the worker. */
+      hs_guest_model_apply_first (self->guest_model, snap->guests, snap->current_vcpus,
+                                  snap->n_cores, snap->tasks, snap->tasks_machine);
+      hs_engine_read_all_tasks (self, snap->tasks_machine);
+    }
+  else
+    hs_engine_apply_guests (self, snap);
   hs_engine_apply_breakpoint_hit (self, snap);
   hs_engine_set_state (self, HS_ENGINE_STATE_HALTED);
   /* The core that stopped the target, and the task it ran, are what the user wants to see. */
@@ -330,6 +340,7 @@ hs_engine_start_running (HsEngine         *self,
   set_cores_state (self, HS_CORE_STATE_RUNNING);
   hs_engine_set_state (self, HS_ENGINE_STATE_RUNNING);
   /* What the last halt still owed is moot now. */
+  g_cancellable_cancel (self->tasks_cancellable);
   hs_engine_set_tasks_pending (self, FALSE);
   g_signal_emit (self, signals[RESUMED], 0);
   task = g_task_new (self, self->run_cancellable, run_done, NULL);
@@ -922,6 +933,7 @@ hs_engine_finalize (GObject *object)
   hs_mutex_clear (&self->replan.lock);
   g_clear_pointer (&self->replan.plan, hs_run_plan_free);
   g_clear_object (&self->run_cancellable);
+  g_clear_object (&self->tasks_cancellable);
   g_clear_object (&self->probe);
   g_clear_object (&self->cores);
   g_clear_object (&self->current_task);

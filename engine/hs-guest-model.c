@@ -356,6 +356,71 @@ apply_tasks (HsGuestModel *self,
                          fresh->pdata + first, last_new - first);
 }
 
+/*
+ * The tasks a halt reads first, before its whole lists: each updates its object in place; one
+ * not known yet is added at the end until the lists place it. Every other task keeps its last
+ * values but no longer runs anywhere: whatever runs now is among these.
+ */
+static void
+apply_task_updates (HsGuestModel *self,
+                    GArray       *tasks,
+                    gint          only_machine)
+{
+  GListModel *model = G_LIST_MODEL (self->tasks);
+  guint n_old = g_list_model_get_n_items (model);
+  g_autoptr(GHashTable) fresh = g_hash_table_new (task_hash, task_equal);
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < tasks->len; i++)
+    g_hash_table_add (fresh, &g_array_index (tasks, HsTaskRecord, i));
+  for (guint i = 0; i < n_old; i++)
+    {
+      g_autoptr(HsTask) task = g_list_model_get_item (model, i);
+      const HsTaskRecord *old = hs_task_get_record (task);
+      const HsTaskRecord *now = g_hash_table_lookup (fresh, old);
+
+      if (now != NULL)
+        {
+          hs_task_update (task, now);
+          g_hash_table_remove (fresh, now);
+        }
+      else if ((old->core >= 0 || old->current_vcpu >= 0)
+               && (only_machine < 0 || old->machine == (guint) only_machine))
+        {
+          HsTaskRecord idle = *old;
+
+          idle.core = idle.current_vcpu = -1;
+          hs_task_update (task, &idle);
+        }
+    }
+  for (guint i = 0; i < tasks->len; i++)
+    if (g_hash_table_contains (fresh, &g_array_index (tasks, HsTaskRecord, i)))
+      g_ptr_array_add (added, hs_task_new (&g_array_index (tasks, HsTaskRecord, i)));
+  if (added->len > 0)
+    g_list_store_splice (self->tasks, n_old, 0, added->pdata, added->len);
+}
+
+void
+hs_guest_model_apply_first (HsGuestModel  *self,
+                            GArray        *guests,
+                            const guint64 *current_vcpus,
+                            guint          n_cores,
+                            GArray        *tasks,
+                            gint           only_machine)
+{
+  gboolean changed = FALSE;
+
+  g_return_if_fail (HS_IS_GUEST_MODEL (self));
+  g_return_if_fail (tasks != NULL);
+
+  /* After a step only one guest ran: its vCPUs wait for the whole lists with the others'. */
+  if (guests != NULL && only_machine < 0)
+    changed = apply_guests (self, guests, current_vcpus, n_cores, tasks);
+  apply_task_updates (self, tasks, only_machine);
+  if (changed)
+    hs_guest_model_machines_changed (self);
+}
+
 HsTask *
 hs_guest_model_find_task (HsGuestModel  *self,
                           guint          machine,

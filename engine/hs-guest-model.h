@@ -60,6 +60,15 @@ gboolean         hs_guest_model_apply            (HsGuestModel      *self,
                                                   guint              n_cores,
                                                   GArray            *tasks,
                                                   const char        *notes);
+/* A halt's first look, before its whole task lists: the guests, and the tasks their vCPUs run
+ * (@only_machine >= 0: of that guest only, after a step), updated in place. The next
+ * hs_guest_model_apply() with the whole lists puts every task in its place. */
+void             hs_guest_model_apply_first      (HsGuestModel      *self,
+                                                  GArray            *guests,
+                                                  const guint64     *current_vcpus,
+                                                  guint              n_cores,
+                                                  GArray            *tasks,
+                                                  gint               only_machine);
 /* Says machines-changed (a machine was added or renamed outside a halt). */
 void             hs_guest_model_machines_changed (HsGuestModel      *self);
 /* After a write into Xen's saved registers of a vCPU: the copy the views read. */

@@ -253,6 +253,59 @@ hs_target_context (HsTarget      *self,
   return TRUE;
 }
 
+/* Machine @machine's kernel translation context, worked out once per halt. */
+static HsMmuContext *
+kernel_context (HsTarget  *self,
+                guint      machine,
+                GError   **error)
+{
+  HsMmuContext *ctx = g_hash_table_lookup (self->contexts, GUINT_TO_POINTER (machine + 1));
+  HsMmuContext fresh;
+
+  if (ctx != NULL)
+    return ctx;
+  if (!hs_target_context (self, machine, 0, &fresh, NULL, error))
+    return NULL;
+  ctx = g_memdup2 (&fresh, sizeof fresh);
+  g_hash_table_insert (self->contexts, GUINT_TO_POINTER (machine + 1), ctx);
+  return ctx;
+}
+
+/* Where kernel address @va of @machine is in host physical memory. Awareness reads hundreds of
+ * small pieces per halt: each 4K page is translated once (machine ids stay below 4096: the low
+ * bits of a page-aligned address hold the machine in the TLB key). */
+static gboolean
+kernel_pa (HsTarget      *self,
+           guint          machine,
+           HsMmuContext  *ctx,
+           guint64        va,
+           guint64       *pa,
+           GError       **error)
+{
+  guint64 key = (va & ~G_GUINT64_CONSTANT (0xfff)) | (machine & 0xfff);
+  gpointer page = NULL;
+  HsMmuTranslation t;
+
+  if (machine < 0x1000 && g_hash_table_lookup_extended (self->tlb, &key, NULL, &page))
+    {
+      *pa = *(guint64 *) page + (va & 0xfff);
+      return TRUE;
+    }
+  if (!hs_mmu_translate (ctx, va, hs_target_read_phys, self, &t, error))
+    return FALSE;
+  *pa = t.pa;
+  if (machine < 0x1000 && t.size >= 0x1000)
+    {
+      guint64 *k = g_new (guint64, 1);
+      guint64 *v = g_new (guint64, 1);
+
+      *k = key;
+      *v = t.pa - (va & 0xfff);
+      g_hash_table_insert (self->tlb, k, v);
+    }
+  return TRUE;
+}
+
 /* Reads machine @machine's kernel virtual memory, page by page through its walk. */
 gboolean
 hs_target_read_virtual (HsTarget  *self,
@@ -262,53 +315,91 @@ hs_target_read_virtual (HsTarget  *self,
                         gsize      len,
                         GError   **error)
 {
-  HsMmuContext *ctx = g_hash_table_lookup (self->contexts, GUINT_TO_POINTER (machine + 1));
+  HsMmuContext *ctx = kernel_context (self, machine, error);
   gsize done = 0;
 
-  /* Awareness reads hundreds of small pieces per halt: the context is worked out once per
-   * machine and each 4K page translated once (machine ids stay below 4096: the low bits of a
-   * page-aligned address hold the machine in the TLB key). */
   if (ctx == NULL)
-    {
-      HsMmuContext fresh;
-
-      if (!hs_target_context (self, machine, 0, &fresh, NULL, error))
-        return FALSE;
-      ctx = g_memdup2 (&fresh, sizeof fresh);
-      g_hash_table_insert (self->contexts, GUINT_TO_POINTER (machine + 1), ctx);
-    }
+    return FALSE;
   while (done < len)
     {
       guint64 here = va + done;
-      guint64 key = (here & ~G_GUINT64_CONSTANT (0xfff)) | (machine & 0xfff);
-      gpointer page = NULL;
       gsize n = MIN (len - done, 0x1000 - (here & 0xfff));
       guint64 pa;
 
-      if (machine < 0x1000 && g_hash_table_lookup_extended (self->tlb, &key, NULL, &page))
-        pa = *(guint64 *) page + (here & 0xfff);
-      else
-        {
-          HsMmuTranslation t;
-
-          if (!hs_mmu_translate (ctx, here, hs_target_read_phys, self, &t, error))
-            return FALSE;
-          pa = t.pa;
-          if (machine < 0x1000 && t.size >= 0x1000)
-            {
-              guint64 *k = g_new (guint64, 1);
-              guint64 *v = g_new (guint64, 1);
-
-              *k = key;
-              *v = t.pa - (here & 0xfff);
-              g_hash_table_insert (self->tlb, k, v);
-            }
-        }
-      if (!hs_probe_read_memory (self->probe, pa, (guint8 *) buf + done, n, error))
+      if (!kernel_pa (self, machine, ctx, here, &pa, error)
+          || !hs_probe_read_memory (self->probe, pa, (guint8 *) buf + done, n, error))
         return FALSE;
       done += n;
     }
   return TRUE;
+}
+
+/* Many pieces of a guest's kernel memory: translated here, then read through the probe in one
+ * batch (one round trip for all of them on a pipelining probe). A piece that does not translate
+ * or read only gets ok = FALSE. */
+gboolean
+hs_target_read_guest_v (HsLinuxRead  *reads,
+                        guint         n_reads,
+                        gpointer      user_data,
+                        GError      **error)
+{
+  GuestReader *r = user_data;
+  HsTarget *self = r->target;
+  g_autoptr(GArray) pieces = g_array_new (FALSE, FALSE, sizeof (HsProbeRead));
+  g_autoptr(GArray) first = g_array_sized_new (FALSE, FALSE, sizeof (guint), n_reads + 1);
+  g_autofree gboolean *bad = g_new0 (gboolean, MAX (n_reads, 1));
+  GError *local_error = NULL;
+  HsMmuContext *ctx;
+
+  for (guint i = 0; i < n_reads; i++)
+    reads[i].ok = FALSE;
+  if ((ctx = kernel_context (self, r->machine, &local_error)) == NULL)
+    goto failed;
+  for (guint i = 0; i < n_reads; i++)
+    {
+      gsize done = 0;
+
+      g_array_append_val (first, pieces->len);
+      if (reads[i].len > 0 && reads[i].va + (reads[i].len - 1) < reads[i].va)
+        bad[i] = TRUE;
+      while (!bad[i] && done < reads[i].len)
+        {
+          guint64 here = reads[i].va + done;
+          gsize n = MIN (reads[i].len - done, 0x1000 - (here & 0xfff));
+          HsProbeRead piece = { 0, (guint8 *) reads[i].buf + done, n, FALSE };
+
+          if (!kernel_pa (self, r->machine, ctx, here, &piece.phys, &local_error))
+            {
+              if (hs_engine_is_connection_error (local_error))
+                goto failed;
+              g_clear_error (&local_error);
+              bad[i] = TRUE;
+              break;
+            }
+          g_array_append_val (pieces, piece);
+          done += n;
+        }
+    }
+  g_array_append_val (first, pieces->len);
+  if (!hs_probe_read_memory_v (self->probe, (HsProbeRead *) pieces->data, pieces->len,
+                               &local_error))
+    goto failed;
+  for (guint i = 0; i < n_reads; i++)
+    {
+      gboolean ok = !bad[i];
+
+      for (guint p = g_array_index (first, guint, i); ok && p < g_array_index (first, guint, i + 1);
+           p++)
+        ok = g_array_index (pieces, HsProbeRead, p).ok;
+      reads[i].ok = ok;
+    }
+  return TRUE;
+
+failed:
+  if (hs_engine_is_connection_error (local_error))
+    r->lost = TRUE;
+  g_propagate_error (error, local_error);
+  return FALSE;
 }
 
 void
@@ -464,7 +555,8 @@ discover (HsTarget *self,
 void
 hs_target_take_snapshot (HsTarget *self,
                          Snapshot *snap,
-                         gboolean  wait_for_symbols)
+                         gboolean  wait_for_symbols,
+                         gboolean  views_first)
 {
   gsize n = (gsize) snap->n_cores * snap->n_registers;
 
@@ -481,7 +573,10 @@ hs_target_take_snapshot (HsTarget *self,
     t1 = g_get_monotonic_time ();
     /* Guest contexts depend on what discovery found. */
     hs_target_forget_translations (self);
-    hs_target_read_tasks (self, snap, wait_for_symbols);
+    if (views_first)
+      hs_target_read_current_tasks (self, snap, -1);
+    else
+      hs_target_read_tasks (self, snap, wait_for_symbols, -1);
     g_debug ("halt: guests read in %.1f ms, tasks in %.1f ms", (t1 - t0) / 1000.0,
              (g_get_monotonic_time () - t1) / 1000.0);
   }
@@ -499,7 +594,7 @@ hs_target_rediscover_job (gpointer  owner,
   hs_target_forget_translations (self);
   discover (self, snap, TRUE);
   hs_target_forget_translations (self);
-  hs_target_read_tasks (self, snap, TRUE);
+  hs_target_read_tasks (self, snap, TRUE, -1);
   hs_job_return_pointer (job, snap, (GDestroyNotify) hs_engine_snapshot_free);
 }
 
@@ -548,7 +643,8 @@ hs_target_layout_for (HsTarget      *self,
   return layout;
 }
 
-/* per_cpu(__entry_task, cpu) for each of the guest's vCPUs (Linux CPU n is vCPU n). */
+/* per_cpu(__entry_task, cpu) for each of the guest's vCPUs (Linux CPU n is vCPU n): the per-CPU
+ * offsets in one read, the entries in one batch. */
 static void
 read_entry_tasks (GuestReader   *r,
                   HsSymbolFile  *vmlinux,
@@ -556,26 +652,169 @@ read_entry_tasks (GuestReader   *r,
                   guint          n,
                   guint64       *tasks)
 {
+  g_autofree guint64 *per_cpu = NULL;
+  g_autofree HsLinuxRead *reads = NULL;
   HsSymbol entry, offsets;
 
   memset (tasks, 0, sizeof (guint64) * n);
-  if (!hs_symbol_file_lookup (vmlinux, "__entry_task", &entry)
+  if (n == 0 || !hs_symbol_file_lookup (vmlinux, "__entry_task", &entry)
       || !hs_symbol_file_lookup (vmlinux, "__per_cpu_offset", &offsets))
     return;
+  per_cpu = g_new0 (guint64, n);
+  if (!hs_target_read_guest (offsets.address + offset, per_cpu, sizeof (guint64) * n, r, NULL))
+    return;
+  reads = g_new0 (HsLinuxRead, n);
   for (guint cpu = 0; cpu < n; cpu++)
+    reads[cpu] = (HsLinuxRead) { entry.address + offset + GUINT64_FROM_LE (per_cpu[cpu]),
+                                 &tasks[cpu], 8, FALSE };
+  if (!hs_target_read_guest_v (reads, n, r, NULL))
     {
-      guint64 per_cpu = 0, task = 0;
+      memset (tasks, 0, sizeof (guint64) * n);
+      return;
+    }
+  for (guint cpu = 0; cpu < n; cpu++)
+    tasks[cpu] = reads[cpu].ok ? GUINT64_FROM_LE (tasks[cpu]) : 0;
+}
 
-      if (hs_target_read_guest (offsets.address + offset + 8 * cpu, &per_cpu, 8, r, NULL)
-          && hs_target_read_guest (entry.address + offset + per_cpu, &task, 8, r, NULL))
-        tasks[cpu] = GUINT64_FROM_LE (task);
+static void
+last_walk_copy_record (HsTaskRecord       *dst,
+                       const HsTaskRecord *src)
+{
+  *dst = *src;
+  dst->info.corrupt_reason = g_strdup (src->info.corrupt_reason);
+}
+
+/* What the next walk of @machine reads ahead, and what a walk of another machine after a step
+ * (which left this one as it was) shows of it. */
+static void
+remember_walk (HsTarget     *self,
+               guint         machine,
+               const GArray *records,
+               guint         first,
+               const char   *note)
+{
+  LastWalk *last = g_new0 (LastWalk, 1);
+  g_autoptr(GHashTable) mms = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  last->tasks = g_array_sized_new (FALSE, FALSE, sizeof (guint64), records->len - first);
+  last->mms = g_array_new (FALSE, FALSE, sizeof (guint64));
+  last->records = g_array_sized_new (FALSE, TRUE, sizeof (HsTaskRecord), records->len - first);
+  g_array_set_clear_func (last->records, hs_task_record_clear);
+  last->note = g_strdup (note);
+  for (guint t = first; t < records->len; t++)
+    {
+      const HsTaskRecord *rec = &g_array_index (records, HsTaskRecord, t);
+      HsTaskRecord copy;
+
+      g_array_append_val (last->tasks, rec->info.task);
+      if (rec->info.mm != 0 && g_hash_table_add (mms, (gpointer) &rec->info.mm))
+        g_array_append_val (last->mms, rec->info.mm);
+      last_walk_copy_record (&copy, rec);
+      g_array_append_val (last->records, copy);
+    }
+  g_hash_table_replace (self->last_walk, GUINT_TO_POINTER (machine), last);
+}
+
+/* The guest's kernel symbols (space 0), or NULL. */
+static const HsSymbolBinding *
+kernel_binding (GPtrArray *bindings)
+{
+  for (guint i = 0; i < bindings->len; i++)
+    if (((const HsSymbolBinding *) g_ptr_array_index (bindings, i))->space == 0)
+      return g_ptr_array_index (bindings, i);
+  return NULL;
+}
+
+/* A task's record: which vCPU runs it (per the guest's __entry_task) and on which core. */
+static void
+append_record (HsTarget           *self,
+               Snapshot           *snap,
+               const HsXenDomain  *dom,
+               const guint64      *entry,
+               HsLinuxTask        *lt)
+{
+  HsTaskRecord rec = { dom->machine, *lt, -1, -1 };
+
+  /* The record takes the task's reason string. */
+  lt->corrupt_reason = NULL;
+  for (guint v = 0; v < dom->n_vcpu_info; v++)
+    if (entry[v] != 0 && entry[v] == lt->task)
+      {
+        rec.current_vcpu = (gint) dom->vcpus[v].id;
+        for (guint c = 0; self->current_vcpus && c < self->n_cores; c++)
+          if (self->current_vcpus[c] == dom->vcpus[v].va)
+            rec.core = (gint) c;
+      }
+  g_array_append_val (snap->tasks, rec);
+}
+
+static GuestReader *
+guest_reader (HsTarget *self,
+              guint     machine)
+{
+  GuestReader *r = g_new0 (GuestReader, 1);
+
+  r->target = self;
+  r->machine = machine;
+  return r;
+}
+
+/* The tasks the views show first: the one each of the guest's vCPUs runs (running or
+ * descheduled), read from their task_structs alone, without the lists. The whole lists follow
+ * from hs_target_read_tasks_job. @only_machine >= 0: that guest's only. */
+void
+hs_target_read_current_tasks (HsTarget *self,
+                              Snapshot *snap,
+                              gint      only_machine)
+{
+  snap->tasks = g_array_new (FALSE, TRUE, sizeof (HsTaskRecord));
+  g_array_set_clear_func (snap->tasks, hs_task_record_clear);
+  snap->tasks_partial = TRUE;
+  snap->tasks_machine = only_machine;
+  for (guint g = 0; self->guests != NULL && g < self->guests->len; g++)
+    {
+      const HsXenDomain *dom = &g_array_index (self->guests, HsXenDomain, g);
+      g_autoptr(GPtrArray) bindings = NULL;
+      g_autofree guint64 *entry = NULL;
+      g_autofree GuestReader *reader = NULL;
+      const HsSymbolBinding *b;
+      const HsLinuxLayout *layout;
+      HsLinuxReader walk;
+      HsSymbol init;
+
+      if (only_machine >= 0 && dom->machine != (guint) only_machine)
+        continue;
+      bindings = hs_symbol_scope_get_bindings (self->symbols, dom->machine);
+      if ((b = kernel_binding (bindings)) == NULL
+          || (layout = hs_target_layout_for (self, b->file, FALSE, NULL)) == NULL
+          || !hs_symbol_file_lookup (b->file, "init_task", &init))
+        continue;
+      reader = guest_reader (self, dom->machine);
+      walk = (HsLinuxReader) { hs_target_read_guest, hs_target_read_guest_v, reader };
+      entry = g_new0 (guint64, MAX (dom->n_vcpu_info, 1));
+      read_entry_tasks (reader, b->file, b->offset, dom->n_vcpu_info, entry);
+      for (guint v = 0; v < dom->n_vcpu_info; v++)
+        {
+          g_auto(HsLinuxTask) lt = { 0 };
+          gboolean seen = FALSE;
+
+          for (guint w = 0; w < v && !seen; w++)
+            seen = entry[w] == entry[v];
+          if (entry[v] == 0 || seen || !hs_linux_read_task (layout, &walk, entry[v], &lt, NULL))
+            continue;
+          /* Idle tasks other than init_task are on no list: the walk would not show them. */
+          if (lt.pid == 0 && entry[v] != init.address + b->offset)
+            continue;
+          append_record (self, snap, dom, entry, &lt);
+        }
     }
 }
 
 void
 hs_target_read_tasks (HsTarget *self,
                       Snapshot *snap,
-                      gboolean  wait_for_symbols)
+                      gboolean  wait_for_symbols,
+                      gint      only_machine)
 {
   if (self->spaces == NULL)
     self->spaces = g_array_new (FALSE, FALSE, sizeof (guint64) * 4);
@@ -594,52 +833,74 @@ hs_target_read_tasks (HsTarget *self,
       g_autoptr(GError) error = NULL;
       g_autofree char *warning = NULL;
       g_autofree guint64 *entry = NULL;
-      GuestReader reader = { self, dom->machine, FALSE };
-      const HsSymbolBinding *b = NULL;
+      g_autofree GuestReader *reader = guest_reader (self, dom->machine);
+      const HsSymbolBinding *b = kernel_binding (bindings);
+      const LastWalk *last = g_hash_table_lookup (self->last_walk,
+                                                  GUINT_TO_POINTER (dom->machine));
       const HsLinuxLayout *layout;
+      guint first = snap->tasks->len;
+      HsLinuxReader walk;
 
-      for (guint i = 0; i < bindings->len && b == NULL; i++)
-        if (((const HsSymbolBinding *) g_ptr_array_index (bindings, i))->space == 0)
-          b = g_ptr_array_index (bindings, i);
       if (b == NULL)
         continue;
 
-      g_array_set_clear_func (tasks, (GDestroyNotify) hs_linux_task_clear);
-      layout = hs_target_layout_for (self, b->file, wait_for_symbols, &error);
-      if (layout == NULL
-          || !hs_linux_read_tasks (layout, b->file, b->offset, hs_target_read_guest, &reader,
-                                   MAX_TASKS_PER_GUEST, tasks, &warning, &error))
+      /* A step elsewhere left this guest as it was: what its last walk found still holds. */
+      if (only_machine >= 0 && dom->machine != (guint) only_machine && last != NULL)
         {
-          /* One bad guest never hides the others. */
-          g_string_append_printf (snap->task_notes, "machine %u: %s\n", dom->machine,
-                                  error->message);
-          if (g_error_matches (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_INDEXING))
-            snap->deferred = TRUE;
-          continue;
+          for (guint t = 0; t < last->records->len; t++)
+            {
+              HsTaskRecord copy;
+
+              last_walk_copy_record (&copy, &g_array_index (last->records, HsTaskRecord, t));
+              g_array_append_val (snap->tasks, copy);
+            }
+          if (last->note != NULL)
+            g_string_append (snap->task_notes, last->note);
         }
-      if (warning)
-        g_string_append_printf (snap->task_notes, "machine %u: %s\n", dom->machine, warning);
-
-      entry = g_new0 (guint64, MAX (dom->n_vcpu_info, 1));
-      read_entry_tasks (&reader, b->file, b->offset, dom->n_vcpu_info, entry);
-
-      for (guint t = 0; t < tasks->len; t++)
+      else
         {
-          HsLinuxTask *lt = &g_array_index (tasks, HsLinuxTask, t);
-          HsTaskRecord rec = { dom->machine, *lt, -1, -1 };
+          g_autofree char *note = NULL;
 
-          /* The record takes the task's reason string. */
-          lt->corrupt_reason = NULL;
-          for (guint v = 0; v < dom->n_vcpu_info; v++)
-            if (entry[v] != 0 && entry[v] == lt->task)
-              {
-                rec.current_vcpu = (gint) dom->vcpus[v].id;
-                for (guint c = 0; self->current_vcpus && c < self->n_cores; c++)
-                  if (self->current_vcpus[c] == dom->vcpus[v].va)
-                    rec.core = (gint) c;
-              }
-          g_array_append_val (snap->tasks, rec);
-          /* A process's address space, for machine:::tgid::address. */
+          g_array_set_clear_func (tasks, (GDestroyNotify) hs_linux_task_clear);
+          layout = hs_target_layout_for (self, b->file, wait_for_symbols, &error);
+          walk = (HsLinuxReader) {
+            .read = hs_target_read_guest,
+            .readv = hs_target_read_guest_v,
+            .user_data = reader,
+            .expect_tasks = last ? (const guint64 *) last->tasks->data : NULL,
+            .n_expect_tasks = last ? last->tasks->len : 0,
+            .expect_mms = last ? (const guint64 *) last->mms->data : NULL,
+            .n_expect_mms = last ? last->mms->len : 0,
+          };
+          if (layout == NULL
+              || !hs_linux_walk_tasks (layout, b->file, b->offset, &walk, MAX_TASKS_PER_GUEST,
+                                       tasks, &warning, &error))
+            {
+              /* One bad guest never hides the others. */
+              g_string_append_printf (snap->task_notes, "machine %u: %s\n", dom->machine,
+                                      error->message);
+              if (g_error_matches (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_INDEXING))
+                snap->deferred = TRUE;
+              g_hash_table_remove (self->last_walk, GUINT_TO_POINTER (dom->machine));
+              continue;
+            }
+          if (warning)
+            {
+              note = g_strdup_printf ("machine %u: %s\n", dom->machine, warning);
+              g_string_append (snap->task_notes, note);
+            }
+          entry = g_new0 (guint64, MAX (dom->n_vcpu_info, 1));
+          read_entry_tasks (reader, b->file, b->offset, dom->n_vcpu_info, entry);
+          for (guint t = 0; t < tasks->len; t++)
+            append_record (self, snap, dom, entry, &g_array_index (tasks, HsLinuxTask, t));
+          remember_walk (self, dom->machine, snap->tasks, first, note);
+        }
+
+      /* The processes' address spaces, for machine:::tgid::address. */
+      for (guint t = first; t < snap->tasks->len; t++)
+        {
+          const HsLinuxTask *lt = &g_array_index (snap->tasks, HsTaskRecord, t).info;
+
           if (!lt->kernel_thread && !lt->is_thread && lt->pgd != 0 && !lt->corrupt)
             {
               guint64 space[4] = { dom->machine, (guint64) lt->tgid, lt->pgd, lt->asid };
@@ -648,6 +909,32 @@ hs_target_read_tasks (HsTarget *self,
             }
         }
     }
+}
+
+/* Worker, right after a halt that showed the views first: every guest's whole task list (or,
+ * after a step, the stepped guest's; the others' are as their last walk found them). */
+void
+hs_target_read_tasks_job (gpointer  owner,
+                          HsJob    *job)
+{
+  HsTarget *self = owner;
+  Snapshot *snap;
+
+  if (g_cancellable_is_cancelled (hs_job_get_cancellable (job)))
+    {
+      hs_job_return_new_error (job, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "the target runs again");
+      return;
+    }
+  snap = g_new0 (Snapshot, 1);
+  snap->n_cores = self->n_cores;
+  hs_target_read_tasks (self, snap, FALSE, GPOINTER_TO_INT (hs_job_get_data (job)) - 1);
+  /* With the whole lists, the guests' vCPUs can name the tasks they run. */
+  if (self->guests != NULL)
+    snap->guests = hs_xen_domains_copy (self->guests);
+  if (self->current_vcpus != NULL)
+    snap->current_vcpus = g_memdup2 (self->current_vcpus, sizeof (guint64) * self->n_cores);
+  hs_job_return_pointer (job, snap, (GDestroyNotify) hs_engine_snapshot_free);
 }
 
 /* Worker, at a breakpoint stop before any snapshot: the task @core runs inside @machine (its

@@ -51,6 +51,9 @@ typedef struct
   GHashTable *filtered;         /* breakpoint id -> hits stepped past while running */
   GHashTable *passed;           /* breakpoint id -> passes toward its /COUNT */
   gboolean deferred;            /* guests or tasks wait for symbols still being indexed */
+  gboolean tasks_partial;       /* @tasks: only what the views show first (the tasks the vCPUs
+                                 * run); hs_target_read_tasks_job reads the whole lists */
+  gint tasks_machine;           /* ... of this machine only (a step), or -1: every guest's */
 } Snapshot;
 
 void      hs_engine_snapshot_free        (Snapshot       *snap);
@@ -128,6 +131,7 @@ struct _HsTarget
   GArray *spaces;               /* of guint64 quads: machine, tgid, mm->pgd, ASID of processes */
   GHashTable *contexts;         /* machine -> HsMmuContext for its kernel space, this halt */
   GHashTable *tlb;              /* (4K VA page | machine) -> 4K PA page, this halt */
+  GHashTable *last_walk;        /* machine -> LastWalk: what its previous task walk found */
   GHashTable *domid_to_machine; /* stable machine ids for the session */
   GHashTable *vmid_to_machine;  /* ... of guests seen by VMID before Xen's symbols came */
   guint next_machine;
@@ -178,6 +182,16 @@ typedef struct
 {
   HsTaskRecord record;
 } TaskRequest;
+
+/* A guest's task_structs and mm_structs as its last walk found them: the next walk reads them
+ * ahead, in one batch. */
+typedef struct
+{
+  GArray *tasks;                /* guint64 */
+  GArray *mms;                  /* guint64 */
+  GArray *records;              /* of HsTaskRecord, as the walk found them */
+  char *note;                   /* its warning line for the task notes, or NULL */
+} LastWalk;
 
 typedef struct
 {
@@ -306,12 +320,21 @@ void      hs_target_forget_translations  (HsTarget       *self);
 /* Remembers the snapshot's registers and reads the guests from Xen. A halt the user waits for
  * skips symbol files still being indexed (they are read when ready); the run loop, which must
  * place a breakpoint hit in its machine, waits for them. */
+/* @views_first: of the tasks, only those the vCPUs run (tasks_partial); the engine then queues
+ * hs_target_read_tasks_job for the rest. */
 void      hs_target_take_snapshot        (HsTarget       *self,
                                           Snapshot       *snap,
-                                          gboolean        wait_for_symbols);
+                                          gboolean        wait_for_symbols,
+                                          gboolean        views_first);
 void      hs_target_read_tasks           (HsTarget       *self,
                                           Snapshot       *snap,
-                                          gboolean        wait_for_symbols);
+                                          gboolean        wait_for_symbols,
+                                          gint            only_machine);
+void      hs_target_read_current_tasks   (HsTarget       *self,
+                                          Snapshot       *snap,
+                                          gint            only_machine);
+void      hs_target_read_tasks_job       (gpointer        owner,
+                                          HsJob          *job);
 gboolean  hs_target_core_task            (HsTarget       *self,
                                           guint           machine,
                                           guint64         cpsr,
@@ -326,6 +349,10 @@ void      hs_target_rediscover_job       (gpointer        owner,
 gboolean  hs_target_read_guest           (guint64         va,
                                           void           *buf,
                                           gsize           len,
+                                          gpointer        user_data,
+                                          GError        **error);
+gboolean  hs_target_read_guest_v         (HsLinuxRead    *reads,
+                                          guint           n_reads,
                                           gpointer        user_data,
                                           GError        **error);
 const HsLinuxLayout *

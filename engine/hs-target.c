@@ -21,6 +21,16 @@
 
 /* ---- lifecycle (main thread) ------------------------------------------------------------ */
 
+static void
+last_walk_free (LastWalk *last)
+{
+  g_array_unref (last->tasks);
+  g_array_unref (last->mms);
+  g_array_unref (last->records);
+  g_free (last->note);
+  g_free (last);
+}
+
 HsTarget *
 hs_target_new (GMainContext  *main_context,
                HsSymbolScope *symbols,
@@ -34,6 +44,8 @@ hs_target_new (GMainContext  *main_context,
   self->vmid_to_machine = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->contexts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->tlb = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->last_walk = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                           (GDestroyNotify) last_walk_free);
   self->layouts = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref,
                                          (GDestroyNotify) hs_linux_layout_free);
   self->next_machine = 1;
@@ -83,6 +95,7 @@ target_teardown_job (gpointer  owner,
   g_clear_pointer (&self->layouts, g_hash_table_unref);
   g_clear_pointer (&self->contexts, g_hash_table_unref);
   g_clear_pointer (&self->tlb, g_hash_table_unref);
+  g_clear_pointer (&self->last_walk, g_hash_table_unref);
   g_clear_pointer (&self->domid_to_machine, g_hash_table_unref);
   g_clear_pointer (&self->vmid_to_machine, g_hash_table_unref);
   hs_job_return_boolean (job, TRUE);
@@ -120,18 +133,42 @@ hs_target_lookup_register (HsTarget   *self,
 
 /* ---- halts and run control (worker) ----------------------------------------------------- */
 
-/* Runs on the worker: reads every core's prefetch set. */
+/* Worker: @core's prefetch set into @snap. */
+static gboolean
+read_core_registers (HsTarget  *self,
+                     Snapshot  *snap,
+                     guint      core,
+                     GError   **error)
+{
+  guint n_regs = self->register_infos->len;
+  g_autofree guint64 *vals = g_new0 (guint64, self->prefetch->len);
+  g_autofree gboolean *ok = g_new0 (gboolean, self->prefetch->len);
+
+  if (!hs_probe_read_registers (self->probe, core, (const guint *) self->prefetch->data,
+                                self->prefetch->len, vals, ok, error))
+    return FALSE;
+  for (guint k = 0; k < self->prefetch->len; k++)
+    {
+      guint i = g_array_index (self->prefetch, guint, k);
+
+      snap->values[(gsize) core * n_regs + i] = vals[k];
+      snap->valid[(gsize) core * n_regs + i] = ok[k];
+    }
+  return TRUE;
+}
+
+/* Runs on the worker: reads every core's prefetch set, then the guests (and, @views_first, only
+ * the tasks the vCPUs run: the engine has the rest read next). */
 static Snapshot *
 read_snapshot (HsTarget           *self,
                HsProbe            *probe,
                const HsStopEvent  *stop,
                gboolean            wait_for_symbols,
+               gboolean            views_first,
                GError            **error)
 {
   g_autoptr(Snapshot) snap = g_new0 (Snapshot, 1);
   guint n_regs = self->register_infos->len;
-  g_autofree guint64 *vals = g_new0 (guint64, self->prefetch->len);
-  g_autofree gboolean *ok = g_new0 (gboolean, self->prefetch->len);
 
   snap->n_cores = hs_probe_get_n_cores (probe);
   snap->n_registers = n_regs;
@@ -141,20 +178,75 @@ read_snapshot (HsTarget           *self,
     snap->stop = *stop;
 
   for (guint c = 0; c < snap->n_cores; c++)
-    {
-      if (!hs_probe_read_registers (probe, c, (const guint *) self->prefetch->data,
-                                    self->prefetch->len, vals, ok, error))
-        return NULL;
-      for (guint k = 0; k < self->prefetch->len; k++)
-        {
-          guint i = g_array_index (self->prefetch, guint, k);
-
-          snap->values[(gsize) c * n_regs + i] = vals[k];
-          snap->valid[(gsize) c * n_regs + i] = ok[k];
-        }
-    }
+    if (!read_core_registers (self, snap, c, error))
+      return NULL;
   /* Everything later jobs translate with, and the guests as Xen lists them now. */
-  hs_target_take_snapshot (self, snap, wait_for_symbols);
+  hs_target_take_snapshot (self, snap, wait_for_symbols, views_first);
+  return g_steal_pointer (&snap);
+}
+
+/* The exception level a CPSR value says, or 3 (Xen's or above) when unknown. */
+static guint
+cpsr_el (HsTarget *self,
+         guint     core,
+         gboolean *known)
+{
+  guint64 cpsr;
+
+  *known = hs_target_get_register (self, core, "cpsr", &cpsr);
+  return *known ? (guint) ((cpsr >> 2) & 3) : 3;
+}
+
+/*
+ * Worker, after a single step of @core: only that core ran. Its registers are read again, the
+ * others' are the last halt's. When it ran guest code before and after (EL0/1, under the same
+ * VTTBR), Xen ran no code, so its guest list and vCPUs are as they were and only that guest's
+ * tasks can have changed; otherwise this is a full halt's snapshot.
+ */
+static Snapshot *
+read_step_snapshot (HsTarget           *self,
+                    guint               core,
+                    const HsStopEvent  *stop,
+                    GError            **error)
+{
+  g_autoptr(Snapshot) snap = NULL;
+  guint n_regs = self->register_infos->len;
+  guint64 vttbr_before = 0, vttbr_after = 0;
+  const HsXenDomain *dom = NULL;
+  gboolean known;
+
+  if (self->values == NULL || self->guests == NULL || core >= self->n_cores
+      || hs_probe_get_n_cores (self->probe) != self->n_cores
+      || cpsr_el (self, core, &known) >= 2
+      || !hs_target_get_register (self, core, "VTTBR_EL2", &vttbr_before))
+    return read_snapshot (self, self->probe, stop, FALSE, TRUE, error);
+
+  snap = g_new0 (Snapshot, 1);
+  snap->n_cores = self->n_cores;
+  snap->n_registers = n_regs;
+  snap->values = g_memdup2 (self->values, sizeof (guint64) * self->n_cores * n_regs);
+  snap->valid = g_memdup2 (self->valid, sizeof (gboolean) * self->n_cores * n_regs);
+  snap->stop = *stop;
+  if (!read_core_registers (self, snap, core, error))
+    return NULL;
+  memcpy (self->values, snap->values, sizeof (guint64) * self->n_cores * n_regs);
+  memcpy (self->valid, snap->valid, sizeof (gboolean) * self->n_cores * n_regs);
+  for (guint g = 0; g < self->guests->len && dom == NULL; g++)
+    if (g_array_index (self->guests, HsXenDomain, g).vmid == (guint) (vttbr_before >> 48))
+      dom = &g_array_index (self->guests, HsXenDomain, g);
+  if (dom == NULL || cpsr_el (self, core, &known) >= 2
+      || !hs_target_get_register (self, core, "VTTBR_EL2", &vttbr_after)
+      || vttbr_after != vttbr_before)
+    {
+      hs_target_take_snapshot (self, snap, FALSE, TRUE);
+      return g_steal_pointer (&snap);
+    }
+  /* The step may have changed the guest's own page tables or translation registers. */
+  hs_target_forget_translations (self);
+  snap->guests = hs_xen_domains_copy (self->guests);
+  if (self->current_vcpus != NULL)
+    snap->current_vcpus = g_memdup2 (self->current_vcpus, sizeof (guint64) * self->n_cores);
+  hs_target_read_current_tasks (self, snap, (gint) dom->machine);
   return g_steal_pointer (&snap);
 }
 
@@ -290,7 +382,7 @@ hs_target_run_job (gpointer  owner,
           /* No halt has listed the guests yet (we attached to a running board): read them
            * now, or no hit could be placed in a machine. */
           /* The hit's machine decides: this one waits for symbols still being indexed. */
-          Snapshot *first = read_snapshot (self, self->probe, &stop, TRUE, &error);
+          Snapshot *first = read_snapshot (self, self->probe, &stop, TRUE, TRUE, &error);
 
           if (first == NULL)
             {
@@ -358,7 +450,7 @@ hs_target_run_job (gpointer  owner,
                                stop.signal);
       return;
     }
-  snap = read_snapshot (self, self->probe, &stop, FALSE, &error);
+  snap = read_snapshot (self, self->probe, &stop, FALSE, TRUE, &error);
   if (snap == NULL)
     {
       hs_job_return_error (job, error);
@@ -415,7 +507,7 @@ hs_target_step_job (gpointer  owner,
     }
   /* The stub names the thread that stopped; a step always belongs to @core. */
   stop.core = core;
-  snap = read_snapshot (self, self->probe, &stop, FALSE, &error);
+  snap = read_step_snapshot (self, core, &stop, &error);
   if (snap == NULL)
     {
       g_clear_error (&step_error);
@@ -472,7 +564,7 @@ hs_target_attach_job (gpointer  owner,
         g_array_append_val (self->prefetch, i);
     }
 
-  snap = read_snapshot (self, self->probe, &stop, FALSE, &error);
+  snap = read_snapshot (self, self->probe, &stop, FALSE, FALSE, &error);
   if (snap == NULL)
     {
       hs_probe_disconnect (self->probe);

@@ -8,12 +8,16 @@
  * detection and a plausibility check on every pointer before it is
  * followed, and every task's values are checked before they are believed.
  *
- * Cost per walk: ONE read of the whole task_struct per task (4160 bytes on
- * the board's 6.1 arm64 kernel; every field is decoded from that buffer),
- * ONE small read per distinct mm (pgd and context.id), and a 4-byte read of
- * real_parent->tgid only for a parent that is not itself on the list
+ * Cost per walk: per task, the few parts of its task_struct that hold the
+ * fields a walk decodes (HsLinuxLayout.spans: ~500 of the 4160 bytes on the
+ * board's 6.1 arm64 kernel; with a plain reader, the whole structure in one
+ * read), ONE small read per distinct mm (pgd and context.id), and a 4-byte
+ * read of real_parent->tgid only for a parent that is not itself on the list
  * (normally never). Kernels without task_struct.thread_group (6.7+) add one
- * 8-byte read of signal->thread_head.next per process.
+ * 8-byte read of signal->thread_head.next per process. With a vectored
+ * reader each task's parts take one round trip, and the tasks and mms the
+ * previous walk found are read ahead in one batch, so a walk of an unchanged
+ * guest costs a few round trips however many tasks it has.
  */
 #pragma once
 
@@ -42,6 +46,38 @@ typedef gboolean (*HsLinuxReadFunc) (guint64    va,
                                      gsize      len,
                                      gpointer   user_data,
                                      GError   **error);
+
+/* One piece of a vectored read of guest kernel memory. */
+typedef struct
+{
+  guint64 va;
+  void *buf;
+  gsize len;
+  gboolean ok;                 /* out: all @len bytes read */
+} HsLinuxRead;
+
+/* Reads many pieces in few round trips. A piece that cannot be read only gets ok = FALSE; FALSE
+ * and @error when the reader itself fails (the probe is gone). */
+typedef gboolean (*HsLinuxReadvFunc) (HsLinuxRead  *reads,
+                                      guint         n_reads,
+                                      gpointer      user_data,
+                                      GError      **error);
+
+/* How a walk reads, and what it may read ahead. */
+typedef struct
+{
+  HsLinuxReadFunc read;
+  HsLinuxReadvFunc readv;      /* optional */
+  gpointer user_data;
+  /* Optional, with @readv: the task_structs and mm_structs the previous walk of this guest
+   * found. They are read ahead, all at once, before the lists are followed; the walk still
+   * follows every link as read now, so a guess that no longer holds costs a wasted read,
+   * never a wrong list. */
+  const guint64 *expect_tasks;
+  guint n_expect_tasks;
+  const guint64 *expect_mms;
+  guint n_expect_mms;
+} HsLinuxReader;
 
 typedef struct
 {
@@ -109,6 +145,11 @@ typedef struct
   HsLinuxField cpu_context[HS_LINUX_N_CPU_CONTEXT]; /* size 0 when not arm64 */
   HsLinuxField mm_pgd;         /* mm_struct.pgd */
   HsLinuxField mm_context_id;  /* mm_struct.context.id; size 0 when not arm64 */
+  /* The parts of task_struct a walk reads (the fields above, merged where close): a walk reads
+   * these, not the whole 4 KiB structure. */
+  guint n_spans;
+  HsLinuxField spans[8];
+  guint64 span_bytes;          /* their total size */
   guint64 thread_size;         /* THREAD_SIZE from the size of init_stack or init_thread_union;
                                 * 0 if vmlinux does not say */
   guint64 pt_regs_size;        /* sizeof (struct pt_regs); 0 if unknown */
@@ -158,6 +199,25 @@ gboolean       hs_linux_read_tasks             (const HsLinuxLayout  *layout,
                                                 guint                 max_tasks,
                                                 GArray               *tasks,
                                                 char                **warning,
+                                                GError              **error);
+
+/* hs_linux_read_tasks() with a reader that may read many pieces at once and read ahead. */
+gboolean       hs_linux_walk_tasks             (const HsLinuxLayout  *layout,
+                                                HsSymbolFile         *vmlinux,
+                                                guint64               offset,
+                                                const HsLinuxReader  *reader,
+                                                guint                 max_tasks,
+                                                GArray               *tasks,
+                                                char                **warning,
+                                                GError              **error);
+
+/* One task, read from its task_struct at @address alone, its ppid included: what a view shows
+ * before the lists are walked. Its values are checked as in a walk (@corrupt); FALSE only when
+ * it cannot be read at all. Clear @task with hs_linux_task_clear(). */
+gboolean       hs_linux_read_task              (const HsLinuxLayout  *layout,
+                                                const HsLinuxReader  *reader,
+                                                guint64               address,
+                                                HsLinuxTask          *task,
                                                 GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsLinuxLayout, hs_linux_layout_free)

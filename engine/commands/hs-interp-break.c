@@ -293,7 +293,7 @@ const CommandSpec hs_break_commands[] = {
     "Break.Set address [/MACHINE n] [/TASK name|pid] [/Program|/Onchip] [/COUNT n] "
     "[/CONDition expr]",
     "a breakpoint at any address form, for one machine or one task", 1, 1, break_set_options,
-    cmd_break_set },
+    cmd_break_set, .needs_tasks = TRUE },
   { "Break.List", "Break.List", "the breakpoints, their scopes and hits", 0, 0, NULL,
     cmd_break_list },
   { "Break.Delete", "Break.Delete [address] [/Id n]",

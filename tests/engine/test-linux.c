@@ -1302,6 +1302,189 @@ test_pt_regs (void)
   g_assert_false (hs_linux_task_pt_regs (layout, &none, &address, &size));
 }
 
+/* ---- reading in batches and ahead ---------------------------------------------------------- */
+
+typedef struct
+{
+  Mem *m;
+  guint batches;
+  guint pieces;
+} Vectored;
+
+static gboolean
+vectored_read (guint64    va,
+               void      *buf,
+               gsize      len,
+               gpointer   user_data,
+               GError   **error)
+{
+  return mem_read (va, buf, len, ((Vectored *) user_data)->m, error);
+}
+
+static gboolean
+vectored_readv (HsLinuxRead  *reads,
+                guint         n_reads,
+                gpointer      user_data,
+                GError      **error)
+{
+  Vectored *v = user_data;
+
+  v->batches++;
+  v->pieces += n_reads;
+  for (guint i = 0; i < n_reads; i++)
+    reads[i].ok = mem_read (reads[i].va, reads[i].buf, reads[i].len, v->m, NULL);
+  return TRUE;
+}
+
+static void
+assert_same_tasks (GArray *a,
+                   GArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      HsLinuxTask *x = nth (a, i), *y = nth (b, i);
+
+      g_assert_cmpuint (x->task, ==, y->task);
+      g_assert_cmpint (x->pid, ==, y->pid);
+      g_assert_cmpint (x->tgid, ==, y->tgid);
+      g_assert_cmpint (x->ppid, ==, y->ppid);
+      g_assert_cmpstr (x->comm, ==, y->comm);
+      g_assert_cmpuint (x->state, ==, y->state);
+      g_assert_cmpuint (x->flags, ==, y->flags);
+      g_assert_cmpuint (x->mm, ==, y->mm);
+      g_assert_cmpuint (x->pgd, ==, y->pgd);
+      g_assert_cmpuint (x->asid, ==, y->asid);
+      g_assert_cmpint (x->cpu, ==, y->cpu);
+      g_assert_cmpuint (x->stack, ==, y->stack);
+      g_assert_true (x->corrupt == y->corrupt);
+      for (guint k = 0; k < HS_LINUX_N_CPU_CONTEXT; k++)
+        g_assert_cmpuint (x->cpu_context[k], ==, y->cpu_context[k]);
+    }
+}
+
+/* The kernel's list_del. */
+static void
+list_del (Mem     *m,
+          guint64  node)
+{
+  guint64 next = mem_get64 (m, node), prev = mem_get64 (m, node + 8);
+
+  mem_put (m, prev, next, 8);
+  mem_put (m, next + 8, prev, 8);
+}
+
+/*
+ * A vectored reader: each task costs one batch of its spans (a small part of task_struct);
+ * with the previous walk's tasks and mms, the whole walk is one batch, and a guess that no
+ * longer holds (a task gone, one new, one unmapped) changes nothing but what is read.
+ */
+static void
+test_read_ahead (void)
+{
+  g_autoptr(Mem) m = NULL;
+  g_autoptr(GArray) plain = task_array ();
+  g_autoptr(GArray) first = task_array ();
+  g_autoptr(GArray) second = task_array ();
+  g_autoptr(GArray) third = task_array ();
+  g_autoptr(GArray) expect_tasks = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GArray) expect_mms = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *warning = NULL;
+  Vectored v = { 0 };
+  HsLinuxReader reader = { vectored_read, vectored_readv, &v };
+  guint64 init, unmapped = UNMAPPED;
+  guint plain_reads;
+
+  if (!have_vmlinux ())
+    return;
+  g_assert_cmpuint (layout->n_spans, >, 0);
+  g_assert_cmpuint (layout->span_bytes, <, layout->task_size);
+  for (guint i = 0; i < layout->n_spans; i++)
+    {
+      g_assert_cmpuint (layout->spans[i].offset + layout->spans[i].size, <=, layout->task_size);
+      if (i > 0)
+        g_assert_cmpuint (layout->spans[i].offset, >,
+                          layout->spans[i - 1].offset + layout->spans[i - 1].size);
+    }
+
+  m = make_board (0);
+  v.m = m;
+  init = init_task_address ();
+  warning = walk (m, layout, 0, 0, plain);
+  g_assert_null (warning);
+
+  /* Nothing expected: one batch per task, the same tasks as the plain reader finds. */
+  m->reads = 0;
+  g_assert_true (hs_linux_walk_tasks (layout, vmlinux, 0, &reader, 0, first, &warning, &error));
+  g_assert_no_error (error);
+  g_assert_null (warning);
+  assert_same_tasks (plain, first);
+  g_assert_cmpuint (v.batches, ==, N_BOARD_TASKS);
+  g_assert_cmpuint (v.pieces, ==, N_BOARD_TASKS * layout->n_spans);
+  plain_reads = m->reads;
+
+  /* What the first walk found, read ahead: one batch and no other read of a task or an mm. */
+  for (guint i = 0; i < first->len; i++)
+    {
+      HsLinuxTask *t = nth (first, i);
+      gboolean seen = FALSE;
+
+      g_array_append_val (expect_tasks, t->task);
+      for (guint k = 0; k < expect_mms->len && t->mm != 0; k++)
+        seen |= g_array_index (expect_mms, guint64, k) == t->mm;
+      if (t->mm != 0 && !seen)
+        g_array_append_val (expect_mms, t->mm);
+    }
+  g_array_append_val (expect_tasks, unmapped);
+  reader.expect_tasks = (const guint64 *) expect_tasks->data;
+  reader.n_expect_tasks = expect_tasks->len;
+  reader.expect_mms = (const guint64 *) expect_mms->data;
+  reader.n_expect_mms = expect_mms->len;
+  v.batches = 0;
+  m->reads = 0;
+  g_assert_true (hs_linux_walk_tasks (layout, vmlinux, 0, &reader, 0, second, &warning, &error));
+  g_assert_no_error (error);
+  g_assert_null (warning);
+  assert_same_tasks (plain, second);
+  g_assert_cmpuint (v.batches, ==, 1);
+  g_assert_cmpuint (m->reads, ==, N_BOARD_TASKS * layout->n_spans + N_BOARD_MMS
+                                  + layout->n_spans + head_reads (6));
+  g_assert_cmpuint (m->reads, <, plain_reads + N_BOARD_MMS + layout->n_spans + 1);
+
+  /* The guess goes stale: "sleep" exits, a new process starts. The walk follows the lists. */
+  list_del (m, task_va (7) + layout->tasks.offset);
+  add_process (m, init, task_va (8), 60, "newcomer", TASK_INTERRUPTIBLE, PF_RANDOMIZE, 0,
+               task_va (1));
+  v.batches = 0;
+  g_assert_true (hs_linux_walk_tasks (layout, vmlinux, 0, &reader, 0, third, &warning, &error));
+  g_assert_no_error (error);
+  g_assert_null (warning);
+  g_assert_cmpuint (third->len, ==, N_BOARD_TASKS);
+  assert_task (third, 6, task_va (6), 42, 40, 1, "worker");
+  assert_task (third, 7, task_va (8), 60, 60, 1, "newcomer");
+  g_assert_cmpuint (v.batches, ==, 2);   /* the guess, then the newcomer */
+
+  /* One task alone, its parent's tgid included; a pointer to nothing fails cleanly. */
+  {
+    g_auto(HsLinuxTask) one = { 0 };
+    g_auto(HsLinuxTask) none = { 0 };
+
+    g_assert_true (hs_linux_read_task (layout, &reader, task_va (5), &one, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (one.pid, ==, 41);
+    g_assert_cmpint (one.tgid, ==, 40);
+    g_assert_cmpint (one.ppid, ==, 1);
+    g_assert_cmpstr (one.comm, ==, "guest1_ticker");
+    g_assert_false (one.corrupt);
+    g_assert_false (hs_linux_read_task (layout, &reader, unmapped, &none, &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+    g_assert_false (hs_linux_read_task (layout, &reader, 0x1234, &none, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1330,6 +1513,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Linux/endless-processes", test_endless_processes);
   g_test_add_func ("/Hs/Linux/endless-threads", test_endless_threads);
   g_test_add_func ("/Hs/Linux/pt-regs", test_pt_regs);
+  g_test_add_func ("/Hs/Linux/read-ahead", test_read_ahead);
 
   status = g_test_run ();
   g_clear_pointer (&layout, hs_linux_layout_free);

@@ -389,11 +389,81 @@ test_tasks_one_splice (void)
   g_signal_handlers_disconnect_by_data (tasks, &ic);
 }
 
+/* A halt's first look: the running tasks update their rows in place (a new one is added at the
+ * end), the task that ran before but no longer does loses its core, and the whole lists then
+ * put every task in its place in one splice. */
+static void
+test_tasks_first_look (void)
+{
+  g_autoptr(GListStore) cores = g_list_store_new (HS_TYPE_CORE);
+  g_autoptr(HsGuestModel) model = hs_guest_model_new (G_LIST_MODEL (cores));
+  g_autoptr(GArray) all = g_array_new (FALSE, TRUE, sizeof (HsTaskRecord));
+  g_autoptr(GArray) running = g_array_new (FALSE, TRUE, sizeof (HsTaskRecord));
+  g_autoptr(GArray) next = g_array_new (FALSE, TRUE, sizeof (HsTaskRecord));
+  GListModel *tasks = hs_guest_model_get_tasks (model);
+  g_autoptr(HsTask) was_running = NULL;
+  g_autoptr(HsTask) now_running = NULL;
+  g_autoptr(HsTask) newcomer = NULL;
+  ItemsChanged ic = { 0 };
+
+  g_array_set_clear_func (all, hs_task_record_clear);
+  g_array_set_clear_func (running, hs_task_record_clear);
+  g_array_set_clear_func (next, hs_task_record_clear);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("t%u", i);
+
+      add_record (all, 0x10000 + i * 0x1000, (gint) i + 1, name);
+    }
+  g_array_index (all, HsTaskRecord, 3).core = 0;
+  g_array_index (all, HsTaskRecord, 3).current_vcpu = 0;
+  hs_guest_model_apply (model, NULL, NULL, 0, all, NULL);
+  was_running = g_list_model_get_item (tasks, 3);
+  now_running = g_list_model_get_item (tasks, 5);
+
+  /* Now task 5 runs on core 0, and a new task on vCPU 1 that no list has shown yet. */
+  add_record (running, 0x10000 + 5 * 0x1000, 6, "t5");
+  g_array_index (running, HsTaskRecord, 0).core = 0;
+  g_array_index (running, HsTaskRecord, 0).current_vcpu = 0;
+  add_record (running, 0x90000, 77, "fresh");
+  g_array_index (running, HsTaskRecord, 1).current_vcpu = 1;
+  g_signal_connect (tasks, "items-changed", G_CALLBACK (on_items_changed), &ic);
+  hs_guest_model_apply_first (model, NULL, NULL, 0, running, -1);
+  g_assert_cmpuint (ic.calls, ==, 1);
+  g_assert_cmpuint (ic.removed, ==, 0);
+  g_assert_cmpuint (ic.added, ==, 1);
+  g_assert_cmpint (hs_task_get_core (was_running), ==, -1);
+  g_assert_cmpint (hs_task_get_core (now_running), ==, 0);
+  g_assert_true (hs_guest_model_find_core_task (model, 0) == now_running);
+  newcomer = g_list_model_get_item (tasks, 10);
+  g_assert_cmpstr (hs_task_get_name (newcomer), ==, "fresh");
+
+  /* The whole lists: the newcomer moves to where the walk found it, the same object. */
+  for (guint i = 0; i < 10; i++)
+    {
+      const HsTaskRecord *r = &g_array_index (all, HsTaskRecord, i);
+
+      add_record (next, r->info.task, r->info.pid, r->info.comm);
+      if (i == 2)
+        add_record (next, 0x90000, 77, "fresh");
+    }
+  g_array_index (next, HsTaskRecord, 6).core = 0;
+  hs_guest_model_apply (model, NULL, NULL, 0, next, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 11);
+  {
+    g_autoptr(HsTask) placed = g_list_model_get_item (tasks, 3);
+
+    g_assert_true (placed == newcomer);
+  }
+  g_signal_handlers_disconnect_by_data (tasks, &ic);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/Hs/GuestModel/tasks-first-look", test_tasks_first_look);
   g_test_add_func ("/Hs/Vcpu/notify-on-change", test_vcpu_notify);
   g_test_add_func ("/Hs/Vcpu/machine-model-in-place", test_machine_vcpus);
   g_test_add_func ("/Hs/Vcpu/guest-model-applies-halt", test_guest_model_apply);
