@@ -421,13 +421,17 @@ hs_engine_read_all_tasks (HsEngine *self,
 {
   g_autoptr(GTask) task = NULL;
 
+  /* An older halt's lists are moot: this one reads them again (what a step did not change, from
+   * what the worker kept of them). */
+  g_cancellable_cancel (self->tasks_cancellable);
   g_clear_object (&self->tasks_cancellable);
   self->tasks_cancellable = g_cancellable_new ();
   task = g_task_new (self, self->tasks_cancellable, all_tasks_done,
                      GUINT_TO_POINTER (self->halt_generation));
   hs_engine_set_tasks_pending (self, TRUE);
-  hs_engine_queue_job (self, task, hs_target_read_tasks_job, GINT_TO_POINTER (only_machine + 1),
-                       NULL);
+  /* Behind whatever the views ask for now: they paint first. */
+  hs_target_push_background (self->target, hs_target_read_tasks_job,
+                             GINT_TO_POINTER (only_machine + 1), NULL, task);
 }
 
 static void

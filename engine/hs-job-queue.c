@@ -4,7 +4,8 @@
  *
  * Owned by: the queue itself is refcounted (atomically): the main thread's
  * owner and the worker hold a reference each. Under @lock: the pending jobs
- * (main -> worker) and @stopping. A job belongs to the main thread until
+ * (main -> worker; background ones run only when no other is pending) and
+ * @stopping. A job belongs to the main thread until
  * pushed, to the worker until it is posted back (hs_context_post(), in the
  * order the worker finished them; a GTask may still defer its own callback
  * to an idle), then to the main thread again; a delivery needs only the job,
@@ -54,6 +55,7 @@ struct _HsJobQueue
   pthread_mutex_t lock;
   pthread_cond_t cond;
   GQueue pending;               /* of HsJob, under lock */
+  GQueue background;            /* of HsJob, under lock: after every pending one */
   gboolean stopping;            /* under lock */
 };
 
@@ -76,6 +78,7 @@ queue_unref (HsJobQueue *self)
   if (!g_atomic_int_dec_and_test (&self->ref_count))
     return;
   g_queue_clear_full (&self->pending, (GDestroyNotify) job_free);
+  g_queue_clear_full (&self->background, (GDestroyNotify) job_free);
   pthread_mutex_destroy (&self->lock);
   pthread_cond_destroy (&self->cond);
   g_main_context_unref (self->context);
@@ -142,9 +145,11 @@ worker_main (void *data)
       HsJob *job;
 
       pthread_mutex_lock (&self->lock);
-      while (self->pending.length == 0 && !self->stopping)
+      while (self->pending.length == 0 && self->background.length == 0 && !self->stopping)
         pthread_cond_wait (&self->cond, &self->lock);
       job = g_queue_pop_head (&self->pending);
+      if (job == NULL)
+        job = g_queue_pop_head (&self->background);
       pthread_mutex_unlock (&self->lock);
       if (job == NULL)
         break;
@@ -173,22 +178,22 @@ hs_job_queue_new (gpointer      owner,
   pthread_mutex_init (&self->lock, NULL);
   pthread_cond_init (&self->cond, NULL);
   g_queue_init (&self->pending);
+  g_queue_init (&self->background);
   err = pthread_create (&self->thread, NULL, worker_main, self);
   if (err != 0)
     g_error ("cannot start the engine's worker thread: %s", g_strerror (err));
   return self;
 }
 
-void
-hs_job_queue_push (HsJobQueue     *self,
-                   HsJobFunc       func,
-                   gpointer        data,
-                   GDestroyNotify  data_free,
-                   GTask          *task)
+static void
+push (HsJobQueue     *self,
+      GQueue         *queue,
+      HsJobFunc       func,
+      gpointer        data,
+      GDestroyNotify  data_free,
+      GTask          *task)
 {
   HsJob *job = g_new0 (HsJob, 1);
-
-  g_return_if_fail (func != NULL);
 
   job->queue = self;
   job->func = func;
@@ -198,9 +203,31 @@ hs_job_queue_push (HsJobQueue     *self,
   if (task != NULL && g_task_get_cancellable (task) != NULL)
     job->cancellable = g_object_ref (g_task_get_cancellable (task));
   pthread_mutex_lock (&self->lock);
-  g_queue_push_tail (&self->pending, job);
+  g_queue_push_tail (queue, job);
   pthread_cond_signal (&self->cond);
   pthread_mutex_unlock (&self->lock);
+}
+
+void
+hs_job_queue_push (HsJobQueue     *self,
+                   HsJobFunc       func,
+                   gpointer        data,
+                   GDestroyNotify  data_free,
+                   GTask          *task)
+{
+  g_return_if_fail (func != NULL);
+  push (self, &self->pending, func, data, data_free, task);
+}
+
+void
+hs_job_queue_push_background (HsJobQueue     *self,
+                              HsJobFunc       func,
+                              gpointer        data,
+                              GDestroyNotify  data_free,
+                              GTask          *task)
+{
+  g_return_if_fail (func != NULL);
+  push (self, &self->background, func, data, data_free, task);
 }
 
 void

@@ -35,6 +35,13 @@ void          hs_job_queue_push         (HsJobQueue     *self,
                                          gpointer        data,
                                          GDestroyNotify  data_free,
                                          GTask          *task);
+/* Main thread: like hs_job_queue_push(), but the job waits while other jobs are queued: work the
+ * views do not wait for (a halt's whole task lists) never delays one they do. */
+void          hs_job_queue_push_background (HsJobQueue  *self,
+                                         HsJobFunc       func,
+                                         gpointer        data,
+                                         GDestroyNotify  data_free,
+                                         GTask          *task);
 /* Worker: @func runs on the main context with @data, which it owns from then on. */
 void          hs_job_queue_post         (HsJobQueue     *self,
                                          GSourceFunc     func,

@@ -565,6 +565,7 @@ hs_target_take_snapshot (HsTarget *self,
   self->values = g_memdup2 (snap->values, n * sizeof (guint64));
   self->valid = g_memdup2 (snap->valid, n * sizeof (gboolean));
   self->n_cores = snap->n_cores;
+  self->halt_serial++;
   hs_target_forget_translations (self);
   {
     gint64 t0 = g_get_monotonic_time (), t1;
@@ -701,6 +702,7 @@ remember_walk (HsTarget     *self,
   last->records = g_array_sized_new (FALSE, TRUE, sizeof (HsTaskRecord), records->len - first);
   g_array_set_clear_func (last->records, hs_task_record_clear);
   last->note = g_strdup (note);
+  last->halt_serial = self->halt_serial;
   for (guint t = first; t < records->len; t++)
     {
       const HsTaskRecord *rec = &g_array_index (records, HsTaskRecord, t);
@@ -844,8 +846,10 @@ hs_target_read_tasks (HsTarget *self,
       if (b == NULL)
         continue;
 
-      /* A step elsewhere left this guest as it was: what its last walk found still holds. */
-      if (only_machine >= 0 && dom->machine != (guint) only_machine && last != NULL)
+      /* A step elsewhere left this guest as it was: what its walk since the last halt found
+       * still holds (a walk from before it does not: everything ran in between). */
+      if (only_machine >= 0 && dom->machine != (guint) only_machine && last != NULL
+          && last->halt_serial == self->halt_serial)
         {
           for (guint t = 0; t < last->records->len; t++)
             {

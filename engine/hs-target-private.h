@@ -132,6 +132,7 @@ struct _HsTarget
   GHashTable *contexts;         /* machine -> HsMmuContext for its kernel space, this halt */
   GHashTable *tlb;              /* (4K VA page | machine) -> 4K PA page, this halt */
   GHashTable *last_walk;        /* machine -> LastWalk: what its previous task walk found */
+  guint halt_serial;            /* counts the halts after which every core may have run */
   GHashTable *domid_to_machine; /* stable machine ids for the session */
   GHashTable *vmid_to_machine;  /* ... of guests seen by VMID before Xen's symbols came */
   guint next_machine;
@@ -191,6 +192,7 @@ typedef struct
   GArray *mms;                  /* guint64 */
   GArray *records;              /* of HsTaskRecord, as the walk found them */
   char *note;                   /* its warning line for the task notes, or NULL */
+  guint halt_serial;            /* the halt it was read at: only then do @records still hold */
 } LastWalk;
 
 typedef struct
@@ -266,6 +268,11 @@ HsTarget * hs_target_new                  (GMainContext   *main_context,
 /* Lets the queued jobs run, closes the probe on the worker and joins it. */
 void      hs_target_free                 (HsTarget       *self);
 void      hs_target_push                 (HsTarget       *self,
+                                          HsJobFunc       func,
+                                          gpointer        data,
+                                          GDestroyNotify  data_free,
+                                          GTask          *task);
+void      hs_target_push_background      (HsTarget       *self,
                                           HsJobFunc       func,
                                           gpointer        data,
                                           GDestroyNotify  data_free,

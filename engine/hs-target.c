@@ -64,6 +64,16 @@ hs_target_push (HsTarget       *self,
   hs_job_queue_push (self->queue, func, data, data_free, task);
 }
 
+void
+hs_target_push_background (HsTarget       *self,
+                           HsJobFunc       func,
+                           gpointer        data,
+                           GDestroyNotify  data_free,
+                           GTask          *task)
+{
+  hs_job_queue_push_background (self->queue, func, data, data_free, task);
+}
+
 /* Closes the probe's connection on the thread that reads it. */
 void
 hs_target_close_job (gpointer  owner,
