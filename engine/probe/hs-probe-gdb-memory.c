@@ -2,6 +2,12 @@
 /*
  * hs-probe-gdb-memory.c: the GDB remote probe's memory: 'm' and 'M' in the stub's chunk size, cached for one halt;
  * physical reads through QEMU's phy_memory_mode.
+ *
+ * Two granules: big reads go through 2 KiB chunks, fetched many at once; small ones (a page
+ * table entry, a few fields) through 256-byte lines. A halt mostly reads what the previous one
+ * read (Xen's domain list, the page tables to it, the same vCPUs), so the lines one halt
+ * fetched are fetched again at once, pipelined, by the next halt's first small read: a guess,
+ * but every byte of it is read at this halt, so it can be wasted, never wrong.
  */
 #define G_LOG_DOMAIN "hs-probe-gdb"
 
@@ -96,6 +102,168 @@ read_exact (HsProbeGdb  *self,
                  "cannot read physical memory at A:0x%" G_GINT64_MODIFIER "x: "
                  "the gdbstub answered %s", addr, reply);
   return FALSE;
+}
+
+void
+_hs_gdb_memory_init (HsProbeGdb *self)
+{
+  self->mem_cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->line_cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->line_log = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->line_ahead = g_array_new (FALSE, FALSE, sizeof (guint64));
+}
+
+void
+_hs_gdb_memory_clear (HsProbeGdb *self)
+{
+  g_clear_pointer (&self->mem_cache, g_hash_table_unref);
+  g_clear_pointer (&self->line_cache, g_hash_table_unref);
+  g_clear_pointer (&self->line_log, g_array_unref);
+  g_clear_pointer (&self->line_ahead, g_array_unref);
+}
+
+void
+_hs_gdb_memory_forget (HsProbeGdb *self,
+                       gboolean    resumed)
+{
+  if (self->mem_cache == NULL)
+    return;
+  g_hash_table_remove_all (self->mem_cache);
+  self->mem_cache_bytes = 0;
+  g_hash_table_remove_all (self->line_cache);
+  if (resumed && self->line_log->len > 0)
+    {
+      GArray *swap = self->line_ahead;
+
+      self->line_ahead = self->line_log;
+      self->line_log = swap;
+    }
+  else if (!resumed)
+    g_array_set_size (self->line_ahead, 0);
+  g_array_set_size (self->line_log, 0);
+}
+
+/* A line's bytes, and whether this halt has used it: only used lines are next halt's guess, so
+ * a guess that stopped being read is not fetched again and again. */
+typedef struct
+{
+  guint8 bytes[MEM_LINE];
+  gboolean used;
+} Line;
+
+static void
+cache_line (HsProbeGdb *self,
+            guint64     line_addr,
+            Line       *line)
+{
+  guint64 *key = g_new (guint64, 1);
+
+  if (g_hash_table_size (self->line_cache) >= MEM_CACHE_LIMIT / MEM_LINE)
+    g_hash_table_remove_all (self->line_cache);
+  *key = line_addr;
+  g_hash_table_insert (self->line_cache, key, line);
+}
+
+static void
+use_line (HsProbeGdb *self,
+          guint64     line_addr,
+          Line       *line)
+{
+  if (line->used)
+    return;
+  line->used = TRUE;
+  if (self->line_log->len < MAX_LINES_AHEAD)
+    g_array_append_val (self->line_log, line_addr);
+}
+
+typedef struct
+{
+  HsProbeGdb *self;
+  const guint64 *lines;
+} LineBatch;
+
+static gboolean
+take_line (guint        index,
+           const char  *reply,
+           gsize        len,
+           gpointer     user_data,
+           GError     **error)
+{
+  LineBatch *b = user_data;
+  g_autofree Line *line = g_new0 (Line, 1);
+  GError *local_error = NULL;
+
+  if (decode_read (b->lines[index], MEM_LINE, reply, len, line->bytes, &local_error))
+    cache_line (b->self, b->lines[index], g_steal_pointer (&line));
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The first small read of a halt: the lines the previous halt fetched, all at once. */
+static gboolean
+read_lines_ahead (HsProbeGdb  *self,
+                  GError     **error)
+{
+  g_autoptr(GArray) lines = g_steal_pointer (&self->line_ahead);
+  g_autoptr(GPtrArray) payloads = g_ptr_array_new_full (lines->len, g_free);
+  LineBatch b = { self, (const guint64 *) lines->data };
+
+  self->line_ahead = g_array_new (FALSE, FALSE, sizeof (guint64));
+  for (guint i = 0; i < lines->len; i++)
+    g_ptr_array_add (payloads, g_strdup_printf ("m%" G_GINT64_MODIFIER "x,%x",
+                                                g_array_index (lines, guint64, i), MEM_LINE));
+  if (lines->len == 0)
+    return TRUE;
+  return _hs_gdb_pipeline (self, (char * const *) payloads->pdata, payloads->len, 64, take_line,
+                           &b, error);
+}
+
+/* A read inside one line: from a cached chunk or line, else the line is fetched (or, where the
+ * stub refuses the whole line, just the bytes). With io_lock held. */
+static gboolean
+read_small (HsProbeGdb  *self,
+            guint64      addr,
+            gsize        len,
+            guint8      *buf,
+            GError     **error)
+{
+  guint64 chunk_addr = addr & ~(guint64) (MEM_CHUNK - 1);
+  guint64 line_addr = addr & ~(guint64) (MEM_LINE - 1);
+  const guint8 *data = g_hash_table_lookup (self->mem_cache, &chunk_addr);
+  g_autoptr(GError) local_error = NULL;
+  Line *line;
+
+  if (data != NULL)
+    {
+      memcpy (buf, data + (addr - chunk_addr), len);
+      return TRUE;
+    }
+  if (self->line_ahead->len > 0 && !read_lines_ahead (self, error))
+    return FALSE;
+  line = g_hash_table_lookup (self->line_cache, &line_addr);
+  if (line == NULL)
+    {
+      g_autofree Line *fresh = g_new0 (Line, 1);
+
+      if (!read_exact (self, line_addr, MEM_LINE, fresh->bytes, &local_error))
+        {
+          if (!g_error_matches (local_error, HS_PROBE_ERROR, HS_PROBE_ERROR_STUB))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          return read_exact (self, addr, len, buf, error);
+        }
+      line = fresh;
+      cache_line (self, line_addr, g_steal_pointer (&fresh));
+    }
+  use_line (self, line_addr, line);
+  memcpy (buf, line->bytes + (addr - line_addr), len);
+  return TRUE;
 }
 
 /* The cached aligned chunk holding @chunk_addr, or NULL (no error) if the stub refused it. */
@@ -236,6 +404,8 @@ read_locked (HsProbeGdb  *self,
 {
   gsize done = 0;
 
+  if (len <= MEM_LINE && (phys & (MEM_LINE - 1)) + len <= MEM_LINE)
+    return read_small (self, phys, len, buf, error);
   /* More than one chunk missing: ask for them all at once. */
   if (len > MEM_CHUNK)
     {
@@ -301,9 +471,9 @@ hs_probe_gdb_read_memory (HsProbe  *probe,
   return ok;
 }
 
-/* Reads up to this size in a batch go to the stub as they are, not as whole chunks: a task's
- * fields cost a few dozen bytes of hex instead of 4 KiB. */
-#define SMALL_READ 0x200u
+/* Pieces up to this size in a batch go to the stub as they are, not as whole chunks: a task's
+ * fields cost their own bytes of hex instead of 4 KiB. */
+#define SMALL_READ (MEM_CHUNK / 2)
 
 static gboolean
 hs_probe_gdb_read_memory_v (HsProbe      *probe,
@@ -345,7 +515,7 @@ hs_probe_gdb_read_memory_v (HsProbe      *probe,
         }
       if (r->len == 0 || cached)
         pending[i] = TRUE;
-      else if (r->len <= SMALL_READ && (r->phys & (MEM_CHUNK - 1)) + r->len <= MEM_CHUNK)
+      else if (r->len <= SMALL_READ)
         {
           Fetch f = { r->phys, r->len, r->buf, &r->ok };
 
@@ -427,6 +597,15 @@ hs_probe_gdb_read_virtual (HsProbeGdb  *self,
   return ok;
 }
 
+/* After a write: what this halt cached may be stale; what it fetched stays the next halt's guess. */
+static void
+forget_halt_memory (HsProbeGdb *self)
+{
+  g_hash_table_remove_all (self->mem_cache);
+  self->mem_cache_bytes = 0;
+  g_hash_table_remove_all (self->line_cache);
+}
+
 static gboolean
 hs_probe_gdb_write_memory (HsProbe       *probe,
                            guint64        phys,
@@ -452,16 +631,14 @@ hs_probe_gdb_write_memory (HsProbe       *probe,
 
       if (!_hs_gdb_request_ok (self, pkt, "write memory", error))
         {
-          g_hash_table_remove_all (self->mem_cache);
-          self->mem_cache_bytes = 0;
+          forget_halt_memory (self);
           hs_mutex_unlock (&self->io_lock);
           return FALSE;
         }
       done += n;
     }
   /* Simplest correct thing: the next read sees what the target now holds. */
-  g_hash_table_remove_all (self->mem_cache);
-  self->mem_cache_bytes = 0;
+  forget_halt_memory (self);
   hs_mutex_unlock (&self->io_lock);
   return TRUE;
 }

@@ -19,6 +19,8 @@
 G_BEGIN_DECLS
 
 #define REPLY_TIMEOUT_MS   5000
+/* In a pipeline, how long replies may stall before the acks owed are sent on their own. */
+#define ACK_STALL_MS       20
 #define CONNECT_TIMEOUT_S  5
 #define MAX_RETRANSMITS    3
 #define MAX_PAYLOAD        (1 << 20)
@@ -30,6 +32,12 @@ G_BEGIN_DECLS
 #define MEM_WRITE_CHUNK    0x400u
 /* A halt's memory cache is dropped once it holds this much. */
 #define MEM_CACHE_LIMIT    (64u << 20)
+/* Small reads (page-table entries, a structure's fields) fetch a line this size: on QEMU's
+ * stub a request costs ~30 us plus ~60 ns a byte of hex, so a whole chunk for 8 bytes
+ * costs four times a line. */
+#define MEM_LINE           0x100u
+/* The lines a halt fetched that the next halt fetches at once, before its first small read. */
+#define MAX_LINES_AHEAD    1024u
 
 typedef struct
 {
@@ -67,6 +75,10 @@ struct _HsProbeGdb
   RegCache *reg_cache;          /* one per core */
   GHashTable *mem_cache;        /* chunk address -> guint8[MEM_CHUNK] */
   gsize mem_cache_bytes;
+  GHashTable *line_cache;       /* line address -> guint8[MEM_LINE], this halt */
+  GArray *line_log;             /* guint64: the lines this halt fetched, in order */
+  GArray *line_ahead;           /* guint64: the previous halt's, read ahead at the first small
+                                 * read of this one (a guess: what was read is read again) */
   GHashTable *breakpoints;      /* address -> type + 1 */
 
   HsMutex io_lock;
@@ -105,6 +117,12 @@ gint     _hs_gdb_core_for_thread    (HsProbeGdb *self,
 char     *_hs_gdb_format_thread     (HsProbeGdb *self,
                                      guint       core);
 void     _hs_gdb_invalidate_caches  (HsProbeGdb *self);
+void     _hs_gdb_memory_init        (HsProbeGdb *self);
+void     _hs_gdb_memory_clear       (HsProbeGdb *self);
+/* Drops what memory the cache holds; @resumed: the target ran, so what this halt read becomes
+ * the next halt's read-ahead. */
+void     _hs_gdb_memory_forget      (HsProbeGdb *self,
+                                     gboolean    resumed);
 void     _hs_gdb_mark_lost          (HsProbeGdb *self);
 char     *_hs_gdb_read_reply        (HsProbeGdb    *self,
                                      gboolean       want_stop,

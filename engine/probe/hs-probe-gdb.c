@@ -124,24 +124,29 @@ read_event (HsProbeGdb    *self,
           continue;
         }
 
-      left = timeout_ms == G_MAXUINT ? -1 : deadline - g_get_monotonic_time ();
-      if (timeout_ms != G_MAXUINT && left <= 0)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                       "the gdbstub at %s:%u did not answer within %u ms",
-                       self->host, self->port, timeout_ms);
-          return FALSE;
-        }
-      if (!g_socket_condition_timed_wait (self->socket, G_IO_IN, left, cancellable, &local_error))
-        {
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-            continue;  /* re-checked against the deadline above */
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
+      /* The socket does not block: a reply already there costs one call, not a poll too (a
+       * pipeline's replies mostly are). */
       n = g_socket_receive (self->socket, (char *) self->rx, sizeof self->rx, NULL, &local_error);
       if (n < 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        continue;
+        {
+          g_clear_error (&local_error);
+          left = timeout_ms == G_MAXUINT ? -1 : deadline - g_get_monotonic_time ();
+          if (timeout_ms != G_MAXUINT && left <= 0)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                           "the gdbstub at %s:%u did not answer within %u ms",
+                           self->host, self->port, timeout_ms);
+              return FALSE;
+            }
+          if (!g_socket_condition_timed_wait (self->socket, G_IO_IN, left, cancellable,
+                                              &local_error)
+              && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          continue;  /* a timeout is checked against the deadline above */
+        }
       if (n <= 0)
         return lost_error (self, error, n == 0 ? "the stub closed the connection"
                                                : local_error->message);
@@ -367,11 +372,14 @@ _hs_gdb_pipeline (HsProbeGdb       *self,
     {
       gboolean have_reply = FALSE;
 
-      /* The acks owed and the next requests in one write: syscalls, not bytes, cost here. */
+      /* The acks owed and the next requests in one write, and only once half the window has
+       * come back: syscalls, not bytes, cost here. */
       g_byte_array_set_size (out, 0);
-      for (; acks > 0; acks--)
-        g_byte_array_append (out, (const guint8 *) "+", 1);
-      while (sent < n && sent - got < window)
+      if (sent < n && sent - got <= window / 2)
+        for (; acks > 0; acks--)
+          g_byte_array_append (out, (const guint8 *) "+", 1);
+      for (gboolean refill = sent < n && sent - got <= window / 2;
+           refill && sent < n && sent - got < window;)
         {
           g_autoptr(GBytes) frame = hs_rsp_frame (payloads[sent], strlen (payloads[sent]));
           gsize len;
@@ -391,16 +399,22 @@ _hs_gdb_pipeline (HsProbeGdb       *self,
           g_autoptr(GError) local_error = NULL;
           HsRspEvent ev;
 
-          /* Before waiting for more, ack what came: a stub may want that before it goes on. */
-          if (acks > 0 && self->rx_pos >= self->rx_len)
+          /* Acks go out with the next requests or at the end, one write for many: QEMU does
+           * not wait for them. A stub that does would stall here: after a short wait, they
+           * go out on their own. */
+          if (!read_event (self, acks > 0 ? ACK_STALL_MS : REPLY_TIMEOUT_MS, NULL, &ev,
+                           &local_error)
+              && acks > 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
             {
+              g_clear_error (&local_error);
               g_byte_array_set_size (out, 0);
               for (; acks > 0; acks--)
                 g_byte_array_append (out, (const guint8 *) "+", 1);
               if (!_hs_gdb_send_raw (self, out->data, out->len, error))
                 return FALSE;
+              continue;
             }
-          if (!read_event (self, REPLY_TIMEOUT_MS, NULL, &ev, &local_error))
+          if (local_error != NULL)
             {
               if (g_error_matches (local_error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST))
                 {
@@ -522,9 +536,7 @@ _hs_gdb_core_for_thread (HsProbeGdb *self,
 void
 _hs_gdb_invalidate_caches (HsProbeGdb *self)
 {
-  if (self->mem_cache)
-    g_hash_table_remove_all (self->mem_cache);
-  self->mem_cache_bytes = 0;
+  _hs_gdb_memory_forget (self, TRUE);
   if (self->reg_cache && self->threads && self->registers)
     for (guint c = 0; c < self->threads->len; c++)
       {
@@ -754,9 +766,7 @@ clear_target_state (HsProbeGdb *self)
   g_clear_pointer (&self->registers, g_ptr_array_unref);
   g_clear_pointer (&self->g_offsets, g_array_unref);
   g_clear_pointer (&self->tdesc, hs_tdesc_free);
-  if (self->mem_cache)
-    g_hash_table_remove_all (self->mem_cache);
-  self->mem_cache_bytes = 0;
+  _hs_gdb_memory_forget (self, FALSE);
   if (self->breakpoints)
     g_hash_table_remove_all (self->breakpoints);
   hs_rsp_decoder_reset (&self->decoder);
@@ -1049,7 +1059,7 @@ hs_probe_gdb_finalize (GObject *object)
   close_socket (self);
   clear_target_state (self);
   hs_rsp_decoder_clear (&self->decoder);
-  g_clear_pointer (&self->mem_cache, g_hash_table_unref);
+  _hs_gdb_memory_clear (self);
   g_clear_pointer (&self->breakpoints, g_hash_table_unref);
   hs_mutex_clear (&self->io_lock);
   hs_mutex_clear (&self->write_lock);
@@ -1070,7 +1080,7 @@ hs_probe_gdb_init (HsProbeGdb *self)
   hs_mutex_init (&self->io_lock);
   hs_mutex_init (&self->write_lock);
   hs_rsp_decoder_init (&self->decoder, MAX_PAYLOAD);
-  self->mem_cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  _hs_gdb_memory_init (self);
   self->breakpoints = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->hg_core = -1;
 }

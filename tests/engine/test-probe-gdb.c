@@ -840,7 +840,7 @@ test_read_memory_chunks (Fixture       *f,
                                        &error));
   g_assert_no_error (error);
   sent = stub_received_since (f->stub, before);
-  g_assert_cmpstr (sent, ==, "m4000001000,800");
+  g_assert_cmpstr (sent, ==, "m4000001200,100");
   for (guint i = 0; i < 4; i++)
     g_assert_cmpuint (buf[i], ==, mem_byte (G_GUINT64_CONSTANT (0x4000001234) + i));
 
@@ -928,6 +928,50 @@ test_read_memory_vectored (Fixture       *f,
   g_assert_true (hs_probe_is_connected (f->probe));
 }
 
+/* Small reads fetch lines; the lines a halt used are fetched at once, first thing, at the next
+ * halt, and a line no halt uses any more stops being fetched. */
+static void
+test_read_lines_ahead (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sent = NULL;
+  HsStopEvent stop;
+  guint8 buf[8];
+  guint before;
+
+  connect_ok (f, NULL);
+  before = stub_n_received (f->stub);
+  g_assert_true (hs_probe_read_memory (f->probe, 0x1010, buf, 8, &error));
+  g_assert_true (hs_probe_read_memory (f->probe, 0x5020, buf, 8, &error));
+  g_assert_true (hs_probe_read_memory (f->probe, 0x1018, buf, 8, &error));
+  g_assert_no_error (error);
+  sent = stub_received_since (f->stub, before);
+  g_assert_cmpstr (sent, ==, "m1000,100 m5000,100");
+
+  g_assert_true (hs_probe_step (f->probe, 0, &error));
+  g_assert_true (hs_probe_wait_stop (f->probe, 5000, &stop, NULL, &error));
+  g_assert_no_error (error);
+  before = stub_n_received (f->stub);
+  g_assert_true (hs_probe_read_memory (f->probe, 0x5028, buf, 8, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 8; i++)
+    g_assert_cmpuint (buf[i], ==, mem_byte (0x5028 + i));
+  g_clear_pointer (&sent, g_free);
+  sent = stub_received_since (f->stub, before);
+  g_assert_cmpstr (sent, ==, "m1000,100 m5000,100");
+
+  /* Only 0x5000 was used this time: the next halt guesses just that one. */
+  g_assert_true (hs_probe_step (f->probe, 0, &error));
+  g_assert_true (hs_probe_wait_stop (f->probe, 5000, &stop, NULL, &error));
+  before = stub_n_received (f->stub);
+  g_assert_true (hs_probe_read_memory (f->probe, 0x9000, buf, 8, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&sent, g_free);
+  sent = stub_received_since (f->stub, before);
+  g_assert_cmpstr (sent, ==, "m5000,100 m9000,100");
+}
+
 /* A big read asks for all its chunks at once. */
 static void
 test_read_memory_big (Fixture       *f,
@@ -976,7 +1020,7 @@ test_nak_retransmit (Fixture       *f,
   g_assert_true (hs_probe_read_memory (f->probe, 0x1000, buf, sizeof buf, &error));
   g_assert_no_error (error);
   /* Sent, refused with '-', sent again. */
-  g_assert_cmpuint (stub_count (f->stub, "m1000,800", FALSE), ==, 2);
+  g_assert_cmpuint (stub_count (f->stub, "m1000,100", FALSE), ==, 2);
   for (guint i = 0; i < sizeof buf; i++)
     g_assert_cmpuint (buf[i], ==, mem_byte (0x1000 + i));
 }
@@ -996,7 +1040,7 @@ test_nak_forever (Fixture       *f,
   /* A stub that never accepts the packet: a bounded number of tries, then an error. */
   g_assert_false (hs_probe_read_memory (f->probe, 0x2000, buf, sizeof buf, &error));
   g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL);
-  sent = stub_count (f->stub, "m2000,800", FALSE);
+  sent = stub_count (f->stub, "m2000,100", FALSE);
   g_assert_cmpuint (sent, >=, 2);
   g_assert_cmpuint (sent, <=, 10);
 }
@@ -1257,6 +1301,7 @@ main (int   argc,
   ADD ("read-memory-error", test_read_memory_error);
   ADD ("read-memory-vectored", test_read_memory_vectored);
   ADD ("read-memory-big", test_read_memory_big);
+  ADD ("read-lines-ahead", test_read_lines_ahead);
   ADD ("no-phys-mode", test_no_phys_mode);
   ADD ("nak-retransmit", test_nak_retransmit);
   ADD ("nak-forever", test_nak_forever);
