@@ -146,6 +146,8 @@ struct _HsSymbolFile
   HsDwarfCfi *cfi;
   gboolean use_aranges;                /* tests clear it to exercise the CU-range fallback */
   HsDwarfIndexSource index_source;     /* how the last index was obtained; kept across close */
+  GHashTable *members;                 /* "type\npath" -> HsMember: answers already found (the
+                                        * file does not change), at most MAX_MEMBER_MEMO */
 };
 
 /* Opens the DWARF (without indexing): enough for call-frame information. */

@@ -30,6 +30,7 @@ hs_symbol_file_finalize (GObject *object)
 
   _hs_dwarf_close (self);
   g_clear_error (&self->dwarf_error);
+  g_clear_pointer (&self->members, g_hash_table_unref);
   hs_mutex_clear (&self->dwarf_lock);
   g_clear_pointer (&self->symtab, _hs_elf_symtab_free);
   g_clear_pointer (&self->elf, elf_end);
@@ -792,6 +793,16 @@ hs_symbol_file_member (HsSymbolFile  *self,
  * hs_symbol_file_member_full:
  * @out: (out caller-allocates): clear it with hs_member_clear()
  */
+/* Bounds the memo: commands can ask for any number of different paths. */
+#define MAX_MEMBER_MEMO 4096
+
+static void
+member_free (HsMember *member)
+{
+  hs_member_clear (member);
+  g_free (member);
+}
+
 gboolean
 hs_symbol_file_member_full (HsSymbolFile  *self,
                             const char    *type_name,
@@ -799,6 +810,8 @@ hs_symbol_file_member_full (HsSymbolFile  *self,
                             HsMember      *out,
                             GError       **error)
 {
+  g_autofree char *key = NULL;
+  const HsMember *known;
   gboolean ok;
 
   g_return_val_if_fail (HS_IS_SYMBOL_FILE (self), FALSE);
@@ -810,7 +823,27 @@ hs_symbol_file_member_full (HsSymbolFile  *self,
   memset (out, 0, sizeof *out);
   if (!dwarf_begin (self, error))
     return FALSE;
+  /* Awareness asks for the same members at every halt: each is looked up in the DWARF once. */
+  key = g_strconcat (type_name, "\n", path, NULL);
+  known = self->members != NULL ? g_hash_table_lookup (self->members, key) : NULL;
+  if (known != NULL)
+    {
+      *out = *known;
+      out->type_name = g_strdup (known->type_name);
+      dwarf_end (self);
+      return TRUE;
+    }
   ok = _hs_dwarf_member (self, type_name, path, out, error);
+  if (ok && (self->members == NULL || g_hash_table_size (self->members) < MAX_MEMBER_MEMO))
+    {
+      HsMember *copy = g_memdup2 (out, sizeof *out);
+
+      copy->type_name = g_strdup (out->type_name);
+      if (self->members == NULL)
+        self->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                               (GDestroyNotify) member_free);
+      g_hash_table_insert (self->members, g_steal_pointer (&key), copy);
+    }
   dwarf_end (self);
   if (!ok)
     hs_member_clear (out);
