@@ -412,6 +412,20 @@ all_tasks_done (GObject      *object,
     hs_engine_set_tasks_pending (self, FALSE);
 }
 
+/* The whole lists' job is queued once the views have queued theirs: a job the worker has
+ * started cannot be overtaken, and the views ask from their halted handlers, which run before
+ * this idle. Not at a low priority: a text view validating a new source file would starve it. */
+static gboolean
+queue_all_tasks (gpointer data)
+{
+  GTask *task = data;
+  HsEngine *self = g_task_get_source_object (task);
+
+  hs_target_push_background (self->target, hs_target_read_tasks_job,
+                             g_task_get_task_data (task), NULL, task);
+  return G_SOURCE_REMOVE;
+}
+
 /* After a halt that showed the views first: every task of every guest (@only_machine >= 0:
  * of the one a step ran), read on the worker into the same task objects. Commands that need
  * whole lists wait for it (tasks-pending). */
@@ -419,7 +433,7 @@ void
 hs_engine_read_all_tasks (HsEngine *self,
                           gint      only_machine)
 {
-  g_autoptr(GTask) task = NULL;
+  GTask *task;
 
   /* An older halt's lists are moot: this one reads them again (what a step did not change, from
    * what the worker kept of them). */
@@ -428,10 +442,9 @@ hs_engine_read_all_tasks (HsEngine *self,
   self->tasks_cancellable = g_cancellable_new ();
   task = g_task_new (self, self->tasks_cancellable, all_tasks_done,
                      GUINT_TO_POINTER (self->halt_generation));
+  g_task_set_task_data (task, GINT_TO_POINTER (only_machine + 1), NULL);
   hs_engine_set_tasks_pending (self, TRUE);
-  /* Behind whatever the views ask for now: they paint first. */
-  hs_target_push_background (self->target, hs_target_read_tasks_job,
-                             GINT_TO_POINTER (only_machine + 1), NULL, task);
+  g_idle_add_full (G_PRIORITY_DEFAULT, queue_all_tasks, task, g_object_unref);
 }
 
 static void

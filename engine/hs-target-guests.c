@@ -376,7 +376,14 @@ hs_target_read_guest_v (HsLinuxRead  *reads,
               bad[i] = TRUE;
               break;
             }
-          g_array_append_val (pieces, piece);
+          /* Pages that are contiguous in physical memory too (the linear map) stay one
+           * request. */
+          if (done > 0 && pieces->len > g_array_index (first, guint, i)
+              && g_array_index (pieces, HsProbeRead, pieces->len - 1).phys
+                 + g_array_index (pieces, HsProbeRead, pieces->len - 1).len == piece.phys)
+            g_array_index (pieces, HsProbeRead, pieces->len - 1).len += n;
+          else
+            g_array_append_val (pieces, piece);
           done += n;
         }
     }
