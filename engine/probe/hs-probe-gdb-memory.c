@@ -351,15 +351,12 @@ run_batch (HsProbeGdb  *self,
 {
   g_autoptr(GPtrArray) payloads = g_ptr_array_new_full (fetches->len, g_free);
   Batch b = { self, fetches };
-  /* Whole chunks come back as 4 KiB of hex each: fewer of them in flight. */
-  guint window = 64;
+  const guint window = 64;
 
   for (guint i = 0; i < fetches->len; i++)
     {
       Fetch *f = &g_array_index (fetches, Fetch, i);
 
-      if (f->out == NULL)
-        window = 16;
       g_ptr_array_add (payloads, g_strdup_printf ("m%" G_GINT64_MODIFIER "x,%zx", f->addr,
                                                   f->len));
     }
@@ -473,7 +470,7 @@ hs_probe_gdb_read_memory (HsProbe  *probe,
 
 /* Pieces up to this size in a batch go to the stub as they are, not as whole chunks: a task's
  * fields cost their own bytes of hex instead of 4 KiB. */
-#define SMALL_READ (MEM_CHUNK / 2)
+#define SMALL_READ MEM_CHUNK
 
 static gboolean
 hs_probe_gdb_read_memory_v (HsProbe      *probe,

@@ -37,7 +37,7 @@ G_BEGIN_DECLS
  * costs four times a line. */
 #define MEM_LINE           0x100u
 /* The lines a halt fetched that the next halt fetches at once, before its first small read. */
-#define MAX_LINES_AHEAD    1024u
+#define MAX_LINES_AHEAD    256u
 
 typedef struct
 {
@@ -92,6 +92,7 @@ struct _HsProbeGdb
   gboolean step_pending;
   gint hg_core;                 /* the core 'Hg' last selected, -1 if unknown */
   guint64 n_packets;
+  guint64 n_round_trips;        /* waits for the stub: one per request, one per pipeline batch */
 };
 
 /* One reply of a pipeline, in request order; FALSE (with @error) fails the pipeline, whose

@@ -187,6 +187,7 @@ _hs_gdb_send_packet (HsProbeGdb  *self,
   const guint8 *data = g_bytes_get_data (frame, &len);
 
   self->n_packets++;
+  self->n_round_trips++;
   if (trace_enabled ())
     g_printerr ("rsp -> %.200s\n", payload);
   for (guint attempt = 0; attempt <= MAX_RETRANSMITS; attempt++)
@@ -391,8 +392,12 @@ _hs_gdb_pipeline (HsProbeGdb       *self,
           g_byte_array_append (out, data, len);
           sent++;
         }
-      if (out->len > 0 && !_hs_gdb_send_raw (self, out->data, out->len, error))
-        return FALSE;
+      if (out->len > 0)
+        {
+          if (!_hs_gdb_send_raw (self, out->data, out->len, error))
+            return FALSE;
+          self->n_round_trips++;
+        }
 
       while (!have_reply)
         {
@@ -1170,4 +1175,13 @@ hs_probe_gdb_get_n_packets (HsProbeGdb *self)
 {
   g_return_val_if_fail (HS_IS_PROBE_GDB (self), 0);
   return self->n_packets;
+}
+
+/* How often the probe waited for the stub: once per request sent alone, once per batch of a
+ * pipeline. Like hs_probe_gdb_get_n_packets(), for benchmarks; read it while no request runs. */
+guint64
+hs_probe_gdb_get_n_round_trips (HsProbeGdb *self)
+{
+  g_return_val_if_fail (HS_IS_PROBE_GDB (self), 0);
+  return self->n_round_trips;
 }

@@ -17,6 +17,7 @@ gboolean    hs_probe_gdb_parse_location  (const char  *location,
 const char *hs_probe_gdb_get_host        (HsProbeGdb  *self);
 guint16     hs_probe_gdb_get_port        (HsProbeGdb  *self);
 guint64     hs_probe_gdb_get_n_packets   (HsProbeGdb  *self);
+guint64     hs_probe_gdb_get_n_round_trips (HsProbeGdb *self);
 gboolean    hs_probe_gdb_read_virtual    (HsProbeGdb  *self,
                                           guint        core,
                                           guint64      va,

@@ -129,7 +129,23 @@ hs_rsp_decoder_feed (HsRspDecoder *dec,
           else if (c == '*' && dec->buf->len > 0)
             dec->state = STATE_RLE_COUNT;
           else
-            append_byte (dec, c);
+            {
+              /* Hex payloads are long runs of plain bytes: take the run at once. */
+              gsize run = 1;
+
+              while (i + run < len && data[i + run] != '#' && data[i + run] != '}'
+                     && data[i + run] != '*')
+                run++;
+              if (dec->buf->len + run > dec->max_len)
+                {
+                  append_byte (dec, c);
+                  break;
+                }
+              for (gsize k = 1; k < run; k++)
+                dec->sum += data[i + k];
+              g_byte_array_append (dec->buf, data + i, run);
+              i += run - 1;
+            }
           break;
 
         case STATE_RLE_COUNT:

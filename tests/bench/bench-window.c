@@ -4,13 +4,20 @@
  *
  * Each round lets the board run briefly, breaks, and measures how long the
  * views take to show the new halt: from Break to the engine's "halted"
- * (probe I/O: registers, guests, both guests' task lists), and from there
+ * (probe I/O: registers, guests, the tasks the vCPUs run), from there
  * until the stack of the current context is unwound, the disassembly
- * around it is read and the window has painted a frame with all of it.
+ * around it is read and the window has painted a frame with all of it, and
+ * from Break until the global task list is complete. Then single steps of
+ * a core that runs a guest's user code, each until the views have painted.
+ *
+ * Usage: bench-window [--tasks N]   (N more tasks in each guest: the big board)
+ * Prints RESULT lines: halt_views_ms, global_list_ms, step_ms (to the views painted) and
+ * step_lists_ms (to the lists complete too), with a _big suffix when --tasks is given. Numbers, not pass/fail: targets live in issues.
  */
 #include "config.h"
 
 #include <gtk/gtk.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hs-application.h"
@@ -20,7 +27,8 @@
 #include "hs-frame-view.h"
 #include "hs-widgets.h"
 
-#define ROUNDS 10
+#define ROUNDS 20
+#define STEPS  40
 
 static HsBoard *board;
 static HsWindow *window;
@@ -43,6 +51,18 @@ spin_until (gboolean (*pred) (void),
     }
 }
 
+/* Lets the board run while the window keeps up with its events (a blocked main loop would
+ * make the next Break wait behind them). */
+static void
+spin_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
 static gboolean
 is_board_done (void)
 {
@@ -53,6 +73,29 @@ static gboolean
 is_running (void)
 {
   return hs_engine_get_state (engine) == HS_ENGINE_STATE_RUNNING;
+}
+
+static gboolean
+lists_done (void)
+{
+  return halted_at > 0 && !hs_engine_get_tasks_pending (engine);
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (double *values,
+        guint   n)
+{
+  qsort (values, n, sizeof values[0], compare_double);
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 static gboolean
@@ -104,12 +147,23 @@ main (int   argc,
   g_autoptr(HsApplication) app = NULL;
   g_autofree char *location = NULL;
   g_autofree char *session = NULL;
-  double to_halt[ROUNDS], to_views[ROUNDS];
-  double sum_halt = 0, sum_views = 0, worst_halt = 0, worst_views = 0;
+  double to_halt[ROUNDS], to_views[ROUNDS], to_list[ROUNDS], step[STEPS];
+  double step_halt[STEPS], step_views[STEPS];
+  double sum_halt = 0, sum_views = 0, sum_list = 0, worst_halt = 0, worst_views = 0;
+  double worst_list = 0;
+  guint extra = 0, steps = 0, core = G_MAXUINT;
+  const char *suffix = "";
+
+  for (int i = 1; i + 1 < argc; i++)
+    if (strcmp (argv[i], "--tasks") == 0)
+      extra = (guint) g_ascii_strtoull (argv[i + 1], NULL, 10);
+  if (extra > 0)
+    suffix = "_big";
 
   gtk_init ();
   hs_widgets_init ();
   board = hs_board_new ();
+  hs_board_set_extra_tasks (board, extra);
   hs_board_start_async (board, NULL, started, NULL);
   spin_until (is_board_done, 300);
 
@@ -138,24 +192,84 @@ main (int   argc,
 
       hs_command_line_execute (HS_COMMAND_LINE (hs_window_get_command_line (window)), "Go");
       spin_until (is_idle, 60);
-      g_usleep (300 * 1000);
+      spin_for (300);
       halted_at = 0;
       start = g_get_monotonic_time ();
       gtk_widget_activate_action (GTK_WIDGET (window), "win.break", NULL);
       spin_until (views_done, 60);
       to_halt[r] = (halted_at - start) / 1000.0;
-      to_views[r] = (painted_at - halted_at) / 1000.0;
+      to_views[r] = (painted_at - start) / 1000.0;
+      spin_until (lists_done, 60);
+      to_list[r] = (g_get_monotonic_time () - start) / 1000.0;
       sum_halt += to_halt[r];
       sum_views += to_views[r];
+      sum_list += to_list[r];
       worst_halt = MAX (worst_halt, to_halt[r]);
       worst_views = MAX (worst_views, to_views[r]);
+      worst_list = MAX (worst_list, to_list[r]);
       spin_until (is_idle, 60);
     }
-  g_print ("window on the board: Break to halted (probe I/O, %u tasks) mean %.1f ms worst "
-           "%.1f ms; halted to views painted (stack, disassembly, registers) mean %.1f ms worst "
-           "%.1f ms; over %u halts\n",
+  g_print ("window on the board (%u tasks): Break to halted mean %.1f ms worst %.1f ms; Break to "
+           "views painted (stack, disassembly, registers) mean %.1f ms worst %.1f ms; Break to "
+           "the whole global task list mean %.1f ms worst %.1f ms; over %u halts\n",
            g_list_model_get_n_items (hs_engine_get_tasks (engine)), sum_halt / ROUNDS,
-           worst_halt, sum_views / ROUNDS, worst_views, ROUNDS);
+           worst_halt, sum_views / ROUNDS, worst_views, sum_list / ROUNDS, worst_list, ROUNDS);
+  g_print ("medians: Break to halted %.1f ms, to views painted %.1f ms, to the whole list %.1f ms\n",
+           median (to_halt, ROUNDS), median (to_views, ROUNDS), median (to_list, ROUNDS));
+  g_print ("RESULT halt_views%s_ms %.1f ms\n", suffix, median (to_views, ROUNDS));
+  g_print ("RESULT global_list%s_ms %.1f ms\n", suffix, median (to_list, ROUNDS));
+
+  /* Steps of a core that runs a guest's user code (found at this halt or a next one): each
+   * until the views have painted its halt and the lists are complete. */
+  for (guint c = 0; c < hs_engine_get_n_cores (engine) && core == G_MAXUINT; c++)
+    if (hs_core_get_exception_level (hs_engine_get_core (engine, c)) == 0)
+      core = c;
+  for (guint attempt = 0; attempt < 20 && core == G_MAXUINT; attempt++)
+    {
+      hs_command_line_execute (HS_COMMAND_LINE (hs_window_get_command_line (window)), "Go");
+      spin_until (is_idle, 60);
+      spin_for (100);
+      halted_at = 0;
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.break", NULL);
+      spin_until (views_done, 60);
+      spin_until (is_idle, 60);
+      for (guint c = 0; c < hs_engine_get_n_cores (engine) && core == G_MAXUINT; c++)
+        {
+          HsCore *hc = hs_engine_get_core (engine, c);
+
+          if (hs_core_get_exception_level (hc) == 0)
+            core = c;
+        }
+    }
+  if (core != G_MAXUINT)
+    {
+      g_autofree char *select = g_strdup_printf ("CORE.select %u", core);
+
+      hs_command_line_execute (HS_COMMAND_LINE (hs_window_get_command_line (window)), select);
+      spin_until (is_idle, 60);
+      for (steps = 0; steps < STEPS; steps++)
+        {
+          gint64 start;
+
+          halted_at = 0;
+          start = g_get_monotonic_time ();
+          gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL);
+          spin_until (views_done, 60);
+          step_halt[steps] = (halted_at - start) / 1000.0;
+          step_views[steps] = (painted_at - start) / 1000.0;
+          spin_until (lists_done, 60);
+          step[steps] = (MAX (painted_at, g_get_monotonic_time ()) - start) / 1000.0;
+          spin_until (is_idle, 60);
+        }
+      g_print ("single steps of core %u (guest user code): to halted median %.1f ms, to views "
+               "painted %.1f ms, until painted and the lists complete %.1f ms, over %u steps\n",
+               core, median (step_halt, steps), median (step_views, steps),
+               median (step, steps), steps);
+      g_print ("RESULT step%s_ms %.1f ms\n", suffix, median (step_views, steps));
+      g_print ("RESULT step_lists%s_ms %.1f ms\n", suffix, median (step, steps));
+    }
+  else
+    g_print ("no core ran guest user code at 20 halts: no steps measured\n");
   gtk_window_destroy (GTK_WINDOW (window));
   hs_board_stop (board);
   g_clear_object (&board);
