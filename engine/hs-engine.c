@@ -769,7 +769,10 @@ hs_engine_read_all_registers_async (HsEngine            *self,
   if (task == NULL)
     return;
   job = g_task_new (self, cancellable, all_registers_done, g_steal_pointer (&task));
-  hs_engine_queue_job (self, job, hs_target_all_registers_job, GUINT_TO_POINTER (core), NULL);
+  /* The rest of a core's registers: after what the views paint a halt with (its stack, its
+   * code), never before it. */
+  hs_target_push_background (self->target, hs_target_all_registers_job, GUINT_TO_POINTER (core),
+                             NULL, job);
 }
 
 gboolean
