@@ -10,6 +10,8 @@
 #include "hs-arm64.h"
 #include "hs-board.h"
 #include "hs-engine.h"
+#include "hs-job-queue.h"
+#include "hs-sync.h"
 #include "hs-probe-usb.h"
 
 #include <string.h>
@@ -239,6 +241,87 @@ test_arm64_key_registers (void)
   g_assert_true (g_strv_contains (names, "TCR_EL1"));
 }
 
+/* ---- the job queue's background lane ----------------------------------------------------- */
+
+typedef struct
+{
+  HsMutex lock;
+  HsCond cond;
+  gboolean released;           /* under lock */
+  char order[16];              /* worker only, read after every result came back */
+  guint n_ran;                 /* worker only */
+  guint n_done;                /* main thread */
+} Lanes;
+
+static void
+gate_job (gpointer  owner,
+          HsJob    *job)
+{
+  Lanes *l = owner;
+
+  hs_mutex_lock (&l->lock);
+  while (!l->released)
+    hs_cond_wait (&l->cond, &l->lock);
+  hs_mutex_unlock (&l->lock);
+  hs_job_return_boolean (job, TRUE);
+}
+
+static void
+mark_job (gpointer  owner,
+          HsJob    *job)
+{
+  Lanes *l = owner;
+
+  l->order[l->n_ran++] = (char) GPOINTER_TO_INT (hs_job_get_data (job));
+  hs_job_return_boolean (job, TRUE);
+}
+
+static void
+lane_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  ((Lanes *) user_data)->n_done++;
+}
+
+/* A background job waits while any other job is queued, however early it was queued. */
+static void
+test_job_queue_lanes (void)
+{
+  Lanes l = { 0 };
+  HsJobQueue *queue;
+  const char *pushes = "bNbN";
+
+  hs_mutex_init (&l.lock);
+  hs_cond_init (&l.cond);
+  queue = hs_job_queue_new (&l, g_main_context_default ());
+  {
+    g_autoptr(GTask) gate = g_task_new (NULL, NULL, lane_done, &l);
+
+    hs_job_queue_push (queue, gate_job, NULL, NULL, gate);
+  }
+  for (guint i = 0; pushes[i] != 0; i++)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, lane_done, &l);
+      gpointer tag = GINT_TO_POINTER (pushes[i] == 'b' ? 'a' + i : 'A' + i);
+
+      if (pushes[i] == 'b')
+        hs_job_queue_push_background (queue, mark_job, tag, NULL, task);
+      else
+        hs_job_queue_push (queue, mark_job, tag, NULL, task);
+    }
+  hs_mutex_lock (&l.lock);
+  l.released = TRUE;
+  hs_cond_broadcast (&l.cond);
+  hs_mutex_unlock (&l.lock);
+  while (l.n_done < 5)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (l.order, ==, "BDac");
+  hs_job_queue_free (queue);
+  hs_cond_clear (&l.cond);
+  hs_mutex_clear (&l.lock);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -246,6 +329,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Hs/Enums/types", test_enum_types);
+  g_test_add_func ("/Hs/JobQueue/lanes", test_job_queue_lanes);
   g_test_add_func ("/Hs/Board/parse-progress", test_board_progress);
   g_test_add_func ("/Hs/ProbeUsb/classify", test_usb_classify);
   g_test_add_func ("/Hs/Arm64/vttbr", test_arm64_vttbr);
