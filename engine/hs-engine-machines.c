@@ -421,6 +421,12 @@ queue_all_tasks (gpointer data)
   GTask *task = data;
   HsEngine *self = g_task_get_source_object (task);
 
+  /* A run, a newer halt or a detach came first: the task completes with the cancellation. */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the halt is over");
+      return G_SOURCE_REMOVE;
+    }
   hs_target_push_background (self->target, hs_target_read_tasks_job,
                              g_task_get_task_data (task), NULL, task);
   return G_SOURCE_REMOVE;
@@ -444,7 +450,7 @@ hs_engine_read_all_tasks (HsEngine *self,
                      GUINT_TO_POINTER (self->halt_generation));
   g_task_set_task_data (task, GINT_TO_POINTER (only_machine + 1), NULL);
   hs_engine_set_tasks_pending (self, TRUE);
-  g_idle_add_full (G_PRIORITY_DEFAULT, queue_all_tasks, task, g_object_unref);
+  hs_context_post (self->main_context, queue_all_tasks, task, g_object_unref);
 }
 
 static void

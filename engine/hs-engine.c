@@ -259,16 +259,26 @@ hs_engine_apply_snapshot (HsEngine *self,
     }
   self->last_stop = snap->stop;
   self->halt_generation++;
-  hs_engine_set_tasks_pending (self, snap->deferred);
   if (snap->tasks_partial)
     {
-      /* What the views show now; the whole lists follow on the worker. */
+      /* What the views show now; the whole lists follow on the worker, or with the guests once
+       * Xen's index is ready. Pending goes straight to TRUE: passing through FALSE would
+       * release commands waiting for whole lists onto half-updated ones. */
       hs_guest_model_apply_first (self->guest_model, snap->guests, snap->current_vcpus,
                                   snap->n_cores, snap->tasks, snap->tasks_machine);
-      hs_engine_read_all_tasks (self, snap->tasks_machine);
+      if (snap->deferred)
+        {
+          g_cancellable_cancel (self->tasks_cancellable);
+          hs_engine_set_tasks_pending (self, TRUE);
+        }
+      else
+        hs_engine_read_all_tasks (self, snap->tasks_machine);
     }
   else
-    hs_engine_apply_guests (self, snap);
+    {
+      hs_engine_set_tasks_pending (self, snap->deferred);
+      hs_engine_apply_guests (self, snap);
+    }
   hs_engine_apply_breakpoint_hit (self, snap);
   hs_engine_set_state (self, HS_ENGINE_STATE_HALTED);
   /* The core that stopped the target, and the task it ran, are what the user wants to see. */

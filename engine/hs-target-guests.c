@@ -572,6 +572,7 @@ hs_target_take_snapshot (HsTarget *self,
   self->values = g_memdup2 (snap->values, n * sizeof (guint64));
   self->valid = g_memdup2 (snap->valid, n * sizeof (gboolean));
   self->n_cores = snap->n_cores;
+  self->values_stale = FALSE;
   self->halt_serial++;
   hs_target_forget_translations (self);
   {
@@ -584,7 +585,7 @@ hs_target_take_snapshot (HsTarget *self,
     if (views_first)
       hs_target_read_current_tasks (self, snap, -1);
     else
-      hs_target_read_tasks (self, snap, wait_for_symbols, -1);
+      hs_target_read_tasks (self, snap, wait_for_symbols, -1, NULL);
     g_debug ("halt: guests read in %.1f ms, tasks in %.1f ms", (t1 - t0) / 1000.0,
              (g_get_monotonic_time () - t1) / 1000.0);
   }
@@ -602,7 +603,7 @@ hs_target_rediscover_job (gpointer  owner,
   hs_target_forget_translations (self);
   discover (self, snap, TRUE);
   hs_target_forget_translations (self);
-  hs_target_read_tasks (self, snap, TRUE, -1);
+  hs_target_read_tasks (self, snap, TRUE, -1, NULL);
   hs_job_return_pointer (job, snap, (GDestroyNotify) hs_engine_snapshot_free);
 }
 
@@ -757,6 +758,28 @@ append_record (HsTarget           *self,
   g_array_append_val (snap->tasks, rec);
 }
 
+static void
+update_space (HsTarget *self,
+              guint     machine,
+              gint      tgid,
+              guint64   pgd,
+              guint64   asid)
+{
+  guint64 space[4] = { machine, (guint64) tgid, pgd, asid };
+
+  for (guint i = 0; i < self->spaces->len; i++)
+    {
+      guint64 *known = (guint64 *) self->spaces->data + 4 * i;
+
+      if (known[0] == machine && known[1] == (guint64) tgid)
+        {
+          memcpy (known, space, sizeof space);
+          return;
+        }
+    }
+  g_array_append_val (self->spaces, space);
+}
+
 static GuestReader *
 guest_reader (HsTarget *self,
               guint     machine)
@@ -814,27 +837,39 @@ hs_target_read_current_tasks (HsTarget *self,
           /* Idle tasks other than init_task are on no list: the walk would not show them. */
           if (lt.pid == 0 && entry[v] != init.address + b->offset)
             continue;
+          /* Its address space as of now (it may have exec'd): views read its memory before
+           * the whole lists refresh the others'. */
+          if (self->spaces != NULL && !lt.kernel_thread && lt.pgd != 0 && !lt.corrupt)
+            update_space (self, dom->machine, lt.tgid, lt.pgd, lt.asid);
           append_record (self, snap, dom, entry, &lt);
         }
     }
 }
 
 void
-hs_target_read_tasks (HsTarget *self,
-                      Snapshot *snap,
-                      gboolean  wait_for_symbols,
-                      gint      only_machine)
+hs_target_read_tasks (HsTarget     *self,
+                      Snapshot     *snap,
+                      gboolean      wait_for_symbols,
+                      gint          only_machine,
+                      GCancellable *cancellable)
 {
+  /* Replaced only by a walk that finished: a cancelled one keeps the last whole set. */
+  g_autoptr(GArray) spaces = g_array_new (FALSE, FALSE, sizeof (guint64) * 4);
+
   if (self->spaces == NULL)
     self->spaces = g_array_new (FALSE, FALSE, sizeof (guint64) * 4);
-  g_array_set_size (self->spaces, 0);
   if (self->guests == NULL)
-    return;
+    {
+      g_array_set_size (self->spaces, 0);
+      return;
+    }
   snap->tasks = g_array_new (FALSE, TRUE, sizeof (HsTaskRecord));
   g_array_set_clear_func (snap->tasks, hs_task_record_clear);
   snap->task_notes = g_string_new (NULL);
 
-  for (guint g = 0; g < self->guests->len; g++)
+  /* Between guests, a run or a newer halt stops a walk nobody will look at (a guest's walk
+   * is bounded by MAX_TASKS_PER_GUEST). */
+  for (guint g = 0; g < self->guests->len && !g_cancellable_is_cancelled (cancellable); g++)
     {
       const HsXenDomain *dom = &g_array_index (self->guests, HsXenDomain, g);
       g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (self->symbols, dom->machine);
@@ -916,9 +951,14 @@ hs_target_read_tasks (HsTarget *self,
             {
               guint64 space[4] = { dom->machine, (guint64) lt->tgid, lt->pgd, lt->asid };
 
-              g_array_append_val (self->spaces, space);
+              g_array_append_val (spaces, space);
             }
         }
+    }
+  if (!g_cancellable_is_cancelled (cancellable))
+    {
+      g_array_unref (self->spaces);
+      self->spaces = g_steal_pointer (&spaces);
     }
 }
 
@@ -939,7 +979,8 @@ hs_target_read_tasks_job (gpointer  owner,
     }
   snap = g_new0 (Snapshot, 1);
   snap->n_cores = self->n_cores;
-  hs_target_read_tasks (self, snap, FALSE, GPOINTER_TO_INT (hs_job_get_data (job)) - 1);
+  hs_target_read_tasks (self, snap, FALSE, GPOINTER_TO_INT (hs_job_get_data (job)) - 1,
+                        hs_job_get_cancellable (job));
   /* With the whole lists, the guests' vCPUs can name the tasks they run. */
   if (self->guests != NULL)
     snap->guests = hs_xen_domains_copy (self->guests);

@@ -160,12 +160,14 @@ worker_write (HsTarget         *self,
       if (!hs_probe_write_memory (self->probe, piece[0], bytes + done, piece[1], error))
         {
           hs_target_forget_translations (self);
+          self->halt_serial++;
           return FALSE;
         }
       done += piece[1];
     }
-  /* The write may have changed a page table. */
+  /* The write may have changed a page table, or a task list a step would keep. */
   hs_target_forget_translations (self);
+  self->halt_serial++;
   return TRUE;
 }
 

@@ -132,7 +132,9 @@ struct _HsTarget
   GHashTable *contexts;         /* machine -> HsMmuContext for its kernel space, this halt */
   GHashTable *tlb;              /* (4K VA page | machine) -> 4K PA page, this halt */
   GHashTable *last_walk;        /* machine -> LastWalk: what its previous task walk found */
-  guint halt_serial;            /* counts the halts after which every core may have run */
+  guint halt_serial;            /* counts the resumes and writes after which what a walk
+                                 * found may no longer hold */
+  gboolean values_stale;        /* the cores ran since @values were read */
   GHashTable *domid_to_machine; /* stable machine ids for the session */
   GHashTable *vmid_to_machine;  /* ... of guests seen by VMID before Xen's symbols came */
   guint next_machine;
@@ -336,7 +338,8 @@ void      hs_target_take_snapshot        (HsTarget       *self,
 void      hs_target_read_tasks           (HsTarget       *self,
                                           Snapshot       *snap,
                                           gboolean        wait_for_symbols,
-                                          gint            only_machine);
+                                          gint            only_machine,
+                                          GCancellable   *cancellable);
 void      hs_target_read_current_tasks   (HsTarget       *self,
                                           Snapshot       *snap,
                                           gint            only_machine);

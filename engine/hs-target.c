@@ -143,6 +143,17 @@ hs_target_lookup_register (HsTarget   *self,
 
 /* ---- halts and run control (worker) ----------------------------------------------------- */
 
+/* Worker: every core runs from here on, so nothing the last halt read of them or their guests
+ * holds any more, even if the next snapshot fails (a step then takes no shortcut). */
+static gboolean
+resume_all (HsTarget  *self,
+            GError   **error)
+{
+  self->halt_serial++;
+  self->values_stale = TRUE;
+  return hs_probe_resume (self->probe, error);
+}
+
 /* Worker: @core's prefetch set into @snap. */
 static gboolean
 read_core_registers (HsTarget  *self,
@@ -225,7 +236,8 @@ read_step_snapshot (HsTarget           *self,
   const HsXenDomain *dom = NULL;
   gboolean known;
 
-  if (self->values == NULL || self->guests == NULL || core >= self->n_cores
+  if (self->values == NULL || self->values_stale || self->guests == NULL
+      || !hs_probe_steps_alone (self->probe) || core >= self->n_cores
       || hs_probe_get_n_cores (self->probe) != self->n_cores
       || cpsr_el (self, core, &known) >= 2
       || !hs_target_get_register (self, core, "VTTBR_EL2", &vttbr_before))
@@ -289,7 +301,7 @@ step_past_and_resume (HsTarget  *self,
     }
   if (!hs_target_plant (self, rd->plan->plants, error))
     return FALSE;
-  if (!hs_probe_resume (self->probe, error))
+  if (!resume_all (self, error))
     {
       hs_target_lift (self, rd->plan->plants, NULL);
       return FALSE;
@@ -358,7 +370,7 @@ hs_target_run_job (gpointer  owner,
       hs_job_return_error (job, error);
       return;
     }
-  if (!hs_probe_resume (self->probe, &error))
+  if (!resume_all (self, &error))
     {
       hs_target_lift (self, rd->plan->plants, NULL);
       post_resumed (self, go_task, g_error_copy (error));

@@ -162,6 +162,17 @@ compute_spans (HsLinuxLayout *l)
         break;
       gap *= 2;
     }
+  /* A field no span covers would read as zero: then read the whole structure instead. */
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean covered = FALSE;
+
+      for (guint k = 0; k < l->n_spans && !covered; k++)
+        covered = fields[i].offset >= l->spans[k].offset
+                  && fields[i].offset + fields[i].size <= l->spans[k].offset + l->spans[k].size;
+      if (!covered)
+        l->n_spans = 0;
+    }
   l->span_bytes = 0;
   for (guint i = 0; i < l->n_spans; i++)
     l->span_bytes += l->spans[i].size;
@@ -1207,7 +1218,7 @@ hs_linux_read_task (const HsLinuxLayout  *layout,
                       address);
       return FALSE;
     }
-  /* Only init_task may have pid 0, and this one is not known to be it. */
+  /* The caller knows whether a pid 0 here is an idle task it wants: do not call it corrupt. */
   w.init_task = address;
   decode_task (&w, address, NULL, task, &parent);
   if (is_kernel_pointer (parent) && parent <= G_MAXUINT64 - layout->task_size)

@@ -193,13 +193,11 @@ take_line (guint        index,
   g_autofree Line *line = g_new0 (Line, 1);
   GError *local_error = NULL;
 
+  /* A guess that fails (refused, or a reply that does not parse) is only not cached: the read
+   * that needs the line asks for it again and gets the error itself. */
   if (decode_read (b->lines[index], MEM_LINE, reply, len, line->bytes, &local_error))
     cache_line (b->self, b->lines[index], g_steal_pointer (&line));
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
+  g_clear_error (&local_error);
   return TRUE;
 }
 

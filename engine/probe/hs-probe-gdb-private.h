@@ -88,6 +88,7 @@ struct _HsProbeGdb
   gint interrupt_sent;          /* atomic */
   gboolean multiprocess;
   gboolean phys_mode;
+  gboolean is_qemu;             /* answers qqemu.Supported: pipelines, steps one core alone */
   gboolean saw_async_stop;
   gboolean step_pending;
   gint hg_core;                 /* the core 'Hg' last selected, -1 if unknown */

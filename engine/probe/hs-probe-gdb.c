@@ -368,6 +368,10 @@ _hs_gdb_pipeline (HsProbeGdb       *self,
   guint sent = 0, got = 0, acks = 0;
 
   g_assert (window > 0);
+  /* Stubs that wait for each ack, or read a packet only after answering the last (OpenOCD,
+   * J-Link without no-ack mode), get one request at a time and their acks at once. */
+  if (!self->is_qemu)
+    window = 1;
 
   while (got < n)
     {
@@ -376,6 +380,9 @@ _hs_gdb_pipeline (HsProbeGdb       *self,
       /* The acks owed and the next requests in one write, and only once half the window has
        * come back: syscalls, not bytes, cost here. */
       g_byte_array_set_size (out, 0);
+      /* After a failed reply nothing more is asked: what is in flight is read and dropped. */
+      if (take_error != NULL)
+        n = sent;
       if (sent < n && sent - got <= window / 2)
         for (; acks > 0; acks--)
           g_byte_array_append (out, (const guint8 *) "+", 1);
@@ -431,7 +438,10 @@ _hs_gdb_pipeline (HsProbeGdb       *self,
           switch (ev.kind)
             {
             case HS_RSP_EVENT_PACKET:
-              acks++;
+              if (self->is_qemu)
+                acks++;
+              else if (!send_ack (self, TRUE, error))
+                return FALSE;
               if (hs_rsp_is_stop_reply (ev.payload))
                 {
                   note_async_stop (self, ev.payload);
@@ -780,6 +790,7 @@ clear_target_state (HsProbeGdb *self)
   self->saw_async_stop = FALSE;
   self->multiprocess = FALSE;
   self->phys_mode = FALSE;
+  self->is_qemu = FALSE;
 }
 
 static void
@@ -832,6 +843,8 @@ handshake (HsProbeGdb    *self,
   qemu = _hs_gdb_request (self, "qqemu.Supported", error);
   if (qemu == NULL)
     return FALSE;
+  /* Other stubs answer an unknown query with an empty packet. */
+  self->is_qemu = qemu[0] != 0 && !g_str_has_prefix (qemu, "E");
   if (strstr (qemu, "PhyMemMode") != NULL)
     {
       if (!_hs_gdb_request_ok (self, "Qqemu.PhyMemMode:1", "switch to physical memory access", error))
@@ -1090,9 +1103,17 @@ hs_probe_gdb_init (HsProbeGdb *self)
   self->hg_core = -1;
 }
 
+/* QEMU resumes only the core a vCont;s names: the others stay as they were. */
+static gboolean
+hs_probe_gdb_steps_alone (HsProbe *probe)
+{
+  return HS_PROBE_GDB (probe)->is_qemu;
+}
+
 static void
 hs_probe_gdb_iface_init (HsProbeInterface *iface)
 {
+  iface->steps_alone = hs_probe_gdb_steps_alone;
   iface->connect = hs_probe_gdb_connect;
   iface->disconnect = hs_probe_gdb_disconnect;
   iface->detach = hs_probe_gdb_detach;

@@ -193,6 +193,13 @@ hs_probe_read_memory_v (HsProbe      *self,
 }
 
 gboolean
+hs_probe_steps_alone (HsProbe *self)
+{
+  g_return_val_if_fail (HS_IS_PROBE (self), FALSE);
+  return IFACE (self)->steps_alone != NULL && IFACE (self)->steps_alone (self);
+}
+
+gboolean
 hs_probe_write_memory (HsProbe       *self,
                        guint64        phys,
                        const guint8  *buf,

@@ -142,6 +142,8 @@ struct _HsProbeInterface
   gboolean   (*step)               (HsProbe       *self,
                                     guint          core,
                                     GError       **error);
+  /* Optional: whether a step runs only the core it names (the others stay stopped). */
+  gboolean   (*steps_alone)        (HsProbe       *self);
   gboolean   (*interrupt)          (HsProbe       *self,
                                     GError       **error);
   gboolean   (*wait_stop)          (HsProbe       *self,
@@ -205,6 +207,8 @@ gboolean   hs_probe_resume             (HsProbe       *self,
 gboolean   hs_probe_step               (HsProbe       *self,
                                         guint          core,
                                         GError       **error);
+/* FALSE when the probe cannot say: then a step may have run the other cores too. */
+gboolean   hs_probe_steps_alone        (HsProbe       *self);
 gboolean   hs_probe_interrupt          (HsProbe       *self,
                                         GError       **error);
 gboolean   hs_probe_wait_stop          (HsProbe       *self,

@@ -138,7 +138,10 @@ hs_rsp_decoder_feed (HsRspDecoder *dec,
                 run++;
               if (dec->buf->len + run > dec->max_len)
                 {
-                  append_byte (dec, c);
+                  /* Over the limit: the frame is skipped, without looking at it byte by byte. */
+                  dec->state = STATE_SKIP_FRAME;
+                  dec->overflow = TRUE;
+                  i += run - 1;
                   break;
                 }
               for (gsize k = 1; k < run; k++)
