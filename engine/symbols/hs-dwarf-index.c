@@ -584,6 +584,11 @@ _hs_dwarf_index_free (HsDwarfIndex *index)
 void
 _hs_dwarf_close (HsSymbolFile *self)
 {
+  if (self->saving)
+    {
+      pthread_join (self->cache_saver, NULL);
+      self->saving = FALSE;
+    }
   _hs_dwarf_lines_free (self);
   _hs_dwarf_cfi_free (self);
   g_atomic_int_set (&self->indexed, FALSE);
@@ -927,6 +932,46 @@ cache_key (HsSymbolFile    *self,
     }
 }
 
+typedef struct
+{
+  char *path;
+  HsDwarfCacheKey key;
+  const HsDwarfIndex *index;
+} CacheSave;
+
+static void *
+cache_save_main (void *data)
+{
+  CacheSave *save = data;
+
+  _hs_dwarf_cache_save (save->path, &save->key, save->index);
+  g_free (save->path);
+  g_free (save);
+  return NULL;
+}
+
+/* Writing ~5 MB for vmlinux takes ~20 ms: not on the way to the first answer. */
+static void
+start_cache_save (HsSymbolFile          *self,
+                  char                  *path,
+                  const HsDwarfCacheKey *key,
+                  const HsDwarfIndex    *index)
+{
+  CacheSave *save = g_new0 (CacheSave, 1);
+
+  save->path = path;
+  save->key = *key;
+  save->index = index;
+  g_assert (!self->saving);
+  if (pthread_create (&self->cache_saver, NULL, cache_save_main, save) == 0)
+    {
+      self->saving = TRUE;
+      return;
+    }
+  /* No thread to spare: write it here. */
+  cache_save_main (save);
+}
+
 static gboolean
 build_index (HsSymbolFile           *self,
              HsSymbolsProgressFunc   progress,
@@ -958,7 +1003,7 @@ build_index (HsSymbolFile           *self,
       if (index == NULL)
         return FALSE;
       if (cache_path != NULL)
-        _hs_dwarf_cache_save (cache_path, &key, index);
+        start_cache_save (self, g_steal_pointer (&cache_path), &key, index);
     }
 
   g_debug ("%s: indexed %u CUs, %" G_GUINT64_FORMAT " top-level DIEs in %.3f s (%s)",

@@ -16,6 +16,8 @@
  */
 #pragma once
 
+#include <pthread.h>
+
 #include "hs-symbol-file.h"
 #include "hs-sync.h"
 
@@ -146,6 +148,10 @@ struct _HsSymbolFile
   HsDwarfCfi *cfi;
   gboolean use_aranges;                /* tests clear it to exercise the CU-range fallback */
   HsDwarfIndexSource index_source;     /* how the last index was obtained; kept across close */
+  /* The index's on-disk copy is written on a thread of its own once the index is published
+   * (it only reads the index, which no longer changes); joined before the index is freed. */
+  pthread_t cache_saver;
+  gboolean saving;
   GHashTable *members;                 /* "type\npath" -> HsMember: answers already found (the
                                         * file does not change), at most MAX_MEMBER_MEMO */
 };
