@@ -36,6 +36,7 @@ struct _HsSourceView
   GtkStack *stack;
   GtkSourceView *view;
   GtkSourceBuffer *buffer;
+  GPtrArray *languages_kept;    /* of GtkSourceBuffer: one empty buffer per language shown */
   GtkLabel *message;
   GCancellable *loading;        /* set while the contents of @path are being read */
   GHashTable *breakpoints;      /* path → GArray of guint lines */
@@ -150,6 +151,19 @@ set_language (HsSourceView *self,
   language = gtk_source_language_manager_guess_language (languages, basename, NULL);
   if (language == NULL)
     language = gtk_source_language_manager_get_language (languages, "c");
+  /* A language's compiled highlighting rules live as long as a buffer uses them: halts move
+   * between C and assembly files, and parsing a .lang file and compiling its regexes again
+   * took most of a frame. An empty buffer per language keeps them. */
+  if (language != NULL)
+    {
+      gboolean kept = FALSE;
+
+      for (guint i = 0; i < self->languages_kept->len && !kept; i++)
+        kept = gtk_source_buffer_get_language (g_ptr_array_index (self->languages_kept, i))
+               == language;
+      if (!kept)
+        g_ptr_array_add (self->languages_kept, gtk_source_buffer_new_with_language (language));
+    }
   gtk_source_buffer_set_language (self->buffer, language);
 }
 
@@ -581,6 +595,7 @@ hs_source_view_dispose (GObject *object)
   g_clear_handle_id (&self->scroll_idle, g_source_remove);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_object (&self->buffer);
+  g_clear_pointer (&self->languages_kept, g_ptr_array_unref);
   g_clear_pointer (&self->breakpoints, g_hash_table_unref);
   g_clear_pointer (&self->path, g_free);
   G_OBJECT_CLASS (hs_source_view_parent_class)->dispose (object);
@@ -633,6 +648,7 @@ hs_source_view_init (HsSourceView *self)
   gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->stack));
 
   self->buffer = gtk_source_buffer_new (NULL);
+  self->languages_kept = g_ptr_array_new_with_free_func (g_object_unref);
   /* Read-only text needs no undo history (which would hold a copy of every file). */
   gtk_text_buffer_set_enable_undo (GTK_TEXT_BUFFER (self->buffer), FALSE);
   gtk_source_buffer_set_highlight_matching_brackets (self->buffer, FALSE);
