@@ -19,6 +19,7 @@
 
 #include "hs-symbol-file-private.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* How many lower symbols to look at for one that encloses an address (nested labels). */
@@ -85,25 +86,27 @@ is_mapping_symbol (const char *name)
          && (name[2] == 0 || name[2] == '.');
 }
 
-static int
-compare_by_address (gconstpointer a,
-                    gconstpointer b,
-                    gpointer      user_data)
+/* What the address order sorts: the address, then (best rank first, then file order, for a
+ * stable result) packed in one word, so that comparing touches nothing but the keys. A sort
+ * over the symbols themselves spent most of vmlinux's load chasing them. */
+typedef struct
 {
-  GArray *syms = user_data;
-  guint ia = *(const guint *) a, ib = *(const guint *) b;
-  const Sym *sa = &g_array_index (syms, Sym, ia);
-  const Sym *sb = &g_array_index (syms, Sym, ib);
-  int ra, rb;
+  guint64 address;
+  guint32 order;               /* (15 - rank) << 27 | index */
+  guint32 index;
+} AddressKey;
 
-  if (sa->address != sb->address)
-    return sa->address < sb->address ? -1 : 1;
-  /* Best first, then file order for a stable result. */
-  ra = rank (sa);
-  rb = rank (sb);
-  if (ra != rb)
-    return rb - ra;
-  return ia < ib ? -1 : ia > ib;
+#define MAX_SYMBOLS (1u << 27)
+
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  const AddressKey *ka = a, *kb = b;
+
+  if (ka->address != kb->address)
+    return ka->address < kb->address ? -1 : 1;
+  return ka->order < kb->order ? -1 : ka->order > kb->order;
 }
 
 typedef struct
@@ -144,6 +147,13 @@ _hs_elf_symtab_new (Elf         *elf,
       return NULL;
     }
   count = shdr.sh_size / shdr.sh_entsize;
+  if (count >= MAX_SYMBOLS)
+    {
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                   "the symbol table of %s claims %" G_GSIZE_FORMAT " symbols, more than %u",
+                   file_name, count, MAX_SYMBOLS);
+      return NULL;
+    }
 
   /* Section bounds, so that a label without a size does not run into the next section. */
   if (elf_getshdrnum (elf, &n_sections) != 0)
@@ -207,11 +217,21 @@ _hs_elf_symtab_new (Elf         *elf,
 
   /* The address order: symbols in sections only, best first at each address, then keep one. */
   symtab->by_address = g_new (guint, MAX (symtab->syms->len, 1));
-  for (guint i = 0; i < symtab->syms->len; i++)
-    if (g_array_index (symtab->syms, Sym, i).in_section)
-      symtab->by_address[n_sorted++] = i;
-  g_qsort_with_data (symtab->by_address, n_sorted, sizeof (guint), compare_by_address,
-                     symtab->syms);
+  {
+    g_autofree AddressKey *keys = g_new (AddressKey, MAX (symtab->syms->len, 1));
+
+    for (guint i = 0; i < symtab->syms->len; i++)
+      {
+        const Sym *sym = &g_array_index (symtab->syms, Sym, i);
+
+        if (sym->in_section)
+          keys[n_sorted++] = (AddressKey) { sym->address,
+                                            ((guint32) (15 - rank (sym)) << 27) | i, i };
+      }
+    qsort (keys, n_sorted, sizeof (AddressKey), compare_keys);
+    for (guint i = 0; i < n_sorted; i++)
+      symtab->by_address[i] = keys[i].index;
+  }
   symtab->n_by_address = 0;
   for (guint i = 0; i < n_sorted; i++)
     {
