@@ -917,6 +917,7 @@ hs_target_read_tasks (HsTarget     *self,
             .n_expect_tasks = last ? last->tasks->len : 0,
             .expect_mms = last ? (const guint64 *) last->mms->data : NULL,
             .n_expect_mms = last ? last->mms->len : 0,
+            .cancellable = cancellable,
           };
           if (layout == NULL
               || !hs_linux_walk_tasks (layout, b->file, b->offset, &walk, MAX_TASKS_PER_GUEST,
@@ -930,6 +931,9 @@ hs_target_read_tasks (HsTarget     *self,
               g_hash_table_remove (self->last_walk, GUINT_TO_POINTER (dom->machine));
               continue;
             }
+          /* A walk stopped by a cancellation is nobody's to keep (the result is dropped). */
+          if (g_cancellable_is_cancelled (cancellable))
+            break;
           if (warning)
             {
               note = g_strdup_printf ("machine %u: %s\n", dom->machine, warning);

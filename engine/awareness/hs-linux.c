@@ -456,6 +456,7 @@ typedef struct
   gpointer user_data;
   guint64 init_task;
 
+  GCancellable *cancellable;
   GHashTable *ahead;           /* task address (guint64 *) → its spans, packed, read ahead */
   GHashTable *ahead_mm;        /* mm address (guint64 *) → its pgd..context.id bytes */
   guint8 *ahead_data;          /* what both point into */
@@ -814,6 +815,12 @@ has_room (Walk *w)
 {
   if (w->full)
     return FALSE;
+  if (g_cancellable_is_cancelled (w->cancellable))
+    {
+      w->full = TRUE;
+      warn (w, "the walk was cancelled after %u tasks", w->tasks->len - w->first);
+      return FALSE;
+    }
   if (w->tasks->len - w->first < w->max_tasks)
     return TRUE;
   w->full = TRUE;
@@ -1106,6 +1113,7 @@ hs_linux_walk_tasks (const HsLinuxLayout  *layout,
     .read = reader->read,
     .readv = reader->readv,
     .user_data = reader->user_data,
+    .cancellable = reader->cancellable,
     .init_task = init_task,
     .tasks = tasks,
     .first = tasks->len,

@@ -21,7 +21,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "hs-symbol-file.h"
 
@@ -77,6 +77,8 @@ typedef struct
   guint n_expect_tasks;
   const guint64 *expect_mms;
   guint n_expect_mms;
+  /* Optional: a walk cancelled midway stops where it is, with a warning saying so. */
+  GCancellable *cancellable;
 } HsLinuxReader;
 
 typedef struct

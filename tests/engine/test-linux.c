@@ -1465,6 +1465,22 @@ test_read_ahead (void)
   assert_task (third, 7, task_va (8), 60, 60, 1, "newcomer");
   g_assert_cmpuint (v.batches, ==, 2);   /* the guess, then the newcomer */
 
+  /* Cancelled: the walk stops where it is and says so. */
+  {
+    g_autoptr(GArray) cut = task_array ();
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autofree char *why = NULL;
+    HsLinuxReader stopping = reader;
+
+    g_cancellable_cancel (cancellable);
+    stopping.cancellable = cancellable;
+    g_assert_true (hs_linux_walk_tasks (layout, vmlinux, 0, &stopping, 0, cut, &why, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (cut->len, <, N_BOARD_TASKS);
+    g_assert_nonnull (why);
+    g_assert_nonnull (strstr (why, "cancelled"));
+  }
+
   /* One task alone, its parent's tgid included; a pointer to nothing fails cleanly. */
   {
     g_auto(HsLinuxTask) one = { 0 };
