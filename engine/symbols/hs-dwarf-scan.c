@@ -3,24 +3,24 @@
  * hs-dwarf-scan.c: the DWARF name index read straight from the bytes of
  * .debug_info and .debug_abbrev, on several threads.
  *
- * Why not libdwarf: its per-DIE API allocates a Dwarf_Die and looks up every
- * attribute separately, and its Dwarf_Debug is not thread-safe, so vmlinux's
- * 3.8 million top-level DIEs took a second on one core. Here, as in drgn, each
- * abbreviation is compiled once into a short list of operations (skip so many
- * bytes, read the name, read DW_AT_sibling, ...) and a DIE is one pass over its
- * bytes. The result must be exactly the index libdwarf gives (hs-dwarf-index.c
- * keeps that walk as the reference, and test-dwarf-scan compares the two).
+ * Why not libdwarf: its per-DIE API allocates a Dwarf_Die and looks up every attribute
+ * separately, and its Dwarf_Debug is not thread-safe, so vmlinux's 3.8 million top-level DIEs
+ * took a second on one core. Here, as in drgn, each abbreviation is compiled once into a short
+ * list of operations (skip so many bytes, read the name, read DW_AT_sibling, ...) and a DIE is
+ * one pass over its bytes; when all its attributes have a fixed size (most of them, in GCC's
+ * output), a DIE is one bounds check, and only the attributes the index needs are read. The
+ * result must be exactly the index libdwarf gives (hs-dwarf-index.c keeps that walk as the
+ * reference, and test-dwarf-scan compares the two).
  *
- * Threads: the calling thread parses the unit headers, then it and up to three
- * more threads claim chunks of consecutive units in order; a second thread
- * also helps the merge, which fills each namespace's table on one thread. A worker keeps its
- * own abbreviation tables and its own "already seen" sets; each chunk records
- * an append-only log of the names it found. Replaying the logs in chunk order
- * through _hs_dwarf_index_insert() gives what one sequential walk would: a log
- * holds, for each name, its first occurrence and its first strong definition
- * in the worker's chunks so far, and chunks are claimed in increasing order.
- * Nothing here calls libdwarf or libelf: the sections are byte ranges of the
- * file mapping, read-only and shared.
+ * Threads: the calling thread parses the unit headers, then it and up to three more threads
+ * claim chunks of consecutive units in order; a second thread also helps the merge, which fills
+ * each namespace's table on one thread. A worker keeps its own abbreviation tables and its own
+ * "already seen" sets; each chunk records an append-only log of the names it found. Replaying
+ * the logs in chunk order through _hs_dwarf_index_insert() gives what one sequential walk
+ * would: a log holds, for each name, its first occurrence and its first strong definition in
+ * the worker's chunks so far (or, for names outside .debug_str, every occurrence), and chunks
+ * are claimed in increasing order. Nothing here calls libdwarf or libelf: the sections are byte
+ * ranges of the file mapping, read-only and shared.
  *
  * Hostile input: every read is checked against the end of its unit or section,
  * LEB128 numbers are at most 10 bytes, abbreviations have at most
@@ -99,6 +99,20 @@ read_uleb (const guint8 **p,
         }
     }
   return FALSE;                        /* truncated, or more than 10 bytes */
+}
+
+/* An abbreviation code: nearly always one byte. */
+static inline gboolean
+read_code (const guint8 **p,
+           const guint8  *end,
+           guint64       *out)
+{
+  if (*p < end && **p < 0x80)
+    {
+      *out = *(*p)++;
+      return TRUE;
+    }
+  return read_uleb (p, end, out);
 }
 
 static inline gboolean
@@ -289,6 +303,7 @@ enum
   ROLE_SPECIFICATION,
   ROLE_ABSTRACT_ORIGIN,
   ROLE_STR_OFFSETS_BASE,
+  N_ROLES
 };
 
 /* Presence is all the index asks of these (libdwarf's dwarf_hasattr()). */
@@ -304,8 +319,19 @@ typedef struct
 {
   guint16 form;                        /* 0: skip @size bytes (fixed-size forms, merged) */
   guint8 role;
-  guint32 size;
+  gint32 size;                         /* of the form in this unit, or -1 when it varies */
 } Op;
+
+/* Where an attribute the index reads is, in an abbreviation whose attributes all have a fixed
+ * size: @at bytes after the abbreviation code, @size bytes of @form (0 for none). */
+typedef struct
+{
+  guint16 form;
+  guint16 at;
+  guint8 size;
+} Slot;
+
+#define NOT_FIXED G_MAXUINT32
 
 typedef struct
 {
@@ -316,6 +342,12 @@ typedef struct
   guint8 flags;
   guint32 first_op;
   guint32 n_ops;
+  /* The fast path: when every attribute has a fixed size (and none needs libdwarf), a DIE is
+   * @fixed bytes after its code, and @slots say where the attributes of each role are. Most
+   * DIEs are skipped with one bounds check and one add; only the attributes the index asks
+   * for are read. NOT_FIXED: the ops are run. */
+  guint32 fixed;
+  Slot slots[N_ROLES];
 } Abbrev;
 
 typedef struct
@@ -417,6 +449,26 @@ known_variable_form (guint form)
     }
 }
 
+/* Whether reading @form for @role needs nothing the fast path leaves out: the forms that fail
+ * with NOT_SUPPORTED (read_ref(), read_attrs()) are left to the ops, which report them. */
+static gboolean
+fast_role_form (guint role,
+                guint form)
+{
+  switch (role)
+    {
+    case ROLE_NAME:
+      return form != DW_FORM_strp_sup && form != DW_FORM_GNU_strp_alt;
+    case ROLE_SIBLING:
+    case ROLE_SPECIFICATION:
+    case ROLE_ABSTRACT_ORIGIN:
+      return form != DW_FORM_ref_sig8 && form != DW_FORM_ref_sup4 && form != DW_FORM_ref_sup8
+        && form != DW_FORM_GNU_ref_alt;
+    default:
+      return TRUE;
+    }
+}
+
 static gint8
 namespace_of (guint64 tag)
 {
@@ -462,6 +514,10 @@ abbrev_table_parse (const HsDwarfSections *s,
   const guint8 *end = s->abbrev + s->abbrev_size;
   AbbrevTable *table = g_new0 (AbbrevTable, 1);
   guint64 max_code = 0;
+  gint8 sizes[DW_FORM_addrx4 + 1];    /* fixed_size() of the standard forms, in this unit */
+
+  for (guint form = 0; form < G_N_ELEMENTS (sizes); form++)
+    sizes[form] = fixed_size (u, form);
 
   table->abbrevs = g_array_new (FALSE, FALSE, sizeof (Abbrev));
   table->ops = g_array_new (FALSE, FALSE, sizeof (Op));
@@ -473,6 +529,7 @@ abbrev_table_parse (const HsDwarfSections *s,
       Abbrev ab = { 0 };
       guint64 code, tag, attr, form;
       guint seen = 0, n_attrs = 0;
+      guint32 at = 0;
 
       if (!read_uleb (&p, end, &code))
         goto bad;
@@ -548,12 +605,20 @@ abbrev_table_parse (const HsDwarfSections *s,
               seen |= 1u << op.role;
             }
 
-          size = fixed_size (u, form);
+          size = form < G_N_ELEMENTS (sizes) ? sizes[form] : fixed_size (u, form);
           if (size < 0 && !known_variable_form (form))
             {
               unsupported (fail, "attribute form", form);
               abbrev_table_free (table);
               return NULL;
+            }
+          if (size < 0 || !fast_role_form (op.role, form))
+            ab.fixed = NOT_FIXED;
+          else if (ab.fixed != NOT_FIXED)
+            {
+              if (op.role != ROLE_SKIP)
+                ab.slots[op.role] = (Slot) { form, at, size };
+              at += size;              /* at most MAX_ATTRIBUTES * 16 */
             }
           if (op.role == ROLE_SKIP && size >= 0)
             {
@@ -570,10 +635,15 @@ abbrev_table_parse (const HsDwarfSections *s,
               op.size = size;
             }
           else
-            op.form = form;
+            {
+              op.form = form;
+              op.size = size;
+            }
           g_array_append_val (table->ops, op);
         }
       ab.n_ops = table->ops->len - ab.first_op;
+      if (ab.fixed != NOT_FIXED)
+        ab.fixed = at;
       max_code = MAX (max_code, code);
       g_array_append_val (table->abbrevs, ab);
     }
@@ -600,7 +670,7 @@ bad:
   return NULL;
 }
 
-static const Abbrev *
+static inline const Abbrev *
 abbrev_find (const AbbrevTable *table,
              guint64            code)
 {
@@ -674,11 +744,13 @@ typedef struct
   Fail fail;
 } Reader;
 
-/* Reads a reference of @form: CU-relative ones become .debug_info offsets. */
-static RefKind
+/* Reads a reference of @form, @size bytes at @p when fixed: CU-relative ones become .debug_info
+ * offsets. */
+static inline RefKind
 read_ref (Reader        *r,
           const Cursor  *c,
           guint          form,
+          gint           size,
           const guint8  *p,
           const guint8  *end,
           guint64       *out)
@@ -692,14 +764,14 @@ read_ref (Reader        *r,
     case DW_FORM_ref2:
     case DW_FORM_ref4:
     case DW_FORM_ref8:
-      value = read_le (p, fixed_size (u, form));
+      value = read_le (p, size);
       break;
     case DW_FORM_ref_udata:
       if (!read_uleb (&p, end, &value))
         return REF_BAD;
       break;
     case DW_FORM_ref_addr:
-      value = read_le (p, fixed_size (u, form));
+      value = read_le (p, size);
       if (value >= r->s->info_size)
         return REF_BAD;
       *out = value;
@@ -718,6 +790,97 @@ read_ref (Reader        *r,
     return REF_BAD;
   *out = u->offset + value;
   return REF_OK;
+}
+
+/* Reads the attribute of @form for @role: @size bytes at @start when the form has a fixed size,
+ * else from @start to @after. Returns FALSE with the error set. */
+static inline gboolean
+read_role (Reader        *r,
+           const Cursor  *c,
+           guint          role,
+           guint          form,
+           gint           size,
+           const guint8  *start,
+           const guint8  *after,
+           Attrs         *out)
+{
+  switch (role)
+    {
+    case ROLE_SKIP:
+      break;
+    case ROLE_NAME:
+      out->name_kind = NAME_STRING;
+      switch (form)
+        {
+        case DW_FORM_string:
+          out->name = (const char *) start;
+          break;
+        case DW_FORM_strp:
+          out->name = string_at (r->s->str, r->s->str_size, r->str_terminated,
+                                 read_le (start, size));
+          break;
+        case DW_FORM_line_strp:
+          out->name = string_at (r->s->line_str, r->s->line_str_size,
+                                 r->line_str_terminated, read_le (start, size));
+          break;
+        case DW_FORM_strx:
+          out->name_kind = NAME_STRX;
+          read_uleb (&start, after, &out->strx);
+          break;
+        case DW_FORM_strx1:
+        case DW_FORM_strx2:
+        case DW_FORM_strx3:
+        case DW_FORM_strx4:
+          out->name_kind = NAME_STRX;
+          out->strx = read_le (start, size);
+          break;
+        case DW_FORM_strp_sup:
+        case DW_FORM_GNU_strp_alt:
+        case DW_FORM_GNU_str_index:
+          return unsupported (&r->fail, "a name of form", form);
+        default:
+          out->name_kind = NAME_NONE;   /* libdwarf: not a string */
+          break;
+        }
+      break;
+    case ROLE_SIBLING:
+      out->sibling_kind = read_ref (r, c, form, size, start, after, &out->sibling);
+      break;
+    case ROLE_SPECIFICATION:
+      out->spec_kind = read_ref (r, c, form, size, start, after, &out->spec);
+      break;
+    case ROLE_ABSTRACT_ORIGIN:
+      out->origin_kind = read_ref (r, c, form, size, start, after, &out->origin);
+      break;
+    case ROLE_STR_OFFSETS_BASE:
+      if (form == DW_FORM_sec_offset || form == DW_FORM_data4 || form == DW_FORM_data8)
+        {
+          out->has_str_offsets_base = TRUE;
+          out->str_offsets_base = read_le (start, size);
+        }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return r->fail.error == NULL;
+}
+
+/* Reads the attribute of @role of a DIE of @ab (with a fixed layout), whose attributes start
+ * at @attrs; the caller checked that @ab->fixed bytes are there. */
+static inline gboolean
+read_slot (Reader        *r,
+           const Cursor  *c,
+           const Abbrev  *ab,
+           guint          role,
+           const guint8  *attrs,
+           Attrs         *out)
+{
+  const Slot *slot = &ab->slots[role];
+
+  if (slot->form == 0)
+    return TRUE;
+  return read_role (r, c, role, slot->form, slot->size, attrs + slot->at,
+                    attrs + slot->at + slot->size, out);
 }
 
 /* Runs @ab's operations over the DIE's attributes at *@pp, leaving *@pp after them. */
@@ -739,13 +902,13 @@ read_attrs (Reader         *r,
       const guint8 *start;
       guint form = op->form;
       guint64 value = 0;
-      gint size;
+      gint size = op->size;
 
       if (form == 0)
         {
-          if ((guint64) (end - p) < op->size)
+          if ((guint64) (end - p) < (guint64) size)
             return corrupt (&r->fail, p - info, "an attribute past the end of its unit");
-          p += op->size;
+          p += size;
           continue;
         }
 
@@ -758,13 +921,13 @@ read_attrs (Reader         *r,
             return corrupt (&r->fail, p - info, "a truncated DW_FORM_indirect");
           if (actual == DW_FORM_indirect || actual == DW_FORM_implicit_const)
             return corrupt (&r->fail, p - info, "a DW_FORM_indirect to itself");
-          if (fixed_size (c->unit, actual) < 0 && !known_variable_form (actual))
+          size = fixed_size (c->unit, actual);
+          if (size < 0 && !known_variable_form (actual))
             return unsupported (&r->fail, "attribute form", actual);
           form = actual;
         }
 
       start = p;
-      size = fixed_size (c->unit, form);
       if (size >= 0)
         {
           if (end - p < size)
@@ -816,65 +979,7 @@ read_attrs (Reader         *r,
             break;
           }
 
-      switch (op->role)
-        {
-        case ROLE_SKIP:
-          break;
-        case ROLE_NAME:
-          out->name_kind = NAME_STRING;
-          switch (form)
-            {
-            case DW_FORM_string:
-              out->name = (const char *) start;
-              break;
-            case DW_FORM_strp:
-              out->name = string_at (r->s->str, r->s->str_size, r->str_terminated,
-                                     read_le (start, size));
-              break;
-            case DW_FORM_line_strp:
-              out->name = string_at (r->s->line_str, r->s->line_str_size,
-                                     r->line_str_terminated, read_le (start, size));
-              break;
-            case DW_FORM_strx:
-              out->name_kind = NAME_STRX;
-              read_uleb (&start, p, &out->strx);
-              break;
-            case DW_FORM_strx1:
-            case DW_FORM_strx2:
-            case DW_FORM_strx3:
-            case DW_FORM_strx4:
-              out->name_kind = NAME_STRX;
-              out->strx = read_le (start, size);
-              break;
-            case DW_FORM_strp_sup:
-            case DW_FORM_GNU_strp_alt:
-            case DW_FORM_GNU_str_index:
-              return unsupported (&r->fail, "a name of form", form);
-            default:
-              out->name_kind = NAME_NONE;   /* libdwarf: not a string */
-              break;
-            }
-          break;
-        case ROLE_SIBLING:
-          out->sibling_kind = read_ref (r, c, form, start, p, &out->sibling);
-          break;
-        case ROLE_SPECIFICATION:
-          out->spec_kind = read_ref (r, c, form, start, p, &out->spec);
-          break;
-        case ROLE_ABSTRACT_ORIGIN:
-          out->origin_kind = read_ref (r, c, form, start, p, &out->origin);
-          break;
-        case ROLE_STR_OFFSETS_BASE:
-          if (form == DW_FORM_sec_offset || form == DW_FORM_data4 || form == DW_FORM_data8)
-            {
-              out->has_str_offsets_base = TRUE;
-              out->str_offsets_base = read_le (start, size);
-            }
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-      if (r->fail.error != NULL)
+      if (op->role != ROLE_SKIP && !read_role (r, c, op->role, form, size, start, p, out))
         return FALSE;
     }
   *pp = p;
@@ -934,59 +1039,66 @@ typedef struct
   GArray *log;                         /* of LogEntry; written by the worker that claimed it */
 } Chunk;
 
-/* Per name pointer: whether a strong definition was seen. Open addressing, keyed by the
- * pointer, not the text: .debug_str is merged, so a pointer is (nearly always) one name, and
- * comparing pointers is what makes skipping the repeated header types cheap. Two pointers to
- * the same text only cost an extra log entry; the replay compares text. */
+/* Per name in .debug_str: whether a strong definition was seen. Open addressing, keyed by
+ * the offset, not the text: .debug_str is merged, so an offset is (nearly always) one name, and
+ * comparing offsets is what makes skipping the repeated header types cheap. Two offsets of the
+ * same text only cost an extra log entry; the replay compares text. A lookup is a cache miss
+ * (the sets are megabytes on vmlinux), so a slot is as small as it can be: 32 bits, the offset
+ * + 1 and STRONG. Names elsewhere (DW_FORM_string, a pointer of their DIE's own) are not kept:
+ * see log_name(). */
 typedef struct
 {
-  const char *key;
-  gboolean strong;
-} Seen;
-
-typedef struct
-{
-  Seen *slots;
+  guint32 *keys;                       /* 0 for an empty slot */
   gsize mask;
   gsize n;
 } SeenSet;
 
+#define STRONG 0x80000000u
+#define MAX_STR_KEYED (STRONG - 1)      /* .debug_str sizes whose offsets + 1 are keys */
+
 static inline gsize
-hash_pointer (const char *p)
+hash_key (guint32 key)
 {
-  guint64 h = (guint64) (guintptr) p * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  guint64 h = key * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
 
   return (gsize) (h >> 20);
 }
 
-static Seen *
-seen_lookup (SeenSet    *set,
-             const char *key)
+static void
+seen_grow (SeenSet *set)
+{
+  guint32 *old = set->keys;
+  gsize old_size = set->keys != NULL ? set->mask + 1 : 0;
+  gsize size = MAX (1024, old_size * 2);
+
+  set->keys = g_new0 (guint32, size);
+  set->mask = size - 1;
+  for (gsize j = 0; j < old_size; j++)
+    if (old[j] != 0)
+      {
+        gsize i;
+
+        for (i = hash_key (old[j] & ~STRONG) & set->mask; set->keys[i] != 0;
+             i = (i + 1) & set->mask)
+          ;
+        set->keys[i] = old[j];
+      }
+  g_free (old);
+}
+
+/* The slot of @key, or the empty one where the caller puts it. */
+static inline gsize
+seen_lookup (SeenSet *set,
+             guint32  key)
 {
   gsize i;
 
-  if (set->n * 2 >= set->mask)
-    {
-      Seen *old = set->slots;
-      gsize old_size = set->slots != NULL ? set->mask + 1 : 0;
-      gsize size = MAX (1024, old_size * 2);
-
-      set->slots = g_new0 (Seen, size);
-      set->mask = size - 1;
-      for (gsize j = 0; j < old_size; j++)
-        if (old[j].key != NULL)
-          {
-            for (i = hash_pointer (old[j].key) & set->mask; set->slots[i].key != NULL;
-                 i = (i + 1) & set->mask)
-              ;
-            set->slots[i] = old[j];
-          }
-      g_free (old);
-    }
-  for (i = hash_pointer (key) & set->mask; set->slots[i].key != NULL; i = (i + 1) & set->mask)
-    if (set->slots[i].key == key)
-      return &set->slots[i];
-  return &set->slots[i];               /* empty: the caller fills it */
+  if (G_UNLIKELY (set->n * 2 >= set->mask))
+    seen_grow (set);
+  for (i = hash_key (key) & set->mask; set->keys[i] != 0; i = (i + 1) & set->mask)
+    if ((set->keys[i] & ~STRONG) == key)
+      break;
+  return i;
 }
 
 typedef struct _Scan Scan;
@@ -1160,7 +1272,7 @@ skip_children (Worker        *w,
 
       if (p >= end)
         return corrupt (&w->reader.fail, p - info, "children running past the end of the unit");
-      if (!read_uleb (&p, end, &code))
+      if (!read_code (&p, end, &code))
         return corrupt (&w->reader.fail, die - info, "a truncated abbreviation code");
       if (code == 0)
         {
@@ -1171,7 +1283,17 @@ skip_children (Worker        *w,
       if (ab == NULL)
         return corrupt (&w->reader.fail, die - info, "an undefined abbreviation code");
       a.sibling_kind = REF_NONE;
-      if (ab->n_ops > 0)
+      if (ab->fixed != NOT_FIXED)
+        {
+          const guint8 *attrs = p;
+
+          if ((guint64) (end - p) < ab->fixed)
+            return corrupt (&w->reader.fail, p - info, "an attribute past the end of its unit");
+          p += ab->fixed;
+          if (ab->children && !read_slot (&w->reader, c, ab, ROLE_SIBLING, attrs, &a))
+            return FALSE;
+        }
+      else if (ab->n_ops > 0)
         {
           /* Only DW_AT_sibling matters here, but the attributes have to be walked. */
           a.name_kind = NAME_NONE;
@@ -1203,19 +1325,36 @@ log_name (Worker     *w,
           guint64     die,
           gboolean    weak)
 {
-  Seen *seen = seen_lookup (&w->seen[ns], name);
+  const HsDwarfSections *s = w->reader.s;
+  guintptr offset = (guintptr) name - (guintptr) s->str;
   LogEntry entry;
 
   /* First strong wins; a weak one only the first time. See the top of the file for why the
-   * replay of these logs equals a sequential walk. */
-  if (seen->key != NULL && (seen->strong || weak))
-    return;
-  if (seen->key == NULL)
+   * replay of these logs equals a sequential walk. The set is asked before the text is read:
+   * most names were seen, and their text is a cache miss away. A name outside .debug_str is
+   * logged every time: more entries, the same replay. */
+  if (s->str_size <= MAX_STR_KEYED && (guintptr) name >= (guintptr) s->str
+      && offset < s->str_size)
     {
-      seen->key = name;
-      w->seen[ns].n++;
+      SeenSet *set = &w->seen[ns];
+      guint32 key = offset + 1;
+      gsize i = seen_lookup (set, key);
+
+      if (set->keys[i] != 0 && (weak || (set->keys[i] & STRONG) != 0))
+        return;
+      if (set->keys[i] == 0)
+        {
+          set->n++;
+          if (name[0] == 0)
+            {
+              set->keys[i] = key | STRONG;   /* an empty name is never logged: done with it */
+              return;
+            }
+        }
+      set->keys[i] = key | (weak ? 0 : STRONG);
     }
-  seen->strong = !weak;
+  else if (name[0] == 0)
+    return;
   entry.name = name;
   entry.packed = die << 4 | (guint64) ns << 1 | (weak ? 1 : 0);
   g_array_append_val (chunk->log, entry);
@@ -1257,11 +1396,12 @@ index_unit (Worker *w,
       guint64 die_off = die - info;
       const Abbrev *ab;
       const char *name;
+      const guint8 *attrs;             /* when @ab has a fixed layout */
       guint64 code;
       gboolean weak = FALSE;
       Attrs a;
 
-      if (!read_uleb (&p, end, &code))
+      if (!read_code (&p, end, &code))
         return corrupt (&w->reader.fail, die_off, "a truncated abbreviation code");
       if (code == 0)
         break;
@@ -1270,7 +1410,20 @@ index_unit (Worker *w,
         return corrupt (&w->reader.fail, die_off, "an undefined abbreviation code");
       a.name_kind = NAME_NONE;
       a.sibling_kind = a.spec_kind = a.origin_kind = REF_NONE;
-      if (!read_attrs (&w->reader, &c, ab, &p, end, &a))
+      attrs = NULL;
+      if (ab->fixed != NOT_FIXED)
+        {
+          /* Only what is used below is read: the name of a DIE the index keeps, the sibling
+           * of one with children, and the references of a nameless definition (later). */
+          attrs = p;
+          if ((guint64) (end - p) < ab->fixed)
+            return corrupt (&w->reader.fail, p - info, "an attribute past the end of its unit");
+          p += ab->fixed;
+          if ((ab->ns >= 0 && !read_slot (&w->reader, &c, ab, ROLE_NAME, attrs, &a))
+              || (ab->children && !read_slot (&w->reader, &c, ab, ROLE_SIBLING, attrs, &a)))
+            return FALSE;
+        }
+      else if (!read_attrs (&w->reader, &c, ab, &p, end, &a))
         return FALSE;
       w->n_dies++;
 
@@ -1297,6 +1450,10 @@ index_unit (Worker *w,
                 : (ab->flags & (HAS_LOW_PC | HAS_RANGES)) == 0;
               if (name == NULL && !weak)
                 {
+                  if (attrs != NULL
+                      && (!read_slot (&w->reader, &c, ab, ROLE_SPECIFICATION, attrs, &a)
+                          || !read_slot (&w->reader, &c, ab, ROLE_ABSTRACT_ORIGIN, attrs, &a)))
+                    return FALSE;
                   if (a.spec_kind == REF_OK)
                     name = name_at (w, &c, a.spec);
                   else if (a.origin_kind == REF_OK)
@@ -1308,7 +1465,7 @@ index_unit (Worker *w,
             default:
               g_assert_not_reached ();
             }
-          if (name != NULL && name[0] != 0)
+          if (name != NULL)
             log_name (w, chunk, ab->ns, name, die_off, weak);
         }
 
@@ -1368,7 +1525,7 @@ worker_clear (Worker *w)
 {
   g_clear_pointer (&w->abbrev_tables, g_hash_table_unref);
   for (guint i = 0; i < HS_DWARF_NS_COUNT; i++)
-    g_clear_pointer (&w->seen[i].slots, g_free);
+    g_clear_pointer (&w->seen[i].keys, g_free);
   g_clear_error (&w->reader.fail.error);
 }
 
