@@ -3,9 +3,12 @@
  * hs-job-queue.c: the worker thread and its two queues.
  *
  * Owned by: the queue itself is refcounted (atomically): the main thread's
- * owner and the worker hold a reference each. Under @lock: the pending jobs
- * (main -> worker; background ones run only when no other is pending) and
- * @stopping. A job belongs to the main thread until
+ * owner and the worker hold a reference each, and so does every foreground job
+ * until it is freed after its delivery. Under @lock: the pending jobs (main ->
+ * worker), @in_flight and @stopping. A background job runs only when no other
+ * job is pending and every foreground job's result has been delivered (its
+ * callback has run, and queued what it wanted next): a view that asks for its
+ * disassembly once its stack arrived is not queued behind a long walk. A job belongs to the main thread until
  * pushed, to the worker until it is posted back (hs_context_post(), in the
  * order the worker finished them; a GTask may still defer its own callback
  * to an idle), then to the main thread again; a delivery needs only the job,
@@ -35,6 +38,7 @@ struct _HsJob
   gpointer data;
   GDestroyNotify data_free;
   GTask *task;                  /* main thread only */
+  gboolean foreground;          /* counted in the queue's @in_flight until freed */
   GCancellable *cancellable;
   GSourceFunc post;             /* a post's callback */
 
@@ -56,12 +60,17 @@ struct _HsJobQueue
   pthread_cond_t cond;
   GQueue pending;               /* of HsJob, under lock */
   GQueue background;            /* of HsJob, under lock: after every pending one */
+  guint in_flight;              /* under lock: foreground jobs pushed and not yet freed */
   gboolean stopping;            /* under lock */
 };
+
+static void queue_unref (HsJobQueue *self);
 
 static void
 job_free (HsJob *job)
 {
+  HsJobQueue *queue = job->foreground ? job->queue : NULL;
+
   if (job->data_free != NULL)
     job->data_free (job->data);
   if (job->result_free != NULL && job->result != NULL)
@@ -70,6 +79,15 @@ job_free (HsJob *job)
   g_clear_object (&job->cancellable);
   g_clear_object (&job->task);
   g_free (job);
+  /* After its delivery (this runs as the post's destroy notify): background work may go. */
+  if (queue != NULL)
+    {
+      pthread_mutex_lock (&queue->lock);
+      if (--queue->in_flight == 0)
+        pthread_cond_signal (&queue->cond);
+      pthread_mutex_unlock (&queue->lock);
+      queue_unref (queue);
+    }
 }
 
 static void
@@ -145,7 +163,8 @@ worker_main (void *data)
       HsJob *job;
 
       pthread_mutex_lock (&self->lock);
-      while (self->pending.length == 0 && self->background.length == 0 && !self->stopping)
+      while (self->pending.length == 0 && !self->stopping
+             && (self->background.length == 0 || self->in_flight > 0))
         pthread_cond_wait (&self->cond, &self->lock);
       job = g_queue_pop_head (&self->pending);
       if (job == NULL)
@@ -202,7 +221,12 @@ push (HsJobQueue     *self,
   job->task = task ? g_object_ref (task) : NULL;
   if (task != NULL && g_task_get_cancellable (task) != NULL)
     job->cancellable = g_object_ref (g_task_get_cancellable (task));
+  job->foreground = queue == &self->pending;
+  if (job->foreground)
+    g_atomic_int_inc (&self->ref_count);
   pthread_mutex_lock (&self->lock);
+  if (job->foreground)
+    self->in_flight++;
   g_queue_push_tail (queue, job);
   pthread_cond_signal (&self->cond);
   pthread_mutex_unlock (&self->lock);
