@@ -206,16 +206,14 @@ read_snapshot (HsTarget           *self,
   return g_steal_pointer (&snap);
 }
 
-/* The exception level a CPSR value says, or 3 (Xen's or above) when unknown. */
+/* The exception level @core's CPSR says, or 3 (Xen's or above) when it is not known. */
 static guint
 cpsr_el (HsTarget *self,
-         guint     core,
-         gboolean *known)
+         guint     core)
 {
   guint64 cpsr;
 
-  *known = hs_target_get_register (self, core, "cpsr", &cpsr);
-  return *known ? (guint) ((cpsr >> 2) & 3) : 3;
+  return hs_target_get_register (self, core, "cpsr", &cpsr) ? (guint) ((cpsr >> 2) & 3) : 3;
 }
 
 /*
@@ -234,12 +232,11 @@ read_step_snapshot (HsTarget           *self,
   guint n_regs = self->register_infos->len;
   guint64 vttbr_before = 0, vttbr_after = 0;
   const HsXenDomain *dom = NULL;
-  gboolean known;
 
   if (self->values == NULL || self->values_stale || self->guests == NULL
       || !hs_probe_steps_alone (self->probe) || core >= self->n_cores
       || hs_probe_get_n_cores (self->probe) != self->n_cores
-      || cpsr_el (self, core, &known) >= 2
+      || cpsr_el (self, core) >= 2
       || !hs_target_get_register (self, core, "VTTBR_EL2", &vttbr_before))
     return read_snapshot (self, self->probe, stop, FALSE, TRUE, error);
 
@@ -256,7 +253,7 @@ read_step_snapshot (HsTarget           *self,
   for (guint g = 0; g < self->guests->len && dom == NULL; g++)
     if (g_array_index (self->guests, HsXenDomain, g).vmid == (guint) (vttbr_before >> 48))
       dom = &g_array_index (self->guests, HsXenDomain, g);
-  if (dom == NULL || cpsr_el (self, core, &known) >= 2
+  if (dom == NULL || cpsr_el (self, core) >= 2
       || !hs_target_get_register (self, core, "VTTBR_EL2", &vttbr_after)
       || vttbr_after != vttbr_before)
     {
