@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * hs-probe-gdb-private.h: HsProbeGdb over four files: the wire, the
- * handshake and the object (hs-probe-gdb.c), registers, memory and run
+ * hs-probe-gdb-private.h: HsProbeGdb over five files: the handshake and
+ * the object (hs-probe-gdb.c), the wire (-wire.c), registers, memory and run
  * control (hs-probe-gdb-registers.c, -memory.c, -run.c).
  *
- * Threads: one request at a time, under io_lock; the connection, the
+ * Threads: one request (or pipeline) at a time, under io_lock; the connection, the
  * caches and the target description belong to whoever holds it. Only the
  * interrupt byte is written without it (under write_lock), while another
  * thread waits for a stop reply.

@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-probe-gdb-wire.c: the GDB remote probe's wire: framing out, events in, acks, a request and
+ * its reply, and pipelines of requests. Everything here runs with io_lock held (the interrupt
+ * byte aside: see _hs_gdb_send_raw and write_lock).
+ */
+#define G_LOG_DOMAIN "hs-probe-gdb"
+
+#include "config.h"
+
+#include "hs-probe-gdb-private.h"
+
+#include <string.h>
+
+/* ---- wire ------------------------------------------------------------------------------- */
+
+void
+_hs_gdb_mark_lost (HsProbeGdb *self)
+{
+  g_atomic_int_set (&self->connected, FALSE);
+  g_atomic_int_set (&self->running, FALSE);
+}
+
+static gboolean
+lost_error (HsProbeGdb  *self,
+            GError     **error,
+            const char  *why)
+{
+  _hs_gdb_mark_lost (self);
+  g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST,
+               "lost the connection to the gdbstub at %s:%u: %s", self->host, self->port, why);
+  return FALSE;
+}
+
+/* HYPERSCOPE_RSP_TRACE=1 shows every packet on stderr: the first thing to look at with a new stub. */
+static gboolean
+trace_enabled (void)
+{
+  static gsize once;
+  static gboolean enabled;
+
+  if (g_once_init_enter (&once))
+    {
+      enabled = g_strcmp0 (g_getenv ("HYPERSCOPE_RSP_TRACE"), "1") == 0;
+      g_once_init_leave (&once, 1);
+    }
+  return enabled;
+}
+
+gboolean
+_hs_gdb_send_raw (HsProbeGdb    *self,
+                  const guint8  *data,
+                  gsize          len,
+                  GError       **error)
+{
+  gsize done = 0;
+
+  hs_mutex_lock (&self->write_lock);
+  while (done < len)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gssize n;
+
+      if (self->socket == NULL)
+        {
+          hs_mutex_unlock (&self->write_lock);
+          return lost_error (self, error, "not connected");
+        }
+      n = g_socket_send (self->socket, (const char *) data + done, len - done, NULL,
+                         &local_error);
+      if (n < 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_clear_error (&local_error);
+          if (g_socket_condition_timed_wait (self->socket, G_IO_OUT,
+                                             (gint64) REPLY_TIMEOUT_MS * 1000, NULL,
+                                             &local_error))
+            continue;
+        }
+      if (n <= 0)
+        {
+          hs_mutex_unlock (&self->write_lock);
+          return lost_error (self, error, local_error ? local_error->message : "send failed");
+        }
+      done += n;
+    }
+  hs_mutex_unlock (&self->write_lock);
+  return TRUE;
+}
+
+/* Reads until the decoder produces one event. Call with io_lock held. */
+static gboolean
+read_event (HsProbeGdb    *self,
+            guint          timeout_ms,
+            GCancellable  *cancellable,
+            HsRspEvent    *event,
+            GError       **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gint64 left;
+      gssize n;
+
+      if (self->rx_pos < self->rx_len)
+        {
+          self->rx_pos += hs_rsp_decoder_feed (&self->decoder, self->rx + self->rx_pos,
+                                               self->rx_len - self->rx_pos, event);
+          if (event->kind != HS_RSP_EVENT_NONE)
+            return TRUE;
+          continue;
+        }
+
+      /* The socket does not block: a reply already there costs one call, not a poll too (a
+       * pipeline's replies mostly are). */
+      n = g_socket_receive (self->socket, (char *) self->rx, sizeof self->rx, NULL, &local_error);
+      if (n < 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_clear_error (&local_error);
+          left = timeout_ms == G_MAXUINT ? -1 : deadline - g_get_monotonic_time ();
+          if (timeout_ms != G_MAXUINT && left <= 0)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                           "the gdbstub at %s:%u did not answer within %u ms",
+                           self->host, self->port, timeout_ms);
+              return FALSE;
+            }
+          if (!g_socket_condition_timed_wait (self->socket, G_IO_IN, left, cancellable,
+                                              &local_error)
+              && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          continue;  /* a timeout is checked against the deadline above */
+        }
+      if (n <= 0)
+        return lost_error (self, error, n == 0 ? "the stub closed the connection"
+                                               : local_error->message);
+      self->rx_len = n;
+      self->rx_pos = 0;
+    }
+}
+
+static gboolean
+send_ack (HsProbeGdb  *self,
+          gboolean     good,
+          GError     **error)
+{
+  return _hs_gdb_send_raw (self, (const guint8 *) (good ? "+" : "-"), 1, error);
+}
+
+/*
+ * A stop reply that nobody asked for: QEMU sends one when a debugger connects
+ * to a running VM, before it answers the first packet.
+ */
+static void
+note_async_stop (HsProbeGdb *self,
+                 const char *payload)
+{
+  if (trace_enabled ())
+    g_printerr ("rsp <- (unsolicited) %.200s\n", payload);
+  self->saw_async_stop = TRUE;
+}
+
+/* Sends one packet and waits for its '+'. Call with io_lock held. */
+gboolean
+_hs_gdb_send_packet (HsProbeGdb  *self,
+                     const char  *payload,
+                     GError     **error)
+{
+  g_autoptr(GBytes) frame = hs_rsp_frame (payload, strlen (payload));
+  gsize len;
+  const guint8 *data = g_bytes_get_data (frame, &len);
+
+  self->n_packets++;
+  self->n_round_trips++;
+  if (trace_enabled ())
+    g_printerr ("rsp -> %.200s\n", payload);
+  for (guint attempt = 0; attempt <= MAX_RETRANSMITS; attempt++)
+    {
+      if (!_hs_gdb_send_raw (self, data, len, error))
+        return FALSE;
+      for (;;)
+        {
+          HsRspEvent ev;
+
+          if (!read_event (self, REPLY_TIMEOUT_MS, NULL, &ev, error))
+            return FALSE;
+          if (ev.kind == HS_RSP_EVENT_ACK)
+            return TRUE;
+          if (ev.kind == HS_RSP_EVENT_NAK)
+            break;
+          if (ev.kind == HS_RSP_EVENT_PACKET && hs_rsp_is_stop_reply (ev.payload))
+            {
+              note_async_stop (self, ev.payload);
+              if (!send_ack (self, TRUE, error))
+                return FALSE;
+            }
+          else if (ev.kind == HS_RSP_EVENT_PACKET)
+            {
+              /* Not ours to answer, but the stub waits for its ack all the same. */
+              g_debug ("dropping '%.40s' while waiting for an ack", ev.payload);
+              if (!send_ack (self, TRUE, error))
+                return FALSE;
+            }
+          else if (ev.kind == HS_RSP_EVENT_BAD_CHECKSUM && !send_ack (self, FALSE, error))
+            return FALSE;
+        }
+    }
+  g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
+               "the gdbstub rejected packet '%.32s' %d times", payload, MAX_RETRANSMITS + 1);
+  return FALSE;
+}
+
+/* Reads the next reply packet, acking it; stop replies are skipped unless @want_stop. */
+char *
+_hs_gdb_read_reply (HsProbeGdb    *self,
+                    gboolean       want_stop,
+                    guint          timeout_ms,
+                    GCancellable  *cancellable,
+                    gsize         *out_len,
+                    GError       **error)
+{
+  for (;;)
+    {
+      HsRspEvent ev;
+
+      if (!read_event (self, timeout_ms, cancellable, &ev, error))
+        return NULL;
+      switch (ev.kind)
+        {
+        case HS_RSP_EVENT_PACKET:
+          if (!send_ack (self, TRUE, error))
+            return NULL;
+          if (!want_stop && hs_rsp_is_stop_reply (ev.payload))
+            {
+              note_async_stop (self, ev.payload);
+              continue;
+            }
+          if (want_stop && !hs_rsp_is_stop_reply (ev.payload))
+            {
+              /* Console output ('O...') and friends while running. */
+              g_debug ("ignoring '%.40s' while waiting for a stop", ev.payload);
+              continue;
+            }
+          if (trace_enabled ())
+            g_printerr ("rsp <- %.200s\n", ev.payload);
+          if (out_len)
+            *out_len = ev.payload_len;
+          return g_memdup2 (ev.payload, ev.payload_len + 1);
+
+        case HS_RSP_EVENT_BAD_CHECKSUM:
+          if (!send_ack (self, FALSE, error))
+            return NULL;
+          continue;
+
+        case HS_RSP_EVENT_OVERFLOW:
+          g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
+                       "the gdbstub sent a packet over %u bytes", MAX_PAYLOAD);
+          return NULL;
+
+        case HS_RSP_EVENT_NOTIFICATION:
+        case HS_RSP_EVENT_ACK:
+        case HS_RSP_EVENT_NAK:
+        case HS_RSP_EVENT_NONE:
+        default:
+          continue;
+        }
+    }
+}
+
+char *
+_hs_gdb_request_len (HsProbeGdb  *self,
+                     const char  *payload,
+                     gsize       *out_len,
+                     GError     **error)
+{
+  if (!_hs_gdb_send_packet (self, payload, error))
+    return NULL;
+  return _hs_gdb_read_reply (self, FALSE, REPLY_TIMEOUT_MS, NULL, out_len, error);
+}
+
+char *
+_hs_gdb_request (HsProbeGdb  *self,
+                 const char  *payload,
+                 GError     **error)
+{
+  return _hs_gdb_request_len (self, payload, NULL, error);
+}
+
+gboolean
+_hs_gdb_check_error_reply (HsProbeGdb  *self,
+                           const char  *what,
+                           const char  *reply,
+                           GError     **error)
+{
+  if (reply[0] == 'E' && g_ascii_isxdigit (reply[1]) && g_ascii_isxdigit (reply[2])
+      && reply[3] == 0)
+    {
+      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_STUB,
+                   "%s: the gdbstub answered error %s", what, reply);
+      return FALSE;
+    }
+  if (reply[0] == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "%s: the gdbstub does not support this request", what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Requests that must answer "OK". */
+gboolean
+_hs_gdb_request_ok (HsProbeGdb  *self,
+                    const char  *payload,
+                    const char  *what,
+                    GError     **error)
+{
+  g_autofree char *reply = _hs_gdb_request (self, payload, error);
+
+  if (reply == NULL || !_hs_gdb_check_error_reply (self, what, reply, error))
+    return FALSE;
+  if (strcmp (reply, "OK") != 0)
+    {
+      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
+                   "%s: expected OK from the gdbstub, got '%.40s'", what, reply);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- pipelining ------------------------------------------------------------------------- */
+
+/*
+ * Several requests on the wire at once. QEMU's stub handles its input strictly in order and, in
+ * system mode, never waits for our '+' before taking the next packet, so @window requests can be
+ * in flight and their replies come back in the order sent: a small read then costs a third of
+ * a round trip. Any surprise (a '-', a corrupt or oversized reply, a timeout) leaves replies
+ * we can no longer match to requests, so it ends the connection rather than guess.
+ * Call with io_lock held.
+ */
+gboolean
+_hs_gdb_pipeline (HsProbeGdb       *self,
+                  char * const     *payloads,
+                  guint             n,
+                  guint             window,
+                  HsGdbReplyFunc    take,
+                  gpointer          user_data,
+                  GError          **error)
+{
+  g_autoptr(GError) take_error = NULL;
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  guint sent = 0, got = 0, acks = 0;
+
+  g_assert (window > 0);
+  /* Stubs that wait for each ack, or read a packet only after answering the last (OpenOCD,
+   * J-Link without no-ack mode), get one request at a time and their acks at once. */
+  if (!self->is_qemu)
+    window = 1;
+
+  while (got < n)
+    {
+      gboolean have_reply = FALSE;
+
+      /* The acks owed and the next requests in one write, and only once half the window has
+       * come back: syscalls, not bytes, cost here. */
+      g_byte_array_set_size (out, 0);
+      /* After a failed reply nothing more is asked: what is in flight is read and dropped. */
+      if (take_error != NULL)
+        n = sent;
+      if (sent < n && sent - got <= window / 2)
+        for (; acks > 0; acks--)
+          g_byte_array_append (out, (const guint8 *) "+", 1);
+      for (gboolean refill = sent < n && sent - got <= window / 2;
+           refill && sent < n && sent - got < window;)
+        {
+          g_autoptr(GBytes) frame = hs_rsp_frame (payloads[sent], strlen (payloads[sent]));
+          gsize len;
+          const guint8 *data = g_bytes_get_data (frame, &len);
+
+          self->n_packets++;
+          if (trace_enabled ())
+            g_printerr ("rsp -> (pipelined) %.200s\n", payloads[sent]);
+          g_byte_array_append (out, data, len);
+          sent++;
+        }
+      if (out->len > 0)
+        {
+          if (!_hs_gdb_send_raw (self, out->data, out->len, error))
+            return FALSE;
+          self->n_round_trips++;
+        }
+
+      while (!have_reply)
+        {
+          g_autoptr(GError) local_error = NULL;
+          HsRspEvent ev;
+
+          /* Acks go out with the next requests or at the end, one write for many: QEMU does
+           * not wait for them. A stub that does would stall here: after a short wait, they
+           * go out on their own. */
+          if (!read_event (self, acks > 0 ? ACK_STALL_MS : REPLY_TIMEOUT_MS, NULL, &ev,
+                           &local_error)
+              && acks > 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+            {
+              g_clear_error (&local_error);
+              g_byte_array_set_size (out, 0);
+              for (; acks > 0; acks--)
+                g_byte_array_append (out, (const guint8 *) "+", 1);
+              if (!_hs_gdb_send_raw (self, out->data, out->len, error))
+                return FALSE;
+              continue;
+            }
+          if (local_error != NULL)
+            {
+              if (g_error_matches (local_error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST))
+                {
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  return FALSE;
+                }
+              return lost_error (self, error, local_error->message);
+            }
+          switch (ev.kind)
+            {
+            case HS_RSP_EVENT_PACKET:
+              if (self->is_qemu)
+                acks++;
+              else if (!send_ack (self, TRUE, error))
+                return FALSE;
+              if (hs_rsp_is_stop_reply (ev.payload))
+                {
+                  note_async_stop (self, ev.payload);
+                  continue;
+                }
+              if (trace_enabled ())
+                g_printerr ("rsp <- %.200s\n", ev.payload);
+              /* After a failure the rest is still read, to keep requests and replies paired. */
+              if (take_error == NULL)
+                take (got, ev.payload, ev.payload_len, user_data, &take_error);
+              got++;
+              have_reply = TRUE;
+              break;
+            case HS_RSP_EVENT_NAK:
+              return lost_error (self, error, "the gdbstub rejected a pipelined request");
+            case HS_RSP_EVENT_BAD_CHECKSUM:
+              return lost_error (self, error, "a corrupt reply in a pipeline of requests");
+            case HS_RSP_EVENT_OVERFLOW:
+              return lost_error (self, error, "the gdbstub sent a packet over the size limit");
+            case HS_RSP_EVENT_ACK:
+            case HS_RSP_EVENT_NOTIFICATION:
+            case HS_RSP_EVENT_NONE:
+            default:
+              continue;
+            }
+        }
+    }
+  if (acks > 0)
+    {
+      g_byte_array_set_size (out, 0);
+      for (; acks > 0; acks--)
+        g_byte_array_append (out, (const guint8 *) "+", 1);
+      if (!_hs_gdb_send_raw (self, out->data, out->len, error))
+        return FALSE;
+    }
+  if (take_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&take_error));
+      return FALSE;
+    }
+  return TRUE;
+}
