@@ -5,9 +5,9 @@
  *
  * Why not libdwarf: its per-DIE API allocates a Dwarf_Die and looks up every attribute
  * separately, and its Dwarf_Debug is not thread-safe, so vmlinux's 3.8 million top-level DIEs
- * took a second on one core. Here, as in drgn, each abbreviation is compiled once into a short
- * list of operations (skip so many bytes, read the name, read DW_AT_sibling, ...) and a DIE is
- * one pass over its bytes; when all its attributes have a fixed size (most of them, in GCC's
+ * took a second on one core. Here, as in drgn, each abbreviation is compiled once
+ * (hs-dwarf-units.c, with the unit headers) into a short list of operations (skip so many
+ * bytes, read the name, read DW_AT_sibling, ...) and a DIE is one pass over its bytes; when all its attributes have a fixed size (most of them, in GCC's
  * output), a DIE is one bounds check, and only the attributes the index needs are read. The
  * result must be exactly the index libdwarf gives (hs-dwarf-index.c keeps that walk as the
  * reference, and test-dwarf-scan compares the two).
@@ -33,667 +33,13 @@
 
 #include "config.h"
 
-#include "hs-symbol-file-private.h"
+#include "hs-dwarf-scan-private.h"
 
 #include <pthread.h>
 #include <string.h>
 
-#define MAX_ATTRIBUTES 256             /* per abbreviation; GCC uses about 15 */
-#define MAX_DIRECT_CODE 65536          /* abbreviation codes looked up by array below this */
 #define MAX_THREADS 4                  /* more does not pay: the merge is sequential */
 #define CHUNKS_PER_THREAD 8            /* so that a slow chunk does not leave a thread idle */
-
-/* ------------------------------------------------------------------------------------------ */
-/* Errors                                                                                     */
-
-typedef struct
-{
-  const char *basename;                /* for messages */
-  GError *error;                       /* the first error of this worker */
-} Fail;
-
-static gboolean
-corrupt (Fail         *fail,
-         guint64       offset,
-         const char   *what)
-{
-  if (fail->error == NULL)
-    g_set_error (&fail->error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
-                 "corrupt DWARF in %s: %s at .debug_info offset 0x%" G_GINT64_MODIFIER "x",
-                 fail->basename, what, offset);
-  return FALSE;
-}
-
-static gboolean
-unsupported (Fail       *fail,
-             const char *what,
-             guint64     value)
-{
-  if (fail->error == NULL)
-    g_set_error (&fail->error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                 "the fast DWARF indexer does not support %s 0x%" G_GINT64_MODIFIER "x in %s",
-                 what, value, fail->basename);
-  return FALSE;
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* Bounded readers                                                                            */
-
-static inline gboolean
-read_uleb (const guint8 **p,
-           const guint8  *end,
-           guint64       *out)
-{
-  guint64 value = 0;
-
-  for (guint shift = 0; shift < 70 && *p < end; shift += 7)
-    {
-      guint8 byte = *(*p)++;
-
-      if (shift < 64)
-        value |= (guint64) (byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0)
-        {
-          *out = value;
-          return TRUE;
-        }
-    }
-  return FALSE;                        /* truncated, or more than 10 bytes */
-}
-
-/* An abbreviation code: nearly always one byte. */
-static inline gboolean
-read_code (const guint8 **p,
-           const guint8  *end,
-           guint64       *out)
-{
-  if (*p < end && **p < 0x80)
-    {
-      *out = *(*p)++;
-      return TRUE;
-    }
-  return read_uleb (p, end, out);
-}
-
-static inline gboolean
-skip_leb (const guint8 **p,
-          const guint8  *end)
-{
-  for (guint i = 0; i < 10 && *p < end; i++)
-    if ((*(*p)++ & 0x80) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static inline gboolean
-read_sleb (const guint8 **p,
-           const guint8  *end,
-           gint64        *out)
-{
-  guint64 value = 0;
-  guint shift = 0;
-
-  while (shift < 70 && *p < end)
-    {
-      guint8 byte = *(*p)++;
-
-      if (shift < 64)
-        value |= (guint64) (byte & 0x7f) << shift;
-      shift += 7;
-      if ((byte & 0x80) == 0)
-        {
-          if (shift < 64 && (byte & 0x40) != 0)
-            value |= ~(guint64) 0 << shift;
-          *out = (gint64) value;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-/* Little-endian, @size of 1 to 8 bytes; the caller checked the bounds. */
-static inline guint64
-read_le (const guint8 *p,
-         guint         size)
-{
-  guint64 value = 0;
-
-  for (guint i = 0; i < size; i++)
-    value |= (guint64) p[i] << (8 * i);
-  return value;
-}
-
-/* A string at @offset of a string section, or NULL when that is outside it or unterminated. */
-static inline const char *
-string_at (const guint8 *section,
-           guint64       size,
-           gboolean      terminated,
-           guint64       offset)
-{
-  if (section == NULL || offset >= size)
-    return NULL;
-  if (!terminated && memchr (section + offset, 0, size - offset) == NULL)
-    return NULL;
-  return (const char *) section + offset;
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* Units                                                                                      */
-
-typedef struct
-{
-  guint64 offset;                      /* of the unit header in .debug_info */
-  guint64 end;                         /* one past the unit */
-  guint64 die;                         /* of the unit DIE */
-  guint64 abbrev_offset;
-  guint16 version;
-  guint8 offset_size;
-  guint8 addr_size;
-} Unit;
-
-/* Reads every unit header: cheap (2277 of them in vmlinux), and it lets the units be shared out
- * and cross-unit references be resolved. */
-static gboolean
-read_units (const HsDwarfSections *s,
-            Fail                  *fail,
-            GArray                *units)
-{
-  guint64 off = 0;
-
-  while (off < s->info_size)
-    {
-      const guint8 *p = s->info + off;
-      const guint8 *end = s->info + s->info_size;
-      guint64 length;
-      Unit u = { 0 };
-
-      u.offset = off;
-      if (end - p < 4)
-        return corrupt (fail, off, "a truncated unit header");
-      length = read_le (p, 4);
-      p += 4;
-      u.offset_size = 4;
-      if (length == 0xffffffff)
-        {
-          if (end - p < 8)
-            return corrupt (fail, off, "a truncated unit header");
-          length = read_le (p, 8);
-          p += 8;
-          u.offset_size = 8;
-        }
-      else if (length >= 0xfffffff0)
-        return corrupt (fail, off, "a reserved unit length");
-      if (length > (guint64) (end - p) || length < 2)
-        return corrupt (fail, off, "a unit that does not fit in .debug_info");
-      end = p + length;
-      u.end = end - s->info;
-
-      u.version = read_le (p, 2);
-      p += 2;
-      if (u.version < 2 || u.version > 5)
-        return unsupported (fail, "DWARF version", u.version);
-      if (u.version >= 5)
-        {
-          guint unit_type;
-
-          if (end - p < 2 + u.offset_size)
-            return corrupt (fail, off, "a truncated unit header");
-          unit_type = *p++;
-          u.addr_size = *p++;
-          u.abbrev_offset = read_le (p, u.offset_size);
-          p += u.offset_size;
-          switch (unit_type)
-            {
-            case DW_UT_compile:
-            case DW_UT_partial:
-              break;
-            case DW_UT_skeleton:
-            case DW_UT_split_compile:
-              p += 8;                  /* dwo_id */
-              break;
-            case DW_UT_type:
-            case DW_UT_split_type:
-              p += 8 + u.offset_size;  /* type signature, type offset */
-              break;
-            default:
-              return unsupported (fail, "unit type", unit_type);
-            }
-          if (p > end)
-            return corrupt (fail, off, "a truncated unit header");
-        }
-      else
-        {
-          if (end - p < u.offset_size + 1)
-            return corrupt (fail, off, "a truncated unit header");
-          u.abbrev_offset = read_le (p, u.offset_size);
-          p += u.offset_size;
-          u.addr_size = *p++;
-        }
-      if (u.addr_size != 2 && u.addr_size != 4 && u.addr_size != 8)
-        return unsupported (fail, "address size", u.addr_size);
-      if (u.abbrev_offset >= s->abbrev_size)
-        return corrupt (fail, off, "an abbreviation offset past .debug_abbrev");
-      u.die = p - s->info;
-      g_array_append_val (units, u);
-      off = u.end;
-    }
-  return TRUE;
-}
-
-static int
-compare_unit (gconstpointer key,
-              gconstpointer element)
-{
-  guint64 off = *(const guint64 *) key;
-  const Unit *u = element;
-
-  return off < u->offset ? -1 : off >= u->end;
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* Abbreviations, compiled                                                                    */
-
-/* What an attribute is read for; only the first of each in an abbreviation counts, as
- * libdwarf's dwarf_attr() returns the first. */
-enum
-{
-  ROLE_SKIP,
-  ROLE_NAME,
-  ROLE_SIBLING,
-  ROLE_SPECIFICATION,
-  ROLE_ABSTRACT_ORIGIN,
-  ROLE_STR_OFFSETS_BASE,
-  N_ROLES
-};
-
-/* Presence is all the index asks of these (libdwarf's dwarf_hasattr()). */
-enum
-{
-  HAS_DECLARATION = 1 << 0,
-  HAS_LOCATION = 1 << 1,
-  HAS_LOW_PC = 1 << 2,
-  HAS_RANGES = 1 << 3,
-};
-
-typedef struct
-{
-  guint16 form;                        /* 0: skip @size bytes (fixed-size forms, merged) */
-  guint8 role;
-  gint32 size;                         /* of the form in this unit, or -1 when it varies */
-} Op;
-
-/* Where an attribute the index reads is, in an abbreviation whose attributes all have a fixed
- * size: @at bytes after the abbreviation code, @size bytes of @form (0 for none). */
-typedef struct
-{
-  guint16 form;
-  guint16 at;
-  guint8 size;
-} Slot;
-
-#define NOT_FIXED G_MAXUINT32
-
-typedef struct
-{
-  guint64 code;
-  guint32 tag;
-  gint8 ns;                            /* HsDwarfNs, or -1 for tags the index ignores */
-  guint8 children;
-  guint8 flags;
-  guint32 first_op;
-  guint32 n_ops;
-  /* The fast path: when every attribute has a fixed size (and none needs libdwarf), a DIE is
-   * @fixed bytes after its code, and @slots say where the attributes of each role are. Most
-   * DIEs are skipped with one bounds check and one add; only the attributes the index asks
-   * for are read. NOT_FIXED: the ops are run. */
-  guint32 fixed;
-  Slot slots[N_ROLES];
-} Abbrev;
-
-typedef struct
-{
-  GArray *abbrevs;                     /* of Abbrev, sorted by code when not direct */
-  GArray *ops;                         /* of Op */
-  guint32 *direct;                     /* code -> index + 1 in abbrevs, 0 for none */
-  guint64 n_direct;
-} AbbrevTable;
-
-static void
-abbrev_table_free (gpointer data)
-{
-  AbbrevTable *table = data;
-
-  g_array_unref (table->abbrevs);
-  g_array_unref (table->ops);
-  g_free (table->direct);
-  g_free (table);
-}
-
-/* The size of @form in a unit like @u, or -1 when it varies (or the form is unknown). */
-static gint
-fixed_size (const Unit *u,
-            guint       form)
-{
-  switch (form)
-    {
-    case DW_FORM_flag_present:
-    case DW_FORM_implicit_const:
-      return 0;
-    case DW_FORM_data1:
-    case DW_FORM_ref1:
-    case DW_FORM_flag:
-    case DW_FORM_strx1:
-    case DW_FORM_addrx1:
-      return 1;
-    case DW_FORM_data2:
-    case DW_FORM_ref2:
-    case DW_FORM_strx2:
-    case DW_FORM_addrx2:
-      return 2;
-    case DW_FORM_strx3:
-    case DW_FORM_addrx3:
-      return 3;
-    case DW_FORM_data4:
-    case DW_FORM_ref4:
-    case DW_FORM_strx4:
-    case DW_FORM_addrx4:
-    case DW_FORM_ref_sup4:
-      return 4;
-    case DW_FORM_data8:
-    case DW_FORM_ref8:
-    case DW_FORM_ref_sig8:
-    case DW_FORM_ref_sup8:
-      return 8;
-    case DW_FORM_data16:
-      return 16;
-    case DW_FORM_addr:
-      return u->addr_size;
-    case DW_FORM_ref_addr:
-      return u->version <= 2 ? u->addr_size : u->offset_size;
-    case DW_FORM_strp:
-    case DW_FORM_line_strp:
-    case DW_FORM_sec_offset:
-    case DW_FORM_strp_sup:
-    case DW_FORM_GNU_ref_alt:
-    case DW_FORM_GNU_strp_alt:
-      return u->offset_size;
-    default:
-      return -1;
-    }
-}
-
-static gboolean
-known_variable_form (guint form)
-{
-  switch (form)
-    {
-    case DW_FORM_string:
-    case DW_FORM_block:
-    case DW_FORM_block1:
-    case DW_FORM_block2:
-    case DW_FORM_block4:
-    case DW_FORM_exprloc:
-    case DW_FORM_sdata:
-    case DW_FORM_udata:
-    case DW_FORM_ref_udata:
-    case DW_FORM_strx:
-    case DW_FORM_addrx:
-    case DW_FORM_loclistx:
-    case DW_FORM_rnglistx:
-    case DW_FORM_indirect:
-    case DW_FORM_GNU_addr_index:
-    case DW_FORM_GNU_str_index:
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
-/* Whether reading @form for @role needs nothing the fast path leaves out: the forms that fail
- * with NOT_SUPPORTED (read_ref(), read_attrs()) are left to the ops, which report them. */
-static gboolean
-fast_role_form (guint role,
-                guint form)
-{
-  switch (role)
-    {
-    case ROLE_NAME:
-      return form != DW_FORM_strp_sup && form != DW_FORM_GNU_strp_alt;
-    case ROLE_SIBLING:
-    case ROLE_SPECIFICATION:
-    case ROLE_ABSTRACT_ORIGIN:
-      return form != DW_FORM_ref_sig8 && form != DW_FORM_ref_sup4 && form != DW_FORM_ref_sup8
-        && form != DW_FORM_GNU_ref_alt;
-    default:
-      return TRUE;
-    }
-}
-
-static gint8
-namespace_of (guint64 tag)
-{
-  switch (tag)
-    {
-    case DW_TAG_structure_type:
-    case DW_TAG_class_type:
-      return HS_DWARF_NS_STRUCT;
-    case DW_TAG_union_type:
-      return HS_DWARF_NS_UNION;
-    case DW_TAG_enumeration_type:
-      return HS_DWARF_NS_ENUM;
-    case DW_TAG_typedef:
-    case DW_TAG_base_type:
-      return HS_DWARF_NS_TYPEDEF;
-    case DW_TAG_variable:
-      return HS_DWARF_NS_VARIABLE;
-    case DW_TAG_subprogram:
-      return HS_DWARF_NS_FUNCTION;
-    default:
-      return -1;
-    }
-}
-
-static int
-compare_abbrev (gconstpointer a,
-                gconstpointer b)
-{
-  const Abbrev *x = a, *y = b;
-
-  if (x->code != y->code)
-    return x->code < y->code ? -1 : 1;
-  /* The first definition of a code wins, as in libdwarf. */
-  return x->first_op < y->first_op ? -1 : x->first_op > y->first_op;
-}
-
-static AbbrevTable *
-abbrev_table_parse (const HsDwarfSections *s,
-                    const Unit            *u,
-                    Fail                  *fail)
-{
-  const guint8 *p = s->abbrev + u->abbrev_offset;
-  const guint8 *end = s->abbrev + s->abbrev_size;
-  AbbrevTable *table = g_new0 (AbbrevTable, 1);
-  guint64 max_code = 0;
-  gint8 sizes[DW_FORM_addrx4 + 1];    /* fixed_size() of the standard forms, in this unit */
-
-  for (guint form = 0; form < G_N_ELEMENTS (sizes); form++)
-    sizes[form] = fixed_size (u, form);
-
-  table->abbrevs = g_array_new (FALSE, FALSE, sizeof (Abbrev));
-  table->ops = g_array_new (FALSE, FALSE, sizeof (Op));
-
-  /* A table ends with code 0; one cut short by the end of the section keeps what it has (a
-   * DIE asking for a missing code is reported then). Every entry consumes bytes. */
-  while (p < end)
-    {
-      Abbrev ab = { 0 };
-      guint64 code, tag, attr, form;
-      guint seen = 0, n_attrs = 0;
-      guint32 at = 0;
-
-      if (!read_uleb (&p, end, &code))
-        goto bad;
-      if (code == 0)
-        break;
-      if (!read_uleb (&p, end, &tag) || p >= end)
-        goto bad;
-      ab.code = code;
-      ab.tag = MIN (tag, G_MAXUINT32);
-      ab.ns = namespace_of (tag);
-      ab.children = *p++ != DW_CHILDREN_no;
-      ab.first_op = table->ops->len;
-
-      for (;;)
-        {
-          Op op = { 0 };
-          gint size;
-
-          if (!read_uleb (&p, end, &attr) || !read_uleb (&p, end, &form))
-            goto bad;
-          if (attr == 0 && form == 0)
-            break;
-          if (++n_attrs > MAX_ATTRIBUTES)
-            {
-              unsupported (fail, "an abbreviation with more attributes than", MAX_ATTRIBUTES);
-              abbrev_table_free (table);
-              return NULL;
-            }
-          if (form == DW_FORM_implicit_const)
-            {
-              gint64 ignored;
-
-              if (!read_sleb (&p, end, &ignored))
-                goto bad;
-            }
-
-          switch (attr)
-            {
-            case DW_AT_declaration:
-              ab.flags |= HAS_DECLARATION;
-              break;
-            case DW_AT_location:
-              ab.flags |= HAS_LOCATION;
-              break;
-            case DW_AT_low_pc:
-              ab.flags |= HAS_LOW_PC;
-              break;
-            case DW_AT_ranges:
-              ab.flags |= HAS_RANGES;
-              break;
-            case DW_AT_name:
-              op.role = ROLE_NAME;
-              break;
-            case DW_AT_sibling:
-              op.role = ROLE_SIBLING;
-              break;
-            case DW_AT_specification:
-              op.role = ROLE_SPECIFICATION;
-              break;
-            case DW_AT_abstract_origin:
-              op.role = ROLE_ABSTRACT_ORIGIN;
-              break;
-            case DW_AT_str_offsets_base:
-              op.role = ROLE_STR_OFFSETS_BASE;
-              break;
-            default:
-              break;
-            }
-          if (op.role != ROLE_SKIP)
-            {
-              if ((seen & (1u << op.role)) != 0)
-                op.role = ROLE_SKIP;
-              seen |= 1u << op.role;
-            }
-
-          size = form < G_N_ELEMENTS (sizes) ? sizes[form] : fixed_size (u, form);
-          if (size < 0 && !known_variable_form (form))
-            {
-              unsupported (fail, "attribute form", form);
-              abbrev_table_free (table);
-              return NULL;
-            }
-          if (size < 0 || !fast_role_form (op.role, form))
-            ab.fixed = NOT_FIXED;
-          else if (ab.fixed != NOT_FIXED)
-            {
-              if (op.role != ROLE_SKIP)
-                ab.slots[op.role] = (Slot) { form, at, size };
-              at += size;              /* at most MAX_ATTRIBUTES * 16 */
-            }
-          if (op.role == ROLE_SKIP && size >= 0)
-            {
-              Op *last = table->ops->len > ab.first_op
-                ? &g_array_index (table->ops, Op, table->ops->len - 1) : NULL;
-
-              if (size == 0)
-                continue;
-              if (last != NULL && last->form == 0)
-                {
-                  last->size += size;
-                  continue;
-                }
-              op.size = size;
-            }
-          else
-            {
-              op.form = form;
-              op.size = size;
-            }
-          g_array_append_val (table->ops, op);
-        }
-      ab.n_ops = table->ops->len - ab.first_op;
-      if (ab.fixed != NOT_FIXED)
-        ab.fixed = at;
-      max_code = MAX (max_code, code);
-      g_array_append_val (table->abbrevs, ab);
-    }
-
-  if (max_code < MAX_DIRECT_CODE)
-    {
-      table->n_direct = max_code + 1;
-      table->direct = g_new0 (guint32, table->n_direct);
-      for (guint i = 0; i < table->abbrevs->len; i++)
-        {
-          const Abbrev *ab = &g_array_index (table->abbrevs, Abbrev, i);
-
-          if (table->direct[ab->code] == 0)
-            table->direct[ab->code] = i + 1;
-        }
-    }
-  else
-    g_array_sort (table->abbrevs, compare_abbrev);
-  return table;
-
-bad:
-  corrupt (fail, u->offset, "a truncated or malformed abbreviation table (for the unit)");
-  abbrev_table_free (table);
-  return NULL;
-}
-
-static inline const Abbrev *
-abbrev_find (const AbbrevTable *table,
-             guint64            code)
-{
-  guint lo = 0, hi;
-
-  if (table->direct != NULL)
-    return code < table->n_direct && table->direct[code] != 0
-      ? &g_array_index (table->abbrevs, Abbrev, table->direct[code] - 1) : NULL;
-
-  /* The first entry with this code. */
-  hi = table->abbrevs->len;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (g_array_index (table->abbrevs, Abbrev, mid).code < code)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo < table->abbrevs->len && g_array_index (table->abbrevs, Abbrev, lo).code == code
-    ? &g_array_index (table->abbrevs, Abbrev, lo) : NULL;
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Reading one DIE                                                                            */
@@ -781,7 +127,7 @@ read_ref (Reader        *r,
     case DW_FORM_ref_sup8:
     case DW_FORM_GNU_ref_alt:
       /* libdwarf looks these up in type units or a supplementary file: let it. */
-      unsupported (&r->fail, "a reference of form", form);
+      _hs_scan_unsupported (&r->fail, "a reference of form", form);
       return REF_BAD;
     default:
       return REF_BAD;                  /* not a reference at all */
@@ -837,7 +183,7 @@ read_role (Reader        *r,
         case DW_FORM_strp_sup:
         case DW_FORM_GNU_strp_alt:
         case DW_FORM_GNU_str_index:
-          return unsupported (&r->fail, "a name of form", form);
+          return _hs_scan_unsupported (&r->fail, "a name of form", form);
         default:
           out->name_kind = NAME_NONE;   /* libdwarf: not a string */
           break;
@@ -907,7 +253,7 @@ read_attrs (Reader         *r,
       if (form == 0)
         {
           if ((guint64) (end - p) < (guint64) size)
-            return corrupt (&r->fail, p - info, "an attribute past the end of its unit");
+            return _hs_scan_corrupt (&r->fail, p - info, "an attribute past the end of its unit");
           p += size;
           continue;
         }
@@ -918,12 +264,12 @@ read_attrs (Reader         *r,
           guint64 actual;
 
           if (!read_uleb (&p, end, &actual))
-            return corrupt (&r->fail, p - info, "a truncated DW_FORM_indirect");
+            return _hs_scan_corrupt (&r->fail, p - info, "a truncated DW_FORM_indirect");
           if (actual == DW_FORM_indirect || actual == DW_FORM_implicit_const)
-            return corrupt (&r->fail, p - info, "a DW_FORM_indirect to itself");
-          size = fixed_size (c->unit, actual);
-          if (size < 0 && !known_variable_form (actual))
-            return unsupported (&r->fail, "attribute form", actual);
+            return _hs_scan_corrupt (&r->fail, p - info, "a DW_FORM_indirect to itself");
+          size = _hs_scan_fixed_size (c->unit, actual);
+          if (size < 0 && !_hs_scan_known_variable_form (actual))
+            return _hs_scan_unsupported (&r->fail, "attribute form", actual);
           form = actual;
         }
 
@@ -931,7 +277,7 @@ read_attrs (Reader         *r,
       if (size >= 0)
         {
           if (end - p < size)
-            return corrupt (&r->fail, p - info, "an attribute past the end of its unit");
+            return _hs_scan_corrupt (&r->fail, p - info, "an attribute past the end of its unit");
           p += size;
         }
       else
@@ -942,40 +288,40 @@ read_attrs (Reader         *r,
               const guint8 *nul = memchr (p, 0, end - p);
 
               if (nul == NULL)
-                return corrupt (&r->fail, p - info, "an unterminated string");
+                return _hs_scan_corrupt (&r->fail, p - info, "an unterminated string");
               p = nul + 1;
             }
             break;
           case DW_FORM_block1:
             if (p >= end)
-              return corrupt (&r->fail, p - info, "a truncated block");
+              return _hs_scan_corrupt (&r->fail, p - info, "a truncated block");
             value = *p++;
             goto block;
           case DW_FORM_block2:
             if (end - p < 2)
-              return corrupt (&r->fail, p - info, "a truncated block");
+              return _hs_scan_corrupt (&r->fail, p - info, "a truncated block");
             value = read_le (p, 2);
             p += 2;
             goto block;
           case DW_FORM_block4:
             if (end - p < 4)
-              return corrupt (&r->fail, p - info, "a truncated block");
+              return _hs_scan_corrupt (&r->fail, p - info, "a truncated block");
             value = read_le (p, 4);
             p += 4;
             goto block;
           case DW_FORM_block:
           case DW_FORM_exprloc:
             if (!read_uleb (&p, end, &value))
-              return corrupt (&r->fail, p - info, "a truncated block length");
+              return _hs_scan_corrupt (&r->fail, p - info, "a truncated block length");
           block:
             if (value > (guint64) (end - p))
-              return corrupt (&r->fail, p - info, "a block past the end of its unit");
+              return _hs_scan_corrupt (&r->fail, p - info, "a block past the end of its unit");
             p += value;
             break;
           default:
             /* The LEB128 forms: udata, sdata, ref_udata, strx, addrx, loclistx, rnglistx. */
             if (!skip_leb (&p, end))
-              return corrupt (&r->fail, p - info, "a truncated LEB128 number");
+              return _hs_scan_corrupt (&r->fail, p - info, "a truncated LEB128 number");
             break;
           }
 
@@ -1004,8 +350,9 @@ attrs_name (Reader       *r,
     case NAME_STRX:
       if (!c->has_str_offsets_base)
         {
-          unsupported (&r->fail, "DW_FORM_strx without DW_AT_str_offsets_base in the unit at",
-                       c->unit->offset);
+          _hs_scan_unsupported (&r->fail,
+                                "DW_FORM_strx without DW_AT_str_offsets_base in the unit at",
+                                c->unit->offset);
           return NULL;
         }
       if (a->strx > G_MAXUINT64 / size - 1 || c->str_offsets_base > G_MAXUINT64 - a->strx * size)
@@ -1150,7 +497,7 @@ worker_abbrevs (Worker     *w,
   table = g_hash_table_lookup (w->abbrev_tables, &key);
   if (table == NULL)
     {
-      table = abbrev_table_parse (w->scan->s, u, &w->reader.fail);
+      table = _hs_scan_abbrev_table_parse (w->scan->s, u, &w->reader.fail);
       if (table == NULL)
         return NULL;
       g_hash_table_insert (w->abbrev_tables, g_memdup2 (&key, sizeof key), table);
@@ -1183,12 +530,12 @@ cursor_open (Worker        *w,
   if (p >= end)
     return TRUE;                       /* no DIE at all: an empty unit, as libdwarf */
   if (!read_uleb (&p, end, &code))
-    return corrupt (&w->reader.fail, u->die, "a truncated abbreviation code");
+    return _hs_scan_corrupt (&w->reader.fail, u->die, "a truncated abbreviation code");
   if (code == 0)
     return TRUE;
   *cu_abbrev = abbrev_find (c->abbrevs, code);
   if (*cu_abbrev == NULL)
-    return corrupt (&w->reader.fail, u->die, "an undefined abbreviation code");
+    return _hs_scan_corrupt (&w->reader.fail, u->die, "an undefined abbreviation code");
   if (!read_attrs (&w->reader, c, *cu_abbrev, &p, end, cu_attrs))
     return FALSE;
   c->has_str_offsets_base = cu_attrs->has_str_offsets_base;
@@ -1221,7 +568,7 @@ name_at (Worker       *w,
       Attrs cu_attrs;
 
       u = bsearch (&off, w->scan->units->data, w->scan->units->len, sizeof (Unit),
-                   compare_unit);
+                   _hs_scan_compare_unit);
       if (u == NULL || off < u->die)
         return NULL;
       if (!cursor_open (w, u, &other, &cu_abbrev, &cu_attrs, &ignored))
@@ -1271,9 +618,10 @@ skip_children (Worker        *w,
       guint64 code;
 
       if (p >= end)
-        return corrupt (&w->reader.fail, p - info, "children running past the end of the unit");
+        return _hs_scan_corrupt (&w->reader.fail, p - info,
+                                 "children running past the end of the unit");
       if (!read_code (&p, end, &code))
-        return corrupt (&w->reader.fail, die - info, "a truncated abbreviation code");
+        return _hs_scan_corrupt (&w->reader.fail, die - info, "a truncated abbreviation code");
       if (code == 0)
         {
           depth--;
@@ -1281,14 +629,15 @@ skip_children (Worker        *w,
         }
       ab = abbrev_find (c->abbrevs, code);
       if (ab == NULL)
-        return corrupt (&w->reader.fail, die - info, "an undefined abbreviation code");
+        return _hs_scan_corrupt (&w->reader.fail, die - info, "an undefined abbreviation code");
       a.sibling_kind = REF_NONE;
       if (ab->fixed != NOT_FIXED)
         {
           const guint8 *attrs = p;
 
           if ((guint64) (end - p) < ab->fixed)
-            return corrupt (&w->reader.fail, p - info, "an attribute past the end of its unit");
+            return _hs_scan_corrupt (&w->reader.fail, p - info,
+                                     "an attribute past the end of its unit");
           p += ab->fixed;
           if (ab->children && !read_slot (&w->reader, c, ab, ROLE_SIBLING, attrs, &a))
             return FALSE;
@@ -1306,8 +655,8 @@ skip_children (Worker        *w,
       if (a.sibling_kind == REF_OK)
         {
           if (a.sibling <= (guint64) (die - info) || a.sibling > (guint64) (end - info))
-            return corrupt (&w->reader.fail, die - info, "a DW_AT_sibling pointing backwards "
-                            "or out of its unit");
+            return _hs_scan_corrupt (&w->reader.fail, die - info,
+                                     "a DW_AT_sibling pointing backwards or out of its unit");
           p = info + a.sibling;
         }
       else
@@ -1402,12 +751,12 @@ index_unit (Worker *w,
       Attrs a;
 
       if (!read_code (&p, end, &code))
-        return corrupt (&w->reader.fail, die_off, "a truncated abbreviation code");
+        return _hs_scan_corrupt (&w->reader.fail, die_off, "a truncated abbreviation code");
       if (code == 0)
         break;
       ab = abbrev_find (c.abbrevs, code);
       if (ab == NULL)
-        return corrupt (&w->reader.fail, die_off, "an undefined abbreviation code");
+        return _hs_scan_corrupt (&w->reader.fail, die_off, "an undefined abbreviation code");
       a.name_kind = NAME_NONE;
       a.sibling_kind = a.spec_kind = a.origin_kind = REF_NONE;
       attrs = NULL;
@@ -1417,7 +766,8 @@ index_unit (Worker *w,
            * of one with children, and the references of a nameless definition (later). */
           attrs = p;
           if ((guint64) (end - p) < ab->fixed)
-            return corrupt (&w->reader.fail, p - info, "an attribute past the end of its unit");
+            return _hs_scan_corrupt (&w->reader.fail, p - info,
+                                     "an attribute past the end of its unit");
           p += ab->fixed;
           if ((ab->ns >= 0 && !read_slot (&w->reader, &c, ab, ROLE_NAME, attrs, &a))
               || (ab->children && !read_slot (&w->reader, &c, ab, ROLE_SIBLING, attrs, &a)))
@@ -1474,8 +824,8 @@ index_unit (Worker *w,
       if (a.sibling_kind == REF_OK)
         {
           if (a.sibling <= die_off || a.sibling > u->end)
-            return corrupt (&w->reader.fail, die_off, "a DW_AT_sibling pointing backwards or "
-                            "out of its unit");
+            return _hs_scan_corrupt (&w->reader.fail, die_off,
+                                     "a DW_AT_sibling pointing backwards or out of its unit");
           p = info + a.sibling;
         }
       else if (!skip_children (w, &c, &p, end))
@@ -1609,7 +959,7 @@ _hs_dwarf_scan_index (const HsDwarfSections *s,
 
   g_assert (s->info != NULL && s->abbrev != NULL);
 
-  if (!read_units (s, &fail, units))
+  if (!_hs_scan_read_units (s, &fail, units))
     {
       g_propagate_error (error, fail.error);
       return NULL;
@@ -1654,7 +1004,7 @@ _hs_dwarf_scan_index (const HsDwarfSections *s,
       w->reader.line_str_terminated = ends_with_nul (s->line_str, s->line_str_size);
       w->reader.fail.basename = basename;
       w->abbrev_tables = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                                abbrev_table_free);
+                                                _hs_scan_abbrev_table_free);
     }
 
   /* Workers 1.. on their own threads; worker 0 is this thread, which also reports progress
