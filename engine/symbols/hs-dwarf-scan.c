@@ -7,8 +7,9 @@
  * separately, and its Dwarf_Debug is not thread-safe, so vmlinux's 3.8 million top-level DIEs
  * took a second on one core. Here, as in drgn, each abbreviation is compiled once
  * (hs-dwarf-units.c, with the unit headers) into a short list of operations (skip so many
- * bytes, read the name, read DW_AT_sibling, ...) and a DIE is one pass over its bytes; when all its attributes have a fixed size (most of them, in GCC's
- * output), a DIE is one bounds check, and only the attributes the index needs are read. The
+ * bytes, read the name, read DW_AT_sibling, ...) and a DIE is one pass over its bytes; when
+ * all its attributes have a fixed size (most of them, in GCC's output), a DIE is one bounds
+ * check, and only the attributes the index needs are read. The
  * result must be exactly the index libdwarf gives (hs-dwarf-index.c keeps that walk as the
  * reference, and test-dwarf-scan compares the two).
  *
