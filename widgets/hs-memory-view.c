@@ -234,7 +234,9 @@ read_done (GObject      *object,
   self->valid = g_bytes_ref (read->valid);
   g_free (self->fault);
   self->fault = g_strdup (read->fault);
-  gtk_widget_set_tooltip_text (self->area, self->fault ? self->fault : NULL);
+  /* Only when it changes: setting a tooltip asks the X server where the pointer is. */
+  if (g_strcmp0 (self->fault, gtk_widget_get_tooltip_text (self->area)) != 0)
+    gtk_widget_set_tooltip_text (self->area, self->fault);
   gtk_label_set_text (self->status, self->fault ? self->fault : "");
   hs_memory_read_free (read);
   gtk_widget_queue_draw (self->area);

@@ -181,7 +181,9 @@ update_header (HsSourceView *self)
   else
     text = g_strdup (self->path);
   gtk_label_set_text (self->header, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->header), text);
+  /* Only when it changes: setting a tooltip asks the X server where the pointer is. */
+  if (g_strcmp0 (text, gtk_widget_get_tooltip_text (GTK_WIDGET (self->header))) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->header), text);
 }
 
 /* ---- marks ------------------------------------------------------------------------------ */
