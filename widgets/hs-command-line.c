@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "hs-command-line.h"
+#include "hs-text-jump.h"
 
 #include <string.h>
 
@@ -79,7 +80,7 @@ append_with_tag (HsCommandLine *self,
     }
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_move_mark (buffer, self->end_mark, &end);
-  gtk_text_view_scroll_mark_onscreen (self->output, self->end_mark);
+  hs_text_view_jump_to_mark (self->output, self->end_mark, 0.0, FALSE, 0.0);
 }
 
 void

@@ -16,6 +16,7 @@
 #include "hs-disasm-view.h"
 
 #include "hs-listing.h"
+#include "hs-text-jump.h"
 
 #include <string.h>
 
@@ -185,7 +186,7 @@ rendered (GObject      *object,
     }
   if (current != NULL)
     {
-      gtk_text_view_scroll_to_mark (self->text, current, 0.2, TRUE, 0, 0.3);
+      hs_text_view_jump_to_mark (self->text, current, 0.2, TRUE, 0.3);
       gtk_text_buffer_delete_mark (buffer, current);
     }
 }

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "hs-source-view.h"
+#include "hs-text-jump.h"
 
 #include <gtksourceview/gtksource.h>
 #include <string.h>
@@ -252,7 +253,7 @@ scroll_to_current (gpointer data)
   mark = marks != NULL ? marks->data : NULL;
   g_slist_free (marks);
   if (mark != NULL)
-    gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self->view), mark, 0.0, TRUE, 0.0, 0.5);
+    hs_text_view_jump_to_mark (GTK_TEXT_VIEW (self->view), mark, 0.0, TRUE, 0.5);
   self->scroll_pending = FALSE;
   return G_SOURCE_REMOVE;
 }
