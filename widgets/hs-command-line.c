@@ -4,6 +4,12 @@
  *
  * Toolbar buttons and shortcuts run their commands through here too, so the
  * output shows what was done whichever way it was asked for.
+ *
+ * The output gathers what is appended and shows it FLUSH_DELAY_MS after the
+ * first of it, all at once. A Break's echo, or its output at the halt, shown
+ * at once would be a frame of its own just before the halt's views are in,
+ * and the frame clock then holds their frame back by a refresh interval.
+ * GUI thread only.
  */
 #define G_LOG_DOMAIN "hs-command-line"
 
@@ -17,6 +23,14 @@
 /* The output is a log, not a document: old lines go. */
 #define MAX_OUTPUT_LINES 5000
 #define MAX_HISTORY      500
+/* Under what a user perceives as a delay. */
+#define FLUSH_DELAY_MS   80
+
+typedef struct
+{
+  char *text;
+  GtkTextTag *tag;              /* unowned: the buffer's tag table keeps it */
+} Segment;
 
 struct _HsCommandLine
 {
@@ -35,6 +49,9 @@ struct _HsCommandLine
   GtkTextTag *echo_tag;
   GtkTextTag *event_tag;
   GtkTextMark *end_mark;
+
+  GQueue unshown;               /* of Segment*: appended, not in the buffer yet */
+  guint flush_source;
 
   GList *history_pos;           /* NULL when not browsing */
   gboolean busy;
@@ -55,19 +72,35 @@ static GParamSpec *properties[N_PROPS];
 static void run_next (HsCommandLine *self);
 
 static void
-append_with_tag (HsCommandLine *self,
-                 const char    *text,
-                 GtkTextTag    *tag)
+segment_free (gpointer data)
+{
+  Segment *segment = data;
+
+  g_free (segment->text);
+  g_free (segment);
+}
+
+/* Everything appended since the last flush goes in at once, with one scroll. */
+static void
+flush_output (HsCommandLine *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->output);
   GtkTextIter end;
+  Segment *segment;
   int lines;
 
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  if (tag)
-    gtk_text_buffer_insert_with_tags (buffer, &end, text, -1, tag, NULL);
-  else
-    gtk_text_buffer_insert (buffer, &end, text, -1);
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  if (self->unshown.length == 0)
+    return;
+  while ((segment = g_queue_pop_head (&self->unshown)) != NULL)
+    {
+      gtk_text_buffer_get_end_iter (buffer, &end);
+      if (segment->tag)
+        gtk_text_buffer_insert_with_tags (buffer, &end, segment->text, -1, segment->tag, NULL);
+      else
+        gtk_text_buffer_insert (buffer, &end, segment->text, -1);
+      segment_free (segment);
+    }
 
   lines = gtk_text_buffer_get_line_count (buffer);
   if (lines > MAX_OUTPUT_LINES)
@@ -81,6 +114,30 @@ append_with_tag (HsCommandLine *self,
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_move_mark (buffer, self->end_mark, &end);
   hs_text_view_jump_to_mark (self->output, self->end_mark, 0.0, FALSE, 0.0);
+}
+
+static gboolean
+flush_later (gpointer user_data)
+{
+  HsCommandLine *self = user_data;
+
+  self->flush_source = 0;
+  flush_output (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+append_with_tag (HsCommandLine *self,
+                 const char    *text,
+                 GtkTextTag    *tag)
+{
+  Segment *segment = g_new (Segment, 1);
+
+  segment->text = g_strdup (text);
+  segment->tag = tag;
+  g_queue_push_tail (&self->unshown, segment);
+  if (self->flush_source == 0)
+    self->flush_source = g_timeout_add (FLUSH_DELAY_MS, flush_later, self);
 }
 
 void
@@ -391,6 +448,7 @@ hs_command_line_get_output (HsCommandLine *self)
   GtkTextIter start, end;
 
   g_return_val_if_fail (HS_IS_COMMAND_LINE (self), NULL);
+  flush_output (self);
   buffer = gtk_text_view_get_buffer (self->output);
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
@@ -436,6 +494,8 @@ hs_command_line_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_queue_clear_full (&self->history, g_free);
   g_queue_clear_full (&self->pending, g_free);
+  g_queue_clear_full (&self->unshown, segment_free);
+  g_clear_handle_id (&self->flush_source, g_source_remove);
   if (self->running != NULL)
     g_cancellable_cancel (self->running);
   g_clear_object (&self->running);
@@ -521,6 +581,7 @@ hs_command_line_init (HsCommandLine *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_queue_init (&self->history);
   g_queue_init (&self->pending);
+  g_queue_init (&self->unshown);
 
   buffer = gtk_text_view_get_buffer (self->output);
   self->error_tag = gtk_text_buffer_create_tag (buffer, "error", "foreground", "#c01c28", NULL);
