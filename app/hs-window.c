@@ -363,6 +363,27 @@ on_context_frame (HsWindow *self)
   hs_disasm_view_show (HS_DISASM_VIEW (self->disasm_view), machine, space, frame->pc);
 }
 
+/* The top frame of the task a halted core runs is at the core's pc, which the halt brings: its
+ * code is read alongside the stack rather than after it, so both reach the halt's first frame
+ * painted. The stack's top frame then asks for the same code, which is not read twice. */
+static void
+show_code_at_halt (HsWindow *self)
+{
+  guint core = hs_engine_get_current_core (self->engine);
+  HsCore *c = hs_engine_get_core (self->engine, core);
+  HsTask *task = hs_engine_get_current_task (self->engine);
+  guint64 pc;
+
+  if (c == NULL || !hs_core_get_pc (c, &pc))
+    return;
+  if (task != NULL && hs_task_get_core (task) == (gint) core)
+    hs_disasm_view_show (HS_DISASM_VIEW (self->disasm_view), hs_task_get_machine (task),
+                         pc < G_GUINT64_CONSTANT (0xffff000000000000)
+                           ? hs_task_get_space (task) : 0, pc);
+  else if (task == NULL && hs_core_get_exception_level (c) >= 2)
+    hs_disasm_view_show (HS_DISASM_VIEW (self->disasm_view), 0, 0, pc);
+}
+
 static void
 on_frame_selected (HsWindow      *self,
                    const HsFrame *frame,
@@ -502,6 +523,10 @@ add_views (HsWindow *self)
   self->source_view = hs_source_view_new ();
   self->disasm_view = hs_disasm_view_new (self->engine);
   self->register_view = hs_register_view_new (self->engine, -1);
+  /* Before the stack view's: the code's small read goes ahead of the unwinding's reads, and
+   * it is decoded on a thread while they go on. */
+  g_signal_connect_object (self->engine, "halted", G_CALLBACK (show_code_at_halt), self,
+                           G_CONNECT_SWAPPED);
   self->frame_view = hs_frame_view_new (self->engine);
   self->memory_view = hs_memory_view_new (self->interp);
   self->command_line = hs_command_line_new (self->interp);

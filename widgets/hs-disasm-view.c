@@ -36,6 +36,7 @@ struct _HsDisasmView
   guint machine;
   guint64 space;
   guint64 pc;
+  gboolean fresh;               /* the code shown or being read is this halt's, at pc */
   HsMemoryRead *code;           /* what was read last, to redraw when breakpoints change */
   GCancellable *rendering;      /* the thread annotating it */
 };
@@ -266,6 +267,9 @@ hs_disasm_view_show (HsDisasmView *self,
 
   g_return_if_fail (HS_IS_DISASM_VIEW (self));
 
+  /* Asked at the halt and again once the stack is in: read once. */
+  if (self->fresh && self->machine == machine && self->space == space && self->pc == pc)
+    return;
   self->machine = machine;
   self->space = space;
   self->pc = pc;
@@ -275,8 +279,10 @@ hs_disasm_view_show (HsDisasmView *self,
   gtk_label_set_text (self->title, title);
   g_cancellable_cancel (self->reading);
   g_clear_object (&self->reading);
+  self->fresh = FALSE;
   if (hs_engine_get_state (self->engine) != HS_ENGINE_STATE_HALTED)
     return;
+  self->fresh = TRUE;
   self->reading = g_cancellable_new ();
   hs_engine_read_async (self->engine, &address, TOTAL * 4, self->reading, code_read,
                         g_object_ref (self));
@@ -301,6 +307,13 @@ hs_disasm_view_get_pc (HsDisasmView *self)
   return self->pc;
 }
 
+/* Whatever the code is at the next halt, it is read again. */
+static void
+forget_halt (HsDisasmView *self)
+{
+  self->fresh = FALSE;
+}
+
 GtkWidget *
 hs_disasm_view_new (HsEngine *engine)
 {
@@ -311,6 +324,8 @@ hs_disasm_view_new (HsEngine *engine)
   self->engine = g_object_ref (engine);
   g_signal_connect_object (hs_engine_get_breakpoints (engine), "items-changed",
                            G_CALLBACK (render), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (engine, "resumed", G_CALLBACK (forget_halt), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (engine, "detached", G_CALLBACK (forget_halt), self, G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
 }
 
