@@ -602,8 +602,33 @@ hs_interp_execute_finish (HsInterp      *self,
                           GAsyncResult  *result,
                           GError       **error)
 {
+  GError *failure = NULL;
+  char *output;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  output = g_task_propagate_pointer (G_TASK (result), &failure);
+  /* Lines typed or read from scripts, symbol files and guest memory are quoted in messages and
+   * output: what is not UTF-8 would be dropped whole by the window, or garble a terminal. */
+  if (failure != NULL && !g_utf8_validate (failure->message, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (failure->message, -1);
+
+      g_free (failure->message);
+      failure->message = valid;
+    }
+  if (failure != NULL)
+    {
+      g_propagate_error (error, failure);
+      return NULL;
+    }
+  if (!g_utf8_validate (output, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (output, -1);
+
+      g_free (output);
+      output = valid;
+    }
+  return output;
 }
 
 GStrv

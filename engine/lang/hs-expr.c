@@ -92,6 +92,19 @@ fail (Parser      *ps,
       const char  *fmt,
       ...) G_GNUC_PRINTF (3, 4);
 
+/* The character at @p for a message: a byte of a multi-byte character, or one that is not
+ * UTF-8 at all, would make the whole message invalid UTF-8 (GTK drops such text). */
+static char *
+describe_char (const char *p)
+{
+  gsize avail = strnlen (p, 6);
+  gunichar c = g_utf8_get_char_validated (p, (gssize) avail);
+
+  if (c == (gunichar) -1 || c == (gunichar) -2)
+    return g_strdup_printf ("byte 0x%02x", (guint8) *p);
+  return g_strdup_printf ("'%.*s'", (int) (g_utf8_next_char (p) - p), p);
+}
+
 static gboolean
 fail (Parser      *ps,
       GError     **error,
@@ -100,12 +113,13 @@ fail (Parser      *ps,
 {
   va_list args;
   g_autofree char *msg = NULL;
+  g_autofree char *text = g_utf8_make_valid (ps->text, -1);
 
   va_start (args, fmt);
   msg = g_strdup_vprintf (fmt, args);
   va_end (args);
   g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
-               "%s in '%s' at column %zu", msg, ps->text, (gsize) (ps->p - ps->text) + 1);
+               "%s in '%s' at column %zu", msg, text, (gsize) (ps->p - ps->text) + 1);
   return FALSE;
 }
 
@@ -228,8 +242,10 @@ parse_number (Parser   *ps,
             {
               if (!g_ascii_isdigit (*q))
                 {
+                  g_autofree char *what = describe_char (q);
+
                   ps->p = q;
-                  return fail (ps, error, "'%c' is not a decimal digit", *q);
+                  return fail (ps, error, "%s is not a decimal digit", what);
                 }
               ps->p = q;
               if (!accumulate (ps, &whole, 10, *q - '0', error))
@@ -254,8 +270,10 @@ parse_number (Parser   *ps,
           for (const char *q = digits; q < end; q++)
             if (!g_ascii_isdigit (*q))
               {
+                g_autofree char *what = describe_char (q);
+
                 ps->p = q;
-                return fail (ps, error, "'%c' is not a decimal digit", *q);
+                return fail (ps, error, "%s is not a decimal digit", what);
               }
         }
     }
@@ -487,7 +505,11 @@ parse_unary (Parser   *ps,
       else if (g_ascii_isalpha (*ps->p) || *ps->p == '_')
         ok = parse_name (ps, out, error);
       else
-        ok = fail (ps, error, "unexpected '%c'", *ps->p);
+        {
+          g_autofree char *what = describe_char (ps->p);
+
+          ok = fail (ps, error, "unexpected %s", what);
+        }
       break;
     }
   ps->depth--;

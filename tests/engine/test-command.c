@@ -335,6 +335,8 @@ assert_eval_error (const char          *text,
   g_assert_true (error->domain == HS_COMMAND_ERROR);
   if (g_test_verbose ())
     g_test_message ("%s -> %s", text, error->message);
+  /* Whatever was typed, the message is text a window can show. */
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
   if (strstr (error->message, fragment) == NULL)
     g_error ("'%s': error '%s' does not mention '%s'", text, error->message, fragment);
   /* A failed evaluation leaves nothing to free. */
@@ -470,6 +472,11 @@ test_expr_precedence (void)
   assert_eval_error ("", NULL, "ends too early");
   assert_eval_error ("1 = 1", NULL, "unexpected");
   assert_eval_error ("#", NULL, "unexpected");
+  /* A character of several bytes is quoted whole; a byte that is no UTF-8 is named. */
+  assert_eval_error ("\xc3\xa9", NULL, "unexpected '\xc3\xa9'");
+  assert_eval_error ("1+\xff", NULL, "unexpected byte 0xff");
+  assert_eval_error ("\xc3", NULL, "unexpected byte 0xc3");
+  assert_eval_error ("1.\xc3\xa9s", NULL, "");
 }
 
 static void

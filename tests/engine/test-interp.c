@@ -241,6 +241,19 @@ test_data_dump_arguments (Fixture       *f,
   g_assert_error (e6, HS_COMMAND_ERROR, HS_COMMAND_ERROR_SYNTAX);
   assert_contains (e6->message, "Data.dump");
   g_assert_false (g_error_matches (e7, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_ATTACHED));
+
+  /* What is typed comes back in the message as valid UTF-8, whatever its bytes. */
+  {
+    const char *lines[] = { "Data.dump \xc3\xa9:::0", "Data.dump \xff:::0", "Data.dump \xc3",
+                            "\xff\xfe", "Data.dump A:0x1000 /L\xc3ngth 4" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+      {
+        g_autoptr(GError) e = run_fail (f, lines[i]);
+
+        g_assert_true (g_utf8_validate (e->message, -1, NULL));
+      }
+  }
 }
 
 /* Without a target only machine 0 exists; a bare address is machine 0's, which needs a target. */
