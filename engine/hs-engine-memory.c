@@ -200,6 +200,7 @@ GArray *
 hs_engine_list_mappings_finish (HsEngine      *self,
                                 GAsyncResult  *result,
                                 char         **source,
+                                guint64       *next,
                                 GError       **error)
 {
   ListResult *r;
@@ -212,6 +213,8 @@ hs_engine_list_mappings_finish (HsEngine      *self,
   mappings = g_steal_pointer (&r->mappings);
   if (source)
     *source = g_steal_pointer (&r->source);
+  if (next)
+    *next = r->next;
   hs_list_result_free (r);
   return mappings;
 }

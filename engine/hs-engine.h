@@ -446,7 +446,9 @@ void           hs_engine_translate_async      (HsEngine             *self,
 HsTranslation *hs_engine_translate_finish     (HsEngine             *self,
                                                GAsyncResult         *result,
                                                GError              **error);
-/* Mappings of [start, end] in @address's machine and space; an array of HsMmuTranslation. */
+/* Mappings of [start, end] in @address's machine and space; an array of HsMmuTranslation.
+ * @next: where the listing stopped (end + 1, or 0 past the top, when it covered the range): at
+ * @max_entries, or where hs_mmu_list()'s budget of table bytes and steps ran out. */
 void           hs_engine_list_mappings_async  (HsEngine             *self,
                                                const HsAddress      *start,
                                                guint64               end,
@@ -457,6 +459,7 @@ void           hs_engine_list_mappings_async  (HsEngine             *self,
 GArray        *hs_engine_list_mappings_finish (HsEngine             *self,
                                                GAsyncResult         *result,
                                                char                **source,
+                                               guint64              *next,
                                                GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsRegisterSet, hs_register_set_free)

@@ -289,5 +289,6 @@ hs_target_list_job (gpointer  owner,
       hs_job_return_error (job, error);
       return;
     }
+  result->next = next;
   hs_job_return_pointer (job, result, (GDestroyNotify) hs_list_result_free);
 }

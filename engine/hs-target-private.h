@@ -165,6 +165,7 @@ typedef struct
 {
   GArray *mappings;
   char *source;
+  guint64 next;                 /* the first input address not examined; end + 1 when covered */
 } ListResult;
 
 typedef struct

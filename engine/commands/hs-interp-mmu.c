@@ -83,16 +83,24 @@ cmd_mmu_translate (Call *call)
   hs_engine_translate_async (hs_call_engine (call), &address, NULL, translate_done, call);
 }
 
+typedef struct
+{
+  guint64 end;
+} ListState;
+
 static void
 list_done (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
   Call *call = user_data;
+  ListState *state = call->state;
   GError *error = NULL;
   g_autofree char *source = NULL;
+  guint64 next = 0;
   g_autoptr(GArray) mappings = hs_engine_list_mappings_finish (HS_ENGINE (object), result,
-                                                               &source, &error);
+                                                               &source, &next, &error);
+  gboolean covered = next == state->end + 1;    /* wraps to 0 with the top of the space */
 
   if (mappings == NULL)
     {
@@ -114,11 +122,21 @@ list_done (GObject      *object,
                               m->input, m->input + m->size - 1, m->ipa, m->pa, m->size / 1024,
                               attrs ? attrs : "");
     }
-  if (mappings->len == 0)
+  if (covered && mappings->len == 0)
     g_string_append (call->out, "(nothing mapped in this range)\n");
-  else if (mappings->len >= LIST_MAX_MAPPINGS)
-    g_string_append_printf (call->out, "... stopped after %u mappings; give a narrower range\n",
-                            LIST_MAX_MAPPINGS);
+  else if (!covered && mappings->len >= LIST_MAX_MAPPINGS)
+    g_string_append_printf (call->out, "... stopped after %u mappings, at 0x%" G_GINT64_MODIFIER
+                            "x: list from there, or give a narrower range\n",
+                            LIST_MAX_MAPPINGS, next);
+  else if (!covered)
+    /* Tables that map little through a great many table reads (hostile or corrupt ones) spend
+     * the listing's budget: say where it stopped rather than "nothing mapped". */
+    g_string_append_printf (call->out, "... stopped at 0x%" G_GINT64_MODIFIER "x after %u "
+                            "mappings: the page tables took more reading than a listing may "
+                            "(%u MiB for %u mappings); list from there to go on\n", next,
+                            mappings->len,
+                            (HS_MMU_LIST_BYTES_BASE + HS_MMU_LIST_BYTES_PER_ENTRY
+                             * LIST_MAX_MAPPINGS) >> 20, LIST_MAX_MAPPINGS);
   hs_call_return (call, NULL);
 }
 
@@ -163,6 +181,7 @@ cmd_mmu_list_pagetable (Call *call)
     }
   if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED))
     return;
+  hs_call_new_state (call, ListState, NULL)->end = end;
   hs_engine_list_mappings_async (hs_call_engine (call), &start, end, LIST_MAX_MAPPINGS, NULL,
                                  list_done, call);
 }

@@ -112,7 +112,7 @@ list_flush (ListState *ls)
  * canonical addresses).
  *
  * Bounded against hostile tables, all by @max_entries: at most @max_entries callbacks, at most
- * %HS_MMU_LIST_READS_BASE + %HS_MMU_LIST_READS_PER_ENTRY × @max_entries reads, and at most
+ * %HS_MMU_LIST_BYTES_BASE + %HS_MMU_LIST_BYTES_PER_ENTRY × @max_entries bytes read, and at most
  * %HS_MMU_LIST_STEPS_BASE + %HS_MMU_LIST_STEPS_PER_ENTRY × @max_entries steps (a step is one
  * translation, or one skip over a mapping or a run of invalid entries). Reaching a bound stops
  * the listing early without an error: *@out_next then says where to go on.
@@ -160,7 +160,7 @@ hs_mmu_list (const HsMmuContext *ctx,
       return FALSE;
     }
   wk.cached = TRUE;
-  wk.reads_left = HS_MMU_LIST_READS_BASE + (guint64) HS_MMU_LIST_READS_PER_ENTRY * max_entries;
+  wk.bytes_left = HS_MMU_LIST_BYTES_BASE + (guint64) HS_MMU_LIST_BYTES_PER_ENTRY * max_entries;
   max_steps = HS_MMU_LIST_STEPS_BASE + (guint64) HS_MMU_LIST_STEPS_PER_ENTRY * max_entries;
 
   for (guint64 steps = 0; !done && !ls.stopped; steps++)

@@ -98,7 +98,7 @@ typedef struct
   gboolean s2_only;      /* the input is an IPA */
   guint64 va;            /* the VA being translated, for messages */
   gboolean cached;       /* listing: read table chunks once and keep them */
-  guint64 reads_left;
+  guint64 bytes_left;           /* of table reads: a listing's budget */
   Chunk cache[2][4];
 } Walker;
 

@@ -485,13 +485,13 @@ read_table_bytes (Walker      *wk,
       pa = l2.out;
     }
 
-  if (wk->reads_left == 0)
+  if (len > wk->bytes_left)
     {
       _hs_mmu_fault_clear (f);
       f->code = FAULT_LIMIT;
       return FALSE;
     }
-  wk->reads_left--;
+  wk->bytes_left -= len;
 
   if (!wk->read (pa, buf, len, wk->read_data, &local_error))
     {
@@ -921,7 +921,7 @@ _hs_mmu_walker_init (Walker             *wk,
   wk->read = read;
   wk->read_data = read_data;
   wk->s2_only = s2_only;
-  wk->reads_left = G_MAXUINT64;
+  wk->bytes_left = G_MAXUINT64;
   wk->have_s2 = ctx->stage2 && (s2_only || ctx->regime == HS_MMU_REGIME_EL10);
   if (wk->have_s2 && !setup_stage2 (ctx, &wk->s2, f))
     return FALSE;

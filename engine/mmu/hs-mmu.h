@@ -117,9 +117,10 @@ typedef enum
 typedef gboolean (*HsMmuMappingFunc) (const HsMmuTranslation *mapping,
                                       gpointer                user_data);
 
-/* The bounds of one hs_mmu_list() call against hostile tables; see there. */
-#define HS_MMU_LIST_READS_BASE      256
-#define HS_MMU_LIST_READS_PER_ENTRY 16
+/* The bounds of one hs_mmu_list() call against hostile tables; see there. Bytes, not reads: a
+ * read of a 64 KiB granule's table costs sixteen of a 4 KiB one's. */
+#define HS_MMU_LIST_BYTES_BASE      (2u << 20)
+#define HS_MMU_LIST_BYTES_PER_ENTRY (16u << 10)
 #define HS_MMU_LIST_STEPS_BASE      1024
 #define HS_MMU_LIST_STEPS_PER_ENTRY 64
 
