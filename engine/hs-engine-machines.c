@@ -81,6 +81,7 @@ hs_engine_machines_finalize (HsEngine *self)
 {
   g_clear_object (&self->guest_model);
   g_clear_object (&self->symbols);
+  g_clear_pointer (&self->guests_note, g_free);
 }
 
 /* ---- machines (main thread) ------------------------------------------------------------- */
@@ -178,8 +179,27 @@ void
 hs_engine_apply_guests (HsEngine *self,
                         Snapshot *snap)
 {
+  hs_engine_note_guests (self, snap);
   hs_guest_model_apply (self->guest_model, snap->guests, snap->current_vcpus, snap->n_cores,
                         snap->tasks, snap->task_notes ? snap->task_notes->str : NULL);
+}
+
+/* A snapshot that read the guests (or failed to) says whether they are all there. */
+void
+hs_engine_note_guests (HsEngine *self,
+                       Snapshot *snap)
+{
+  if (snap->guests == NULL && snap->guests_note == NULL)
+    return;
+  g_free (self->guests_note);
+  self->guests_note = g_strdup (snap->guests_note);
+}
+
+const char *
+hs_engine_get_guests_note (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  return self->guests_note;
 }
 
 /* ---- symbols ---------------------------------------------------------------------------- */

@@ -44,6 +44,7 @@ struct _HsEngine
   guint current_core;
   HsStopEvent last_stop;
   HsGuestModel *guest_model;    /* machines, vCPUs, tasks */
+  char *guests_note;            /* why the guests are not all there, from the last discovery */
   HsTask *current_task;         /* the context views and commands default to, or NULL */
   gboolean tasks_pending;       /* this halt's guests or tasks come once symbols are indexed,
                                  * or its whole task lists are still being read */
@@ -106,6 +107,8 @@ void      hs_engine_machines_finalize    (HsEngine       *self);
 void      hs_engine_read_all_tasks       (HsEngine       *self,
                                           gint            only_machine);
 void      hs_engine_apply_guests         (HsEngine       *self,
+                                          Snapshot       *snap);
+void      hs_engine_note_guests          (HsEngine       *self,
                                           Snapshot       *snap);
 
 /* hs-engine-tasks.c */

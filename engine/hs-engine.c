@@ -59,6 +59,7 @@ hs_engine_snapshot_free (Snapshot *snap)
   if (snap->task_notes)
     g_string_free (g_steal_pointer (&snap->task_notes), TRUE);
   g_clear_error (&snap->discovery_error);
+  g_free (snap->guests_note);
   g_free (snap->values);
   g_free (snap->valid);
   g_clear_error (&snap->step_error);
@@ -264,6 +265,7 @@ hs_engine_apply_snapshot (HsEngine *self,
       /* What the views show now; the whole lists follow on the worker, or with the guests once
        * Xen's index is ready. Pending goes straight to TRUE: passing through FALSE would
        * release commands waiting for whole lists onto half-updated ones. */
+      hs_engine_note_guests (self, snap);
       hs_guest_model_apply_first (self->guest_model, snap->guests, snap->current_vcpus,
                                   snap->n_cores, snap->tasks, snap->tasks_machine);
       if (snap->deferred)

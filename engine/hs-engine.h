@@ -181,6 +181,9 @@ HsTask        *hs_engine_find_task            (HsEngine             *self,
                                                GError              **error);
 /* Why some guest's tasks could not be read at the last halt, or NULL. */
 const char    *hs_engine_get_task_notes       (HsEngine             *self);
+/* Why the guest list may be incomplete (Xen's domain_list broke, or could not be read); NULL
+ * when it is whole. */
+const char    *hs_engine_get_guests_note      (HsEngine             *self);
 
 /* The current context: the task views and commands show unless told otherwise. A halt makes
  * it the task the stopping core runs (NULL when that core is in Xen). */

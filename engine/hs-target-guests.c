@@ -501,6 +501,7 @@ discover (HsTarget *self,
 {
   g_autoptr(GPtrArray) xen = hs_symbol_scope_get_bindings (self->symbols, 0);
   g_autoptr(GArray) found = hs_xen_domains_new ();
+  g_autofree char *cut_short = NULL;
   const HsSymbolBinding *b;
 
   if (xen->len == 0)
@@ -520,12 +521,19 @@ discover (HsTarget *self,
       g_clear_pointer (&self->guests, g_array_unref);
       return;
     }
-  if (!hs_xen_read_domains (b->file, b->offset, read_xen, self, found, &snap->discovery_error))
+  g_clear_pointer (&self->guests_note, g_free);
+  if (!hs_xen_read_domains (b->file, b->offset, read_xen, self, found, &cut_short,
+                            &snap->discovery_error))
     {
       g_debug ("guests not read: %s", snap->discovery_error->message);
       g_clear_pointer (&self->guests, g_array_unref);
+      snap->guests_note = g_strdup_printf ("the guests could not be read: %s",
+                                           snap->discovery_error->message);
       return;
     }
+  /* The guests before the break stand, and MACHINE.List says where the list broke. */
+  self->guests_note = g_steal_pointer (&cut_short);
+  snap->guests_note = g_strdup (self->guests_note);
   g_array_sort (found, compare_domid);
   for (guint i = 0; i < found->len; i++)
     {
@@ -987,7 +995,10 @@ hs_target_read_tasks_job (gpointer  owner,
                         hs_job_get_cancellable (job));
   /* With the whole lists, the guests' vCPUs can name the tasks they run. */
   if (self->guests != NULL)
-    snap->guests = hs_xen_domains_copy (self->guests);
+    {
+      snap->guests = hs_xen_domains_copy (self->guests);
+      snap->guests_note = g_strdup (self->guests_note);
+    }
   if (self->current_vcpus != NULL)
     snap->current_vcpus = g_memdup2 (self->current_vcpus, sizeof (guint64) * self->n_cores);
   hs_job_return_pointer (job, snap, (GDestroyNotify) hs_engine_snapshot_free);

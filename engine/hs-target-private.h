@@ -41,6 +41,7 @@ typedef struct
   GPtrArray *register_infos;    /* attach only: the main thread's copy of the registers */
   char *target_name;            /* attach only */
   GArray *guests;               /* of HsXenDomain, with machine ids; NULL: not read */
+  char *guests_note;            /* why the guests are not all there (a broken domain_list) */
   guint64 *current_vcpus;       /* per core: Xen's curr_vcpu (struct vcpu *), or NULL */
   GArray *tasks;                /* of HsTaskRecord: every guest's tasks; NULL: not read */
   GString *task_notes;          /* what could not be read, per guest */
@@ -126,6 +127,7 @@ struct _HsTarget
   guint64 *values;              /* the last snapshot's registers, n_cores x n_registers */
   gboolean *valid;
   GArray *guests;               /* of HsXenDomain from the last discovery */
+  char *guests_note;            /* why that discovery may have missed guests, or NULL */
   guint64 *current_vcpus;       /* per core: the vCPU Xen runs there, 0 if unknown */
   GHashTable *layouts;          /* HsSymbolFile -> HsLinuxLayout, looked up once per vmlinux */
   GArray *spaces;               /* of guint64 quads: machine, tgid, mm->pgd, ASID of processes */

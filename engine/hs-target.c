@@ -98,6 +98,7 @@ target_teardown_job (gpointer  owner,
   g_clear_pointer (&self->register_infos, g_ptr_array_unref);
   g_clear_pointer (&self->prefetch, g_array_unref);
   g_clear_pointer (&self->guests, g_array_unref);
+  g_clear_pointer (&self->guests_note, g_free);
   g_clear_pointer (&self->current_vcpus, g_free);
   g_clear_pointer (&self->values, g_free);
   g_clear_pointer (&self->valid, g_free);
@@ -263,6 +264,7 @@ read_step_snapshot (HsTarget           *self,
   /* The step may have changed the guest's own page tables or translation registers. */
   hs_target_forget_translations (self);
   snap->guests = hs_xen_domains_copy (self->guests);
+  snap->guests_note = g_strdup (self->guests_note);
   if (self->current_vcpus != NULL)
     snap->current_vcpus = g_memdup2 (self->current_vcpus, sizeof (guint64) * self->n_cores);
   hs_target_read_current_tasks (self, snap, (gint) dom->machine);

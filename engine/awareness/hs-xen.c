@@ -68,6 +68,7 @@ hs_xen_domain_clear (gpointer domain)
   HsXenDomain *d = domain;
 
   g_clear_pointer (&d->vcpus, g_free);
+  g_clear_pointer (&d->corrupt, g_free);
   d->n_vcpu_info = 0;
 }
 
@@ -90,6 +91,7 @@ hs_xen_domains_copy (GArray *domains)
       HsXenDomain d = g_array_index (domains, HsXenDomain, i);
 
       d.vcpus = d.vcpus ? g_memdup2 (d.vcpus, sizeof (HsXenVcpu) * d.n_vcpu_info) : NULL;
+      d.corrupt = g_strdup (d.corrupt);
       g_array_append_val (copy, d);
     }
   return copy;
@@ -103,6 +105,8 @@ hs_xen_domain_state (const HsXenDomain *d)
   /* Known only by the VMID a core holds: Xen's symbols would say more. */
   if (d->domain_id < 0)
     return "seen by VMID";
+  if (d->corrupt != NULL)
+    return "corrupt";
   if (d->dying)
     return "dying";
   if (d->shut_down)
@@ -308,12 +312,36 @@ hs_xen_read_current_vcpus (HsSymbolFile   *xen,
   return TRUE;
 }
 
+/* Ends a walk cut short: the domains read so far stand, and *@cut_short says why. */
+static gboolean
+cut_walk (char       **cut_short,
+          const char  *fmt,
+          ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+cut_walk (char       **cut_short,
+          const char  *fmt,
+          ...)
+{
+  va_list args;
+
+  if (cut_short != NULL)
+    {
+      va_start (args, fmt);
+      g_free (*cut_short);
+      *cut_short = g_strdup_vprintf (fmt, args);
+      va_end (args);
+    }
+  return TRUE;
+}
+
 gboolean
 hs_xen_read_domains (HsSymbolFile   *xen,
                      guint64         offset,
                      HsXenReadFunc   read,
                      gpointer        user_data,
                      GArray         *domains,
+                     char          **cut_short,
                      GError        **error)
 {
   Reader r = { xen, read, user_data };
@@ -356,76 +384,67 @@ hs_xen_read_domains (HsSymbolFile   *xen,
   for (guint n = 0; d != 0; n++)
     {
       HsXenDomain dom = { 0 };
-      guint64 v, vcpus, vcpu0 = 0;
+      g_autoptr(GError) bad = NULL;
+      guint64 v = 0, vcpus = 0, vcpu0 = 0;
 
+      /* What breaks the list ends the walk; the domains before stay. */
       if (n >= HS_XEN_MAX_DOMAINS)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       "Xen's domain_list has more than %d entries: corrupt or looping",
-                       HS_XEN_MAX_DOMAINS);
-          return FALSE;
-        }
+        return cut_walk (cut_short, "Xen's domain_list has more than %d entries: corrupt or "
+                         "looping", HS_XEN_MAX_DOMAINS);
       if (!plausible_pointer (d))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "Xen's domain_list holds an impossible pointer 0x%" G_GINT64_MODIFIER "x "
-                       "after %u domains", d, n);
-          return FALSE;
-        }
+        return cut_walk (cut_short, "Xen's domain_list holds an impossible pointer 0x%"
+                         G_GINT64_MODIFIER "x after %u domains", d, n);
       for (guint k = 0; k < seen->len; k++)
         if (g_array_index (seen, guint64, k) == d)
-          {
-            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                         "Xen's domain_list loops back to 0x%" G_GINT64_MODIFIER "x", d);
-            return FALSE;
-          }
+          return cut_walk (cut_short, "Xen's domain_list loops back to 0x%" G_GINT64_MODIFIER
+                           "x after %u domains", d, n);
       g_array_append_val (seen, d);
 
       dom.domain_va = d;
-      if (!read_field (&r, d, &domain_id, &v, error))
-        return FALSE;
-      dom.domain_id = (gint) v;
-      if (!read_field (&r, d, &max_vcpus, &vcpus, error)
-          || !read_field (&r, d, &vmid, &v, error))
-        return FALSE;
-      dom.vmid = (guint) v;
-      if (!read_field (&r, d, &vttbr, &dom.vttbr, error))
-        return FALSE;
-      dom.n_vcpus = (guint) MIN (vcpus, (guint64) G_MAXUINT);
+      if (!read_field (&r, d, &domain_id, &v, &bad))
+        {
+          g_autofree char *why = g_strdup (bad->message);
 
+          return cut_walk (cut_short, "Xen's domain %u in domain_list, at 0x%" G_GINT64_MODIFIER
+                           "x, cannot be read: %s", n, d, why);
+        }
+      dom.domain_id = (gint) v;
+
+      /* What is wrong inside one domain marks that domain, and the walk goes on. */
+      if (!read_field (&r, d, &max_vcpus, &vcpus, &bad)
+          || !read_field (&r, d, &vmid, &v, &bad)
+          || !read_field (&r, d, &vttbr, &dom.vttbr, &bad))
+        goto corrupt;
+      dom.vmid = (guint) v;
+      dom.n_vcpus = (guint) MIN (vcpus, (guint64) G_MAXUINT);
       if (v > 0xffff || vcpus > HS_XEN_MAX_VCPUS)
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "Xen's domain %d at 0x%" G_GINT64_MODIFIER "x has impossible values "
-                       "(VMID %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT " vCPUs)",
-                       dom.domain_id, d, v, vcpus);
-          return FALSE;
+          g_set_error (&bad, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "impossible values (VMID %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
+                       " vCPUs)", v, vcpus);
+          dom.n_vcpus = 0;
+          goto corrupt;
         }
 
       /* vCPU 0's saved EL1 state: what translates the guest while no core runs it. */
       if (dom.n_vcpus > 0)
         {
-          g_autoptr(GError) local_error = NULL;
           guint64 array = 0;
 
           /* A domain still being built may have no vCPUs yet: that is no error. */
-          if (read_field (&r, d, &vcpu, &array, &local_error) && plausible_pointer (array)
-              && read_field (&r, array, &(Field) { 0, 8 }, &vcpu0, &local_error)
+          if (read_field (&r, d, &vcpu, &array, &bad) && plausible_pointer (array)
+              && read_field (&r, array, &(Field) { 0, 8 }, &vcpu0, &bad)
               && plausible_pointer (vcpu0)
-              && read_field (&r, vcpu0, &ttbr0, &dom.ttbr0, &local_error)
-              && read_field (&r, vcpu0, &ttbr1, &dom.ttbr1, &local_error)
-              && read_field (&r, vcpu0, &ttbcr, &dom.tcr, &local_error)
-              && read_field (&r, vcpu0, &sctlr, &dom.sctlr, &local_error))
+              && read_field (&r, vcpu0, &ttbr0, &dom.ttbr0, &bad)
+              && read_field (&r, vcpu0, &ttbr1, &dom.ttbr1, &bad)
+              && read_field (&r, vcpu0, &ttbcr, &dom.tcr, &bad)
+              && read_field (&r, vcpu0, &sctlr, &dom.sctlr, &bad))
             {
               dom.has_saved_el1 = TRUE;
               dom.has_mair = have_mair && read_field (&r, vcpu0, &mair, &dom.mair, NULL);
             }
-          else if (local_error != NULL)
-            {
-              g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                          "Xen's domain %d: ", dom.domain_id);
-              return FALSE;
-            }
+          else if (bad != NULL)
+            goto corrupt;
         }
 
       {
@@ -444,18 +463,23 @@ hs_xen_read_domains (HsSymbolFile   *xen,
             && read_field (&r, d, &cpause, &v4, NULL))
           dom.paused |= (guint32) v4 != 0;
       }
-      if (!read_vcpus (&r, d, &vcpu, &dom, error))
-        {
-          hs_xen_domain_clear (&dom);
-          return FALSE;
-        }
+      read_vcpus (&r, d, &vcpu, &dom, &bad);
 
+    corrupt:
+      if (bad != NULL)
+        dom.corrupt = g_strdup (bad->message);
       if (dom.domain_id >= 0 && dom.domain_id < DOMID_FIRST_RESERVED)
         g_array_append_val (domains, dom);
       else
         hs_xen_domain_clear (&dom);
-      if (!read_field (&r, d, &next, &d, error))
-        return FALSE;
+      g_clear_error (&bad);
+      if (!read_field (&r, d, &next, &d, &bad))
+        {
+          g_autofree char *why = g_strdup (bad->message);
+
+          return cut_walk (cut_short, "Xen's domain_list cannot be followed past domain %d: %s",
+                           dom.domain_id, why);
+        }
     }
   return TRUE;
 }

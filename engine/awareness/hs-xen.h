@@ -63,6 +63,7 @@ typedef struct
   gboolean paused;             /* pause_count or controller_pause_count */
   guint n_vcpu_info;
   HsXenVcpu *vcpus;            /* owned: n_vcpu_info entries */
+  char *corrupt;               /* owned: why its record could not be read whole, or NULL */
 } HsXenDomain;
 
 /* Frees what a domain owns (its vCPUs); for g_array_set_clear_func(). */
@@ -84,12 +85,16 @@ gboolean hs_xen_read_current_vcpus (HsSymbolFile   *xen,
                                     guint64        *vcpus,
                                     GError        **error);
 
-/* Walks domain_list; @offset is where xen-syms is loaded relative to its link addresses. */
+/* Walks domain_list; @offset is where xen-syms is loaded relative to its link addresses. Fails
+ * only when the list cannot be walked at all (symbols, domain_list itself). A domain whose record
+ * holds impossible values is kept, marked corrupt; a list that breaks (a loop, an impossible or
+ * unreadable link) ends the walk with the domains before it, and *@cut_short says where. */
 gboolean hs_xen_read_domains (HsSymbolFile   *xen,
                               guint64         offset,
                               HsXenReadFunc   read,
                               gpointer        user_data,
                               GArray         *domains,
+                              char          **cut_short,
                               GError        **error);
 
 /* Sets a field of @v's saved guest registers by cpu_user_regs' member name ("x3", "fp", "lr",

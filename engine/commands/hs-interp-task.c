@@ -125,6 +125,10 @@ cmd_machine_list (Call *call)
                               guest ? hs_machine_get_vttbr (m) : 0,
                               files->len ? files->str : "(none)");
       g_string_free (files, TRUE);
+      if (!guest && hs_engine_get_guests_note (engine) != NULL)
+        g_string_append_printf (call->out, "      guests: %s\n", hs_engine_get_guests_note (engine));
+      if (guest && dom && dom->corrupt != NULL)
+        g_string_append_printf (call->out, "      corrupt: %s\n", dom->corrupt);
       if (!guest)
         append_pcpus (call, engine);
       else if (dom)
