@@ -3,6 +3,10 @@
  * hs-linux-layout.c: where the fields a task walk reads lie in this vmlinux's task_struct and
  * mm_struct, looked up by name in its DWARF once per vmlinux, and the few parts of task_struct
  * (spans) a walk reads to get them all. The walk itself is in hs-linux.c.
+ *
+ * The DWARF is untrusted input like the guest's memory: a walk allocates and reads what these
+ * numbers say, so every structure's size is bounded and every member must lie inside its
+ * structure before the layout is handed out.
  */
 #define G_LOG_DOMAIN "hs-linux"
 
@@ -18,16 +22,62 @@ static const char * const cpu_context_names[HS_LINUX_N_CPU_CONTEXT] = {
 
 /* ---- layout -------------------------------------------------------------------------------- */
 
-/* A member the walk needs. @max_size 0: any size (comm). */
-static gboolean
-lookup (HsSymbolFile  *vmlinux,
-        const char    *type,
-        const char    *path,
-        guint64        max_size,
-        HsLinuxField  *out,
-        GError       **error)
+/* No kernel's task_struct, mm_struct or signal_struct comes near this (task_struct is 4-10 KiB
+ * whatever the configuration, the others 1-2 KiB): a larger one is a crafted or corrupt file,
+ * and it would be what a walk allocates and reads per task and per mm. */
+#define MAX_STRUCT_SIZE (1024 * 1024)
+
+/* A structure the walk reads members of. */
+typedef struct
 {
-  if (!hs_symbol_file_member (vmlinux, type, path, &out->offset, &out->size, error))
+  const char *name;            /* "task_struct" */
+  guint64 size;                /* 0 when this kernel has no such structure */
+} Container;
+
+static gboolean
+container_init (HsSymbolFile  *vmlinux,
+                const char    *name,
+                Container     *out,
+                GError       **error)
+{
+  g_autofree char *type = g_strconcat ("struct ", name, NULL);
+
+  out->name = name;
+  out->size = 0;
+  if (!hs_symbol_file_get_type_size (vmlinux, type, &out->size, error))
+    {
+      g_prefix_error (error, "cannot find Linux's task layout in %s: ",
+                      hs_symbol_file_get_path (vmlinux));
+      return FALSE;
+    }
+  if (out->size == 0 || out->size > MAX_STRUCT_SIZE)
+    {
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                   "cannot use Linux's task layout in %s: struct %s is %" G_GUINT64_FORMAT
+                   " bytes, which no kernel's is (at most %u; corrupt DWARF?)",
+                   hs_symbol_file_get_path (vmlinux), name, out->size, MAX_STRUCT_SIZE);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A member the walk needs, inside @in. @max_size 0: any size (comm). */
+static gboolean
+lookup (HsSymbolFile     *vmlinux,
+        const Container  *in,
+        const char       *path,
+        guint64           max_size,
+        HsLinuxField     *out,
+        GError          **error)
+{
+  if (in->size == 0)
+    {
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND,
+                   "cannot find Linux's task layout in %s: it has no struct %s",
+                   hs_symbol_file_get_path (vmlinux), in->name);
+      return FALSE;
+    }
+  if (!hs_symbol_file_member (vmlinux, in->name, path, &out->offset, &out->size, error))
     {
       g_prefix_error (error, "cannot find Linux's task layout in %s: ",
                       hs_symbol_file_get_path (vmlinux));
@@ -38,7 +88,18 @@ lookup (HsSymbolFile  *vmlinux,
       g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_UNSUPPORTED,
                    "cannot use Linux's task layout in %s: %s.%s is %" G_GUINT64_FORMAT
                    " bytes, not a scalar of at most %" G_GUINT64_FORMAT,
-                   hs_symbol_file_get_path (vmlinux), type, path, out->size, max_size);
+                   hs_symbol_file_get_path (vmlinux), in->name, path, out->size, max_size);
+      return FALSE;
+    }
+  if (out->offset > in->size || out->size > in->size - out->offset)
+    {
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                   "cannot use Linux's task layout in %s: %s.%s (%" G_GUINT64_FORMAT " bytes at "
+                   "offset %" G_GUINT64_FORMAT ") lies outside struct %s (%" G_GUINT64_FORMAT
+                   " bytes): an impossible layout (corrupt DWARF?)",
+                   hs_symbol_file_get_path (vmlinux), in->name, path, out->size, out->offset,
+                   in->name, in->size);
+      *out = (HsLinuxField) { 0, 0 };
       return FALSE;
     }
   return TRUE;
@@ -46,16 +107,16 @@ lookup (HsSymbolFile  *vmlinux,
 
 /* A member the walk can do without: size 0 when this kernel has none. */
 static gboolean
-lookup_optional (HsSymbolFile  *vmlinux,
-                 const char    *type,
-                 const char    *path,
-                 guint64        max_size,
-                 HsLinuxField  *out,
-                 GError       **error)
+lookup_optional (HsSymbolFile     *vmlinux,
+                 const Container  *in,
+                 const char       *path,
+                 guint64           max_size,
+                 HsLinuxField     *out,
+                 GError          **error)
 {
   g_autoptr(GError) local_error = NULL;
 
-  if (lookup (vmlinux, type, path, max_size, out, &local_error))
+  if (lookup (vmlinux, in, path, max_size, out, &local_error))
     return TRUE;
   *out = (HsLinuxField) { 0, 0 };
   if (g_error_matches (local_error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND))
@@ -173,106 +234,83 @@ hs_linux_layout_new (HsSymbolFile  *vmlinux,
                      GError       **error)
 {
   g_autoptr(HsLinuxLayout) l = g_new0 (HsLinuxLayout, 1);
-  const char *path = NULL;
+  g_autoptr(GError) local_error = NULL;
+  Container task, mm, signal = { "signal_struct", 0 };
 
   g_return_val_if_fail (HS_IS_SYMBOL_FILE (vmlinux), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  path = hs_symbol_file_get_path (vmlinux);
-  if (!hs_symbol_file_get_type_size (vmlinux, "struct task_struct", &l->task_size, error))
-    {
-      g_prefix_error (error, "cannot find Linux's task layout in %s: ", path);
-      return NULL;
-    }
+  if (!container_init (vmlinux, "task_struct", &task, error)
+      || !container_init (vmlinux, "mm_struct", &mm, error))
+    return NULL;
+  l->task_size = task.size;
 
-  if (!lookup (vmlinux, "task_struct", "tasks", 0, &l->tasks, error)
-      || !lookup (vmlinux, "task_struct", "tasks.next", 8, &l->tasks_next, error)
-      || !lookup (vmlinux, "task_struct", "pid", 8, &l->pid, error)
-      || !lookup (vmlinux, "task_struct", "tgid", 8, &l->tgid, error)
-      || !lookup (vmlinux, "task_struct", "real_parent", 8, &l->real_parent, error)
-      || !lookup (vmlinux, "task_struct", "comm", 0, &l->comm, error)
-      || !lookup (vmlinux, "task_struct", "flags", 8, &l->flags, error)
-      || !lookup (vmlinux, "task_struct", "mm", 8, &l->mm, error)
-      || !lookup (vmlinux, "task_struct", "stack", 8, &l->stack, error)
-      || !lookup (vmlinux, "mm_struct", "pgd", 8, &l->mm_pgd, error)
-      || !lookup_optional (vmlinux, "mm_struct", "context.id", 8, &l->mm_context_id, error))
+  if (!lookup (vmlinux, &task, "tasks", 0, &l->tasks, error)
+      || !lookup (vmlinux, &task, "tasks.next", 8, &l->tasks_next, error)
+      || !lookup (vmlinux, &task, "pid", 8, &l->pid, error)
+      || !lookup (vmlinux, &task, "tgid", 8, &l->tgid, error)
+      || !lookup (vmlinux, &task, "real_parent", 8, &l->real_parent, error)
+      || !lookup (vmlinux, &task, "comm", 0, &l->comm, error)
+      || !lookup (vmlinux, &task, "flags", 8, &l->flags, error)
+      || !lookup (vmlinux, &task, "mm", 8, &l->mm, error)
+      || !lookup (vmlinux, &task, "stack", 8, &l->stack, error)
+      || !lookup (vmlinux, &mm, "pgd", 8, &l->mm_pgd, error)
+      || !lookup_optional (vmlinux, &mm, "context.id", 8, &l->mm_context_id, error))
     return NULL;
 
   /* 5.14 renamed state to __state. */
-  if (!lookup_optional (vmlinux, "task_struct", "__state", 8, &l->state, error))
+  if (!lookup_optional (vmlinux, &task, "__state", 8, &l->state, error))
     return NULL;
-  if (l->state.size == 0 && !lookup (vmlinux, "task_struct", "state", 8, &l->state, error))
+  if (l->state.size == 0 && !lookup (vmlinux, &task, "state", 8, &l->state, error))
     return NULL;
 
   /* With THREAD_INFO_IN_TASK (arm64), 5.16+ keep the CPU in thread_info; 5.3-5.15 in ->cpu. */
-  if (!lookup_optional (vmlinux, "task_struct", "thread_info.cpu", 8, &l->cpu, error))
+  if (!lookup_optional (vmlinux, &task, "thread_info.cpu", 8, &l->cpu, error))
     return NULL;
-  if (l->cpu.size == 0 && !lookup_optional (vmlinux, "task_struct", "cpu", 8, &l->cpu, error))
+  if (l->cpu.size == 0 && !lookup_optional (vmlinux, &task, "cpu", 8, &l->cpu, error))
     return NULL;
 
   /* Threads: 6.1 has both lists; thread_group needs no read of the signal_struct. */
-  if (!lookup_optional (vmlinux, "task_struct", "thread_group", 0, &l->thread_group, error)
-      || !lookup_optional (vmlinux, "task_struct", "thread_group.next", 8, &l->thread_group_next,
+  if (!lookup_optional (vmlinux, &task, "thread_group", 0, &l->thread_group, error)
+      || !lookup_optional (vmlinux, &task, "thread_group.next", 8, &l->thread_group_next,
                            error))
     return NULL;
   l->use_thread_group = l->thread_group.size != 0 && l->thread_group_next.size == 8;
+  if (!container_init (vmlinux, "signal_struct", &signal, &local_error))
+    {
+      /* Needed only without thread_group; lookup() then says it is missing. */
+      if (!g_error_matches (local_error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      signal.size = 0;
+    }
   if (l->use_thread_group)
     {
-      if (!lookup_optional (vmlinux, "task_struct", "signal", 8, &l->signal, error)
-          || !lookup_optional (vmlinux, "task_struct", "thread_node", 0, &l->thread_node, error)
-          || !lookup_optional (vmlinux, "task_struct", "thread_node.next", 8,
-                               &l->thread_node_next, error)
-          || !lookup_optional (vmlinux, "signal_struct", "thread_head", 0, &l->thread_head, error)
-          || !lookup_optional (vmlinux, "signal_struct", "thread_head.next", 8,
-                               &l->thread_head_next, error))
+      if (!lookup_optional (vmlinux, &task, "signal", 8, &l->signal, error)
+          || !lookup_optional (vmlinux, &task, "thread_node", 0, &l->thread_node, error)
+          || !lookup_optional (vmlinux, &task, "thread_node.next", 8, &l->thread_node_next,
+                               error)
+          || !lookup_optional (vmlinux, &signal, "thread_head", 0, &l->thread_head, error)
+          || !lookup_optional (vmlinux, &signal, "thread_head.next", 8, &l->thread_head_next,
+                               error))
         return NULL;
     }
-  else if (!lookup (vmlinux, "task_struct", "signal", 8, &l->signal, error)
-           || !lookup (vmlinux, "task_struct", "thread_node", 0, &l->thread_node, error)
-           || !lookup (vmlinux, "task_struct", "thread_node.next", 8, &l->thread_node_next, error)
-           || !lookup (vmlinux, "signal_struct", "thread_head", 0, &l->thread_head, error)
-           || !lookup (vmlinux, "signal_struct", "thread_head.next", 8, &l->thread_head_next,
-                       error))
+  else if (!lookup (vmlinux, &task, "signal", 8, &l->signal, error)
+           || !lookup (vmlinux, &task, "thread_node", 0, &l->thread_node, error)
+           || !lookup (vmlinux, &task, "thread_node.next", 8, &l->thread_node_next, error)
+           || !lookup (vmlinux, &signal, "thread_head", 0, &l->thread_head, error)
+           || !lookup (vmlinux, &signal, "thread_head.next", 8, &l->thread_head_next, error))
     return NULL;
 
   for (guint i = 0; i < HS_LINUX_N_CPU_CONTEXT; i++)
     {
       g_autofree char *member = g_strdup_printf ("thread.cpu_context.%s", cpu_context_names[i]);
 
-      if (!lookup_optional (vmlinux, "task_struct", member, 8, &l->cpu_context[i], error))
+      if (!lookup_optional (vmlinux, &task, member, 8, &l->cpu_context[i], error))
         return NULL;
     }
-
-  /* Every task field must lie inside the one buffer read per task. */
-  {
-    const HsLinuxField *in_task[] = {
-      &l->tasks, &l->tasks_next, &l->thread_group, &l->thread_group_next, &l->signal,
-      &l->thread_node, &l->thread_node_next, &l->pid, &l->tgid, &l->real_parent, &l->comm,
-      &l->state, &l->flags, &l->mm, &l->stack, &l->cpu,
-    };
-
-    for (guint i = 0; i < G_N_ELEMENTS (in_task) + HS_LINUX_N_CPU_CONTEXT; i++)
-      {
-        const HsLinuxField *f = i < G_N_ELEMENTS (in_task)
-                                ? in_task[i] : &l->cpu_context[i - G_N_ELEMENTS (in_task)];
-
-        if (f->size != 0 && (f->offset > l->task_size || f->size > l->task_size - f->offset))
-          {
-            g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
-                         "cannot use Linux's task layout in %s: a member at offset %"
-                         G_GUINT64_FORMAT " lies outside struct task_struct (%" G_GUINT64_FORMAT
-                         " bytes)", path, f->offset, l->task_size);
-            return NULL;
-          }
-      }
-    if (l->task_size > 1024 * 1024)
-      {
-        g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
-                     "cannot use Linux's task layout in %s: struct task_struct is %"
-                     G_GUINT64_FORMAT " bytes", path, l->task_size);
-        return NULL;
-      }
-  }
 
   compute_spans (l);
   l->thread_size = find_thread_size (vmlinux);

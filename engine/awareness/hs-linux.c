@@ -16,6 +16,8 @@
 #define MAX_CPUS 8192
 /* At most this many notes in the warning; the rest are counted. */
 #define MAX_WARNINGS 8
+/* As hs-linux-layout.c bounds task_struct, mm_struct and signal_struct. */
+#define MAX_STRUCT_SIZE (1024 * 1024)
 
 void
 hs_linux_task_clear (HsLinuxTask *task)
@@ -148,6 +150,115 @@ decode_comm (const guint8  *raw,
       not_text = TRUE;
       out[at] = '?';
     }
+}
+
+/* ---- the layout, checked ------------------------------------------------------------------- */
+
+/* Whether @f (@name) lies inside a structure of @size bytes, and is at most @max_size bytes
+ * (0: any). */
+static gboolean
+check_field (const HsLinuxField  *f,
+             const char          *name,
+             guint64              size,
+             guint64              max_size,
+             GError             **error)
+{
+  if (f->size == 0)
+    return TRUE;
+  if (max_size != 0 && f->size > max_size)
+    {
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                   "cannot walk Linux's tasks: an impossible task layout: %s is %"
+                   G_GUINT64_FORMAT " bytes, not a scalar of at most %" G_GUINT64_FORMAT,
+                   name, f->size, max_size);
+      return FALSE;
+    }
+  if (f->offset > size || f->size > size - f->offset)
+    {
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                   "cannot walk Linux's tasks: an impossible task layout: %s (%" G_GUINT64_FORMAT
+                   " bytes at offset %" G_GUINT64_FORMAT ") lies outside its structure (at most %"
+                   G_GUINT64_FORMAT " bytes)", name, f->size, f->offset, size);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The layout is public, and its numbers come from a vmlinux that may be crafted: before a walk
+ * allocates or reads anything with them, they must describe structures of a possible size with
+ * every field inside. hs_linux_layout_new() checks the same with the names from the DWARF. */
+static gboolean
+check_layout (const HsLinuxLayout  *l,
+              GError              **error)
+{
+  static const struct { const char *name; gsize at; guint64 max_size; } in_task[] = {
+    { "task_struct.tasks", G_STRUCT_OFFSET (HsLinuxLayout, tasks), 0 },
+    { "task_struct.tasks.next", G_STRUCT_OFFSET (HsLinuxLayout, tasks_next), 8 },
+    { "task_struct.thread_group", G_STRUCT_OFFSET (HsLinuxLayout, thread_group), 0 },
+    { "task_struct.thread_group.next", G_STRUCT_OFFSET (HsLinuxLayout, thread_group_next), 8 },
+    { "task_struct.signal", G_STRUCT_OFFSET (HsLinuxLayout, signal), 8 },
+    { "task_struct.thread_node", G_STRUCT_OFFSET (HsLinuxLayout, thread_node), 0 },
+    { "task_struct.thread_node.next", G_STRUCT_OFFSET (HsLinuxLayout, thread_node_next), 8 },
+    { "task_struct.pid", G_STRUCT_OFFSET (HsLinuxLayout, pid), 8 },
+    { "task_struct.tgid", G_STRUCT_OFFSET (HsLinuxLayout, tgid), 8 },
+    { "task_struct.real_parent", G_STRUCT_OFFSET (HsLinuxLayout, real_parent), 8 },
+    { "task_struct.comm", G_STRUCT_OFFSET (HsLinuxLayout, comm), 0 },
+    { "task_struct.state", G_STRUCT_OFFSET (HsLinuxLayout, state), 8 },
+    { "task_struct.flags", G_STRUCT_OFFSET (HsLinuxLayout, flags), 8 },
+    { "task_struct.mm", G_STRUCT_OFFSET (HsLinuxLayout, mm), 8 },
+    { "task_struct.stack", G_STRUCT_OFFSET (HsLinuxLayout, stack), 8 },
+    { "task_struct.cpu", G_STRUCT_OFFSET (HsLinuxLayout, cpu), 8 },
+  };
+  HsLinuxField thread_head_next;
+  guint64 span_bytes = 0;
+
+  if (l->task_size == 0 || l->task_size > MAX_STRUCT_SIZE)
+    {
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                   "cannot walk Linux's tasks: an impossible task layout: task_struct is %"
+                   G_GUINT64_FORMAT " bytes (at most %u)", l->task_size, MAX_STRUCT_SIZE);
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (in_task); i++)
+    if (!check_field (G_STRUCT_MEMBER_P (l, in_task[i].at), in_task[i].name, l->task_size,
+                      in_task[i].max_size, error))
+      return FALSE;
+  for (guint i = 0; i < HS_LINUX_N_CPU_CONTEXT; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("task_struct.thread.cpu_context[%u]", i);
+
+      if (!check_field (&l->cpu_context[i], name, l->task_size, 8, error))
+        return FALSE;
+    }
+  /* A walk reads pgd..context.id of each mm in one piece, and thread_head.next whole. */
+  thread_head_next = (HsLinuxField) { l->thread_head_next.offset, 8 };
+  if (!check_field (&l->mm_pgd, "mm_struct.pgd", MAX_STRUCT_SIZE, 8, error)
+      || !check_field (&l->mm_context_id, "mm_struct.context.id", MAX_STRUCT_SIZE, 8, error)
+      || !check_field (&l->thread_head, "signal_struct.thread_head", MAX_STRUCT_SIZE, 0, error)
+      || !check_field (&thread_head_next, "signal_struct.thread_head.next", MAX_STRUCT_SIZE, 8,
+                       error))
+    return FALSE;
+  if (l->n_spans > G_N_ELEMENTS (l->spans))
+    {
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                   "cannot walk Linux's tasks: an impossible task layout: %u spans (at most %"
+                   G_GSIZE_FORMAT ")", l->n_spans, G_N_ELEMENTS (l->spans));
+      return FALSE;
+    }
+  for (guint i = 0; i < l->n_spans; i++)
+    {
+      if (!check_field (&l->spans[i], "a span of task_struct", l->task_size, 0, error))
+        return FALSE;
+      span_bytes += l->spans[i].size;
+    }
+  if (span_bytes != l->span_bytes)
+    {
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                   "cannot walk Linux's tasks: an impossible task layout: its spans add up to %"
+                   G_GUINT64_FORMAT " bytes, not %" G_GUINT64_FORMAT, span_bytes, l->span_bytes);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- the walk ------------------------------------------------------------------------------ */
@@ -323,14 +434,19 @@ read_ahead (Walk                *w,
   guint64 mm_start, mm_end;
   g_autoptr(GArray) reads = g_array_new (FALSE, FALSE, sizeof (HsLinuxRead));
   g_autoptr(GArray) owners = g_array_new (FALSE, FALSE, sizeof (Ahead));
+  gsize task_bytes, mm_bytes, total;
   guint8 *at;
-
 
   if (reader->readv == NULL || l->n_spans == 0 || (n_tasks == 0 && n_mms == 0))
     return;
   mm_range (l, &mm_start, &mm_end);
-  /* Bounded: max_tasks × (a few hundred bytes + one mm). */
-  w->ahead_data = g_malloc ((gsize) n_tasks * l->span_bytes + (gsize) n_mms * (mm_end - mm_start));
+  /* max_tasks × (a few hundred bytes + one mm). Reading ahead only saves round trips: when that
+   * is more memory than there is, the walk does without. */
+  if (!g_size_checked_mul (&task_bytes, n_tasks, l->span_bytes)
+      || !g_size_checked_mul (&mm_bytes, n_mms, mm_end - mm_start)
+      || !g_size_checked_add (&total, task_bytes, mm_bytes)
+      || (w->ahead_data = g_try_malloc (total)) == NULL)
+    return;
   at = w->ahead_data;
   for (guint t = 0; t < n_tasks + n_mms; t++)
     {
@@ -812,6 +928,8 @@ hs_linux_walk_tasks (const HsLinuxLayout  *layout,
   g_return_val_if_fail (warning == NULL || *warning == NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (!check_layout (layout, error))
+    return FALSE;
   if (!hs_symbol_file_lookup (vmlinux, "init_task", &sym))
     {
       g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND,
@@ -913,6 +1031,8 @@ hs_linux_read_task (const HsLinuxLayout  *layout,
   g_return_val_if_fail (task != NULL, FALSE);
 
   memset (task, 0, sizeof *task);
+  if (!check_layout (layout, error))
+    return FALSE;
   if (!is_kernel_pointer (address) || address > G_MAXUINT64 - layout->task_size)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

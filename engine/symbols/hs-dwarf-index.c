@@ -63,8 +63,27 @@ _hs_dwarf_set_error (HsSymbolFile  *self,
 
   g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
                "%s: corrupt or unsupported DWARF in %s: %s", what, self->basename,
-               derr != NULL ? dwarf_errmsg (derr) : "no detail from libdwarf");
+               derr != NULL ? dwarf_errmsg (derr)
+               : self->dwarf_handled != NULL ? self->dwarf_handled : "no detail from libdwarf");
   _hs_dwarf_drop_error (self, &derr);
+  g_clear_pointer (&self->dwarf_handled, g_free);
+}
+
+/* libdwarf 20210528 calls abort() when an error arises in a call made without a Dwarf_Error
+ * pointer and no handler is installed, and some of its internal calls pass none. With this
+ * handler such a call only fails (DW_DLV_ERROR), and the message waits here for the GError of
+ * the call of ours that fails with it. The Dwarf_Error itself is libdwarf's to free
+ * (dwarf_finish reclaims it): it may be its static fail-safe record. */
+static void
+dwarf_error_handler (Dwarf_Error derr,
+                     Dwarf_Ptr   data)
+{
+  HsSymbolFile *self = data;
+
+  g_free (self->dwarf_handled);
+  self->dwarf_handled = g_strdup (derr != NULL ? dwarf_errmsg (derr) : "unknown error");
+  g_debug ("%s: libdwarf reported an error with no one to take it: %s", self->basename,
+           self->dwarf_handled);
 }
 
 gboolean
@@ -528,8 +547,8 @@ dwarf_open (HsSymbolFile  *self,
       return FALSE;
     }
 
-  res = dwarf_elf_init_b (self->elf, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &self->dbg,
-                          &derr);
+  res = dwarf_elf_init_b (self->elf, DW_DLC_READ, DW_GROUPNUMBER_ANY, dwarf_error_handler, self,
+                          &self->dbg, &derr);
   if (res == DW_DLV_NO_ENTRY)
     {
       self->dbg = NULL;
@@ -601,6 +620,7 @@ _hs_dwarf_close (HsSymbolFile *self)
         dwarf_dealloc (NULL, derr, DW_DLA_ERROR);
       self->dbg = NULL;
     }
+  g_clear_pointer (&self->dwarf_handled, g_free);
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -5,7 +5,11 @@
  * bit-fields) and C spellings of types.
  *
  * Every walk is bounded (HS_DWARF_MAX_DEPTH) so that a cyclic or absurd type
- * graph in a corrupt file ends in an error, not a hang or a stack overflow.
+ * graph in a corrupt file ends in an error, not a hang or a stack overflow, and
+ * so is the total work of one member lookup or one type spelling: a graph that
+ * branches (two anonymous members per level) has 2^depth paths. Sizes and
+ * offsets from the file are combined with checked arithmetic: one that
+ * overflows 64 bits is an error, never a wrapped number.
  */
 #define G_LOG_DOMAIN "hs-symbols"
 
@@ -163,6 +167,7 @@ array_dims (HsSymbolFile  *self,
             GError       **error)
 {
   Dwarf_Die child = NULL;
+  guint n_children = 0;
   int res;
 
   memset (dims, 0, sizeof *dims);
@@ -171,6 +176,14 @@ array_dims (HsSymbolFile  *self,
       guint64 count = 0, upper = 0, lower = 0;
       gboolean known = FALSE;
 
+      if (++n_children > HS_DWARF_MAX_CHILDREN)
+        {
+          _hs_dwarf_die_free (self, child);
+          g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                       "corrupt DWARF in %s: an array type with more than %d children",
+                       self->basename, HS_DWARF_MAX_CHILDREN);
+          return FALSE;
+        }
       if (_hs_dwarf_tag (self, child) != DW_TAG_subrange_type)
         continue;
       if (dims->n == MAX_DIMS)
@@ -254,12 +267,19 @@ type_size (HsSymbolFile  *self,
       if (array_dims (self, die, &dims, error) && type_of (self, die, &element, error))
         {
           TypeRef elem = { element, 0 };
+          gboolean fits = TRUE;
 
           for (guint i = type.skip; i < dims.n; i++)
-            n *= dims.count[i];
+            fits = fits && g_uint64_checked_mul (&n, n, dims.count[i]);
           ok = type_size (self, elem, depth + 1, size, error);
-          if (ok)
-            *size *= n;
+          if (ok && (!fits || !g_uint64_checked_mul (size, *size, n)))
+            {
+              g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                           "corrupt DWARF in %s: the array type at 0x%" G_GINT64_MODIFIER "x "
+                           "is larger than 2^64 bytes (its size overflows)", self->basename,
+                           (guint64) off);
+              ok = FALSE;
+            }
         }
     }
   else if (tag == DW_TAG_subroutine_type)
@@ -304,16 +324,21 @@ type_size (HsSymbolFile  *self,
 /* ------------------------------------------------------------------------------------------ */
 /* C spelling                                                                                 */
 
+/* @budget: DIEs the spelling may still visit. Past it the rest is "...": parameters that are
+ * pointers to functions whose parameters are pointers to functions branch like anonymous
+ * members do. */
 static void append_type (HsSymbolFile *self,
                          GString      *s,
                          TypeRef       type,
-                         guint         depth);
+                         guint         depth,
+                         guint        *budget);
 
 static void
 append_params (HsSymbolFile *self,
                GString      *s,
                Dwarf_Die     function,
-               guint         depth)
+               guint         depth,
+               guint        *budget)
 {
   Dwarf_Die child = NULL;
   guint n = 0;
@@ -321,7 +346,16 @@ append_params (HsSymbolFile *self,
   g_string_append_c (s, '(');
   while (_hs_dwarf_next_child (self, function, child, &child, NULL) == DW_DLV_OK)
     {
-      Dwarf_Half tag = _hs_dwarf_tag (self, child);
+      Dwarf_Half tag;
+
+      if (*budget == 0)
+        {
+          g_string_append (s, n > 0 ? ", ..." : "...");
+          _hs_dwarf_die_free (self, child);
+          break;
+        }
+      (*budget)--;
+      tag = _hs_dwarf_tag (self, child);
 
       if (tag == DW_TAG_formal_parameter)
         {
@@ -330,7 +364,7 @@ append_params (HsSymbolFile *self,
           if (n++ > 0)
             g_string_append (s, ", ");
           if (type_of (self, child, &t, NULL))
-            append_type (self, s, (TypeRef) { t, 0 }, depth + 1);
+            append_type (self, s, (TypeRef) { t, 0 }, depth + 1, budget);
         }
       else if (tag == DW_TAG_unspecified_parameters)
         {
@@ -348,18 +382,20 @@ static void
 append_type (HsSymbolFile *self,
              GString      *s,
              TypeRef       type,
-             guint         depth)
+             guint         depth,
+             guint        *budget)
 {
   Dwarf_Die die = NULL;
   const char *name;
   Dwarf_Off target = 0;
   Dwarf_Half tag;
 
-  if (depth > HS_DWARF_MAX_DEPTH)
+  if (depth > HS_DWARF_MAX_DEPTH || *budget == 0)
     {
       g_string_append (s, "...");
       return;
     }
+  (*budget)--;
   if (type.off == 0)
     {
       g_string_append (s, "void");
@@ -396,7 +432,7 @@ append_type (HsSymbolFile *self,
       type_of (self, die, &target, NULL);
       if (tag == DW_TAG_restrict_type)
         {
-          append_type (self, s, (TypeRef) { target, 0 }, depth + 1);
+          append_type (self, s, (TypeRef) { target, 0 }, depth + 1, budget);
           g_string_append (s, " restrict");
         }
       else
@@ -404,7 +440,7 @@ append_type (HsSymbolFile *self,
           g_string_append (s, tag == DW_TAG_const_type      ? "const "
                               : tag == DW_TAG_volatile_type ? "volatile "
                                                             : "_Atomic ");
-          append_type (self, s, (TypeRef) { target, 0 }, depth + 1);
+          append_type (self, s, (TypeRef) { target, 0 }, depth + 1, budget);
         }
       break;
 
@@ -421,13 +457,13 @@ append_type (HsSymbolFile *self,
             Dwarf_Off ret = 0;
 
             type_of (self, pointee, &ret, NULL);
-            append_type (self, s, (TypeRef) { ret, 0 }, depth + 1);
+            append_type (self, s, (TypeRef) { ret, 0 }, depth + 1, budget);
             g_string_append (s, " (*)");
-            append_params (self, s, pointee, depth);
+            append_params (self, s, pointee, depth, budget);
           }
         else
           {
-            append_type (self, s, (TypeRef) { target, 0 }, depth + 1);
+            append_type (self, s, (TypeRef) { target, 0 }, depth + 1, budget);
             g_string_append (s, tag == DW_TAG_pointer_type ? " *" : " &");
           }
         _hs_dwarf_die_free (self, pointee);
@@ -439,7 +475,7 @@ append_type (HsSymbolFile *self,
         Dims dims;
 
         type_of (self, die, &target, NULL);
-        append_type (self, s, (TypeRef) { target, 0 }, depth + 1);
+        append_type (self, s, (TypeRef) { target, 0 }, depth + 1, budget);
         if (array_dims (self, die, &dims, NULL))
           for (guint i = type.skip; i < dims.n; i++)
             {
@@ -454,9 +490,9 @@ append_type (HsSymbolFile *self,
     case DW_TAG_subroutine_type:
     case DW_TAG_subprogram:
       type_of (self, die, &target, NULL);
-      append_type (self, s, (TypeRef) { target, 0 }, depth + 1);
+      append_type (self, s, (TypeRef) { target, 0 }, depth + 1, budget);
       g_string_append_c (s, ' ');
-      append_params (self, s, die, depth);
+      append_params (self, s, die, depth, budget);
       break;
 
     default:
@@ -471,8 +507,9 @@ type_name (HsSymbolFile *self,
            TypeRef       type)
 {
   GString *s = g_string_new (NULL);
+  guint budget = HS_DWARF_MAX_TYPE_TEXT_DIES;
 
-  append_type (self, s, type, 0);
+  append_type (self, s, type, 0, &budget);
   return g_string_free (s, FALSE);
 }
 
@@ -705,6 +742,13 @@ member_location (HsSymbolFile  *self,
 
   if (_hs_dwarf_udata (self, member, DW_AT_bit_size, &bit_size, error) == DW_DLV_ERROR)
     return FALSE;
+  if (bit_size > G_MAXUINT)
+    {
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                   "corrupt DWARF in %s: a bit-field of %" G_GUINT64_FORMAT " bits",
+                   self->basename, bit_size);
+      return FALSE;
+    }
   found->offset = location;
   found->bit_offset = 0;
   found->bit_size = bit_size;
@@ -718,29 +762,74 @@ member_location (HsSymbolFile  *self,
     {
       /* DWARF 2/3: DW_AT_bit_offset counts from the most significant bit of a storage unit of
        * DW_AT_byte_size bytes at the member location; on little-endian that is: */
+      guint64 storage_bits, used_bits, location_bits;
+
       if (_hs_dwarf_udata (self, member, DW_AT_bit_offset, &bit_offset, error) == DW_DLV_ERROR)
         return FALSE;
       if (_hs_dwarf_udata (self, member, DW_AT_byte_size, &storage, error) != DW_DLV_OK
           && !type_size (self, (TypeRef) { found->type, 0 }, 0, &storage, error))
         return FALSE;
-      if (storage * 8 < bit_offset + bit_size)
+      if (!g_uint64_checked_mul (&storage_bits, storage, 8)
+          || !g_uint64_checked_add (&used_bits, bit_offset, bit_size)
+          || storage_bits < used_bits)
         {
           g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
                        "corrupt DWARF in %s: a bit-field does not fit its storage unit",
                        self->basename);
           return FALSE;
         }
-      data_bit_offset = location * 8 + (storage * 8 - bit_offset - bit_size);
+      if (!g_uint64_checked_mul (&location_bits, location, 8)
+          || !g_uint64_checked_add (&data_bit_offset, location_bits, storage_bits - used_bits))
+        {
+          g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                       "corrupt DWARF in %s: a bit-field at byte %" G_GUINT64_FORMAT " is past "
+                       "2^64 bits", self->basename, location);
+          return FALSE;
+        }
     }
   found->offset = data_bit_offset / 8;
   found->bit_offset = data_bit_offset % 8;
   return TRUE;
 }
 
+/* What one member lookup has done so far. An aggregate reachable along many paths (two
+ * anonymous members of the same struct at each of 30 levels make 2^30) is searched once: the
+ * answer for it is kept. And the lookup as a whole visits at most HS_DWARF_MAX_LOOKUP_MEMBERS
+ * member DIEs, however the file arranges them. */
+typedef struct
+{
+  GHashTable *done;            /* aggregate DIE offset → Searched, for the current name */
+  guint64 budget;              /* member DIEs still to visit */
+} Search;
+
+typedef struct
+{
+  Dwarf_Off agg;               /* the key */
+  gboolean searching;          /* on the way down: found again, it contains itself */
+  int result;                  /* DW_DLV_OK or DW_DLV_NO_ENTRY once searched */
+  Found found;                 /* DW_DLV_OK: where, from the start of @agg */
+} Searched;
+
+static void
+search_init (Search *search)
+{
+  search->done = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  search->budget = HS_DWARF_MAX_LOOKUP_MEMBERS;
+}
+
+static void
+search_clear (Search *search)
+{
+  g_clear_pointer (&search->done, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Search, search_clear)
+
 /* Looks for @name among the members of the aggregate @agg, and inside its anonymous struct and
  * union members as C does. Member names seen go to @seen for "did you mean". */
 static int
 find_member (HsSymbolFile  *self,
+             Search        *search,
              Dwarf_Off      agg,
              const char    *name,
              guint          depth,
@@ -750,6 +839,7 @@ find_member (HsSymbolFile  *self,
 {
   Dwarf_Die die = NULL, child = NULL;
   int res, result = DW_DLV_NO_ENTRY;
+  Searched *searched;
   guint n = 0;
 
   if (depth > HS_DWARF_MAX_DEPTH)
@@ -759,6 +849,25 @@ find_member (HsSymbolFile  *self,
                    self->basename, HS_DWARF_MAX_DEPTH);
       return DW_DLV_ERROR;
     }
+  searched = g_hash_table_lookup (search->done, &agg);
+  if (searched != NULL && searched->searching)
+    {
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                   "corrupt DWARF in %s: the struct or union at 0x%" G_GINT64_MODIFIER "x "
+                   "contains itself through anonymous members", self->basename, (guint64) agg);
+      return DW_DLV_ERROR;
+    }
+  if (searched != NULL)
+    {
+      if (searched->result == DW_DLV_OK)
+        *found = searched->found;
+      return searched->result;
+    }
+  searched = g_new0 (Searched, 1);
+  searched->agg = agg;
+  searched->searching = TRUE;
+  g_hash_table_insert (search->done, &searched->agg, searched);
+
   if (!_hs_dwarf_die_at (self, agg, &die, error))
     return DW_DLV_ERROR;
 
@@ -775,6 +884,17 @@ find_member (HsSymbolFile  *self,
           result = DW_DLV_ERROR;
           break;
         }
+      if (search->budget == 0)
+        {
+          g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                       "the search was cut short after %d members of anonymous structs and "
+                       "unions, nested too widely to be real C (corrupt DWARF in %s? the last "
+                       "struct searched is at 0x%" G_GINT64_MODIFIER "x)",
+                       HS_DWARF_MAX_LOOKUP_MEMBERS, self->basename, (guint64) agg);
+          result = DW_DLV_ERROR;
+          break;
+        }
+      search->budget--;
       if (_hs_dwarf_tag (self, child) != DW_TAG_member)
         continue;
       if (!type_of (self, child, &type, error))
@@ -808,16 +928,22 @@ find_member (HsSymbolFile  *self,
             }
           if (!is_aggregate (tag))
             continue;
-          res = find_member (self, inner, name, depth + 1, found, seen, error);
+          res = find_member (self, search, inner, name, depth + 1, found, seen, error);
           if (res == DW_DLV_NO_ENTRY)
             continue;
           if (res == DW_DLV_OK)
             {
               here.type = type;
-              if (member_location (self, child, &here, error))
-                found->offset += here.offset;
-              else
+              if (!member_location (self, child, &here, error))
                 res = DW_DLV_ERROR;
+              else if (!g_uint64_checked_add (&found->offset, found->offset, here.offset))
+                {
+                  g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                               "corrupt DWARF in %s: member '%s' is more than 2^64 bytes into "
+                               "the struct or union at 0x%" G_GINT64_MODIFIER "x",
+                               self->basename, name, (guint64) agg);
+                  res = DW_DLV_ERROR;
+                }
             }
           result = res;
           break;
@@ -827,6 +953,10 @@ find_member (HsSymbolFile  *self,
     result = DW_DLV_ERROR;
   _hs_dwarf_die_free (self, child);
   _hs_dwarf_die_free (self, die);
+  searched->searching = FALSE;
+  searched->result = result;
+  if (result == DW_DLV_OK)
+    searched->found = *found;
   return result;
 }
 
@@ -912,6 +1042,7 @@ _hs_dwarf_member (HsSymbolFile  *self,
   TypeRef cur;
   guint64 offset = 0;
   Found last = { 0 };
+  g_auto(Search) search = { 0 };
 
   if (!find_named_type (self, outer, &start, error))
     return FALSE;
@@ -921,6 +1052,8 @@ _hs_dwarf_member (HsSymbolFile  *self,
 
   cur = (TypeRef) { start, 0 };
   where = g_string_new (outer);
+  /* One budget for the whole path; the answers kept are for one name at a time. */
+  search_init (&search);
   for (guint i = 0; i < components->len; i++)
     {
       const Component *c = &g_array_index (components, Component, i);
@@ -954,9 +1087,13 @@ _hs_dwarf_member (HsSymbolFile  *self,
           return FALSE;
         }
 
-      res = find_member (self, agg, c->name, 0, &found, seen, error);
+      g_hash_table_remove_all (search.done);
+      res = find_member (self, &search, agg, c->name, 0, &found, seen, error);
       if (res == DW_DLV_ERROR)
-        return FALSE;
+        {
+          g_prefix_error (error, "cannot look up %s.%s: ", where->str, c->name);
+          return FALSE;
+        }
       if (res == DW_DLV_NO_ENTRY)
         {
           g_autofree char *suggestion = _hs_suggest_from (c->name, seen);
@@ -971,7 +1108,13 @@ _hs_dwarf_member (HsSymbolFile  *self,
           return FALSE;
         }
 
-      offset += found.offset;
+      if (!g_uint64_checked_add (&offset, offset, found.offset))
+        {
+          g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                       "corrupt DWARF in %s: %s.%s is more than 2^64 bytes from the start of "
+                       "%s", self->basename, where->str, c->name, outer);
+          return FALSE;
+        }
       last = found;
       cur = (TypeRef) { found.type, 0 };
       g_string_append_printf (where, ".%s", c->name);
@@ -1016,9 +1159,24 @@ _hs_dwarf_member (HsSymbolFile  *self,
             }
           if (!type_size (self, (TypeRef) { element, 0 }, 0, &stride, error))
             return FALSE;
+          ok = TRUE;
           for (guint d = cur.skip + 1; d < dims.n; d++)
-            stride *= dims.count[d];
-          offset += index * stride;
+            ok = ok && g_uint64_checked_mul (&stride, stride, dims.count[d]);
+          if (!ok)
+            {
+              g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                           "corrupt DWARF in %s: the elements of %s are larger than 2^64 bytes "
+                           "(their size overflows)", self->basename, where->str);
+              return FALSE;
+            }
+          if (!g_uint64_checked_mul (&stride, stride, index)
+              || !g_uint64_checked_add (&offset, offset, stride))
+            {
+              g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_INVALID,
+                           "index %" G_GUINT64_FORMAT " of %s is too large: its offset from the "
+                           "start of %s does not fit in 64 bits", index, where->str, outer);
+              return FALSE;
+            }
           g_string_append_printf (where, "[%" G_GUINT64_FORMAT "]", index);
           cur.skip++;
           if (cur.skip == dims.n)
@@ -1032,10 +1190,19 @@ _hs_dwarf_member (HsSymbolFile  *self,
   out->bit_offset = last.bit_offset;
   out->bit_size = last.bit_size;
   if (last.bit_size > 0)
-    out->size = (last.bit_offset + last.bit_size + 7) / 8;
+    out->size = ((guint64) last.bit_offset + last.bit_size + 7) / 8;
   else if (!type_size (self, cur, 0, &out->size, error))
     {
       g_prefix_error (error, "%s: ", where->str);
+      return FALSE;
+    }
+  /* Whoever reads the member reads offset + size: that must not wrap either. */
+  if (out->size > G_MAXUINT64 - out->offset)
+    {
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                   "corrupt DWARF in %s: %s (%" G_GUINT64_FORMAT " bytes at offset %"
+                   G_GUINT64_FORMAT ") ends past 2^64 bytes", self->basename, where->str,
+                   out->size, out->offset);
       return FALSE;
     }
   out->type_name = type_name (self, cur);

@@ -31,6 +31,12 @@ G_BEGIN_DECLS
 /* Bounds against hostile or corrupt input. */
 #define HS_DWARF_MAX_DEPTH 32          /* typedef chains, anonymous nesting, type names */
 #define HS_DWARF_MAX_CHILDREN 100000   /* members of one DIE */
+/* Member DIEs one member lookup may visit, over all the anonymous structs and unions it looks
+ * into. Depth alone is no bound: two anonymous members per level make 2^depth paths. Linux's
+ * task_struct, anonymous members and all, is a few hundred. */
+#define HS_DWARF_MAX_LOOKUP_MEMBERS 250000
+/* DIEs one C spelling of a type may visit (function pointer parameters branch too). */
+#define HS_DWARF_MAX_TYPE_TEXT_DIES 4096
 
 /* ------------------------------------------------------------------------------------------ */
 /* hs-elf-symtab.c                                                                            */
@@ -143,6 +149,9 @@ struct _HsSymbolFile
   HsMutex dwarf_lock;
   Dwarf_Debug dbg;
   GError *dwarf_error;                 /* set once DWARF is known to be unusable */
+  char *dwarf_handled;                 /* what libdwarf last reported to our error handler (a
+                                        * call it made without an error pointer), for the
+                                        * GError of the call that then fails; or NULL */
   HsDwarfIndex *index;
   HsDwarfLines *lines;
   HsDwarfCfi *cfi;

@@ -8,6 +8,9 @@
  *                 (thread_node on signal->thread_head exists too)
  *   -DSHAPE_NEW   6.7 and later: __state, thread_info.cpu, no thread_group: the threads are
  *                 only on signal->thread_head through thread_node
+ *
+ * and, with -DHOSTILE_MM as well, a crafted vmlinux: mm_struct.context lies 1 TiB past
+ * mm_struct.pgd, so a walk that trusted it would allocate 1 TiB to read one mm.
  */
 
 #define THREAD_SIZE 16384
@@ -41,6 +44,9 @@ struct mm_struct
   unsigned long mmap_base;
   unsigned long task_size;
   pgd_t *pgd;
+#ifdef HOSTILE_MM
+  char hostile_gap[1UL << 40];   /* a type only: no mm_struct is defined below */
+#endif
   int map_count;
   unsigned long total_vm;
   mm_context_t context;
@@ -131,7 +137,9 @@ struct pt_regs
 
 struct task_struct init_task __attribute__ ((aligned (64)));
 unsigned long init_stack[THREAD_SIZE / sizeof (unsigned long)];
+#ifndef HOSTILE_MM
 struct mm_struct linux_sample_mm;
+#endif
 struct signal_struct linux_sample_signal;
 struct pt_regs linux_sample_regs;
 

@@ -9,6 +9,8 @@
  * The kernel is linux-sample.c built in two shapes (HS_LINUX_SAMPLE names one: up to 5.13's
  * state/cpu/thread_group, or 6.7's __state/thread_info.cpu/signal->thread_head), or, with
  * --vmlinux (the board's tests), the demo board's own vmlinux (Debian 6.1 arm64).
+ * HS_LINUX_HOSTILE_SAMPLE names a crafted one (linux-sample.c with -DHOSTILE_MM), which must be
+ * refused.
  */
 #define G_LOG_DOMAIN "test-linux"
 
@@ -1501,6 +1503,93 @@ test_read_ahead (void)
   }
 }
 
+/* ---- crafted layouts ------------------------------------------------------------------------- */
+
+static void
+assert_refused (const HsLinuxLayout *l,
+                const char          *message_part)
+{
+  g_autoptr(Mem) m = make_board (0);
+  g_autoptr(GArray) tasks = task_array ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *warning = NULL;
+  g_auto(HsLinuxTask) one = { 0 };
+  Vectored v = { m, 0, 0 };
+  guint64 expect_task = task_va (1), expect_mm = mm_va (0);
+  HsLinuxReader reader = { vectored_read, vectored_readv, &v, &expect_task, 1, &expect_mm, 1 };
+
+  g_assert_false (hs_linux_read_tasks (l, vmlinux, 0, mem_read, m, 0, tasks, &warning, &error));
+  g_assert_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT);
+  if (strstr (error->message, message_part) == NULL)
+    g_error ("'%s' does not contain '%s'", error->message, message_part);
+  g_clear_error (&error);
+  g_assert_false (hs_linux_walk_tasks (l, vmlinux, 0, &reader, 0, tasks, &warning, &error));
+  g_assert_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_assert_false (hs_linux_read_task (l, &reader, task_va (1), &one, &error));
+  g_assert_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT);
+  /* Refused before anything was read. */
+  g_assert_cmpuint (tasks->len, ==, 0);
+  g_assert_null (warning);
+  g_assert_cmpuint (m->reads, ==, 0);
+}
+
+/*
+ * A crafted vmlinux whose mm_struct.context lies 1 TiB past mm_struct.pgd: a walk that trusted
+ * it asked for 1 TiB to read one mm (and GLib aborts). The layout is refused, saying which
+ * structure is impossible; and a layout built by hand that says so anyway (the type is public)
+ * is refused by the walk, naming the member, before it allocates or reads anything.
+ */
+static void
+test_hostile_layout (void)
+{
+  const char *path = g_getenv ("HS_LINUX_HOSTILE_SAMPLE");
+  g_autoptr(HsSymbolFile) hostile = NULL;
+  g_autoptr(GError) error = NULL;
+  HsLinuxLayout *refused;
+  HsLinuxLayout crafted;
+  guint64 offset = 0;
+
+  if (path == NULL)
+    {
+      g_test_skip ("HS_LINUX_HOSTILE_SAMPLE is not set");
+      return;
+    }
+  hostile = hs_symbol_file_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (hs_symbol_file_member (hostile, "mm_struct", "context.id", &offset, NULL,
+                                        &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (offset, >, U64 (1) << 40);
+  refused = hs_linux_layout_new (hostile, &error);
+  g_assert_null (refused);
+  g_assert_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "struct mm_struct is"));
+  g_clear_error (&error);
+
+  crafted = *layout;
+  crafted.mm_context_id.offset = offset;
+  assert_refused (&crafted, "mm_struct.context.id");
+
+  /* The same for members outside task_struct, scalars too wide for the walk to decode, and a
+   * task_struct larger than any kernel's. */
+  crafted = *layout;
+  crafted.pid.offset = layout->task_size;
+  assert_refused (&crafted, "task_struct.pid");
+  crafted = *layout;
+  crafted.tgid.size = 4096;
+  assert_refused (&crafted, "task_struct.tgid is 4096 bytes");
+  crafted = *layout;
+  crafted.cpu_context[12].offset = G_MAXUINT64 - 4;
+  assert_refused (&crafted, "task_struct.thread.cpu_context[12]");
+  crafted = *layout;
+  crafted.task_size = U64 (1) << 40;
+  assert_refused (&crafted, "task_struct is 1099511627776 bytes");
+  crafted = *layout;
+  crafted.span_bytes = 1;
+  assert_refused (&crafted, "spans add up to");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1530,6 +1619,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Linux/endless-threads", test_endless_threads);
   g_test_add_func ("/Hs/Linux/pt-regs", test_pt_regs);
   g_test_add_func ("/Hs/Linux/read-ahead", test_read_ahead);
+  g_test_add_func ("/Hs/Linux/hostile-layout", test_hostile_layout);
 
   status = g_test_run ();
   g_clear_pointer (&layout, hs_linux_layout_free);

@@ -10,6 +10,8 @@
  *   HS_SYMBOLS_SAMPLE_NODEBUG  no -g: a symbol table but no DWARF
  *   HS_SYMBOLS_SAMPLE_STRIPPED linked with -s: no symbol table at all
  *   HS_SYMBOLS_SAMPLE_SOURCE   symbols-sample.c itself, to find marked lines
+ *   HS_SYMBOLS_SAMPLE_HOSTILE  symbols-hostile.c: 2^29 anonymous paths, a 6 GB array type
+ *   HS_SYMBOLS_SAMPLE_OVERFLOW symbols-overflow.S: DWARF whose sizes and offsets overflow
  */
 #define G_LOG_DOMAIN "test-symbols"
 
@@ -952,6 +954,89 @@ test_corrupt_dwarf (gconstpointer data)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Hostile shapes                                                                             */
+
+/*
+ * struct L1 holds two anonymous struct L2, each two anonymous L3, ... down to L30: 30 small
+ * structs, 2^29 paths through them. A search that walked every path ran for minutes (the test's
+ * timeout fails it); each struct is searched once now. Members that exist are still found, at
+ * the right offset, past the wide part and through an anonymous member.
+ */
+static void
+test_wide_anonymous (void)
+{
+  g_autoptr(HsSymbolFile) file = load_sample ("HS_SYMBOLS_SAMPLE_HOSTILE");
+  g_autoptr(GError) error = NULL;
+  guint64 size = 1;
+
+  if (file == NULL)
+    return;
+  g_assert_true (hs_symbol_file_get_type_size (file, "struct L1", &size, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (size, ==, 0);   /* empty structs all the way down (GNU C) */
+
+  assert_member_error (file, "struct L1", "nothing", HS_SYMBOLS_ERROR_NOT_FOUND,
+                       "struct L1 has no member 'nothing'");
+  assert_member_error (file, "struct wide", "nothing", HS_SYMBOLS_ERROR_NOT_FOUND,
+                       "struct wide has no member 'nothing'");
+  assert_member_error (file, "struct wide", "tall", HS_SYMBOLS_ERROR_NOT_FOUND,
+                       "did you mean 'tail'?");
+  /* head (4 bytes), two empty L2, then the anonymous struct pair { x, y }, then tail. */
+  assert_member (file, "struct wide", "head", 0, 4, "int");
+  assert_member (file, "struct wide", "y", 8, 4, "int");
+  assert_member (file, "struct wide", "tail", 12, 4, "int");
+  /* And again, now that the answers may be remembered. */
+  assert_member (file, "struct wide", "y", 8, 4, "int");
+}
+
+/*
+ * Sizes and offsets past 32 bits are right, and past 64 bits are errors, never wrapped values:
+ * the 6 439 567 360-byte int[5][65536][17][17][17], a huge index into a flexible array, and
+ * (symbols-overflow.S, hand-written DWARF) arrays larger than 2^64 bytes and members more than
+ * 2^64 bytes into their struct, which before were sizes and offsets that had wrapped to small
+ * numbers, given as answers.
+ */
+static void
+test_overflow (void)
+{
+  g_autoptr(HsSymbolFile) file = load_sample ("HS_SYMBOLS_SAMPLE_HOSTILE");
+  g_autoptr(HsSymbolFile) crafted = load_sample ("HS_SYMBOLS_SAMPLE_OVERFLOW");
+  static const char * const too_large[] = { "huge_t", "huge2_t" };
+  g_autoptr(GError) error = NULL;
+  guint64 size = 0;
+
+  if (file == NULL || crafted == NULL)
+    return;
+
+  g_assert_true (hs_symbol_file_get_type_size (file, "big_array_t", &size, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (size, ==, G_GUINT64_CONSTANT (5) * 65536 * 17 * 17 * 17 * 4);
+  assert_member (file, "struct big", "a", 8, size, "big_array_t");
+  assert_member (file, "struct big", "a[4][65535][16][16][16]", 8 + size - 4, 4, "int");
+  assert_member (file, "struct big", "a[1]", 8 + size / 5, size / 5, "int[65536][17][17][17]");
+  assert_member (file, "struct big", "tail", 8 + size, 4, "int");
+  assert_member (file, "struct flex", "items[3]", 8 + 3 * 4, 4, "int");
+  /* 2^62 × 4 bytes is 2^64: the offset would wrap to 8. */
+  assert_member_error (file, "struct flex", "items[4611686018427387904]",
+                       HS_SYMBOLS_ERROR_INVALID, "does not fit in 64 bits");
+
+  for (guint i = 0; i < G_N_ELEMENTS (too_large); i++)
+    {
+      g_assert_false (hs_symbol_file_get_type_size (crafted, too_large[i], &size, &error));
+      g_assert_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT);
+      g_assert_nonnull (strstr (error->message, "larger than 2^64 bytes"));
+      g_clear_error (&error);
+    }
+  assert_member (crafted, "struct far", "a", G_GUINT64_CONSTANT (0xfffffffffffffff0), 4, "int");
+  assert_member (crafted, "struct inner", "x", 32, 4, "int");
+  /* 4 bytes at 2^64 - 2, and x at 32 in an anonymous member at 2^64 - 16. */
+  assert_member_error (crafted, "struct far", "b", HS_SYMBOLS_ERROR_CORRUPT,
+                       "ends past 2^64 bytes");
+  assert_member_error (crafted, "struct far", "x", HS_SYMBOLS_ERROR_CORRUPT,
+                       "more than 2^64 bytes into");
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Threads, async, cancellation                                                               */
 
 static gpointer
@@ -1322,6 +1407,8 @@ main (int   argc,
   g_test_add_func ("/Hs/Symbols/error-wrong-arch", test_error_wrong_arch);
   g_test_add_func ("/Hs/Symbols/error-stripped", test_error_stripped);
   g_test_add_func ("/Hs/Symbols/no-dwarf", test_no_dwarf);
+  g_test_add_func ("/Hs/Symbols/wide-anonymous", test_wide_anonymous);
+  g_test_add_func ("/Hs/Symbols/overflow", test_overflow);
   g_test_add_func ("/Hs/Symbols/threads", test_threads);
   g_test_add_func ("/Hs/Symbols/async", test_async);
   g_test_add_func ("/Hs/Symbols/cancel", test_cancel);
