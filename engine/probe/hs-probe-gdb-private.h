@@ -5,7 +5,8 @@
  * control (hs-probe-gdb-registers.c, -memory.c, -run.c).
  *
  * Threads: one request (or pipeline) at a time, under io_lock; the connection, the
- * caches and the target description belong to whoever holds it. Only the
+ * caches, the target description and the current call's cancellable and deadline belong to
+ * whoever holds it. Only the
  * interrupt byte is written without it (under write_lock), while another
  * thread waits for a stop reply.
  */
@@ -18,14 +19,23 @@
 
 G_BEGIN_DECLS
 
+/* From sending a request to the end of its reply, whatever the stub sends in between. */
 #define REPLY_TIMEOUT_MS   5000
+/* The whole handshake: a stub that answers each request just in time cannot hold connect (and
+ * io_lock) for a request's 5 s times the hundreds a description can take. QEMU needs ~50 ms. */
+#define HANDSHAKE_TIMEOUT_MS 30000
 /* In a pipeline, how long replies may stall before the acks owed are sent on their own. */
 #define ACK_STALL_MS       20
 #define CONNECT_TIMEOUT_S  5
 #define MAX_RETRANSMITS    3
 #define MAX_PAYLOAD        (1 << 20)
-#define MAX_TDESC_SIZE     (4 << 20)
-#define MAX_THREADS        1024
+/* What the stub announces becomes allocations (a register cache per core, a value per core and
+ * register in every snapshot): a real target has a handful to a few hundred cores (QEMU's virt
+ * board stops at 512) and a few hundred registers (hs-tdesc.h bounds those). */
+#define MAX_THREADS        512
+#define MAX_REGISTER_VALUES (1u << 20)   /* cores x registers: 16 MiB of register cache */
+/* The length each qXfer request asks for: a reply to it may not be longer. */
+#define XFER_CHUNK         0xffbu
 /* QEMU refuses 'm' reads over 0x800 bytes (E22). */
 #define MEM_CHUNK          0x800u
 /* Keeps an 'M' packet's hex under the stub's PacketSize. */
@@ -44,6 +54,13 @@ typedef struct
   gint64 pid;
   gint64 tid;
 } ThreadId;
+
+/* When a request must be over, and how long that allowed (for the message). */
+typedef struct
+{
+  gint64 end;                   /* monotonic microseconds; G_MAXINT64: never */
+  guint ms;
+} HsGdbDeadline;
 
 typedef struct
 {
@@ -92,6 +109,10 @@ struct _HsProbeGdb
   gboolean saw_async_stop;
   gboolean step_pending;
   gint hg_core;                 /* the core 'Hg' last selected, -1 if unknown */
+  /* The current call's (connect's, wait_stop's), set and cleared by it while it holds io_lock:
+   * every wait on the stub gives up when it is cancelled, or at the call's deadline. */
+  GCancellable *cancellable;
+  gint64 call_deadline;         /* monotonic microseconds; G_MAXINT64: none */
   guint64 n_packets;
   guint64 n_round_trips;        /* waits for the stub: one per request, one per pipeline batch */
 };
@@ -126,10 +147,12 @@ void     _hs_gdb_memory_clear       (HsProbeGdb *self);
 void     _hs_gdb_memory_forget      (HsProbeGdb *self,
                                      gboolean    resumed);
 void     _hs_gdb_mark_lost          (HsProbeGdb *self);
+/* @timeout_ms from now (G_MAXUINT: none), and never past the current call's deadline. */
+HsGdbDeadline _hs_gdb_deadline      (HsProbeGdb    *self,
+                                     guint          timeout_ms);
 char     *_hs_gdb_read_reply        (HsProbeGdb    *self,
                                      gboolean       want_stop,
-                                     guint          timeout_ms,
-                                     GCancellable  *cancellable,
+                                     HsGdbDeadline  deadline,
                                      gsize         *out_len,
                                      GError       **error);
 char     *_hs_gdb_request           (HsProbeGdb  *self,
@@ -153,9 +176,10 @@ gboolean _hs_gdb_request_ok         (HsProbeGdb  *self,
 gboolean _hs_gdb_select_core        (HsProbeGdb  *self,
                                      guint        core,
                                      GError     **error);
-gboolean _hs_gdb_send_packet        (HsProbeGdb  *self,
-                                     const char  *payload,
-                                     GError     **error);
+gboolean _hs_gdb_send_packet        (HsProbeGdb    *self,
+                                     const char    *payload,
+                                     HsGdbDeadline  deadline,
+                                     GError       **error);
 gboolean _hs_gdb_send_raw           (HsProbeGdb    *self,
                                      const guint8  *data,
                                      gsize          len,

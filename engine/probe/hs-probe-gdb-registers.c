@@ -28,7 +28,7 @@ decode_register (const char *hex,
                  guint64    *value,
                  gboolean   *valid)
 {
-  guint8 bytes[64];
+  guint8 bytes[HS_TDESC_MAX_REG_BITS / 8];
 
   if (size > sizeof bytes)
     return FALSE;
@@ -248,7 +248,7 @@ hs_probe_gdb_write_register (HsProbe  *probe,
 {
   HsProbeGdb *self = HS_PROBE_GDB (probe);
   HsRegisterInfo *info;
-  guint8 bytes[8];
+  guint8 bytes[HS_TDESC_MAX_REG_BITS / 8] = { 0 };
   g_autofree char *hex = NULL;
   g_autofree char *pkt = NULL;
   gsize size;
@@ -268,8 +268,11 @@ hs_probe_gdb_write_register (HsProbe  *probe,
       return FALSE;
     }
   info = g_ptr_array_index (self->registers, index);
-  size = MIN (info->bitsize / 8, sizeof bytes);
-  for (gsize i = 0; i < size; i++)
+  /* The whole register, zero-extended: a stub writes its full size whatever 'P' carried (QEMU
+   * reads a V register's 16 bytes from a buffer given 8). hs-tdesc bounds the size. */
+  size = info->bitsize / 8;
+  g_assert (size <= sizeof bytes);
+  for (gsize i = 0; i < MIN (size, sizeof (value)); i++)
     bytes[i] = (value >> (8 * i)) & 0xff;
   hex = hs_rsp_hex_encode (bytes, size);
   pkt = g_strdup_printf ("P%x=%s", info->regnum, hex);

@@ -47,11 +47,15 @@ trace_enabled (void)
   return enabled;
 }
 
-gboolean
-_hs_gdb_send_raw (HsProbeGdb    *self,
-                  const guint8  *data,
-                  gsize          len,
-                  GError       **error)
+/* Writes all of @data by @end (monotonic us), or gives up on the connection: a frame half sent
+ * cannot be taken back. */
+static gboolean
+send_bytes (HsProbeGdb    *self,
+            const guint8  *data,
+            gsize          len,
+            gint64         end,
+            GCancellable  *cancellable,
+            GError       **error)
 {
   gsize done = 0;
 
@@ -70,15 +74,27 @@ _hs_gdb_send_raw (HsProbeGdb    *self,
                          &local_error);
       if (n < 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
+          gint64 left = end - g_get_monotonic_time ();
+
           g_clear_error (&local_error);
-          if (g_socket_condition_timed_wait (self->socket, G_IO_OUT,
-                                             (gint64) REPLY_TIMEOUT_MS * 1000, NULL,
-                                             &local_error))
+          if (left > 0
+              && g_socket_condition_timed_wait (self->socket, G_IO_OUT,
+                                                end == G_MAXINT64 ? -1 : left, cancellable,
+                                                &local_error))
             continue;
+          if (local_error == NULL)
+            g_set_error (&local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                         "the gdbstub stopped reading what is sent to it");
         }
       if (n <= 0)
         {
           hs_mutex_unlock (&self->write_lock);
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              _hs_gdb_mark_lost (self);
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
           return lost_error (self, error, local_error ? local_error->message : "send failed");
         }
       done += n;
@@ -87,16 +103,52 @@ _hs_gdb_send_raw (HsProbeGdb    *self,
   return TRUE;
 }
 
+/* From any thread (the interrupt byte): not the io_lock holder's cancellable or deadline. */
+gboolean
+_hs_gdb_send_raw (HsProbeGdb    *self,
+                  const guint8  *data,
+                  gsize          len,
+                  GError       **error)
+{
+  return send_bytes (self, data, len, g_get_monotonic_time () + (gint64) REPLY_TIMEOUT_MS * 1000,
+                     NULL, error);
+}
+
+/* With io_lock held: within the request's deadline, cancelled with its call. */
+static gboolean
+send_until (HsProbeGdb     *self,
+            const guint8   *data,
+            gsize           len,
+            HsGdbDeadline   deadline,
+            GError        **error)
+{
+  return send_bytes (self, data, len, deadline.end, self->cancellable, error);
+}
+
+HsGdbDeadline
+_hs_gdb_deadline (HsProbeGdb *self,
+                  guint       timeout_ms)
+{
+  gint64 now = g_get_monotonic_time ();
+  HsGdbDeadline d = { G_MAXINT64, timeout_ms };
+
+  if (timeout_ms != G_MAXUINT)
+    d.end = now + (gint64) timeout_ms * 1000;
+  if (self->call_deadline < d.end)
+    {
+      d.end = self->call_deadline;
+      d.ms = (guint) CLAMP ((d.end - now) / 1000, 0, G_MAXUINT - 1);
+    }
+  return d;
+}
+
 /* Reads until the decoder produces one event. Call with io_lock held. */
 static gboolean
-read_event (HsProbeGdb    *self,
-            guint          timeout_ms,
-            GCancellable  *cancellable,
-            HsRspEvent    *event,
-            GError       **error)
+read_event (HsProbeGdb     *self,
+            HsGdbDeadline   deadline,
+            HsRspEvent     *event,
+            GError        **error)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
   for (;;)
     {
       g_autoptr(GError) local_error = NULL;
@@ -112,22 +164,28 @@ read_event (HsProbeGdb    *self,
           continue;
         }
 
+      /* Before every read, not only when the socket is idle: a stub that keeps it busy must
+       * not keep us past the deadline. */
+      if (g_cancellable_set_error_if_cancelled (self->cancellable, error))
+        return FALSE;
+      left = deadline.end - g_get_monotonic_time ();
+      if (left <= 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                       "the gdbstub at %s:%u did not answer within %u ms",
+                       self->host, self->port, deadline.ms);
+          return FALSE;
+        }
+
       /* The socket does not block: a reply already there costs one call, not a poll too (a
        * pipeline's replies mostly are). */
       n = g_socket_receive (self->socket, (char *) self->rx, sizeof self->rx, NULL, &local_error);
       if (n < 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
           g_clear_error (&local_error);
-          left = timeout_ms == G_MAXUINT ? -1 : deadline - g_get_monotonic_time ();
-          if (timeout_ms != G_MAXUINT && left <= 0)
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                           "the gdbstub at %s:%u did not answer within %u ms",
-                           self->host, self->port, timeout_ms);
-              return FALSE;
-            }
-          if (!g_socket_condition_timed_wait (self->socket, G_IO_IN, left, cancellable,
-                                              &local_error)
+          if (!g_socket_condition_timed_wait (self->socket, G_IO_IN,
+                                              deadline.end == G_MAXINT64 ? -1 : left,
+                                              self->cancellable, &local_error)
               && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
             {
               g_propagate_error (error, g_steal_pointer (&local_error));
@@ -144,11 +202,12 @@ read_event (HsProbeGdb    *self,
 }
 
 static gboolean
-send_ack (HsProbeGdb  *self,
-          gboolean     good,
-          GError     **error)
+send_ack (HsProbeGdb     *self,
+          gboolean        good,
+          HsGdbDeadline   deadline,
+          GError        **error)
 {
-  return _hs_gdb_send_raw (self, (const guint8 *) (good ? "+" : "-"), 1, error);
+  return send_until (self, (const guint8 *) (good ? "+" : "-"), 1, deadline, error);
 }
 
 /*
@@ -164,11 +223,25 @@ note_async_stop (HsProbeGdb *self,
   self->saw_async_stop = TRUE;
 }
 
-/* Sends one packet and waits for its '+'. Call with io_lock held. */
+/* Console output ('O' and hex), which a stub may send at any time. "OK" is not. */
+static gboolean
+is_console_output (const char *payload,
+                   gsize       len)
+{
+  if (len < 3 || payload[0] != 'O' || len % 2 != 1)
+    return FALSE;
+  for (gsize i = 1; i < len; i++)
+    if (!g_ascii_isxdigit (payload[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Sends one packet and waits for its '+', by @deadline. Call with io_lock held. */
 gboolean
-_hs_gdb_send_packet (HsProbeGdb  *self,
-                     const char  *payload,
-                     GError     **error)
+_hs_gdb_send_packet (HsProbeGdb     *self,
+                     const char     *payload,
+                     HsGdbDeadline   deadline,
+                     GError        **error)
 {
   g_autoptr(GBytes) frame = hs_rsp_frame (payload, strlen (payload));
   gsize len;
@@ -180,13 +253,13 @@ _hs_gdb_send_packet (HsProbeGdb  *self,
     g_printerr ("rsp -> %.200s\n", payload);
   for (guint attempt = 0; attempt <= MAX_RETRANSMITS; attempt++)
     {
-      if (!_hs_gdb_send_raw (self, data, len, error))
+      if (!send_until (self, data, len, deadline, error))
         return FALSE;
       for (;;)
         {
           HsRspEvent ev;
 
-          if (!read_event (self, REPLY_TIMEOUT_MS, NULL, &ev, error))
+          if (!read_event (self, deadline, &ev, error))
             return FALSE;
           if (ev.kind == HS_RSP_EVENT_ACK)
             return TRUE;
@@ -195,17 +268,18 @@ _hs_gdb_send_packet (HsProbeGdb  *self,
           if (ev.kind == HS_RSP_EVENT_PACKET && hs_rsp_is_stop_reply (ev.payload))
             {
               note_async_stop (self, ev.payload);
-              if (!send_ack (self, TRUE, error))
+              if (!send_ack (self, TRUE, deadline, error))
                 return FALSE;
             }
           else if (ev.kind == HS_RSP_EVENT_PACKET)
             {
               /* Not ours to answer, but the stub waits for its ack all the same. */
               g_debug ("dropping '%.40s' while waiting for an ack", ev.payload);
-              if (!send_ack (self, TRUE, error))
+              if (!send_ack (self, TRUE, deadline, error))
                 return FALSE;
             }
-          else if (ev.kind == HS_RSP_EVENT_BAD_CHECKSUM && !send_ack (self, FALSE, error))
+          else if (ev.kind == HS_RSP_EVENT_BAD_CHECKSUM
+                   && !send_ack (self, FALSE, deadline, error))
             return FALSE;
         }
     }
@@ -214,29 +288,35 @@ _hs_gdb_send_packet (HsProbeGdb  *self,
   return FALSE;
 }
 
-/* Reads the next reply packet, acking it; stop replies are skipped unless @want_stop. */
+/* Reads the next reply packet by @deadline, acking it; stop replies are skipped unless
+ * @want_stop, console output always. */
 char *
-_hs_gdb_read_reply (HsProbeGdb    *self,
-                    gboolean       want_stop,
-                    guint          timeout_ms,
-                    GCancellable  *cancellable,
-                    gsize         *out_len,
-                    GError       **error)
+_hs_gdb_read_reply (HsProbeGdb     *self,
+                    gboolean        want_stop,
+                    HsGdbDeadline   deadline,
+                    gsize          *out_len,
+                    GError        **error)
 {
   for (;;)
     {
       HsRspEvent ev;
 
-      if (!read_event (self, timeout_ms, cancellable, &ev, error))
+      if (!read_event (self, deadline, &ev, error))
         return NULL;
       switch (ev.kind)
         {
         case HS_RSP_EVENT_PACKET:
-          if (!send_ack (self, TRUE, error))
+          if (!send_ack (self, TRUE, deadline, error))
             return NULL;
           if (!want_stop && hs_rsp_is_stop_reply (ev.payload))
             {
               note_async_stop (self, ev.payload);
+              continue;
+            }
+          /* No reply of ours is 'O' and hex: it is output, not the answer. */
+          if (!want_stop && is_console_output (ev.payload, ev.payload_len))
+            {
+              g_debug ("ignoring '%.40s' while waiting for a reply", ev.payload);
               continue;
             }
           if (want_stop && !hs_rsp_is_stop_reply (ev.payload))
@@ -252,7 +332,7 @@ _hs_gdb_read_reply (HsProbeGdb    *self,
           return g_memdup2 (ev.payload, ev.payload_len + 1);
 
         case HS_RSP_EVENT_BAD_CHECKSUM:
-          if (!send_ack (self, FALSE, error))
+          if (!send_ack (self, FALSE, deadline, error))
             return NULL;
           continue;
 
@@ -271,15 +351,19 @@ _hs_gdb_read_reply (HsProbeGdb    *self,
     }
 }
 
+/* One deadline from sending to the end of the reply: what the stub sends in between (acks,
+ * output, stop replies) does not buy it more time. */
 char *
 _hs_gdb_request_len (HsProbeGdb  *self,
                      const char  *payload,
                      gsize       *out_len,
                      GError     **error)
 {
-  if (!_hs_gdb_send_packet (self, payload, error))
+  HsGdbDeadline deadline = _hs_gdb_deadline (self, REPLY_TIMEOUT_MS);
+
+  if (!_hs_gdb_send_packet (self, payload, deadline, error))
     return NULL;
-  return _hs_gdb_read_reply (self, FALSE, REPLY_TIMEOUT_MS, NULL, out_len, error);
+  return _hs_gdb_read_reply (self, FALSE, deadline, out_len, error);
 }
 
 char *
@@ -339,7 +423,8 @@ _hs_gdb_request_ok (HsProbeGdb  *self,
  * system mode, never waits for our '+' before taking the next packet, so @window requests can be
  * in flight and their replies come back in the order sent: a small read then costs a third of
  * a round trip. Any surprise (a '-', a corrupt or oversized reply, a timeout) leaves replies
- * we can no longer match to requests, so it ends the connection rather than guess.
+ * we can no longer match to requests, so it ends the connection rather than guess. Each reply
+ * is due REPLY_TIMEOUT_MS after the previous one, whatever else comes in between.
  * Call with io_lock held.
  */
 gboolean
@@ -354,6 +439,7 @@ _hs_gdb_pipeline (HsProbeGdb       *self,
   g_autoptr(GError) take_error = NULL;
   g_autoptr(GByteArray) out = g_byte_array_new ();
   guint sent = 0, got = 0, acks = 0;
+  HsGdbDeadline deadline = _hs_gdb_deadline (self, REPLY_TIMEOUT_MS);
 
   g_assert (window > 0);
   /* Stubs that wait for each ack, or read a packet only after answering the last (OpenOCD,
@@ -389,7 +475,7 @@ _hs_gdb_pipeline (HsProbeGdb       *self,
         }
       if (out->len > 0)
         {
-          if (!_hs_gdb_send_raw (self, out->data, out->len, error))
+          if (!send_until (self, out->data, out->len, deadline, error))
             return FALSE;
           self->n_round_trips++;
         }
@@ -397,20 +483,22 @@ _hs_gdb_pipeline (HsProbeGdb       *self,
       while (!have_reply)
         {
           g_autoptr(GError) local_error = NULL;
+          HsGdbDeadline wait = deadline;
           HsRspEvent ev;
 
           /* Acks go out with the next requests or at the end, one write for many: QEMU does
            * not wait for them. A stub that does would stall here: after a short wait, they
            * go out on their own. */
-          if (!read_event (self, acks > 0 ? ACK_STALL_MS : REPLY_TIMEOUT_MS, NULL, &ev,
-                           &local_error)
+          if (acks > 0)
+            wait.end = MIN (wait.end, g_get_monotonic_time () + ACK_STALL_MS * 1000);
+          if (!read_event (self, wait, &ev, &local_error)
               && acks > 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
             {
               g_clear_error (&local_error);
               g_byte_array_set_size (out, 0);
               for (; acks > 0; acks--)
                 g_byte_array_append (out, (const guint8 *) "+", 1);
-              if (!_hs_gdb_send_raw (self, out->data, out->len, error))
+              if (!send_until (self, out->data, out->len, deadline, error))
                 return FALSE;
               continue;
             }
@@ -428,13 +516,15 @@ _hs_gdb_pipeline (HsProbeGdb       *self,
             case HS_RSP_EVENT_PACKET:
               if (self->is_qemu)
                 acks++;
-              else if (!send_ack (self, TRUE, error))
+              else if (!send_ack (self, TRUE, deadline, error))
                 return FALSE;
               if (hs_rsp_is_stop_reply (ev.payload))
                 {
                   note_async_stop (self, ev.payload);
                   continue;
                 }
+              if (is_console_output (ev.payload, ev.payload_len))
+                continue;
               if (trace_enabled ())
                 g_printerr ("rsp <- %.200s\n", ev.payload);
               /* After a failure the rest is still read, to keep requests and replies paired. */
@@ -442,6 +532,7 @@ _hs_gdb_pipeline (HsProbeGdb       *self,
                 take (got, ev.payload, ev.payload_len, user_data, &take_error);
               got++;
               have_reply = TRUE;
+              deadline = _hs_gdb_deadline (self, REPLY_TIMEOUT_MS);
               break;
             case HS_RSP_EVENT_NAK:
               return lost_error (self, error, "the gdbstub rejected a pipelined request");
@@ -462,7 +553,7 @@ _hs_gdb_pipeline (HsProbeGdb       *self,
       g_byte_array_set_size (out, 0);
       for (; acks > 0; acks--)
         g_byte_array_append (out, (const guint8 *) "+", 1);
-      if (!_hs_gdb_send_raw (self, out->data, out->len, error))
+      if (!send_until (self, out->data, out->len, deadline, error))
         return FALSE;
     }
   if (take_error != NULL)

@@ -124,6 +124,22 @@ _hs_gdb_select_core (HsProbeGdb  *self,
 
 /* ---- connect ---------------------------------------------------------------------------- */
 
+/* An href goes into "qXfer:features:read:ANNEX:offset,length" as it is, and the stub splits
+ * that at ':' and ',': an href holding them would ask for something else. Real stubs include
+ * plain file names, so anything else is refused rather than escaped. */
+static gboolean
+annex_is_plain (const char *annex)
+{
+  gsize len = strlen (annex);
+
+  if (len == 0 || len > 255)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (annex[i]) && strchr ("._-+/", annex[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
 static char *
 fetch_annex (const char  *annex,
              gpointer     user_data,
@@ -132,10 +148,19 @@ fetch_annex (const char  *annex,
   HsProbeGdb *self = user_data;
   g_autoptr(GString) text = g_string_new (NULL);
 
+  if (!annex_is_plain (annex))
+    {
+      g_autofree char *shown = g_strescape (annex, NULL);
+
+      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
+                   "the target description includes \"%.80s\", which is not a plain file name "
+                   "(letters, digits and ._-+/)", shown);
+      return NULL;
+    }
   for (;;)
     {
       g_autofree char *pkt = g_strdup_printf ("qXfer:features:read:%s:%zx,%x", annex,
-                                              text->len, 0xffb);
+                                              text->len, XFER_CHUNK);
       g_autofree char *reply = NULL;
       gsize len;
 
@@ -150,11 +175,20 @@ fetch_annex (const char  *annex,
                        "bad reply to qXfer for %s: '%.20s'", annex, reply);
           return NULL;
         }
-      g_string_append_len (text, reply + 1, len - 1);
-      if (text->len > MAX_TDESC_SIZE)
+      if (len - 1 > XFER_CHUNK)
         {
           g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
-                       "target description %s is larger than %u bytes", annex, MAX_TDESC_SIZE);
+                       "the gdbstub sent %zu bytes of %s at offset %zu for %u asked",
+                       len - 1, annex, text->len, XFER_CHUNK);
+          return NULL;
+        }
+      g_string_append_len (text, reply + 1, len - 1);
+      /* hs_tdesc_parse() bounds all the documents together; this stops one early. */
+      if (text->len > HS_TDESC_MAX_BYTES)
+        {
+          g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
+                       "target description %s is larger than %u bytes", annex,
+                       HS_TDESC_MAX_BYTES);
           return NULL;
         }
       if (reply[0] == 'l')
@@ -205,7 +239,8 @@ load_threads (HsProbeGdb  *self,
           if (threads->len >= MAX_THREADS)
             {
               g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
-                           "the gdbstub lists more than %u cores", MAX_THREADS);
+                           "the gdbstub lists more than %u cores, the most Hyperscope takes",
+                           MAX_THREADS);
               return FALSE;
             }
           g_array_append_val (threads, t);
@@ -248,6 +283,15 @@ load_registers (HsProbeGdb  *self,
   self->tdesc = hs_tdesc_parse (xml, fetch_annex, self, error);
   if (self->tdesc == NULL)
     return FALSE;
+  /* Each bound alone still allows their product: it is what the caches and snapshots cost. */
+  if ((guint64) self->threads->len * self->tdesc->regs->len > MAX_REGISTER_VALUES)
+    {
+      g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
+                   "the gdbstub describes %u cores of %u registers; Hyperscope takes at most "
+                   "%u register values (cores x registers)", self->threads->len,
+                   self->tdesc->regs->len, MAX_REGISTER_VALUES);
+      return FALSE;
+    }
 
   self->registers = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_register_info_free);
   for (guint i = 0; i < self->tdesc->regs->len; i++)
@@ -353,6 +397,7 @@ handshake (HsProbeGdb    *self,
   g_autofree char *supported = NULL;
   g_autofree char *qemu = NULL;
   g_autofree char *why = NULL;
+  HsGdbDeadline deadline;
 
   supported = _hs_gdb_request (self, "qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=aarch64",
                        error);
@@ -369,9 +414,10 @@ handshake (HsProbeGdb    *self,
 
   /* The halt reason; it also flushes the stop QEMU sends for a VM that was running. */
   /* '?' is answered with a stop reply, so it cannot go through request(). */
-  if (!_hs_gdb_send_packet (self, "?", error))
+  deadline = _hs_gdb_deadline (self, REPLY_TIMEOUT_MS);
+  if (!_hs_gdb_send_packet (self, "?", deadline, error))
     return FALSE;
-  why = _hs_gdb_read_reply (self, TRUE, REPLY_TIMEOUT_MS, NULL, NULL, error);
+  why = _hs_gdb_read_reply (self, TRUE, deadline, NULL, error);
   if (why == NULL)
     return FALSE;
   *was_running = self->saw_async_stop;
@@ -440,7 +486,12 @@ hs_probe_gdb_connect (HsProbe       *probe,
   g_atomic_int_set (&self->connected, TRUE);
   g_atomic_int_set (&self->running, FALSE);
 
+  /* Every wait of the handshake ends when @cancellable does, and all of it within its time. */
+  self->cancellable = cancellable;
+  self->call_deadline = g_get_monotonic_time () + (gint64) HANDSHAKE_TIMEOUT_MS * 1000;
   ok = handshake (self, was_running, &local_error);
+  self->cancellable = NULL;
+  self->call_deadline = G_MAXINT64;
   if (!ok)
     {
       close_socket (self);
@@ -566,7 +617,7 @@ hs_probe_gdb_detach (HsProbe          *probe,
     {
       /* The target must not stay stopped because the stub wants another dialect. */
       _hs_gdb_invalidate_caches (self);
-      ok = _hs_gdb_send_packet (self, "vCont;c", error);
+      ok = _hs_gdb_send_packet (self, "vCont;c", _hs_gdb_deadline (self, REPLY_TIMEOUT_MS), error);
       if (ok)
         {
           *outcome = HS_DETACH_RESUMED;
@@ -641,6 +692,7 @@ hs_probe_gdb_init (HsProbeGdb *self)
   _hs_gdb_memory_init (self);
   self->breakpoints = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->hg_core = -1;
+  self->call_deadline = G_MAXINT64;
 }
 
 /* QEMU resumes only the core a vCont;s names: the others stay as they were. */

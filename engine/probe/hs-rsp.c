@@ -14,7 +14,7 @@ enum
   STATE_RLE_COUNT,
   STATE_CSUM1,
   STATE_CSUM2,
-  STATE_SKIP_FRAME,   /* an overflowing frame: drop bytes up to its checksum */
+  STATE_SKIP_FRAME,   /* an overflowing or malformed frame: drop bytes up to its checksum */
 };
 
 void
@@ -106,6 +106,7 @@ hs_rsp_decoder_feed (HsRspDecoder *dec,
               dec->sum = 0;
               dec->escape = FALSE;
               dec->overflow = FALSE;
+              dec->malformed = FALSE;
               dec->is_notification = (c == '%');
               dec->state = STATE_DATA;
             }
@@ -157,6 +158,15 @@ hs_rsp_decoder_feed (HsRspDecoder *dec,
             guint8 prev = dec->buf->data[dec->buf->len - 1];
             int count = (int) c - 29;
 
+            /* The protocol forbids counts that read as '#' or '$' and unprintable ones: a '#'
+             * here ends the frame (so the bytes after it are the checksum, not more payload),
+             * and the frame is answered '-' whatever its checksum says. */
+            if (c == '#' || c == '$' || c < ' ' || c > '~')
+              {
+                dec->malformed = TRUE;
+                dec->state = c == '#' ? STATE_CSUM1 : STATE_SKIP_FRAME;
+                break;
+              }
             dec->sum += c;
             dec->state = STATE_DATA;
             for (int k = 0; k < count && dec->state == STATE_DATA; k++)
@@ -189,7 +199,7 @@ hs_rsp_decoder_feed (HsRspDecoder *dec,
               event->kind = HS_RSP_EVENT_OVERFLOW;
               return i + 1;
             }
-          if (v < 0 || (guint8) (dec->want_sum | v) != dec->sum)
+          if (v < 0 || dec->malformed || (guint8) (dec->want_sum | v) != dec->sum)
             {
               event->kind = HS_RSP_EVENT_BAD_CHECKSUM;
               return i + 1;

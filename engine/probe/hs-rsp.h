@@ -19,7 +19,8 @@ typedef enum
   HS_RSP_EVENT_NAK,            /* '-': resend the last packet */
   HS_RSP_EVENT_PACKET,         /* $payload#cs, checksum good */
   HS_RSP_EVENT_NOTIFICATION,   /* %payload#cs (non-stop mode) */
-  HS_RSP_EVENT_BAD_CHECKSUM,   /* a frame whose checksum did not match: answer '-' */
+  HS_RSP_EVENT_BAD_CHECKSUM,   /* a frame whose checksum did not match, or a malformed one
+                                * (a forbidden run-length count): answer '-' */
   HS_RSP_EVENT_OVERFLOW,       /* a frame longer than the decoder's limit */
 } HsRspEventKind;
 
@@ -43,6 +44,7 @@ typedef struct
   gboolean escape;
   gboolean is_notification;
   gboolean overflow;
+  gboolean malformed;
   gsize max_len;
 } HsRspDecoder;
 

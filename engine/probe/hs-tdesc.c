@@ -18,6 +18,8 @@ typedef struct
   guint next_regnum;
   char *feature;
   int depth;
+  guint n_documents;
+  gsize n_bytes;
   gboolean in_architecture;
 } ParseState;
 
@@ -89,6 +91,14 @@ start_element (GMarkupParseContext *context,
                        MAX_INCLUDE_DEPTH, href);
           return;
         }
+      /* The depth cap alone still lets a few includes per level fan out to millions. */
+      if (st->n_documents >= HS_TDESC_MAX_DOCUMENTS)
+        {
+          g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                       "the target description has more than %u documents (at %s)",
+                       HS_TDESC_MAX_DOCUMENTS, href);
+          return;
+        }
       text = st->fetch (href, st->fetch_data, error);
       if (text == NULL)
         return;
@@ -106,6 +116,21 @@ start_element (GMarkupParseContext *context,
         {
           g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_MISSING_ATTRIBUTE,
                        "<reg> needs a name and a numeric bitsize");
+          return;
+        }
+      /* Registers go over the wire, and into buffers, as whole bytes. */
+      if (reg.bitsize == 0 || reg.bitsize % 8 != 0 || reg.bitsize > HS_TDESC_MAX_REG_BITS)
+        {
+          g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                       "register %s has %u bits; a register must be a whole number of bytes, "
+                       "at most %u bits", name, reg.bitsize, HS_TDESC_MAX_REG_BITS);
+          return;
+        }
+      if (st->tdesc->regs->len >= HS_TDESC_MAX_REGS)
+        {
+          g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                       "the target description has more than %u registers (at %s)",
+                       HS_TDESC_MAX_REGS, name);
           return;
         }
       /* Without regnum, a register takes the number after the previous one. */
@@ -166,6 +191,17 @@ parse_document (ParseState  *st,
   g_autoptr(GMarkupParseContext) ctx = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *body = xml;
+
+  /* Counted before parsing: the total, not each document, is what a stub can inflate. */
+  st->n_documents++;
+  st->n_bytes += strlen (xml);
+  if (st->n_bytes > HS_TDESC_MAX_BYTES)
+    {
+      g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                   "the target description is larger than %u bytes in all (at %s)",
+                   HS_TDESC_MAX_BYTES, what);
+      return FALSE;
+    }
 
   /* GMarkup does not take DOCTYPE declarations; skip the prologue up to the root element.
    * A comment ends at "-->", not at the first '>' (it may hold markup-like text). */

@@ -27,6 +27,18 @@ typedef struct
   GArray *regs;    /* of HsTdescReg, in document order */
 } HsTdesc;
 
+/*
+ * What a description may add up to, over target.xml and everything it includes: the stub
+ * writes it, so it is bounded before it becomes allocations (each register becomes a cache
+ * entry per core, and a value in every snapshot). QEMU's aarch64 "max" CPU, the largest real
+ * one, has about 8 documents, 150 KiB and 700 registers.
+ */
+#define HS_TDESC_MAX_DOCUMENTS  64
+#define HS_TDESC_MAX_BYTES      (2u << 20)
+#define HS_TDESC_MAX_REGS       4096
+/* SVE's widest vectors; a register is a whole number of bytes. */
+#define HS_TDESC_MAX_REG_BITS   2048
+
 /* Returns the text of an included file (e.g. "aarch64-core.xml"), or NULL with @error set. */
 typedef char *(*HsTdescFetchFunc) (const char *annex,
                                    gpointer    user_data,

@@ -23,6 +23,10 @@
 
 /* The stub gives up on a silent peer after this long, so no test can hang. */
 #define STUB_IO_TIMEOUT_S 10
+/* A stalling stub keeps at it this long at most, should the probe never give up. */
+#define STUB_STALL_S 20
+/* The probe's REPLY_TIMEOUT_MS: a request's whole time, from sending it to its reply. */
+#define PROBE_REPLY_TIMEOUT_MS 5000
 
 #define INTERRUPT_MARK "<ctrl-c>"
 
@@ -88,6 +92,13 @@ mem_byte (guint64 addr)
 
 /* ---- the fake stub ---------------------------------------------------------------------- */
 
+typedef enum
+{
+  STALL_NONE,
+  STALL_MIXED,    /* never ack qSupported: '+' every 2 s, console output and stop replies */
+  STALL_STOPS,    /* the same with stop replies only */
+} Stall;
+
 typedef struct
 {
   GSocket *listener;
@@ -105,6 +116,11 @@ typedef struct
   char *close_after_prefix;     /* answer a packet starting with this, then close */
   guint64 error_from;           /* 'm' at or above this address answers E14 */
   gboolean refuse_detach;       /* answer every 'D' with E22 */
+  const char *target;           /* target.xml, if not the usual one */
+  char *sysregs;                /* system-registers.xml, if not the usual one */
+  guint n_threads;              /* cores listed by qfThreadInfo */
+  gboolean xfer_overlong;       /* qXfer slices one byte longer than asked */
+  Stall stall;
 
   /* Record, under lock. */
   GMutex lock;
@@ -205,7 +221,13 @@ stub_reply (FakeStub   *stub,
   if (strcmp (payload, "?") == 0)
     return g_strdup ("T05thread:p01.01;");
   if (strcmp (payload, "qfThreadInfo") == 0)
-    return g_strdup ("mp01.01,p01.02");
+    {
+      GString *out = g_string_new ("m");
+
+      for (guint i = 1; i <= stub->n_threads; i++)
+        g_string_append_printf (out, "%sp01.%02x", i > 1 ? "," : "", i);
+      return g_string_free (out, FALSE);
+    }
   if (strcmp (payload, "qsThreadInfo") == 0)
     return g_strdup ("l");
   if (g_str_has_prefix (payload, "qXfer:features:read:"))
@@ -226,16 +248,26 @@ stub_reply (FakeStub   *stub,
         return g_strdup ("E00");
       length = g_ascii_strtoull (end + 1, &end, 16);
       if (strcmp (name, "target.xml") == 0)
-        text = target_xml;
+        text = stub->target ? stub->target : target_xml;
       else if (strcmp (name, "aarch64-core.xml") == 0)
         text = stub->core_xml;
       else if (strcmp (name, "system-registers.xml") == 0)
-        text = sysregs_xml;
+        text = stub->sysregs ? stub->sysregs : sysregs_xml;
       else
         return g_strdup ("E00");
       total = strlen (text);
       if (offset >= total)
         return g_strdup ("l");
+      if (stub->xfer_overlong)
+        {
+          /* The text, then blanks (harmless after the root element) past what was asked. */
+          GString *out = g_string_new ("m");
+
+          g_string_append (out, text + offset);
+          while (out->len < length + 2)
+            g_string_append_c (out, ' ');
+          return g_string_free (out, FALSE);
+        }
       length = MIN (length, stub->xfer_max);
       if (offset + length >= total)
         return g_strdup_printf ("l%s", text + offset);
@@ -297,9 +329,40 @@ stub_reply (FakeStub   *stub,
   /* QEMU with multiprocess+ wants the process: a bare 'D' is E22. */
   if (payload[0] == 'D')
     return g_strdup (!stub->refuse_detach && strcmp (payload, "D;1") == 0 ? "OK" : "E22");
-  if (payload[0] == 'Z' || payload[0] == 'z')
+  if (payload[0] == 'Z' || payload[0] == 'z' || payload[0] == 'P')
     return g_strdup ("OK");
   return g_strdup ("");
+}
+
+/* Everything but the ack and the reply, until the probe hangs up; FALSE: end the connection. */
+static gboolean
+stub_stall (FakeStub *stub,
+            GSocket  *conn)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint64 last_ack = start;
+
+  for (guint tick = 0; g_get_monotonic_time () - start < STUB_STALL_S * G_USEC_PER_SEC; tick++)
+    {
+      gboolean console = stub->stall == STALL_MIXED && tick % 2 == 0;
+      const char *payload = console ? "O68656c6c6f0a" : "T05thread:p01.01;";
+      g_autoptr(GString) frame = g_string_new ("$");
+      guint sum = 0;
+
+      if (g_get_monotonic_time () - last_ack >= 2 * G_USEC_PER_SEC)
+        {
+          g_string_prepend_c (frame, '+');
+          last_ack = g_get_monotonic_time ();
+        }
+      for (const char *p = payload; *p; p++)
+        sum += (guint8) *p;
+      g_string_append_printf (frame, "%s#%02x", payload, sum & 0xff);
+      /* Not stub_send_raw(): the probe hanging up is the expected end, not a failure. */
+      if (g_socket_send (conn, frame->str, frame->len, NULL, NULL) != (gssize) frame->len)
+        return FALSE;
+      g_usleep (50 * 1000);
+    }
+  return FALSE;
 }
 
 /* Handles one received packet; FALSE ends the connection. */
@@ -326,6 +389,8 @@ stub_handle (FakeStub   *stub,
 
   if (close_now)
     return FALSE;
+  if (stub->stall != STALL_NONE && g_str_has_prefix (payload, "qSupported"))
+    return stub_stall (stub, conn);
   if (nak)
     return stub_send_raw (stub, conn, "-", 1);
   if (!stub_send_raw (stub, conn, "+", 1))
@@ -462,6 +527,7 @@ fake_stub_new (void)
   stub->phys_mem = TRUE;
   stub->xfer_max = 200;   /* smaller than the probe asks for: it must fetch in pieces */
   stub->error_from = G_MAXUINT64;
+  stub->n_threads = 2;
 
   stub->listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
                                  G_SOCKET_PROTOCOL_TCP, &error);
@@ -497,6 +563,7 @@ fake_stub_free (FakeStub *stub)
     g_test_message ("fake stub: %s", stub->failure);
   g_ptr_array_unref (stub->received);
   g_free (stub->core_xml);
+  g_free (stub->sysregs);
   g_free (stub->nak_prefix);
   g_free (stub->close_prefix);
   g_free (stub->close_after_prefix);
@@ -1210,6 +1277,155 @@ test_detach_lost (Fixture       *f,
   g_assert_false (hs_probe_is_connected (f->probe));
 }
 
+/* ---- hostile stubs ---------------------------------------------------------------------- */
+
+static void
+connect_fails (Fixture       *f,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  gboolean running;
+
+  fake_stub_start (f->stub);
+  g_assert_false (hs_probe_connect (f->probe, &running, cancellable, error));
+  g_assert_nonnull (*error);
+  g_assert_false (hs_probe_is_connected (f->probe));
+}
+
+/* system-registers.xml with @n more 64-bit registers (from regnum 70), and @extra. */
+static char *
+make_sysregs (guint       n,
+              const char *extra)
+{
+  GString *s = g_string_new ("<feature name=\"org.qemu.gdb.arm64.sys.regs\">"
+                             "<reg name=\"VTTBR_EL2\" bitsize=\"64\" regnum=\"69\"/>"
+                             "<reg name=\"TCR_EL1\" bitsize=\"64\" regnum=\"68\"/>");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "<reg name=\"S%u\" bitsize=\"64\" regnum=\"%u\"/>", i, 70 + i);
+  g_string_append_printf (s, "%s</feature>", extra ? extra : "");
+  return g_string_free (s, FALSE);
+}
+
+/* Acks spaced 2 s apart, console output and stop replies in between, and never the reply: one
+ * deadline covers the request, so connect times out after it, not never. */
+static void
+test_stall_timeout (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  gint64 ms;
+
+  f->stub->stall = STALL_MIXED;
+  connect_fails (f, NULL, &error);
+  ms = (g_get_monotonic_time () - start) / 1000;
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpint (ms, >=, PROBE_REPLY_TIMEOUT_MS - 100);
+  g_assert_cmpint (ms, <, PROBE_REPLY_TIMEOUT_MS + 2500);
+}
+
+static gpointer
+cancel_later (gpointer data)
+{
+  g_usleep (300 * 1000);
+  g_cancellable_cancel (data);
+  return NULL;
+}
+
+/* The handshake honours connect's cancellable, however busy the stub keeps the wire. */
+static void
+test_connect_cancel (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GThread *canceller;
+  gint64 start = g_get_monotonic_time ();
+
+  f->stub->stall = STALL_STOPS;
+  canceller = g_thread_new ("cancel-later", cancel_later, cancellable);
+  connect_fails (f, cancellable, &error);
+  g_thread_join (canceller);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, 1500);
+}
+
+/* More cores than any real target: refused before a register cache is allocated for them. */
+static void
+test_too_many_cores (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->stub->n_threads = 513;
+  connect_fails (f, NULL, &error);
+  g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "more than 512 cores"));
+  g_assert_cmpuint (stub_count (f->stub, "qXfer:", TRUE), ==, 0);
+}
+
+/* Cores and registers each within bounds, their product not: refused, naming the limit. */
+static void
+test_too_many_register_values (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->stub->n_threads = 512;
+  f->stub->sysregs = make_sysregs (2100, NULL);
+  connect_fails (f, NULL, &error);
+  g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "512 cores of 2136 registers"));
+  g_assert_nonnull (strstr (error->message, "1048576"));
+  g_assert_cmpuint (stub_count (f->stub, "g", FALSE), ==, 0);
+}
+
+/* A qXfer reply longer than the length asked for is a protocol error, not more text. */
+static void
+test_xfer_overlong (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->stub->xfer_overlong = TRUE;
+  connect_fails (f, NULL, &error);
+  g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "target.xml"));
+}
+
+/* An include's href cannot change the qXfer request it goes into. */
+static void
+test_include_href (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->stub->target = "<target><xi:include href=\"system-registers.xml:0,10\"/></target>";
+  connect_fails (f, NULL, &error);
+  g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "system-registers.xml:0,10"));
+  g_assert_cmpuint (stub_count (f->stub, "qXfer:features:read:system-registers.xml", TRUE), ==,
+                    0);
+}
+
+/* 'P' carries the register's full size: QEMU takes 16 bytes for a V register. */
+static void
+test_write_vector_register (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint index;
+
+  f->stub->sysregs = make_sysregs (0, "<reg name=\"V0\" bitsize=\"128\" regnum=\"70\"/>");
+  connect_ok (f, NULL);
+  index = register_index (f->probe, "V0");
+  g_assert_true (hs_probe_write_register (f->probe, 0, index, 0x1234, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stub_count (f->stub, "P46=34120000000000000000000000000000", FALSE), ==, 1);
+  g_assert_cmpuint (stub_count (f->stub, "P46=", TRUE), ==, 1);
+}
+
 static void
 test_connect_refused (void)
 {
@@ -1312,6 +1528,13 @@ main (int   argc,
   ADD ("detach", test_detach);
   ADD ("detach-refused", test_detach_refused);
   ADD ("detach-lost", test_detach_lost);
+  ADD ("stall-timeout", test_stall_timeout);
+  ADD ("connect-cancel", test_connect_cancel);
+  ADD ("too-many-cores", test_too_many_cores);
+  ADD ("too-many-register-values", test_too_many_register_values);
+  ADD ("xfer-overlong", test_xfer_overlong);
+  ADD ("include-href", test_include_href);
+  ADD ("write-vector-register", test_write_vector_register);
 
 #undef ADD
 

@@ -370,6 +370,42 @@ test_decode_run_length (void)
   hs_rsp_decoder_clear (&dec);
 }
 
+/* Counts the protocol forbids ('#', '$', unprintable) make the frame bad, never a packet: a
+ * '#' as count once swallowed the checksum as payload and ran on into the next frame. */
+static void
+test_decode_run_length_forbidden (void)
+{
+  static const struct
+  {
+    const char *body;
+    gsize len;
+  } cases[] = {
+    { "0*#00", 5 },        /* '#': the frame ends at it; "00" is its checksum */
+    { "0*$00", 5 },        /* '$' */
+    { "0*\x7f", 3 },       /* above '~' */
+    { "0*\x1f", 3 },       /* below ' ' */
+  };
+  HsRspDecoder dec;
+
+  hs_rsp_decoder_init (&dec, 1024);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (gsize step = 1; step <= 64; step += 63)
+      {
+        g_autoptr(GByteArray) stream = wire_frame ('$', cases[i].body, cases[i].len);
+        g_autoptr(GByteArray) ok = wire_frame ('$', "OK", 2);
+        g_autoptr(GArray) events = NULL;
+
+        g_byte_array_append (stream, ok->data, ok->len);
+        events = feed_collect (&dec, stream->data, stream->len, step);
+        g_assert_cmpuint (events->len, ==, 2);
+        g_assert_cmpint (EVENT (events, 0)->kind, ==, HS_RSP_EVENT_BAD_CHECKSUM);
+        /* The next frame is intact. */
+        g_assert_cmpint (EVENT (events, 1)->kind, ==, HS_RSP_EVENT_PACKET);
+        assert_payload (EVENT (events, 1), "OK", 2);
+      }
+  hs_rsp_decoder_clear (&dec);
+}
+
 static void
 test_decode_escape (void)
 {
@@ -693,6 +729,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Rsp/decode-noise", test_decode_noise);
   g_test_add_func ("/Hs/Rsp/decode-bad-checksum", test_decode_bad_checksum);
   g_test_add_func ("/Hs/Rsp/decode-run-length", test_decode_run_length);
+  g_test_add_func ("/Hs/Rsp/decode-run-length-forbidden", test_decode_run_length_forbidden);
   g_test_add_func ("/Hs/Rsp/decode-escape", test_decode_escape);
   g_test_add_func ("/Hs/Rsp/decode-notification", test_decode_notification);
   g_test_add_func ("/Hs/Rsp/decode-overflow", test_decode_overflow);

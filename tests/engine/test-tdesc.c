@@ -445,6 +445,144 @@ test_malformed_include (void)
   server_clear (&server);
 }
 
+/* "<feature name=@name>" with @n_regs 64-bit registers, @n_includes includes of @child and
+ * @pad bytes of comment. */
+static char *
+make_doc (const char *name,
+          guint       n_regs,
+          const char *child,
+          guint       n_includes,
+          gsize       pad)
+{
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "<feature name=\"%s\">", name);
+  for (guint i = 0; i < n_regs; i++)
+    g_string_append_printf (s, "<reg name=\"%s_r%u\" bitsize=\"64\"/>", name, i);
+  for (guint i = 0; i < n_includes; i++)
+    g_string_append_printf (s, "<xi:include href=\"%s\"/>", child);
+  if (pad > 0)
+    {
+      g_string_append (s, "<!--");
+      for (gsize i = 0; i < pad; i++)
+        g_string_append_c (s, 'p');
+      g_string_append (s, "-->");
+    }
+  g_string_append (s, "</feature>");
+  return g_string_free (s, FALSE);
+}
+
+/* Six includes a level, four levels deep: 1554 fetches and 1296 registers from a few hundred
+ * bytes, were it not for the cap on documents. */
+static void
+test_include_fan_out (void)
+{
+  g_autofree char *l1 = make_doc ("l1", 0, "l2.xml", 6, 0);
+  g_autofree char *l2 = make_doc ("l2", 0, "l3.xml", 6, 0);
+  g_autofree char *l3 = make_doc ("l3", 0, "l4.xml", 6, 0);
+  g_autofree char *l4 = make_doc ("l4", 1, NULL, 0, 0);
+  g_autofree char *xml = make_doc ("top", 0, "l1.xml", 6, 0);
+  const Annex annexes[] = {
+    { "l1.xml", l1 }, { "l2.xml", l2 }, { "l3.xml", l3 }, { "l4.xml", l4 },
+  };
+  g_autofree char *limit = g_strdup_printf ("%u documents", HS_TDESC_MAX_DOCUMENTS);
+  Server server;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsTdesc) tdesc = NULL;
+
+  server_init (&server, annexes, G_N_ELEMENTS (annexes));
+  tdesc = hs_tdesc_parse (xml, fetch, &server, &error);
+  g_assert_null (tdesc);
+  g_assert_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT);
+  g_assert_nonnull (strstr (error->message, limit));
+  /* target.xml counts as one. */
+  g_assert_cmpuint (server.n_calls, ==, HS_TDESC_MAX_DOCUMENTS - 1);
+  server_clear (&server);
+}
+
+/* Documents each under any per-file limit, too much together. */
+static void
+test_total_bytes (void)
+{
+  g_autofree char *big = make_doc ("big", 1, NULL, 0, HS_TDESC_MAX_BYTES / 3);
+  g_autofree char *xml = make_doc ("top", 0, "big.xml", 4, 0);
+  const Annex annexes[] = { { "big.xml", big } };
+  g_autofree char *limit = g_strdup_printf ("larger than %u bytes in all", HS_TDESC_MAX_BYTES);
+  Server server;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsTdesc) tdesc = NULL;
+
+  server_init (&server, annexes, G_N_ELEMENTS (annexes));
+  tdesc = hs_tdesc_parse (xml, fetch, &server, &error);
+  g_assert_null (tdesc);
+  g_assert_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT);
+  g_assert_nonnull (strstr (error->message, limit));
+  g_assert_nonnull (strstr (error->message, "big.xml"));
+  /* Each is a little over a third of the total: the third copy goes past it. */
+  g_assert_cmpuint (server.n_calls, ==, 3);
+  server_clear (&server);
+}
+
+/* The register cap holds over all documents; at the cap exactly, the description is fine. */
+static void
+test_total_registers (void)
+{
+  g_autofree char *half = make_doc ("half", HS_TDESC_MAX_REGS / 2, NULL, 0, 0);
+  g_autofree char *two = make_doc ("top", 0, "half.xml", 2, 0);
+  g_autofree char *three = make_doc ("top", 0, "half.xml", 3, 0);
+  const Annex annexes[] = { { "half.xml", half } };
+  g_autofree char *limit = g_strdup_printf ("more than %u registers", HS_TDESC_MAX_REGS);
+  Server server;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsTdesc) tdesc = NULL;
+
+  server_init (&server, annexes, G_N_ELEMENTS (annexes));
+  tdesc = hs_tdesc_parse (two, fetch, &server, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tdesc->regs->len, ==, HS_TDESC_MAX_REGS);
+  g_clear_pointer (&tdesc, hs_tdesc_free);
+
+  tdesc = hs_tdesc_parse (three, fetch, &server, &error);
+  g_assert_null (tdesc);
+  g_assert_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT);
+  g_assert_nonnull (strstr (error->message, limit));
+  server_clear (&server);
+}
+
+/* A register's size becomes buffer sizes and 'P' packets: whole bytes, and not absurd. */
+static void
+test_register_size (void)
+{
+  static const char *bad[] = { "0", "12", "2056", "1000000000" };
+  static const char *good[] = { "8", "128", "2048" };
+  Server server;
+
+  server_init (&server, NULL, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (bad) + G_N_ELEMENTS (good); i++)
+    {
+      gboolean is_bad = i < G_N_ELEMENTS (bad);
+      const char *bits = is_bad ? bad[i] : good[i - G_N_ELEMENTS (bad)];
+      g_autofree char *xml = g_strdup_printf ("<target><feature name=\"f\">"
+                                              "<reg name=\"v0\" bitsize=\"%s\"/>"
+                                              "</feature></target>", bits);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HsTdesc) tdesc = hs_tdesc_parse (xml, fetch, &server, &error);
+
+      if (is_bad)
+        {
+          g_assert_null (tdesc);
+          g_assert_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT);
+          g_assert_nonnull (strstr (error->message, "v0"));
+        }
+      else
+        {
+          g_assert_no_error (error);
+          g_assert_cmpuint (reg_at (tdesc, 0)->bitsize, ==, g_ascii_strtoull (bits, NULL, 10));
+        }
+    }
+  server_clear (&server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -460,6 +598,10 @@ main (int   argc,
   g_test_add_func ("/Hs/Tdesc/no-registers", test_no_registers);
   g_test_add_func ("/Hs/Tdesc/malformed", test_malformed);
   g_test_add_func ("/Hs/Tdesc/malformed-include", test_malformed_include);
+  g_test_add_func ("/Hs/Tdesc/include-fan-out", test_include_fan_out);
+  g_test_add_func ("/Hs/Tdesc/total-bytes", test_total_bytes);
+  g_test_add_func ("/Hs/Tdesc/total-registers", test_total_registers);
+  g_test_add_func ("/Hs/Tdesc/register-size", test_register_size);
 
   return g_test_run ();
 }
