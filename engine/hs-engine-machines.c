@@ -481,3 +481,12 @@ rediscover (HsEngine *self,
 
   hs_engine_queue_job (self, task, hs_target_rediscover_job, NULL, NULL);
 }
+
+/* Halted: reads the guests and every task again, as after loading symbols. */
+void
+hs_engine_refresh_guests (HsEngine *self)
+{
+  g_cancellable_cancel (self->tasks_cancellable);
+  hs_engine_set_tasks_pending (self, TRUE);
+  rediscover (self, NULL);
+}

@@ -117,6 +117,28 @@ hs_engine_read_finish (HsEngine      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+written (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  HsEngine *self = HS_ENGINE (object);
+  g_autoptr(GTask) user_task = user_data;
+  GError *error = NULL;
+
+  if (g_task_propagate_pointer (G_TASK (result), &error) == NULL)
+    {
+      g_task_return_error (user_task, error);
+      return;
+    }
+  /* The guests and their tasks were read from memory that has just changed (a list patched, a
+   * task repaired or broken on purpose): read them again, and commands that need whole lists
+   * wait for that. */
+  if (self->state == HS_ENGINE_STATE_HALTED)
+    hs_engine_refresh_guests (self);
+  g_task_return_pointer (user_task, GINT_TO_POINTER (TRUE), NULL);
+}
+
 void
 hs_engine_write_async (HsEngine            *self,
                        const HsAddress     *address,
@@ -125,17 +147,20 @@ hs_engine_write_async (HsEngine            *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
+  GTask *user_task;
   MemRequest *req;
 
   g_return_if_fail (HS_IS_ENGINE (self));
   g_return_if_fail (address != NULL && data != NULL);
 
+  user_task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (user_task, hs_engine_write_async);
   req = g_new0 (MemRequest, 1);
   req->address = *address;
   req->data = g_bytes_ref (data);
   req->length = g_bytes_get_size (data);
-  queue_memory_job (self, hs_engine_write_async, req, hs_target_write_job, NULL, cancellable, callback,
-                    user_data);
+  queue_memory_job (self, hs_engine_write_async, req, hs_target_write_job, NULL, cancellable,
+                    written, user_task);
 }
 
 gboolean

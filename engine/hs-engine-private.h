@@ -108,6 +108,7 @@ void      hs_engine_read_all_tasks       (HsEngine       *self,
                                           gint            only_machine);
 void      hs_engine_apply_guests         (HsEngine       *self,
                                           Snapshot       *snap);
+void      hs_engine_refresh_guests       (HsEngine       *self);
 void      hs_engine_note_guests          (HsEngine       *self,
                                           Snapshot       *snap);
 
