@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * fuzz-lang.c: what a user or a script types: command lines, address
+ * forms, expressions (with names and calls that answer), times, and a
+ * script's text as the script reader splits it.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "hs-address.h"
+#include "hs-command.h"
+#include "hs-expr.h"
+
+static gboolean
+symbol (const char  *name,
+        HsValue     *result,
+        gpointer     user_data,
+        GError     **error)
+{
+  if (strlen (name) % 3 == 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "no %s", name);
+      return FALSE;
+    }
+  hs_value_set_number (result, strlen (name) * G_GUINT64_CONSTANT (0x1000000000000001));
+  return TRUE;
+}
+
+static gboolean
+call (const char     *name,
+      const HsValue  *args,
+      guint           n_args,
+      HsValue        *result,
+      gpointer        user_data,
+      GError        **error)
+{
+  if (n_args > 2)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s takes 2", name);
+      return FALSE;
+    }
+  if (n_args == 1 && args[0].type == HS_VALUE_STRING)
+    hs_value_set_string (result, args[0].string);
+  else
+    hs_value_set_number (result, n_args);
+  return TRUE;
+}
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  g_autofree char *text = g_strndup ((const char *) data, size);
+  const HsExprContext ctx = { call, symbol, NULL };
+  g_autoptr(GPtrArray) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(HsAddressSpec) spec = { 0 };
+  g_auto(HsValue) value = { 0 };
+  guint64 n;
+
+  tokens = hs_command_tokenize (text, &error);
+  g_clear_error (&error);
+  if (hs_address_spec_parse (text, &spec, &error) && spec.expression != NULL)
+    hs_expr_evaluate_number (spec.expression, &ctx, &n, NULL);
+  g_clear_error (&error);
+  if (hs_expr_evaluate (text, &ctx, &value, &error))
+    g_assert_true (value.type != HS_VALUE_STRING || g_utf8_validate (value.string, -1, NULL)
+                   || !g_utf8_validate (text, -1, NULL));
+  else
+    g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+  hs_expr_parse_time (text, &n, NULL);
+  return 0;
+}
