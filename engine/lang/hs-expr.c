@@ -112,12 +112,15 @@ fail (Parser      *ps,
       ...)
 {
   va_list args;
+  g_autofree char *raw = NULL;
   g_autofree char *msg = NULL;
   g_autofree char *text = g_utf8_make_valid (ps->text, -1);
 
   va_start (args, fmt);
-  msg = g_strdup_vprintf (fmt, args);
+  raw = g_strdup_vprintf (fmt, args);
   va_end (args);
+  /* What is quoted from the expression (its rest, a name) may hold the same bytes. */
+  msg = g_utf8_make_valid (raw, -1);
   g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
                "%s in '%s' at column %zu", msg, text, (gsize) (ps->p - ps->text) + 1);
   return FALSE;

@@ -477,6 +477,7 @@ test_expr_precedence (void)
   assert_eval_error ("1+\xff", NULL, "unexpected byte 0xff");
   assert_eval_error ("\xc3", NULL, "unexpected byte 0xc3");
   assert_eval_error ("1.\xc3\xa9s", NULL, "");
+  assert_eval_error ("1\xfe", NULL, "unexpected");     /* found by fuzz-lang */
 }
 
 static void
