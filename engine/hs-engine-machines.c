@@ -79,6 +79,15 @@ hs_engine_machines_class_init (GObjectClass *klass)
 void
 hs_engine_machines_finalize (HsEngine *self)
 {
+  if (self->refresh_source != 0)
+    {
+      GSource *source = g_main_context_find_source_by_id (self->main_context,
+                                                          self->refresh_source);
+
+      if (source != NULL)
+        g_source_destroy (source);
+      self->refresh_source = 0;
+    }
   g_clear_object (&self->guest_model);
   g_clear_object (&self->symbols);
   g_clear_pointer (&self->guests_note, g_free);
@@ -482,11 +491,34 @@ rediscover (HsEngine *self,
   hs_engine_queue_job (self, task, hs_target_rediscover_job, NULL, NULL);
 }
 
-/* Halted: reads the guests and every task again, as after loading symbols. */
+static gboolean
+refresh_now (gpointer user_data)
+{
+  HsEngine *self = user_data;
+
+  self->refresh_source = 0;
+  if (self->state == HS_ENGINE_STATE_HALTED)
+    rediscover (self, NULL);
+  else
+    hs_engine_set_tasks_pending (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Halted: reads the guests and every task again, as after loading symbols. Once the main loop
+ * is idle: a script that writes a hundred values reads them once, and its commands that need
+ * whole lists wait for that read (tasks-pending). */
 void
 hs_engine_refresh_guests (HsEngine *self)
 {
+  GSource *source;
+
   g_cancellable_cancel (self->tasks_cancellable);
   hs_engine_set_tasks_pending (self, TRUE);
-  rediscover (self, NULL);
+  if (self->refresh_source != 0)
+    return;
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_LOW);
+  g_source_set_callback (source, refresh_now, self, NULL);
+  self->refresh_source = g_source_attach (source, self->main_context);
+  g_source_unref (source);
 }

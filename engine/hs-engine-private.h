@@ -45,6 +45,7 @@ struct _HsEngine
   HsStopEvent last_stop;
   HsGuestModel *guest_model;    /* machines, vCPUs, tasks */
   char *guests_note;            /* why the guests are not all there, from the last discovery */
+  guint refresh_source;         /* in main_context: reading the guests again after writes */
   HsTask *current_task;         /* the context views and commands default to, or NULL */
   gboolean tasks_pending;       /* this halt's guests or tasks come once symbols are indexed,
                                  * or its whole task lists are still being read */
