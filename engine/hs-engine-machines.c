@@ -397,8 +397,11 @@ rediscover_done (GObject      *object,
 {
   HsEngine *self = HS_ENGINE (object);
   g_autoptr(GTask) user_task = user_data;
-  g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), &error);
 
+  if (hs_engine_is_connection_error (error))
+    hs_engine_connection_lost (self, error);
   if (snap)
     {
       hs_engine_apply_guests (self, snap);
@@ -426,8 +429,15 @@ all_tasks_done (GObject      *object,
 {
   HsEngine *self = HS_ENGINE (object);
   guint generation = GPOINTER_TO_UINT (user_data);
-  g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Snapshot) snap = g_task_propagate_pointer (G_TASK (result), &error);
 
+  /* The board went away during the walk: say so now, not at the user's next command. */
+  if (hs_engine_is_connection_error (error))
+    {
+      hs_engine_connection_lost (self, error);
+      return;
+    }
   /* Another halt (or a run) has taken over the views since: its own lists are on their way. */
   if (generation != self->halt_generation || self->state != HS_ENGINE_STATE_HALTED)
     return;

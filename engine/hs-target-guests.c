@@ -404,7 +404,10 @@ hs_target_read_guest_v (HsLinuxRead  *reads,
 
 failed:
   if (hs_engine_is_connection_error (local_error))
-    r->lost = TRUE;
+    {
+      r->lost = TRUE;
+      hs_target_note_lost (r->target, local_error);
+    }
   g_propagate_error (error, local_error);
   return FALSE;
 }
@@ -599,6 +602,34 @@ hs_target_take_snapshot (HsTarget *self,
   }
 }
 
+/* Worker: the first connection error a walk met. Walkers take a failed read for the end of a
+ * list, so the walk goes on to its end with every read failing, and its result says nothing of
+ * the probe: the job that ran it returns this instead. */
+void
+hs_target_note_lost (HsTarget     *self,
+                     const GError *error)
+{
+  if (self->lost == NULL)
+    self->lost = g_error_copy (error);
+}
+
+/* Worker: returns the connection error a walk met in @job's place, if it met one. */
+static gboolean
+return_if_lost (HsTarget *self,
+                HsJob    *job,
+                Snapshot *snap)
+{
+  if (self->lost == NULL && (self->probe == NULL || hs_probe_is_connected (self->probe)))
+    return FALSE;
+  hs_engine_snapshot_free (snap);
+  if (self->lost != NULL)
+    hs_job_return_error (job, g_error_copy (self->lost));
+  else
+    hs_job_return_new_error (job, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST,
+                             "lost the connection to the probe while reading the guests");
+  return TRUE;
+}
+
 void
 hs_target_rediscover_job (gpointer  owner,
                           HsJob    *job)
@@ -612,6 +643,8 @@ hs_target_rediscover_job (gpointer  owner,
   discover (self, snap, TRUE);
   hs_target_forget_translations (self);
   hs_target_read_tasks (self, snap, TRUE, -1, NULL);
+  if (return_if_lost (self, job, snap))
+    return;
   hs_job_return_pointer (job, snap, (GDestroyNotify) hs_engine_snapshot_free);
 }
 
@@ -629,7 +662,10 @@ hs_target_read_guest (guint64    va,
     return TRUE;
   /* Walkers treat a failed read as the end of a list or a stack; a lost probe is more. */
   if (hs_engine_is_connection_error (local_error))
-    r->lost = TRUE;
+    {
+      r->lost = TRUE;
+      hs_target_note_lost (r->target, local_error);
+    }
   g_propagate_error (error, local_error);
   return FALSE;
 }
@@ -1001,6 +1037,8 @@ hs_target_read_tasks_job (gpointer  owner,
     }
   if (self->current_vcpus != NULL)
     snap->current_vcpus = g_memdup2 (self->current_vcpus, sizeof (guint64) * self->n_cores);
+  if (return_if_lost (self, job, snap))
+    return;
   hs_job_return_pointer (job, snap, (GDestroyNotify) hs_engine_snapshot_free);
 }
 

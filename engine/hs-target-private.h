@@ -121,6 +121,7 @@ struct _HsTarget
 
   /* Worker only */
   HsProbe *probe;
+  GError *lost;                 /* how the probe's connection was lost in a walk, or NULL */
   GPtrArray *register_infos;    /* the probe's registers, as of the attach */
   GArray *prefetch;             /* register indexes read at every halt */
   guint n_cores;
@@ -359,6 +360,8 @@ gboolean  hs_target_core_task            (HsTarget       *self,
                                           GError        **error);
 void      hs_target_rediscover_job       (gpointer        owner,
                                           HsJob          *job);
+void      hs_target_note_lost            (HsTarget       *self,
+                                          const GError   *error);
 gboolean  hs_target_read_guest           (guint64         va,
                                           void           *buf,
                                           gsize           len,

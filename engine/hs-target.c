@@ -95,6 +95,7 @@ target_teardown_job (gpointer  owner,
   if (self->probe != NULL)
     hs_probe_disconnect (self->probe);
   g_clear_object (&self->probe);
+  g_clear_error (&self->lost);
   g_clear_pointer (&self->register_infos, g_ptr_array_unref);
   g_clear_pointer (&self->prefetch, g_array_unref);
   g_clear_pointer (&self->guests, g_array_unref);
@@ -551,6 +552,7 @@ hs_target_attach_job (gpointer  owner,
   Snapshot *snap;
   GPtrArray *infos;
 
+  g_clear_error (&self->lost);
   /* Another probe's leftovers: a new target, new machines' state, new registers. */
   if (self->probe != hs_job_get_data (job))
     {

@@ -1437,6 +1437,96 @@ on_detached (HsEngine     *e,
   *out = error ? g_error_copy (error) : g_error_new_literal (G_IO_ERROR, 0, "clean");
 }
 
+typedef struct
+{
+  guint count;
+  GError *first;
+} Lost;
+
+static void
+count_detached (HsEngine     *e,
+                const GError *error,
+                gpointer      user_data)
+{
+  Lost *lost = user_data;
+
+  if (lost->count++ == 0)
+    lost->first = error ? g_error_copy (error) : g_error_new_literal (G_IO_ERROR, 0, "clean");
+}
+
+static gboolean
+lost_and_done (gpointer data)
+{
+  Lost *lost = data;
+
+  return lost->count > 0;
+}
+
+/* QEMU dies while a halt reads the cores, guests and tasks: the lost board is reported once,
+ * clearly; symbols and breakpoints stay; a restarted board is attached to again and the
+ * breakpoint is planted there. */
+static void
+test_killed_qemu_mid_halt (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *machines = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *attach = NULL;
+  g_autofree char *waited = NULL;
+  GAsyncResult *w = NULL;
+  Lost lost = { 0 };
+  gulong handler;
+
+  ensure_halted ();
+  g_free (run_ok ("Break.Set 2:::hrtimer_nanosleep /MACHINE 2"));
+  g_free (run_ok ("Go"));
+  g_free (run_ok ("WAIT 200.ms"));
+  handler = g_signal_connect (engine, "detached", G_CALLBACK (count_detached), &lost);
+  hs_interp_execute_async (interp, "Break", NULL, hs_test_store_result, &w);
+  /* The first look at a halt takes 4-8 ms of reads: die in the middle of them. */
+  g_usleep (2000);
+  g_assert_cmpint (kill (hs_board_get_pid (board), SIGKILL), ==, 0);
+  {
+    g_autoptr(GError) break_error = NULL;
+    g_autofree char *out = hs_interp_execute_finish (interp, hs_test_wait_result (&w, WAIT_S),
+                                                     &break_error);
+
+    g_test_message ("Break: %s (state %s)", out ? out : break_error->message,
+                    hs_engine_state_to_string (hs_engine_get_state (engine)));
+  }
+  g_clear_object (&w);
+  hs_test_wait_until (lost_and_done, &lost, WAIT_S, "the lost board reported");
+  hs_test_spin (500);
+  g_signal_handler_disconnect (engine, handler);
+  g_test_message ("lost %u time(s): %s", lost.count, lost.first->message);
+  g_assert_cmpuint (lost.count, ==, 1);
+  g_assert_true (g_error_matches (lost.first, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST));
+  g_clear_error (&lost.first);
+  g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_DETACHED);
+
+  /* What the user had set up is still there. */
+  machines = run_ok ("MACHINE.List");
+  g_assert_nonnull (strstr (machines, "vmlinux"));
+  g_assert_nonnull (strstr (machines, "xen-syms"));
+  list = run_ok ("Break.List");
+  g_assert_nonnull (strstr (list, "hrtimer_nanosleep  [machine 2, any task]"));
+
+  /* A new board, attached to by the user: the breakpoint is planted there. */
+  hs_board_stop (board);
+  hs_board_start_async (board, NULL, hs_test_store_result, &w);
+  hs_board_start_finish (board, hs_test_wait_result (&w, BUILD_WAIT_S), &error);
+  g_assert_no_error (error);
+  g_clear_object (&w);
+  attach = g_strdup_printf ("SYStem.Attach 127.0.0.1:%u", hs_board_get_gdb_port (board));
+  g_free (run_ok (attach));
+  ensure_halted ();
+  g_free (run_ok ("Go"));
+  waited = run_ok ("WAIT !STATE.RUN() 20.s");
+  g_assert_nonnull (strstr (waited, " hrtimer_nanosleep "));
+  g_assert_nonnull (strstr (waited, "machine 2 (linux2)"));
+  g_free (run_ok ("Break.Delete"));
+}
+
 /* Last: QEMU dies under us while running. The engine says so and stays usable. */
 static void
 test_killed_qemu (void)
@@ -1548,6 +1638,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Board/breakpoints-survive-reattach", test_breakpoints_survive_reattach);
   g_test_add_func ("/Hs/Board/vttbr-matches-xen", test_vttbr_matches_xen);
   g_test_add_func ("/Hs/Board/hostile-guest", test_hostile_guest);
+  g_test_add_func ("/Hs/Board/killed-qemu-mid-halt", test_killed_qemu_mid_halt);
   g_test_add_func ("/Hs/Board/killed-qemu", test_killed_qemu);
 
   if (!boot_and_attach ())
