@@ -97,4 +97,25 @@ if "$hyperscope" -c 'Data.LOAD.Elf /no/such/file 1:::0 /NoCODE' >"$out" 2>"$err"
 fi
 grep -q 'no such file: /no/such/file' "$err" || fail "a missing file is not named as one"
 ! grep -q 'option' "$err" || fail "a missing file is reported as an option"
+
+# Killed (-9) while it writes its session: the file is the last whole session, never half of
+# one. 3,000 breakpoints make each save ~120 KB; the saves run back to back.
+session_dir=$(mktemp -d)
+script="$session_dir/saves.cmm"
+session="$session_dir/session.cmm"
+for i in $(seq 1 3000); do printf 'Break.Set 0:::0x%x\n' $((0xffff000000010000 + 4 * i)); done >"$script"
+for i in $(seq 1 400); do echo "SESSion.Save $session"; done >>"$script"
+for round in 1 2 3 4 5 6 7 8; do
+  "$hyperscope" --no-session --batch "$script" >/dev/null 2>&1 &
+  pid=$!
+  sleep "0.$((RANDOM % 9 + 1))"
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  if [ -e "$session" ]; then
+    n=$(grep -c '^Break.Set ' "$session" || true)
+    [ "$n" = 3000 ] || { rm -rf "$session_dir"; fail "a session killed while saving holds $n of 3000 breakpoints (round $round)"; }
+  fi
+done
+[ -e "$session" ] || { rm -rf "$session_dir"; fail "no session was saved in 8 rounds"; }
+rm -rf "$session_dir"
 echo "ok"
