@@ -23,6 +23,7 @@
 #include "hs-memory-view.h"
 #include "hs-register-view.h"
 #include "hs-source-view.h"
+#include "hs-symbol-scope.h"
 #include "hs-table.h"
 #include "hs-task-list.h"
 #include "hs-widgets.h"
@@ -888,6 +889,127 @@ test_window_xen_source (void)
   }
 }
 
+/* ---- a guest broken through the probe, in the window -------------------------------------- */
+
+typedef struct
+{
+  gint64 last;
+  gint64 worst;                 /* the longest the main loop went without running this */
+  guint ticks;
+} Pulse;
+
+static gboolean
+pulse_tick (gpointer data)
+{
+  Pulse *p = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (p->last != 0)
+    p->worst = MAX (p->worst, now - p->last);
+  p->last = now;
+  p->ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static guint
+machine_tasks (guint machine)
+{
+  GListModel *tasks = hs_engine_get_tasks (fx.engine);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr(HsTask) t = g_list_model_get_item (tasks, i);
+
+      n += hs_task_get_machine (t) == machine;
+    }
+  return n;
+}
+
+static gboolean
+guest2_cut_short (gpointer data)
+{
+  return !hs_engine_get_tasks_pending (fx.engine) && machine_tasks (2) <= 2;
+}
+
+static gboolean
+guest2_whole (gpointer data)
+{
+  return !hs_engine_get_tasks_pending (fx.engine)
+         && hs_engine_find_task (fx.engine, 2, "linux2_ticker", NULL) != NULL;
+}
+
+/* Machine 2's task list is made a cycle through the window's command line while halted: the
+ * views show the cut list within a second, the main loop never stalls, machine 1 stays whole,
+ * and all is back once the link is restored. */
+static void
+test_window_hostile_guest (void)
+{
+  g_autoptr(GPtrArray) bindings = NULL;
+  const HsSymbolBinding *b;
+  guint64 tasks_off = 0, size = 0, init_task = 0, first;
+  g_autofree char *at = NULL;
+  g_autofree char *set = NULL;
+  g_autofree char *restore = NULL;
+  g_autofree char *out = NULL;
+  Pulse pulse = { 0 };
+  guint pulse_id, machine1;
+  gint64 start;
+  HsAddress a = { HS_ACCESS_VIRTUAL, 2, 0, 0 };
+  GAsyncResult *w = NULL;
+  HsMemoryRead *r;
+
+  ensure_window (TRUE);
+  wait_until (guest2_whole, NULL, "machine 2's tasks");
+  machine1 = machine_tasks (1);
+  bindings = hs_symbol_scope_get_bindings (hs_engine_get_symbol_scope (fx.engine), 2);
+  g_assert_cmpuint (bindings->len, >, 0);
+  b = g_ptr_array_index (bindings, 0);
+  g_assert_true (hs_symbol_file_member (b->file, "task_struct", "tasks", &tasks_off, &size, NULL));
+  g_assert_true (hs_engine_lookup_symbol (fx.engine, 2, 0, "init_task", &init_task, NULL));
+  a.offset = init_task + tasks_off;
+  hs_engine_read_async (fx.engine, &a, 8, NULL, hs_test_store_result, &w);
+  r = hs_engine_read_finish (fx.engine, hs_test_wait_result (&w, 30), NULL);
+  g_clear_object (&w);
+  g_assert_nonnull (r);
+  memcpy (&first, g_bytes_get_data (r->data, NULL), 8);
+  first = GUINT64_FROM_LE (first);
+  hs_memory_read_free (r);
+
+  /* The first task's next link points back at itself. */
+  a.offset = first;
+  hs_engine_read_async (fx.engine, &a, 8, NULL, hs_test_store_result, &w);
+  r = hs_engine_read_finish (fx.engine, hs_test_wait_result (&w, 30), NULL);
+  g_clear_object (&w);
+  g_assert_nonnull (r);
+  restore = g_strdup_printf ("Data.Set 2:::0x%" G_GINT64_MODIFIER "x %%Quad 0x%"
+                             G_GINT64_MODIFIER "x", first,
+                             GUINT64_FROM_LE (*(const guint64 *) g_bytes_get_data (r->data, NULL)));
+  hs_memory_read_free (r);
+  set = g_strdup_printf ("Data.Set 2:::0x%" G_GINT64_MODIFIER "x %%Quad 0x%" G_GINT64_MODIFIER
+                         "x", first, first);
+
+  pulse_id = g_timeout_add (5, pulse_tick, &pulse);
+  start = g_get_monotonic_time ();
+  g_free (run_in_command_line (set));
+  wait_until (guest2_cut_short, NULL, "machine 2's list cut short");
+  g_test_message ("cut list shown after %.3f s", (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  out = run_in_command_line ("TASK.List /MACHINE 2.");
+  g_assert_nonnull (strstr (out, "loops back"));
+  g_assert_cmpuint (machine_tasks (1), ==, machine1);
+  /* The views repaint the cut lists meanwhile: the main loop keeps running. */
+  settle ();
+  g_source_remove (pulse_id);
+  g_test_message ("main loop: %u ticks of 5 ms, longest gap %.1f ms", pulse.ticks,
+                  pulse.worst / 1000.0);
+  g_assert_cmpuint (pulse.ticks, >=, 10);
+  g_assert_cmpint (pulse.worst, <, 250 * 1000);
+
+  g_free (run_in_command_line (restore));
+  wait_until (guest2_whole, NULL, "machine 2's tasks back");
+}
+
 static void
 test_window_close (void)
 {
@@ -966,6 +1088,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Widgets/window/memory", test_window_memory);
   g_test_add_func ("/Hs/Widgets/window/register-windows", test_window_register_windows);
   g_test_add_func ("/Hs/Widgets/window/xen-source", test_window_xen_source);
+  g_test_add_func ("/Hs/Widgets/window/hostile-guest", test_window_hostile_guest);
   g_test_add_func ("/Hs/Widgets/window/close", test_window_close);
   return g_test_run ();
 }
