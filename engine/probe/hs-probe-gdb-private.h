@@ -19,10 +19,12 @@
 
 G_BEGIN_DECLS
 
-/* From sending a request to the end of its reply, whatever the stub sends in between. */
+/* From sending a request to the end of its reply, whatever the stub sends in between. The
+ * default of reply_timeout_ms; _hs_gdb_set_timeouts() shortens it for tests and the fuzzer. */
 #define REPLY_TIMEOUT_MS   5000
 /* The whole handshake: a stub that answers each request just in time cannot hold connect (and
- * io_lock) for a request's 5 s times the hundreds a description can take. QEMU needs ~50 ms. */
+ * io_lock) for a request's 5 s times the hundreds a description can take. QEMU needs ~50 ms.
+ * The default of handshake_timeout_ms. */
 #define HANDSHAKE_TIMEOUT_MS 30000
 /* In a pipeline, how long replies may stall before the acks owed are sent on their own. */
 #define ACK_STALL_MS       20
@@ -113,6 +115,10 @@ struct _HsProbeGdb
    * every wait on the stub gives up when it is cancelled, or at the call's deadline. */
   GCancellable *cancellable;
   gint64 call_deadline;         /* monotonic microseconds; G_MAXINT64: none */
+  gboolean attaching;           /* set by connect around the handshake */
+  /* Set before connect (_hs_gdb_set_timeouts), read by the io_lock holder. */
+  guint reply_timeout_ms;
+  guint handshake_timeout_ms;
   guint64 n_packets;
   guint64 n_round_trips;        /* waits for the stub: one per request, one per pipeline batch */
 };
@@ -147,6 +153,14 @@ void     _hs_gdb_memory_clear       (HsProbeGdb *self);
 void     _hs_gdb_memory_forget      (HsProbeGdb *self,
                                      gboolean    resumed);
 void     _hs_gdb_mark_lost          (HsProbeGdb *self);
+/* Closes the connection and marks it lost: the io_lock holder (the socket's reader), or
+ * disconnect while a wait for a stop holds io_lock. */
+void     _hs_gdb_close              (HsProbeGdb *self);
+/* A request's and the handshake's time, in ms (0 keeps the default): for the tests and the
+ * fuzzer, whose stubs go silent on purpose. Call before connecting. */
+void     _hs_gdb_set_timeouts       (HsProbeGdb *self,
+                                     guint       reply_ms,
+                                     guint       handshake_ms);
 /* @timeout_ms from now (G_MAXUINT: none), and never past the current call's deadline. */
 HsGdbDeadline _hs_gdb_deadline      (HsProbeGdb    *self,
                                      guint          timeout_ms);

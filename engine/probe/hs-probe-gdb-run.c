@@ -26,7 +26,8 @@ hs_probe_gdb_resume (HsProbe  *probe,
   _hs_gdb_invalidate_caches (self);
   self->step_pending = FALSE;
   g_atomic_int_set (&self->interrupt_sent, FALSE);
-  ok = _hs_gdb_send_packet (self, "vCont;c", _hs_gdb_deadline (self, REPLY_TIMEOUT_MS), error);
+  ok = _hs_gdb_send_packet (self, "vCont;c", _hs_gdb_deadline (self, self->reply_timeout_ms),
+                            error);
   if (ok)
     g_atomic_int_set (&self->running, TRUE);
   hs_mutex_unlock (&self->io_lock);
@@ -53,7 +54,7 @@ hs_probe_gdb_step (HsProbe  *probe,
   thread = _hs_gdb_format_thread (self, core);
   pkt = g_strdup_printf ("vCont;s:%s", thread);
   g_atomic_int_set (&self->interrupt_sent, FALSE);
-  ok = _hs_gdb_send_packet (self, pkt, _hs_gdb_deadline (self, REPLY_TIMEOUT_MS), error);
+  ok = _hs_gdb_send_packet (self, pkt, _hs_gdb_deadline (self, self->reply_timeout_ms), error);
   if (ok)
     {
       self->step_pending = TRUE;

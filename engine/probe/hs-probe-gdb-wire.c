@@ -3,6 +3,19 @@
  * hs-probe-gdb-wire.c: the GDB remote probe's wire: framing out, events in, acks, a request and
  * its reply, and pipelines of requests. Everything here runs with io_lock held (the interrupt
  * byte aside: see _hs_gdb_send_raw and write_lock).
+ *
+ * A reply names nothing of its request: the next packet in is the answer to the oldest question
+ * still open. So once a reply is overdue (or the framing went wrong in a way a retransmission
+ * cannot mend) the stream cannot be trusted again: a late 'm' answer is hex of the same length
+ * as the next one's, and would be shown as the memory at the wrong address. Draining until the
+ * line goes quiet, or asking something whose answer looks unique, only makes that unlikely, not
+ * impossible. What someone debugging through a JTAG probe or QEMU wants is never to see a wrong
+ * value; a stub that misses a 5 s deadline on a halted target is wedged anyway, so the probe
+ * closes the connection and says so (HS_PROBE_ERROR_CONNECTION_LOST, which the engine reports
+ * once, as a lost board), and reconnecting starts a clean stream with a fresh handshake. Only
+ * the handshake's own timeout stays G_IO_ERROR_TIMED_OUT: connect closes everything then anyway.
+ * A wait for a stop is different: a stop reply says what it is, so one that comes late is still
+ * the right answer to the next wait, and such a timeout keeps the connection.
  */
 #define G_LOG_DOMAIN "hs-probe-gdb"
 
@@ -29,6 +42,52 @@ lost_error (HsProbeGdb  *self,
   _hs_gdb_mark_lost (self);
   g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST,
                "lost the connection to the gdbstub at %s:%u: %s", self->host, self->port, why);
+  return FALSE;
+}
+
+/* By the io_lock holder, the socket's reader: nothing of the old stream may reach the decoder
+ * of the next connection. */
+static void
+close_stream (HsProbeGdb *self)
+{
+  _hs_gdb_close (self);
+  self->rx_len = self->rx_pos = 0;
+  hs_rsp_decoder_reset (&self->decoder);
+}
+
+/* The stream is out of step (see the top of this file), so we end it. */
+static gboolean
+drop_error (HsProbeGdb  *self,
+            GError     **error,
+            const char  *why)
+{
+  close_stream (self);
+  g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST,
+               "lost the connection to the gdbstub at %s:%u: %s; the connection is closed",
+               self->host, self->port, why);
+  return FALSE;
+}
+
+/* A reply (or its ack) overdue: see the top of this file. */
+static gboolean
+reply_timeout_error (HsProbeGdb     *self,
+                     HsGdbDeadline   deadline,
+                     GError        **error)
+{
+  const char *partial = hs_rsp_decoder_in_frame (&self->decoder)
+                        ? " (it stopped in the middle of a reply)" : "";
+
+  if (self->attaching)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                   "the gdbstub at %s:%u did not answer within %u ms%s", self->host, self->port,
+                   deadline.ms, partial);
+      return FALSE;
+    }
+  close_stream (self);
+  g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST,
+               "the gdbstub at %s:%u did not answer within %u ms%s; the connection is closed",
+               self->host, self->port, deadline.ms, partial);
   return FALSE;
 }
 
@@ -142,10 +201,13 @@ _hs_gdb_deadline (HsProbeGdb *self,
   return d;
 }
 
-/* Reads until the decoder produces one event. Call with io_lock held. */
+/* Reads until the decoder produces one event. @owed: a request waits for its ack or reply, so a
+ * timeout puts the stream out of step and closes it; otherwise (a wait for a stop, a pipeline's
+ * short wait before it sends its acks) it is G_IO_ERROR_TIMED_OUT. Call with io_lock held. */
 static gboolean
 read_event (HsProbeGdb     *self,
             HsGdbDeadline   deadline,
+            gboolean        owed,
             HsRspEvent     *event,
             GError        **error)
 {
@@ -169,6 +231,8 @@ read_event (HsProbeGdb     *self,
       if (g_cancellable_set_error_if_cancelled (self->cancellable, error))
         return FALSE;
       left = deadline.end - g_get_monotonic_time ();
+      if (left <= 0 && owed)
+        return reply_timeout_error (self, deadline, error);
       if (left <= 0)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
@@ -176,6 +240,9 @@ read_event (HsProbeGdb     *self,
                        self->host, self->port, deadline.ms);
           return FALSE;
         }
+      /* Closed under us (a lost connection, or disconnect from another thread). */
+      if (self->socket == NULL)
+        return lost_error (self, error, "not connected");
 
       /* The socket does not block: a reply already there costs one call, not a poll too (a
        * pipeline's replies mostly are). */
@@ -194,8 +261,16 @@ read_event (HsProbeGdb     *self,
           continue;  /* a timeout is checked against the deadline above */
         }
       if (n <= 0)
-        return lost_error (self, error, n == 0 ? "the stub closed the connection"
-                                               : local_error->message);
+        {
+          gboolean partial = hs_rsp_decoder_in_frame (&self->decoder);
+
+          close_stream (self);
+          if (n < 0)
+            return lost_error (self, error, local_error->message);
+          return lost_error (self, error, partial
+                                          ? "it closed the connection in the middle of a reply"
+                                          : "the stub closed the connection");
+        }
       self->rx_len = n;
       self->rx_pos = 0;
     }
@@ -259,7 +334,7 @@ _hs_gdb_send_packet (HsProbeGdb     *self,
         {
           HsRspEvent ev;
 
-          if (!read_event (self, deadline, &ev, error))
+          if (!read_event (self, deadline, TRUE, &ev, error))
             return FALSE;
           if (ev.kind == HS_RSP_EVENT_ACK)
             return TRUE;
@@ -301,7 +376,7 @@ _hs_gdb_read_reply (HsProbeGdb     *self,
     {
       HsRspEvent ev;
 
-      if (!read_event (self, deadline, &ev, error))
+      if (!read_event (self, deadline, !want_stop, &ev, error))
         return NULL;
       switch (ev.kind)
         {
@@ -337,9 +412,15 @@ _hs_gdb_read_reply (HsProbeGdb     *self,
           continue;
 
         case HS_RSP_EVENT_OVERFLOW:
-          g_set_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_PROTOCOL,
-                       "the gdbstub sent a packet over %u bytes", MAX_PAYLOAD);
-          return NULL;
+          {
+            g_autofree char *why = g_strdup_printf ("it sent a packet over %u bytes",
+                                                    MAX_PAYLOAD);
+
+            /* Neither '+' (it was not taken) nor '-' (the same packet would come again) leaves
+             * the stream in step. */
+            drop_error (self, error, why);
+            return NULL;
+          }
 
         case HS_RSP_EVENT_NOTIFICATION:
         case HS_RSP_EVENT_ACK:
@@ -359,7 +440,7 @@ _hs_gdb_request_len (HsProbeGdb  *self,
                      gsize       *out_len,
                      GError     **error)
 {
-  HsGdbDeadline deadline = _hs_gdb_deadline (self, REPLY_TIMEOUT_MS);
+  HsGdbDeadline deadline = _hs_gdb_deadline (self, self->reply_timeout_ms);
 
   if (!_hs_gdb_send_packet (self, payload, deadline, error))
     return NULL;
@@ -424,7 +505,7 @@ _hs_gdb_request_ok (HsProbeGdb  *self,
  * in flight and their replies come back in the order sent: a small read then costs a third of
  * a round trip. Any surprise (a '-', a corrupt or oversized reply, a timeout) leaves replies
  * we can no longer match to requests, so it ends the connection rather than guess. Each reply
- * is due REPLY_TIMEOUT_MS after the previous one, whatever else comes in between.
+ * is due reply_timeout_ms after the previous one, whatever else comes in between.
  * Call with io_lock held.
  */
 gboolean
@@ -439,7 +520,7 @@ _hs_gdb_pipeline (HsProbeGdb       *self,
   g_autoptr(GError) take_error = NULL;
   g_autoptr(GByteArray) out = g_byte_array_new ();
   guint sent = 0, got = 0, acks = 0;
-  HsGdbDeadline deadline = _hs_gdb_deadline (self, REPLY_TIMEOUT_MS);
+  HsGdbDeadline deadline = _hs_gdb_deadline (self, self->reply_timeout_ms);
 
   g_assert (window > 0);
   /* Stubs that wait for each ack, or read a packet only after answering the last (OpenOCD,
@@ -491,7 +572,7 @@ _hs_gdb_pipeline (HsProbeGdb       *self,
            * go out on their own. */
           if (acks > 0)
             wait.end = MIN (wait.end, g_get_monotonic_time () + ACK_STALL_MS * 1000);
-          if (!read_event (self, wait, &ev, &local_error)
+          if (!read_event (self, wait, acks == 0, &ev, &local_error)
               && acks > 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
             {
               g_clear_error (&local_error);
@@ -509,7 +590,7 @@ _hs_gdb_pipeline (HsProbeGdb       *self,
                   g_propagate_error (error, g_steal_pointer (&local_error));
                   return FALSE;
                 }
-              return lost_error (self, error, local_error->message);
+              return drop_error (self, error, local_error->message);
             }
           switch (ev.kind)
             {
@@ -532,14 +613,14 @@ _hs_gdb_pipeline (HsProbeGdb       *self,
                 take (got, ev.payload, ev.payload_len, user_data, &take_error);
               got++;
               have_reply = TRUE;
-              deadline = _hs_gdb_deadline (self, REPLY_TIMEOUT_MS);
+              deadline = _hs_gdb_deadline (self, self->reply_timeout_ms);
               break;
             case HS_RSP_EVENT_NAK:
-              return lost_error (self, error, "the gdbstub rejected a pipelined request");
+              return drop_error (self, error, "the gdbstub rejected a pipelined request");
             case HS_RSP_EVENT_BAD_CHECKSUM:
-              return lost_error (self, error, "a corrupt reply in a pipeline of requests");
+              return drop_error (self, error, "a corrupt reply in a pipeline of requests");
             case HS_RSP_EVENT_OVERFLOW:
-              return lost_error (self, error, "the gdbstub sent a packet over the size limit");
+              return drop_error (self, error, "the gdbstub sent a packet over the size limit");
             case HS_RSP_EVENT_ACK:
             case HS_RSP_EVENT_NOTIFICATION:
             case HS_RSP_EVENT_NONE:

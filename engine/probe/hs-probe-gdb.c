@@ -377,8 +377,8 @@ clear_target_state (HsProbeGdb *self)
   self->is_qemu = FALSE;
 }
 
-static void
-close_socket (HsProbeGdb *self)
+void
+_hs_gdb_close (HsProbeGdb *self)
 {
   hs_mutex_lock (&self->write_lock);
   if (self->connection)
@@ -414,7 +414,7 @@ handshake (HsProbeGdb    *self,
 
   /* The halt reason; it also flushes the stop QEMU sends for a VM that was running. */
   /* '?' is answered with a stop reply, so it cannot go through request(). */
-  deadline = _hs_gdb_deadline (self, REPLY_TIMEOUT_MS);
+  deadline = _hs_gdb_deadline (self, self->reply_timeout_ms);
   if (!_hs_gdb_send_packet (self, "?", deadline, error))
     return FALSE;
   why = _hs_gdb_read_reply (self, TRUE, deadline, NULL, error);
@@ -460,6 +460,8 @@ hs_probe_gdb_connect (HsProbe       *probe,
                    self->host, self->port);
       return FALSE;
     }
+  /* What a lost connection left, if the thread that lost it could not close it. */
+  _hs_gdb_close (self);
   clear_target_state (self);
 
   g_socket_client_set_timeout (client, CONNECT_TIMEOUT_S);
@@ -488,13 +490,15 @@ hs_probe_gdb_connect (HsProbe       *probe,
 
   /* Every wait of the handshake ends when @cancellable does, and all of it within its time. */
   self->cancellable = cancellable;
-  self->call_deadline = g_get_monotonic_time () + (gint64) HANDSHAKE_TIMEOUT_MS * 1000;
+  self->call_deadline = g_get_monotonic_time () + (gint64) self->handshake_timeout_ms * 1000;
+  self->attaching = TRUE;
   ok = handshake (self, was_running, &local_error);
+  self->attaching = FALSE;
   self->cancellable = NULL;
   self->call_deadline = G_MAXINT64;
   if (!ok)
     {
-      close_socket (self);
+      _hs_gdb_close (self);
       clear_target_state (self);
       hs_mutex_unlock (&self->io_lock);
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
@@ -513,10 +517,10 @@ hs_probe_gdb_disconnect (HsProbe *probe)
   /* A waiter in wait_stop() holds io_lock; closing the socket wakes it with an error. */
   if (!hs_mutex_trylock (&self->io_lock))
     {
-      close_socket (self);
+      _hs_gdb_close (self);
       return;
     }
-  close_socket (self);
+  _hs_gdb_close (self);
   hs_mutex_unlock (&self->io_lock);
 }
 
@@ -585,7 +589,7 @@ hs_probe_gdb_detach (HsProbe          *probe,
   hs_mutex_lock (&self->io_lock);
   if (!_hs_gdb_check_halted (self, error))
     {
-      close_socket (self);
+      _hs_gdb_close (self);
       hs_mutex_unlock (&self->io_lock);
       return FALSE;
     }
@@ -602,7 +606,7 @@ hs_probe_gdb_detach (HsProbe          *probe,
       if (reply == NULL && !g_atomic_int_get (&self->connected))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
-          close_socket (self);
+          _hs_gdb_close (self);
           hs_mutex_unlock (&self->io_lock);
           return FALSE;
         }
@@ -617,7 +621,8 @@ hs_probe_gdb_detach (HsProbe          *probe,
     {
       /* The target must not stay stopped because the stub wants another dialect. */
       _hs_gdb_invalidate_caches (self);
-      ok = _hs_gdb_send_packet (self, "vCont;c", _hs_gdb_deadline (self, REPLY_TIMEOUT_MS), error);
+      ok = _hs_gdb_send_packet (self, "vCont;c", _hs_gdb_deadline (self, self->reply_timeout_ms),
+                                error);
       if (ok)
         {
           *outcome = HS_DETACH_RESUMED;
@@ -625,7 +630,7 @@ hs_probe_gdb_detach (HsProbe          *probe,
                                    "the target itself", refusal);
         }
     }
-  close_socket (self);
+  _hs_gdb_close (self);
   hs_mutex_unlock (&self->io_lock);
   return ok;
 }
@@ -665,7 +670,7 @@ hs_probe_gdb_finalize (GObject *object)
 {
   HsProbeGdb *self = HS_PROBE_GDB (object);
 
-  close_socket (self);
+  _hs_gdb_close (self);
   clear_target_state (self);
   hs_rsp_decoder_clear (&self->decoder);
   _hs_gdb_memory_clear (self);
@@ -693,6 +698,21 @@ hs_probe_gdb_init (HsProbeGdb *self)
   self->breakpoints = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->hg_core = -1;
   self->call_deadline = G_MAXINT64;
+  self->reply_timeout_ms = REPLY_TIMEOUT_MS;
+  self->handshake_timeout_ms = HANDSHAKE_TIMEOUT_MS;
+}
+
+void
+_hs_gdb_set_timeouts (HsProbeGdb *self,
+                      guint       reply_ms,
+                      guint       handshake_ms)
+{
+  g_return_if_fail (HS_IS_PROBE_GDB (self));
+
+  hs_mutex_lock (&self->io_lock);
+  self->reply_timeout_ms = reply_ms ? reply_ms : REPLY_TIMEOUT_MS;
+  self->handshake_timeout_ms = handshake_ms ? handshake_ms : HANDSHAKE_TIMEOUT_MS;
+  hs_mutex_unlock (&self->io_lock);
 }
 
 /* QEMU resumes only the core a vCont;s names: the others stay as they were. */

@@ -40,6 +40,12 @@ hs_rsp_decoder_reset (HsRspDecoder *dec)
   g_byte_array_set_size (dec->buf, 0);
 }
 
+gboolean
+hs_rsp_decoder_in_frame (const HsRspDecoder *dec)
+{
+  return dec->state != STATE_IDLE;
+}
+
 static int
 hex_value (guint8 c)
 {

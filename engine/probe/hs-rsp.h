@@ -56,6 +56,9 @@ gsize    hs_rsp_decoder_feed   (HsRspDecoder *dec,
                                 const guint8 *data,
                                 gsize         len,
                                 HsRspEvent   *event);
+/* Whether the bytes fed so far end inside a frame: a stub that goes quiet or hangs up now
+ * stopped in the middle of a packet. */
+gboolean hs_rsp_decoder_in_frame (const HsRspDecoder *dec);
 
 guint8   hs_rsp_checksum       (const guint8 *data,
                                 gsize         len);

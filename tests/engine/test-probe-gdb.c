@@ -15,6 +15,9 @@
 #include "config.h"
 
 #include "hs-probe-gdb.h"
+/* _hs_gdb_set_timeouts(): the timeout tests wait a fraction of a second, not the probe's 5 s. */
+#include "hs-probe-gdb-private.h"
+#include "hs-sync.h"
 
 #include <gio/gio.h>
 #include <netinet/in.h>
@@ -27,6 +30,8 @@
 #define STUB_STALL_S 20
 /* The probe's REPLY_TIMEOUT_MS: a request's whole time, from sending it to its reply. */
 #define PROBE_REPLY_TIMEOUT_MS 5000
+/* What the timeout tests set it to instead. */
+#define SHORT_REPLY_TIMEOUT_MS 300
 
 #define INTERRUPT_MARK "<ctrl-c>"
 
@@ -121,9 +126,13 @@ typedef struct
   guint n_threads;              /* cores listed by qfThreadInfo */
   gboolean xfer_overlong;       /* qXfer slices one byte longer than asked */
   Stall stall;
+  char *late_prefix;            /* ack and answer a packet starting with this late_ms late */
+  guint late_ms;                /* (the first such packet only) */
+  char *partial_prefix;         /* answer a packet starting with this with '$' and part of the */
+  gboolean partial_close;       /* payload, then nothing (or close, if partial_close) */
 
   /* Record, under lock. */
-  GMutex lock;
+  HsMutex lock;                 /* pthread's: ThreadSanitizer sees it (hs-sync.h) */
   GPtrArray *received;          /* payloads, INTERRUPT_MARK for 0x03 */
   guint n_bad_checksums;
   guint n_naks_received;
@@ -137,19 +146,19 @@ static void
 stub_record (FakeStub   *stub,
              const char *what)
 {
-  g_mutex_lock (&stub->lock);
+  hs_mutex_lock (&stub->lock);
   g_ptr_array_add (stub->received, g_strdup (what));
-  g_mutex_unlock (&stub->lock);
+  hs_mutex_unlock (&stub->lock);
 }
 
 static void
 stub_fail (FakeStub   *stub,
            const char *why)
 {
-  g_mutex_lock (&stub->lock);
+  hs_mutex_lock (&stub->lock);
   if (stub->failure == NULL)
     stub->failure = g_strdup (why);
-  g_mutex_unlock (&stub->lock);
+  hs_mutex_unlock (&stub->lock);
 }
 
 static gboolean
@@ -200,6 +209,22 @@ stub_send_packet (FakeStub   *stub,
     }
   g_string_append_printf (frame, "#%02x", sum & 0xff);
   return stub_send_raw (stub, conn, frame->str, frame->len);
+}
+
+/* The first @len bytes of "$payload#cs" (no escaping: the payloads it sends need none), sent
+ * whether or not the probe still listens. */
+static void
+stub_send_framed (GSocket    *conn,
+                  const char *payload,
+                  gsize       len)
+{
+  g_autoptr(GString) frame = g_string_new ("$");
+  guint sum = 0;
+
+  for (const char *p = payload; *p; p++)
+    sum += (guint8) *p;
+  g_string_append_printf (frame, "%s#%02x", payload, sum & 0xff);
+  g_socket_send (conn, frame->str, MIN (len, frame->len), NULL, NULL);
 }
 
 static void
@@ -377,7 +402,7 @@ stub_handle (FakeStub   *stub,
   gboolean close_after;
 
   stub_record (stub, payload);
-  g_mutex_lock (&stub->lock);
+  hs_mutex_lock (&stub->lock);
   if (stub->nak_prefix && stub->nak_count > 0 && g_str_has_prefix (payload, stub->nak_prefix))
     {
       stub->nak_count--;
@@ -385,7 +410,7 @@ stub_handle (FakeStub   *stub,
     }
   close_now = stub->close_prefix && g_str_has_prefix (payload, stub->close_prefix);
   close_after = stub->close_after_prefix && g_str_has_prefix (payload, stub->close_after_prefix);
-  g_mutex_unlock (&stub->lock);
+  hs_mutex_unlock (&stub->lock);
 
   if (close_now)
     return FALSE;
@@ -393,11 +418,28 @@ stub_handle (FakeStub   *stub,
     return stub_stall (stub, conn);
   if (nak)
     return stub_send_raw (stub, conn, "-", 1);
+  if (stub->late_prefix && g_str_has_prefix (payload, stub->late_prefix))
+    {
+      g_clear_pointer (&stub->late_prefix, g_free);
+      /* Busy, as QEMU is while the VM holds its lock: the ack comes late too. The probe may
+       * have hung up by then: that is what the test wants, not a failure. */
+      reply = stub_reply (stub, payload);
+      g_usleep (stub->late_ms * 1000);
+      g_socket_send (conn, "+", 1, NULL, NULL);
+      stub_send_framed (conn, reply, G_MAXSIZE);
+      return TRUE;
+    }
   if (!stub_send_raw (stub, conn, "+", 1))
     return FALSE;
   reply = stub_reply (stub, payload);
   if (reply == NULL)
     return TRUE;
+  if (stub->partial_prefix && g_str_has_prefix (payload, stub->partial_prefix))
+    {
+      g_clear_pointer (&stub->partial_prefix, g_free);
+      stub_send_framed (conn, reply, MAX (strlen (reply) / 2, 1) + 1);
+      return !stub->partial_close;
+    }
   return stub_send_packet (stub, conn, reply) && !close_after;
 }
 
@@ -460,9 +502,9 @@ stub_thread (gpointer data)
                 }
               else if (c == '-')
                 {
-                  g_mutex_lock (&stub->lock);
+                  hs_mutex_lock (&stub->lock);
                   stub->n_naks_received++;
-                  g_mutex_unlock (&stub->lock);
+                  hs_mutex_unlock (&stub->lock);
                 }
               /* '+' acks our replies; anything else is noise. */
               break;
@@ -492,9 +534,9 @@ stub_thread (gpointer data)
               state = IDLE;
               if (g_ascii_strtoull (csum, NULL, 16) != (sum & 0xff))
                 {
-                  g_mutex_lock (&stub->lock);
+                  hs_mutex_lock (&stub->lock);
                   stub->n_bad_checksums++;
-                  g_mutex_unlock (&stub->lock);
+                  hs_mutex_unlock (&stub->lock);
                   if (!stub_send_raw (stub, conn, "-", 1))
                     goto out;
                   break;
@@ -521,7 +563,7 @@ fake_stub_new (void)
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
 
-  g_mutex_init (&stub->lock);
+  hs_mutex_init (&stub->lock);
   stub->received = g_ptr_array_new_with_free_func (g_free);
   stub->core_xml = make_core_xml ();
   stub->phys_mem = TRUE;
@@ -567,8 +609,10 @@ fake_stub_free (FakeStub *stub)
   g_free (stub->nak_prefix);
   g_free (stub->close_prefix);
   g_free (stub->close_after_prefix);
+  g_free (stub->late_prefix);
+  g_free (stub->partial_prefix);
   g_free (stub->failure);
-  g_mutex_clear (&stub->lock);
+  hs_mutex_clear (&stub->lock);
   g_free (stub);
 }
 
@@ -580,7 +624,7 @@ stub_count (FakeStub   *stub,
 {
   guint n = 0;
 
-  g_mutex_lock (&stub->lock);
+  hs_mutex_lock (&stub->lock);
   for (guint i = 0; i < stub->received->len; i++)
     {
       const char *p = g_ptr_array_index (stub->received, i);
@@ -588,7 +632,7 @@ stub_count (FakeStub   *stub,
       if (prefix ? g_str_has_prefix (p, payload) : strcmp (p, payload) == 0)
         n++;
     }
-  g_mutex_unlock (&stub->lock);
+  hs_mutex_unlock (&stub->lock);
   return n;
 }
 
@@ -597,9 +641,9 @@ stub_n_received (FakeStub *stub)
 {
   guint n;
 
-  g_mutex_lock (&stub->lock);
+  hs_mutex_lock (&stub->lock);
   n = stub->received->len;
-  g_mutex_unlock (&stub->lock);
+  hs_mutex_unlock (&stub->lock);
   return n;
 }
 
@@ -610,11 +654,11 @@ stub_received_since (FakeStub *stub,
 {
   GString *s = g_string_new (NULL);
 
-  g_mutex_lock (&stub->lock);
+  hs_mutex_lock (&stub->lock);
   for (guint i = from; i < stub->received->len; i++)
     g_string_append_printf (s, "%s%s", i > from ? " " : "",
                             (const char *) g_ptr_array_index (stub->received, i));
-  g_mutex_unlock (&stub->lock);
+  hs_mutex_unlock (&stub->lock);
   return g_string_free (s, FALSE);
 }
 
@@ -1046,7 +1090,6 @@ test_read_memory_big (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree guint8 *buf = g_malloc (0x10000);
-  g_autofree char *sent = NULL;
   guint before;
 
   connect_ok (f, NULL);
@@ -1351,6 +1394,121 @@ test_connect_cancel (Fixture       *f,
   g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, 1500);
 }
 
+/* A reply that comes after its request gave up must never be taken for the next request's:
+ * the probe closes the connection at the timeout, and says so. */
+static void
+test_late_reply (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) next_error = NULL;
+  g_autofree char *expected = NULL;
+  guint8 buf[8], next[8];
+  gboolean next_ok;
+  gint64 start, ms;
+
+  f->stub->late_prefix = g_strdup ("m1000,");
+  f->stub->late_ms = 2 * SHORT_REPLY_TIMEOUT_MS;
+  _hs_gdb_set_timeouts (f->gdb, SHORT_REPLY_TIMEOUT_MS, 0);
+  connect_ok (f, NULL);
+
+  start = g_get_monotonic_time ();
+  g_assert_false (hs_probe_read_memory (f->probe, 0x1000, buf, sizeof buf, &error));
+  ms = (g_get_monotonic_time () - start) / 1000;
+  /* The late reply (a line of 0x1000's bytes, as long as 0x2000's) is on the wire by now. */
+  g_usleep (2 * SHORT_REPLY_TIMEOUT_MS * 1000);
+  next_ok = hs_probe_read_memory (f->probe, 0x2000, next, sizeof next, &next_error);
+  for (guint i = 0; next_ok && i < sizeof next; i++)
+    g_assert_cmpuint (next[i], ==, mem_byte (0x2000 + i));
+
+  expected = g_strdup_printf ("the gdbstub at 127.0.0.1:%u did not answer within %u ms; "
+                              "the connection is closed", f->stub->port, SHORT_REPLY_TIMEOUT_MS);
+  g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_assert_cmpint (ms, >=, SHORT_REPLY_TIMEOUT_MS - 50);
+  g_assert_cmpint (ms, <, SHORT_REPLY_TIMEOUT_MS + 2000);
+  g_assert_false (next_ok);
+  g_assert_error (next_error, HS_PROBE_ERROR, HS_PROBE_ERROR_NOT_CONNECTED);
+  g_assert_false (hs_probe_is_connected (f->probe));
+  g_assert_cmpuint (stub_count (f->stub, "m2000,", TRUE), ==, 0);
+}
+
+/* A stub that stops in the middle of a reply: a timeout at the request's deadline, not a hang,
+ * and the connection closed. @data: the request the stub breaks off ("m...": a plain read;
+ * "p45": the second of a pipeline, Hg and p, that reads core 1's VTTBR_EL2). */
+static void
+test_partial_reply_stall (Fixture       *f,
+                          gconstpointer  data)
+{
+  const char *request = data;
+  g_autoptr(GError) error = NULL;
+  gint64 start, ms;
+  guint8 buf[8];
+
+  f->stub->partial_prefix = g_strdup (request);
+  _hs_gdb_set_timeouts (f->gdb, SHORT_REPLY_TIMEOUT_MS, 0);
+  connect_ok (f, NULL);
+
+  start = g_get_monotonic_time ();
+  if (request[0] == 'm')
+    g_assert_false (hs_probe_read_memory (f->probe, 0x1000, buf, sizeof buf, &error));
+  else
+    {
+      guint index = register_index (f->probe, "VTTBR_EL2");
+      guint64 value;
+      gboolean valid;
+
+      g_assert_false (hs_probe_read_registers (f->probe, 1, &index, 1, &value, &valid, &error));
+    }
+  ms = (g_get_monotonic_time () - start) / 1000;
+  g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST);
+  g_assert_nonnull (strstr (error->message, "did not answer within"));
+  g_assert_nonnull (strstr (error->message, "in the middle of a reply"));
+  g_assert_nonnull (strstr (error->message, "the connection is closed"));
+  g_assert_cmpint (ms, >=, SHORT_REPLY_TIMEOUT_MS - 50);
+  g_assert_cmpint (ms, <, SHORT_REPLY_TIMEOUT_MS + 2000);
+  g_assert_false (hs_probe_is_connected (f->probe));
+}
+
+/* The same during connect: the handshake's timeout, which connect reports as one. */
+static void
+test_partial_reply_connect (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  f->stub->partial_prefix = g_strdup ("qfThreadInfo");
+  _hs_gdb_set_timeouts (f->gdb, SHORT_REPLY_TIMEOUT_MS, 0);
+  connect_fails (f, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_nonnull (strstr (error->message, "in the middle of a reply"));
+  g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, SHORT_REPLY_TIMEOUT_MS + 2000);
+}
+
+/* A stub that hangs up in the middle of a reply: the connection is lost, and the error says
+ * where it broke. */
+static void
+test_partial_reply_close (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 buf[8];
+
+  f->stub->partial_prefix = g_strdup ("m1000,");
+  f->stub->partial_close = TRUE;
+  connect_ok (f, NULL);
+
+  g_assert_false (hs_probe_read_memory (f->probe, 0x1000, buf, sizeof buf, &error));
+  g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_CONNECTION_LOST);
+  g_assert_nonnull (strstr (error->message, "127.0.0.1"));
+  g_assert_nonnull (strstr (error->message, "closed the connection in the middle of a reply"));
+  g_assert_false (hs_probe_is_connected (f->probe));
+  g_clear_error (&error);
+  g_assert_false (hs_probe_read_memory (f->probe, 0x1000, buf, sizeof buf, &error));
+  g_assert_error (error, HS_PROBE_ERROR, HS_PROBE_ERROR_NOT_CONNECTED);
+}
+
 /* More cores than any real target: refused before a register cache is allocated for them. */
 static void
 test_too_many_cores (Fixture       *f,
@@ -1529,6 +1687,13 @@ main (int   argc,
   ADD ("detach-refused", test_detach_refused);
   ADD ("detach-lost", test_detach_lost);
   ADD ("stall-timeout", test_stall_timeout);
+  ADD ("late-reply", test_late_reply);
+  g_test_add ("/Hs/ProbeGdb/partial-reply-stall/memory", Fixture, "m1000,", fixture_setup,
+              test_partial_reply_stall, fixture_teardown);
+  g_test_add ("/Hs/ProbeGdb/partial-reply-stall/registers", Fixture, "p45", fixture_setup,
+              test_partial_reply_stall, fixture_teardown);
+  ADD ("partial-reply-connect", test_partial_reply_connect);
+  ADD ("partial-reply-close", test_partial_reply_close);
   ADD ("connect-cancel", test_connect_cancel);
   ADD ("too-many-cores", test_too_many_cores);
   ADD ("too-many-register-values", test_too_many_register_values);
