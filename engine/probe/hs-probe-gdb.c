@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
+#include <sys/socket.h>
 
 static void hs_probe_gdb_iface_init (HsProbeInterface *iface);
 
@@ -514,10 +515,16 @@ hs_probe_gdb_disconnect (HsProbe *probe)
 {
   HsProbeGdb *self = HS_PROBE_GDB (probe);
 
-  /* A waiter in wait_stop() holds io_lock; closing the socket wakes it with an error. */
+  /* A waiter in wait_stop() holds io_lock and reads the socket: shutting the socket down
+   * wakes it with an end of stream, and the connection is closed by whoever holds io_lock next
+   * (a connect, or finalize). Closing it here would free the socket under the waiter's read. */
   if (!hs_mutex_trylock (&self->io_lock))
     {
-      _hs_gdb_close (self);
+      hs_mutex_lock (&self->write_lock);
+      if (self->socket != NULL)
+        shutdown (g_socket_get_fd (self->socket), SHUT_RDWR);
+      hs_mutex_unlock (&self->write_lock);
+      _hs_gdb_mark_lost (self);
       return;
     }
   _hs_gdb_close (self);

@@ -1192,6 +1192,53 @@ test_interrupt (Fixture       *f,
   g_assert_nonnull (error);
 }
 
+typedef struct
+{
+  HsProbe *probe;
+  gboolean returned;
+  GError *error;
+} Waiter;
+
+static gpointer
+wait_in_thread (gpointer data)
+{
+  Waiter *w = data;
+  HsStopEvent stop = { 0 };
+
+  hs_probe_wait_stop (w->probe, 10000, &stop, NULL, &w->error);
+  g_atomic_int_set (&w->returned, TRUE);
+  return NULL;
+}
+
+/* Disconnecting while another thread waits for the target to stop wakes the waiter with an
+ * error at once, and does not free the socket under its read (ASan saw that). */
+static void
+test_disconnect_while_waiting (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  Waiter w = { 0 };
+  GThread *thread;
+  gint64 deadline;
+
+  connect_ok (f, NULL);
+  g_assert_true (hs_probe_resume (f->probe, &error));
+  g_assert_no_error (error);
+  w.probe = f->probe;
+  thread = g_thread_new ("waiter", wait_in_thread, &w);
+  g_usleep (100 * 1000);
+  hs_probe_disconnect (f->probe);
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (!g_atomic_int_get (&w.returned) && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  g_assert_true (g_atomic_int_get (&w.returned));
+  g_thread_join (thread);
+  g_assert_nonnull (w.error);
+  g_test_message ("the waiter: %s", w.error->message);
+  g_clear_error (&w.error);
+  g_assert_false (hs_probe_is_connected (f->probe));
+}
+
 static void
 test_step (Fixture       *f,
            gconstpointer  data)
@@ -1681,6 +1728,7 @@ main (int   argc,
   ADD ("nak-forever", test_nak_forever);
   ADD ("interrupt", test_interrupt);
   ADD ("step", test_step);
+  ADD ("disconnect-while-waiting", test_disconnect_while_waiting);
   ADD ("connection-lost", test_connection_lost);
   ADD ("connection-closed-between", test_connection_closed_between);
   ADD ("detach", test_detach);
