@@ -77,6 +77,9 @@ static_address (HsSymbolFile *self,
   if (_hs_dwarf_read_block (self, die, DW_AT_location, &bytes, NULL) != DW_DLV_OK)
     return FALSE;
   p = g_bytes_get_data (bytes, &len);
+  /* An empty expression (no address) has no data at all: NULL, which nothing may be added to. */
+  if (len == 0)
+    return FALSE;
   end = p + len;
   if (len == 9 && p[0] == DW_OP_addr)
     {

@@ -239,7 +239,9 @@ read_attrs (Reader         *r,
             const guint8   *end,
             Attrs          *out)
 {
-  const Op *ops = &g_array_index (c->abbrevs->ops, Op, ab->first_op);
+  /* A table whose abbreviations have no attributes has no ops at all: data is NULL then, and
+   * even NULL + 0 is undefined. */
+  const Op *ops = ab->n_ops > 0 ? &g_array_index (c->abbrevs->ops, Op, ab->first_op) : NULL;
   const guint8 *p = *pp;
   const guint8 *info = r->s->info;
 

@@ -724,7 +724,8 @@ member_location (HsSymbolFile  *self,
           if (_hs_dwarf_read_block (self, member, DW_AT_data_member_location, &bytes, error) != DW_DLV_OK)
             return FALSE;
           p = g_bytes_get_data (bytes, &len);
-          end = p + len;
+          /* An empty block's data is NULL, which nothing may be added to. */
+          end = len > 0 ? p + len : p;
           if (len < 2 || (p[0] != DW_OP_plus_uconst && p[0] != DW_OP_constu)
               || (p++, !_hs_dwarf_read_uleb (&p, end, &location))
               || !(p == end || (p + 1 == end && *p == DW_OP_plus)))

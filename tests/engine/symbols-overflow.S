@@ -13,6 +13,14 @@
  *     struct inner;          anonymous, at 2^64 - 16, with x at 32: 2^64 + 16
  *   };
  *   struct inner { int x; }  x at 32
+ *
+ * and parts that are empty, with no bytes at all to read:
+ *
+ *   int optimised_out;       DW_AT_location: an empty DW_FORM_exprloc ("optimised out")
+ *   struct no_offset {       DW_AT_data_member_location: an empty DW_FORM_block1
+ *     int x;
+ *   };
+ *   a second unit            whose abbreviation table has no attributes at all
  */
 
 #define DW_TAG_array_type      0x01
@@ -22,7 +30,9 @@
 #define DW_TAG_typedef         0x16
 #define DW_TAG_subrange_type   0x21
 #define DW_TAG_base_type       0x24
+#define DW_TAG_variable        0x34
 
+#define DW_AT_location         0x02
 #define DW_AT_name             0x03
 #define DW_AT_byte_size        0x0b
 #define DW_AT_language         0x13
@@ -35,6 +45,8 @@
 #define DW_FORM_data8          0x07
 #define DW_FORM_string         0x08
 #define DW_FORM_ref4           0x13
+#define DW_FORM_block1         0x0a
+#define DW_FORM_exprloc        0x18
 
 #define DW_CHILDREN_no         0
 #define DW_CHILDREN_yes        1
@@ -47,6 +59,8 @@
 #define ABBREV_STRUCT          6
 #define ABBREV_MEMBER          7
 #define ABBREV_ANON_MEMBER     8
+#define ABBREV_VARIABLE        9
+#define ABBREV_BLOCK_MEMBER    10
 
 	.text
 	.globl	main
@@ -114,6 +128,29 @@ main:
 	.uleb128 DW_AT_data_member_location, DW_FORM_data8
 	.uleb128 0, 0
 
+	.uleb128 ABBREV_VARIABLE
+	.uleb128 DW_TAG_variable
+	.byte	DW_CHILDREN_no
+	.uleb128 DW_AT_name, DW_FORM_string
+	.uleb128 DW_AT_type, DW_FORM_ref4
+	.uleb128 DW_AT_location, DW_FORM_exprloc
+	.uleb128 0, 0
+
+	.uleb128 ABBREV_BLOCK_MEMBER
+	.uleb128 DW_TAG_member
+	.byte	DW_CHILDREN_no
+	.uleb128 DW_AT_name, DW_FORM_string
+	.uleb128 DW_AT_type, DW_FORM_ref4
+	.uleb128 DW_AT_data_member_location, DW_FORM_block1
+	.uleb128 0, 0
+
+	.byte	0
+
+.Labbrev_bare:
+	.uleb128 ABBREV_CU
+	.uleb128 DW_TAG_compile_unit
+	.byte	DW_CHILDREN_no
+	.uleb128 0, 0
 	.byte	0
 
 /* References (DW_FORM_ref4) count from the start of the unit. */
@@ -187,5 +224,28 @@ main:
 	.8byte	0xfffffffffffffff0
 	.byte	0
 
+	.uleb128 ABBREV_VARIABLE
+	.asciz	"optimised_out"
+	REF (.Lint)
+	.uleb128 0				/* an empty expression */
+
+	.uleb128 ABBREV_STRUCT
+	.asciz	"no_offset"
+	.8byte	4
+	.uleb128 ABBREV_BLOCK_MEMBER
+	.asciz	"x"
+	REF (.Lint)
+	.byte	0				/* an empty block */
+	.byte	0
+
 	.byte	0				/* end of the CU's children */
 .Lcu_end:
+
+.Lcu_bare:
+	.4byte	.Lcu_bare_end - .Lcu_bare_version
+.Lcu_bare_version:
+	.2byte	4
+	.4byte	.Labbrev_bare
+	.byte	8
+	.uleb128 ABBREV_CU			/* no attributes, no children */
+.Lcu_bare_end:

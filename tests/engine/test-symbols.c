@@ -1036,6 +1036,33 @@ test_overflow (void)
                        "more than 2^64 bytes into");
 }
 
+/*
+ * Empty parts (symbols-overflow.S): a unit whose abbreviations have no attributes is indexed, a
+ * variable whose location is an empty exprloc has no address, and a member whose location is
+ * an empty block is an expression not evaluated. Found by fuzz-elf: an empty block's bytes and
+ * an empty table's operations are NULL, and the scan and both lookups computed NULL + 0
+ * (undefined behaviour, which -fsanitize=undefined reports) before looking at the length.
+ */
+static void
+test_empty_parts (void)
+{
+  g_autoptr(HsSymbolFile) crafted = load_sample ("HS_SYMBOLS_SAMPLE_OVERFLOW");
+  g_auto(HsSymbolInfo) info = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  if (crafted == NULL)
+    return;
+  g_assert_true (hs_symbol_file_index (crafted, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (hs_symbol_file_get_variable (crafted, "optimised_out", &info, &error));
+  g_assert_no_error (error);
+  g_assert_false (info.has_address);
+  g_assert_cmpstr (info.type_name, ==, "int");
+  g_assert_cmpuint (info.size, ==, 4);
+  assert_member_error (crafted, "struct no_offset", "x", HS_SYMBOLS_ERROR_UNSUPPORTED,
+                       "does not evaluate");
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Threads, async, cancellation                                                               */
 
@@ -1409,6 +1436,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Symbols/no-dwarf", test_no_dwarf);
   g_test_add_func ("/Hs/Symbols/wide-anonymous", test_wide_anonymous);
   g_test_add_func ("/Hs/Symbols/overflow", test_overflow);
+  g_test_add_func ("/Hs/Symbols/empty-parts", test_empty_parts);
   g_test_add_func ("/Hs/Symbols/threads", test_threads);
   g_test_add_func ("/Hs/Symbols/async", test_async);
   g_test_add_func ("/Hs/Symbols/cancel", test_cancel);
