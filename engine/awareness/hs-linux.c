@@ -293,6 +293,7 @@ typedef struct
   GArray *tasks;               /* of HsLinuxTask, the caller's */
   guint first;                 /* tasks->len when the walk began */
   guint max_tasks;
+  gint64 deadline;             /* monotonic: past it the walk stops, as at max_tasks */
   gboolean full;               /* max_tasks was reached */
 
   GHashTable *visited;         /* task address (guint64 *) → its index in @tasks + 1 */
@@ -655,6 +656,15 @@ has_room (Walk *w)
       warn (w, "the walk was cancelled after %u tasks", w->tasks->len - w->first);
       return FALSE;
     }
+  /* Each read has its own deadline on the probe, not the walk: a stub that answers slowly
+   * would make thousands of slow reads. */
+  if (g_get_monotonic_time () > w->deadline)
+    {
+      w->full = TRUE;
+      warn (w, "the walk was cut short after %u tasks: it took more than %u s",
+            w->tasks->len - w->first, HS_LINUX_WALK_SECONDS);
+      return FALSE;
+    }
   if (w->tasks->len - w->first < w->max_tasks)
     return TRUE;
   w->full = TRUE;
@@ -954,6 +964,7 @@ hs_linux_walk_tasks (const HsLinuxLayout  *layout,
     .tasks = tasks,
     .first = tasks->len,
     .max_tasks = max_tasks != 0 ? max_tasks : HS_LINUX_MAX_TASKS,
+    .deadline = g_get_monotonic_time () + (gint64) HS_LINUX_WALK_SECONDS * G_USEC_PER_SEC,
     .visited = visited,
     .mms = mms,
     .parents = parents,
@@ -1052,6 +1063,7 @@ hs_linux_read_task (const HsLinuxLayout  *layout,
     .user_data = reader->user_data,
     .tasks = tasks,
     .max_tasks = 1,
+    .deadline = G_MAXINT64,
     .visited = visited,
     .mms = mms,
     .parents = parents,

@@ -29,6 +29,8 @@ G_BEGIN_DECLS
 
 /* The default bound on one walk (processes and threads together). */
 #define HS_LINUX_MAX_TASKS      10000
+/* The longest one walk may take: it stops there as at HS_LINUX_MAX_TASKS, with a warning. */
+#define HS_LINUX_WALK_SECONDS   10
 /* The bound on one process's threads, so one broken thread list cannot eat the whole walk. */
 #define HS_LINUX_MAX_THREADS    8192
 /* The kernel's PID_MAX_LIMIT (4 M on 64-bit): no pid or tgid is larger. */
