@@ -423,10 +423,18 @@ static gboolean
 read_xen (guint64    va,
           void      *buf,
           gsize      len,
-          gpointer   engine,
+          gpointer   target,
           GError   **error)
 {
-  return hs_target_read_virtual (engine, 0, va, buf, len, error);
+  GError *local_error = NULL;
+
+  if (hs_target_read_virtual (target, 0, va, buf, len, &local_error))
+    return TRUE;
+  /* The Xen walker keeps what it read before a failed read; a lost probe is more. */
+  if (hs_engine_is_connection_error (local_error))
+    hs_target_note_lost (target, local_error);
+  g_propagate_error (error, local_error);
+  return FALSE;
 }
 
 static gint
