@@ -345,6 +345,7 @@ hs_xen_read_domains (HsSymbolFile   *xen,
                      GError        **error)
 {
   Reader r = { xen, read, user_data };
+  gint64 walk_deadline = g_get_monotonic_time () + (gint64) HS_XEN_WALK_SECONDS * G_USEC_PER_SEC;
   Field domain_id, next, max_vcpus, vcpu, vmid, vttbr;
   Field ttbr0, ttbr1, ttbcr, sctlr, mair;
   gboolean have_mair;
@@ -387,7 +388,11 @@ hs_xen_read_domains (HsSymbolFile   *xen,
       g_autoptr(GError) bad = NULL;
       guint64 v = 0, vcpus = 0, vcpu0 = 0;
 
-      /* What breaks the list ends the walk; the domains before stay. */
+      /* What breaks the list ends the walk; the domains before stay. Each read has its own
+       * deadline on the probe, not the walk. */
+      if (g_get_monotonic_time () > walk_deadline)
+        return cut_walk (cut_short, "the walk of Xen's domain_list was cut short after %u "
+                         "domains: it took more than %u s", n, HS_XEN_WALK_SECONDS);
       if (n >= HS_XEN_MAX_DOMAINS)
         return cut_walk (cut_short, "Xen's domain_list has more than %d entries: corrupt or "
                          "looping", HS_XEN_MAX_DOMAINS);

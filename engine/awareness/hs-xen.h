@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 
 #define HS_XEN_MAX_DOMAINS 64
 #define HS_XEN_MAX_VCPUS   128
+/* The longest one walk of domain_list may take: past it the walk stops, keeping what it read. */
+#define HS_XEN_WALK_SECONDS 10
 
 /* Reads Xen's (machine 0's) virtual memory. */
 typedef gboolean (*HsXenReadFunc) (guint64    va,

@@ -610,6 +610,7 @@ hs_unwind (const HsUnwindRegs    *start,
   g_autofree char *reason = NULL;
   HsFrame frame = { 0 };
   guint n = 0;
+  gint64 deadline;
 
   g_return_val_if_fail (start != NULL, FALSE);
   g_return_val_if_fail (symbols != NULL || n_symbols == 0, FALSE);
@@ -640,6 +641,8 @@ hs_unwind (const HsUnwindRegs    *start,
   g_array_append_val (frames, frame);
   n++;
 
+  /* Each read has its own deadline on the probe, not the walk. */
+  deadline = g_get_monotonic_time () + (gint64) HS_UNWIND_MAX_SECONDS * G_USEC_PER_SEC;
   while (reason == NULL)
     {
       HsFrame *cur = &g_array_index (frames, HsFrame, frames->len - 1);
@@ -649,6 +652,12 @@ hs_unwind (const HsUnwindRegs    *start,
       if (n >= max_frames)
         {
           reason = g_strdup_printf ("reached the limit of %u frames", max_frames);
+          break;
+        }
+      if (g_get_monotonic_time () > deadline)
+        {
+          reason = g_strdup_printf ("cut short after %u frames: the unwind took more than %u s",
+                                    n, HS_UNWIND_MAX_SECONDS);
           break;
         }
 

@@ -23,6 +23,8 @@ G_BEGIN_DECLS
 
 /* The default for hs_unwind()'s @max_frames when it is 0. */
 #define HS_UNWIND_DEFAULT_MAX_FRAMES 64
+/* The longest one unwind may take: it stops there with a reason, as at its frame limit. */
+#define HS_UNWIND_MAX_SECONDS        10
 
 /* Reads @len bytes of virtual memory at @va into @buf, or fails with @error. A failure with
  * G_IO_ERROR_CANCELLED aborts the unwind; any other failure only ends the stack there. */
