@@ -456,7 +456,8 @@ hs_xen_read_domains (HsSymbolFile   *xen,
         Field dying, shut, pause, cpause;
         guint64 v1 = 0, v2 = 0, v3 = 0, v4 = 0;
 
-        if (field (xen, "domain", "is_dying", &dying, NULL) && read_field (&r, d, &dying, &v1, NULL))
+        if (field (xen, "domain", "is_dying", &dying, NULL)
+            && read_field (&r, d, &dying, &v1, NULL))
           dom.dying = v1 != 0;
         if (field (xen, "domain", "is_shut_down", &shut, NULL)
             && read_field (&r, d, &shut, &v2, NULL))
