@@ -324,6 +324,9 @@ hs_disasm_view_new (HsEngine *engine)
   self->engine = g_object_ref (engine);
   g_signal_connect_object (hs_engine_get_breakpoints (engine), "items-changed",
                            G_CALLBACK (render), self, G_CONNECT_SWAPPED);
+  /* Every halt reads the code anew, a step's too (it may stop where it was). The window asks for
+   * it from its own "halted" handler, connected after this one. */
+  g_signal_connect_object (engine, "halted", G_CALLBACK (forget_halt), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (engine, "resumed", G_CALLBACK (forget_halt), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (engine, "detached", G_CALLBACK (forget_halt), self, G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
