@@ -368,6 +368,11 @@ _hs_dwarf_cu_files (HsSymbolFile  *self,
   if (!_hs_dwarf_die_at (self, cu_off, &cu_die, error))
     return NULL;
 
+  if (!_hs_dwarf_cu_lines_ok (self, cu_die, error))
+    {
+      _hs_dwarf_die_free (self, cu_die);
+      return NULL;
+    }
   result = g_ptr_array_new_with_free_func (g_free);
   res = dwarf_srcfiles (cu_die, &files, &n_files, &derr);
   if (res == DW_DLV_ERROR)
@@ -444,6 +449,52 @@ section_bytes (HsSymbolFile  *self,
     return FALSE;
   *data = d->d_buf;
   *size = d->d_size;
+  return TRUE;
+}
+
+/* Whether libdwarf may read @cu_die's line table: its header is checked first (see
+ * hs-dwarf-line-header.c). A unit without one is fine; so is a compressed .debug_line, which
+ * only libdwarf can read. */
+gboolean
+_hs_dwarf_cu_lines_ok (HsSymbolFile  *self,
+                       Dwarf_Die      cu_die,
+                       GError       **error)
+{
+  Dwarf_Error derr = NULL;
+  Dwarf_Attribute attr = NULL;
+  Dwarf_Off offset = 0;
+  const guint8 *line, *str, *line_str;
+  guint64 line_size, str_size, line_str_size;
+  int res;
+
+  res = dwarf_attr (cu_die, DW_AT_stmt_list, &attr, &derr);
+  if (res == DW_DLV_ERROR)
+    {
+      _hs_dwarf_set_error (self, error, derr, "cannot read a unit's DW_AT_stmt_list");
+      return FALSE;
+    }
+  if (res == DW_DLV_NO_ENTRY)
+    return TRUE;
+  res = dwarf_global_formref (attr, &offset, &derr);
+  dwarf_dealloc (self->dbg, attr, DW_DLA_ATTR);
+  if (res != DW_DLV_OK)
+    {
+      if (res == DW_DLV_ERROR)
+        dwarf_dealloc (self->dbg, derr, DW_DLA_ERROR);
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                   "corrupt DWARF in %s: a unit's DW_AT_stmt_list is not an offset",
+                   self->basename);
+      return FALSE;
+    }
+  if (!section_bytes (self, ".debug_line", &line, &line_size))
+    return TRUE;
+  section_bytes (self, ".debug_str", &str, &str_size);
+  section_bytes (self, ".debug_line_str", &line_str, &line_str_size);
+  if (!_hs_dwarf_line_header_check (line, line_size, offset, str_size, line_str_size, error))
+    {
+      g_prefix_error (error, "%s: ", self->basename);
+      return FALSE;
+    }
   return TRUE;
 }
 

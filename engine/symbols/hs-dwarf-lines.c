@@ -135,6 +135,11 @@ load_cu_lines (HsSymbolFile  *self,
 
   if (!_hs_dwarf_die_at (self, cu_off, &cu_die, error))
     return NULL;
+  if (!_hs_dwarf_cu_lines_ok (self, cu_die, error))
+    {
+      _hs_dwarf_die_free (self, cu_die);
+      return NULL;
+    }
 
   res = dwarf_srclines_b (cu_die, &version, &table_count, &context, &derr);
   if (res != DW_DLV_OK)

@@ -215,6 +215,16 @@ gboolean     _hs_dwarf_has            (HsSymbolFile          *self,
                                         Dwarf_Die              die,
                                         Dwarf_Half             attr);
 /* These return DW_DLV_OK, DW_DLV_NO_ENTRY (attribute absent) or DW_DLV_ERROR (@error set). */
+/* hs-dwarf-line-header.c; hs-dwarf-index.c */
+gboolean     _hs_dwarf_line_header_check (const guint8        *line,
+                                          guint64              line_size,
+                                          guint64              offset,
+                                          guint64              str_size,
+                                          guint64              line_str_size,
+                                          GError             **error);
+gboolean     _hs_dwarf_cu_lines_ok     (HsSymbolFile          *self,
+                                        Dwarf_Die              cu_die,
+                                        GError               **error);
 int          _hs_dwarf_udata           (HsSymbolFile          *self,
                                         Dwarf_Die              die,
                                         Dwarf_Half             attr,

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include "hs-symbol-file.h"
+#include "hs-symbol-file-private.h"
 
 #include <gelf.h>
 #include <libelf.h>
@@ -1416,6 +1417,95 @@ add_sample_tests (const Sample *sample)
     }
 }
 
+/* A DWARF 4 line table header: @dir is the one file's directory index. */
+static GByteArray *
+line_header_v4 (guint8 dir,
+                guint8 line_range)
+{
+  static const guint8 body[] = {
+    4, 0,                       /* version */
+    0, 0, 0, 0,                 /* header_length, patched */
+    1, 1, 1, 0xfb, 0, 13,       /* min_inst, max_ops, is_stmt, line_base, line_range, op_base */
+    0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1,
+    '/', 's', 'r', 'c', 0, 0,   /* one directory */
+    'a', '.', 'c', 0, 0, 0, 0,  /* one file: name, dir (patched), mtime, length */
+    0,
+    0x00, 0x01, 0x01,           /* a program: end_sequence */
+  };
+  GByteArray *b = g_byte_array_new ();
+  guint32 length = sizeof body, header_length = sizeof body - 2 - 4 - 3;
+
+  g_byte_array_append (b, (const guint8 *) &length, 4);
+  g_byte_array_append (b, body, sizeof body);
+  memcpy (b->data + 4 + 2, &header_length, 4);
+  b->data[4 + 2 + 4 + 4] = line_range;
+  b->data[4 + sizeof body - 3 - 4] = dir;
+  return b;
+}
+
+/* What libdwarf 20210528 would follow blindly in a line table header is checked first: fuzz-elf
+ * made dwarf_srcfiles() strlen() garbage through a directory index past the directories. */
+static void
+test_line_header (void)
+{
+  g_autoptr(GError) error = NULL;
+  GByteArray *b;
+
+  b = line_header_v4 (1, 14);
+  g_assert_true (_hs_dwarf_line_header_check (b->data, b->len, 0, 0, 0, &error));
+  g_assert_no_error (error);
+  /* Cut short anywhere: an error, not a read past the end. */
+  for (guint len = 0; len < b->len - 3; len++)
+    {
+      g_assert_false (_hs_dwarf_line_header_check (b->data, len, 0, 0, 0, &error));
+      g_assert_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT);
+      g_clear_error (&error);
+    }
+  g_byte_array_unref (b);
+
+  b = line_header_v4 (2, 14);
+  g_assert_false (_hs_dwarf_line_header_check (b->data, b->len, 0, 0, 0, &error));
+  g_assert_nonnull (strstr (error->message, "directory it does not list"));
+  g_clear_error (&error);
+  g_byte_array_unref (b);
+
+  b = line_header_v4 (1, 0);
+  g_assert_false (_hs_dwarf_line_header_check (b->data, b->len, 0, 0, 0, &error));
+  g_assert_nonnull (strstr (error->message, "line_range"));
+  g_clear_error (&error);
+  g_assert_false (_hs_dwarf_line_header_check (b->data, b->len, b->len, 0, 0, &error));
+  g_clear_error (&error);
+  g_byte_array_unref (b);
+
+  /* DWARF 5: a file name in .debug_line_str past its end. */
+  {
+    static const guint8 v5[] = {
+      0, 0, 0, 0,               /* unit_length, patched */
+      5, 0, 8, 0,               /* version, address_size, segment_selector_size */
+      0, 0, 0, 0,               /* header_length, patched */
+      1, 1, 1, 0xfb, 14, 13,
+      0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1,
+      1, DW_LNCT_path, DW_FORM_line_strp, 1, 0, 0, 0, 0,
+      2, DW_LNCT_path, DW_FORM_line_strp, DW_LNCT_directory_index, DW_FORM_udata,
+      1, 0x10, 0, 0, 0, 0,
+    };
+    guint8 copy[sizeof v5];
+    guint32 length = sizeof v5 - 4, header_length = sizeof v5 - 12;
+
+    memcpy (copy, v5, sizeof v5);
+    memcpy (copy, &length, 4);
+    memcpy (copy + 8, &header_length, 4);
+    g_assert_true (_hs_dwarf_line_header_check (copy, sizeof copy, 0, 0, 0x20, &error));
+    g_assert_no_error (error);
+    g_assert_false (_hs_dwarf_line_header_check (copy, sizeof copy, 0, 0, 0x10, &error));
+    g_assert_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT);
+    g_clear_error (&error);
+    copy[sizeof copy - 1] = 1;  /* directory 1 of 1 */
+    g_assert_false (_hs_dwarf_line_header_check (copy, sizeof copy, 0, 0, 0x20, &error));
+    g_clear_error (&error);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1437,6 +1527,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Symbols/wide-anonymous", test_wide_anonymous);
   g_test_add_func ("/Hs/Symbols/overflow", test_overflow);
   g_test_add_func ("/Hs/Symbols/empty-parts", test_empty_parts);
+  g_test_add_func ("/Hs/Symbols/line-header", test_line_header);
   g_test_add_func ("/Hs/Symbols/threads", test_threads);
   g_test_add_func ("/Hs/Symbols/async", test_async);
   g_test_add_func ("/Hs/Symbols/cancel", test_cancel);
