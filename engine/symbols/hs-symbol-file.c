@@ -19,6 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A DWARF section decompressed in memory: Linux's .debug_info is ~200 MiB. */
+#define MAX_DEBUG_SECTION_BYTES (1024u << 20)
+
 G_DEFINE_QUARK (hs-symbols-error-quark, hs_symbols_error)
 
 G_DEFINE_FINAL_TYPE (HsSymbolFile, hs_symbol_file, G_TYPE_OBJECT)
@@ -136,6 +139,24 @@ check_sections (HsSymbolFile  *self,
                        self->path, name, (guint64) shdr.sh_offset, (guint64) shdr.sh_size,
                        self->file_size);
           return FALSE;
+        }
+
+      /* Compressed DWARF is read as plain bytes: decompressed here, in memory, so that what
+       * checks DWARF before libdwarf reads it (the list and line table headers) sees the bytes
+       * libdwarf will read. The size it claims is bounded first. */
+      if ((shdr.sh_flags & SHF_COMPRESSED) != 0 && g_str_has_prefix (name, ".debug_"))
+        {
+          GElf_Chdr chdr;
+
+          if (gelf_getchdr (scn, &chdr) == NULL || chdr.ch_size > MAX_DEBUG_SECTION_BYTES
+              || elf_compress (scn, 0, 0) < 0 || gelf_getshdr (scn, &shdr) == NULL)
+            {
+              g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                           "%s is corrupt: its compressed section %s cannot be decompressed "
+                           "(or would be larger than %u MiB)", self->path, name,
+                           MAX_DEBUG_SECTION_BYTES >> 20);
+              return FALSE;
+            }
         }
 
       if (shdr.sh_type == SHT_SYMTAB && *symtab_scn == NULL)
