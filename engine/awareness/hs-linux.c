@@ -150,6 +150,23 @@ decode_comm (const guint8  *raw,
       not_text = TRUE;
       out[at] = '?';
     }
+
+  /* Valid UTF-8 can still be a control character: C1 (U+0080..U+009F) moves a terminal as C0
+   * does. Each of its two bytes becomes '?', so the name stays valid and as long. */
+  for (char *p = out; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c >= 0x80 && c <= 0x9f)
+        {
+          if (!not_text)
+            add_reason (why, "comm is not text (character U+%04X at position %" G_GSIZE_FORMAT
+                        ")", c, (gsize) (p - out));
+          not_text = TRUE;
+          p[0] = '?';
+          p[1] = '?';
+        }
+    }
 }
 
 /* ---- the layout, checked ------------------------------------------------------------------- */

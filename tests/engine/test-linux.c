@@ -910,6 +910,8 @@ test_corrupt_values (void)
   m = make_board (0);
   put (m, task_va (2), &layout->pid, HS_LINUX_PID_MAX_LIMIT + 1);
   mem_write (m, task_va (3) + layout->comm.offset, "rcu\x01gp\0", 8);
+  /* U+0085, a C1 control character: valid UTF-8, not text. */
+  mem_write (m, task_va (6) + layout->comm.offset, "a\xc2\x85" "b\0", 5);
   put (m, task_va (7), &layout->pid, (guint64) -5);
   put (m, task_va (7), &layout->tgid, (guint64) -5);
   tasks = task_array ();
@@ -938,9 +940,14 @@ test_corrupt_values (void)
   g_assert_nonnull (strstr (t->corrupt_reason, "pid -5 is negative"));
   g_assert_nonnull (strstr (t->corrupt_reason, "thread group id -5 is negative"));
 
+  t = nth (tasks, 6);
+  g_assert_true (t->corrupt);
+  g_assert_cmpstr (t->comm, ==, "a??b");
+  g_assert_cmpstr (t->corrupt_reason, ==, "comm is not text (character U+0085 at position 1)");
+
   /* The others are intact. */
   for (guint i = 0; i < tasks->len; i++)
-    if (i != 2 && i != 3 && i != 7)
+    if (i != 2 && i != 3 && i != 6 && i != 7)
       {
         g_assert_false (nth (tasks, i)->corrupt);
         g_assert_null (nth (tasks, i)->corrupt_reason);
