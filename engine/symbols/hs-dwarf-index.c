@@ -408,9 +408,9 @@ _hs_dwarf_cu_files (HsSymbolFile  *self,
 /* ------------------------------------------------------------------------------------------ */
 /* Opening                                                                                    */
 
-static Elf_Data *
-find_section (HsSymbolFile *self,
-              const char   *wanted)
+Elf_Data *
+_hs_dwarf_find_section (HsSymbolFile *self,
+                        const char   *wanted)
 {
   Elf_Scn *scn = NULL;
   size_t shstrndx;
@@ -435,13 +435,13 @@ find_section (HsSymbolFile *self,
 }
 
 /* A section's bytes in the file mapping, or FALSE when absent or unusable as is. */
-static gboolean
-section_bytes (HsSymbolFile  *self,
-               const char    *name,
-               const guint8 **data,
-               guint64       *size)
+gboolean
+_hs_dwarf_section_bytes (HsSymbolFile  *self,
+                         const char    *name,
+                         const guint8 **data,
+                         guint64       *size)
 {
-  Elf_Data *d = find_section (self, name);
+  Elf_Data *d = _hs_dwarf_find_section (self, name);
 
   *data = NULL;
   *size = 0;
@@ -449,138 +449,6 @@ section_bytes (HsSymbolFile  *self,
     return FALSE;
   *data = d->d_buf;
   *size = d->d_size;
-  return TRUE;
-}
-
-/* Whether libdwarf may read @cu_die's line table: its header is checked first (see
- * hs-dwarf-line-header.c). A unit without one is fine. */
-gboolean
-_hs_dwarf_cu_lines_ok (HsSymbolFile  *self,
-                       Dwarf_Die      cu_die,
-                       GError       **error)
-{
-  Dwarf_Error derr = NULL;
-  Dwarf_Attribute attr = NULL;
-  Dwarf_Off offset = 0;
-  const guint8 *line, *str, *line_str;
-  guint64 line_size, str_size, line_str_size;
-  int res;
-
-  res = dwarf_attr (cu_die, DW_AT_stmt_list, &attr, &derr);
-  if (res == DW_DLV_ERROR)
-    {
-      _hs_dwarf_set_error (self, error, derr, "cannot read a unit's DW_AT_stmt_list");
-      return FALSE;
-    }
-  if (res == DW_DLV_NO_ENTRY)
-    return TRUE;
-  res = dwarf_global_formref (attr, &offset, &derr);
-  dwarf_dealloc (self->dbg, attr, DW_DLA_ATTR);
-  if (res != DW_DLV_OK)
-    {
-      if (res == DW_DLV_ERROR)
-        dwarf_dealloc (self->dbg, derr, DW_DLA_ERROR);
-      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
-                   "corrupt DWARF in %s: a unit's DW_AT_stmt_list is not an offset",
-                   self->basename);
-      return FALSE;
-    }
-  if (!section_bytes (self, ".debug_line", &line, &line_size))
-    {
-      /* Compressed sections were decompressed at load; what is left (the old GNU .zdebug_line)
-       * cannot be checked, and libdwarf is not given it unchecked. */
-      if (!self->has_debug_line)
-        return TRUE;
-      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_UNSUPPORTED,
-                   "%s: its line tables are in a form Hyperscope cannot check (.zdebug_line); "
-                   "objcopy --decompress-debug-sections makes them plain", self->basename);
-      return FALSE;
-    }
-  section_bytes (self, ".debug_str", &str, &str_size);
-  section_bytes (self, ".debug_line_str", &line_str, &line_str_size);
-  if (!_hs_dwarf_line_header_check (line, line_size, offset, str_size, line_str_size, error))
-    {
-      g_prefix_error (error, "%s: ", self->basename);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* libdwarf 20210528 reads every .debug_rnglists and .debug_loclists table header as soon as it
- * loads .debug_info, and frees memory twice when one of them is malformed. So they are checked
- * here first: a corrupt file must give an error, not a crash. */
-static gboolean
-check_list_headers (HsSymbolFile  *self,
-                    const char    *section,
-                    GError       **error)
-{
-  Elf_Data *data = find_section (self, section);
-  const guint8 *p;
-  guint64 size, off = 0;
-
-  if (data == NULL || data->d_buf == NULL)
-    return TRUE;
-  p = data->d_buf;
-  size = data->d_size;
-  while (off < size)
-    {
-      guint32 length32;
-      guint64 length, header, offset_size, count;
-      guint16 version;
-      const char *problem = NULL;
-
-      if (size - off < 4)
-        problem = "a truncated table header";
-      else
-        {
-          memcpy (&length32, p + off, 4);
-          length32 = GUINT32_FROM_LE (length32);
-          header = 4;
-          offset_size = 4;
-          length = length32;
-          if (length32 == 0xffffffff)
-            {
-              if (size - off < 12)
-                problem = "a truncated table header";
-              else
-                {
-                  memcpy (&length, p + off + 4, 8);
-                  length = GUINT64_FROM_LE (length);
-                  header = 12;
-                  offset_size = 8;
-                }
-            }
-          else if (length32 >= 0xfffffff0)
-            problem = "a reserved unit length";
-        }
-      if (problem == NULL && (length < 8 || length > size - off - header))
-        problem = "a table that does not fit in the section";
-      if (problem == NULL)
-        {
-          const guint8 *h = p + off + header;
-
-          memcpy (&version, h, 2);
-          version = GUINT16_FROM_LE (version);
-          memcpy (&count, h + 4, 4);
-          count = GUINT32_FROM_LE ((guint32) count);
-          if (version != 5)
-            problem = "a table of an unknown version";
-          else if (h[2] != 4 && h[2] != 8)
-            problem = "a table with an impossible address size";
-          else if (h[3] != 0)
-            problem = "a table with segment selectors";
-          else if (count > (length - 8) / offset_size)
-            problem = "a table whose offset array does not fit";
-        }
-      if (problem != NULL)
-        {
-          g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
-                       "cannot open the DWARF of %s: %s is corrupt (%s at offset 0x%"
-                       G_GINT64_MODIFIER "x)", self->basename, section, problem, off);
-          return FALSE;
-        }
-      off += header + length;
-    }
   return TRUE;
 }
 
@@ -599,8 +467,8 @@ dwarf_open (HsSymbolFile  *self,
       return FALSE;
     }
 
-  if (!check_list_headers (self, ".debug_rnglists", &self->dwarf_error)
-      || !check_list_headers (self, ".debug_loclists", &self->dwarf_error))
+  if (!_hs_dwarf_check_list_headers (self, ".debug_rnglists", &self->dwarf_error)
+      || !_hs_dwarf_check_list_headers (self, ".debug_loclists", &self->dwarf_error))
     {
       g_propagate_error (error, g_error_copy (self->dwarf_error));
       return FALSE;
@@ -921,12 +789,12 @@ scan_sections (HsSymbolFile    *self,
                HsDwarfSections *s)
 {
   memset (s, 0, sizeof *s);
-  if (!section_bytes (self, ".debug_info", &s->info, &s->info_size)
-      || !section_bytes (self, ".debug_abbrev", &s->abbrev, &s->abbrev_size))
+  if (!_hs_dwarf_section_bytes (self, ".debug_info", &s->info, &s->info_size)
+      || !_hs_dwarf_section_bytes (self, ".debug_abbrev", &s->abbrev, &s->abbrev_size))
     return FALSE;
-  section_bytes (self, ".debug_str", &s->str, &s->str_size);
-  section_bytes (self, ".debug_line_str", &s->line_str, &s->line_str_size);
-  section_bytes (self, ".debug_str_offsets", &s->str_offsets, &s->str_offsets_size);
+  _hs_dwarf_section_bytes (self, ".debug_str", &s->str, &s->str_size);
+  _hs_dwarf_section_bytes (self, ".debug_line_str", &s->line_str, &s->line_str_size);
+  _hs_dwarf_section_bytes (self, ".debug_str_offsets", &s->str_offsets, &s->str_offsets_size);
   return TRUE;
 }
 
@@ -981,9 +849,9 @@ cache_key (HsSymbolFile    *self,
   memset (key, 0, sizeof *key);
   key->file_size = self->file_size;
   key->mtime_ns = self->file_mtime_ns;
-  section_bytes (self, ".debug_info", &data, &key->info_size);
-  section_bytes (self, ".debug_abbrev", &data, &key->abbrev_size);
-  section_bytes (self, ".debug_str", &data, &key->str_size);
+  _hs_dwarf_section_bytes (self, ".debug_info", &data, &key->info_size);
+  _hs_dwarf_section_bytes (self, ".debug_abbrev", &data, &key->abbrev_size);
+  _hs_dwarf_section_bytes (self, ".debug_str", &data, &key->str_size);
 
   while (key->build_id_len == 0 && (scn = elf_nextscn (self->elf, scn)) != NULL)
     {

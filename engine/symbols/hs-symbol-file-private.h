@@ -10,6 +10,7 @@
  *   hs-dwarf-types.c   type sizes, member paths, type names, variables, functions
  *   hs-dwarf-lines.c   address <-> line, CU address ranges
  *   hs-dwarf-cfi.c     call-frame rules
+ *   hs-dwarf-precheck.c  what libdwarf is not trusted to read, checked before it reads it
  *
  * Everything named _hs_dwarf_* runs with self->dwarf_lock held: libdwarf's Dwarf_Debug is not
  * thread-safe, and neither is libelf's lazy section loading it triggers.
@@ -215,7 +216,17 @@ gboolean     _hs_dwarf_has            (HsSymbolFile          *self,
                                         Dwarf_Die              die,
                                         Dwarf_Half             attr);
 /* These return DW_DLV_OK, DW_DLV_NO_ENTRY (attribute absent) or DW_DLV_ERROR (@error set). */
-/* hs-dwarf-line-header.c; hs-dwarf-index.c */
+/* hs-dwarf-index.c */
+Elf_Data    *_hs_dwarf_find_section    (HsSymbolFile          *self,
+                                        const char            *wanted);
+gboolean     _hs_dwarf_section_bytes   (HsSymbolFile          *self,
+                                        const char            *name,
+                                        const guint8         **data,
+                                        guint64               *size);
+/* hs-dwarf-precheck.c */
+gboolean     _hs_dwarf_check_list_headers (HsSymbolFile       *self,
+                                           const char         *section,
+                                           GError            **error);
 gboolean     _hs_dwarf_line_header_check (const guint8        *line,
                                           guint64              line_size,
                                           guint64              offset,

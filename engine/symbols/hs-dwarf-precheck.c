@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * hs-dwarf-line-header.c: a line table's header, checked before libdwarf
- * reads it.
+ * hs-dwarf-precheck.c: DWARF that libdwarf is not trusted to read, checked
+ * before it does: the range and location list headers, and each unit's line
+ * table header.
  *
  * Debian's libdwarf (20210528) trusts what a .debug_line header says: a
  * directory index past the directories, or a string offset past its
@@ -9,8 +10,8 @@
  * pointer that is not one (fuzz-elf made it strlen() an address of
  * garbage). So the header is walked here first, every length and offset
  * checked against what holds it; a header that fails is a clear error and
- * libdwarf never sees that unit's lines. Pure bytes in, no state: any
- * thread.
+ * libdwarf never sees that unit's lines. With self->dwarf_lock held, as
+ * every _hs_dwarf_* function; _hs_dwarf_line_header_check() itself is pure.
  */
 #define G_LOG_DOMAIN "hs-symbols"
 
@@ -302,4 +303,136 @@ corrupt:
                "the line table at 0x%" G_GINT64_MODIFIER "x is corrupt: %s", offset,
                why ? why : "it is cut short");
   return FALSE;
+}
+
+/* Whether libdwarf may read @cu_die's line table: its header is checked first (see
+ * above). A unit without one is fine. */
+gboolean
+_hs_dwarf_cu_lines_ok (HsSymbolFile  *self,
+                       Dwarf_Die      cu_die,
+                       GError       **error)
+{
+  Dwarf_Error derr = NULL;
+  Dwarf_Attribute attr = NULL;
+  Dwarf_Off offset = 0;
+  const guint8 *line, *str, *line_str;
+  guint64 line_size, str_size, line_str_size;
+  int res;
+
+  res = dwarf_attr (cu_die, DW_AT_stmt_list, &attr, &derr);
+  if (res == DW_DLV_ERROR)
+    {
+      _hs_dwarf_set_error (self, error, derr, "cannot read a unit's DW_AT_stmt_list");
+      return FALSE;
+    }
+  if (res == DW_DLV_NO_ENTRY)
+    return TRUE;
+  res = dwarf_global_formref (attr, &offset, &derr);
+  dwarf_dealloc (self->dbg, attr, DW_DLA_ATTR);
+  if (res != DW_DLV_OK)
+    {
+      if (res == DW_DLV_ERROR)
+        dwarf_dealloc (self->dbg, derr, DW_DLA_ERROR);
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                   "corrupt DWARF in %s: a unit's DW_AT_stmt_list is not an offset",
+                   self->basename);
+      return FALSE;
+    }
+  if (!_hs_dwarf_section_bytes (self, ".debug_line", &line, &line_size))
+    {
+      /* Compressed sections were decompressed at load; what is left (the old GNU .zdebug_line)
+       * cannot be checked, and libdwarf is not given it unchecked. */
+      if (!self->has_debug_line)
+        return TRUE;
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_UNSUPPORTED,
+                   "%s: its line tables are in a form Hyperscope cannot check (.zdebug_line); "
+                   "objcopy --decompress-debug-sections makes them plain", self->basename);
+      return FALSE;
+    }
+  _hs_dwarf_section_bytes (self, ".debug_str", &str, &str_size);
+  _hs_dwarf_section_bytes (self, ".debug_line_str", &line_str, &line_str_size);
+  if (!_hs_dwarf_line_header_check (line, line_size, offset, str_size, line_str_size, error))
+    {
+      g_prefix_error (error, "%s: ", self->basename);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* libdwarf 20210528 reads every .debug_rnglists and .debug_loclists table header as soon as it
+ * loads .debug_info, and frees memory twice when one of them is malformed. So they are checked
+ * here first: a corrupt file must give an error, not a crash. */
+gboolean
+_hs_dwarf_check_list_headers (HsSymbolFile  *self,
+                              const char    *section,
+                              GError       **error)
+{
+  Elf_Data *data = _hs_dwarf_find_section (self, section);
+  const guint8 *p;
+  guint64 size, off = 0;
+
+  if (data == NULL || data->d_buf == NULL)
+    return TRUE;
+  p = data->d_buf;
+  size = data->d_size;
+  while (off < size)
+    {
+      guint32 length32;
+      guint64 length, header, offset_size, count;
+      guint16 version;
+      const char *problem = NULL;
+
+      if (size - off < 4)
+        problem = "a truncated table header";
+      else
+        {
+          memcpy (&length32, p + off, 4);
+          length32 = GUINT32_FROM_LE (length32);
+          header = 4;
+          offset_size = 4;
+          length = length32;
+          if (length32 == 0xffffffff)
+            {
+              if (size - off < 12)
+                problem = "a truncated table header";
+              else
+                {
+                  memcpy (&length, p + off + 4, 8);
+                  length = GUINT64_FROM_LE (length);
+                  header = 12;
+                  offset_size = 8;
+                }
+            }
+          else if (length32 >= 0xfffffff0)
+            problem = "a reserved unit length";
+        }
+      if (problem == NULL && (length < 8 || length > size - off - header))
+        problem = "a table that does not fit in the section";
+      if (problem == NULL)
+        {
+          const guint8 *h = p + off + header;
+
+          memcpy (&version, h, 2);
+          version = GUINT16_FROM_LE (version);
+          memcpy (&count, h + 4, 4);
+          count = GUINT32_FROM_LE ((guint32) count);
+          if (version != 5)
+            problem = "a table of an unknown version";
+          else if (h[2] != 4 && h[2] != 8)
+            problem = "a table with an impossible address size";
+          else if (h[3] != 0)
+            problem = "a table with segment selectors";
+          else if (count > (length - 8) / offset_size)
+            problem = "a table whose offset array does not fit";
+        }
+      if (problem != NULL)
+        {
+          g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                       "cannot open the DWARF of %s: %s is corrupt (%s at offset 0x%"
+                       G_GINT64_MODIFIER "x)", self->basename, section, problem, off);
+          return FALSE;
+        }
+      off += header + length;
+    }
+  return TRUE;
 }
