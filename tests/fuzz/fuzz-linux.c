@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz-samples.h"
 #include "hs-linux.h"
 
 #define HEADER 10
@@ -41,31 +42,28 @@ typedef struct
   GCancellable *cancellable;
 } Memory;
 
-/* The samples, loaded once per process: the DWARF is not what this target explores. */
+/* The samples' layouts, made once per process. */
 static GPtrArray *
 kernels (void)
 {
   static GPtrArray *loaded;
-  g_auto(GStrv) paths = NULL;
+  GPtrArray *files = fuzz_samples ();
 
   if (loaded != NULL)
     return loaded;
   loaded = g_ptr_array_new ();
-  paths = g_strsplit (HS_FUZZ_SAMPLES, ":", -1);
-  g_setenv ("HYPERSCOPE_NO_INDEX_CACHE", "1", TRUE);
-  for (guint i = 0; paths[i] != NULL; i++)
+  for (guint i = 0; i < files->len; i++)
     {
       g_autoptr(GError) error = NULL;
       Kernel *k = g_new0 (Kernel, 1);
       HsSymbol sym;
 
-      k->vmlinux = hs_symbol_file_load (paths[i], &error);
-      if (k->vmlinux != NULL)
-        k->layout = hs_linux_layout_new (k->vmlinux, &error);
+      k->vmlinux = g_ptr_array_index (files, i);
+      k->layout = hs_linux_layout_new (k->vmlinux, &error);
       if (k->layout == NULL)
-        g_error ("%s: %s", paths[i], error->message);
+        g_error ("%s: %s", hs_symbol_file_get_path (k->vmlinux), error->message);
       if (!hs_symbol_file_lookup (k->vmlinux, "init_task", &sym))
-        g_error ("%s has no init_task", paths[i]);
+        g_error ("%s has no init_task", hs_symbol_file_get_path (k->vmlinux));
       k->init_task = sym.address;
       g_ptr_array_add (loaded, k);
     }

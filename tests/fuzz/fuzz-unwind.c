@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz-samples.h"
 #include "hs-unwind.h"
 
 #define STACK_BASE G_GUINT64_CONSTANT (0xffff800010000000)
@@ -31,29 +32,6 @@ typedef struct
   size_t size;
   guint64 cancel_at;           /* a read that covers it is cancelled (0: none) */
 } Memory;
-
-static GPtrArray *
-samples (void)
-{
-  static GPtrArray *loaded;
-  g_auto(GStrv) paths = NULL;
-
-  if (loaded != NULL)
-    return loaded;
-  loaded = g_ptr_array_new ();
-  paths = g_strsplit (HS_FUZZ_SAMPLES, ":", -1);
-  g_setenv ("HYPERSCOPE_NO_INDEX_CACHE", "1", TRUE);
-  for (guint i = 0; paths[i] != NULL; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      HsSymbolFile *file = hs_symbol_file_load (paths[i], &error);
-
-      if (file == NULL)
-        g_error ("%s", error->message);
-      g_ptr_array_add (loaded, file);
-    }
-  return loaded;
-}
 
 static gboolean
 read_mem (guint64    va,
@@ -96,7 +74,7 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
-  GPtrArray *files = samples ();
+  GPtrArray *files = fuzz_samples ();
   g_autoptr(GArray) frames = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *reason = NULL;

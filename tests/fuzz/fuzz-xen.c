@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz-samples.h"
 #include "hs-xen.h"
 
 #define MAX_CPUS 8
@@ -38,12 +39,7 @@ xen_syms (guint64 *base)
 
   if (xen == NULL)
     {
-      g_autoptr(GError) error = NULL;
-
-      g_setenv ("HYPERSCOPE_NO_INDEX_CACHE", "1", TRUE);
-      xen = hs_symbol_file_load (HS_FUZZ_SAMPLES, &error);
-      if (xen == NULL)
-        g_error ("%s", error->message);
+      xen = g_ptr_array_index (fuzz_samples (), 0);
       for (guint i = 0; i < G_N_ELEMENTS (names); i++)
         {
           HsSymbol sym;
