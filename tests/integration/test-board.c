@@ -1163,13 +1163,26 @@ test_register_set_task (void)
 
 /* Breakpoints belong to the session, not to the connection: they outlive a detach (the board
  * runs on without them) and are planted again after the next attach. */
+/* Runs until the breakpoint on machine 2's hrtimer_nanosleep stops it there, then deletes it. */
+static void
+go_until_machine2_sleeps (void)
+{
+  g_autofree char *waited = NULL;
+
+  ensure_halted ();
+  g_free (run_ok ("Go"));
+  waited = run_ok ("WAIT !STATE.RUN() 20.s");
+  g_assert_nonnull (strstr (waited, " hrtimer_nanosleep "));
+  g_assert_nonnull (strstr (waited, "machine 2 (linux2)"));
+  g_free (run_ok ("Break.Delete"));
+}
+
 static void
 test_breakpoints_survive_reattach (void)
 {
   g_autofree char *attach = g_strdup_printf ("SYStem.Attach 127.0.0.1:%u",
                                              hs_board_get_gdb_port (board));
   g_autofree char *list = NULL;
-  g_autofree char *waited = NULL;
 
   ensure_halted ();
   g_free (run_ok ("Break.Set 2:::hrtimer_nanosleep /MACHINE 2"));
@@ -1178,12 +1191,7 @@ test_breakpoints_survive_reattach (void)
   list = run_ok ("Break.List");
   g_assert_nonnull (strstr (list, "hrtimer_nanosleep  [machine 2, any task]"));
   g_free (run_ok (attach));
-  ensure_halted ();
-  g_free (run_ok ("Go"));
-  waited = run_ok ("WAIT !STATE.RUN() 20.s");
-  g_assert_nonnull (strstr (waited, " hrtimer_nanosleep "));
-  g_assert_nonnull (strstr (waited, "machine 2 (linux2)"));
-  g_free (run_ok ("Break.Delete"));
+  go_until_machine2_sleeps ();
 }
 
 /* With a core inside one guest, the other (inactive) guest still reads right, both ways. */
@@ -1472,7 +1480,6 @@ test_killed_qemu_mid_halt (void)
   g_autofree char *machines = NULL;
   g_autofree char *list = NULL;
   g_autofree char *attach = NULL;
-  g_autofree char *waited = NULL;
   GAsyncResult *w = NULL;
   Lost lost = { 0 };
   gulong handler;
@@ -1519,12 +1526,7 @@ test_killed_qemu_mid_halt (void)
   g_clear_object (&w);
   attach = g_strdup_printf ("SYStem.Attach 127.0.0.1:%u", hs_board_get_gdb_port (board));
   g_free (run_ok (attach));
-  ensure_halted ();
-  g_free (run_ok ("Go"));
-  waited = run_ok ("WAIT !STATE.RUN() 20.s");
-  g_assert_nonnull (strstr (waited, " hrtimer_nanosleep "));
-  g_assert_nonnull (strstr (waited, "machine 2 (linux2)"));
-  g_free (run_ok ("Break.Delete"));
+  go_until_machine2_sleeps ();
 }
 
 /* Last: QEMU dies under us while running. The engine says so and stays usable. */
