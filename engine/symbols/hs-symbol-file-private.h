@@ -399,6 +399,12 @@ gboolean     _hs_dwarf_frame_rule      (HsSymbolFile          *self,
 /* ------------------------------------------------------------------------------------------ */
 /* hs-symbol-file.c                                                                           */
 
+/* Opens the ELF file @fd (which @self then owns, and closes) and reads its symbol table;
+ * messages name self->path. */
+gboolean     _hs_symbol_file_open_fd   (HsSymbolFile          *self,
+                                        int                    fd,
+                                        GError               **error);
+
 /* Kernels built with -fpatchable-function-entry (ftrace) start functions with NOPs that the ELF
  * symbol covers but DWARF (low_pc, line table, FDE) does not. For a pc on such NOPs at the start
  * of a function, the address of the first instruction after them; otherwise @pc. */

@@ -195,9 +195,10 @@ check_sections (HsSymbolFile  *self,
   return TRUE;
 }
 
-static gboolean
-open_elf (HsSymbolFile  *self,
-          GError       **error)
+gboolean
+_hs_symbol_file_open_fd (HsSymbolFile  *self,
+                         int            fd,
+                         GError       **error)
 {
   static gsize elf_initialized;
   unsigned char magic[SELFMAG];
@@ -205,7 +206,6 @@ open_elf (HsSymbolFile  *self,
   GElf_Ehdr ehdr;
   size_t shstrndx;
   Elf_Scn *symtab_scn;
-  int saved_errno;
 
   if (g_once_init_enter (&elf_initialized))
     {
@@ -213,14 +213,8 @@ open_elf (HsSymbolFile  *self,
       g_once_init_leave (&elf_initialized, 1);
     }
 
-  self->fd = open (self->path, O_RDONLY | O_CLOEXEC);
-  if (self->fd < 0)
-    {
-      saved_errno = errno;
-      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_OPEN,
-                   "cannot open %s: %s", self->path, g_strerror (saved_errno));
-      return FALSE;
-    }
+  g_assert (self->fd < 0);
+  self->fd = fd;
   if (fstat (self->fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_OPEN,
@@ -318,6 +312,7 @@ hs_symbol_file_load (const char  *path,
                      GError     **error)
 {
   g_autoptr(HsSymbolFile) self = NULL;
+  int fd;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -325,7 +320,16 @@ hs_symbol_file_load (const char  *path,
   self = g_object_new (HS_TYPE_SYMBOL_FILE, NULL);
   self->path = g_strdup (path);
   self->basename = g_path_get_basename (path);
-  if (!open_elf (self, error))
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_OPEN,
+                   "cannot open %s: %s", path, g_strerror (saved_errno));
+      return NULL;
+    }
+  if (!_hs_symbol_file_open_fd (self, fd, error))
     return NULL;
   return g_steal_pointer (&self);
 }
