@@ -934,8 +934,15 @@ build_index (HsSymbolFile           *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
+  /* A relocated file never uses the cache. The key describes the file on disk (build ID,
+   * mtime, size) but the index is of the relocated bytes: its names come through .debug_str
+   * offsets that only relocation fills in, so a plain load of the same .ko (whose offsets are
+   * all zero) would share the key with other contents. A key marked "relocated" would do, as
+   * the index does not depend on where the sections were placed, but it would buy little: a
+   * module's DWARF is a few MB, scanned in milliseconds, and the cache stays a copy of files
+   * whose bytes on disk are the bytes indexed. */
   cache_key (self, &key);
-  cache_path = _hs_dwarf_cache_path (&key);
+  cache_path = self->reloc == NULL ? _hs_dwarf_cache_path (&key) : NULL;
   if (cache_path != NULL)
     index = _hs_dwarf_cache_load (cache_path, &key);
   if (index != NULL)

@@ -11,6 +11,8 @@
  *   hs-dwarf-lines.c   address <-> line, CU address ranges
  *   hs-dwarf-cfi.c     call-frame rules
  *   hs-dwarf-precheck.c  what libdwarf is not trusted to read, checked before it reads it
+ *   hs-elf-reloc.c     a relocatable object (a kernel module) placed at its load addresses
+ *   hs-symbol-file-reloc.c  loading one that way (hs_symbol_file_load_relocated)
  *
  * Everything named _hs_dwarf_* runs with self->dwarf_lock held: libdwarf's Dwarf_Debug is not
  * thread-safe, and neither is libelf's lazy section loading it triggers.
@@ -61,6 +63,45 @@ GArray      *_hs_elf_symtab_match          (const HsElfSymtab *symtab,
                                             const char       *pattern,
                                             guint             max,
                                             guint            *n_matches);
+
+/* ------------------------------------------------------------------------------------------ */
+/* hs-elf-reloc.c                                                                             */
+
+/* A relocatable file is copied into memory to be relocated: no module is near this. */
+#define HS_ELF_RELOC_MAX_FILE_SIZE (G_GUINT64_CONSTANT (512) << 20)
+
+/* Where a relocatable file was placed, and what became of its relocations. */
+typedef struct _HsElfReloc HsElfReloc;
+
+typedef struct
+{
+  guint64 applied;
+  guint64 unplaced;                    /* against a section the map gives no address */
+  guint64 undefined;                   /* against an undefined or common symbol */
+  guint64 out_of_range;                /* the value does not fit the field, or wraps */
+  guint64 unsupported;                 /* a type other than NONE, ABS* and PREL*, or REL */
+  guint64 compressed;                  /* in an SHF_COMPRESSED section */
+  guint64 symbols_dropped;             /* functions and objects left out: no address */
+} HsElfRelocCounts;
+
+/* Rewrites @image (the whole file, @size bytes, writable) in place into the file a linker
+ * would have made with each section of @map at its address: see hs-elf-reloc.c. Pure: it
+ * reads and writes @image only. NULL with @error set when the file or the map is malformed. */
+HsElfReloc  *_hs_elf_relocate              (guint8                 *image,
+                                            gsize                   size,
+                                            const char             *file_name,
+                                            const HsSectionAddress *map,
+                                            guint                   n_map,
+                                            GError                **error);
+void         _hs_elf_reloc_free            (HsElfReloc             *reloc);
+const HsElfRelocCounts *_hs_elf_reloc_get_counts (const HsElfReloc *reloc);
+guint64      _hs_elf_reloc_not_applied     (const HsElfReloc       *reloc);
+/* Whether @address is inside a section the map placed. */
+gboolean     _hs_elf_reloc_is_placed       (const HsElfReloc       *reloc,
+                                            guint64                 address);
+/* Lines for hs_symbol_file_describe(): the placement and the counts. */
+void         _hs_elf_reloc_describe        (const HsElfReloc       *reloc,
+                                            GString                *out);
 
 /* ------------------------------------------------------------------------------------------ */
 /* The name index (hs-dwarf-index.c)                                                          */
@@ -133,7 +174,8 @@ struct _HsSymbolFile
   Elf *elf;
   guint64 file_size;
   gint64 file_mtime_ns;                /* keys the index cache, with the build ID */
-  guint16 elf_type;
+  guint16 elf_type;                    /* ET_REL for a relocated file, as it was on disk */
+  HsElfReloc *reloc;                   /* a relocated file: where it was placed; else NULL */
   HsElfSymtab *symtab;
   const char *symtab_section;          /* ".symtab" or ".dynsym" */
   guint64 debug_info_size;

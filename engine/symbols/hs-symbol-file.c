@@ -36,6 +36,7 @@ hs_symbol_file_finalize (GObject *object)
   g_clear_pointer (&self->members, g_hash_table_unref);
   hs_mutex_clear (&self->dwarf_lock);
   g_clear_pointer (&self->symtab, _hs_elf_symtab_free);
+  g_clear_pointer (&self->reloc, _hs_elf_reloc_free);
   g_clear_pointer (&self->elf, elf_end);
   if (self->fd >= 0)
     close (self->fd);
@@ -433,11 +434,16 @@ hs_symbol_file_describe (HsSymbolFile *self)
   s = g_string_new (NULL);
   g_string_append_printf (s, "%s (%s)\n", self->basename, self->path);
   g_string_append_printf (s, "  architecture: AArch64, ELF64 little-endian %s, %.1f MB\n",
-                          self->elf_type == ET_EXEC  ? "executable"
-                          : self->elf_type == ET_DYN ? "shared object / PIE"
-                          : self->elf_type == ET_REL ? "relocatable object"
-                                                     : "file",
+                          self->reloc != NULL ? "relocatable object, placed as the target "
+                                                "loaded it"
+                          : self->elf_type == ET_EXEC ? "executable"
+                          : self->elf_type == ET_DYN  ? "shared object / PIE"
+                          : self->elf_type == ET_REL  ? "relocatable object (unrelocated: "
+                                                        "section-relative addresses)"
+                                                      : "file",
                           self->file_size / 1e6);
+  if (self->reloc != NULL)
+    _hs_elf_reloc_describe (self->reloc, s);
   g_string_append_printf (s, "  symbols: %u (%s)\n",
                           _hs_elf_symtab_get_n_symbols (self->symtab), self->symtab_section);
 
@@ -921,6 +927,15 @@ get_info (HsSymbolFile  *self,
   else
     ok = _hs_dwarf_variable (self, name, out, &local_error);
   dwarf_end (self);
+
+  /* A relocated file's DWARF keeps the unrelocated offset of what is in a section the target
+   * gave no address (a module's .exit.text): that is no address. */
+  if (ok && self->reloc != NULL && out->has_address
+      && !_hs_elf_reloc_is_placed (self->reloc, out->address))
+    {
+      out->has_address = FALSE;
+      out->address = 0;
+    }
 
   if (!ok)
     {

@@ -14,7 +14,9 @@
  * indexing to finish.
  *
  * Binding a file to a machine and a load offset is the engine's job, not this
- * object's: all addresses here are the link-time addresses in the file.
+ * object's: all addresses here are the link-time addresses in the file, or for a
+ * relocatable file (a kernel module) loaded with hs_symbol_file_load_relocated(),
+ * the addresses it was placed at.
  */
 #pragma once
 
@@ -79,7 +81,9 @@ typedef struct
                                   * when the file has no DWARF for it */
   char *decl_file;               /* as the compiler recorded it (usually absolute); may be NULL */
   guint decl_line;               /* 0 when unknown */
-  gboolean has_address;          /* FALSE for a declaration whose definition is elsewhere */
+  gboolean has_address;          /* FALSE for a declaration whose definition is elsewhere,
+                                  * and in a relocated file for what is in a section that
+                                  * was given no address */
 } HsSymbolInfo;
 
 void hs_symbol_info_clear (HsSymbolInfo *info);
@@ -136,6 +140,25 @@ void          hs_symbol_file_load_async        (const char            *path,
                                                 gpointer               user_data);
 HsSymbolFile *hs_symbol_file_load_finish       (GAsyncResult          *result,
                                                 GError               **error);
+
+/* Where the target placed one section of a relocatable file (a kernel module's .text ...). */
+typedef struct
+{
+  const char *name;              /* ".text", ".data", ".init.text", ... */
+  guint64 address;
+} HsSectionAddress;
+
+/* Loads a relocatable ELF file (ET_REL: a kernel module) as if linked at @sections: its
+ * symbols, DWARF (types, variables, functions, lines, ranges) and call-frame information all
+ * answer with those addresses. Allocated sections not in @sections keep no address: their
+ * symbols are left out. Blocking. */
+HsSymbolFile *hs_symbol_file_load_relocated       (const char              *path,
+                                                   const HsSectionAddress  *sections,
+                                                   guint                    n_sections,
+                                                   GError                 **error);
+void          hs_symbol_file_load_relocated_async (const char *path, const HsSectionAddress *sections, guint n_sections,
+                                                   GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+HsSymbolFile *hs_symbol_file_load_relocated_finish (GAsyncResult *result, GError **error);
 
 const char   *hs_symbol_file_get_path          (HsSymbolFile          *self);
 guint         hs_symbol_file_get_n_symbols     (HsSymbolFile          *self);
