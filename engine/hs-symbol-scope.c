@@ -69,6 +69,13 @@ static void
 binding_clear (HsSymbolBinding *binding)
 {
   g_clear_object (&binding->file);
+  g_clear_pointer (&binding->module, g_free);
+}
+
+gboolean
+hs_symbol_binding_is_kernel (const HsSymbolBinding *binding)
+{
+  return binding->space == 0 && binding->module == NULL;
 }
 
 void
@@ -87,6 +94,8 @@ hs_symbol_scope_bind (HsSymbolScope *self,
                       guint64        space,
                       guint64        offset)
 {
+  HsSymbolBinding *b;
+
   g_return_if_fail (HS_IS_SYMBOL_SCOPE (self));
   g_return_if_fail (HS_IS_SYMBOL_FILE (file));
 
@@ -94,16 +103,102 @@ hs_symbol_scope_bind (HsSymbolScope *self,
   /* Loading a file again for the same machine and space rebinds it. */
   for (guint i = 0; i < self->bindings->len; i++)
     {
-      HsSymbolBinding *b = g_ptr_array_index (self->bindings, i);
+      HsSymbolBinding *old = g_ptr_array_index (self->bindings, i);
 
-      if (b->file == file && b->machine == machine && b->space == space)
+      if (old->file == file && old->machine == machine && old->space == space
+          && old->module == NULL)
         {
           g_ptr_array_remove_index (self->bindings, i);
           break;
         }
     }
-  g_ptr_array_add (self->bindings, binding_new (file, machine, space, offset));
+  b = binding_new (file, machine, space, offset);
+  /* An offset given at load time is the user's relocation. */
+  b->user_offset = offset != 0;
+  g_ptr_array_add (self->bindings, b);
   hs_mutex_unlock (&self->lock);
+}
+
+void
+hs_symbol_scope_bind_module (HsSymbolScope *self,
+                             HsSymbolFile  *file,
+                             guint          machine,
+                             const char    *module)
+{
+  HsSymbolBinding *b;
+
+  g_return_if_fail (HS_IS_SYMBOL_SCOPE (self));
+  g_return_if_fail (HS_IS_SYMBOL_FILE (file));
+  g_return_if_fail (module != NULL);
+
+  hs_symbol_scope_unbind_module (self, machine, module);
+  b = binding_new (file, machine, 0, 0);
+  b->module = g_strdup (module);
+  hs_mutex_lock (&self->lock);
+  g_ptr_array_add (self->bindings, b);
+  hs_mutex_unlock (&self->lock);
+}
+
+gboolean
+hs_symbol_scope_unbind_module (HsSymbolScope *self,
+                               guint          machine,
+                               const char    *module)
+{
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (HS_IS_SYMBOL_SCOPE (self), FALSE);
+
+  hs_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->bindings->len && !found; i++)
+    {
+      HsSymbolBinding *b = g_ptr_array_index (self->bindings, i);
+
+      if (b->machine == machine && g_strcmp0 (b->module, module) == 0)
+        {
+          g_ptr_array_remove_index (self->bindings, i);
+          found = TRUE;
+        }
+    }
+  hs_mutex_unlock (&self->lock);
+  return found;
+}
+
+gboolean
+hs_symbol_scope_set_kernel_offset (HsSymbolScope  *self,
+                                   guint           machine,
+                                   HsSymbolFile   *file,
+                                   guint64         offset,
+                                   HsOffsetSource  source)
+{
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (HS_IS_SYMBOL_SCOPE (self), FALSE);
+
+  hs_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->bindings->len; i++)
+    {
+      HsSymbolBinding *b = g_ptr_array_index (self->bindings, i);
+      HsSymbolBinding *fresh;
+      gboolean user = source == HS_OFFSET_USER;
+
+      if (b->machine != machine || !hs_symbol_binding_is_kernel (b)
+          || (file != NULL && b->file != file))
+        continue;
+      if ((source == HS_OFFSET_DETECTED && b->user_offset)
+          || (b->offset == offset && b->user_offset == user
+              && b->auto_offset == (source == HS_OFFSET_DETECTED)))
+        break;
+      /* Bindings are immutable once handed out: replace it, in its place. */
+      fresh = binding_new (b->file, machine, 0, offset);
+      fresh->auto_offset = source == HS_OFFSET_DETECTED;
+      fresh->user_offset = user;
+      g_ptr_array_index (self->bindings, i) = fresh;
+      hs_symbol_binding_unref (b);
+      changed = TRUE;
+      break;
+    }
+  hs_mutex_unlock (&self->lock);
+  return changed;
 }
 
 /* Returns: (transfer full): @machine's bindings (all spaces), in load order. */
@@ -138,7 +233,7 @@ hs_symbol_scope_get_kernel (HsSymbolScope *self,
     {
       const HsSymbolBinding *b = g_ptr_array_index (bindings, i);
 
-      if (b->space == 0)
+      if (hs_symbol_binding_is_kernel (b))
         {
           if (offset != NULL)
             *offset = b->offset;

@@ -26,7 +26,20 @@ typedef struct
   guint machine;
   guint64 space;                /* 0: the kernel (or Xen), else a process's tgid */
   guint64 offset;               /* added to the file's addresses */
+  char *module;                 /* a kernel module's name: the file is one of the kernel's
+                                 * modules, placed where the guest loaded it; NULL for the
+                                 * kernel itself and for programs */
+  gboolean auto_offset;         /* @offset is the KASLR slide the engine found */
+  gboolean user_offset;         /* @offset is the user's (a load offset, sYmbol.RELOCate):
+                                 * detection leaves it alone */
 } HsSymbolBinding;
+
+typedef enum
+{
+  HS_OFFSET_DETECTED,           /* the engine found it (KASLR): unless the user set one */
+  HS_OFFSET_USER,               /* the user set it: it stays until the user changes it */
+  HS_OFFSET_RESET,              /* the user handed it back to detection */
+} HsOffsetSource;
 
 #define HS_TYPE_SYMBOL_BINDING (hs_symbol_binding_get_type ())
 GType            hs_symbol_binding_get_type (void) G_GNUC_CONST;
@@ -45,6 +58,24 @@ void             hs_symbol_scope_bind           (HsSymbolScope  *self,
                                                  guint           machine,
                                                  guint64         space,
                                                  guint64         offset);
+/* Binds a kernel module's debug file, relocated to where the guest placed it, beside @machine's
+ * kernel (space 0, offset 0), replacing the module's previous file. */
+void             hs_symbol_scope_bind_module    (HsSymbolScope  *self,
+                                                 HsSymbolFile   *file,
+                                                 guint           machine,
+                                                 const char     *module);
+/* Drops @machine's binding of module @module; FALSE when there was none. */
+gboolean         hs_symbol_scope_unbind_module  (HsSymbolScope  *self,
+                                                 guint           machine,
+                                                 const char     *module);
+/* Any thread: sets the offset of @machine's kernel binding (the KASLR slide) in place, if its
+ * kernel is @file (NULL: whichever it is). A detected offset never replaces the user's. FALSE
+ * when nothing changed. */
+gboolean         hs_symbol_scope_set_kernel_offset (HsSymbolScope  *self,
+                                                    guint           machine,
+                                                    HsSymbolFile   *file,
+                                                    guint64         offset,
+                                                    HsOffsetSource  source);
 /* Main thread: loads @path (once, whoever asks: two guests share one vmlinux) in a thread and
  * starts indexing its DWARF in the background; completes once the symbol table is read. */
 void             hs_symbol_scope_load_async     (HsSymbolScope       *self,
@@ -67,7 +98,9 @@ gboolean         hs_symbol_scope_wait_indexed_finish (HsSymbolScope       *self,
 /* Any thread. */
 GPtrArray       *hs_symbol_scope_get_bindings   (HsSymbolScope  *self,
                                                  guint           machine);
-/* The file bound to @machine's kernel space (space 0), or NULL; a new reference. */
+/* Whether @binding is a kernel's own (space 0, not a module). */
+gboolean         hs_symbol_binding_is_kernel    (const HsSymbolBinding *binding);
+/* The file bound to @machine's kernel space (space 0, not a module), or NULL; a new reference. */
 HsSymbolFile    *hs_symbol_scope_get_kernel     (HsSymbolScope  *self,
                                                  guint           machine,
                                                  guint64        *offset);
