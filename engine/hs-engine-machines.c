@@ -91,6 +91,7 @@ hs_engine_machines_finalize (HsEngine *self)
   g_clear_object (&self->guest_model);
   g_clear_object (&self->symbols);
   g_clear_pointer (&self->guests_note, g_free);
+  g_clear_pointer (&self->slide_notes, g_hash_table_unref);
 }
 
 /* ---- machines (main thread) ------------------------------------------------------------- */
@@ -191,6 +192,7 @@ hs_engine_apply_guests (HsEngine *self,
   hs_engine_note_guests (self, snap);
   hs_guest_model_apply (self->guest_model, snap->guests, snap->current_vcpus, snap->n_cores,
                         snap->tasks, snap->task_notes ? snap->task_notes->str : NULL);
+  hs_engine_apply_modules (self, snap);
 }
 
 /* A snapshot that read the guests (or failed to) says whether they are all there. */
@@ -198,10 +200,25 @@ void
 hs_engine_note_guests (HsEngine *self,
                        Snapshot *snap)
 {
+  if (snap->slide_notes != NULL)
+    {
+      g_clear_pointer (&self->slide_notes, g_hash_table_unref);
+      self->slide_notes = g_hash_table_ref (snap->slide_notes);
+    }
   if (snap->guests == NULL && snap->guests_note == NULL)
     return;
   g_free (self->guests_note);
   self->guests_note = g_strdup (snap->guests_note);
+}
+
+/* Why @machine's kernel slide (KASLR) could not be found at the last halt, or NULL. */
+const char *
+hs_engine_get_slide_note (HsEngine *self,
+                          guint     machine)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  return self->slide_notes ? g_hash_table_lookup (self->slide_notes, GUINT_TO_POINTER (machine))
+                           : NULL;
 }
 
 const char *

@@ -45,6 +45,7 @@ struct _HsEngine
   HsStopEvent last_stop;
   HsGuestModel *guest_model;    /* machines, vCPUs, tasks */
   char *guests_note;            /* why the guests are not all there, from the last discovery */
+  GHashTable *slide_notes;      /* machine -> why its kernel's KASLR slide is unknown */
   guint refresh_source;         /* in main_context: reading the guests again after writes */
   HsTask *current_task;         /* the context views and commands default to, or NULL */
   gboolean tasks_pending;       /* this halt's guests or tasks come once symbols are indexed,
@@ -53,6 +54,13 @@ struct _HsEngine
   guint halt_generation;        /* counts halts: a late task list of an older one is dropped */
   GList *task_waiters;          /* of GTask, completed when they have come */
   HsBreakpointList *breakpoints;
+
+  /* Kernel modules (hs-engine-modules.c), main thread */
+  char *module_notes;           /* what the last halt could not read of the guests' modules */
+  GPtrArray *module_paths;      /* of ModulePath: where debug files of modules are looked for */
+  gboolean module_autoload;     /* bind a module's debug file when it appears */
+  guint module_loads;           /* module symbol loads in flight: task waiters wait for them */
+  GHashTable *module_tried;     /* "machine:name:text" of modules whose file was looked for */
 };
 
 /* hs-engine.c */
@@ -99,6 +107,12 @@ void      hs_engine_take_target_name     (HsEngine       *self,
 /* The task @core runs inside its guest, or NULL (the core is in Xen, or no task is known). */
 HsTask   *hs_engine_find_core_task       (HsEngine       *self,
                                           guint           core);
+
+/* hs-engine-modules.c */
+void      hs_engine_modules_init         (HsEngine       *self);
+void      hs_engine_modules_finalize     (HsEngine       *self);
+void      hs_engine_apply_modules        (HsEngine       *self,
+                                          Snapshot       *snap);
 
 /* hs-engine-machines.c */
 void      hs_engine_machines_class_init  (GObjectClass   *klass);

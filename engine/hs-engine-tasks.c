@@ -29,7 +29,8 @@ hs_engine_set_tasks_pending (HsEngine *self,
   GList *waiters;
 
   self->tasks_pending = pending;
-  if (pending)
+  /* Module symbols a halt found are part of what its tasks are (hs-engine-modules.c). */
+  if (pending || self->module_loads > 0)
     return;
   waiters = g_steal_pointer (&self->task_waiters);
   for (GList *l = waiters; l; l = l->next)
@@ -51,7 +52,7 @@ hs_engine_wait_for_tasks_async (HsEngine            *self,
   g_task_set_source_tag (task, hs_engine_wait_for_tasks_async);
   /* The wait is an index's few seconds at most: cancelling it is reported when it ends. */
   g_task_set_check_cancellable (task, TRUE);
-  if (!self->tasks_pending)
+  if (!self->tasks_pending && self->module_loads == 0)
     {
       g_task_return_boolean (task, TRUE);
       return;

@@ -56,6 +56,10 @@ hs_engine_snapshot_free (Snapshot *snap)
   g_clear_pointer (&snap->guests, g_array_unref);
   g_clear_pointer (&snap->current_vcpus, g_free);
   g_clear_pointer (&snap->tasks, g_array_unref);
+  g_clear_pointer (&snap->modules, g_hash_table_unref);
+  if (snap->module_notes)
+    g_string_free (g_steal_pointer (&snap->module_notes), TRUE);
+  g_clear_pointer (&snap->slide_notes, g_hash_table_unref);
   if (snap->task_notes)
     g_string_free (g_steal_pointer (&snap->task_notes), TRUE);
   g_clear_error (&snap->discovery_error);
@@ -954,6 +958,7 @@ hs_engine_finalize (GObject *object)
   g_clear_object (&self->current_task);
   hs_engine_breakpoints_finalize (self);
   hs_engine_machines_finalize (self);
+  hs_engine_modules_finalize (self);
   g_clear_pointer (&self->register_infos, g_ptr_array_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_free (self->target_name);
@@ -1081,6 +1086,7 @@ hs_engine_init (HsEngine *self)
 {
   self->cores = g_list_store_new (HS_TYPE_CORE);
   hs_engine_machines_init (self);
+  hs_engine_modules_init (self);
   hs_engine_breakpoints_init (self);
   self->main_context = g_main_context_ref_thread_default ();
   hs_mutex_init (&self->replan.lock);

@@ -184,6 +184,8 @@ const char    *hs_engine_get_task_notes       (HsEngine             *self);
 /* Why the guest list may be incomplete (Xen's domain_list broke, or could not be read); NULL
  * when it is whole. */
 const char    *hs_engine_get_guests_note      (HsEngine             *self);
+const char    *hs_engine_get_slide_note       (HsEngine             *self,
+                                               guint                 machine);
 
 /* The current context: the task views and commands show unless told otherwise. A halt makes
  * it the task the stopping core runs (NULL when that core is in Xen). */
@@ -469,6 +471,40 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsRegisterSet, hs_register_set_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsTaskRegisters, hs_task_registers_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsMemoryRead, hs_memory_read_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsTranslation, hs_translation_free)
+
+/* ---- kernel modules (hs-engine-modules.c) ----------------------------------------------- */
+
+/* Each guest's modules are its HsMachine's (hs_machine_get_modules), read with its tasks. */
+const char    *hs_engine_get_module_notes          (HsEngine            *self);
+HsModule      *hs_engine_find_module               (HsEngine            *self,
+                                                    guint                machine,
+                                                    const char          *name);
+void           hs_engine_add_module_path           (HsEngine            *self,
+                                                    gint                 machine,
+                                                    const char          *dir);
+char         **hs_engine_get_module_paths          (HsEngine            *self);
+void           hs_engine_set_module_autoload       (HsEngine            *self,
+                                                    gboolean             autoload_on);
+gboolean       hs_engine_get_module_autoload       (HsEngine            *self);
+void           hs_engine_check_modules             (HsEngine            *self);
+void           hs_engine_load_module_symbols_async (HsEngine            *self,
+                                                    guint                machine,
+                                                    const char          *name,
+                                                    const char          *path,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+HsSymbolFile  *hs_engine_load_module_symbols_finish (HsEngine           *self,
+                                                     GAsyncResult       *result,
+                                                     GError            **error);
+gboolean       hs_engine_unload_module_symbols     (HsEngine            *self,
+                                                    guint                machine,
+                                                    const char          *name);
+gboolean       hs_engine_relocate_kernel           (HsEngine            *self,
+                                                    guint                machine,
+                                                    guint64              offset,
+                                                    gboolean             automatic,
+                                                    GError             **error);
 
 G_END_DECLS
 

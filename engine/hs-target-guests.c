@@ -77,8 +77,8 @@ pa_range_bits (HsTarget *self)
  * VMID) a core in Xen that ran the guest last does too: Xen/arm does not switch EL1 or
  * stage-2 registers for its idle vCPU. @running says which of the two it is.
  */
-static gint
-core_holding_guest (HsTarget          *self,
+gint
+hs_target_core_holding_guest (HsTarget          *self,
                     const HsXenDomain *dom,
                     gboolean          *running)
 {
@@ -200,7 +200,7 @@ hs_target_context (HsTarget      *self,
       return FALSE;
     }
 
-  c = core_holding_guest (self, dom, &running);
+  c = hs_target_core_holding_guest (self, dom, &running);
   if (c >= 0)
     {
       if (!need_register (self, c, "SCTLR", &sctlr, error)
@@ -601,6 +601,7 @@ hs_target_take_snapshot (HsTarget *self,
     t1 = g_get_monotonic_time ();
     /* Guest contexts depend on what discovery found. */
     hs_target_forget_translations (self);
+    hs_target_find_slides (self, snap);
     if (views_first)
       hs_target_read_current_tasks (self, snap, -1);
     else
@@ -650,6 +651,7 @@ hs_target_rediscover_job (gpointer  owner,
   hs_target_forget_translations (self);
   discover (self, snap, TRUE);
   hs_target_forget_translations (self);
+  hs_target_find_slides (self, snap);
   hs_target_read_tasks (self, snap, TRUE, -1, NULL);
   if (return_if_lost (self, job, snap))
     return;
@@ -782,7 +784,7 @@ static const HsSymbolBinding *
 kernel_binding (GPtrArray *bindings)
 {
   for (guint i = 0; i < bindings->len; i++)
-    if (((const HsSymbolBinding *) g_ptr_array_index (bindings, i))->space == 0)
+    if (hs_symbol_binding_is_kernel (g_ptr_array_index (bindings, i)))
       return g_ptr_array_index (bindings, i);
   return NULL;
 }
@@ -954,6 +956,8 @@ hs_target_read_tasks (HsTarget     *self,
             }
           if (last->note != NULL)
             g_string_append (snap->task_notes, last->note);
+          hs_target_read_modules (self, snap, dom->machine, b->file, b->offset, reader, TRUE,
+                                  cancellable);
         }
       else
         {
@@ -996,6 +1000,8 @@ hs_target_read_tasks (HsTarget     *self,
           for (guint t = 0; t < tasks->len; t++)
             append_record (self, snap, dom, entry, &g_array_index (tasks, HsLinuxTask, t));
           remember_walk (self, dom->machine, snap->tasks, first, note);
+          hs_target_read_modules (self, snap, dom->machine, b->file, b->offset, reader, FALSE,
+                                  cancellable);
         }
 
       /* The processes' address spaces, for machine:::tgid::address. */
@@ -1073,7 +1079,7 @@ hs_target_core_task (HsTarget  *self,
   char name[17] = { 0 };
 
   for (guint i = 0; i < bindings->len && b == NULL; i++)
-    if (((const HsSymbolBinding *) g_ptr_array_index (bindings, i))->space == 0)
+    if (hs_symbol_binding_is_kernel (g_ptr_array_index (bindings, i)))
       b = g_ptr_array_index (bindings, i);
   if (b == NULL)
     {

@@ -18,6 +18,7 @@
 #include "hs-symbol-scope.h"
 #include "hs-task.h"
 #include "hs-linux.h"
+#include "hs-linux-modules.h"
 #include "hs-mmu.h"
 #include "hs-xen.h"
 
@@ -55,6 +56,12 @@ typedef struct
   gboolean tasks_partial;       /* @tasks: only what the views show first (the tasks the vCPUs
                                  * run); hs_target_read_tasks_job reads the whole lists */
   gint tasks_machine;           /* ... of this machine only (a step), or -1: every guest's */
+  GHashTable *modules;          /* machine -> GArray of HsLinuxModule, for each guest whose
+                                 * module list was read; NULL: none read */
+  GString *module_notes;        /* what could not be read of them, per guest */
+  GHashTable *slide_notes;      /* machine -> why its KASLR slide could not be found; NULL:
+                                 * the guests were not read */
+  gboolean slides_changed;      /* a kernel's symbols moved to its slide */
 } Snapshot;
 
 void      hs_engine_snapshot_free        (Snapshot       *snap);
@@ -135,6 +142,10 @@ struct _HsTarget
   GHashTable *contexts;         /* machine -> HsMmuContext for its kernel space, this halt */
   GHashTable *tlb;              /* (4K VA page | machine) -> 4K PA page, this halt */
   GHashTable *last_walk;        /* machine -> LastWalk: what its previous task walk found */
+  GHashTable *module_layouts;   /* HsSymbolFile -> HsLinuxModuleLayout, once per vmlinux */
+  GHashTable *last_modules;     /* machine -> GArray of HsLinuxModule its last walk found */
+  GHashTable *slides_found;     /* machine -> its kernel's HsSymbolBinding (a reference) whose
+                                 * offset was checked: not looked at again while it stands */
   guint halt_serial;            /* counts the resumes and writes after which what a walk
                                  * found may no longer hold */
   gboolean values_stale;        /* the cores ran since @values were read */
@@ -349,6 +360,26 @@ void      hs_target_read_current_tasks   (HsTarget       *self,
                                           gint            only_machine);
 void      hs_target_read_tasks_job       (gpointer        owner,
                                           HsJob          *job);
+/* The core running @dom's vCPU (*running), else the one that last ran it, or -1. */
+gint      hs_target_core_holding_guest   (HsTarget          *self,
+                                          const HsXenDomain *dom,
+                                          gboolean          *running);
+
+/* hs-target-kaslr.c */
+void      hs_target_find_slides          (HsTarget       *self,
+                                          Snapshot       *snap);
+
+/* hs-target-modules.c */
+void      hs_target_read_modules         (HsTarget       *self,
+                                          Snapshot       *snap,
+                                          guint           machine,
+                                          HsSymbolFile   *vmlinux,
+                                          guint64         offset,
+                                          GuestReader    *reader,
+                                          gboolean        reuse,
+                                          GCancellable   *cancellable);
+GArray   *hs_target_modules_array        (void);
+
 gboolean  hs_target_core_task            (HsTarget       *self,
                                           guint           machine,
                                           guint64         cpsr,

@@ -406,7 +406,7 @@ hs_target_write_task_register_job (gpointer  owner,
       gint slot = cpu_context_slot (req->name);
 
       for (guint i = 0; i < bindings->len && b == NULL; i++)
-        if (((const HsSymbolBinding *) g_ptr_array_index (bindings, i))->space == 0)
+        if (hs_symbol_binding_is_kernel (g_ptr_array_index (bindings, i)))
           b = g_ptr_array_index (bindings, i);
       if (slot < 0)
         {

@@ -46,6 +46,12 @@ hs_target_new (GMainContext  *main_context,
   self->tlb = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->last_walk = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                            (GDestroyNotify) last_walk_free);
+  self->module_layouts = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref,
+                                                (GDestroyNotify) hs_linux_module_layout_free);
+  self->last_modules = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                              (GDestroyNotify) g_array_unref);
+  self->slides_found = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                              (GDestroyNotify) hs_symbol_binding_unref);
   self->layouts = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref,
                                          (GDestroyNotify) hs_linux_layout_free);
   self->next_machine = 1;
@@ -105,6 +111,9 @@ target_teardown_job (gpointer  owner,
   g_clear_pointer (&self->valid, g_free);
   g_clear_pointer (&self->spaces, g_array_unref);
   g_clear_pointer (&self->layouts, g_hash_table_unref);
+  g_clear_pointer (&self->module_layouts, g_hash_table_unref);
+  g_clear_pointer (&self->last_modules, g_hash_table_unref);
+  g_clear_pointer (&self->slides_found, g_hash_table_unref);
   g_clear_pointer (&self->contexts, g_hash_table_unref);
   g_clear_pointer (&self->tlb, g_hash_table_unref);
   g_clear_pointer (&self->last_walk, g_hash_table_unref);

@@ -7,10 +7,12 @@
  * what is expanded stays expanded:
  *
  *   machine 0 (Xen)     the engine's cores (HsCore): its physical CPUs
- *   a guest             [ "vCPUs" group, its processes ..., "Kernel threads" group ]:
- *                       a flatten model over two one-item group stores and a filter of
- *                       the engine's global task model (thread-group leaders with an mm)
+ *   a guest             [ "vCPUs" group, its processes ..., "Kernel threads" group,
+ *                       "Modules" group ]: a flatten model over one-item group stores and a
+ *                       filter of the engine's global task model (thread-group leaders
+ *                       with an mm)
  *   "vCPUs"             hs_machine_get_vcpus() (HsVcpu)
+ *   "Modules"           hs_machine_get_modules() (HsModule): its kernel modules
  *   "Kernel threads"    a filter: the guest's kernel threads (and zombies: no mm) that
  *                       lead their group, so user processes are not lost among them
  *   a process           a filter: the other threads of its group
@@ -40,6 +42,7 @@ typedef enum
 {
   GROUP_VCPUS,
   GROUP_KERNEL_THREADS,
+  GROUP_MODULES,
 } GroupKind;
 
 #define HS_TYPE_GUEST_GROUP (hs_guest_group_get_type ())
@@ -231,8 +234,10 @@ create_children (gpointer item,
       GListStore *parts;
       GListStore *vcpus;
       GListStore *kernel;
+      GListStore *modules;
       g_autoptr(HsGuestGroup) vcpu_group = NULL;
       g_autoptr(HsGuestGroup) kernel_group = NULL;
+      g_autoptr(HsGuestGroup) module_group = NULL;
       g_autoptr(GListModel) processes = NULL;
 
       if (hs_machine_get_kind (m) == HS_MACHINE_HYPERVISOR)
@@ -246,13 +251,19 @@ create_children (gpointer item,
       kernel = g_list_store_new (HS_TYPE_GUEST_GROUP);
       g_list_store_append (kernel, kernel_group);
       processes = filter_tasks (tasks, PICK_PROCESSES, id, 0);
+      module_group = hs_guest_group_new (GROUP_MODULES,
+                                         g_object_ref (hs_machine_get_modules (m)));
+      modules = g_list_store_new (HS_TYPE_GUEST_GROUP);
+      g_list_store_append (modules, module_group);
 
       parts = g_list_store_new (G_TYPE_LIST_MODEL);
       g_list_store_append (parts, vcpus);
       g_list_store_append (parts, processes);
       g_list_store_append (parts, kernel);
+      g_list_store_append (parts, modules);
       g_object_unref (vcpus);
       g_object_unref (kernel);
+      g_object_unref (modules);
       return G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (parts)));
     }
   if (HS_IS_GUEST_GROUP (item))
@@ -430,6 +441,25 @@ task_texts (HsTask *task,
 }
 
 static void
+module_texts (HsModule *mod,
+              char     *texts[N_COLUMNS])
+{
+  const char *symbols = hs_module_get_symbols (mod);
+  g_autofree char *file = symbols ? g_path_get_basename (symbols) : NULL;
+  guint64 text, text_size, data, data_size;
+
+  hs_module_get_text (mod, &text, &text_size);
+  hs_module_get_data (mod, &data, &data_size);
+  texts[COLUMN_NAME] = g_strdup (hs_module_get_name (mod));
+  texts[COLUMN_STATE] = g_strdup (hs_module_get_state (mod));
+  texts[COLUMN_DETAILS] = g_strdup_printf ("code 0x%016" G_GINT64_MODIFIER "x (%" G_GUINT64_FORMAT
+                                           " bytes), data 0x%016" G_GINT64_MODIFIER "x, %s%s",
+                                           text, text_size, data,
+                                           file ? "symbols from " : "no symbols",
+                                           file ? file : "");
+}
+
+static void
 row_texts (HsGuestTree *self,
            GObject     *item,
            char        *texts[N_COLUMNS])
@@ -442,11 +472,15 @@ row_texts (HsGuestTree *self,
     vcpu_texts (self, HS_VCPU (item), texts);
   else if (HS_IS_TASK (item))
     task_texts (HS_TASK (item), texts);
+  else if (HS_IS_MODULE (item))
+    module_texts (HS_MODULE (item), texts);
   else if (HS_IS_GUEST_GROUP (item))
     {
       HsGuestGroup *group = HS_GUEST_GROUP (item);
 
-      texts[COLUMN_NAME] = g_strdup (group->kind == GROUP_VCPUS ? "vCPUs" : "Kernel threads");
+      texts[COLUMN_NAME] = g_strdup (group->kind == GROUP_VCPUS ? "vCPUs"
+                                     : group->kind == GROUP_MODULES ? "Modules"
+                                     : "Kernel threads");
       texts[COLUMN_STATE] = g_strdup ("");
       texts[COLUMN_DETAILS] = g_strdup_printf ("%u", group->n_items);
     }
@@ -809,7 +843,7 @@ hs_guest_tree_expand_all (HsGuestTree *self)
       g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
 
       if (HS_IS_MACHINE (item)
-          || (HS_IS_GUEST_GROUP (item) && HS_GUEST_GROUP (item)->kind == GROUP_VCPUS))
+          || (HS_IS_GUEST_GROUP (item) && HS_GUEST_GROUP (item)->kind != GROUP_KERNEL_THREADS))
         gtk_tree_list_row_set_expanded (row, TRUE);
     }
 }

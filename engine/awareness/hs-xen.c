@@ -168,6 +168,7 @@ read_vcpus (Reader       *r,
   };
   guint64 vcpu_size, regs_size, array;
   Field id, processor, running, pflags, cpu_info, ttbr0, ttbr1, ttbcr, sctlr, user_regs;
+  Field vbar = { 0, 0 };
   g_autofree guint8 *vbuf = NULL;
   g_autofree guint8 *rbuf = NULL;
 
@@ -185,6 +186,10 @@ read_vcpus (Reader       *r,
       || !field (r->xen, "vcpu", "arch.ttbcr", &ttbcr, error)
       || !field (r->xen, "vcpu", "arch.sctlr", &sctlr, error))
     return FALSE;
+  /* VBAR_EL1 finds a guest kernel's KASLR slide; Xen has saved it since 4.x, but a build that
+   * does not is still debuggable. */
+  if (!field (r->xen, "vcpu", "arch.vbar", &vbar, NULL))
+    vbar = (Field) { 0, 0 };
   if (!hs_symbol_file_member (r->xen, "cpu_info", "guest_cpu_user_regs", &user_regs.offset,
                               &user_regs.size, error))
     return FALSE;
@@ -228,6 +233,8 @@ read_vcpus (Reader       *r,
       v->ttbr1 = get_le (vbuf, vcpu_size, ttbr1.offset, ttbr1.size);
       v->tcr = get_le (vbuf, vcpu_size, ttbcr.offset, ttbcr.size);
       v->sctlr = get_le (vbuf, vcpu_size, sctlr.offset, sctlr.size);
+      v->has_vbar = vbar.size == 8;
+      v->vbar = v->has_vbar ? get_le (vbuf, vcpu_size, vbar.offset, vbar.size) : 0;
       if (v->id != i || v->processor < 0 || v->processor > 4095)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

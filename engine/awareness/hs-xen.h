@@ -43,6 +43,8 @@ typedef struct
   guint64 pc, cpsr, sp_el0, sp_el1, elr_el1, spsr_el1;
   /* The guest's EL1 translation state as Xen saved it at its last switch out. */
   guint64 ttbr0, ttbr1, tcr, sctlr;
+  gboolean has_vbar;
+  guint64 vbar;                /* VBAR_EL1 as Xen saved it at its last switch out */
 } HsXenVcpu;
 
 typedef struct

@@ -76,6 +76,7 @@ extern const CommandSpec hs_data_commands[];
 extern const CommandSpec hs_symbol_commands[];
 extern const CommandSpec hs_mmu_commands[];
 extern const CommandSpec hs_task_commands[];
+extern const CommandSpec hs_module_commands[];
 extern const CommandSpec hs_frame_commands[];
 extern const CommandSpec hs_session_commands[];
 

@@ -101,13 +101,26 @@ cmd_machine_list (Call *call)
       g_autofree char *domain = guest && hs_machine_get_domain_id (m) >= 0
         ? g_strdup_printf ("%d", hs_machine_get_domain_id (m)) : g_strdup ("-");
 
+      guint n_modules = 0;
+      const HsSymbolBinding *kernel = NULL;
+
       for (guint k = 0; k < bindings->len; k++)
         {
           const HsSymbolBinding *b = g_ptr_array_index (bindings, k);
           g_autofree char *base = g_path_get_basename (hs_symbol_file_get_path (b->file));
 
-          g_string_append_printf (files, "%s%s", k ? ", " : "", base);
+          /* Modules come and go: TASK.MODule lists them. */
+          if (b->module != NULL)
+            {
+              n_modules++;
+              continue;
+            }
+          if (hs_symbol_binding_is_kernel (b) && kernel == NULL)
+            kernel = b;
+          g_string_append_printf (files, "%s%s", files->len ? ", " : "", base);
         }
+      if (n_modules > 0)
+        g_string_append_printf (files, " + %u module%s", n_modules, n_modules == 1 ? "" : "s");
       const HsXenDomain *dom = guest
         ? hs_guest_model_get_domain (hs_engine_get_guest_model (engine), hs_machine_get_id (m))
         : NULL;
@@ -125,10 +138,19 @@ cmd_machine_list (Call *call)
                               guest ? hs_machine_get_vttbr (m) : 0,
                               files->len ? files->str : "(none)");
       g_string_free (files, TRUE);
+      if (guest && hs_engine_get_slide_note (engine, hs_machine_get_id (m)) != NULL)
+        g_string_append_printf (call->out, "      kernel slide: %s\n",
+                                hs_engine_get_slide_note (engine, hs_machine_get_id (m)));
       if (!guest && hs_engine_get_guests_note (engine) != NULL)
         g_string_append_printf (call->out, "      guests: %s\n", hs_engine_get_guests_note (engine));
       if (guest && dom && dom->corrupt != NULL)
         g_string_append_printf (call->out, "      corrupt: %s\n", dom->corrupt);
+      if (guest && kernel != NULL && (kernel->offset != 0 || kernel->auto_offset
+                                      || kernel->user_offset))
+        g_string_append_printf (call->out, "      kernel slide (KASLR) 0x%" G_GINT64_MODIFIER
+                                "x, %s\n", kernel->offset,
+                                kernel->user_offset ? "set by the user (sYmbol.RELOCate)"
+                                                    : "found from the guest's VBAR_EL1");
       if (!guest)
         append_pcpus (call, engine);
       else if (dom)

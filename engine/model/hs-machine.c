@@ -11,6 +11,7 @@ struct _HsMachine
 
   char *name;
   GListStore *vcpus;            /* of HsVcpu, in vCPU order */
+  GListStore *modules;          /* of HsModule, in the guest's list order */
   guint id;
   HsMachineKind kind;
   HsMachineState state;
@@ -43,6 +44,7 @@ hs_machine_finalize (GObject *object)
 
   g_free (self->name);
   g_clear_object (&self->vcpus);
+  g_clear_object (&self->modules);
   G_OBJECT_CLASS (hs_machine_parent_class)->finalize (object);
 }
 
@@ -108,6 +110,7 @@ hs_machine_init (HsMachine *self)
 {
   self->domain_id = -1;
   self->vcpus = g_list_store_new (HS_TYPE_VCPU);
+  self->modules = g_list_store_new (HS_TYPE_MODULE);
 }
 
 HsMachine *
@@ -308,4 +311,72 @@ hs_machine_describe (HsMachine *self)
     return g_strdup_printf ("%u (%s, domain %d)", self->id, self->name, self->domain_id);
   return g_strdup_printf ("%u (%s, %s)", self->id, self->name,
                           hs_machine_state_to_string (self->state));
+}
+
+/* The guest's kernel modules as its list showed them at the last halt; empty for machine 0 and
+ * for a guest whose modules were not read. */
+GListModel *
+hs_machine_get_modules (HsMachine *self)
+{
+  g_return_val_if_fail (HS_IS_MACHINE (self), NULL);
+
+  return G_LIST_MODEL (self->modules);
+}
+
+/* Returns the module for @record if the machine has it. */
+static HsModule *
+find_module (HsMachine           *self,
+             const HsLinuxModule *record)
+{
+  GListModel *model = G_LIST_MODEL (self->modules);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(HsModule) m = g_list_model_get_item (model, i);
+
+      if (hs_module_is (m, record))
+        return m;  /* the store keeps it */
+    }
+  return NULL;
+}
+
+/* Updates the module objects in place from @records (in the guest's order); the list is
+ * spliced only when modules came, went or moved. Returns whether any module came or went. */
+gboolean
+hs_machine_set_modules (HsMachine           *self,
+                        const HsLinuxModule *records,
+                        guint                n_records)
+{
+  GListModel *model;
+  g_autoptr(GPtrArray) next = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean same;
+
+  g_return_val_if_fail (HS_IS_MACHINE (self), FALSE);
+  g_return_val_if_fail (records != NULL || n_records == 0, FALSE);
+
+  model = G_LIST_MODEL (self->modules);
+  same = g_list_model_get_n_items (model) == n_records;
+  for (guint i = 0; i < n_records; i++)
+    {
+      HsModule *known = find_module (self, &records[i]);
+
+      if (known != NULL)
+        {
+          hs_module_update (known, &records[i]);
+          g_ptr_array_add (next, g_object_ref (known));
+        }
+      else
+        g_ptr_array_add (next, hs_module_new (self->id, &records[i]));
+      if (same)
+        {
+          g_autoptr(HsModule) here = g_list_model_get_item (model, i);
+
+          same = here == g_ptr_array_index (next, i);
+        }
+    }
+  if (same)
+    return FALSE;
+  g_list_store_splice (self->modules, 0, g_list_model_get_n_items (model), next->pdata,
+                       next->len);
+  return TRUE;
 }

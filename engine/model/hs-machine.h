@@ -13,8 +13,7 @@
 
 #include <gio/gio.h>
 
-#include "hs-vcpu.h"
-
+#include "hs-module.h"
 #include "hs-vcpu.h"
 
 G_BEGIN_DECLS
@@ -48,6 +47,8 @@ guint          hs_machine_get_n_vcpus     (HsMachine *self);
 /* Its vCPUs (HsVcpu) as Xen listed them at the last halt, updated in place; empty for machine
  * 0 (its CPUs are the engine's cores) and for a guest not present. */
 GListModel    *hs_machine_get_vcpus       (HsMachine *self);
+/* Its kernel modules (HsModule) as the guest listed them at the last halt, updated in place. */
+GListModel    *hs_machine_get_modules     (HsMachine *self);
 /* The symbol files bound to this machine, e.g. "vmlinux-6.1.0-56-cloud-arm64". */
 char          *hs_machine_describe        (HsMachine *self);
 
@@ -69,6 +70,10 @@ void       hs_machine_set_guest  (HsMachine      *self,
 void       hs_machine_set_vcpus  (HsMachine          *self,
                                   const HsVcpuRecord *records,
                                   guint               n_records);
+
+gboolean   hs_machine_set_modules (HsMachine           *self,
+                                  const HsLinuxModule *records,
+                                  guint                n_records);
 
 G_END_DECLS
 

@@ -22,32 +22,32 @@
 #include "hs-probe-gdb.h"
 #include "hs-symbol-scope.h"
 #include "hs-test-util.h"
+#include "test-board.h"
 
-#define WAIT_S 60
 #define BUILD_WAIT_S 7200   /* a first run builds the board */
 
-static HsBoard *board;
-static HsEngine *engine;
+HsBoard *board;
+HsEngine *engine;
 static HsProbeGdb *gdb_probe;       /* the one the engine attached with */
-static HsInterp *interp;
+HsInterp *interp;
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
 /* The shared helpers (tests/common/hs-test-util.c), on this file's interpreter. */
-static char *
+char *
 run (const char  *line,
      GError     **error)
 {
   return hs_test_run (interp, line, error);
 }
 
-static char *
+char *
 run_ok (const char *line)
 {
   return hs_test_run_ok (interp, line);
 }
 
-static void
+void
 ensure_halted (void)
 {
   if (hs_engine_get_state (engine) == HS_ENGINE_STATE_RUNNING)
@@ -56,7 +56,7 @@ ensure_halted (void)
 }
 
 /* Tasks are read at a halt once vmlinux is loaded: make sure one happened since. */
-static void
+void
 ensure_tasks (void)
 {
   ensure_halted ();
@@ -68,7 +68,7 @@ ensure_tasks (void)
   g_assert_cmpuint (g_list_model_get_n_items (hs_engine_get_tasks (engine)), >, 0);
 }
 
-static guint64
+guint64
 reg (guint       core,
      const char *name)
 {
@@ -78,7 +78,7 @@ reg (guint       core,
   return v;
 }
 
-static char *
+char *
 board_path (const char *key)
 {
   g_autoptr(GError) error = NULL;
@@ -1639,6 +1639,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Board/register-set-task", test_register_set_task);
   g_test_add_func ("/Hs/Board/breakpoints-survive-reattach", test_breakpoints_survive_reattach);
   g_test_add_func ("/Hs/Board/vttbr-matches-xen", test_vttbr_matches_xen);
+  test_board_add_module_tests ();
   g_test_add_func ("/Hs/Board/hostile-guest", test_hostile_guest);
   g_test_add_func ("/Hs/Board/killed-qemu-mid-halt", test_killed_qemu_mid_halt);
   g_test_add_func ("/Hs/Board/killed-qemu", test_killed_qemu);

@@ -140,8 +140,17 @@ static void
 apply (HsEngine *engine,
        Halt     *h)
 {
+  HsLinuxModule modules[2] = {
+    { .module = 0xffff800001062000, .name = "dummy", .text = 0xffff80000105c000,
+      .text_size = 0x3e8, .data = 0xffff800001060000, .data_size = 0x2000 },
+    { .module = 0xffff800001082000, .name = "loop", .text = 0xffff800001070000,
+      .text_size = 0x4000, .data = 0xffff800001078000, .data_size = 0x3000 },
+  };
+
   hs_guest_model_apply (hs_engine_get_guest_model (engine), h->guests, h->current_vcpus, 2,
                         h->tasks, NULL);
+  /* Machine 1's kernel modules, as a halt lists them. */
+  hs_machine_set_modules (hs_engine_get_machine (engine, 1), modules, G_N_ELEMENTS (modules));
 }
 
 /* ---- helpers ---------------------------------------------------------------------------- */
@@ -320,13 +329,19 @@ test_guest_tree (void)
   assert_row (tree, 8, "50 sh S (sleeping) CPU 0");
   assert_row (tree, 9, "60 app S (sleeping) CPU 0");
   assert_row (tree, 10, "Kernel threads 2");
-  assert_row (tree, 11, "2 linux2 present 1 vCPU");
-  assert_row (tree, 12, "vCPUs 1");
-  assert_row (tree, 13, "vCPU 0 runnable pCPU 0, pc 0xffff800008005678 (saved by Xen)");
-  assert_row (tree, 14, "1 init");
-  assert_row (tree, 15, "70 getty S (sleeping) CPU 0, current on vCPU 0");
-  assert_row (tree, 16, "Kernel threads 0");
-  g_assert_cmpuint (hs_guest_tree_get_n_rows (tree), ==, 17);
+  /* Its kernel modules, where their code and data lie. */
+  assert_row (tree, 11, "Modules 2");
+  assert_row (tree, 12, "dummy live code 0xffff80000105c000 (1000 bytes), "
+                        "data 0xffff800001060000, no symbols");
+  assert_row (tree, 13, "loop live code 0xffff800001070000");
+  assert_row (tree, 14, "2 linux2 present 1 vCPU");
+  assert_row (tree, 15, "vCPUs 1");
+  assert_row (tree, 16, "vCPU 0 runnable pCPU 0, pc 0xffff800008005678 (saved by Xen)");
+  assert_row (tree, 17, "1 init");
+  assert_row (tree, 18, "70 getty S (sleeping) CPU 0, current on vCPU 0");
+  assert_row (tree, 19, "Kernel threads 0");
+  assert_row (tree, 20, "Modules 0");
+  g_assert_cmpuint (hs_guest_tree_get_n_rows (tree), ==, 21);
 
   /* The keyboard opens a process (Right) and the kernel threads. */
   list = find_descendant (widget, GTK_TYPE_LIST_VIEW);
@@ -345,14 +360,14 @@ test_guest_tree (void)
   g_assert_true (gtk_widget_activate_action (widget, "guest-tree.expand", NULL));
   assert_row (tree, kernel + 1, "2 kthreadd S (sleeping)");
   assert_row (tree, kernel + 2, "3 kworker/0:1 I (idle)");
-  assert_row (tree, kernel + 3, "2 linux2");
+  assert_row (tree, kernel + 3, "Modules 2");
   /* A process without threads has nothing to open. */
   sh = find_row (tree, "50 sh ");
   gtk_selection_model_select_item (selection, sh, TRUE);
   g_assert_true (gtk_widget_activate_action (widget, "guest-tree.expand", NULL));
   assert_row (tree, sh + 1, "60 app");
   n = hs_guest_tree_get_n_rows (tree);
-  g_assert_cmpuint (n, ==, 21);
+  g_assert_cmpuint (n, ==, 25);
   spin (300);
 
   /* The next halt: process 50 runs now. Same rows, same row objects, the text changed in
@@ -379,7 +394,7 @@ test_guest_tree (void)
   g_assert_cmpuint (hs_vcpu_get_id (activated_vcpu), ==, 0);
   /* A group opens and closes. */
   g_assert_true (gtk_widget_activate_action (list, "list.activate-item", "u", kernel));
-  assert_row (tree, kernel + 1, "2 linux2");
+  assert_row (tree, kernel + 1, "Modules 2");
   g_assert_true (gtk_widget_activate_action (list, "list.activate-item", "u", kernel));
   assert_row (tree, kernel + 1, "2 kthreadd");
 

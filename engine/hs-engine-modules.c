@@ -1,0 +1,618 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-engine-modules.c: each guest's kernel modules, and their symbols.
+ *
+ * The worker reads every guest's module list with its tasks (hs-target-modules.c); here, on the
+ * main thread, the modules become HsModule objects of their machine, and a module that appears
+ * gets its debug file bound, relocated to where the guest placed each of its sections (as
+ * Linux's lx-symbols and TRACE32's sYmbol.AutoLOAD do). Looking for the file and relocating it
+ * run in a thread; commands that wait for a halt's tasks wait for those loads too, so a script's
+ * `Break.Set 1:::dummy_xmit` right after `Break` finds the module's symbols.
+ *
+ * Main thread only: every field this file touches (module_* in HsEngine).
+ */
+#define G_LOG_DOMAIN "hs-engine"
+
+#include "config.h"
+
+#include "hs-engine-private.h"
+
+#include <string.h>
+
+/* How far the search for debug files goes: Debian's /usr/lib/debug/lib/modules/VERSION holds
+ * ~4,000 files four levels down. */
+#define MAX_SEARCH_DEPTH   12
+#define MAX_SEARCH_ENTRIES 200000
+
+typedef struct
+{
+  gint machine;                 /* -1: every machine */
+  char *dir;
+} ModulePath;
+
+static void
+module_path_free (ModulePath *p)
+{
+  g_free (p->dir);
+  g_free (p);
+}
+
+void
+hs_engine_modules_init (HsEngine *self)
+{
+  self->module_paths = g_ptr_array_new_with_free_func ((GDestroyNotify) module_path_free);
+  self->module_autoload = TRUE;
+  self->module_tried = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+void
+hs_engine_modules_finalize (HsEngine *self)
+{
+  g_clear_pointer (&self->module_notes, g_free);
+  g_clear_pointer (&self->module_paths, g_ptr_array_unref);
+  g_clear_pointer (&self->module_tried, g_hash_table_unref);
+}
+
+/* ---- finding and loading a module's debug file (in a thread) ------------------------------ */
+
+/* Module names use '_' where file names may use '-' (the kernel makes them the same). */
+static char *
+normalize (const char *name)
+{
+  char *n = g_strdup (name);
+
+  for (char *p = n; *p; p++)
+    if (*p == '-')
+      *p = '_';
+  return n;
+}
+
+/* "dummy.ko", "dummy.ko.debug" (a split debug file) -> "dummy"; NULL for anything else. */
+static char *
+module_of_file (const char *base)
+{
+  const char *ko = g_strrstr (base, ".ko");
+
+  if (ko == NULL || ko == base || (ko[3] != '\0' && strcmp (ko + 3, ".debug") != 0))
+    return NULL;
+  {
+    g_autofree char *stem = g_strndup (base, ko - base);
+
+    return normalize (stem);
+  }
+}
+
+/* Adds the modules' files under @dir to @found (module name -> path; the first one wins). */
+static void
+scan (const char *dir,
+      guint       depth,
+      guint      *entries,
+      GHashTable *found)
+{
+  g_autoptr(GDir) d = NULL;
+  const char *base;
+
+  if (depth > MAX_SEARCH_DEPTH || (d = g_dir_open (dir, 0, NULL)) == NULL)
+    return;
+  while ((base = g_dir_read_name (d)) != NULL && ++*entries < MAX_SEARCH_ENTRIES)
+    {
+      g_autofree char *path = g_build_filename (dir, base, NULL);
+      g_autofree char *module = module_of_file (base);
+
+      if (module != NULL)
+        {
+          if (!g_hash_table_contains (found, module)
+              && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+            g_hash_table_insert (found, g_steal_pointer (&module), g_steal_pointer (&path));
+        }
+      else if (g_file_test (path, G_FILE_TEST_IS_DIR)
+               && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        scan (path, depth + 1, entries, found);
+    }
+}
+
+typedef struct
+{
+  guint machine;
+  char *module;
+  guint64 text;
+  char *path;                   /* given by the user, or found; NULL: look for it */
+  HsSectionAddress *sections;   /* names borrowed from @names */
+  guint n_sections;
+  GPtrArray *names;
+  /* out */
+  HsSymbolFile *file;
+  GError *error;
+} ModuleLoad;
+
+static void
+module_load_free (ModuleLoad *l)
+{
+  g_free (l->module);
+  g_free (l->path);
+  g_free (l->sections);
+  g_clear_pointer (&l->names, g_ptr_array_unref);
+  g_clear_object (&l->file);
+  g_clear_error (&l->error);
+  g_free (l);
+}
+
+typedef struct
+{
+  GPtrArray *loads;             /* of ModuleLoad */
+  char **dirs;                  /* per load's machine: filtered below */
+  gint *dir_machines;
+} LoadBatch;
+
+static void
+load_batch_free (LoadBatch *b)
+{
+  g_ptr_array_unref (b->loads);
+  g_strfreev (b->dirs);
+  g_free (b->dir_machines);
+  g_free (b);
+}
+
+static ModuleLoad *
+module_load_new (HsModule   *module,
+                 const char *path)
+{
+  const HsLinuxModule *rec = hs_module_get_record (module);
+  ModuleLoad *l = g_new0 (ModuleLoad, 1);
+
+  l->machine = hs_module_get_machine (module);
+  l->module = g_strdup (rec->name);
+  l->text = rec->text;
+  l->path = g_strdup (path);
+  l->names = g_ptr_array_new_with_free_func (g_free);
+  l->sections = g_new0 (HsSectionAddress, MAX (rec->n_sections, 1));
+  for (guint i = 0; i < rec->n_sections; i++)
+    {
+      g_ptr_array_add (l->names, g_strdup (rec->sections[i].name));
+      l->sections[i] = (HsSectionAddress) { g_ptr_array_index (l->names, i),
+                                            rec->sections[i].address };
+    }
+  l->n_sections = rec->n_sections;
+  return l;
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadBatch *batch = task_data;
+  g_autoptr(GHashTable) per_dir = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) g_hash_table_unref);
+
+  for (guint i = 0; i < batch->loads->len; i++)
+    {
+      ModuleLoad *l = g_ptr_array_index (batch->loads, i);
+      g_autofree char *want = normalize (l->module);
+
+      for (guint d = 0; l->path == NULL && batch->dirs[d] != NULL; d++)
+        {
+          GHashTable *found;
+
+          if (batch->dir_machines[d] >= 0 && (guint) batch->dir_machines[d] != l->machine)
+            continue;
+          found = g_hash_table_lookup (per_dir, batch->dirs[d]);
+          if (found == NULL)
+            {
+              guint entries = 0;
+
+              found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+              scan (batch->dirs[d], 0, &entries, found);
+              g_hash_table_insert (per_dir, g_strdup (batch->dirs[d]), found);
+            }
+          l->path = g_strdup (g_hash_table_lookup (found, want));
+        }
+      if (l->path == NULL)
+        {
+          g_set_error (&l->error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_OPEN,
+                       "no %s.ko in the module search path (sYmbol.AutoLOAD.PATH)", l->module);
+          continue;
+        }
+      if (l->n_sections == 0)
+        {
+          g_set_error (&l->error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND,
+                       "the guest does not say where module %s's sections are", l->module);
+          continue;
+        }
+      l->file = hs_symbol_file_load_relocated (l->path, l->sections, l->n_sections, &l->error);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static HsModule *
+find_module (HsEngine   *self,
+             guint       machine,
+             const char *name,
+             guint64     text)
+{
+  HsMachine *m = hs_engine_get_machine (self, machine);
+  GListModel *modules = m ? hs_machine_get_modules (m) : NULL;
+
+  for (guint i = 0; modules != NULL && i < g_list_model_get_n_items (modules); i++)
+    {
+      g_autoptr(HsModule) mod = g_list_model_get_item (modules, i);
+
+      if (strcmp (hs_module_get_name (mod), name) == 0
+          && (text == 0 || hs_module_get_record (mod)->text == text))
+        return mod;  /* the store keeps it */
+    }
+  return NULL;
+}
+
+static void
+module_loads_done (HsEngine *self,
+                   guint     n)
+{
+  g_assert (self->module_loads >= n);
+  self->module_loads -= n;
+  if (self->module_loads == 0 && !self->tasks_pending)
+    hs_engine_set_tasks_pending (self, FALSE);
+}
+
+static void
+batch_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  HsEngine *self = HS_ENGINE (object);
+  LoadBatch *batch = g_task_get_task_data (G_TASK (result));
+  GTask *user_task = user_data;
+
+  for (guint i = 0; i < batch->loads->len; i++)
+    {
+      ModuleLoad *l = g_ptr_array_index (batch->loads, i);
+      HsModule *mod = find_module (self, l->machine, l->module, l->text);
+
+      /* Gone, or loaded elsewhere, while the file was read: nothing to bind it to. */
+      if (mod == NULL)
+        continue;
+      if (l->file != NULL)
+        {
+          hs_symbol_scope_bind_module (self->symbols, l->file, l->machine, l->module);
+          hs_module_set_symbols (mod, l->path, NULL);
+          g_debug ("machine %u: module %s: %s", l->machine, l->module, l->path);
+        }
+      else
+        hs_module_set_symbols (mod, NULL, l->error->message);
+    }
+  if (user_task != NULL)
+    {
+      ModuleLoad *l = g_ptr_array_index (batch->loads, 0);
+
+      if (l->file != NULL)
+        g_task_return_pointer (user_task, g_object_ref (l->file), g_object_unref);
+      else
+        g_task_return_error (user_task, g_error_copy (l->error));
+      g_object_unref (user_task);
+    }
+  module_loads_done (self, 1);
+}
+
+/* Starts loading @loads in a thread; @user_task (owned) gets the first one's file. */
+static void
+start_batch (HsEngine  *self,
+             GPtrArray *loads,
+             GTask     *user_task)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, batch_done, user_task);
+  LoadBatch *batch = g_new0 (LoadBatch, 1);
+
+  batch->loads = loads;
+  batch->dirs = g_new0 (char *, self->module_paths->len + 1);
+  batch->dir_machines = g_new0 (gint, self->module_paths->len + 1);
+  for (guint i = 0; i < self->module_paths->len; i++)
+    {
+      const ModulePath *p = g_ptr_array_index (self->module_paths, i);
+
+      batch->dirs[i] = g_strdup (p->dir);
+      batch->dir_machines[i] = p->machine;
+    }
+  g_task_set_source_tag (task, start_batch);
+  g_task_set_task_data (task, batch, (GDestroyNotify) load_batch_free);
+  self->module_loads++;
+  g_task_run_in_thread (task, load_thread);
+}
+
+static char *
+tried_key (HsModule *mod)
+{
+  return g_strdup_printf ("%u:%s:%" G_GINT64_MODIFIER "x", hs_module_get_machine (mod),
+                          hs_module_get_name (mod), hs_module_get_record (mod)->text);
+}
+
+/* Looks for the debug files of @machine's modules that have none bound and were not looked for
+ * at these addresses yet. */
+static void
+autoload (HsEngine *self,
+          HsMachine *machine)
+{
+  GListModel *modules = hs_machine_get_modules (machine);
+  GPtrArray *loads = g_ptr_array_new_with_free_func ((GDestroyNotify) module_load_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (modules); i++)
+    {
+      g_autoptr(HsModule) mod = g_list_model_get_item (modules, i);
+      g_autofree char *key = tried_key (mod);
+
+      if (hs_module_get_symbols (mod) != NULL || hs_module_get_record (mod)->corrupt
+          || g_hash_table_contains (self->module_tried, key))
+        continue;
+      g_hash_table_add (self->module_tried, g_steal_pointer (&key));
+      g_ptr_array_add (loads, module_load_new (mod, NULL));
+    }
+  if (loads->len == 0)
+    {
+      g_ptr_array_unref (loads);
+      return;
+    }
+  start_batch (self, loads, NULL);
+}
+
+/* Modules that went away take their symbols with them; a module loaded again elsewhere is
+ * looked for again. */
+static void
+forget_gone (HsEngine *self,
+             guint     machine_id)
+{
+  g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (self->symbols, machine_id);
+
+  for (guint i = 0; i < bindings->len; i++)
+    {
+      const HsSymbolBinding *b = g_ptr_array_index (bindings, i);
+
+      if (b->module != NULL && find_module (self, machine_id, b->module, 0) == NULL)
+        {
+          g_debug ("machine %u: module %s is gone: its symbols are dropped", machine_id,
+                   b->module);
+          hs_symbol_scope_unbind_module (self->symbols, machine_id, b->module);
+        }
+    }
+}
+
+void
+hs_engine_apply_modules (HsEngine *self,
+                         Snapshot *snap)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (snap->modules == NULL && snap->module_notes == NULL)
+    return;
+  g_free (self->module_notes);
+  self->module_notes = snap->module_notes && snap->module_notes->len
+                       ? g_strdup (snap->module_notes->str) : NULL;
+  if (snap->modules == NULL)
+    return;
+  g_hash_table_iter_init (&iter, snap->modules);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      HsMachine *m = hs_engine_get_machine (self, GPOINTER_TO_UINT (key));
+      GArray *modules = value;
+
+      if (m == NULL)
+        continue;
+      hs_machine_set_modules (m, (const HsLinuxModule *) modules->data, modules->len);
+      forget_gone (self, GPOINTER_TO_UINT (key));
+      if (self->module_autoload && self->module_paths->len > 0)
+        autoload (self, m);
+    }
+}
+
+/* ---- public ------------------------------------------------------------------------------ */
+
+const char *
+hs_engine_get_module_notes (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  return self->module_notes;
+}
+
+/* Where debug files of modules are looked for (searched recursively): for @machine only, or
+ * every machine when it is -1. Modules already without symbols are looked for again. */
+void
+hs_engine_add_module_path (HsEngine   *self,
+                           gint        machine,
+                           const char *dir)
+{
+  ModulePath *p;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+  g_return_if_fail (dir != NULL);
+
+  for (guint i = 0; i < self->module_paths->len; i++)
+    {
+      p = g_ptr_array_index (self->module_paths, i);
+      if (p->machine == machine && strcmp (p->dir, dir) == 0)
+        return;
+    }
+  p = g_new0 (ModulePath, 1);
+  p->machine = machine;
+  p->dir = g_strdup (dir);
+  g_ptr_array_add (self->module_paths, p);
+  hs_engine_check_modules (self);
+}
+
+/* Returns: (transfer full): the search path as "DIR" or "DIR (machine N)" lines. */
+char **
+hs_engine_get_module_paths (HsEngine *self)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+
+  for (guint i = 0; i < self->module_paths->len; i++)
+    {
+      const ModulePath *p = g_ptr_array_index (self->module_paths, i);
+
+      g_ptr_array_add (out, p->machine < 0 ? g_strdup (p->dir)
+                                           : g_strdup_printf ("%s (machine %d)", p->dir,
+                                                              p->machine));
+    }
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
+void
+hs_engine_set_module_autoload (HsEngine *self,
+                               gboolean  autoload_on)
+{
+  g_return_if_fail (HS_IS_ENGINE (self));
+
+  self->module_autoload = autoload_on;
+  if (autoload_on)
+    hs_engine_check_modules (self);
+}
+
+gboolean
+hs_engine_get_module_autoload (HsEngine *self)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), FALSE);
+  return self->module_autoload;
+}
+
+/* Looks again for the debug files of every module that has none bound. */
+void
+hs_engine_check_modules (HsEngine *self)
+{
+  GListModel *machines;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+
+  g_hash_table_remove_all (self->module_tried);
+  if (!self->module_autoload || self->module_paths->len == 0)
+    return;
+  machines = hs_engine_get_machines (self);
+  for (guint i = 0; i < g_list_model_get_n_items (machines); i++)
+    {
+      g_autoptr(HsMachine) m = g_list_model_get_item (machines, i);
+
+      autoload (self, m);
+    }
+}
+
+/* @machine's module @name as the last halt listed it, or NULL. */
+HsModule *
+hs_engine_find_module (HsEngine   *self,
+                       guint       machine,
+                       const char *name)
+{
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return find_module (self, machine, name, 0);
+}
+
+/**
+ * hs_engine_load_module_symbols_async:
+ * @path: (nullable): the module's debug file; NULL: look for it in the search path
+ *
+ * Binds module @name's debug file to @machine at the addresses the guest placed its sections
+ * at (TASK.sYmbol.LOADMod).
+ */
+void
+hs_engine_load_module_symbols_async (HsEngine            *self,
+                                     guint                machine,
+                                     const char          *name,
+                                     const char          *path,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GTask *task;
+  HsModule *mod;
+  GPtrArray *loads;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+  g_return_if_fail (name != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_engine_load_module_symbols_async);
+  mod = find_module (self, machine, name, 0);
+  if (mod == NULL)
+    {
+      g_task_return_new_error (task, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                               "machine %u has no module '%s' (TASK.MODule /MACHINE %u lists "
+                               "its modules)", machine, name, machine);
+      g_object_unref (task);
+      return;
+    }
+  if (path == NULL && self->module_paths->len == 0)
+    {
+      g_task_return_new_error (task, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                               "no module search path: name the file, or set one with "
+                               "sYmbol.AutoLOAD.PATH DIR");
+      g_object_unref (task);
+      return;
+    }
+  loads = g_ptr_array_new_with_free_func ((GDestroyNotify) module_load_free);
+  g_ptr_array_add (loads, module_load_new (mod, path));
+  start_batch (self, loads, task);
+}
+
+HsSymbolFile *
+hs_engine_load_module_symbols_finish (HsEngine      *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Drops module @name's symbols from @machine (TASK.sYmbol.DELeteMod); autoload leaves it
+ * alone until the module is loaded again or sYmbol.AutoLOAD.CHECK. */
+gboolean
+hs_engine_unload_module_symbols (HsEngine   *self,
+                                 guint       machine,
+                                 const char *name)
+{
+  HsModule *mod;
+
+  g_return_val_if_fail (HS_IS_ENGINE (self), FALSE);
+
+  if (!hs_symbol_scope_unbind_module (self->symbols, machine, name))
+    return FALSE;
+  mod = find_module (self, machine, name, 0);
+  if (mod != NULL)
+    hs_module_set_symbols (mod, NULL, "removed by TASK.sYmbol.DELeteMod");
+  return TRUE;
+}
+
+/**
+ * hs_engine_relocate_kernel:
+ * @automatic: TRUE: hand the slide back to the engine, which finds it at the next read of the
+ *   guests; FALSE: @offset is the slide, kept until the user changes it (sYmbol.RELOCate)
+ *
+ * Moves @machine's kernel symbols by a KASLR slide. When halted, the guests and their tasks are
+ * read again through the new addresses.
+ */
+gboolean
+hs_engine_relocate_kernel (HsEngine  *self,
+                           guint      machine,
+                           guint64    offset,
+                           gboolean   automatic,
+                           GError   **error)
+{
+  g_autoptr(HsSymbolFile) kernel = NULL;
+
+  g_return_val_if_fail (HS_IS_ENGINE (self), FALSE);
+
+  kernel = hs_symbol_scope_get_kernel (self->symbols, machine, NULL);
+  if (kernel == NULL)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS,
+                   "machine %u has no kernel symbols to move (Data.LOAD.Elf vmlinux %u:::0 "
+                   "/NoCODE loads them)", machine, machine);
+      return FALSE;
+    }
+  hs_symbol_scope_set_kernel_offset (self->symbols, machine, kernel, automatic ? 0 : offset,
+                                     automatic ? HS_OFFSET_RESET : HS_OFFSET_USER);
+  if (self->state == HS_ENGINE_STATE_HALTED)
+    hs_engine_refresh_guests (self);
+  return TRUE;
+}
