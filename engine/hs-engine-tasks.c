@@ -64,7 +64,7 @@ gboolean
 hs_engine_get_tasks_pending (HsEngine *self)
 {
   g_return_val_if_fail (HS_IS_ENGINE (self), FALSE);
-  return self->tasks_pending;
+  return self->tasks_pending || self->module_loads > 0;
 }
 
 gboolean
