@@ -7,6 +7,13 @@
  * names asked for are those of symbols-sample.c and linux-sample.c, which
  * the seeds are built from, and those the input's own symbol table holds.
  *
+ * Each input is loaded twice: as a plain file, and as a relocatable one (a
+ * kernel module) placed at a fixed section map, which relocates a copy of
+ * it first (hs-elf-reloc.c) and then asks the same questions of that. An
+ * input that is not ET_REL is refused by the second quickly; the module
+ * seeds (module-dwarf4, module-dwarf5: tests/engine/reloc-sample.c built
+ * -c) are what reach the relocation.
+ *
  * A symbol file loads from a path, so each input is written to a memfd and
  * loaded as /proc/self/fd/N. The on-disk index cache is turned off: it
  * would write a file per input, and it is input of its own.
@@ -108,40 +115,25 @@ ask_symbol (HsSymbolFile   *file,
     }
 }
 
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+/* Where the second load places a module's sections: .bss near the top of the address space,
+ * so that a size the fuzzer grows runs into the check that it does not wrap. */
+static const HsSectionAddress placement[] = {
+  { ".text", G_GUINT64_CONSTANT (0xffff800001000000) },
+  { ".init.text", G_GUINT64_CONSTANT (0xffff800001100000) },
+  { ".data", G_GUINT64_CONSTANT (0xffff800001200000) },
+  { ".rodata", G_GUINT64_CONSTANT (0xffff800001300000) },
+  { ".data.rel.local", G_GUINT64_CONSTANT (0xffff800001400000) },
+  { ".eh_frame", G_GUINT64_CONSTANT (0xffff800001500000) },
+  { ".bss", G_GUINT64_CONSTANT (0xffffffffffff0000) },
+};
 
-int
-LLVMFuzzerTestOneInput (const uint8_t *data,
-                        size_t         size)
+static void
+explore (HsSymbolFile *file)
 {
-  g_autoptr(HsSymbolFile) file = NULL;
   g_autoptr(GHashTable) asked = NULL;
   g_autoptr(GArray) symbols = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *text = NULL;
-  gsize written = 0;
   guint n = 0;
-  int fd;
-
-  g_setenv ("HYPERSCOPE_NO_INDEX_CACHE", "1", TRUE);
-  fd = memfd_create ("fuzz-elf", MFD_CLOEXEC);
-  if (fd < 0)
-    g_error ("memfd_create: %s", g_strerror (errno));
-  while (written < size)
-    {
-      ssize_t w = write (fd, data + written, size - written);
-
-      if (w <= 0)
-        g_error ("write: %s", g_strerror (errno));
-      written += (gsize) w;
-    }
-  path = g_strdup_printf ("/proc/self/fd/%d", fd);
-  file = hs_symbol_file_load (path, NULL);
-  if (file == NULL)
-    {
-      close (fd);
-      return 0;
-    }
 
   text = hs_symbol_file_describe (file);
   hs_symbol_file_index (file, progress, NULL, NULL, NULL);
@@ -169,6 +161,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       guint actual;
 
       hs_symbol_file_line_to_address (file, "symbols-sample.c", line, &address, &actual, NULL);
+      hs_symbol_file_line_to_address (file, "reloc-sample.c", line, &address, &actual, NULL);
     }
 
   /* The same lines found through each unit's own ranges. */
@@ -181,7 +174,40 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       hs_symbol_file_address_to_line (file, g_array_index (symbols, HsSymbol, i).address,
                                       &source, &line, NULL);
     }
+}
 
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  g_autoptr(HsSymbolFile) file = NULL;
+  g_autofree char *path = NULL;
+  gsize written = 0;
+  int fd;
+
+  g_setenv ("HYPERSCOPE_NO_INDEX_CACHE", "1", TRUE);
+  fd = memfd_create ("fuzz-elf", MFD_CLOEXEC);
+  if (fd < 0)
+    g_error ("memfd_create: %s", g_strerror (errno));
+  while (written < size)
+    {
+      ssize_t w = write (fd, data + written, size - written);
+
+      if (w <= 0)
+        g_error ("write: %s", g_strerror (errno));
+      written += (gsize) w;
+    }
+  path = g_strdup_printf ("/proc/self/fd/%d", fd);
+  file = hs_symbol_file_load (path, NULL);
+  if (file != NULL)
+    explore (file);
+  g_clear_object (&file);
+
+  file = hs_symbol_file_load_relocated (path, placement, G_N_ELEMENTS (placement), NULL);
+  if (file != NULL)
+    explore (file);
   g_clear_object (&file);
   close (fd);
   return 0;
