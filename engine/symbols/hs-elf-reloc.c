@@ -308,9 +308,12 @@ read_sections (Image   *im,
                         im->file, i, s->offset, s->size, im->size);
     }
 
+  /* Whatever its type says: the names are read from it. */
   strtab = &im->sections[shstrndx];
-  if (strtab->type == SHT_NOBITS)
-    return corrupt (error, "%s is corrupt: its section name table has no bytes", im->file);
+  if (shstrndx == 0 || strtab->type == SHT_NOBITS
+      || !inside (strtab->offset, strtab->size, im->size))
+    return corrupt (error, "%s is corrupt: its section name table (section %u) is not inside "
+                    "the file", im->file, shstrndx);
   for (guint i = 0; i < shnum; i++)
     {
       guint64 at = get_le (im->image + shoff + (guint64) i * SHDR_SIZE, 4);

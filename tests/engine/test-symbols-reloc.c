@@ -682,6 +682,18 @@ test_hostile_sections (void)
   expect_error (&copy, HS_SYMBOLS_ERROR_CORRUPT, "as its symbol table");
   sh->sh_link = saved;
 
+  /* A name table that says it is nothing, far outside the file: its names are not read. */
+  {
+    Elf64_Ehdr *ehdr = (Elf64_Ehdr *) copy.bytes;
+    Elf64_Shdr *names = shdr (&copy, ehdr->e_shstrndx);
+    Elf64_Shdr saved_names = *names;
+
+    names->sh_type = SHT_NULL;
+    names->sh_offset = G_MAXUINT64 - 8;
+    expect_error (&copy, HS_SYMBOLS_ERROR_CORRUPT, "section name table");
+    *names = saved_names;
+  }
+
   /* Relocation sections that overlap, to multiply the work. */
   saved = sh->sh_size;
   sh->sh_offset = 0;
