@@ -13,6 +13,29 @@
 #   │   └── sleep        the counter's own long sleep
 #   └── sleep            a long sleep owned by init
 #
+# Before that tree starts, init loads the kernel modules the board put in
+# /lib/modules/<kver>/ (in modules.dep's order, with busybox insmod; one that
+# fails is reported and skipped) and gives each something to run:
+#
+#   dummy.ko  makes dummy0 (numdummies=1: dummy_init_module, dummy_setup,
+#             dummy_dev_init); `ip link set dummy0 up` lets the kernel send
+#             its IPv6 MLD reports through dummy_xmit now and then
+#   loop.ko   makes loop0 (max_loop=1), bound to /loop.img by losetup
+#             (lo_ioctl)
+#
+# and the counter, once per cycle (about once a second, in every guest),
+# reads two sysfs files with the builtin `read`, so without forking:
+# /sys/class/net/dummy0/statistics/tx_packets runs dummy_get_stats64 (dummy.ko,
+# through dev_get_stats) and /sys/block/loop0/loop/backing_file runs
+# loop_attr_do_show_backing_file (loop.ko).  Breakpoints on either hit about
+# every second in each guest.  Just before HYPERSCOPE-READY, init prints
+# what the debugger should find, from /proc/modules and /sys/module:
+#   HYPERSCOPE-MODULE <name> <the module's /proc/modules line>
+#   HYPERSCOPE-MODSECT <name> <module> <section> <address>
+# for .text, .init.text, .data, .rodata and .bss where the module has them.
+# .init.text is freed once the module's init has run, so a later module may
+# be loaded there (dummy's .init.text is where loop's .text now is).
+#
 # With hstasks=N on the command line (hyperscope-board run --tasks N), once
 # that tree stands, /bin/hs-tasks adds N more tasks (<name>_tasks, its
 # threads <name>_busy0/1, processes <name>_p<i> with threads <name>_t<j>),
@@ -56,6 +79,28 @@ idle=$((i / 100)).$((i % 100 / 10))$((i % 10))
 hostname "$name"
 mkfifo /run/idle                          # never written: read -t = sleep
 
+# The modules (see the top).  modules.dep lists each before what needs it.
+read -r kver </proc/sys/kernel/osrelease
+moddir=/lib/modules/$kver
+if [ -r "$moddir/modules.dep" ]; then
+	while IFS=: read -r ko _; do
+		m=${ko##*/}
+		m=${m%.ko}
+		case "$m" in
+		loop) set -- max_loop=1 ;;        # one loop device, not eight
+		*) set -- ;;
+		esac
+		insmod "$moddir/$ko" "$@" || echo "HYPERSCOPE-MODULE-ERROR $name $m: insmod failed, booting on without it"
+	done <"$moddir/modules.dep"
+fi
+[ -d /sys/class/net/dummy0 ] && ip link set dummy0 up
+[ -b /dev/loop0 ] && losetup /dev/loop0 /loop.img
+# What the counter reads once a cycle, where the modules made it.
+reads=
+for f in /sys/class/net/dummy0/statistics/tx_packets /sys/block/loop0/loop/backing_file; do
+	[ -r "$f" ] && reads="$reads read -r _ <$f;"
+done
+
 cat >/bin/"${name}"_ticker <<EOF
 #!/bin/sh
 n=0
@@ -70,6 +115,7 @@ EOF
 {
 echo '#!/bin/sh'
 echo "busy=$busy idle=$idle"
+echo "modules() {$reads :; }            # module code, without forking (see /init)"
 cat <<'EOF'
 sleep 999999999 &                         # the counter's child "sleep"
 # Its idle time goes through nanosleep(2) in a short-lived `sleep`, so that
@@ -79,6 +125,7 @@ while [ ! -e /run/listed ]; do read -t 0.1 _ <>/run/idle; done
 now() { read up _ </proc/uptime; f=${up#*.}; cs=$(( ${up%.*} * 100 + ${f#0} )); }
 total=0
 while :; do
+	modules
 	now; end=$((cs + busy))               # CPU work for $busy cs...
 	while [ "$cs" -lt "$end" ]; do total=$((total + 1)); now; done
 	sleep "$idle"                         # ...then idle for the rest
@@ -127,6 +174,26 @@ if [ "$tasks" -gt 0 ]; then
 	made=
 	read -r made _ </run/hstasks.done 2>/dev/null
 	echo "HYPERSCOPE-TASKS $name ${made:-timeout}"
+fi
+
+# The oracle for the modules (see the top).  The kernel shows their real
+# addresses to init because it is root (CAP_SYSLOG) and kptr_restrict is
+# below 2.  A section file answers only a read at offset 0, and the builtin
+# `read` takes a byte at a time: one grep reads them all.
+sections=
+while read -r m rest; do
+	echo "HYPERSCOPE-MODULE $name $m $rest"
+	for s in .text .init.text .data .rodata .bss; do
+		sections="$sections /sys/module/$m/sections/$s"
+	done
+done </proc/modules
+if [ -n "$sections" ]; then
+	# shellcheck disable=SC2086 # one word per file
+	grep -Hs . $sections >/run/sections
+	while IFS=: read -r f a; do
+		m=${f#/sys/module/}
+		echo "HYPERSCOPE-MODSECT $name ${m%%/*} ${f##*/} $a"
+	done </run/sections
 fi
 
 echo "HYPERSCOPE-READY $name"
