@@ -36,6 +36,9 @@
 # .init.text is freed once the module's init has run, so a later module may
 # be loaded there (dummy's .init.text is where loop's .text now is).
 #
+# With hskaslr=1 (hyperscope-board run --kaslr: no nokaslr, a CPU with
+# RNDR), init also prints "HYPERSCOPE-KTEXT <name> <address of _text>".
+#
 # With hstasks=N on the command line (hyperscope-board run --tasks N), once
 # that tree stands, /bin/hs-tasks adds N more tasks (<name>_tasks, its
 # threads <name>_busy0/1, processes <name>_p<i> with threads <name>_t<j>),
@@ -57,12 +60,13 @@ mount -t sysfs sysfs /sys 2>/dev/null
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /run /tmp
 
-name=guest busy=40 tasks=0
+name=guest busy=40 tasks=0 kaslr=0
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	hsname=*) name=${arg#hsname=} ;;
 	hsbusy=*) busy=${arg#hsbusy=} ;;
 	hstasks=*) tasks=${arg#hstasks=} ;;
+	hskaslr=1) kaslr=1 ;;
 	esac
 done
 case "$busy" in '' | *[!0-9]*) busy=40 ;; esac
@@ -194,6 +198,12 @@ if [ -n "$sections" ]; then
 		m=${f#/sys/module/}
 		echo "HYPERSCOPE-MODSECT $name ${m%%/*} ${f##*/} $a"
 	done </run/sections
+fi
+# /proc/kallsyms has no _text: arm64's vmlinux.lds.S puts _stext at the
+# 64 KiB boundary (SEGMENT_ALIGN) after it, past the kernel's smaller head.
+if [ "$kaslr" = 1 ]; then
+	stext=$(grep -m1 ' _stext$' /proc/kallsyms)
+	printf 'HYPERSCOPE-KTEXT %s 0x%x\n' "$name" $((0x${stext%% *} - 0x10000))
 fi
 
 echo "HYPERSCOPE-READY $name"
