@@ -45,6 +45,7 @@ struct _HsBoard
 
   guint16 port;
   guint extra_tasks;
+  gboolean kaslr;
   gint64 qemu_started;
   gboolean booting;
 };
@@ -363,6 +364,8 @@ hs_board_start_async (HsBoard             *self,
       g_ptr_array_add (argv, (char *) "--tasks");
       g_ptr_array_add (argv, tasks_text);
     }
+  if (self->kaslr)
+    g_ptr_array_add (argv, (char *) "--kaslr");
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
@@ -447,6 +450,16 @@ hs_board_set_extra_tasks (HsBoard *self,
   g_return_if_fail (n <= MAX_EXTRA_TASKS);
   /* Read when the board starts: a running board keeps the tasks it booted with. */
   self->extra_tasks = n;
+}
+
+/* Boots the guests' kernels randomised (hyperscope-board run --kaslr): a CPU model with RNDR,
+ * their only seed under Xen, and no nokaslr. Call before starting. */
+void
+hs_board_set_kaslr (HsBoard  *self,
+                    gboolean  kaslr)
+{
+  g_return_if_fail (HS_IS_BOARD (self));
+  self->kaslr = kaslr;
 }
 
 guint16

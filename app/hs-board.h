@@ -23,6 +23,8 @@ const char *hs_board_get_script        (HsBoard              *self);
  * default, is the plain board).  Call before starting. */
 void        hs_board_set_extra_tasks   (HsBoard              *self,
                                         guint                 n);
+void        hs_board_set_kaslr         (HsBoard              *self,
+                                        gboolean              kaslr);
 void        hs_board_start_async       (HsBoard              *self,
                                         GCancellable         *cancellable,
                                         GAsyncReadyCallback   callback,
