@@ -354,13 +354,27 @@ autoload (HsEngine *self,
   start_batch (self, loads, NULL);
 }
 
-/* Modules that went away take their symbols with them; a module loaded again elsewhere is
- * looked for again. */
+/* Modules that went away take their symbols with them, and one that comes back is looked
+ * for again. */
 static void
 forget_gone (HsEngine *self,
              guint     machine_id)
 {
   g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (self->symbols, machine_id);
+  g_autofree char *prefix = g_strdup_printf ("%u:", machine_id);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->module_tried);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_auto(GStrv) parts = g_strsplit (key, ":", 3);
+
+      if (g_str_has_prefix (key, prefix) && g_strv_length (parts) == 3
+          && find_module (self, machine_id, parts[1],
+                          g_ascii_strtoull (parts[2], NULL, 16)) == NULL)
+        g_hash_table_iter_remove (&iter);
+    }
 
   for (guint i = 0; i < bindings->len; i++)
     {

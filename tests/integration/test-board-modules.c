@@ -124,6 +124,51 @@ test_modules (void)
   }
 }
 
+/* A module that leaves the guest's list (as an unload leaves it) is gone at the next read of
+ * the guest, with its symbols; back in the list, it is found and bound again. The guest never
+ * runs without it. */
+static void
+test_module_gone_and_back (void)
+{
+  HsMachine *machine = hs_engine_get_machine (engine, 1);
+  GListModel *modules = hs_machine_get_modules (machine);
+  g_autoptr(HsModule) first = g_list_model_get_item (modules, 0);
+  g_autofree char *name = g_strdup (hs_module_get_name (first));
+  g_autofree char *at = NULL;
+  g_autofree char *gone = NULL;
+  g_autofree char *back = NULL;
+  guint64 head, first_list, second_list;
+  guint n = g_list_model_get_n_items (modules);
+
+  ensure_halted ();
+  g_assert_nonnull (hs_module_get_symbols (first));
+  g_assert_true (hs_engine_lookup_symbol (engine, 1, 0, "modules", &head, NULL));
+  first_list = read_quad (HS_ACCESS_VIRTUAL, 1, head);
+  second_list = read_quad (HS_ACCESS_VIRTUAL, 1, first_list);
+  at = g_strdup_printf ("1:::0x%" G_GINT64_MODIFIER "x", head);
+
+  set_bytes (at, "%Quad", second_list);
+  gone = run_ok ("TASK.MODule /MACHINE 1");
+  g_test_message ("%s", gone);
+  g_assert_cmpuint (g_list_model_get_n_items (modules), ==, n - 1);
+  g_assert_null (hs_engine_find_module (engine, 1, name));
+  {
+    const char *function = g_str_equal (name, "dummy") ? "dummy_get_stats64"
+                                                       : "loop_attr_do_show_backing_file";
+    guint64 address;
+
+    /* Its symbols went with it. */
+    g_assert_false (hs_engine_lookup_symbol (engine, 1, 0, function, &address, NULL));
+  }
+
+  set_bytes (at, "%Quad", first_list);
+  back = run_ok ("TASK.MODule /MACHINE 1");
+  g_test_message ("%s", back);
+  g_assert_cmpuint (g_list_model_get_n_items (modules), ==, n);
+  g_assert_nonnull (hs_engine_find_module (engine, 1, name));
+  g_assert_nonnull (hs_module_get_symbols (hs_engine_find_module (engine, 1, name)));
+}
+
 /* A breakpoint in a module's function, for one guest: the stop report and the frames name the
  * module's function and its source line, and the kernel's callers below it. */
 static void
@@ -181,6 +226,7 @@ void
 test_board_add_module_tests (void)
 {
   g_test_add_func ("/Hs/Board/modules", test_modules);
+  g_test_add_func ("/Hs/Board/module-gone-and-back", test_module_gone_and_back);
   g_test_add_func ("/Hs/Board/module-breakpoint", test_module_breakpoint);
   g_test_add_func ("/Hs/Board/kaslr-slide", test_kaslr_slide);
 }

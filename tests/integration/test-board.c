@@ -1260,7 +1260,7 @@ member_offset (guint       machine,
   return offset;
 }
 
-static guint64
+guint64
 read_quad (HsAccessClass access,
            guint         machine,
            guint64       address)
@@ -1276,7 +1276,7 @@ read_quad (HsAccessClass access,
 }
 
 /* Data.Set through the command line, as a user would break (or mend) the guest. */
-static void
+void
 set_bytes (const char *where,
            const char *format,
            guint64     value)

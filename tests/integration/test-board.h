@@ -23,6 +23,13 @@ void     ensure_tasks        (void);
 guint64  reg                 (guint        core,
                               const char  *name);
 char    *board_path          (const char  *key);
+guint64  read_quad           (HsAccessClass access,
+                              guint         machine,
+                              guint64       address);
+/* Data.Set @where @format @value through the command line. */
+void     set_bytes           (const char  *where,
+                              const char  *format,
+                              guint64      value);
 
 /* test-board-modules.c: kernel modules, their symbols and the kernels' KASLR slides. */
 void     test_board_add_module_tests (void);
