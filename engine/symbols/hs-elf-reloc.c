@@ -77,6 +77,7 @@ struct _HsElfReloc
   GArray *placed;                      /* of Placed, in file order */
   GPtrArray *unplaced;                 /* names of allocated sections given no address */
   GPtrArray *ignored;                  /* names in the map that are no allocated section */
+  gboolean section_relative;           /* every section at 0, as the file has it */
   HsElfRelocCounts counts;
 };
 
@@ -152,9 +153,17 @@ _hs_elf_reloc_not_applied (const HsElfReloc *reloc)
 }
 
 gboolean
+_hs_elf_reloc_is_section_relative (const HsElfReloc *reloc)
+{
+  return reloc->section_relative;
+}
+
+gboolean
 _hs_elf_reloc_is_placed (const HsElfReloc *reloc,
                          guint64           address)
 {
+  if (reloc->section_relative)
+    return TRUE;
   for (guint i = 0; i < reloc->placed->len; i++)
     {
       const Placed *p = &g_array_index (reloc->placed, Placed, i);
@@ -171,6 +180,8 @@ _hs_elf_reloc_describe (const HsElfReloc *reloc,
 {
   const HsElfRelocCounts *c = &reloc->counts;
 
+  if (reloc->section_relative)
+    goto counts;
   g_string_append (s, "  placed (relocatable): ");
   for (guint i = 0; i < reloc->placed->len && i < MAX_LISTED; i++)
     {
@@ -197,6 +208,7 @@ _hs_elf_reloc_describe (const HsElfReloc *reloc,
       g_string_append_c (s, '\n');
     }
 
+counts:
   g_string_append_printf (s, "  relocations: %" G_GUINT64_FORMAT " applied to what is read "
                           "from the file (DWARF, call-frame information)", c->applied);
   if (_hs_elf_reloc_not_applied (reloc) > 0)
@@ -352,6 +364,13 @@ place_sections (Image                   *im,
 {
   g_autoptr(GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) given = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (reloc->section_relative)
+    {
+      for (guint i = 1; i < im->n_sections; i++)
+        im->sections[i].placed = (im->sections[i].flags & SHF_ALLOC) != 0;
+      return TRUE;
+    }
 
   /* The first allocated section of a name is the one placed: the kernel names a module's
    * sections in sysfs by name alone. */
@@ -678,6 +697,7 @@ _hs_elf_relocate (guint8                  *image,
                   const char              *file_name,
                   const HsSectionAddress  *map,
                   guint                    n_map,
+                  gboolean                 section_relative,
                   GError                 **error)
 {
   g_autofree char *file = g_path_get_basename (file_name);
@@ -707,6 +727,7 @@ _hs_elf_relocate (guint8                  *image,
   g_array_set_clear_func (reloc->placed, (GDestroyNotify) placed_clear);
   reloc->unplaced = g_ptr_array_new_with_free_func (g_free);
   reloc->ignored = g_ptr_array_new_with_free_func (g_free);
+  reloc->section_relative = section_relative;
 
   if (!read_sections (&im, error) || !place_sections (&im, map, n_map, reloc, error))
     goto out;

@@ -85,18 +85,23 @@ typedef struct
 } HsElfRelocCounts;
 
 /* Rewrites @image (the whole file, @size bytes, writable) in place into the file a linker
- * would have made with each section of @map at its address: see hs-elf-reloc.c. Pure: it
- * reads and writes @image only. NULL with @error set when the file or the map is malformed. */
+ * would have made with each section of @map at its address: see hs-elf-reloc.c. With
+ * @section_relative, @map is not used and every allocated section is placed at 0: the plain
+ * loader's view of an object, relocated by the same checked code rather than by libdwarf.
+ * Pure: it reads and writes @image only. NULL with @error set when the file or the map is
+ * malformed. */
 HsElfReloc  *_hs_elf_relocate              (guint8                 *image,
                                             gsize                   size,
                                             const char             *file_name,
                                             const HsSectionAddress *map,
                                             guint                   n_map,
+                                            gboolean                section_relative,
                                             GError                **error);
 void         _hs_elf_reloc_free            (HsElfReloc             *reloc);
 const HsElfRelocCounts *_hs_elf_reloc_get_counts (const HsElfReloc *reloc);
 guint64      _hs_elf_reloc_not_applied     (const HsElfReloc       *reloc);
-/* Whether @address is inside a section the map placed. */
+gboolean     _hs_elf_reloc_is_section_relative (const HsElfReloc *reloc);
+/* Whether @address is inside a section the map placed (always, when section-relative). */
 gboolean     _hs_elf_reloc_is_placed       (const HsElfReloc       *reloc,
                                             guint64                 address);
 /* Lines for hs_symbol_file_describe(): the placement and the counts. */
@@ -446,6 +451,20 @@ gboolean     _hs_dwarf_frame_rule      (HsSymbolFile          *self,
 gboolean     _hs_symbol_file_open_fd   (HsSymbolFile          *self,
                                         int                    fd,
                                         GError               **error);
+
+/* hs-symbol-file-reloc.c */
+
+/* The ELF type (ET_REL, ET_EXEC...) of @fd if it is a 64-bit little-endian AArch64 ELF file,
+ * else ET_NONE. */
+guint        _hs_elf_aarch64_type      (int                    fd);
+/* _hs_symbol_file_open_fd() for an ET_REL file @fd (which it closes): of a copy of it
+ * relocated by _hs_elf_relocate(). */
+gboolean     _hs_symbol_file_open_relocated (HsSymbolFile     *self,
+                                             int               fd,
+                                             const HsSectionAddress *map,
+                                             guint             n_map,
+                                             gboolean          section_relative,
+                                             GError          **error);
 
 /* Kernels built with -fpatchable-function-entry (ftrace) start functions with NOPs that the ELF
  * symbol covers but DWARF (low_pc, line table, FDE) does not. For a pc on such NOPs at the start

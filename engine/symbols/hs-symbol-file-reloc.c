@@ -13,6 +13,14 @@
  * hs_symbol_file_load() would, so that a caller may hand every file it finds
  * to this entry point; with a map it is an error, as its sections already
  * have addresses (bind it at a load offset instead).
+ *
+ * hs_symbol_file_load() of a relocatable file comes here too, with every
+ * section at 0: its answers are section offsets as before, but its DWARF is
+ * relocated by the checked code in hs-elf-reloc.c. Left to itself, libdwarf
+ * relocates an object's .debug_* sections on its own, after (and so unseen
+ * by) the checks hs-dwarf-precheck.c makes of the bytes it will read:
+ * fuzz-elf found a relocation over a .debug_rnglists header that then sent
+ * libdwarf 20210528 into a double free.
  */
 #define _GNU_SOURCE
 #define G_LOG_DOMAIN "hs-symbols"
@@ -31,10 +39,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The ELF type (ET_REL, ET_EXEC...) of @fd if it is a 64-bit little-endian AArch64 ELF file,
- * else ET_NONE: the plain loader says best what is wrong with those. */
-static guint
-aarch64_elf_type (int fd)
+guint
+_hs_elf_aarch64_type (int fd)
 {
   guint8 header[20];
 
@@ -77,6 +83,7 @@ relocated_copy (HsSymbolFile            *self,
                 gsize                    size,
                 const HsSectionAddress  *sections,
                 guint                    n_sections,
+                gboolean                 section_relative,
                 GError                 **error)
 {
   guint8 *image;
@@ -112,7 +119,8 @@ relocated_copy (HsSymbolFile            *self,
                                                 : "it got shorter while it was read");
     }
   else
-    self->reloc = _hs_elf_relocate (image, size, self->path, sections, n_sections, error);
+    self->reloc = _hs_elf_relocate (image, size, self->path, sections, n_sections,
+                                    section_relative, error);
   munmap (image, size);
   if (self->reloc == NULL)
     {
@@ -150,9 +158,8 @@ hs_symbol_file_load_relocated (const char              *path,
                                GError                 **error)
 {
   g_autoptr(HsSymbolFile) self = NULL;
-  struct stat st;
-  int fd, memfd;
   guint type;
+  int fd;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (sections != NULL || n_sections == 0, NULL);
@@ -171,7 +178,7 @@ hs_symbol_file_load_relocated (const char              *path,
       return NULL;
     }
 
-  type = aarch64_elf_type (fd);
+  type = _hs_elf_aarch64_type (fd);
   if (type != ET_REL)
     {
       if (n_sections > 0 && type != ET_NONE)
@@ -189,32 +196,46 @@ hs_symbol_file_load_relocated (const char              *path,
       return g_steal_pointer (&self);
     }
 
+  if (!_hs_symbol_file_open_relocated (self, fd, sections, n_sections, FALSE, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+gboolean
+_hs_symbol_file_open_relocated (HsSymbolFile            *self,
+                                int                      fd,
+                                const HsSectionAddress  *map,
+                                guint                    n_map,
+                                gboolean                 section_relative,
+                                GError                 **error)
+{
+  struct stat st;
+  int memfd;
+
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_OPEN,
-                   "cannot load %s: not a regular file", path);
+                   "cannot load %s: not a regular file", self->path);
       close (fd);
-      return NULL;
+      return FALSE;
     }
   if ((guint64) st.st_size > HS_ELF_RELOC_MAX_FILE_SIZE)
     {
       g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_UNSUPPORTED,
                    "%s is a relocatable file of %" G_GUINT64_FORMAT " MiB: it would be copied "
                    "into memory to be relocated, and files over %" G_GUINT64_FORMAT " MiB are "
-                   "not (a kernel module's debug file is a few MiB)", path,
+                   "not (a kernel module's debug file is a few MiB)", self->path,
                    (guint64) st.st_size >> 20, HS_ELF_RELOC_MAX_FILE_SIZE >> 20);
       close (fd);
-      return NULL;
+      return FALSE;
     }
 
-  memfd = relocated_copy (self, fd, st.st_size, sections, n_sections, error);
+  memfd = relocated_copy (self, fd, st.st_size, map, n_map, section_relative, error);
   close (fd);
-  if (memfd < 0)
-    return NULL;
-  if (!_hs_symbol_file_open_fd (self, memfd, error))
-    return NULL;
+  if (memfd < 0 || !_hs_symbol_file_open_fd (self, memfd, error))
+    return FALSE;
   self->elf_type = ET_REL;
-  return g_steal_pointer (&self);
+  return TRUE;
 }
 
 typedef struct

@@ -330,7 +330,11 @@ hs_symbol_file_load (const char  *path,
                    "cannot open %s: %s", path, g_strerror (saved_errno));
       return NULL;
     }
-  if (!_hs_symbol_file_open_fd (self, fd, error))
+  /* An object is relocated as it is (every section at 0) by our code, not by libdwarf's:
+   * see hs-symbol-file-reloc.c. */
+  if (_hs_elf_aarch64_type (fd) == ET_REL
+      ? !_hs_symbol_file_open_relocated (self, fd, NULL, 0, TRUE, error)
+      : !_hs_symbol_file_open_fd (self, fd, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -426,6 +430,7 @@ hs_symbol_file_is_indexed (HsSymbolFile *self)
 char *
 hs_symbol_file_describe (HsSymbolFile *self)
 {
+  const char *kind;
   GString *s;
   gboolean locked;
 
@@ -433,15 +438,16 @@ hs_symbol_file_describe (HsSymbolFile *self)
 
   s = g_string_new (NULL);
   g_string_append_printf (s, "%s (%s)\n", self->basename, self->path);
+  if (self->reloc != NULL)
+    kind = _hs_elf_reloc_is_section_relative (self->reloc)
+           ? "relocatable object (not placed: addresses are offsets in their sections)"
+           : "relocatable object, placed as the target loaded it";
+  else
+    kind = self->elf_type == ET_EXEC  ? "executable"
+           : self->elf_type == ET_DYN ? "shared object / PIE"
+                                      : "file";
   g_string_append_printf (s, "  architecture: AArch64, ELF64 little-endian %s, %.1f MB\n",
-                          self->reloc != NULL ? "relocatable object, placed as the target "
-                                                "loaded it"
-                          : self->elf_type == ET_EXEC ? "executable"
-                          : self->elf_type == ET_DYN  ? "shared object / PIE"
-                          : self->elf_type == ET_REL  ? "relocatable object (unrelocated: "
-                                                        "section-relative addresses)"
-                                                      : "file",
-                          self->file_size / 1e6);
+                          kind, self->file_size / 1e6);
   if (self->reloc != NULL)
     _hs_elf_reloc_describe (self->reloc, s);
   g_string_append_printf (s, "  symbols: %u (%s)\n",
