@@ -306,6 +306,11 @@ _hs_symbol_file_open_fd (HsSymbolFile  *self,
  *
  * The file stays mapped until the object is finalized; it must not be truncated meanwhile.
  *
+ * A relocatable object (a .o, a kernel module's .ko) is read as placed with every section at
+ * 0, so that its addresses are offsets in their sections: a copy of it is relocated in memory
+ * (at most 512 MiB), as hs_symbol_file_load_relocated() does to place one where the target
+ * loaded it.
+ *
  * Returns: (transfer full): the file, or %NULL with @error set
  */
 HsSymbolFile *
