@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz-memory.h"
 #include "fuzz-samples.h"
 #include "hs-linux.h"
 
@@ -31,16 +32,6 @@ typedef struct
   HsLinuxLayout *layout;
   guint64 init_task;
 } Kernel;
-
-typedef struct
-{
-  const uint8_t *mem;
-  size_t size;
-  guint64 base;
-  guint reads;
-  guint cancel_after;          /* 0: never */
-  GCancellable *cancellable;
-} Memory;
 
 /* The samples' layouts, made once per process. */
 static GPtrArray *
@@ -68,39 +59,6 @@ kernels (void)
       g_ptr_array_add (loaded, k);
     }
   return loaded;
-}
-
-static gboolean
-read_mem (guint64    va,
-          void      *buf,
-          gsize      len,
-          gpointer   user_data,
-          GError   **error)
-{
-  Memory *m = user_data;
-
-  m->reads++;
-  if (m->cancel_after != 0 && m->reads >= m->cancel_after)
-    g_cancellable_cancel (m->cancellable);
-  if (va < m->base || va - m->base > m->size || len > m->size - (va - m->base))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "stage-1 fault at 0x%" G_GINT64_MODIFIER "x (no mapping)", va);
-      return FALSE;
-    }
-  memcpy (buf, m->mem + (va - m->base), len);
-  return TRUE;
-}
-
-static gboolean
-readv_mem (HsLinuxRead  *reads,
-           guint         n_reads,
-           gpointer      user_data,
-           GError      **error)
-{
-  for (guint i = 0; i < n_reads; i++)
-    reads[i].ok = read_mem (reads[i].va, reads[i].buf, reads[i].len, user_data, NULL);
-  return TRUE;
 }
 
 static GArray *
@@ -162,7 +120,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_auto(HsLinuxTask) one = { 0 };
   HsLinuxReader reader = { 0 };
   const Kernel *k;
-  Memory m;
+  FuzzMemory m;
   guint8 flags;
   guint max_tasks;
   guint64 address;
@@ -175,7 +133,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   memcpy (&address, data + 2, 8);
   address = GUINT64_FROM_LE (address);
   cancellable = g_cancellable_new ();
-  m = (Memory) {
+  m = (FuzzMemory) {
     .mem = data + HEADER,
     .size = size - HEADER,
     .base = k->init_task,
@@ -183,8 +141,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     .cancellable = cancellable,
   };
   reader = (HsLinuxReader) {
-    .read = read_mem,
-    .readv = flags & 2 ? readv_mem : NULL,
+    .read = fuzz_memory_read,
+    .readv = flags & 2 ? fuzz_memory_readv : NULL,
     .user_data = &m,
     .cancellable = cancellable,
   };

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz-memory.h"
 #include "fuzz-samples.h"
 #include "hs-linux-modules.h"
 
@@ -29,16 +30,6 @@ typedef struct
   HsLinuxModuleLayout *layout;
   guint64 head;
 } Kernel;
-
-typedef struct
-{
-  const uint8_t *mem;
-  size_t size;
-  guint64 base;
-  guint reads;
-  guint cancel_after;          /* 0: never */
-  GCancellable *cancellable;
-} Memory;
 
 static GPtrArray *
 kernels (void)
@@ -65,39 +56,6 @@ kernels (void)
       g_ptr_array_add (loaded, k);
     }
   return loaded;
-}
-
-static gboolean
-read_mem (guint64    va,
-          void      *buf,
-          gsize      len,
-          gpointer   user_data,
-          GError   **error)
-{
-  Memory *m = user_data;
-
-  m->reads++;
-  if (m->cancel_after != 0 && m->reads >= m->cancel_after)
-    g_cancellable_cancel (m->cancellable);
-  if (va < m->base || va - m->base > m->size || len > m->size - (va - m->base))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "stage-1 fault at 0x%" G_GINT64_MODIFIER "x (no mapping)", va);
-      return FALSE;
-    }
-  memcpy (buf, m->mem + (va - m->base), len);
-  return TRUE;
-}
-
-static gboolean
-readv_mem (HsLinuxRead  *reads,
-           guint         n_reads,
-           gpointer      user_data,
-           GError      **error)
-{
-  for (guint i = 0; i < n_reads; i++)
-    reads[i].ok = read_mem (reads[i].va, reads[i].buf, reads[i].len, user_data, NULL);
-  return TRUE;
 }
 
 static void
@@ -153,7 +111,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(GArray) again = NULL;
   HsLinuxReader reader;
   const Kernel *k;
-  Memory m;
+  FuzzMemory m;
   guint8 flags;
 
   if (size < HEADER)
@@ -161,7 +119,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   flags = data[0];
   k = all->pdata[(flags & 1) % all->len];
   cancellable = g_cancellable_new ();
-  m = (Memory) {
+  m = (FuzzMemory) {
     .mem = data + HEADER,
     .size = size - HEADER,
     .base = k->head,
@@ -169,8 +127,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     .cancellable = cancellable,
   };
   reader = (HsLinuxReader) {
-    .read = read_mem,
-    .readv = flags & 2 ? readv_mem : NULL,
+    .read = fuzz_memory_read,
+    .readv = flags & 2 ? fuzz_memory_readv : NULL,
     .user_data = &m,
     .cancellable = cancellable,
   };

@@ -10,30 +10,9 @@
 
 #include <string.h>
 
-#include "hs-board.h"
-#include "hs-engine.h"
-#include "hs-interp.h"
-#include "hs-probe-gdb.h"
 #include "hs-symbol-scope.h"
 #include "hs-test-util.h"
-
-#define WAIT_S 60
-#define BUILD_WAIT_S 7200
-
-static HsBoard *board;
-static HsEngine *engine;
-static HsProbeGdb *gdb_probe;
-static HsInterp *interp;
-
-static char *
-board_path (const char *key)
-{
-  g_autoptr(GError) error = NULL;
-  char *path = hs_board_get_path (board, key, &error);
-
-  g_assert_no_error (error);
-  return path;
-}
+#include "test-board.h"
 
 /* What the guest's /init printed: its kernel's _text. */
 static guint64
@@ -72,25 +51,25 @@ test_load (void)
                                          vmlinux);
   g_autofree char *path = g_strdup_printf ("sYmbol.AutoLOAD.PATH \"%s\"", modules);
 
-  g_free (hs_test_run_ok (interp, "Break"));
-  g_free (hs_test_run_ok (interp, l0));
-  g_free (hs_test_run_ok (interp, l1));
-  g_free (hs_test_run_ok (interp, l2));
-  g_free (hs_test_run_ok (interp, path));
+  g_free (run_ok ("Break"));
+  g_free (run_ok (l0));
+  g_free (run_ok (l1));
+  g_free (run_ok (l2));
+  g_free (run_ok (path));
 }
 
 /* Each guest's slide, found from its VBAR_EL1, is what its own /init says. */
 static void
 test_slides (void)
 {
-  g_autofree char *machines = hs_test_run_ok (interp, "MACHINE.List");
+  g_autofree char *machines = run_ok ("MACHINE.List");
 
   g_test_message ("%s", machines);
   for (guint m = 1; m <= 2; m++)
     {
       g_autofree char *guest = g_strdup_printf ("linux%u", m);
       g_autofree char *cmd = g_strdup_printf ("sYmbol.RELOCate /MACHINE %u", m);
-      g_autofree char *shown = hs_test_run_ok (interp, cmd);
+      g_autofree char *shown = run_ok (cmd);
       guint64 slide = console_ktext (guest) - link_address ("_text");
       g_autofree char *expect = g_strdup_printf ("slid by 0x%" G_GINT64_MODIFIER "x (found from "
                                                  "the guest)", slide);
@@ -110,10 +89,10 @@ test_slides (void)
 static void
 test_through_slide (void)
 {
-  g_autofree char *banner = hs_test_run_ok (interp, "Data.dump 2:::0::linux_banner /Length 16");
-  g_autofree char *tasks = hs_test_run_ok (interp, "TASK.List");
-  g_autofree char *frames = hs_test_run_ok (interp, "Frame.view /MACHINE 1 /TASK linux1_ticker");
-  g_autofree char *mods = hs_test_run_ok (interp, "TASK.MODule /MACHINE 1");
+  g_autofree char *banner = run_ok ("Data.dump 2:::0::linux_banner /Length 16");
+  g_autofree char *tasks = run_ok ("TASK.List");
+  g_autofree char *frames = run_ok ("Frame.view /MACHINE 1 /TASK linux1_ticker");
+  g_autofree char *mods = run_ok ("TASK.MODule /MACHINE 1");
   g_autofree char *set = NULL;
   g_autofree char *stop = NULL;
   g_autofree char *at_stop = NULL;
@@ -132,44 +111,16 @@ test_through_slide (void)
   g_assert_nonnull (strstr (frames, "kernel/sched/core.c:"));
   g_assert_nonnull (strstr (mods, "dummy.ko"));
 
-  set = hs_test_run_ok (interp, "Break.Set 1:::dummy_get_stats64 /MACHINE 1");
-  g_free (hs_test_run_ok (interp, "Go"));
-  stop = hs_test_run_ok (interp, "WAIT !STATE.RUN() 20.s");
-  at_stop = hs_test_run_ok (interp, "Frame.view");
+  set = run_ok ("Break.Set 1:::dummy_get_stats64 /MACHINE 1");
+  g_free (run_ok ("Go"));
+  stop = run_ok ("WAIT !STATE.RUN() 20.s");
+  at_stop = run_ok ("Frame.view");
   g_test_message ("%s\n%s", stop, at_stop);
   g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_HALTED);
   g_assert_nonnull (strstr (at_stop, "dummy_get_stats64+0x0 ("));
   g_assert_nonnull (strstr (at_stop, "dummy.c:"));
   g_assert_nonnull (strstr (at_stop, "dev_get_stats+"));
-  g_free (hs_test_run_ok (interp, "Break.Delete"));
-}
-
-static gboolean
-boot_and_attach (void)
-{
-  g_autoptr(GError) error = NULL;
-  GAsyncResult *w = NULL;
-
-  board = hs_board_new ();
-  hs_board_set_kaslr (board, TRUE);
-  hs_board_start_async (board, NULL, hs_test_store_result, &w);
-  if (!hs_board_start_finish (board, hs_test_wait_result (&w, BUILD_WAIT_S), &error))
-    {
-      g_printerr ("the randomised board did not start: %s\n", error->message);
-      return FALSE;
-    }
-  g_clear_object (&w);
-  engine = hs_engine_new ();
-  interp = hs_interp_new (engine);
-  gdb_probe = hs_probe_gdb_new ("127.0.0.1", hs_board_get_gdb_port (board));
-  hs_engine_attach_async (engine, HS_PROBE (gdb_probe), NULL, hs_test_store_result, &w);
-  if (!hs_engine_attach_finish (engine, hs_test_wait_result (&w, WAIT_S), &error))
-    {
-      g_printerr ("cannot attach to the randomised board: %s\n", error->message);
-      return FALSE;
-    }
-  g_clear_object (&w);
-  return TRUE;
+  g_free (run_ok ("Break.Delete"));
 }
 
 int
@@ -183,15 +134,9 @@ main (int   argc,
   g_test_add_func ("/Hs/BoardKaslr/slides", test_slides);
   g_test_add_func ("/Hs/BoardKaslr/through-slide", test_through_slide);
 
-  if (!boot_and_attach ())
+  if (!board_fixture_boot (TRUE))
     return 1;
   status = g_test_run ();
-
-  /* Leave the board as found: running, without breakpoints, then gone. */
-  g_clear_object (&interp);
-  g_clear_object (&engine);
-  g_clear_object (&gdb_probe);
-  hs_board_stop (board);
-  g_clear_object (&board);
+  board_fixture_stop ();
   return status;
 }

@@ -24,28 +24,9 @@
 #include "hs-test-util.h"
 #include "test-board.h"
 
-#define BUILD_WAIT_S 7200   /* a first run builds the board */
 
-HsBoard *board;
-HsEngine *engine;
-static HsProbeGdb *gdb_probe;       /* the one the engine attached with */
-HsInterp *interp;
 
 /* ---- helpers ---------------------------------------------------------------------------- */
-
-/* The shared helpers (tests/common/hs-test-util.c), on this file's interpreter. */
-char *
-run (const char  *line,
-     GError     **error)
-{
-  return hs_test_run (interp, line, error);
-}
-
-char *
-run_ok (const char *line)
-{
-  return hs_test_run_ok (interp, line);
-}
 
 void
 ensure_halted (void)
@@ -76,16 +57,6 @@ reg (guint       core,
 
   g_assert_true (hs_core_get_register_by_name (hs_engine_get_core (engine, core), name, &v));
   return v;
-}
-
-char *
-board_path (const char *key)
-{
-  g_autoptr(GError) error = NULL;
-  char *path = hs_board_get_path (board, key, &error);
-
-  g_assert_no_error (error);
-  return path;
 }
 
 static guint64
@@ -1521,7 +1492,7 @@ test_killed_qemu_mid_halt (void)
   /* A new board, attached to by the user: the breakpoint is planted there. */
   hs_board_stop (board);
   hs_board_start_async (board, NULL, hs_test_store_result, &w);
-  hs_board_start_finish (board, hs_test_wait_result (&w, BUILD_WAIT_S), &error);
+  hs_board_start_finish (board, hs_test_wait_result (&w, WAIT_S), &error);
   g_assert_no_error (error);
   g_clear_object (&w);
   attach = g_strdup_printf ("SYStem.Attach 127.0.0.1:%u", hs_board_get_gdb_port (board));
@@ -1558,48 +1529,6 @@ test_killed_qemu (void)
   g_clear_error (&error);
   /* The interpreter still works. */
   g_free (run_ok ("PRINT 1+1"));
-}
-
-/* ---- fixture ---------------------------------------------------------------------------- */
-
-static void
-print_progress (HsBoard    *b,
-                const char *line,
-                guint       step,
-                guint       total,
-                gpointer    user_data)
-{
-  g_printerr ("%s\n", line);
-}
-
-static gboolean
-boot_and_attach (void)
-{
-  g_autoptr(GError) error = NULL;
-  GAsyncResult *w = NULL;
-
-  board = hs_board_new ();
-  g_signal_connect (board, "progress", G_CALLBACK (print_progress), NULL);
-  hs_board_start_async (board, NULL, hs_test_store_result, &w);
-  /* A first run builds the board: as long as that takes. */
-  if (!hs_board_start_finish (board, hs_test_wait_result (&w, BUILD_WAIT_S), &error))
-    {
-      g_printerr ("the demo board did not start: %s\n", error->message);
-      return FALSE;
-    }
-  g_clear_object (&w);
-
-  engine = hs_engine_new ();
-  interp = hs_interp_new (engine);
-  gdb_probe = hs_probe_gdb_new ("127.0.0.1", hs_board_get_gdb_port (board));
-  hs_engine_attach_async (engine, HS_PROBE (gdb_probe), NULL, hs_test_store_result, &w);
-  if (!hs_engine_attach_finish (engine, hs_test_wait_result (&w, WAIT_S), &error))
-    {
-      g_printerr ("cannot attach to the demo board: %s\n", error->message);
-      return FALSE;
-    }
-  g_clear_object (&w);
-  return TRUE;
 }
 
 int
@@ -1644,15 +1573,9 @@ main (int   argc,
   g_test_add_func ("/Hs/Board/killed-qemu-mid-halt", test_killed_qemu_mid_halt);
   g_test_add_func ("/Hs/Board/killed-qemu", test_killed_qemu);
 
-  if (!boot_and_attach ())
+  if (!board_fixture_boot (FALSE))
     return 1;
   status = g_test_run ();
-
-  g_clear_object (&interp);
-  g_clear_object (&engine);
-  g_clear_object (&gdb_probe);
-  if (board)
-    hs_board_stop (board);
-  g_clear_object (&board);
+  board_fixture_stop ();
   return status;
 }

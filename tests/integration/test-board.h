@@ -1,28 +1,37 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * test-board.h: what the board tests in several files share: the one board the binary boots,
- * the engine attached to it, and the helpers test-board.c defines.
+ * test-board.h: what the board tests share: the one board a binary boots and the engine
+ * attached to it (board-fixture.c), and the helpers test-board.c defines.
  */
 #pragma once
 
 #include "hs-board.h"
 #include "hs-engine.h"
 #include "hs-interp.h"
+#include "hs-probe-gdb.h"
 
 #define WAIT_S 60
 
 extern HsBoard *board;
 extern HsEngine *engine;
 extern HsInterp *interp;
+extern HsProbeGdb *gdb_probe;       /* the one the engine attached with */
+
+/* board-fixture.c: boots the board (randomised guest kernels with @kaslr), attaches. */
+gboolean board_fixture_boot  (gboolean     kaslr);
+/* Detaches (the board runs on without breakpoints) and stops the board. */
+void     board_fixture_stop  (void);
 
 char    *run                 (const char  *line,
                               GError     **error);
 char    *run_ok              (const char  *line);
+char    *board_path          (const char  *key);
+
+/* test-board.c */
 void     ensure_halted       (void);
 void     ensure_tasks        (void);
 guint64  reg                 (guint        core,
                               const char  *name);
-char    *board_path          (const char  *key);
 guint64  read_quad           (HsAccessClass access,
                               guint         machine,
                               guint64       address);
