@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "hs-engine-private.h"
+#include "hs-sync.h"
 
 #include <string.h>
 
@@ -222,7 +223,7 @@ load_thread (GTask        *task,
         }
       l->file = hs_symbol_file_load_relocated (l->path, l->sections, l->n_sections, &l->error);
     }
-  g_task_return_boolean (task, TRUE);
+  hs_task_return_boolean (task, TRUE);
 }
 
 static HsModule *
@@ -316,7 +317,7 @@ start_batch (HsEngine  *self,
   g_task_set_source_tag (task, start_batch);
   g_task_set_task_data (task, batch, (GDestroyNotify) load_batch_free);
   self->module_loads++;
-  g_task_run_in_thread (task, load_thread);
+  hs_task_run_in_thread (task, load_thread);
 }
 
 static char *
