@@ -18,8 +18,8 @@
 # fails is reported and skipped) and gives each something to run:
 #
 #   dummy.ko  makes dummy0 (numdummies=1: dummy_init_module, dummy_setup,
-#             dummy_dev_init); `ip link set dummy0 up` lets the kernel send
-#             its IPv6 MLD reports through dummy_xmit now and then
+#             dummy_dev_init); once it is up, the kernel's IPv6 sends a few
+#             packets (MLD reports, router solicitations) through dummy_xmit
 #   loop.ko   makes loop0 (max_loop=1), bound to /loop.img by losetup
 #             (lo_ioctl)
 #
@@ -33,8 +33,9 @@
 #   HYPERSCOPE-MODULE <name> <the module's /proc/modules line>
 #   HYPERSCOPE-MODSECT <name> <module> <section> <address>
 # for .text, .init.text, .data, .rodata and .bss where the module has them.
-# .init.text is freed once the module's init has run, so a later module may
-# be loaded there (dummy's .init.text is where loop's .text now is).
+# .init.text is freed once the module's init has run (by a worker, so when
+# is a race): loop's .text is sometimes where dummy's .init.text was, and
+# module addresses can differ between the guests and from boot to boot.
 #
 # With hskaslr=1 (hyperscope-board run --kaslr: no nokaslr, a CPU with
 # RNDR), init also prints "HYPERSCOPE-KTEXT <name> <address of _text>".
@@ -97,7 +98,10 @@ if [ -r "$moddir/modules.dep" ]; then
 		insmod "$moddir/$ko" "$@" || echo "HYPERSCOPE-MODULE-ERROR $name $m: insmod failed, booting on without it"
 	done <"$moddir/modules.dep"
 fi
-[ -d /sys/class/net/dummy0 ] && ip link set dummy0 up
+# `ip link set dummy0 up` without a fork: sysfs's flags file takes IFF_UP.
+if read -r flags </sys/class/net/dummy0/flags 2>/dev/null; then
+	echo $((flags | 1)) >/sys/class/net/dummy0/flags
+fi
 [ -b /dev/loop0 ] && losetup /dev/loop0 /loop.img
 # What the counter reads once a cycle, where the modules made it.
 reads=
