@@ -99,9 +99,8 @@ if [ -r "$moddir/modules.dep" ]; then
 	done <"$moddir/modules.dep"
 fi
 # `ip link set dummy0 up` without a fork: sysfs's flags file takes IFF_UP.
-if read -r flags </sys/class/net/dummy0/flags 2>/dev/null; then
-	echo $((flags | 1)) >/sys/class/net/dummy0/flags
-fi
+f=/sys/class/net/dummy0/flags
+if [ -w "$f" ] && read -r flags <"$f"; then echo $((flags | 1)) >"$f"; fi
 [ -b /dev/loop0 ] && losetup /dev/loop0 /loop.img
 # What the counter reads once a cycle, where the modules made it.
 reads=
