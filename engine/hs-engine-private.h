@@ -61,6 +61,7 @@ struct _HsEngine
   gboolean module_autoload;     /* bind a module's debug file when it appears */
   guint module_loads;           /* module symbol loads in flight: task waiters wait for them */
   GHashTable *module_tried;     /* "machine:name:text" of modules whose file was looked for */
+  GHashTable *log_marks;        /* machine -> LogMark: the newest record its reads saw, per halt */
 };
 
 /* hs-engine.c */

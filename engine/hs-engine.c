@@ -959,6 +959,7 @@ hs_engine_finalize (GObject *object)
   hs_engine_breakpoints_finalize (self);
   hs_engine_machines_finalize (self);
   hs_engine_modules_finalize (self);
+  g_clear_pointer (&self->log_marks, g_hash_table_unref);
   g_clear_pointer (&self->register_infos, g_ptr_array_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_free (self->target_name);

@@ -23,6 +23,7 @@
 #include "hs-mmu.h"
 #include "hs-probe.h"
 #include "hs-symbol-file.h"
+#include "hs-log-line.h"
 
 G_BEGIN_DECLS
 
@@ -467,6 +468,51 @@ GArray        *hs_engine_list_mappings_finish (HsEngine             *self,
                                                guint64              *next,
                                                GError              **error);
 
+/* A machine's kernel log (hs-engine-logs.c), as read at one halt: a guest's printk ring (what
+ * dmesg shows), or for machine 0 Xen's console ring (what Xen printed, the guests' console
+ * output through it included). Immutable once handed out; refcounted, any thread may hold it. */
+typedef struct _HsLog HsLog;
+
+#define HS_TYPE_LOG (hs_log_get_type ())
+GType            hs_log_get_type           (void) G_GNUC_CONST;
+HsLog           *hs_log_ref                (HsLog                *log);
+void             hs_log_unref              (HsLog                *log);
+guint            hs_log_get_machine        (const HsLog          *log);
+/* Xen's console ring: lines as Xen wrote them, no timestamps or levels of their own. */
+gboolean         hs_log_is_hypervisor      (const HsLog          *log);
+guint            hs_log_get_n_lines        (const HsLog          *log);
+const HsLogLine *hs_log_get_line           (const HsLog          *log,
+                                            guint                 index);
+/* The lines from this index on were added since the log was last read at an earlier halt
+ * (the engine remembers, per machine, the newest record a read at each halt saw); it is
+ * hs_log_get_n_lines() when none were, or when this is the first read. */
+guint            hs_log_get_first_new      (const HsLog          *log);
+/* Whether an earlier halt's read was known to tell new lines by. */
+gboolean         hs_log_has_earlier        (const HsLog          *log);
+/* Where it was read from, in words: "printk ring at 0xffff0000... (prb)". */
+const char      *hs_log_get_source         (const HsLog          *log);
+/* What was left out and why (records being written, text overwritten, a ring that wrapped),
+ * or NULL. */
+const char      *hs_log_get_warning        (const HsLog          *log);
+/* One line as a kernel engineer reads it: a guest's like `dmesg -r` (and the console, with the
+ * level): "<6>[    1.234567] text", <facility * 8 + level>, each line of a multi-line record
+ * with its record's prefix; Xen's as Xen wrote it, "(XEN) ...". */
+char            *hs_log_format_line        (const HsLog          *log,
+                                            guint                 index);
+
+/* Reads @machine's kernel log on the worker (the target must be halted): machine 0's through
+ * Xen's symbols, a guest's through its vmlinux (bound with Data.LOAD.Elf) and its memory as
+ * its own stage 1 and stage 2 map it, running on a core or not. */
+void             hs_engine_read_log_async  (HsEngine             *self,
+                                            guint                 machine,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+HsLog           *hs_engine_read_log_finish (HsEngine             *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsLog, hs_log_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsRegisterSet, hs_register_set_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsTaskRegisters, hs_task_registers_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsMemoryRead, hs_memory_read_free)

@@ -21,6 +21,7 @@
 #include "hs-linux-modules.h"
 #include "hs-mmu.h"
 #include "hs-xen.h"
+#include "hs-linux-printk.h"
 
 G_BEGIN_DECLS
 
@@ -138,6 +139,7 @@ struct _HsTarget
   char *guests_note;            /* why that discovery may have missed guests, or NULL */
   guint64 *current_vcpus;       /* per core: the vCPU Xen runs there, 0 if unknown */
   GHashTable *layouts;          /* HsSymbolFile -> HsLinuxLayout, looked up once per vmlinux */
+  GHashTable *printk_layouts;   /* HsSymbolFile -> HsLinuxPrintkLayout, likewise */
   GArray *spaces;               /* of guint64 quads: machine, tgid, mm->pgd, ASID of processes */
   GHashTable *contexts;         /* machine -> HsMmuContext for its kernel space, this halt */
   GHashTable *tlb;              /* (4K VA page | machine) -> 4K PA page, this halt */
@@ -452,5 +454,16 @@ gboolean  hs_target_plant                (HsTarget       *self,
 gboolean  hs_target_lift                 (HsTarget       *self,
                                           GArray         *plants,
                                           GError        **error);
+
+/* hs-target-logs.c (data: the machine, GUINT_TO_POINTER; result: an HsLog without its new
+ * lines marked, which hs-engine-logs.c does on the main thread) */
+void      hs_target_read_log_job         (gpointer        owner,
+                                          HsJob          *job);
+/* hs-engine-logs.c: the worker makes the log, the main thread marks it before handing it out. */
+HsLog    *hs_log_new                     (guint           machine,
+                                          gboolean        hypervisor,
+                                          GArray         *lines,
+                                          char           *source,
+                                          char           *warning);
 
 G_END_DECLS

@@ -54,6 +54,8 @@ hs_target_new (GMainContext  *main_context,
                                               (GDestroyNotify) hs_symbol_binding_unref);
   self->layouts = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref,
                                          (GDestroyNotify) hs_linux_layout_free);
+  self->printk_layouts = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref,
+                                                (GDestroyNotify) hs_linux_printk_layout_free);
   self->next_machine = 1;
   /* Last: from here on, the fields above are the worker's. */
   self->queue = hs_job_queue_new (self, main_context);
@@ -114,6 +116,7 @@ target_teardown_job (gpointer  owner,
   g_clear_pointer (&self->module_layouts, g_hash_table_unref);
   g_clear_pointer (&self->last_modules, g_hash_table_unref);
   g_clear_pointer (&self->slides_found, g_hash_table_unref);
+  g_clear_pointer (&self->printk_layouts, g_hash_table_unref);
   g_clear_pointer (&self->contexts, g_hash_table_unref);
   g_clear_pointer (&self->tlb, g_hash_table_unref);
   g_clear_pointer (&self->last_walk, g_hash_table_unref);

@@ -98,7 +98,7 @@ hs_xen_console_read (HsSymbolFile      *xen,
     len = size;
   start = (guint32) (producer - len);
   got = (HsXenConsoleInfo) { ring, (guint32) size, (guint32) producer, (guint32) consumer,
-                             (guint32) start };
+                             (guint32) start, len == size };
 
   /* A line Xen began before the oldest byte kept has lost its start: it is not shown. Whether
    * the byte before is a newline is known while the ring has not wrapped over it. */

@@ -35,6 +35,9 @@ typedef struct
   guint32 start;               /* the position (counted as conringp counts) of the oldest byte
                                 * read: what Xen wrote before it has been overwritten (the ring
                                 * wrapped) or consumed */
+  gboolean wrapped;            /* the ring is full: Xen wrote more than it holds since what was
+                                * last consumed, and overwrote its oldest bytes (conring_puts()
+                                * then moves conringc along itself) */
 } HsXenConsoleInfo;
 
 /* Reads the ring into @lines (an array from hs_log_lines_new()), one HsLogLine per line, as Xen

@@ -14,7 +14,9 @@
 
 #include "config.h"
 
+#include "hs-interp.h"
 #include "hs-linux-printk.h"
+#include "hs-test-util.h"
 #include "hs-xen-console.h"
 
 #include <gio/gio.h>
@@ -974,6 +976,7 @@ test_xen (void)
   xen_ring (m, 4096, 0, (guint32) strlen (text), text);
   lines = read_xen (m, &info);
   g_assert_cmpuint (info.start, ==, 0);
+  g_assert_false (info.wrapped);
   g_assert_cmpuint (info.size, ==, 4096);
   g_assert_cmpuint (lines->len, ==, 4);
   g_assert_cmpstr (line (lines, 0)->text, ==, "(XEN) Xen version 4.17.5 (Debian)");
@@ -1003,6 +1006,7 @@ test_xen_wrapped (void)
   xen_ring (m, 4096, producer - (guint32) all->len, producer, all->str);
   lines = read_xen (m, &info);
   g_assert_cmpuint (info.start, ==, producer - 4096);
+  g_assert_true (info.wrapped);
   g_assert_true (sscanf (line (lines, 0)->text, "(XEN) line %u", &first) == 1);
   for (guint i = 0; i < lines->len; i++)
     {
@@ -1058,6 +1062,30 @@ test_xen_hostile (void)
   g_assert_true (hs_xen_console_read (sample, 0, mem_read, m, lines, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (lines->len, <=, 4096);
+}
+
+/* ---- the command -------------------------------------------------------------------------- */
+
+static void
+test_command (void)
+{
+  g_autoptr(HsEngine) engine = hs_engine_new ();
+  g_autoptr(HsInterp) interp = hs_interp_new (engine);
+  g_autofree char *help = hs_test_run_ok (interp, "HELP TASK.DMESG");
+  g_autofree char *all = hs_test_run_ok (interp, "HELP");
+  GError *error;
+
+  g_assert_nonnull (strstr (help, "TASK.DMESG [/MACHINE n] [/Last n]"));
+  g_assert_nonnull (strstr (all, "TASK.DMESG"));
+  error = hs_test_run_fail (interp, "TASK.DMESG /MACHINE 2");
+  g_assert_nonnull (strstr (error->message, "not attached"));
+  g_error_free (error);
+  error = hs_test_run_fail (interp, "TASK.DMESG /Last");
+  g_assert_nonnull (strstr (error->message, "needs a value"));
+  g_error_free (error);
+  error = hs_test_run_fail (interp, "TASK.DMESG 2");
+  g_assert_nonnull (strstr (error->message, "no arguments"));
+  g_error_free (error);
 }
 
 /* ---- the board's files ----------------------------------------------------------------------- */
@@ -1128,6 +1156,7 @@ main (int    argc,
   g_test_add_func ("/Hs/Printk/xen-wrapped", test_xen_wrapped);
   g_test_add_func ("/Hs/Printk/xen-consumed", test_xen_consumed);
   g_test_add_func ("/Hs/Printk/xen-hostile", test_xen_hostile);
+  g_test_add_func ("/Hs/Printk/command", test_command);
   {
     int ret = g_test_run ();
 
