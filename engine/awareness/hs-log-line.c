@@ -115,7 +115,9 @@ hs_log_append_text (GArray          *lines,
       gsize stop = end;
       HsLogLine line = *proto;
 
-      if (nl != NULL && stop > start && text[stop - 1] == '\r')
+      /* A guest's console line reaches Xen's ring as "text\r\n" (its UART driver's): the
+       * carriage returns before a newline move nothing. */
+      while (nl != NULL && stop > start && text[stop - 1] == '\r')
         stop--;
       line.part = part++;
       line.text = hs_log_escape (text + start, stop - start);

@@ -43,7 +43,7 @@ GArray  *hs_log_lines_copy   (GArray          *lines);
 
 /* Splits @len bytes of @text at '\n' and appends one line per piece to @lines, each a copy of
  * @proto with its own @part and text (escaped: see hs_log_escape()). A trailing '\n' ends the
- * last line, it does not start an empty one; a '\r' before a '\n' is dropped. At least one line
+ * last line, it does not start an empty one; '\r's before a '\n' are dropped. At least one line
  * is appended, even for an empty text. Returns how many. */
 guint    hs_log_append_text  (GArray          *lines,
                               const HsLogLine *proto,

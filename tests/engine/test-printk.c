@@ -971,7 +971,7 @@ test_xen (void)
   g_autoptr(GArray) lines = NULL;
   HsXenConsoleInfo info;
   const char *text = "(XEN) Xen version 4.17.5 (Debian)\n(XEN) DOM2: [    0.000000] Booting "
-                     "Linux\r\n(XEN) DOM1: HYPERSCOPE-READY linux1\n(XEN) partial";
+                     "Linux\r\r\n(XEN) DOM1: HYPERSCOPE-READY linux1\n(XEN) partial";
 
   xen_ring (m, 4096, 0, (guint32) strlen (text), text);
   lines = read_xen (m, &info);
