@@ -36,22 +36,27 @@ log_clear (HsLog *log)
   g_clear_pointer (&log->warning, g_free);
 }
 
-/* Takes @lines, @source and @warning. */
 HsLog *
-hs_log_new (guint     machine,
-            gboolean  hypervisor,
-            GArray   *lines,
-            char     *source,
-            char     *warning)
+hs_log_new (guint       machine,
+            gboolean    hypervisor,
+            GArray     *lines,
+            guint       first_new,
+            const char *source,
+            const char *warning)
 {
-  HsLog *log = g_atomic_rc_box_new0 (HsLog);
+  HsLog *log;
 
+  g_return_val_if_fail (lines != NULL, NULL);
+  g_return_val_if_fail (g_array_get_element_size (lines) == sizeof (HsLogLine), NULL);
+
+  log = g_atomic_rc_box_new0 (HsLog);
   log->machine = machine;
   log->hypervisor = hypervisor;
   log->lines = lines;
-  log->first_new = lines->len;
-  log->source = source;
-  log->warning = warning;
+  log->has_earlier = first_new <= lines->len;
+  log->first_new = MIN (first_new, lines->len);
+  log->source = g_strdup (source);
+  log->warning = g_strdup (warning);
   return log;
 }
 

@@ -475,6 +475,15 @@ typedef struct _HsLog HsLog;
 
 #define HS_TYPE_LOG (hs_log_get_type ())
 GType            hs_log_get_type           (void) G_GNUC_CONST;
+/* A log made other than by a read (the engine's worker, tests): takes @lines (of HsLogLine, as
+ * hs_log_lines_new() makes); the lines from @first_new on are new since an earlier halt
+ * (@first_new == the number of lines: none are; G_MAXUINT: no earlier halt's read is known). */
+HsLog           *hs_log_new                (guint                 machine,
+                                            gboolean              hypervisor,
+                                            GArray               *lines,
+                                            guint                 first_new,
+                                            const char           *source,
+                                            const char           *warning);
 HsLog           *hs_log_ref                (HsLog                *log);
 void             hs_log_unref              (HsLog                *log);
 guint            hs_log_get_machine        (const HsLog          *log);

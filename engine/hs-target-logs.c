@@ -51,7 +51,8 @@ read_xen_log (HsTarget               *self,
   g_autoptr(GArray) lines = hs_log_lines_new ();
   g_autofree char *path = g_path_get_basename (hs_symbol_file_get_path (b->file));
   HsXenConsoleInfo info;
-  char *warning = NULL;
+  g_autofree char *warning = NULL;
+  g_autofree char *source = NULL;
 
   if (!hs_xen_console_read (b->file, b->offset, hs_target_read_guest, reader, lines, &info,
                             error))
@@ -63,10 +64,9 @@ read_xen_log (HsTarget               *self,
                                info.start, info.wrapped
                                ? "overwritten (conring_size= on Xen's command line keeps more)"
                                : "consumed (read and cleared, as xl dmesg -c does)");
-  return hs_log_new (0, TRUE, g_steal_pointer (&lines),
-                     g_strdup_printf ("Xen's console ring, %u KiB at 0x%" G_GINT64_MODIFIER
-                                      "x (%s: conring)", info.size / 1024, info.ring, path),
-                     warning);
+  source = g_strdup_printf ("Xen's console ring, %u KiB at 0x%" G_GINT64_MODIFIER "x (%s: "
+                            "conring)", info.size / 1024, info.ring, path);
+  return hs_log_new (0, TRUE, g_steal_pointer (&lines), G_MAXUINT, source, warning);
 }
 
 static HsLog *
@@ -86,18 +86,17 @@ read_linux_log (HsTarget               *self,
     .user_data = reader,
     .cancellable = cancellable,
   };
-  char *warning = NULL;
+  g_autofree char *warning = NULL;
+  g_autofree char *source = NULL;
 
   if (layout == NULL
       || !hs_linux_printk_read (layout, b->file, b->offset, &walk, lines, &warning, error))
     return NULL;
-  return hs_log_new (machine, FALSE, g_steal_pointer (&lines),
-                     g_strdup_printf ("%s (%s)",
-                                      hs_linux_printk_layout_get_kind (layout)
-                                      == HS_LINUX_PRINTK_RINGBUFFER
-                                      ? "the printk ring prb points to"
-                                      : "log_buf's records", path),
-                     warning);
+  source = g_strdup_printf ("%s (%s)",
+                            hs_linux_printk_layout_get_kind (layout)
+                            == HS_LINUX_PRINTK_RINGBUFFER ? "the printk ring prb points to"
+                                                          : "log_buf's records", path);
+  return hs_log_new (machine, FALSE, g_steal_pointer (&lines), G_MAXUINT, source, warning);
 }
 
 void

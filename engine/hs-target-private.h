@@ -459,11 +459,5 @@ gboolean  hs_target_lift                 (HsTarget       *self,
  * lines marked, which hs-engine-logs.c does on the main thread) */
 void      hs_target_read_log_job         (gpointer        owner,
                                           HsJob          *job);
-/* hs-engine-logs.c: the worker makes the log, the main thread marks it before handing it out. */
-HsLog    *hs_log_new                     (guint           machine,
-                                          gboolean        hypervisor,
-                                          GArray         *lines,
-                                          char           *source,
-                                          char           *warning);
 
 G_END_DECLS
