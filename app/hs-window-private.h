@@ -42,6 +42,7 @@ struct _HsWindow
   GtkBox *registers_page;
   GtkBox *stack_page;
   GtkBox *memory_page;
+  GtkBox *log_page;
   GtkWidget *fetch_button;      /* offered while a guest kernel's source is missing */
 
   /* Owned */
@@ -70,6 +71,7 @@ struct _HsWindow
   GtkWidget *source_view;
   GtkWidget *disasm_view;
   GtkWidget *breakpoint_view;
+  GtkWidget *log_view;
 };
 
 /* hs-window-actions.c */

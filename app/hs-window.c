@@ -24,6 +24,7 @@
 #include "hs-disasm-view.h"
 #include "hs-frame-view.h"
 #include "hs-guest-tree.h"
+#include "hs-log-view.h"
 #include "hs-memory-view.h"
 #include "hs-register-view.h"
 #include "hs-source-view.h"
@@ -540,6 +541,8 @@ add_views (HsWindow *self)
   put (self->stack_page, self->frame_view);
   put (self->memory_page, self->memory_view);
   put (self->command_box, self->command_line);
+  self->log_view = hs_log_view_new (self->engine, self->context);
+  put (self->log_page, self->log_view);
 }
 
 static void
@@ -738,6 +741,7 @@ hs_window_class_init (HsWindowClass *klass)
   BIND (registers_page);
   BIND (stack_page);
   BIND (memory_page);
+  BIND (log_page);
   BIND (fetch_button);
 #undef BIND
 }
@@ -801,6 +805,7 @@ GETTER (task_list, task_list)
 GETTER (guest_list, guest_list)
 GETTER (core_list, core_list)
 GETTER (frame_view, frame_view)
+GETTER (log_view, log_view)
 GETTER (source_view, source_view)
 GETTER (disasm_view, disasm_view)
 GETTER (breakpoint_list, breakpoint_view)

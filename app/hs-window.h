@@ -39,6 +39,8 @@ GtkWidget *hs_window_get_memory_view   (HsWindow       *self);
 GtkWidget *hs_window_get_frame_view    (HsWindow       *self);
 GtkWidget *hs_window_get_source_view   (HsWindow       *self);
 GtkWidget *hs_window_get_disasm_view   (HsWindow       *self);
+/* The kernel log of the machine in view (an HsLogView). */
+GtkWidget *hs_window_get_log_view      (HsWindow       *self);
 /* The breakpoint list (an HsBreakpointView over the engine's breakpoints). */
 GtkWidget *hs_window_get_breakpoint_list (HsWindow     *self);
 /* A machine's register window (machine 0: pCPUs and EL2; a guest: its vCPUs and EL1), opened

@@ -20,6 +20,7 @@
 #include "hs-disasm-view.h"
 #include "hs-frame-view.h"
 #include "hs-guest-tree.h"
+#include "hs-log-view.h"
 #include "hs-memory-view.h"
 #include "hs-register-view.h"
 #include "hs-source-view.h"
@@ -211,6 +212,26 @@ static gboolean
 frames_shown (gpointer data)
 {
   return hs_frame_view_get_n_frames (data) > 0;
+}
+
+/* The log view shows machine 2's kernel log (the ticker's machine). */
+static gboolean
+log_of_machine_2_shown (gpointer data)
+{
+  HsLog *log = hs_log_view_get_log (data);
+
+  return log != NULL && hs_log_get_machine (log) == 2 && hs_log_view_get_n_lines (data) > 0;
+}
+
+/* ... scrolled to its end, where the newest lines are. */
+static gboolean
+log_at_end (gpointer data)
+{
+  GtkAdjustment *adj = hs_log_view_get_vadjustment (data);
+
+  return gtk_adjustment_get_page_size (adj) > 0
+         && gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj)
+            >= gtk_adjustment_get_upper (adj) - 2;
 }
 
 static gboolean
@@ -631,6 +652,32 @@ test_window_task_context (void)
     tasks_png = g_test_build_filename (G_TEST_BUILT, "widgets", "task-list.png", NULL);
     show_page (hs_window_get_task_list (fx.window));
     save_png (GTK_WIDGET (fx.window), tasks_png);
+
+    /* The Log tab follows the machine in view: the ticker's, machine 2, read on the worker. */
+    {
+      HsLogView *log_view = HS_LOG_VIEW (hs_window_get_log_view (fx.window));
+      g_autofree char *log_png = g_test_build_filename (G_TEST_BUILT, "widgets", "log.png",
+                                                       NULL);
+      g_autofree char *last = NULL;
+      g_autofree char *dmesg = NULL;
+      gboolean banner = FALSE;
+
+      wait_until (log_of_machine_2_shown, log_view, "machine 2's kernel log");
+      for (guint i = 0; i < hs_log_view_get_n_lines (log_view) && !banner; i++)
+        {
+          g_autofree char *text = hs_log_view_get_line_text (log_view, i);
+
+          banner = strstr (text, "] Linux version 6.1.0-") != NULL;
+        }
+      g_assert_true (banner);
+      last = hs_log_view_get_line_text (log_view, hs_log_view_get_n_lines (log_view) - 1);
+      dmesg = run_in_command_line ("TASK.DMESG /MACHINE 2 /Last 1");
+      g_test_message ("the log view ends with %s; TASK.DMESG with %s", last, dmesg);
+      g_assert_nonnull (strstr (dmesg, last));
+      show_page (GTK_WIDGET (log_view));
+      wait_until (log_at_end, log_view, "the log view at its end");
+      save_png (GTK_WIDGET (fx.window), log_png);
+    }
 
     /* Tab completes functions of the machine an address names. */
     {
