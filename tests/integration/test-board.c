@@ -367,6 +367,30 @@ three_machines (void)
   return g_list_model_get_n_items (hs_engine_get_machines (engine)) >= 3;
 }
 
+/* Before any symbols: which file to load, said plainly. */
+static void
+test_dmesg_no_symbols (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  ensure_halted ();
+  g_assert_null (run ("TASK.DMESG /MACHINE 0", &error));
+  g_assert_nonnull (strstr (error->message, "machine 0 has no symbols: load Xen's xen-syms with "
+                                            "Data.LOAD.Elf"));
+  g_clear_error (&error);
+  /* A guest is a machine once Xen's symbols are known, or a core was seen in it. */
+  g_assert_null (run ("TASK.DMESG /MACHINE 2.", &error));
+  g_test_message ("%s", error->message);
+  g_assert_true (strstr (error->message, "machine 2 does not exist") != NULL
+                 || strstr (error->message, "machine 2 has no symbols: load its vmlinux with "
+                                            "Data.LOAD.Elf") != NULL);
+  g_clear_error (&error);
+  g_free (run_ok ("Go"));
+  g_assert_null (run ("TASK.DMESG /MACHINE 0", &error));
+  g_assert_nonnull (strstr (error->message, "halt it first"));
+  g_free (run_ok ("Break"));
+}
+
 static void
 test_load_symbols (void)
 {
@@ -1741,6 +1765,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Board/register-view", test_register_view);
   g_test_add_func ("/Hs/Board/bad-input", test_bad_input);
   g_test_add_func ("/Hs/Board/refused", test_refused);
+  g_test_add_func ("/Hs/Board/dmesg-no-symbols", test_dmesg_no_symbols);
   g_test_add_func ("/Hs/Board/load-symbols", test_load_symbols);
   g_test_add_func ("/Hs/Board/banners", test_banners);
   g_test_add_func ("/Hs/Board/walk-matches-qemu", test_walk_matches_qemu);
