@@ -14,6 +14,8 @@
 
 /* No kernel's printk_ringbuffer, prb_desc, printk_info or printk_log comes near this. */
 #define MAX_STRUCT_SIZE 4096
+/* 2^20 descriptors (the most a 32 MiB ring has) of 24 bytes, and as many printk_info of 88. */
+#define MAX_DESC_BYTES (128u * 1024 * 1024)
 /* Reads go in pages, so that one hole costs what lies in it; a readv batch is this many. */
 #define PAGE 4096
 #define BATCH 64
@@ -612,6 +614,18 @@ read_ringbuffer (const HsLinuxPrintkLayout  *l,
             "only the newest %" G_GUINT64_FORMAT " are read", tail, head, count, count);
       tail = (head - count + 1) & id_mask;
       n = count;
+    }
+  /* What is allocated and read for them: a real kernel's are at most 2^20 of 24 + 88 bytes; a
+   * crafted vmlinux's structures could make it 8 GiB. */
+  if (n * (l->desc_size + l->info_size) > MAX_DESC_BYTES)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "the printk ring's %" G_GUINT64_FORMAT " records would be %" G_GUINT64_FORMAT
+                   " MiB of descriptors (%" G_GUINT64_FORMAT " bytes each) and infos (%"
+                   G_GUINT64_FORMAT "): more than any kernel's %u MiB", n,
+                   n * (l->desc_size + l->info_size) >> 20, l->desc_size, l->info_size,
+                   MAX_DESC_BYTES >> 20);
+      return FALSE;
     }
   /* The text of valid records lies between the data ring's tail and head. */
   used = head_lpos - tail_lpos;
