@@ -1064,6 +1064,119 @@ test_xen_hostile (void)
   g_assert_cmpuint (lines->len, <=, 4096);
 }
 
+/* ---- random damage -------------------------------------------------------------------------- */
+
+static void
+assert_showable (GArray *lines)
+{
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const char *text = line (lines, i)->text;
+
+      g_assert_true (g_utf8_validate (text, -1, NULL));
+      for (const char *p = text; *p; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+
+          g_assert_true (c == '\t' || (c >= 0x20 && c != 0x7f && (c < 0x80 || c > 0x9f)));
+        }
+    }
+}
+
+/* A ring, then bytes anywhere in it (header, descriptors, infos, text) set at random: every read
+ * ends, with an error or with lines that are text, no more than the ring can hold. */
+static void
+test_random_damage (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (14);
+  guint read = 0, failed = 0, warned = 0, shown = 0;
+
+  for (guint round = 0; round < 300; round++)
+    {
+      g_autoptr(Mem) m = mem_new ();
+      g_autoptr(Ring) r = ring_new (m, 4, 9);
+      g_autoptr(HsLinuxPrintkLayout) l = layout_of (sample);
+      g_autoptr(GArray) lines = hs_log_lines_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *warning = NULL;
+      HsLinuxReader reader = { mem_read, round % 2 ? mem_readv : NULL, m };
+      guint n = g_rand_int_range (rand, 0, 60);
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *text = g_strdup_printf ("message %u%s", i, i % 3 ? "" : "\nsecond");
+
+          ring_add (r, text, i % 8, g_rand_int_range (rand, 0, 10) == 0
+                                    ? g_rand_int_range (rand, RESERVED, REUSABLE + 1) : FINALIZED);
+        }
+      for (guint k = g_rand_int_range (rand, 1, 40); k > 0; k--)
+        {
+          static const guint64 areas[][2] = {
+            { RB_VA, 128 }, { DESCS_VA, 16 * 24 }, { INFOS_VA, 16 * 88 }, { DATA_VA, 512 },
+          };
+          guint a = g_rand_int_range (rand, 0, G_N_ELEMENTS (areas));
+          guint64 at = areas[a][0] + g_rand_int_range (rand, 0, (gint32) areas[a][1]);
+          guint8 byte = (guint8) g_rand_int (rand);
+
+          mem_write (m, at, &byte, 1);
+        }
+      if (hs_linux_printk_read (l, sample, 0, &reader, lines, &warning, &error))
+        {
+          g_assert_no_error (error);
+          /* At most two lines a record here, and at most as many records as descriptors...
+           * unless the damage put newlines in: then no more lines than the ring's bytes. */
+          g_assert_cmpuint (lines->len, <=, 512 + 16);
+          assert_showable (lines);
+          read++;
+          warned += warning != NULL;
+          shown += lines->len;
+        }
+      else
+        {
+          g_assert_nonnull (error);
+          failed++;
+        }
+    }
+  g_test_message ("%u reads, %u with a warning, %u lines; %u refused", read, warned, shown,
+                  failed);
+  g_assert_cmpuint (read, >, 0);
+  g_assert_cmpuint (failed, >, 0);
+  g_assert_cmpuint (warned, >, 0);
+}
+
+static void
+test_xen_random (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (14);
+
+  for (guint round = 0; round < 300; round++)
+    {
+      g_autoptr(Mem) m = mem_new ();
+      g_autoptr(GArray) lines = hs_log_lines_new ();
+      g_autoptr(GError) error = NULL;
+      guint8 junk[600];
+      guint32 size = 1u << g_rand_int_range (rand, 0, 14);
+      HsXenConsoleInfo info;
+
+      for (guint i = 0; i < sizeof junk - 1; i++)
+        junk[i] = (guint8) (g_rand_int_range (rand, 0, 4) == 0 ? '\n' : g_rand_int (rand));
+      junk[sizeof junk - 1] = 0;
+      for (guint i = 0; i < sizeof junk - 1; i++)
+        if (junk[i] == 0)
+          junk[i] = 'x';
+      xen_ring (m, 8192, g_rand_int (rand), g_rand_int (rand), (const char *) junk);
+      if (round % 3 == 0)
+        mem_put (m, symbol (sample, "conring_size"), size, 4);
+      if (hs_xen_console_read (sample, 0, mem_read, m, lines, &info, &error))
+        {
+          g_assert_cmpuint (lines->len, <=, info.size);
+          assert_showable (lines);
+        }
+      else
+        g_assert_nonnull (error);
+    }
+}
+
 /* ---- the command -------------------------------------------------------------------------- */
 
 static void
@@ -1198,6 +1311,8 @@ main (int    argc,
   g_test_add_func ("/Hs/Printk/xen-wrapped", test_xen_wrapped);
   g_test_add_func ("/Hs/Printk/xen-consumed", test_xen_consumed);
   g_test_add_func ("/Hs/Printk/xen-hostile", test_xen_hostile);
+  g_test_add_func ("/Hs/Printk/random-damage", test_random_damage);
+  g_test_add_func ("/Hs/Printk/xen-random", test_xen_random);
   g_test_add_func ("/Hs/Printk/command", test_command);
   g_test_add_func ("/Hs/Printk/format", test_format);
   {
