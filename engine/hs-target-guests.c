@@ -779,9 +779,9 @@ remember_walk (HsTarget     *self,
   g_hash_table_replace (self->last_walk, GUINT_TO_POINTER (machine), last);
 }
 
-/* The guest's kernel symbols (space 0), or NULL. */
-static const HsSymbolBinding *
-kernel_binding (GPtrArray *bindings)
+/* The kernel's own binding among a machine's (space 0, not a module), or NULL. */
+const HsSymbolBinding *
+hs_target_kernel_binding (GPtrArray *bindings)
 {
   for (guint i = 0; i < bindings->len; i++)
     if (hs_symbol_binding_is_kernel (g_ptr_array_index (bindings, i)))
@@ -871,7 +871,7 @@ hs_target_read_current_tasks (HsTarget *self,
       if (only_machine >= 0 && dom->machine != (guint) only_machine)
         continue;
       bindings = hs_symbol_scope_get_bindings (self->symbols, dom->machine);
-      if ((b = kernel_binding (bindings)) == NULL
+      if ((b = hs_target_kernel_binding (bindings)) == NULL
           || (layout = hs_target_layout_for (self, b->file, FALSE, NULL)) == NULL
           || !hs_symbol_file_lookup (b->file, "init_task", &init))
         continue;
@@ -932,7 +932,7 @@ hs_target_read_tasks (HsTarget     *self,
       g_autofree char *warning = NULL;
       g_autofree guint64 *entry = NULL;
       g_autofree GuestReader *reader = guest_reader (self, dom->machine);
-      const HsSymbolBinding *b = kernel_binding (bindings);
+      const HsSymbolBinding *b = hs_target_kernel_binding (bindings);
       const LastWalk *last = g_hash_table_lookup (self->last_walk,
                                                   GUINT_TO_POINTER (dom->machine));
       const HsLinuxLayout *layout;
@@ -1078,9 +1078,7 @@ hs_target_core_task (HsTarget  *self,
   gint32 p = 0, tg = 0;
   char name[17] = { 0 };
 
-  for (guint i = 0; i < bindings->len && b == NULL; i++)
-    if (hs_symbol_binding_is_kernel (g_ptr_array_index (bindings, i)))
-      b = g_ptr_array_index (bindings, i);
+  b = hs_target_kernel_binding (bindings);
   if (b == NULL)
     {
       g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS,

@@ -168,16 +168,9 @@ hs_target_find_slides (HsTarget *self,
     {
       const HsXenDomain *dom = &g_array_index (self->guests, HsXenDomain, g);
       g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (self->symbols, dom->machine);
+      const HsSymbolBinding *b = hs_target_kernel_binding (bindings);
 
-      for (guint i = 0; i < bindings->len; i++)
-        {
-          const HsSymbolBinding *b = g_ptr_array_index (bindings, i);
-
-          if (hs_symbol_binding_is_kernel (b))
-            {
-              find_slide (self, snap, dom, b);
-              break;
-            }
-        }
+      if (b != NULL)
+        find_slide (self, snap, dom, b);
     }
 }

@@ -15,16 +15,6 @@
 #include "hs-target-private.h"
 #include "hs-xen-console.h"
 
-/* The kernel's own symbol file of @machine (the binding for its kernel space), or NULL. */
-static const HsSymbolBinding *
-kernel_binding (GPtrArray *bindings)
-{
-  for (guint i = 0; i < bindings->len; i++)
-    if (((const HsSymbolBinding *) g_ptr_array_index (bindings, i))->space == 0)
-      return g_ptr_array_index (bindings, i);
-  return NULL;
-}
-
 static const HsLinuxPrintkLayout *
 printk_layout_for (HsTarget      *self,
                    HsSymbolFile  *vmlinux,
@@ -106,7 +96,7 @@ hs_target_read_log_job (gpointer  owner,
   HsTarget *self = owner;
   guint machine = GPOINTER_TO_UINT (hs_job_get_data (job));
   g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (self->symbols, machine);
-  const HsSymbolBinding *b = kernel_binding (bindings);
+  const HsSymbolBinding *b = hs_target_kernel_binding (bindings);
   GuestReader reader = { self, machine, FALSE };
   GError *error = NULL;
   HsLog *log;

@@ -362,6 +362,8 @@ void      hs_target_read_current_tasks   (HsTarget       *self,
                                           gint            only_machine);
 void      hs_target_read_tasks_job       (gpointer        owner,
                                           HsJob          *job);
+/* The kernel's own binding among a machine's bindings (space 0, not a module), or NULL. */
+const HsSymbolBinding *hs_target_kernel_binding (GPtrArray *bindings);
 /* The core running @dom's vCPU (*running), else the one that last ran it, or -1. */
 gint      hs_target_core_holding_guest   (HsTarget          *self,
                                           const HsXenDomain *dom,

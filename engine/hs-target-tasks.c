@@ -401,13 +401,10 @@ hs_target_write_task_register_job (gpointer  owner,
     {
       /* Asleep: the slot of thread.cpu_context that __switch_to restores. */
       g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (self->symbols, rec->machine);
-      const HsSymbolBinding *b = NULL;
+      const HsSymbolBinding *b = hs_target_kernel_binding (bindings);
       const HsLinuxLayout *layout;
       gint slot = cpu_context_slot (req->name);
 
-      for (guint i = 0; i < bindings->len && b == NULL; i++)
-        if (hs_symbol_binding_is_kernel (g_ptr_array_index (bindings, i)))
-          b = g_ptr_array_index (bindings, i);
       if (slot < 0)
         {
           g_set_error (&error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
