@@ -32,6 +32,11 @@ void     ensure_halted       (void);
 void     ensure_tasks        (void);
 guint64  reg                 (guint        core,
                               const char  *name);
+/* @length bytes at @address through the engine; fails the test if the read itself fails. */
+HsMemoryRead *read_mem       (const HsAddress *address,
+                              gsize            length);
+/* The guest machine with VMID @vmid, or 0. */
+guint    machine_of_vmid     (guint        vmid);
 guint64  read_quad           (HsAccessClass access,
                               guint         machine,
                               guint64       address);
@@ -39,6 +44,18 @@ guint64  read_quad           (HsAccessClass access,
 void     set_bytes           (const char  *where,
                               const char  *format,
                               guint64      value);
+
+/* test-board-breakpoints.c: breakpoints, run control in a task, breakpoints across attaches. */
+void     test_board_add_breakpoint_tests (void);
+/* Runs until the breakpoint on machine 2's hrtimer_nanosleep stops it there, then deletes it. */
+void     go_until_machine2_sleeps (void);
+
+/* test-board-hostile.c: a guest corrupted through the probe, and mended. */
+void     test_board_add_hostile_tests (void);
+
+/* test-board-logs.c: the kernel logs (TASK.DMESG), before and after the symbols are loaded. */
+void     test_board_add_log_tests_before_symbols (void);
+void     test_board_add_log_tests (void);
 
 /* test-board-modules.c: kernel modules, their symbols and the kernels' KASLR slides. */
 void     test_board_add_module_tests (void);
