@@ -187,6 +187,10 @@ test_module_breakpoint (void)
   g_assert_cmpuint (hs_engine_get_current_machine (engine), ==, 1);
   frames = run_ok ("Frame.view");
   g_test_message ("%s\n%s", stop, frames);
+  /* The stop report names the module's function and its line. */
+  g_assert_nonnull (strstr (stop, " dummy_get_stats64 ("));
+  g_assert_nonnull (strstr (stop, "drivers/net/dummy.c:"));
+  g_assert_nonnull (strstr (stop, "machine 1 (linux1)"));
   g_assert_nonnull (strstr (frames, "dummy_get_stats64+0x0 ("));
   g_assert_nonnull (strstr (frames, "dummy.c:"));
   g_assert_nonnull (strstr (frames, "dev_get_stats"));
