@@ -3,7 +3,9 @@
  * hs-linux-modules.c: the guest's `modules` list (see hs-linux-modules.h).
  *
  * Pure: everything comes through the reader; nothing here keeps state between walks except
- * what the caller hands back as @previous.
+ * what the caller hands back as @previous. With a vectored reader, the list head and every
+ * struct module the previous walk found are read ahead in one batch, so a guest whose modules
+ * did not change costs one round trip; the walk still follows every link as read now.
  */
 #define G_LOG_DOMAIN "hs-linux"
 
@@ -17,6 +19,8 @@
  * crafted file, and a walk reads that much per module. */
 #define MAX_MODULE_STRUCT     (64 * 1024)
 #define MAX_SECTION_ATTR      4096
+/* What one walk reads ahead, at most. */
+#define MAX_READ_AHEAD        (4 * 1024 * 1024)
 /* No module's code or data comes near this; more is a corrupt record. */
 #define MAX_MODULE_BYTES      (G_GUINT64_CONSTANT (1) << 30)
 
@@ -456,6 +460,81 @@ decode (Walk          *w,
     g_string_free (why, TRUE);
 }
 
+/* The previous walk's structs, read again in one batch with the head: address -> bytes. */
+typedef struct
+{
+  guint n;
+  guint64 *address;
+  guint8 *bytes;               /* n x module_size */
+  gboolean *ok;
+} ReadAhead;
+
+static void
+read_ahead_clear (ReadAhead *ra)
+{
+  g_free (ra->address);
+  g_free (ra->bytes);
+  g_free (ra->ok);
+}
+
+/* Reads the head's next pointer into @raw and, with a vectored reader, the previous walk's
+ * modules beside it. FALSE with @error when the head itself cannot be read. */
+static gboolean
+read_head (const HsLinuxModuleLayout  *layout,
+           const HsLinuxReader        *reader,
+           const GArray               *previous,
+           guint64                     head,
+           guint8                      raw[8],
+           ReadAhead                  *ra,
+           GError                    **error)
+{
+  g_autofree HsLinuxRead *reads = NULL;
+  /* Bounded in bytes too: a real kernel's ~1 KiB struct module lets every module read ahead. */
+  guint n = previous != NULL && reader->readv != NULL
+            ? (guint) MIN (previous->len, MAX_READ_AHEAD / layout->module_size) : 0;
+
+  if (n == 0)
+    return reader->read (head, raw, 8, reader->user_data, error);
+  ra->n = n;
+  ra->address = g_new0 (guint64, n);
+  ra->bytes = g_malloc ((gsize) n * layout->module_size);
+  ra->ok = g_new0 (gboolean, n);
+  reads = g_new0 (HsLinuxRead, n + 1);
+  reads[0] = (HsLinuxRead) { head, raw, 8, FALSE };
+  for (guint i = 0; i < n; i++)
+    {
+      ra->address[i] = g_array_index (previous, HsLinuxModule, i).module;
+      reads[i + 1] = (HsLinuxRead) { ra->address[i], ra->bytes + (gsize) i * layout->module_size,
+                                     layout->module_size, FALSE };
+    }
+  if (!reader->readv (reads, n + 1, reader->user_data, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    ra->ok[i] = reads[i + 1].ok;
+  if (!reads[0].ok)
+    return reader->read (head, raw, 8, reader->user_data, error);
+  return TRUE;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReadAhead, read_ahead_clear)
+
+/* A struct module: from the read-ahead when it has it, else read now. */
+static gboolean
+read_module (const HsLinuxModuleLayout *layout,
+             const HsLinuxReader       *reader,
+             const ReadAhead           *ra,
+             guint64                    address,
+             guint8                    *buf)
+{
+  for (guint i = 0; i < ra->n; i++)
+    if (ra->address[i] == address && ra->ok[i])
+      {
+        memcpy (buf, ra->bytes + (gsize) i * layout->module_size, layout->module_size);
+        return TRUE;
+      }
+  return reader->read (address, buf, layout->module_size, reader->user_data, NULL);
+}
+
 gboolean
 hs_linux_read_modules (const HsLinuxModuleLayout *layout,
                        HsSymbolFile              *vmlinux,
@@ -470,6 +549,7 @@ hs_linux_read_modules (const HsLinuxModuleLayout *layout,
   g_autofree guint8 *buf = NULL;
   g_autofree guint64 *keys = g_new (guint64, HS_LINUX_MAX_MODULES + 1);
   Walk w = { layout, reader, 0, g_string_new (NULL) };
+  g_auto(ReadAhead) ra = { 0 };
   HsSymbol head_sym;
   guint64 head, next;
   guint8 raw[8];
@@ -487,7 +567,7 @@ hs_linux_read_modules (const HsLinuxModuleLayout *layout,
       return FALSE;
     }
   head = head_sym.address + offset;
-  if (!reader->read (head, raw, 8, reader->user_data, error))
+  if (!read_head (layout, reader, previous, head, raw, &ra, error))
     {
       g_string_free (w.warnings, TRUE);
       g_prefix_error (error, "cannot read the module list head at 0x%" G_GINT64_MODIFIER "x: ",
@@ -533,7 +613,7 @@ hs_linux_read_modules (const HsLinuxModuleLayout *layout,
           break;
         }
       m.module = next - layout->list.offset;
-      if (!reader->read (m.module, buf, layout->module_size, reader->user_data, NULL))
+      if (!read_module (layout, reader, &ra, m.module, buf))
         {
           warn (&w, "the module at 0x%" G_GINT64_MODIFIER "x cannot be read", m.module);
           break;

@@ -19,7 +19,8 @@ static HsSymbolFile *vmlinux;
 typedef struct
 {
   GHashTable *pages;           /* VA >> 12 -> 4 KiB */
-  guint reads;
+  guint reads;                 /* pieces read, one by one or in batches */
+  guint round_trips;           /* plain reads and batches: what a probe would wait for */
   guint64 fail_at;             /* a read touching this address fails (0: none) */
 } Mem;
 
@@ -72,11 +73,11 @@ put_le (Mem     *m,
 }
 
 static gboolean
-mem_read (guint64    va,
-          void      *buf,
-          gsize      len,
-          gpointer   user_data,
-          GError   **error)
+mem_read_piece (guint64    va,
+                void      *buf,
+                gsize      len,
+                gpointer   user_data,
+                GError   **error)
 {
   Mem *m = user_data;
   gsize done = 0;
@@ -106,13 +107,25 @@ mem_read (guint64    va,
 }
 
 static gboolean
+mem_read (guint64    va,
+          void      *buf,
+          gsize      len,
+          gpointer   user_data,
+          GError   **error)
+{
+  ((Mem *) user_data)->round_trips++;
+  return mem_read_piece (va, buf, len, user_data, error);
+}
+
+static gboolean
 mem_readv (HsLinuxRead  *reads,
            guint         n,
            gpointer      user_data,
            GError      **error)
 {
+  ((Mem *) user_data)->round_trips++;
   for (guint i = 0; i < n; i++)
-    reads[i].ok = mem_read (reads[i].va, reads[i].buf, reads[i].len, user_data, NULL);
+    reads[i].ok = mem_read_piece (reads[i].va, reads[i].buf, reads[i].len, user_data, NULL);
   return TRUE;
 }
 
@@ -301,11 +314,32 @@ test_walk (void)
   /* Control characters in a name are never shown as they are. */
   g_assert_cmpstr (g_array_index (mods, HsLinuxModule, 2).name, ==, "na?me");
 
-  /* Found again as before: each module costs its one read, the sections are reused. */
-  reads = m->reads;
+  /* Found again as before: the head and the three modules in one batch, the sections
+   * reused; without a vectored reader, one read each. */
+  reads = m->round_trips;
   g_assert_true (hs_linux_read_modules (l, vmlinux, 0, &reader, mods, again, NULL, &error));
-  g_assert_cmpuint (m->reads - reads, ==, 1 + 3);
+  g_assert_cmpuint (m->round_trips - reads, ==, 1);
   g_assert_cmpuint (g_array_index (again, HsLinuxModule, 0).n_sections, ==, 3);
+  {
+    g_autoptr(GArray) plain = modules_array ();
+    HsLinuxReader one_by_one = { mem_read, NULL, m };
+
+    reads = m->round_trips;
+    g_assert_true (hs_linux_read_modules (l, vmlinux, 0, &one_by_one, mods, plain, NULL,
+                                          &error));
+    g_assert_cmpuint (m->round_trips - reads, ==, 1 + 3);
+    g_assert_cmpuint (plain->len, ==, 3);
+  }
+  /* A module that is no longer where the last walk found it costs its own read, and the list
+   * as read now wins. */
+  put_le (m, head_address (), addr[1] + member_offset ("module", "list"), 8);
+  {
+    g_autoptr(GArray) fewer = modules_array ();
+
+    g_assert_true (hs_linux_read_modules (l, vmlinux, 0, &reader, mods, fewer, NULL, &error));
+    g_assert_cmpuint (fewer->len, ==, 2);
+    g_assert_cmpstr (g_array_index (fewer, HsLinuxModule, 0).name, ==, "loop");
+  }
 }
 
 static void
