@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "hs-fake-memory.h"
 #include "hs-linux-modules.h"
 
 #include <string.h>
@@ -13,139 +14,6 @@
 #define U64(x) G_GUINT64_CONSTANT (x)
 
 static HsSymbolFile *vmlinux;
-
-/* ---- guest memory ---------------------------------------------------------------------- */
-
-typedef struct
-{
-  GHashTable *pages;           /* VA >> 12 -> 4 KiB */
-  guint reads;                 /* pieces read, one by one or in batches */
-  guint round_trips;           /* plain reads and batches: what a probe would wait for */
-  guint64 fail_at;             /* a read touching this address fails (0: none) */
-} Mem;
-
-static guint8 *
-page_of (Mem      *m,
-         guint64   va,
-         gboolean  create)
-{
-  gint64 vpn = (gint64) (va >> 12);
-  guint8 *page = g_hash_table_lookup (m->pages, &vpn);
-
-  if (page == NULL && create)
-    {
-      page = g_malloc0 (4096);
-      g_hash_table_insert (m->pages, g_memdup2 (&vpn, sizeof vpn), page);
-    }
-  return page;
-}
-
-static void
-put (Mem        *m,
-     guint64     va,
-     const void *data,
-     gsize       len)
-{
-  const guint8 *in = data;
-
-  while (len > 0)
-    {
-      gsize n = MIN (len, 4096 - (va & 0xfff));
-
-      memcpy (page_of (m, va, TRUE) + (va & 0xfff), in, n);
-      va += n;
-      in += n;
-      len -= n;
-    }
-}
-
-static void
-put_le (Mem     *m,
-        guint64  va,
-        guint64  value,
-        guint    size)
-{
-  guint8 le[8];
-
-  for (guint i = 0; i < size; i++)
-    le[i] = (guint8) (value >> (8 * i));
-  put (m, va, le, size);
-}
-
-static gboolean
-mem_read_piece (guint64    va,
-                void      *buf,
-                gsize      len,
-                gpointer   user_data,
-                GError   **error)
-{
-  Mem *m = user_data;
-  gsize done = 0;
-
-  m->reads++;
-  if (m->fail_at != 0 && va <= m->fail_at && m->fail_at < va + len)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "unreadable");
-      return FALSE;
-    }
-  while (done < len)
-    {
-      guint64 here = va + done;
-      gsize n = MIN (len - done, 4096 - (here & 0xfff));
-      guint8 *page = page_of (m, here, FALSE);
-
-      if (page == NULL)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "no page at 0x%" G_GINT64_MODIFIER
-                       "x", here);
-          return FALSE;
-        }
-      memcpy ((guint8 *) buf + done, page + (here & 0xfff), n);
-      done += n;
-    }
-  return TRUE;
-}
-
-static gboolean
-mem_read (guint64    va,
-          void      *buf,
-          gsize      len,
-          gpointer   user_data,
-          GError   **error)
-{
-  ((Mem *) user_data)->round_trips++;
-  return mem_read_piece (va, buf, len, user_data, error);
-}
-
-static gboolean
-mem_readv (HsLinuxRead  *reads,
-           guint         n,
-           gpointer      user_data,
-           GError      **error)
-{
-  ((Mem *) user_data)->round_trips++;
-  for (guint i = 0; i < n; i++)
-    reads[i].ok = mem_read_piece (reads[i].va, reads[i].buf, reads[i].len, user_data, NULL);
-  return TRUE;
-}
-
-static Mem *
-mem_new (void)
-{
-  Mem *m = g_new0 (Mem, 1);
-
-  m->pages = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  return m;
-}
-
-static void
-mem_free (Mem *m)
-{
-  g_hash_table_unref (m->pages);
-  g_free (m);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Mem, mem_free)
 
 /* ---- modules built in it --------------------------------------------------------------- */
 
@@ -194,7 +62,7 @@ head_address (void)
 
 /* Module @i called @name, with three sections, linked after @prev_link (a list_head address). */
 static guint64
-add_module (Mem        *m,
+add_module (HsFakeMemory *m,
             guint       i,
             const char *name,
             guint       state)
@@ -205,40 +73,40 @@ add_module (Mem        *m,
   guint64 attr_size = type_size ("struct module_sect_attr");
   guint64 first = attrs + member_offset ("module_sect_attrs", "attrs");
 
-  put (m, mod, (guint8[4096]) { 0 }, 4096);
-  put_le (m, mod + member_offset ("module", "state"), state, 4);
-  put (m, mod + member_offset ("module", "name"), name, strlen (name) + 1);
+  hs_fake_memory_write (m, mod, (guint8[4096]) { 0 }, 4096);
+  hs_fake_memory_put (m, mod + member_offset ("module", "state"), state, 4);
+  hs_fake_memory_write (m, mod + member_offset ("module", "name"), name, strlen (name) + 1);
   if (per_type_memory ())
     {
-      put_le (m, mod + member_offset ("module", "mem[0].base"), text, 8);
-      put_le (m, mod + member_offset ("module", "mem[0].size"), 0x3000, 4);
-      put_le (m, mod + member_offset ("module", "mem[1].base"), text + 0x40000, 8);
-      put_le (m, mod + member_offset ("module", "mem[1].size"), 0x2000, 4);
+      hs_fake_memory_put (m, mod + member_offset ("module", "mem[0].base"), text, 8);
+      hs_fake_memory_put (m, mod + member_offset ("module", "mem[0].size"), 0x3000, 4);
+      hs_fake_memory_put (m, mod + member_offset ("module", "mem[1].base"), text + 0x40000, 8);
+      hs_fake_memory_put (m, mod + member_offset ("module", "mem[1].size"), 0x2000, 4);
     }
   else
     {
-      put_le (m, mod + member_offset ("module", "core_layout.base"), text, 8);
-      put_le (m, mod + member_offset ("module", "core_layout.size"), 0x5000, 4);
-      put_le (m, mod + member_offset ("module", "core_layout.text_size"), 0x3000, 4);
+      hs_fake_memory_put (m, mod + member_offset ("module", "core_layout.base"), text, 8);
+      hs_fake_memory_put (m, mod + member_offset ("module", "core_layout.size"), 0x5000, 4);
+      hs_fake_memory_put (m, mod + member_offset ("module", "core_layout.text_size"), 0x3000, 4);
     }
-  put_le (m, mod + member_offset ("module", "sect_attrs"), attrs, 8);
-  put (m, attrs, (guint8[1024]) { 0 }, 1024);
-  put_le (m, attrs + member_offset ("module_sect_attrs", "nsections"), G_N_ELEMENTS (sections),
+  hs_fake_memory_put (m, mod + member_offset ("module", "sect_attrs"), attrs, 8);
+  hs_fake_memory_write (m, attrs, (guint8[1024]) { 0 }, 1024);
+  hs_fake_memory_put (m, attrs + member_offset ("module_sect_attrs", "nsections"), G_N_ELEMENTS (sections),
           4);
   for (guint s = 0; s < G_N_ELEMENTS (sections); s++)
     {
       guint64 entry = first + s * attr_size;
 
-      put (m, names + 64 * s, sections[s], strlen (sections[s]) + 1);
-      put_le (m, entry + member_offset ("module_sect_attr", "battr.attr.name"), names + 64 * s, 8);
-      put_le (m, entry + member_offset ("module_sect_attr", "address"), text + 0x1000 * s, 8);
+      hs_fake_memory_write (m, names + 64 * s, sections[s], strlen (sections[s]) + 1);
+      hs_fake_memory_put (m, entry + member_offset ("module_sect_attr", "battr.attr.name"), names + 64 * s, 8);
+      hs_fake_memory_put (m, entry + member_offset ("module_sect_attr", "address"), text + 0x1000 * s, 8);
     }
   return mod;
 }
 
 /* Links @mods (struct module addresses) into the list at `modules`, in order. */
 static void
-link_modules (Mem           *m,
+link_modules (HsFakeMemory  *m,
               const guint64 *mods,
               guint          n)
 {
@@ -249,7 +117,7 @@ link_modules (Mem           *m,
       guint64 here = i == 0 ? head : mods[i - 1] + list;
       guint64 next = i == n ? head : mods[i] + list;
 
-      put_le (m, here, next, 8);
+      hs_fake_memory_put (m, here, next, 8);
     }
 }
 
@@ -279,12 +147,12 @@ static void
 test_walk (void)
 {
   g_autoptr(HsLinuxModuleLayout) l = layout_new ();
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(GArray) mods = modules_array ();
   g_autoptr(GArray) again = modules_array ();
   g_autoptr(GError) error = NULL;
   g_autofree char *warning = NULL;
-  HsLinuxReader reader = { mem_read, mem_readv, m };
+  HsLinuxReader reader = { hs_fake_memory_read, hs_fake_memory_readv, m };
   guint64 addr[3];
   const HsLinuxModule *dummy;
   guint reads;
@@ -322,7 +190,7 @@ test_walk (void)
   g_assert_cmpuint (g_array_index (again, HsLinuxModule, 0).n_sections, ==, 3);
   {
     g_autoptr(GArray) plain = modules_array ();
-    HsLinuxReader one_by_one = { mem_read, NULL, m };
+    HsLinuxReader one_by_one = { hs_fake_memory_read, NULL, m };
 
     reads = m->round_trips;
     g_assert_true (hs_linux_read_modules (l, vmlinux, 0, &one_by_one, mods, plain, NULL,
@@ -332,7 +200,7 @@ test_walk (void)
   }
   /* A module that is no longer where the last walk found it costs its own read, and the list
    * as read now wins. */
-  put_le (m, head_address (), addr[1] + member_offset ("module", "list"), 8);
+  hs_fake_memory_put (m, head_address (), addr[1] + member_offset ("module", "list"), 8);
   {
     g_autoptr(GArray) fewer = modules_array ();
 
@@ -346,14 +214,14 @@ static void
 test_empty_and_offset (void)
 {
   g_autoptr(HsLinuxModuleLayout) l = layout_new ();
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(GArray) mods = modules_array ();
   g_autoptr(GError) error = NULL;
-  HsLinuxReader reader = { mem_read, NULL, m };
+  HsLinuxReader reader = { hs_fake_memory_read, NULL, m };
   guint64 slide = 0x200000, head = head_address () + slide;
 
   /* An empty list, read through a KASLR slide; without it, the head is not there at all. */
-  put_le (m, head, head, 8);
+  hs_fake_memory_put (m, head, head, 8);
   g_assert_true (hs_linux_read_modules (l, vmlinux, slide, &reader, NULL, mods, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (mods->len, ==, 0);
@@ -365,9 +233,9 @@ static void
 test_hostile (void)
 {
   g_autoptr(HsLinuxModuleLayout) l = layout_new ();
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(GError) error = NULL;
-  HsLinuxReader reader = { mem_read, mem_readv, m };
+  HsLinuxReader reader = { hs_fake_memory_read, hs_fake_memory_readv, m };
   guint64 list = member_offset ("module", "list");
   guint64 addr[2];
 
@@ -380,7 +248,7 @@ test_hostile (void)
     g_autoptr(GArray) mods = modules_array ();
     g_autofree char *warning = NULL;
 
-    put_le (m, addr[1] + list, addr[0] + list, 8);
+    hs_fake_memory_put (m, addr[1] + list, addr[0] + list, 8);
     g_assert_true (hs_linux_read_modules (l, vmlinux, 0, &reader, NULL, mods, &warning, &error));
     g_assert_cmpuint (mods->len, ==, 2);
     g_assert_nonnull (strstr (warning, "loops back"));
@@ -390,7 +258,7 @@ test_hostile (void)
     g_autoptr(GArray) mods = modules_array ();
     g_autofree char *warning = NULL;
 
-    put_le (m, addr[1] + list, U64 (0x400000), 8);
+    hs_fake_memory_put (m, addr[1] + list, U64 (0x400000), 8);
     g_assert_true (hs_linux_read_modules (l, vmlinux, 0, &reader, NULL, mods, &warning, &error));
     g_assert_cmpuint (mods->len, ==, 2);
     g_assert_nonnull (strstr (warning, "not a kernel pointer"));
@@ -400,7 +268,7 @@ test_hostile (void)
     g_autoptr(GArray) mods = modules_array ();
     g_autofree char *warning = NULL;
 
-    put_le (m, addr[1] + list, MODULE_VA (9) + list, 8);
+    hs_fake_memory_put (m, addr[1] + list, MODULE_VA (9) + list, 8);
     g_assert_true (hs_linux_read_modules (l, vmlinux, 0, &reader, NULL, mods, &warning, &error));
     g_assert_cmpuint (mods->len, ==, 2);
     g_assert_nonnull (strstr (warning, "cannot be read"));
@@ -415,9 +283,9 @@ test_hostile (void)
     char long_name[56];
 
     memset (long_name, 'x', sizeof long_name);
-    put_le (m, addr[0] + member_offset ("module", "state"), 77, 4);
-    put (m, addr[1] + member_offset ("module", "name"), long_name, sizeof long_name);
-    put_le (m, attrs + member_offset ("module_sect_attrs", "nsections"), 3000000, 4);
+    hs_fake_memory_put (m, addr[0] + member_offset ("module", "state"), 77, 4);
+    hs_fake_memory_write (m, addr[1] + member_offset ("module", "name"), long_name, sizeof long_name);
+    hs_fake_memory_put (m, attrs + member_offset ("module_sect_attrs", "nsections"), 3000000, 4);
     g_assert_true (hs_linux_read_modules (l, vmlinux, 0, &reader, NULL, mods, NULL, &error));
     g_assert_cmpuint (mods->len, ==, 2);
     g_assert_true (g_array_index (mods, HsLinuxModule, 0).corrupt);
@@ -429,20 +297,20 @@ test_hostile (void)
     g_autoptr(GArray) mods = modules_array ();
     guint64 attrs = MODULE_VA (1) + 0x4000;
 
-    put_le (m, addr[0] + member_offset ("module", "state"), 0, 4);
-    put (m, addr[1] + member_offset ("module", "name"), "b", 2);
+    hs_fake_memory_put (m, addr[0] + member_offset ("module", "state"), 0, 4);
+    hs_fake_memory_write (m, addr[1] + member_offset ("module", "name"), "b", 2);
     g_assert_true (hs_linux_read_modules (l, vmlinux, 0, &reader, NULL, mods, NULL, &error));
     g_assert_null (g_array_index (mods, HsLinuxModule, 1).sections);
     g_assert_nonnull (strstr (g_array_index (mods, HsLinuxModule, 1).sections_note,
                               "3000000 sections"));
-    put_le (m, attrs + member_offset ("module_sect_attrs", "nsections"), 3, 4);
+    hs_fake_memory_put (m, attrs + member_offset ("module_sect_attrs", "nsections"), 3, 4);
   }
   /* A section name that is not text is left out, and said so. */
   {
     g_autoptr(GArray) mods = modules_array ();
     const HsLinuxModule *b;
 
-    put (m, MODULE_VA (1) + 0x8000 + 64, "\xff\xfe", 3);
+    hs_fake_memory_write (m, MODULE_VA (1) + 0x8000 + 64, "\xff\xfe", 3);
     g_assert_true (hs_linux_read_modules (l, vmlinux, 0, &reader, NULL, mods, NULL, &error));
     b = &g_array_index (mods, HsLinuxModule, 1);
     g_assert_cmpuint (b->n_sections, ==, 3);
@@ -455,21 +323,21 @@ static void
 test_endless (void)
 {
   g_autoptr(HsLinuxModuleLayout) l = layout_new ();
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(GArray) mods = modules_array ();
   g_autoptr(GError) error = NULL;
   g_autofree char *warning = NULL;
-  HsLinuxReader reader = { mem_read, mem_readv, m };
+  HsLinuxReader reader = { hs_fake_memory_read, hs_fake_memory_readv, m };
   guint64 list = member_offset ("module", "list"), size = type_size ("struct module");
   guint64 base = U64 (0xffff000020000000);
 
-  put_le (m, head_address (), base + list, 8);
+  hs_fake_memory_put (m, head_address (), base + list, 8);
   for (guint i = 0; i <= HS_LINUX_MAX_MODULES; i++)
     {
       guint64 mod = base + (guint64) i * size;
 
-      put (m, mod + member_offset ("module", "name"), "m", 2);
-      put_le (m, mod + list, mod + size + list, 8);
+      hs_fake_memory_write (m, mod + member_offset ("module", "name"), "m", 2);
+      hs_fake_memory_put (m, mod + list, mod + size + list, 8);
     }
   g_assert_true (hs_linux_read_modules (l, vmlinux, 0, &reader, NULL, mods, &warning, &error));
   g_assert_cmpuint (mods->len, ==, HS_LINUX_MAX_MODULES);

@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include "hs-fake-memory.h"
 #include "hs-interp.h"
 #include "hs-linux-printk.h"
 #include "hs-test-util.h"
@@ -37,123 +38,6 @@ enum { RESERVED, COMMITTED, FINALIZED, REUSABLE };
 
 static HsSymbolFile *sample;        /* the ring buffer shape */
 static HsSymbolFile *sample_old;    /* the log_buf shape */
-
-/* ---- fake memory ----------------------------------------------------------------------------- */
-
-typedef struct
-{
-  GHashTable *pages;           /* VA page number → 4 KiB */
-  guint reads;
-  gboolean use_readv;
-} Mem;
-
-static Mem *
-mem_new (void)
-{
-  Mem *m = g_new0 (Mem, 1);
-
-  m->pages = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  return m;
-}
-
-static void
-mem_free (Mem *m)
-{
-  g_hash_table_unref (m->pages);
-  g_free (m);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Mem, mem_free)
-
-static guint8 *
-mem_page (Mem      *m,
-          guint64   va,
-          gboolean  create)
-{
-  gint64 vpn = (gint64) (va >> 12);
-  guint8 *page = g_hash_table_lookup (m->pages, &vpn);
-
-  if (page == NULL && create)
-    {
-      page = g_malloc0 (4096);
-      g_hash_table_insert (m->pages, g_memdup2 (&vpn, sizeof vpn), page);
-    }
-  return page;
-}
-
-static void
-mem_write (Mem        *m,
-           guint64     va,
-           const void *data,
-           gsize       len)
-{
-  const guint8 *in = data;
-
-  while (len > 0)
-    {
-      gsize n = MIN (len, 4096 - (va & 0xfff));
-
-      memcpy (mem_page (m, va, TRUE) + (va & 0xfff), in, n);
-      va += n;
-      in += n;
-      len -= n;
-    }
-}
-
-static void
-mem_put (Mem     *m,
-         guint64  va,
-         guint64  value,
-         guint64  size)
-{
-  guint8 le[8];
-
-  g_assert_cmpuint (size, <=, 8);
-  for (guint i = 0; i < size; i++)
-    le[i] = (guint8) (value >> (8 * i));
-  mem_write (m, va, le, size);
-}
-
-static gboolean
-mem_read (guint64    va,
-          void      *buf,
-          gsize      len,
-          gpointer   user_data,
-          GError   **error)
-{
-  Mem *m = user_data;
-  guint8 *out = buf;
-
-  m->reads++;
-  while (len > 0)
-    {
-      gsize n = MIN (len, 4096 - (va & 0xfff));
-      guint8 *page = mem_page (m, va, FALSE);
-
-      if (page == NULL)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "nothing at 0x%" G_GINT64_MODIFIER
-                       "x", va);
-          return FALSE;
-        }
-      memcpy (out, page + (va & 0xfff), n);
-      va += n;
-      out += n;
-      len -= n;
-    }
-  return TRUE;
-}
-
-static gboolean
-mem_readv (HsLinuxRead  *reads,
-           guint         n_reads,
-           gpointer      user_data,
-           GError      **error)
-{
-  for (guint i = 0; i < n_reads; i++)
-    reads[i].ok = mem_read (reads[i].va, reads[i].buf, reads[i].len, user_data, NULL);
-  return TRUE;
-}
 
 /* ---- offsets from the sample's DWARF --------------------------------------------------------- */
 
@@ -195,7 +79,7 @@ symbol (HsSymbolFile *file,
 
 /* Writes @value into the member of the structure at @base, a bit-field included. */
 static void
-put_member (Mem          *m,
+put_member (HsFakeMemory *m,
             HsSymbolFile *file,
             guint64       base,
             const char   *type,
@@ -210,21 +94,21 @@ put_member (Mem          *m,
       guint8 byte;
 
       g_assert_cmpuint (f.bit_offset + f.bit_size, <=, 8);
-      page = mem_page (m, base + f.offset, TRUE);
+      page = hs_fake_memory_page (m, base + f.offset, TRUE);
       byte = page[(base + f.offset) & 0xfff];
       byte &= ~(((1u << f.bit_size) - 1) << f.bit_offset);
       byte |= (value & ((1u << f.bit_size) - 1)) << f.bit_offset;
       page[(base + f.offset) & 0xfff] = byte;
       return;
     }
-  mem_put (m, base + f.offset, value, f.size);
+  hs_fake_memory_put (m, base + f.offset, value, f.size);
 }
 
 /* ---- a lockless ring, written as the kernel writes it ---------------------------------------- */
 
 typedef struct
 {
-  Mem *m;
+  HsFakeMemory *m;
   guint count_bits, size_bits;
   guint64 count, size;
   guint64 head, tail;          /* descriptor ids */
@@ -280,9 +164,9 @@ set_state (Ring    *r,
 
 /* DEFINE_PRINTKRB(): empty, the last descriptor reusable as the initial head and tail. */
 static Ring *
-ring_new (Mem   *m,
-          guint  count_bits,
-          guint  size_bits)
+ring_new (HsFakeMemory *m,
+          guint         count_bits,
+          guint         size_bits)
 {
   Ring *r = g_new0 (Ring, 1);
   guint64 desc0;
@@ -298,11 +182,11 @@ ring_new (Mem   *m,
   /* Every descriptor, info and byte of data exists (zeroed) as in the kernel's arrays. */
   for (guint64 i = 0; i < r->count; i++)
     {
-      mem_put (m, DESCS_VA + i * r->desc_size, 0, 1);
-      mem_put (m, INFOS_VA + (i + 1) * r->info_size - 1, 0, 1);
+      hs_fake_memory_put (m, DESCS_VA + i * r->desc_size, 0, 1);
+      hs_fake_memory_put (m, INFOS_VA + (i + 1) * r->info_size - 1, 0, 1);
     }
   for (guint64 i = 0; i < r->size; i += 4096)
-    mem_page (m, DATA_VA + i, TRUE);
+    hs_fake_memory_page (m, DATA_VA + i, TRUE);
   desc0 = (-(r->count + 1)) & ID_MASK;
   r->head = r->tail = desc0;
   r->head_lpos = r->tail_lpos = -r->size;
@@ -311,7 +195,7 @@ ring_new (Mem   *m,
   put_member (m, sample, desc_va (r, desc0), "struct prb_desc", "text_blk_lpos.next", 1);
   put_member (m, sample, info_va (r, 0), "struct printk_info", "seq", -r->count);
   put_member (m, sample, info_va (r, desc0), "struct printk_info", "seq", 0);
-  mem_put (m, symbol (sample, "prb"), RB_VA, 8);
+  hs_fake_memory_put (m, symbol (sample, "prb"), RB_VA, 8);
   ring_put_header (r);
   return r;
 }
@@ -332,7 +216,7 @@ get_seq (Ring    *r,
   HsMember f = member (sample, "struct printk_info", "seq");
   guint64 seq = 0;
 
-  g_assert_true (mem_read (info_va (r, id) + f.offset, &seq, 8, r->m, NULL));
+  g_assert_true (hs_fake_memory_read (info_va (r, id) + f.offset, &seq, 8, r->m, NULL));
   return GUINT64_FROM_LE (seq);
 }
 
@@ -397,14 +281,14 @@ ring_add (Ring       *r,
   put_member (r->m, sample, info_va (r, id), info, "caller_id", 1000 + (guint) seq);
   if (begin >> r->size_bits != next >> r->size_bits)
     {
-      mem_put (r->m, DATA_VA + (begin & (r->size - 1)), id, 8);
-      mem_put (r->m, DATA_VA, id, 8);
-      mem_write (r->m, DATA_VA + 8, text, len);
+      hs_fake_memory_put (r->m, DATA_VA + (begin & (r->size - 1)), id, 8);
+      hs_fake_memory_put (r->m, DATA_VA, id, 8);
+      hs_fake_memory_write (r->m, DATA_VA + 8, text, len);
     }
   else
     {
-      mem_put (r->m, DATA_VA + (begin & (r->size - 1)), id, 8);
-      mem_write (r->m, DATA_VA + (begin & (r->size - 1)) + 8, text, len);
+      hs_fake_memory_put (r->m, DATA_VA + (begin & (r->size - 1)), id, 8);
+      hs_fake_memory_write (r->m, DATA_VA + (begin & (r->size - 1)) + 8, text, len);
     }
   put_member (r->m, sample, desc_va (r, id), desc, "text_blk_lpos.begin", begin);
   put_member (r->m, sample, desc_va (r, id), desc, "text_blk_lpos.next", next);
@@ -427,16 +311,18 @@ layout_of (HsSymbolFile *file)
   return l;
 }
 
-/* Reads the log; the warning goes to @warning, or must be NULL when @warning is NULL. */
+/* Reads the log, in batches with @readv; the warning goes to @warning, or must be NULL when
+ * @warning is NULL. */
 static GArray *
-read_log (HsSymbolFile  *file,
-          Mem           *m,
-          char         **warning)
+read_log_v (HsSymbolFile  *file,
+            HsFakeMemory  *m,
+            char         **warning,
+            gboolean       readv)
 {
   g_autoptr(HsLinuxPrintkLayout) l = layout_of (file);
   g_autoptr(GError) error = NULL;
   g_autofree char *w = NULL;
-  HsLinuxReader reader = { mem_read, m->use_readv ? mem_readv : NULL, m };
+  HsLinuxReader reader = { hs_fake_memory_read, readv ? hs_fake_memory_readv : NULL, m };
   GArray *lines = hs_log_lines_new ();
 
   hs_linux_printk_read (l, file, 0, &reader, lines, &w, &error);
@@ -448,13 +334,21 @@ read_log (HsSymbolFile  *file,
   return lines;
 }
 
+static GArray *
+read_log (HsSymbolFile  *file,
+          HsFakeMemory  *m,
+          char         **warning)
+{
+  return read_log_v (file, m, warning, FALSE);
+}
+
 static GError *
 read_log_error (HsSymbolFile *file,
-                Mem          *m)
+                HsFakeMemory *m)
 {
   g_autoptr(HsLinuxPrintkLayout) l = layout_of (file);
   g_autoptr(GArray) lines = hs_log_lines_new ();
-  HsLinuxReader reader = { mem_read, NULL, m };
+  HsLinuxReader reader = { hs_fake_memory_read, NULL, m };
   GError *error = NULL;
 
   g_assert_false (hs_linux_printk_read (l, file, 0, &reader, lines, NULL, &error));
@@ -486,7 +380,7 @@ test_layout (void)
 static void
 test_empty (void)
 {
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(Ring) r = ring_new (m, 4, 9);
   g_autoptr(GArray) lines = read_log (sample, m, NULL);
 
@@ -496,7 +390,7 @@ test_empty (void)
 static void
 test_normal (void)
 {
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(Ring) r = ring_new (m, 4, 10);
   g_autoptr(GArray) lines = NULL;
 
@@ -506,8 +400,7 @@ test_normal (void)
   ring_add (r, "", 7, FINALIZED);
   ring_add (r, "tab\there, escape \x1b[31m, bad \xff, C1 \xc2\x85, \xc3\xa9t\xc3\xa9", 3,
             FINALIZED);
-  m->use_readv = TRUE;
-  lines = read_log (sample, m, NULL);
+  lines = read_log_v (sample, m, NULL, TRUE);
 
   g_assert_cmpuint (lines->len, ==, 6);
   g_assert_cmpstr (line (lines, 0)->text, ==,
@@ -539,7 +432,7 @@ test_normal (void)
 static void
 test_wrapped (void)
 {
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(Ring) r = ring_new (m, 4, 8);
   g_autoptr(GArray) lines = NULL;
   guint64 first_id = (r->head + 1) & ID_MASK;
@@ -575,7 +468,7 @@ test_wrapped (void)
 static void
 test_states (void)
 {
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(Ring) r = ring_new (m, 4, 10);
   g_autoptr(GArray) lines = NULL;
   g_autofree char *warning = NULL;
@@ -604,7 +497,7 @@ static void
 test_hostile_records (void)
 {
   const char *desc = "struct prb_desc", *info = "struct printk_info";
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(Ring) r = ring_new (m, 4, 10);
   g_autoptr(GArray) lines = NULL;
   g_autofree char *warning = NULL;
@@ -626,7 +519,7 @@ test_hostile_records (void)
               g_array_index (r->blocks, Block, 4).begin + 4);
   /* A descriptor holding another id; a data block holding another id. */
   put_member (m, sample, desc_va (r, ids[5]), desc, "state_var", U64 (2) << 62 | 12345);
-  mem_put (m, DATA_VA + (g_array_index (r->blocks, Block, 6).begin & (r->size - 1)), 999, 8);
+  hs_fake_memory_put (m, DATA_VA + (g_array_index (r->blocks, Block, 6).begin & (r->size - 1)), 999, 8);
   /* A sequence number that does not belong to its descriptor. */
   put_member (m, sample, info_va (r, ids[7]), info, "seq", 3);
   put_member (m, sample, RB_VA, "struct printk_ringbuffer", "fail", 2);
@@ -647,7 +540,7 @@ static void
 test_hostile_overlap (void)
 {
   const char *desc = "struct prb_desc", *rb = "struct printk_ringbuffer";
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(Ring) r = ring_new (m, 4, 10);
   g_autoptr(GArray) lines = NULL;
   g_autofree char *warning = NULL;
@@ -661,7 +554,7 @@ test_hostile_overlap (void)
       put_member (m, sample, desc_va (r, ids[i]), desc, "text_blk_lpos.next", end);
       put_member (m, sample, info_va (r, ids[i]), "struct printk_info", "text_len",
                   1016 - 8 * i - 8);
-      mem_put (m, DATA_VA + 8 * i, ids[i], 8);
+      hs_fake_memory_put (m, DATA_VA + 8 * i, ids[i], 8);
     }
   put_member (m, sample, RB_VA, rb, "text_data_ring.tail_lpos", tail_lpos);
   put_member (m, sample, RB_VA, rb, "text_data_ring.head_lpos", end);
@@ -675,7 +568,7 @@ static void
 test_hostile_header (void)
 {
   const char *rb = "struct printk_ringbuffer";
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(Ring) r = ring_new (m, 4, 10);
   g_autoptr(GArray) lines = NULL;
   g_autofree char *warning = NULL;
@@ -703,15 +596,15 @@ test_hostile_header (void)
   put_member (m, sample, RB_VA, rb, "desc_ring.descs", DESCS_VA);
 
   /* prb itself pointing at user space, or at nothing. */
-  mem_put (m, symbol (sample, "prb"), 0x400000, 8);
+  hs_fake_memory_put (m, symbol (sample, "prb"), 0x400000, 8);
   error = read_log_error (sample, m);
   g_assert_nonnull (strstr (error->message, "prb points outside the guest's kernel memory"));
   g_error_free (error);
-  mem_put (m, symbol (sample, "prb"), UNMAPPED, 8);
+  hs_fake_memory_put (m, symbol (sample, "prb"), UNMAPPED, 8);
   error = read_log_error (sample, m);
   g_assert_nonnull (strstr (error->message, "prb points outside the guest's kernel memory"));
   g_error_free (error);
-  mem_put (m, symbol (sample, "prb"), RB_VA, 8);
+  hs_fake_memory_put (m, symbol (sample, "prb"), RB_VA, 8);
 
   /* Head and tail further apart than the ring: only the newest count descriptors are read, and
    * the data positions likewise. */
@@ -728,7 +621,7 @@ test_hostile_header (void)
 static void
 test_holes (void)
 {
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(Ring) r = ring_new (m, 8, 14);
   g_autoptr(GArray) lines = NULL;
   g_autofree char *warning = NULL;
@@ -744,8 +637,7 @@ test_holes (void)
   /* The third page of the data ring goes (the newest records are on the second). */
   vpn = (gint64) ((DATA_VA + 8192) >> 12);
   g_hash_table_remove (m->pages, &vpn);
-  m->use_readv = TRUE;
-  lines = read_log (sample, m, &warning);
+  lines = read_log_v (sample, m, &warning, TRUE);
   g_test_message ("%u lines; %s", lines->len, warning);
   g_assert_nonnull (warning);
   g_assert_cmpuint (lines->len, >, 100);
@@ -757,13 +649,13 @@ test_holes (void)
 static void
 test_cancelled (void)
 {
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(Ring) r = ring_new (m, 4, 10);
   g_autoptr(HsLinuxPrintkLayout) l = layout_of (sample);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GArray) lines = hs_log_lines_new ();
   g_autoptr(GError) error = NULL;
-  HsLinuxReader reader = { mem_read, NULL, m, .cancellable = cancellable };
+  HsLinuxReader reader = { hs_fake_memory_read, NULL, m, .cancellable = cancellable };
 
   ring_add (r, "hello", 6, FINALIZED);
   g_cancellable_cancel (cancellable);
@@ -775,7 +667,7 @@ test_cancelled (void)
 
 typedef struct
 {
-  Mem *m;
+  HsFakeMemory *m;
   guint64 buf;
   guint64 len;
   guint64 hdr;
@@ -788,10 +680,10 @@ old_put_indexes (OldLog  *o,
                  guint64  first_idx,
                  guint64  first_seq)
 {
-  mem_put (o->m, symbol (sample_old, "log_first_idx"), first_idx, 4);
-  mem_put (o->m, symbol (sample_old, "log_next_idx"), o->idx, 4);
-  mem_put (o->m, symbol (sample_old, "log_first_seq"), first_seq, 8);
-  mem_put (o->m, symbol (sample_old, "log_next_seq"), o->seq, 8);
+  hs_fake_memory_put (o->m, symbol (sample_old, "log_first_idx"), first_idx, 4);
+  hs_fake_memory_put (o->m, symbol (sample_old, "log_next_idx"), o->idx, 4);
+  hs_fake_memory_put (o->m, symbol (sample_old, "log_first_seq"), first_seq, 8);
+  hs_fake_memory_put (o->m, symbol (sample_old, "log_next_seq"), o->seq, 8);
 }
 
 static void
@@ -815,29 +707,29 @@ old_add (OldLog     *o,
   put_member (o->m, sample_old, o->buf + o->idx, log, "level", level);
   put_member (o->m, sample_old, o->buf + o->idx, log, "facility", 0);
   put_member (o->m, sample_old, o->buf + o->idx, log, "caller_id", 77);
-  mem_write (o->m, o->buf + o->idx + o->hdr, text, strlen (text));
+  hs_fake_memory_write (o->m, o->buf + o->idx + o->hdr, text, strlen (text));
   o->idx += len;
   o->seq++;
 }
 
 static void
-old_init (OldLog *o,
-          Mem    *m)
+old_init (OldLog       *o,
+          HsFakeMemory *m)
 {
   o->m = m;
   o->buf = symbol (sample_old, "__log_buf");
   o->len = 4096;
   o->hdr = type_size (sample_old, "struct printk_log");
-  mem_put (m, symbol (sample_old, "log_buf"), o->buf, 8);
-  mem_put (m, symbol (sample_old, "log_buf_len"), o->len, 4);
+  hs_fake_memory_put (m, symbol (sample_old, "log_buf"), o->buf, 8);
+  hs_fake_memory_put (m, symbol (sample_old, "log_buf_len"), o->len, 4);
   for (guint64 i = 0; i < o->len; i += 4096)
-    mem_page (m, o->buf + i, TRUE);
+    hs_fake_memory_page (m, o->buf + i, TRUE);
 }
 
 static void
 test_log_buf (void)
 {
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(GArray) lines = NULL;
   OldLog o = { 0 };
   guint64 first_idx, first_seq;
@@ -868,7 +760,7 @@ test_log_buf (void)
 static void
 test_log_buf_wrap (void)
 {
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(GArray) lines = NULL;
   g_autofree char *warning = NULL;
   OldLog o = { 0 };
@@ -913,19 +805,19 @@ test_log_buf_wrap (void)
 static void
 test_log_buf_hostile (void)
 {
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   OldLog o = { 0 };
   GError *error;
 
   old_init (&o, m);
   old_add (&o, "hello", 6);
   old_put_indexes (&o, 0, 0);
-  mem_put (m, symbol (sample_old, "log_buf_len"), 1u << 31, 4);
+  hs_fake_memory_put (m, symbol (sample_old, "log_buf_len"), 1u << 31, 4);
   error = read_log_error (sample_old, m);
   g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA));
   g_error_free (error);
-  mem_put (m, symbol (sample_old, "log_buf_len"), 4096, 4);
-  mem_put (m, symbol (sample_old, "log_buf"), 0x1234, 8);
+  hs_fake_memory_put (m, symbol (sample_old, "log_buf_len"), 4096, 4);
+  hs_fake_memory_put (m, symbol (sample_old, "log_buf"), 0x1234, 8);
   error = read_log_error (sample_old, m);
   g_assert_nonnull (strstr (error->message, "log_buf points outside"));
   g_error_free (error);
@@ -934,32 +826,32 @@ test_log_buf_hostile (void)
 /* ---- Xen's console ring ---------------------------------------------------------------------- */
 
 static void
-xen_ring (Mem        *m,
-          guint32     size,
-          guint32     consumer,
-          guint32     producer,
-          const char *written)      /* the bytes at positions producer - strlen .. producer */
+xen_ring (HsFakeMemory *m,
+          guint32       size,
+          guint32       consumer,
+          guint32       producer,
+          const char   *written)      /* the bytes at positions producer - strlen .. producer */
 {
   gsize len = strlen (written);
 
-  mem_put (m, symbol (sample, "conring"), XEN_RING, 8);
-  mem_put (m, symbol (sample, "conring_size"), size, 4);
-  mem_put (m, symbol (sample, "conringc"), consumer, 4);
-  mem_put (m, symbol (sample, "conringp"), producer, 4);
+  hs_fake_memory_put (m, symbol (sample, "conring"), XEN_RING, 8);
+  hs_fake_memory_put (m, symbol (sample, "conring_size"), size, 4);
+  hs_fake_memory_put (m, symbol (sample, "conringc"), consumer, 4);
+  hs_fake_memory_put (m, symbol (sample, "conringp"), producer, 4);
   for (guint32 i = 0; i < size; i += 4096)
-    mem_page (m, XEN_RING + i, TRUE);
+    hs_fake_memory_page (m, XEN_RING + i, TRUE);
   for (gsize i = 0; i < len; i++)
-    mem_put (m, XEN_RING + ((producer - len + i) & (size - 1)), (guint8) written[i], 1);
+    hs_fake_memory_put (m, XEN_RING + ((producer - len + i) & (size - 1)), (guint8) written[i], 1);
 }
 
 static GArray *
-read_xen (Mem              *m,
+read_xen (HsFakeMemory     *m,
           HsXenConsoleInfo *info)
 {
   g_autoptr(GError) error = NULL;
   GArray *lines = hs_log_lines_new ();
 
-  g_assert_true (hs_xen_console_read (sample, 0, mem_read, m, lines, info, &error));
+  g_assert_true (hs_xen_console_read (sample, 0, hs_fake_memory_read, m, lines, info, &error));
   g_assert_no_error (error);
   return lines;
 }
@@ -967,7 +859,7 @@ read_xen (Mem              *m,
 static void
 test_xen (void)
 {
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(GArray) lines = NULL;
   HsXenConsoleInfo info;
   const char *text = "(XEN) Xen version 4.17.5 (Debian)\n(XEN) DOM2: [    0.000000] Booting "
@@ -994,7 +886,7 @@ test_xen (void)
 static void
 test_xen_wrapped (void)
 {
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(GArray) lines = NULL;
   GString *all = g_string_new (NULL);
   HsXenConsoleInfo info;
@@ -1024,7 +916,7 @@ test_xen_wrapped (void)
 static void
 test_xen_consumed (void)
 {
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(GArray) lines = NULL;
   const char *text = "(XEN) cleared\n(XEN) kept one\n(XEN) kept two\n";
 
@@ -1037,29 +929,29 @@ test_xen_consumed (void)
 static void
 test_xen_hostile (void)
 {
-  g_autoptr(Mem) m = mem_new ();
+  g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
   g_autoptr(GArray) lines = hs_log_lines_new ();
   GError *error = NULL;
 
   xen_ring (m, 4096, 0, 10, "0123456789");
-  mem_put (m, symbol (sample, "conring_size"), 3000, 4);
-  g_assert_false (hs_xen_console_read (sample, 0, mem_read, m, lines, NULL, &error));
+  hs_fake_memory_put (m, symbol (sample, "conring_size"), 3000, 4);
+  g_assert_false (hs_xen_console_read (sample, 0, hs_fake_memory_read, m, lines, NULL, &error));
   g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA));
   g_clear_error (&error);
-  mem_put (m, symbol (sample, "conring_size"), 1u << 31, 4);
-  g_assert_false (hs_xen_console_read (sample, 0, mem_read, m, lines, NULL, &error));
+  hs_fake_memory_put (m, symbol (sample, "conring_size"), 1u << 31, 4);
+  g_assert_false (hs_xen_console_read (sample, 0, hs_fake_memory_read, m, lines, NULL, &error));
   g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA));
   g_clear_error (&error);
   /* A ring pointer to nothing: a read error naming where. */
-  mem_put (m, symbol (sample, "conring_size"), 4096, 4);
-  mem_put (m, symbol (sample, "conring"), UNMAPPED, 8);
-  g_assert_false (hs_xen_console_read (sample, 0, mem_read, m, lines, NULL, &error));
+  hs_fake_memory_put (m, symbol (sample, "conring_size"), 4096, 4);
+  hs_fake_memory_put (m, symbol (sample, "conring"), UNMAPPED, 8);
+  g_assert_false (hs_xen_console_read (sample, 0, hs_fake_memory_read, m, lines, NULL, &error));
   g_assert_nonnull (strstr (error->message, "console ring"));
   g_clear_error (&error);
   /* Consumer ahead of the producer: at most the ring's size is read. */
-  mem_put (m, symbol (sample, "conring"), XEN_RING, 8);
-  mem_put (m, symbol (sample, "conringc"), 11, 4);
-  g_assert_true (hs_xen_console_read (sample, 0, mem_read, m, lines, NULL, &error));
+  hs_fake_memory_put (m, symbol (sample, "conring"), XEN_RING, 8);
+  hs_fake_memory_put (m, symbol (sample, "conringc"), 11, 4);
+  g_assert_true (hs_xen_console_read (sample, 0, hs_fake_memory_read, m, lines, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (lines->len, <=, 4096);
 }
@@ -1093,13 +985,13 @@ test_random_damage (void)
 
   for (guint round = 0; round < 300; round++)
     {
-      g_autoptr(Mem) m = mem_new ();
+      g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
       g_autoptr(Ring) r = ring_new (m, 4, 9);
       g_autoptr(HsLinuxPrintkLayout) l = layout_of (sample);
       g_autoptr(GArray) lines = hs_log_lines_new ();
       g_autoptr(GError) error = NULL;
       g_autofree char *warning = NULL;
-      HsLinuxReader reader = { mem_read, round % 2 ? mem_readv : NULL, m };
+      HsLinuxReader reader = { hs_fake_memory_read, round % 2 ? hs_fake_memory_readv : NULL, m };
       guint n = g_rand_int_range (rand, 0, 60);
 
       for (guint i = 0; i < n; i++)
@@ -1118,7 +1010,7 @@ test_random_damage (void)
           guint64 at = areas[a][0] + g_rand_int_range (rand, 0, (gint32) areas[a][1]);
           guint8 byte = (guint8) g_rand_int (rand);
 
-          mem_write (m, at, &byte, 1);
+          hs_fake_memory_write (m, at, &byte, 1);
         }
       if (hs_linux_printk_read (l, sample, 0, &reader, lines, &warning, &error))
         {
@@ -1151,7 +1043,7 @@ test_xen_random (void)
 
   for (guint round = 0; round < 300; round++)
     {
-      g_autoptr(Mem) m = mem_new ();
+      g_autoptr(HsFakeMemory) m = hs_fake_memory_new ();
       g_autoptr(GArray) lines = hs_log_lines_new ();
       g_autoptr(GError) error = NULL;
       guint8 junk[600];
@@ -1166,8 +1058,8 @@ test_xen_random (void)
           junk[i] = 'x';
       xen_ring (m, 8192, g_rand_int (rand), g_rand_int (rand), (const char *) junk);
       if (round % 3 == 0)
-        mem_put (m, symbol (sample, "conring_size"), size, 4);
-      if (hs_xen_console_read (sample, 0, mem_read, m, lines, &info, &error))
+        hs_fake_memory_put (m, symbol (sample, "conring_size"), size, 4);
+      if (hs_xen_console_read (sample, 0, hs_fake_memory_read, m, lines, &info, &error))
         {
           g_assert_cmpuint (lines->len, <=, info.size);
           assert_showable (lines);
@@ -1175,72 +1067,6 @@ test_xen_random (void)
       else
         g_assert_nonnull (error);
     }
-}
-
-/* ---- the command -------------------------------------------------------------------------- */
-
-static void
-test_command (void)
-{
-  g_autoptr(HsEngine) engine = hs_engine_new ();
-  g_autoptr(HsInterp) interp = hs_interp_new (engine);
-  g_autofree char *help = hs_test_run_ok (interp, "HELP TASK.DMESG");
-  g_autofree char *all = hs_test_run_ok (interp, "HELP");
-  GError *error;
-
-  g_assert_nonnull (strstr (help, "TASK.DMESG [/MACHINE n] [/Last n]"));
-  g_assert_nonnull (strstr (all, "TASK.DMESG"));
-  error = hs_test_run_fail (interp, "TASK.DMESG /MACHINE 2");
-  g_assert_nonnull (strstr (error->message, "not attached"));
-  g_error_free (error);
-  error = hs_test_run_fail (interp, "TASK.DMESG /Last");
-  g_assert_nonnull (strstr (error->message, "needs a value"));
-  g_error_free (error);
-  error = hs_test_run_fail (interp, "TASK.DMESG 2");
-  g_assert_nonnull (strstr (error->message, "no arguments"));
-  g_error_free (error);
-}
-
-/* What a log says about its lines, as the command and the view show them. */
-static void
-test_format (void)
-{
-  GArray *lines = hs_log_lines_new ();
-  HsLogLine proto = { .seq = 7, .ts_nsec = G_GUINT64_CONSTANT (1234567891), .level = 6 };
-  g_autoptr(HsLog) log = NULL;
-  g_autoptr(HsLog) xen = NULL;
-  g_autofree char *first = NULL;
-  g_autofree char *second = NULL;
-  g_autofree char *user = NULL;
-  g_autofree char *x = NULL;
-
-  hs_log_append_text (lines, &proto, (const guint8 *) "one\ntwo", 7);
-  proto.seq = 8;
-  proto.facility = 1;
-  proto.level = 5;
-  proto.ts_nsec = 0;
-  hs_log_append_text (lines, &proto, (const guint8 *) "from user space", 15);
-  log = hs_log_new (2, FALSE, lines, 2, "a test", NULL);
-  first = hs_log_format_line (log, 0);
-  second = hs_log_format_line (log, 1);
-  user = hs_log_format_line (log, 2);
-  g_assert_cmpstr (first, ==, "<6>[    1.234567] one");
-  g_assert_cmpstr (second, ==, "<6>[    1.234567] two");
-  g_assert_cmpstr (user, ==, "<13>[    0.000000] from user space");
-  g_assert_cmpuint (hs_log_get_first_new (log), ==, 2);
-  g_assert_true (hs_log_has_earlier (log));
-  g_assert_false (hs_log_is_hypervisor (log));
-  g_assert_cmpuint (hs_log_get_machine (log), ==, 2);
-
-  lines = hs_log_lines_new ();
-  proto = (HsLogLine) { .seq = 40, .level = -1 };
-  hs_log_append_text (lines, &proto, (const guint8 *) "(XEN) Xen version 4.17\n", 23);
-  xen = hs_log_new (0, TRUE, lines, G_MAXUINT, "Xen's ring", "wrapped");
-  x = hs_log_format_line (xen, 0);
-  g_assert_cmpstr (x, ==, "(XEN) Xen version 4.17");
-  g_assert_false (hs_log_has_earlier (xen));
-  g_assert_cmpuint (hs_log_get_first_new (xen), ==, 1);
-  g_assert_cmpstr (hs_log_get_warning (xen), ==, "wrapped");
 }
 
 /* ---- the board's files ----------------------------------------------------------------------- */
@@ -1313,8 +1139,6 @@ main (int    argc,
   g_test_add_func ("/Hs/Printk/xen-hostile", test_xen_hostile);
   g_test_add_func ("/Hs/Printk/random-damage", test_random_damage);
   g_test_add_func ("/Hs/Printk/xen-random", test_xen_random);
-  g_test_add_func ("/Hs/Printk/command", test_command);
-  g_test_add_func ("/Hs/Printk/format", test_format);
   {
     int ret = g_test_run ();
 
