@@ -390,33 +390,95 @@ forget_gone (HsEngine *self,
     }
 }
 
+/* Breakpoints in the code of a module that went away are disabled: its memory may hold
+ * someone else's code next, and a BRK planted there would break that. Says which in @notes. */
+static void
+disable_breakpoints_in (HsEngine  *self,
+                        HsModule  *gone,
+                        GString   *notes)
+{
+  GListModel *breakpoints = hs_engine_get_breakpoints (self);
+  guint machine = hs_module_get_machine (gone);
+  guint64 ranges[2][2];
+
+  hs_module_get_text (gone, &ranges[0][0], &ranges[0][1]);
+  hs_module_get_init (gone, &ranges[1][0], &ranges[1][1]);
+  for (guint i = 0; i < g_list_model_get_n_items (breakpoints); i++)
+    {
+      g_autoptr(HsBreakpoint) bp = g_list_model_get_item (breakpoints, i);
+      const HsAddress *a = hs_breakpoint_get_address (bp);
+      gboolean inside = FALSE;
+
+      if (!hs_breakpoint_get_enabled (bp) || a->machine != machine || a->space != 0)
+        continue;
+      for (guint r = 0; r < 2; r++)
+        inside |= ranges[r][1] != 0 && a->offset >= ranges[r][0]
+                  && a->offset - ranges[r][0] < ranges[r][1];
+      if (!inside)
+        continue;
+      hs_breakpoint_set_enabled (bp, FALSE);
+      g_string_append_printf (notes, "machine %u: module %s is gone: breakpoint %u (%s) is "
+                              "disabled, its code may be reused\n", machine,
+                              hs_module_get_name (gone), hs_breakpoint_get_id (bp),
+                              hs_breakpoint_get_symbol (bp) ? hs_breakpoint_get_symbol (bp)
+                                                            : "in its code");
+    }
+}
+
+/* The modules of @m that @records no longer has. */
+static GPtrArray *
+modules_gone (HsMachine           *m,
+              const HsLinuxModule *records,
+              guint                n_records)
+{
+  GListModel *known = hs_machine_get_modules (m);
+  GPtrArray *gone = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (known); i++)
+    {
+      g_autoptr(HsModule) mod = g_list_model_get_item (known, i);
+      gboolean still = FALSE;
+
+      for (guint k = 0; k < n_records && !still; k++)
+        still = hs_module_is (mod, &records[k]);
+      if (!still)
+        g_ptr_array_add (gone, g_steal_pointer (&mod));
+    }
+  return gone;
+}
+
 void
 hs_engine_apply_modules (HsEngine *self,
                          Snapshot *snap)
 {
+  g_autoptr(GString) notes = g_string_new (NULL);
   GHashTableIter iter;
   gpointer key, value;
 
   if (snap->modules == NULL && snap->module_notes == NULL)
     return;
-  g_free (self->module_notes);
-  self->module_notes = snap->module_notes && snap->module_notes->len
-                       ? g_strdup (snap->module_notes->str) : NULL;
-  if (snap->modules == NULL)
-    return;
-  g_hash_table_iter_init (&iter, snap->modules);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  if (snap->module_notes != NULL)
+    g_string_append (notes, snap->module_notes->str);
+  if (snap->modules != NULL)
+    g_hash_table_iter_init (&iter, snap->modules);
+  while (snap->modules != NULL && g_hash_table_iter_next (&iter, &key, &value))
     {
       HsMachine *m = hs_engine_get_machine (self, GPOINTER_TO_UINT (key));
       GArray *modules = value;
+      g_autoptr(GPtrArray) gone = NULL;
 
       if (m == NULL)
         continue;
+      gone = modules_gone (m, (const HsLinuxModule *) modules->data, modules->len);
+      for (guint i = 0; i < gone->len; i++)
+        disable_breakpoints_in (self, g_ptr_array_index (gone, i), notes);
       hs_machine_set_modules (m, (const HsLinuxModule *) modules->data, modules->len);
       forget_gone (self, GPOINTER_TO_UINT (key));
       if (self->module_autoload && self->module_paths->len > 0)
         autoload (self, m);
     }
+  g_free (self->module_notes);
+  self->module_notes = notes->len > 0 ? g_strdup (notes->str) : NULL;
 }
 
 /* ---- public ------------------------------------------------------------------------------ */

@@ -140,8 +140,19 @@ test_module_gone_and_back (void)
   guint64 head, first_list, second_list;
   guint n = g_list_model_get_n_items (modules);
 
+  const char *function = g_str_equal (name, "dummy") ? "dummy_get_stats64"
+                                                     : "loop_attr_do_show_backing_file";
+  g_autofree char *set = g_strdup_printf ("Break.Set 1:::%s /MACHINE 1", function);
+  HsBreakpoint *bp;
+
   ensure_halted ();
   g_assert_nonnull (hs_module_get_symbols (first));
+  /* A breakpoint in its code, which must not stay planted once the module is gone. */
+  g_free (run_ok (set));
+  g_assert_cmpuint (g_list_model_get_n_items (hs_engine_get_breakpoints (engine)), ==, 1);
+  bp = g_list_model_get_item (hs_engine_get_breakpoints (engine), 0);
+  g_object_unref (bp);   /* the list keeps it */
+  g_assert_true (hs_breakpoint_get_enabled (bp));
   g_assert_true (hs_engine_lookup_symbol (engine, 1, 0, "modules", &head, NULL));
   first_list = read_quad (HS_ACCESS_VIRTUAL, 1, head);
   second_list = read_quad (HS_ACCESS_VIRTUAL, 1, first_list);
@@ -153,12 +164,15 @@ test_module_gone_and_back (void)
   g_assert_cmpuint (g_list_model_get_n_items (modules), ==, n - 1);
   g_assert_null (hs_engine_find_module (engine, 1, name));
   {
-    const char *function = g_str_equal (name, "dummy") ? "dummy_get_stats64"
-                                                       : "loop_attr_do_show_backing_file";
     guint64 address;
 
-    /* Its symbols went with it. */
+    /* Its symbols went with it, and the breakpoint in its code is off, and said so. */
     g_assert_false (hs_engine_lookup_symbol (engine, 1, 0, function, &address, NULL));
+    g_assert_false (hs_breakpoint_get_enabled (bp));
+    g_autofree char *said = g_strdup_printf ("module %s is gone: breakpoint %u (%s) is disabled",
+                                             name, hs_breakpoint_get_id (bp), function);
+
+    g_assert_nonnull (strstr (gone, said));
   }
 
   set_bytes (at, "%Quad", first_list);
@@ -167,6 +181,7 @@ test_module_gone_and_back (void)
   g_assert_cmpuint (g_list_model_get_n_items (modules), ==, n);
   g_assert_nonnull (hs_engine_find_module (engine, 1, name));
   g_assert_nonnull (hs_module_get_symbols (hs_engine_find_module (engine, 1, name)));
+  g_free (run_ok ("Break.Delete"));
 }
 
 /* A breakpoint in a module's function, for one guest: the stop report and the frames name the
