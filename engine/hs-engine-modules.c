@@ -83,7 +83,12 @@ module_of_file (const char *base)
   }
 }
 
-/* Adds the modules' files under @dir to @found (module name -> path; the first one wins). */
+/* A name's candidates kept, at most: a search path over several kernels' trees has one per
+ * kernel. */
+#define MAX_CANDIDATES 16
+
+/* Adds the modules' files under @dir to @found (module name -> GPtrArray of paths, in the
+ * order found). */
 static void
 scan (const char *dir,
       guint       depth,
@@ -102,9 +107,17 @@ scan (const char *dir,
 
       if (module != NULL)
         {
-          if (!g_hash_table_contains (found, module)
-              && g_file_test (path, G_FILE_TEST_IS_REGULAR))
-            g_hash_table_insert (found, g_steal_pointer (&module), g_steal_pointer (&path));
+          GPtrArray *paths = g_hash_table_lookup (found, module);
+
+          if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+            continue;
+          if (paths == NULL)
+            {
+              paths = g_ptr_array_new_with_free_func (g_free);
+              g_hash_table_insert (found, g_strdup (module), paths);
+            }
+          if (paths->len < MAX_CANDIDATES)
+            g_ptr_array_add (paths, g_steal_pointer (&path));
         }
       else if (g_file_test (path, G_FILE_TEST_IS_DIR)
                && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
@@ -121,6 +134,8 @@ typedef struct
   HsSectionAddress *sections;   /* names borrowed from @names */
   guint n_sections;
   GPtrArray *names;
+  guint8 build_id[64];          /* the loaded module's, when the guest says */
+  guint build_id_len;
   /* out */
   HsSymbolFile *file;
   GError *error;
@@ -174,7 +189,90 @@ module_load_new (HsModule   *module,
                                             rec->sections[i].address };
     }
   l->n_sections = rec->n_sections;
+  memcpy (l->build_id, rec->build_id, sizeof l->build_id);
+  l->build_id_len = rec->build_id_len;
   return l;
+}
+
+static char *
+hex (const guint8 *bytes,
+     gsize         len)
+{
+  GString *s = g_string_new (NULL);
+
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (s, "%02x", bytes[i]);
+  return g_string_free (s, FALSE);
+}
+
+/* A debug file of another build than the module the guest loaded would put every symbol and
+ * line in the wrong place, silently: refuse it when both say their build IDs. */
+static gboolean
+same_build (ModuleLoad  *l,
+            GError     **error)
+{
+  gsize len;
+  const guint8 *id = hs_symbol_file_get_build_id (l->file, &len);
+  g_autofree char *file_id = NULL;
+  g_autofree char *loaded_id = NULL;
+
+  if (id == NULL || l->build_id_len == 0
+      || (len == l->build_id_len && memcmp (id, l->build_id, len) == 0))
+    return TRUE;
+  file_id = hex (id, len);
+  loaded_id = hex (l->build_id, l->build_id_len);
+  g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_INVALID,
+               "%s is another build of %s: its build ID is %s, the loaded module's %s",
+               l->path, l->module, file_id, loaded_id);
+  return FALSE;
+}
+
+/* Loads @path for @l, placed where the guest put the module; FALSE (and @l->error) when it
+ * cannot be loaded or is another build. */
+static gboolean
+try_file (ModuleLoad *l,
+          const char *path)
+{
+  g_clear_error (&l->error);
+  g_free (l->path);
+  l->path = g_strdup (path);
+  l->file = hs_symbol_file_load_relocated (path, l->sections, l->n_sections, &l->error);
+  if (l->file != NULL && !same_build (l, &l->error))
+    g_clear_object (&l->file);
+  return l->file != NULL;
+}
+
+/* @l's candidates in the search path, in its order. */
+static GPtrArray *
+candidates (LoadBatch  *batch,
+            GHashTable *per_dir,
+            ModuleLoad *l)
+{
+  g_autofree char *want = normalize (l->module);
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint d = 0; batch->dirs[d] != NULL; d++)
+    {
+      GHashTable *found;
+      GPtrArray *paths;
+
+      if (batch->dir_machines[d] >= 0 && (guint) batch->dir_machines[d] != l->machine)
+        continue;
+      found = g_hash_table_lookup (per_dir, batch->dirs[d]);
+      if (found == NULL)
+        {
+          guint entries = 0;
+
+          found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) g_ptr_array_unref);
+          scan (batch->dirs[d], 0, &entries, found);
+          g_hash_table_insert (per_dir, g_strdup (batch->dirs[d]), found);
+        }
+      paths = g_hash_table_lookup (found, want);
+      for (guint i = 0; paths != NULL && i < paths->len; i++)
+        g_ptr_array_add (out, g_ptr_array_index (paths, i));
+    }
+  return out;
 }
 
 static void
@@ -190,38 +288,39 @@ load_thread (GTask        *task,
   for (guint i = 0; i < batch->loads->len; i++)
     {
       ModuleLoad *l = g_ptr_array_index (batch->loads, i);
-      g_autofree char *want = normalize (l->module);
+      g_autoptr(GPtrArray) paths = NULL;
+      g_autofree char *given = g_steal_pointer (&l->path);
 
-      for (guint d = 0; l->path == NULL && batch->dirs[d] != NULL; d++)
-        {
-          GHashTable *found;
-
-          if (batch->dir_machines[d] >= 0 && (guint) batch->dir_machines[d] != l->machine)
-            continue;
-          found = g_hash_table_lookup (per_dir, batch->dirs[d]);
-          if (found == NULL)
-            {
-              guint entries = 0;
-
-              found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-              scan (batch->dirs[d], 0, &entries, found);
-              g_hash_table_insert (per_dir, g_strdup (batch->dirs[d]), found);
-            }
-          l->path = g_strdup (g_hash_table_lookup (found, want));
-        }
-      if (l->path == NULL)
-        {
-          g_set_error (&l->error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_OPEN,
-                       "no %s.ko in the module search path (sYmbol.AutoLOAD.PATH)", l->module);
-          continue;
-        }
       if (l->n_sections == 0)
         {
           g_set_error (&l->error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND,
                        "the guest does not say where module %s's sections are", l->module);
           continue;
         }
-      l->file = hs_symbol_file_load_relocated (l->path, l->sections, l->n_sections, &l->error);
+      if (given != NULL)
+        {
+          try_file (l, given);
+          continue;
+        }
+      /* The first of the candidates that is the loaded module's build; else what the first
+       * one said. */
+      paths = candidates (batch, per_dir, l);
+      for (guint p = 0; p < paths->len && l->file == NULL; p++)
+        {
+          g_autoptr(GError) first = p > 0 ? g_steal_pointer (&l->error) : NULL;
+          g_autofree char *first_path = p > 0 ? g_strdup (l->path) : NULL;
+
+          if (!try_file (l, g_ptr_array_index (paths, p)) && first != NULL)
+            {
+              g_clear_error (&l->error);
+              l->error = g_steal_pointer (&first);
+              g_free (l->path);
+              l->path = g_steal_pointer (&first_path);
+            }
+        }
+      if (paths->len == 0)
+        g_set_error (&l->error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_OPEN,
+                     "no %s.ko in the module search path (sYmbol.AutoLOAD.PATH)", l->module);
     }
   hs_task_return_boolean (task, TRUE);
 }
@@ -279,7 +378,9 @@ batch_done (GObject      *object,
           hs_module_set_symbols (mod, l->path, NULL);
           g_debug ("machine %u: module %s: %s", l->machine, l->module, l->path);
         }
-      else
+      /* A file refused for a module that has its symbols (TASK.sYmbol.LOADMod of the wrong
+       * one) leaves them as they were. */
+      else if (hs_module_get_symbols (mod) == NULL)
         hs_module_set_symbols (mod, NULL, l->error->message);
     }
   if (user_task != NULL)

@@ -309,6 +309,36 @@ readv_or_each (const HsLinuxReader  *reader,
   return TRUE;
 }
 
+/* The module's GNU build ID, from its build-id note where the kernel loaded it: what tells its
+ * debug file from one of another build. Left unknown when the note is not there or not one. */
+static void
+read_build_id (Walk          *w,
+               HsLinuxModule *m)
+{
+  const HsLinuxModuleSection *note = hs_linux_module_find_section (m, ".note.gnu.build-id");
+  guint8 buf[12 + 4 + sizeof m->build_id];
+  gsize len;
+  guint32 namesz, descsz, type;
+
+  if (note == NULL || !is_kernel_address (note->address))
+    return;
+  /* Up to its page's end: a short note just before an unmapped page still reads. */
+  len = MIN (sizeof buf, 0x1000 - (note->address & 0xfff));
+  if (len < 16 || !w->reader->read (note->address, buf, len, w->reader->user_data, NULL))
+    return;
+  memcpy (&namesz, buf, 4);
+  memcpy (&descsz, buf + 4, 4);
+  memcpy (&type, buf + 8, 4);
+  namesz = GUINT32_FROM_LE (namesz);
+  descsz = GUINT32_FROM_LE (descsz);
+  type = GUINT32_FROM_LE (type);
+  if (type != 3 /* NT_GNU_BUILD_ID */ || namesz != 4 || memcmp (buf + 12, "GNU", 4) != 0
+      || descsz == 0 || descsz > sizeof m->build_id || 16 + descsz > len)
+    return;
+  memcpy (m->build_id, buf + 16, descsz);
+  m->build_id_len = descsz;
+}
+
 /* The module's ELF sections as the kernel lists them in sysfs. */
 static void
 read_sections (Walk          *w,
@@ -391,6 +421,7 @@ read_sections (Walk          *w,
   if (m->n_sections < n)
     m->sections_note = g_strdup_printf ("%u of its %u section names could not be read",
                                         n - m->n_sections, n);
+  read_build_id (w, m);
 }
 
 static const HsLinuxModule *
@@ -630,6 +661,8 @@ hs_linux_read_modules (const HsLinuxModuleLayout *layout,
             m.sections[i] = (HsLinuxModuleSection) { g_strdup (before->sections[i].name),
                                                      before->sections[i].address };
           m.sections_note = g_strdup (before->sections_note);
+          memcpy (m.build_id, before->build_id, sizeof m.build_id);
+          m.build_id_len = before->build_id_len;
         }
       else
         read_sections (&w, &m, sect_attrs);

@@ -59,6 +59,8 @@ typedef struct
   guint n_sections;
   HsLinuxModuleSection *sections;  /* owned; NULL when the kernel does not list them */
   char *sections_note;         /* why the sections are not there, or NULL */
+  guint8 build_id[64];         /* its GNU build ID, from its .note.gnu.build-id in memory */
+  guint build_id_len;          /* 0: not known */
   gboolean corrupt;            /* impossible values: the fields are unreliable */
   char *corrupt_reason;
 } HsLinuxModule;

@@ -843,7 +843,6 @@ static void
 cache_key (HsSymbolFile    *self,
            HsDwarfCacheKey *key)
 {
-  Elf_Scn *scn = NULL;
   const guint8 *data;
 
   memset (key, 0, sizeof *key);
@@ -853,30 +852,8 @@ cache_key (HsSymbolFile    *self,
   _hs_dwarf_section_bytes (self, ".debug_abbrev", &data, &key->abbrev_size);
   _hs_dwarf_section_bytes (self, ".debug_str", &data, &key->str_size);
 
-  while (key->build_id_len == 0 && (scn = elf_nextscn (self->elf, scn)) != NULL)
-    {
-      GElf_Shdr shdr;
-      Elf_Data *notes;
-      size_t off = 0, name_off, desc_off;
-      GElf_Nhdr nhdr;
-
-      if (gelf_getshdr (scn, &shdr) == NULL || shdr.sh_type != SHT_NOTE
-          || (notes = elf_getdata (scn, NULL)) == NULL || notes->d_buf == NULL)
-        continue;
-      /* gelf_getnote() bounds every note by the section and always moves forward. */
-      while (off < notes->d_size
-             && (off = gelf_getnote (notes, off, &nhdr, &name_off, &desc_off)) > 0)
-        {
-          if (nhdr.n_type == NT_GNU_BUILD_ID && nhdr.n_namesz == 4
-              && memcmp ((const char *) notes->d_buf + name_off, "GNU", 4) == 0
-              && nhdr.n_descsz > 0 && nhdr.n_descsz <= sizeof key->build_id)
-            {
-              memcpy (key->build_id, (const guint8 *) notes->d_buf + desc_off, nhdr.n_descsz);
-              key->build_id_len = nhdr.n_descsz;
-              break;
-            }
-        }
-    }
+  memcpy (key->build_id, self->build_id, self->build_id_len);
+  key->build_id_len = self->build_id_len;
 }
 
 typedef struct

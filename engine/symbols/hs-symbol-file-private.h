@@ -179,6 +179,8 @@ struct _HsSymbolFile
   Elf *elf;
   guint64 file_size;
   gint64 file_mtime_ns;                /* keys the index cache, with the build ID */
+  guint8 build_id[64];                 /* NT_GNU_BUILD_ID, read at load */
+  guint build_id_len;                  /* 0: the file has none */
   guint16 elf_type;                    /* ET_REL for a relocated file, as it was on disk */
   HsElfReloc *reloc;                   /* a relocated file: where it was placed; else NULL */
   HsElfSymtab *symtab;

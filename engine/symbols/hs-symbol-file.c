@@ -196,6 +196,39 @@ check_sections (HsSymbolFile  *self,
   return TRUE;
 }
 
+/* The file's NT_GNU_BUILD_ID, read while loading (before any other thread sees the file, so
+ * without the DWARF lock libelf's lazy reads otherwise need). */
+static void
+read_build_id (HsSymbolFile *self)
+{
+  Elf_Scn *scn = NULL;
+
+  while (self->build_id_len == 0 && (scn = elf_nextscn (self->elf, scn)) != NULL)
+    {
+      GElf_Shdr shdr;
+      Elf_Data *notes;
+      size_t off = 0, name_off, desc_off;
+      GElf_Nhdr nhdr;
+
+      if (gelf_getshdr (scn, &shdr) == NULL || shdr.sh_type != SHT_NOTE
+          || (notes = elf_getdata (scn, NULL)) == NULL || notes->d_buf == NULL)
+        continue;
+      /* gelf_getnote() bounds every note by the section and always moves forward. */
+      while (off < notes->d_size
+             && (off = gelf_getnote (notes, off, &nhdr, &name_off, &desc_off)) > 0)
+        {
+          if (nhdr.n_type == NT_GNU_BUILD_ID && nhdr.n_namesz == 4
+              && memcmp ((const char *) notes->d_buf + name_off, "GNU", 4) == 0
+              && nhdr.n_descsz > 0 && nhdr.n_descsz <= sizeof self->build_id)
+            {
+              memcpy (self->build_id, (const guint8 *) notes->d_buf + desc_off, nhdr.n_descsz);
+              self->build_id_len = nhdr.n_descsz;
+              break;
+            }
+        }
+    }
+}
+
 gboolean
 _hs_symbol_file_open_fd (HsSymbolFile  *self,
                          int            fd,
@@ -290,6 +323,7 @@ _hs_symbol_file_open_fd (HsSymbolFile  *self,
 
   if (!check_sections (self, shstrndx, &symtab_scn, error))
     return FALSE;
+  read_build_id (self);
 
   self->symtab = _hs_elf_symtab_new (self->elf, symtab_scn, self->path, error);
   return self->symtab != NULL;
@@ -389,6 +423,26 @@ hs_symbol_file_load_finish (GAsyncResult  *result,
                         NULL);
 
   return hs_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * hs_symbol_file_get_build_id:
+ * @len: (out): its length in bytes; 0 when the file has none
+ *
+ * The file's GNU build ID (its NT_GNU_BUILD_ID note): what tells a debug file of a kernel
+ * module built with it from one of another build. Never blocks.
+ *
+ * Returns: (transfer none) (nullable): the bytes, or %NULL when the file has none
+ */
+const guint8 *
+hs_symbol_file_get_build_id (HsSymbolFile *self,
+                             gsize        *len)
+{
+  g_return_val_if_fail (HS_IS_SYMBOL_FILE (self), NULL);
+  g_return_val_if_fail (len != NULL, NULL);
+
+  *len = self->build_id_len;
+  return self->build_id_len ? self->build_id : NULL;
 }
 
 const char *

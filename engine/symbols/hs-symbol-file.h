@@ -161,6 +161,8 @@ void          hs_symbol_file_load_relocated_async (const char *path, const HsSec
 HsSymbolFile *hs_symbol_file_load_relocated_finish (GAsyncResult *result, GError **error);
 
 const char   *hs_symbol_file_get_path          (HsSymbolFile          *self);
+const guint8 *hs_symbol_file_get_build_id      (HsSymbolFile          *self,
+                                                gsize                 *len);
 guint         hs_symbol_file_get_n_symbols     (HsSymbolFile          *self);
 gboolean      hs_symbol_file_has_dwarf         (HsSymbolFile          *self);
 gboolean      hs_symbol_file_is_indexed        (HsSymbolFile          *self);

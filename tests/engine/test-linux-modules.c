@@ -61,17 +61,29 @@ head_address (void)
 #define TEXT_VA(i)    (U64 (0xffff800001000000) + (guint64) (i) * 0x100000)
 
 /* Module @i called @name, with three sections, linked after @prev_link (a list_head address). */
+/* The build ID module @i's note holds: 20 bytes, as gcc's --build-id makes them. */
+static void
+build_id_of (guint   i,
+             guint8  id[20])
+{
+  for (guint k = 0; k < 20; k++)
+    id[k] = (guint8) (0xb0 + i + k);
+}
+
+/* Module @i called @name, with four sections (the last its build-ID note, which it holds). */
 static guint64
 add_module (HsFakeMemory *m,
-            guint       i,
-            const char *name,
-            guint       state)
+            guint         i,
+            const char   *name,
+            guint         state)
 {
-  static const char * const sections[] = { ".text", ".data", ".init.text" };
+  static const char * const sections[] = { ".text", ".data", ".init.text",
+                                           ".note.gnu.build-id" };
   guint64 mod = MODULE_VA (i), text = TEXT_VA (i);
   guint64 attrs = mod + 0x4000, names = mod + 0x8000;
   guint64 attr_size = type_size ("struct module_sect_attr");
   guint64 first = attrs + member_offset ("module_sect_attrs", "attrs");
+  guint8 note[16 + 20] = { 4, 0, 0, 0, 20, 0, 0, 0, 3, 0, 0, 0, 'G', 'N', 'U', 0 };
 
   hs_fake_memory_write (m, mod, (guint8[4096]) { 0 }, 4096);
   hs_fake_memory_put (m, mod + member_offset ("module", "state"), state, 4);
@@ -87,20 +99,25 @@ add_module (HsFakeMemory *m,
     {
       hs_fake_memory_put (m, mod + member_offset ("module", "core_layout.base"), text, 8);
       hs_fake_memory_put (m, mod + member_offset ("module", "core_layout.size"), 0x5000, 4);
-      hs_fake_memory_put (m, mod + member_offset ("module", "core_layout.text_size"), 0x3000, 4);
+      hs_fake_memory_put (m, mod + member_offset ("module", "core_layout.text_size"), 0x3000,
+                          4);
     }
   hs_fake_memory_put (m, mod + member_offset ("module", "sect_attrs"), attrs, 8);
   hs_fake_memory_write (m, attrs, (guint8[1024]) { 0 }, 1024);
-  hs_fake_memory_put (m, attrs + member_offset ("module_sect_attrs", "nsections"), G_N_ELEMENTS (sections),
-          4);
+  hs_fake_memory_put (m, attrs + member_offset ("module_sect_attrs", "nsections"),
+                      G_N_ELEMENTS (sections), 4);
   for (guint s = 0; s < G_N_ELEMENTS (sections); s++)
     {
       guint64 entry = first + s * attr_size;
 
       hs_fake_memory_write (m, names + 64 * s, sections[s], strlen (sections[s]) + 1);
-      hs_fake_memory_put (m, entry + member_offset ("module_sect_attr", "battr.attr.name"), names + 64 * s, 8);
-      hs_fake_memory_put (m, entry + member_offset ("module_sect_attr", "address"), text + 0x1000 * s, 8);
+      hs_fake_memory_put (m, entry + member_offset ("module_sect_attr", "battr.attr.name"),
+                          names + 64 * s, 8);
+      hs_fake_memory_put (m, entry + member_offset ("module_sect_attr", "address"),
+                          text + 0x1000 * s, 8);
     }
+  build_id_of (i, note + 16);
+  hs_fake_memory_write (m, text + 0x3000, note, sizeof note);
   return mod;
 }
 
@@ -174,7 +191,14 @@ test_walk (void)
   g_assert_cmpuint (dummy->text_size, ==, 0x3000);
   g_assert_cmpuint (dummy->data_size, ==, 0x2000);
   g_assert_false (dummy->corrupt);
-  g_assert_cmpuint (dummy->n_sections, ==, 3);
+  g_assert_cmpuint (dummy->n_sections, ==, 4);
+  {
+    guint8 id[20];
+
+    build_id_of (0, id);
+    g_assert_cmpuint (dummy->build_id_len, ==, 20);
+    g_assert_cmpmem (dummy->build_id, 20, id, 20);
+  }
   g_assert_cmpuint (hs_linux_module_find_section (dummy, ".init.text")->address, ==,
                     TEXT_VA (0) + 0x2000);
   g_assert_cmpstr (hs_linux_module_state_to_string (g_array_index (mods, HsLinuxModule,
@@ -187,7 +211,8 @@ test_walk (void)
   reads = m->round_trips;
   g_assert_true (hs_linux_read_modules (l, vmlinux, 0, &reader, mods, again, NULL, &error));
   g_assert_cmpuint (m->round_trips - reads, ==, 1);
-  g_assert_cmpuint (g_array_index (again, HsLinuxModule, 0).n_sections, ==, 3);
+  g_assert_cmpuint (g_array_index (again, HsLinuxModule, 0).n_sections, ==, 4);
+  g_assert_cmpuint (g_array_index (again, HsLinuxModule, 0).build_id_len, ==, 20);
   {
     g_autoptr(GArray) plain = modules_array ();
     HsLinuxReader one_by_one = { hs_fake_memory_read, NULL, m };
@@ -284,8 +309,10 @@ test_hostile (void)
 
     memset (long_name, 'x', sizeof long_name);
     hs_fake_memory_put (m, addr[0] + member_offset ("module", "state"), 77, 4);
-    hs_fake_memory_write (m, addr[1] + member_offset ("module", "name"), long_name, sizeof long_name);
-    hs_fake_memory_put (m, attrs + member_offset ("module_sect_attrs", "nsections"), 3000000, 4);
+    hs_fake_memory_write (m, addr[1] + member_offset ("module", "name"), long_name,
+                          sizeof long_name);
+    hs_fake_memory_put (m, attrs + member_offset ("module_sect_attrs", "nsections"), 3000000,
+                        4);
     g_assert_true (hs_linux_read_modules (l, vmlinux, 0, &reader, NULL, mods, NULL, &error));
     g_assert_cmpuint (mods->len, ==, 2);
     g_assert_true (g_array_index (mods, HsLinuxModule, 0).corrupt);
@@ -303,7 +330,7 @@ test_hostile (void)
     g_assert_null (g_array_index (mods, HsLinuxModule, 1).sections);
     g_assert_nonnull (strstr (g_array_index (mods, HsLinuxModule, 1).sections_note,
                               "3000000 sections"));
-    hs_fake_memory_put (m, attrs + member_offset ("module_sect_attrs", "nsections"), 3, 4);
+    hs_fake_memory_put (m, attrs + member_offset ("module_sect_attrs", "nsections"), 4, 4);
   }
   /* A section name that is not text is left out, and said so. */
   {
@@ -313,8 +340,23 @@ test_hostile (void)
     hs_fake_memory_write (m, MODULE_VA (1) + 0x8000 + 64, "\xff\xfe", 3);
     g_assert_true (hs_linux_read_modules (l, vmlinux, 0, &reader, NULL, mods, NULL, &error));
     b = &g_array_index (mods, HsLinuxModule, 1);
-    g_assert_cmpuint (b->n_sections, ==, 3);
+    g_assert_cmpuint (b->n_sections, ==, 4);
     g_assert_nonnull (strstr (b->sections[1].name, "??"));
+  }
+  /* A note that is not a build ID, or says it is longer than it can be, gives none. */
+  {
+    g_autoptr(GArray) mods = modules_array ();
+    guint8 bad[16] = { 4, 0, 0, 0, 200, 0, 0, 0, 3, 0, 0, 0, 'G', 'N', 'U', 0 };
+
+    hs_fake_memory_write (m, TEXT_VA (0) + 0x3000, bad, sizeof bad);
+    g_assert_true (hs_linux_read_modules (l, vmlinux, 0, &reader, NULL, mods, NULL, &error));
+    g_assert_cmpuint (g_array_index (mods, HsLinuxModule, 0).build_id_len, ==, 0);
+    bad[4] = 20;
+    bad[8] = 1;
+    hs_fake_memory_write (m, TEXT_VA (0) + 0x3000, bad, sizeof bad);
+    g_array_set_size (mods, 0);
+    g_assert_true (hs_linux_read_modules (l, vmlinux, 0, &reader, NULL, mods, NULL, &error));
+    g_assert_cmpuint (g_array_index (mods, HsLinuxModule, 0).build_id_len, ==, 0);
   }
 }
 

@@ -92,6 +92,7 @@ walk (const Kernel        *k,
       check_text (m->name);
       g_assert_true (m->corrupt == (m->corrupt_reason != NULL));
       g_assert_cmpuint (m->n_sections, <=, HS_LINUX_MAX_MODULE_SECTIONS);
+      g_assert_cmpuint (m->build_id_len, <=, sizeof m->build_id);
       g_assert_true (m->n_sections == 0 || m->sections != NULL);
       for (guint s = 0; s < m->n_sections; s++)
         check_text (m->sections[s].name);

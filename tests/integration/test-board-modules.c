@@ -122,6 +122,27 @@ test_modules (void)
     g_assert_cmphex (address, >=, console_section ("linux1", "dummy", ".text"));
     g_assert_cmphex (address, <, console_section ("linux1", "dummy", ".text") + 0x10000);
   }
+
+  /* Each module read its build ID from the note in guest memory, and the debug file bound is
+   * that build; another module's file is refused for it, saying why. */
+  {
+    HsModule *dummy = hs_engine_find_module (engine, 1, "dummy");
+    HsModule *loop = hs_engine_find_module (engine, 1, "loop");
+    g_autofree char *wrong = g_strdup_printf ("TASK.sYmbol.LOADMod dummy %s /MACHINE 1",
+                                              hs_module_get_symbols (loop));
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+    guint64 address;
+
+    g_assert_cmpuint (hs_module_get_record (dummy)->build_id_len, ==, 20);
+    out = run (wrong, &error);
+    g_assert_null (out);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "is another build of dummy"));
+    /* Nothing lost: dummy keeps its own symbols. */
+    g_assert_true (hs_engine_lookup_symbol (engine, 1, 0, "dummy_get_stats64", &address, NULL));
+    g_assert_nonnull (hs_module_get_symbols (dummy));
+  }
 }
 
 /* A module that leaves the guest's list (as an unload leaves it) is gone at the next read of
