@@ -214,6 +214,9 @@ _hs_dwarf_frame_rule (HsSymbolFile  *self,
       out->return_address_reg = AARCH64_LR;
     }
 
+  for (guint r = 0; r < G_N_ELEMENTS (out->x); r++)
+    if (!reg_rule (self, fde, r, at, &out->x[r], error))
+      return FALSE;
   return reg_rule (self, fde, AARCH64_FP, at, &out->fp, error)
          && reg_rule (self, fde, AARCH64_LR, at, &out->lr, error);
 }

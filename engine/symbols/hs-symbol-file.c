@@ -1126,7 +1126,7 @@ hs_symbol_file_line_to_address (HsSymbolFile  *self,
  * hs_symbol_file_get_frame_rule:
  * @out: (out caller-allocates)
  *
- * How to find the caller's frame at @pc: the CFA rule and the rules for x29 and x30, from
+ * How to find the caller's frame at @pc: the CFA rule and the rules for x0..x30, from
  * .debug_frame or else .eh_frame. Files with neither (xen-syms) fail with
  * %HS_SYMBOLS_ERROR_NOT_FOUND: unwind with frame pointers. Does not need the DWARF index.
  * Blocking.

@@ -118,6 +118,10 @@ typedef struct
   guint return_address_reg;      /* from the CIE: 30 (lr) on AArch64 */
   HsRegRule fp;                  /* x29 */
   HsRegRule lr;                  /* x30 */
+  HsRegRule x[29];               /* x0..x28. A register the CFI does not mention reads as
+                                  * HS_REG_RULE_SAME_VALUE: true for x19..x28, which AAPCS64
+                                  * makes the callee preserve, but not for x0..x18, which a
+                                  * call may clobber (see hs_unwind()) */
 } HsFrameRule;
 
 /* Called as indexing advances (@fraction from 0 to 1, @what e.g. "indexing DWARF of vmlinux").

@@ -10,7 +10,8 @@
  *    before its prologue), its sp the CFA, its x29 the saved x29. When the CFA register is sp
  *    but sp is not known (the frame was found through a frame record), the CFA is recovered
  *    from x29 instead: past the prologue x29 points at the frame record, which the row says
- *    is at CFA + the x29 offset.
+ *    is at CFA + the x29 offset. The same row recovers the callee-saved x19..x28 (from their
+ *    save slots, or unchanged where the row does not mention them).
  *  - LR: without CFI, a frame 0 at the first instruction of a function has not pushed
  *    anything yet: the caller's pc is lr.
  *  - FP: otherwise x29 points at the AAPCS64 frame record {caller's x29, return address}.
@@ -297,6 +298,53 @@ resolve_rule (const HsRegRule    *rule,
     }
 }
 
+/* x0..x28 of the caller, where the row says where they are. "Same value" is believed only for
+ * x19..x28: AAPCS64 makes a callee preserve them, so GCC describes every one it touches, while
+ * x0..x18 may be clobbered by any call without the CFI saying so. A slot that cannot be read
+ * leaves its register unknown; it does not end the walk. */
+static StepResult
+recover_saved (const Unwinder     *u,
+               const HsFrameRule  *rule,
+               const HsUnwindRegs *regs,
+               guint64             cfa,
+               HsUnwindRegs       *caller,
+               GError            **error)
+{
+  for (guint reg = 0; reg < G_N_ELEMENTS (rule->x); reg++)
+    {
+      guint64 value = 0;
+      g_autofree char *ignored = NULL;
+
+      if (rule->x[reg].kind == HS_REG_RULE_SAME_VALUE && reg < 19)
+        continue;
+      switch (resolve_rule (&rule->x[reg], reg, regs, cfa, &value))
+        {
+        case SAVED_VALUE:
+          set_x (caller, reg, value);
+          break;
+        case SAVED_IN_MEMORY:
+          {
+            guint64 saved = 0;
+            StepResult r;
+
+            if (!in_stack (u, value, 8))
+              break;
+            r = read_u64 (u, value, &saved, "a saved register", &ignored, error);
+            if (r == STEP_ERROR)
+              return r;
+            if (r == STEP_OK)
+              set_x (caller, reg, saved);
+          }
+          break;
+        case SAVED_UNKNOWN:
+        case SAVED_UNDEFINED:
+        default:
+          break;
+        }
+    }
+  return STEP_OK;
+}
+
 static StepResult
 step_cfi (Unwinder           *u,
           HsFrame            *cur,
@@ -434,6 +482,9 @@ step_cfi (Unwinder           *u,
       cur->regs.have_sp = TRUE;
     }
 
+  if ((r = recover_saved (u, rule, regs, cfa, &next->regs, error)) != STEP_OK)
+    return r;
+
   next->method = HS_FRAME_CFI;
   next->pc = next->regs.pc = lr;
   next->regs.have_pc = TRUE;
@@ -510,6 +561,10 @@ step_lr (const Unwinder *u,
       next->sp = next->regs.sp = cur->regs.sp;
       next->regs.have_sp = TRUE;
     }
+  /* Nothing has run in the callee: its callee-saved registers are still the caller's. */
+  for (guint reg = 19; reg < 29; reg++)
+    if (cur->regs.x_valid[reg])
+      set_x (&next->regs, reg, cur->regs.x[reg]);
   return TRUE;
 }
 

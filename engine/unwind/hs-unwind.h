@@ -63,7 +63,9 @@ typedef struct
   char *file;                    /* of pc (for callers: of pc - 4, the call), or NULL */
   guint line;                    /* 0 when unknown */
   HsUnwindRegs regs;             /* registers known in this frame: for callers, pc, sp (the
-                                  * callee's CFA), x29 and x30; x19..x28 are not recovered */
+                                  * callee's CFA), x29 and x30, and, in frames found by CFI
+                                  * (or HS_FRAME_LR), those of x19..x28 that the rows say
+                                  * where to find; x0..x18 only where a rule saves them */
 } HsFrame;
 
 /* One ELF's symbols at a load offset (run-time address = link-time address + @offset). */
