@@ -808,3 +808,87 @@ done:
     *actual_line = best.line;
   return TRUE;
 }
+
+/* For hs-dwarf-scope.c: the compilation unit that covers @address. */
+gboolean
+_hs_dwarf_find_cu (HsSymbolFile  *self,
+                   guint64        address,
+                   Dwarf_Off     *cu,
+                   GError       **error)
+{
+  return find_cu (self, address, cu, error);
+}
+
+/* Whether @address is in the code of @die (a subprogram, lexical block or inlined subroutine
+ * of the unit @cu): DW_AT_low_pc/high_pc or DW_AT_ranges. A DIE with neither covers nothing. */
+gboolean
+_hs_dwarf_die_covers (HsSymbolFile  *self,
+                      Dwarf_Die      die,
+                      Dwarf_Off      cu,
+                      guint64        address,
+                      gboolean      *covers,
+                      GError       **error)
+{
+  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (CuRange));
+  Dwarf_Attribute attr = NULL;
+  Dwarf_Error derr = NULL;
+  guint64 low = 0;
+  gboolean ok = TRUE;
+  int res;
+
+  *covers = FALSE;
+  res = dwarf_attr (die, DW_AT_ranges, &attr, &derr);
+  if (res == DW_DLV_OK)
+    {
+      Dwarf_Half form = 0;
+
+      if (dwarf_whatform (attr, &form, &derr) != DW_DLV_OK)
+        {
+          _hs_dwarf_set_error (self, error, derr, "cannot read DW_AT_ranges");
+          ok = FALSE;
+        }
+      else if (form == DW_FORM_rnglistx || _hs_dwarf_cu_version (self, cu) >= 5)
+        ok = rnglists_ranges (self, attr, form, cu, ranges, error);
+      else
+        {
+          Dwarf_Die cu_die = NULL;
+          guint64 base = 0;
+
+          ok = _hs_dwarf_die_at (self, cu, &cu_die, error);
+          if (ok)
+            {
+              if (_hs_dwarf_addr (self, cu_die, DW_AT_low_pc, &base, NULL) != DW_DLV_OK)
+                base = 0;
+              ok = debug_ranges (self, cu_die, attr, cu, base, ranges, error);
+              _hs_dwarf_die_free (self, cu_die);
+            }
+        }
+      dwarf_dealloc_attribute (attr);
+    }
+  else if (res == DW_DLV_ERROR)
+    {
+      _hs_dwarf_set_error (self, error, derr, "cannot read DW_AT_ranges");
+      return FALSE;
+    }
+  else if (_hs_dwarf_addr (self, die, DW_AT_low_pc, &low, NULL) == DW_DLV_OK)
+    {
+      Dwarf_Addr high = 0;
+      Dwarf_Half form = 0;
+      enum Dwarf_Form_Class form_class = DW_FORM_CLASS_UNKNOWN;
+
+      if (dwarf_highpc_b (die, &high, &form, &form_class, &derr) == DW_DLV_OK)
+        add_range (ranges, low, form_class == DW_FORM_CLASS_CONSTANT ? low + high : high, cu);
+      else
+        _hs_dwarf_drop_error (self, &derr);
+    }
+  if (!ok)
+    return FALSE;
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      const CuRange *r = &g_array_index (ranges, CuRange, i);
+
+      if (address >= r->start && address < r->end)
+        *covers = TRUE;
+    }
+  return TRUE;
+}

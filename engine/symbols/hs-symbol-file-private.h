@@ -10,6 +10,7 @@
  *   hs-dwarf-types.c   type sizes, member paths, type names, variables, functions
  *   hs-dwarf-lines.c   address <-> line, CU address ranges
  *   hs-dwarf-cfi.c     call-frame rules
+ *   hs-dwarf-scope.c   the parameters and locals in scope at a pc
  *   hs-dwarf-precheck.c  what libdwarf is not trusted to read, checked before it reads it
  *   hs-elf-reloc.c     a relocatable object (a kernel module) placed at its load addresses
  *   hs-symbol-file-reloc.c  loading one that way (hs_symbol_file_load_relocated)
@@ -429,11 +430,29 @@ gboolean     _hs_dwarf_address_to_line (HsSymbolFile          *self,
                                         char                 **file,
                                         guint                 *line,
                                         GError               **error);
+gboolean     _hs_dwarf_find_cu         (HsSymbolFile          *self,
+                                        guint64                address,
+                                        Dwarf_Off             *cu,
+                                        GError               **error);
+gboolean     _hs_dwarf_die_covers      (HsSymbolFile          *self,
+                                        Dwarf_Die              die,
+                                        Dwarf_Off              cu,
+                                        guint64                address,
+                                        gboolean              *covers,
+                                        GError               **error);
 gboolean     _hs_dwarf_line_to_address (HsSymbolFile          *self,
                                         const char            *file_suffix,
                                         guint                  line,
                                         guint64               *address,
                                         guint                 *actual_line,
+                                        GError               **error);
+
+/* ------------------------------------------------------------------------------------------ */
+/* hs-dwarf-scope.c                                                                           */
+
+gboolean     _hs_dwarf_scope           (HsSymbolFile          *self,
+                                        guint64                pc,
+                                        HsScope               *out,
                                         GError               **error);
 
 /* ------------------------------------------------------------------------------------------ */

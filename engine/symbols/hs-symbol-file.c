@@ -1092,6 +1092,37 @@ hs_symbol_file_address_to_line (HsSymbolFile  *self,
 }
 
 /**
+ * hs_symbol_file_get_scope:
+ * @pc: a link-time address; for a caller frame, its return address - 1 (GCC ends the ranges
+ *   of what a call may change at the return address - 1, as GDB looks them up)
+ * @out: (out caller-allocates): clear it with hs_scope_clear()
+ *
+ * The function whose code holds @pc and the parameters and local variables visible there:
+ * those of the function, of the lexical blocks that hold @pc, and of the inlined subroutines
+ * that hold it (named in HsScopeVariable.inlined_in). Each variable's location is the
+ * expression in effect at @pc, ready for hs_dwarf_expr_evaluate(). Blocking.
+ */
+gboolean
+hs_symbol_file_get_scope (HsSymbolFile  *self,
+                          guint64        pc,
+                          HsScope       *out,
+                          GError       **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (HS_IS_SYMBOL_FILE (self), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  memset (out, 0, sizeof *out);
+  if (!dwarf_begin (self, error))
+    return FALSE;
+  ok = _hs_dwarf_scope (self, pc, out, error);
+  dwarf_end (self);
+  return ok;
+}
+
+/**
  * hs_symbol_file_line_to_address:
  * @file_suffix: the end of a source path, at a '/' boundary: "domctl.c", "common/domctl.c"
  * @actual_line: (out) (optional): @line, or the next line that has code when @line has none

@@ -124,6 +124,37 @@ typedef struct
                                   * call may clobber (see hs_unwind()) */
 } HsFrameRule;
 
+/* A parameter or local variable in scope at a pc (hs_symbol_file_get_scope()). */
+typedef struct
+{
+  char *name;
+  gboolean is_parameter;
+  char *inlined_in;              /* the inlined function it belongs to, or NULL for the
+                                  * out-of-line function's own */
+  guint64 type_die;              /* global .debug_info offset of its type's DIE, 0 if none */
+  char *type_text;               /* its C type: "struct __kernel_timespec *" */
+  guint64 size;                  /* of its type, in bytes; 0 when unknown */
+  gboolean has_location;         /* FALSE: no DW_AT_location at all (optimised out) */
+  GBytes *location;              /* the expression in effect at the pc (from the location
+                                  * list when it has one; empty there: optimised out) */
+  gboolean from_list;            /* @location came from a location list */
+  gboolean const_value;          /* DW_AT_const_value instead of a location ... */
+  guint64 value;                 /* ... this value (when it is a constant) */
+} HsScopeVariable;
+
+/* The function that contains a pc and what is visible there. */
+typedef struct
+{
+  char *function;                /* the out-of-line function's name */
+  guint64 function_die;
+  guint64 entry_pc;              /* its DW_AT_low_pc, or the start of its first range */
+  GBytes *frame_base;            /* DW_AT_frame_base, or NULL */
+  GArray *variables;             /* (element-type HsScopeVariable): parameters first, then
+                                  * locals of the outer blocks before the inner ones */
+} HsScope;
+
+void          hs_scope_clear                   (HsScope               *scope);
+
 /* Called as indexing advances (@fraction from 0 to 1, @what e.g. "indexing DWARF of vmlinux").
  * With hs_symbol_file_index() it runs in the calling thread while the DWARF lock is held: it
  * must not call back into the same HsSymbolFile. hs_symbol_file_index_async() relays it to the
@@ -248,6 +279,15 @@ gboolean      hs_symbol_file_get_frame_rule    (HsSymbolFile          *self,
                                                 HsFrameRule           *out,
                                                 GError               **error);
 
+/* The function DIE whose code holds @pc (a link-time address) and the parameters and locals
+ * in scope there; FALSE with HS_SYMBOLS_ERROR_NOT_FOUND outside every function with DWARF.
+ * Blocking (indexes the DWARF on first use). */
+gboolean      hs_symbol_file_get_scope         (HsSymbolFile          *self,
+                                                guint64                pc,
+                                                HsScope               *out,
+                                                GError               **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsScope, hs_scope_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsMember, hs_member_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsSymbolInfo, hs_symbol_info_clear)
 
