@@ -177,8 +177,28 @@ void
 hs_frames_result_free (FramesResult *r)
 {
   g_clear_pointer (&r->frames, g_array_unref);
+  g_clear_pointer (&r->variables, g_array_unref);
   g_free (r->stop);
   g_free (r);
+}
+
+/**
+ * hs_frame_variable_clear:
+ *
+ * Frees what @variable owns and zeroes it; the clear function of the variables array.
+ */
+void
+hs_frame_variable_clear (HsFrameVariable *variable)
+{
+  g_return_if_fail (variable != NULL);
+
+  g_free (variable->name);
+  g_free (variable->inlined_in);
+  g_clear_object (&variable->file);
+  g_free (variable->type_text);
+  g_clear_pointer (&variable->value, g_bytes_unref);
+  g_free (variable->why);
+  memset (variable, 0, sizeof *variable);
 }
 
 void
@@ -228,6 +248,79 @@ hs_engine_task_frames_finish (HsEngine      *self,
   if (r == NULL)
     return NULL;
   frames = g_steal_pointer (&r->frames);
+  if (stop_reason)
+    *stop_reason = g_steal_pointer (&r->stop);
+  hs_frames_result_free (r);
+  return frames;
+}
+
+/* ---- a task's frames with their parameters and locals ------------------------------------ */
+
+/**
+ * hs_engine_task_locals_async:
+ *
+ * Unwinds @task's stack as hs_engine_task_frames_async() does, then finds each frame's
+ * parameters and locals in the DWARF of the symbols that cover its pc, evaluates their
+ * locations with the registers unwound for that frame and reads their bytes through the
+ * task's machine. Finish with hs_engine_task_locals_finish().
+ */
+void
+hs_engine_task_locals_async (HsEngine            *self,
+                             HsTask              *task,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (HS_IS_ENGINE (self));
+  g_return_if_fail (HS_IS_TASK (task));
+
+  queue_task_job (self, hs_task_get_record (task), hs_target_task_locals_job,
+                  (GDestroyNotify) hs_frames_result_free, hs_engine_task_locals_async,
+                  cancellable, callback, user_data);
+}
+
+void
+hs_engine_core_locals_async (HsEngine            *self,
+                             guint                core,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  HsTaskRecord record = { 0 };
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+
+  record.core = (gint) core;
+  record.current_vcpu = -1;
+  queue_task_job (self, &record, hs_target_task_locals_job,
+                  (GDestroyNotify) hs_frames_result_free, hs_engine_task_locals_async,
+                  cancellable, callback, user_data);
+}
+
+/**
+ * hs_engine_task_locals_finish:
+ * @variables: (out) (transfer full) (element-type HsFrameVariable): the frames' variables
+ *
+ * Returns: (transfer full) (element-type HsFrame): the frames, or %NULL with @error
+ */
+GArray *
+hs_engine_task_locals_finish (HsEngine      *self,
+                              GAsyncResult  *result,
+                              GArray       **variables,
+                              char         **stop_reason,
+                              GError       **error)
+{
+  FramesResult *r;
+  GArray *frames;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (variables != NULL, NULL);
+  *variables = NULL;
+  r = g_task_propagate_pointer (G_TASK (result), error);
+  if (r == NULL)
+    return NULL;
+  frames = g_steal_pointer (&r->frames);
+  *variables = g_steal_pointer (&r->variables);
   if (stop_reason)
     *stop_reason = g_steal_pointer (&r->stop);
   hs_frames_result_free (r);

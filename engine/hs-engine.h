@@ -14,6 +14,7 @@
 #include "hs-breakpoint.h"
 #include "hs-breakpoint-list.h"
 #include "hs-core.h"
+#include "hs-dwarf-expr.h"
 #include "hs-guest-model.h"
 #include "hs-machine.h"
 #include "hs-source-path.h"
@@ -319,6 +320,47 @@ void             hs_engine_core_frames_async     (HsEngine             *self,
                                                   gpointer              user_data);
 GArray          *hs_engine_task_frames_finish    (HsEngine             *self,
                                                   GAsyncResult         *result,
+                                                  char                **stop_reason,
+                                                  GError              **error);
+
+/* A parameter or local variable of one frame, as Frame.view /Locals shows it: where it was
+ * (evaluated with the registers unwound for that frame) and its bytes when they could be read.
+ * @type_die names its type in @file, for a typed value printer. */
+typedef struct
+{
+  guint frame;                  /* the level of its frame */
+  char *name;                   /* NULL: a note about the whole frame, in @why */
+  gboolean is_parameter;
+  char *inlined_in;             /* the inlined function it belongs to, or NULL */
+  HsSymbolFile *file;           /* (owned) where @type_die is */
+  guint64 type_die;
+  char *type_text;              /* "struct __kernel_timespec *" */
+  guint64 size;                 /* of its type; 0 when unknown */
+  HsLocationKind kind;          /* where it is: memory, register, computed, ... */
+  guint64 address;              /* HS_LOCATION_MEMORY */
+  guint reg;                    /* HS_LOCATION_REGISTER */
+  GBytes *value;                /* its bytes (target order), NULL when not known */
+  char *why;                    /* when @value is NULL: "optimised out", "entry value
+                                 * unknown", "x3 is not known in this frame", ... */
+} HsFrameVariable;
+
+void             hs_frame_variable_clear         (HsFrameVariable      *variable);
+/* Frame.view /Locals: a task's frames as hs_engine_task_frames_async() finds them, and the
+ * parameters and locals of each (an array of HsFrameVariable, in frame order). */
+void             hs_engine_task_locals_async     (HsEngine             *self,
+                                                  HsTask               *task,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+/* The same for Xen's frames on a core (machine 0). */
+void             hs_engine_core_locals_async     (HsEngine             *self,
+                                                  guint                 core,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GArray          *hs_engine_task_locals_finish    (HsEngine             *self,
+                                                  GAsyncResult         *result,
+                                                  GArray              **variables,
                                                   char                **stop_reason,
                                                   GError              **error);
 

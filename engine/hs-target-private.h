@@ -218,6 +218,7 @@ typedef struct
 {
   GArray *frames;
   char *stop;
+  GArray *variables;            /* of HsFrameVariable, for /Locals; else NULL */
 } FramesResult;
 
 typedef struct
@@ -433,6 +434,12 @@ void      hs_target_task_registers_job   (gpointer        owner,
                                           HsJob          *job);
 void      hs_target_task_frames_job      (gpointer        owner,
                                           HsJob          *job);
+void      hs_target_task_locals_job      (gpointer        owner,
+                                          HsJob          *job);
+/* hs-target-locals.c: each frame's parameters and locals into @result->variables. */
+void      hs_target_frame_locals         (HsTarget       *self,
+                                          guint           machine,
+                                          FramesResult   *result);
 void      hs_target_write_task_register_job (gpointer     owner,
                                              HsJob       *job);
 

@@ -191,13 +191,11 @@ unwind (HsTarget            *self,
   return result;
 }
 
-void
-hs_target_task_frames_job (gpointer  owner,
-                           HsJob    *job)
+static FramesResult *
+compute_frames (HsTarget            *self,
+                const HsTaskRecord  *rec,
+                GError             **error_out)
 {
-  HsTarget *self = owner;
-  TaskRequest *req = hs_job_get_data (job);
-  const HsTaskRecord *rec = &req->record;
   HsUnwindRegs start = { 0 };
   guint64 stack_low = 0, stack_high = 0;
   FramesResult *result;
@@ -228,8 +226,8 @@ hs_target_task_frames_job (gpointer  owner,
       regs = compute_task_registers (self, rec, &error);
       if (regs == NULL)
         {
-          hs_job_return_error (job, error);
-          return;
+          g_propagate_error (error_out, error);
+          return NULL;
         }
       for (guint i = 0; i < 31; i++)
         {
@@ -261,8 +259,8 @@ hs_target_task_frames_job (gpointer  owner,
   result = unwind (self, rec->machine, &start, stack_low, stack_high, &error);
   if (result == NULL)
     {
-      hs_job_return_error (job, error);
-      return;
+      g_propagate_error (error_out, error);
+      return NULL;
     }
   /* Below the kernel's frames, where user space entered it (pt_regs): its pc and lr. User
    * programs bring no symbols here, so the user stack is not walked further. */
@@ -284,8 +282,41 @@ hs_target_task_frames_job (gpointer  owner,
       lr.file = g_strdup ("user space: its lr");
       g_array_append_val (result->frames, lr);
     }
+  return result;
+}
+
+void
+hs_target_task_frames_job (gpointer  owner,
+                           HsJob    *job)
+{
+  TaskRequest *req = hs_job_get_data (job);
+  GError *error = NULL;
+  FramesResult *result = compute_frames (owner, &req->record, &error);
+
+  if (result == NULL)
+    hs_job_return_error (job, error);
+  else
+    hs_job_return_pointer (job, result, (GDestroyNotify) hs_frames_result_free);
+}
+
+/* The frames, and then every frame's parameters and locals. */
+void
+hs_target_task_locals_job (gpointer  owner,
+                           HsJob    *job)
+{
+  TaskRequest *req = hs_job_get_data (job);
+  GError *error = NULL;
+  FramesResult *result = compute_frames (owner, &req->record, &error);
+
+  if (result == NULL)
+    {
+      hs_job_return_error (job, error);
+      return;
+    }
+  hs_target_frame_locals (owner, req->record.machine, result);
   hs_job_return_pointer (job, result, (GDestroyNotify) hs_frames_result_free);
 }
+
 
 /* x19..x28, fp (x29), sp, pc: what __switch_to saves, in thread.cpu_context order. */
 static gint

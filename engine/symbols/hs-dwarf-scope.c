@@ -399,6 +399,9 @@ _hs_dwarf_scope (HsSymbolFile  *self,
   int res;
 
   memset (out, 0, sizeof *out);
+  /* On the ftrace NOPs before a kernel function's DWARF start nothing has run yet: the scope
+   * is the function's, as at its first instruction. */
+  w.pc = pc = _hs_skip_entry_nops (self, pc);
   if (!_hs_dwarf_find_cu (self, pc, &w.cu, error))
     return FALSE;
   if (!_hs_dwarf_die_at (self, w.cu, &cu_die, error))
