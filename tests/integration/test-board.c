@@ -1044,6 +1044,7 @@ main (int   argc,
   test_board_add_breakpoint_tests ();
   g_test_add_func ("/Hs/Board/vttbr-matches-xen", test_vttbr_matches_xen);
   test_board_add_module_tests ();
+  test_board_add_locals_tests ();
   test_board_add_hostile_tests ();
   g_test_add_func ("/Hs/Board/killed-qemu-mid-halt", test_killed_qemu_mid_halt);
   g_test_add_func ("/Hs/Board/killed-qemu", test_killed_qemu);

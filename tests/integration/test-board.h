@@ -59,3 +59,6 @@ void     test_board_add_log_tests (void);
 
 /* test-board-modules.c: kernel modules, their symbols and the kernels' KASLR slides. */
 void     test_board_add_module_tests (void);
+
+/* test-board-locals.c: Frame.view /Locals at a breakpoint, in a sleeping task, in Xen. */
+void     test_board_add_locals_tests (void);

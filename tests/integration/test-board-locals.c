@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-board-locals.c: Frame.view /Locals on the board: a task stopped at a breakpoint, a
+ * sleeping task (its registers from thread.cpu_context, callers' through the CFI), and Xen's
+ * own frames. The values are checked against what the guests asked for: the counter's
+ * `sleep 0.60` (init.sh: idle = 100 - busy centiseconds, busy 40 by default) goes through
+ * busybox's nanosleep(), which glibc makes clock_nanosleep(CLOCK_REALTIME, 0, ...), so the
+ * kernel's hrtimer_nanosleep() gets 600000000 ns, HRTIMER_MODE_REL and CLOCK_REALTIME; the
+ * ticker's `read -t 10` is a ppoll(2), whose hrtimer runs on CLOCK_MONOTONIC.
+ */
+#define G_LOG_DOMAIN "test-board"
+
+#include "config.h"
+
+#include "test-board.h"
+
+#include <string.h>
+
+/* No variable may have failed for want of an operation or on bytes the evaluator refused. */
+static void
+assert_no_evaluator_errors (const char *out)
+{
+  g_assert_null (strstr (out, "malformed"));
+  g_assert_null (strstr (out, "not supported"));
+}
+
+/* The lines of frame @level in a Frame.view output, up to the next frame. */
+static char *
+frame_section (const char *out,
+               guint       level)
+{
+  g_autofree char *start_tag = g_strdup_printf ("#%-2u ", level);
+  g_autofree char *next_tag = g_strdup_printf ("\n#%-2u ", level + 1);
+  const char *start = strstr (out, start_tag);
+  const char *end;
+
+  g_assert_nonnull (start);
+  end = strstr (start, next_tag);
+  return g_strndup (start, end != NULL ? (gsize) (end - start) : strlen (start));
+}
+
+static void
+test_locals_breakpoint (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *frame0 = NULL;
+
+  ensure_halted ();
+  g_free (run_ok ("Break.Set 2:::hrtimer_nanosleep /MACHINE 2"));
+  go_until_machine2_sleeps ();
+  out = run_ok ("Frame.view /Locals");
+  g_test_message ("%s", out);
+  assert_no_evaluator_errors (out);
+
+  frame0 = frame_section (out, 0);
+  g_assert_nonnull (strstr (frame0, " hrtimer_nanosleep+0x0 "));
+  g_assert_nonnull (strstr (frame0, "\n    rqtp = 600000000 [0x23c34600] (ktime_t)\n"));
+  g_assert_nonnull (strstr (frame0, "\n    mode = 1 [0x1] (const enum hrtimer_mode)\n"));
+  g_assert_nonnull (strstr (frame0, "\n    clockid = 0 [0x0] (const clockid_t)\n"));
+  g_assert_nonnull (strstr (frame0, "\n    local t = { "));
+
+  /* The callers' parameters and locals: the syscall's clock, its timespec on the stack. */
+  g_assert_nonnull (strstr (out, " __arm64_sys_clock_nanosleep+0x"));
+  g_assert_nonnull (strstr (out, "    which_clock = 0 [0x0] (const clockid_t) "
+                                 "[inlined __do_sys_clock_nanosleep]\n"));
+  g_assert_nonnull (strstr (out, "    local t = { 00 00 00 00 00 00 00 00 00 46 c3 23 00 00 00 "
+                                 "00 } (struct timespec64)"));
+  g_assert_nonnull (strstr (out, "    local kc = 0xffff"));
+  /* /Caller, as TRACE32 scripts write it, gives the same. */
+  g_free (out);
+  out = run_ok ("Frame.view /Locals /Caller");
+  g_assert_nonnull (strstr (out, "    clockid = 0 [0x0] (const clockid_t)\n"));
+}
+
+static void
+test_locals_sleeping (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *frame0 = NULL;
+
+  ensure_halted ();
+  out = run_ok ("Frame.view /Locals /MACHINE 1 /TASK linux1_ticker");
+  g_test_message ("%s", out);
+  assert_no_evaluator_errors (out);
+  g_assert_nonnull (strstr (out, "S (sleeping)"));
+
+  /* Frame 0 from thread.cpu_context: __switch_to(prev, next) kept both in x19/x20. */
+  frame0 = frame_section (out, 0);
+  g_assert_nonnull (strstr (frame0, " __switch_to+0x"));
+  g_assert_nonnull (strstr (frame0, "\n    prev = 0xffff"));
+  g_assert_nonnull (strstr (frame0, "\n    next = 0xffff"));
+  /* A caller's parameters, through registers the CFI recovered. */
+  g_assert_nonnull (strstr (out, " schedule_hrtimeout_range_clock+0x"));
+  g_assert_nonnull (strstr (out, "\n    clock_id = 1 [0x1] (clockid_t)\n"));
+  g_assert_nonnull (strstr (out, "\n    nfds = 1 [0x1] (unsigned int)\n"));
+  /* What a caller lost says so. */
+  g_assert_nonnull (strstr (out, "<entry value unknown>"));
+  g_assert_nonnull (strstr (out, "<optimised out>"));
+}
+
+static void
+test_locals_xen (void)
+{
+  guint n_xen = 0, n_variables = 0;
+
+  ensure_halted ();
+  for (guint c = 0; c < hs_engine_get_n_cores (engine); c++)
+    {
+      g_autofree char *cmd = g_strdup_printf ("Frame.view /Locals /MACHINE 0 /CORE %u.", c);
+      g_autofree char *out = NULL;
+
+      if (hs_core_get_exception_level (hs_engine_get_core (engine, c)) < 2)
+        continue;
+      out = run_ok (cmd);
+      g_test_message ("%s", out);
+      assert_no_evaluator_errors (out);
+      g_assert_nonnull (strstr (out, "#0  0:::0x"));
+      n_xen++;
+      if (strstr (out, "\n    ") != NULL && strstr (out, " = ") != NULL)
+        n_variables++;
+    }
+  if (n_xen == 0)
+    {
+      g_test_skip ("no core was in Xen at this halt");
+      return;
+    }
+  g_assert_cmpuint (n_variables, >, 0);
+}
+
+void
+test_board_add_locals_tests (void)
+{
+  g_test_add_func ("/Hs/Board/locals/breakpoint", test_locals_breakpoint);
+  g_test_add_func ("/Hs/Board/locals/sleeping-task", test_locals_sleeping);
+  g_test_add_func ("/Hs/Board/locals/xen", test_locals_xen);
+}
