@@ -24,13 +24,22 @@
 #define MAX_VARIABLES     4096   /* over all frames: a Frame.view, not a dump */
 #define MAX_VALUE_BYTES   4096   /* bigger variables are shown by address only */
 
-typedef struct
+typedef struct _FrameCtx FrameCtx;
+
+struct _FrameCtx
 {
   const HsFrame *frame;
   const HsFrame *caller;        /* the next frame up, or NULL */
   gboolean at_entry;            /* frame 0 at its function's first instruction(s) */
   GuestReader *reader;
-} FrameCtx;
+  HsScope scope;                /* empty (no variables) when no DWARF covers the frame */
+  const HsSymbolBinding *binding;
+  HsDwarfExprContext expr;      /* evaluates in this frame */
+  FrameCtx *caller_ctx;         /* the caller's, for its call site's values */
+  guint depth;                  /* entry values being resolved through this frame */
+};
+
+#define MAX_ENTRY_DEPTH 4       /* entry value of an entry value of ...: callers up the stack */
 
 static gboolean
 frame_register (const HsFrame *frame,
@@ -82,6 +91,44 @@ get_entry_value (const guint8 *expr, gsize len, guint64 *value, gpointer user_da
     return frame_register (c->frame, reg, value);
   if (reg >= 19 && reg <= 28 && c->caller != NULL)
     return frame_register (c->caller, reg, value);
+  /* What the caller's call site says the argument register held, in the caller's frame. */
+  if (c->caller_ctx != NULL && c->caller_ctx->scope.call_values != NULL
+      && c->caller_ctx->depth < MAX_ENTRY_DEPTH)
+    {
+      FrameCtx *up = c->caller_ctx;
+
+      for (guint i = 0; i < up->scope.call_values->len; i++)
+        {
+          const HsCallSiteValue *cv = &g_array_index (up->scope.call_values, HsCallSiteValue, i);
+          g_auto(HsLocation) loc = { 0 };
+          gsize n = 0;
+          const guint8 *bytes;
+          gboolean ok;
+
+          if (cv->reg != reg)
+            continue;
+          bytes = g_bytes_get_data (cv->value, &n);
+          up->depth++;
+          ok = hs_dwarf_expr_evaluate (bytes, n, &up->expr, &loc, NULL);
+          up->depth--;
+          if (!ok)
+            return FALSE;
+          if (loc.kind == HS_LOCATION_VALUE)
+            {
+              *value = loc.value;
+              return TRUE;
+            }
+          if (loc.kind == HS_LOCATION_REGISTER)
+            return frame_register (up->frame, loc.reg, value);
+          if (loc.kind == HS_LOCATION_MEMORY)
+            {
+              /* DW_AT_call_value is a DWARF expression whose result is the value itself. */
+              *value = loc.address;
+              return TRUE;
+            }
+          return FALSE;
+        }
+    }
   return FALSE;
 }
 
@@ -234,28 +281,27 @@ add_note (GArray     *variables,
   g_array_append_val (variables, note);
 }
 
+/* The frame's scope and evaluation context (its CFA and frame base). */
 static void
-frame_locals (HsTarget     *self,
-              GPtrArray    *bindings,
-              GuestReader  *reader,
-              GArray       *frames,
-              guint         index,
-              GArray       *variables)
+prepare_frame (GPtrArray   *bindings,
+               GuestReader *reader,
+               GArray      *frames,
+               guint        index,
+               FrameCtx    *c,
+               GArray      *variables)
 {
   const HsFrame *frame = &g_array_index (frames, HsFrame, index);
-  const HsFrame *caller = index + 1 < frames->len ? &g_array_index (frames, HsFrame, index + 1)
-                                                  : NULL;
   guint64 at = frame->level > 0 && frame->pc > 0 ? frame->pc - 1 : frame->pc;
-  g_auto(HsScope) scope = { 0 };
-  const HsSymbolBinding *b = NULL;
-  FrameCtx c = { frame, caller, FALSE, reader };
-  HsDwarfExprContext ctx = {
-    .get_register = get_register,
-    .read_memory = read_memory,
-    .get_entry_value = get_entry_value,
-    .user_data = &c,
-  };
   g_autoptr(GError) error = NULL;
+  const HsSymbolBinding *b = NULL;
+
+  c->frame = frame;
+  c->caller = index + 1 < frames->len ? &g_array_index (frames, HsFrame, index + 1) : NULL;
+  c->reader = reader;
+  c->expr.get_register = get_register;
+  c->expr.read_memory = read_memory;
+  c->expr.get_entry_value = get_entry_value;
+  c->expr.user_data = c;
 
   for (guint i = 0; i < bindings->len && b == NULL; i++)
     {
@@ -264,7 +310,7 @@ frame_locals (HsTarget     *self,
       if (at < candidate->offset)
         continue;
       g_clear_error (&error);
-      if (hs_symbol_file_get_scope (candidate->file, at - candidate->offset, &scope, &error))
+      if (hs_symbol_file_get_scope (candidate->file, at - candidate->offset, &c->scope, &error))
         b = candidate;
       else if (!g_error_matches (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND)
                && !g_error_matches (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NO_DWARF))
@@ -279,38 +325,49 @@ frame_locals (HsTarget     *self,
       return;
     }
 
-  ctx.address_offset = b->offset;
-  c.at_entry = frame->level == 0 && scope.entry_pc != 0 && frame->pc <= scope.entry_pc + b->offset
-               && frame->pc + 16 >= scope.entry_pc + b->offset;
-  ctx.have_cfa = frame_cfa (frame, caller, b, at, &ctx.cfa);
-  if (scope.frame_base != NULL)
+  c->binding = b;
+  c->expr.address_offset = b->offset;
+  c->at_entry = frame->level == 0 && c->scope.entry_pc != 0
+                && frame->pc <= c->scope.entry_pc + b->offset
+                && frame->pc + 16 >= c->scope.entry_pc + b->offset;
+  c->expr.have_cfa = frame_cfa (frame, c->caller, b, at, &c->expr.cfa);
+  if (c->scope.frame_base != NULL)
     {
       g_auto(HsLocation) fb = { 0 };
       gsize len = 0;
-      const guint8 *bytes = g_bytes_get_data (scope.frame_base, &len);
+      const guint8 *bytes = g_bytes_get_data (c->scope.frame_base, &len);
 
-      if (hs_dwarf_expr_evaluate (bytes, len, &ctx, &fb, NULL))
+      if (hs_dwarf_expr_evaluate (bytes, len, &c->expr, &fb, NULL))
         {
           if (fb.kind == HS_LOCATION_MEMORY)
             {
-              ctx.have_frame_base = TRUE;
-              ctx.frame_base = fb.address;
+              c->expr.have_frame_base = TRUE;
+              c->expr.frame_base = fb.address;
             }
           else if (fb.kind == HS_LOCATION_REGISTER)
-            ctx.have_frame_base = frame_register (frame, fb.reg, &ctx.frame_base);
+            c->expr.have_frame_base = frame_register (frame, fb.reg, &c->expr.frame_base);
         }
     }
+}
 
-  for (guint i = 0; i < scope.variables->len && variables->len < MAX_VARIABLES; i++)
+static void
+frame_locals (FrameCtx *c,
+              GArray   *variables)
+{
+  const HsFrame *frame = c->frame;
+
+  if (c->binding == NULL || c->scope.variables == NULL)
+    return;
+  for (guint i = 0; i < c->scope.variables->len && variables->len < MAX_VARIABLES; i++)
     {
-      const HsScopeVariable *sv = &g_array_index (scope.variables, HsScopeVariable, i);
+      const HsScopeVariable *sv = &g_array_index (c->scope.variables, HsScopeVariable, i);
       HsFrameVariable v = { 0 };
 
       v.frame = frame->level;
       v.name = g_strdup (sv->name);
       v.is_parameter = sv->is_parameter;
       v.inlined_in = g_strdup (sv->inlined_in);
-      v.file = g_object_ref (b->file);
+      v.file = g_object_ref (c->binding->file);
       v.type_die = sv->type_die;
       v.type_text = g_strdup (sv->type_text);
       v.size = sv->size;
@@ -336,13 +393,13 @@ frame_locals (HsTarget     *self,
           gsize len = 0;
           const guint8 *bytes = g_bytes_get_data (sv->location, &len);
 
-          if (!hs_dwarf_expr_evaluate (bytes, len, &ctx, &loc, &eval_error))
+          if (!hs_dwarf_expr_evaluate (bytes, len, &c->expr, &loc, &eval_error))
             {
               v.kind = HS_LOCATION_UNAVAILABLE;
               v.why = g_strdup (eval_error->message);
             }
           else
-            read_value (&c, &loc, &v);
+            read_value (c, &loc, &v);
         }
       g_array_append_val (variables, v);
     }
@@ -358,13 +415,34 @@ hs_target_frame_locals (HsTarget     *self,
 {
   g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (self->symbols, machine);
   GuestReader reader = { self, machine, FALSE };
+  guint n = result->frames->len;
+  g_autofree FrameCtx *ctx = g_new0 (FrameCtx, MAX (n, 1));
+  g_autoptr(GArray) notes = g_array_new (FALSE, TRUE, sizeof (HsFrameVariable));
 
+  g_array_set_clear_func (notes, (GDestroyNotify) hs_frame_variable_clear);
   result->variables = g_array_new (FALSE, TRUE, sizeof (HsFrameVariable));
   g_array_set_clear_func (result->variables, (GDestroyNotify) hs_frame_variable_clear);
-  for (guint i = 0; i < result->frames->len && result->variables->len < MAX_VARIABLES; i++)
+
+  /* Every frame's scope first: a frame's entry values come from its caller's call site. */
+  for (guint i = 0; i < n && !reader.lost; i++)
+    prepare_frame (bindings, &reader, result->frames, i, &ctx[i], notes);
+  for (guint i = 0; i + 1 < n; i++)
+    ctx[i].caller_ctx = &ctx[i + 1];
+  for (guint i = 0; i < n && !reader.lost && result->variables->len < MAX_VARIABLES; i++)
     {
-      frame_locals (self, bindings, &reader, result->frames, i, result->variables);
-      if (reader.lost)
-        break;
+      for (guint k = 0; k < notes->len; k++)
+        {
+          HsFrameVariable *note = &g_array_index (notes, HsFrameVariable, k);
+
+          if (note->frame == ctx[i].frame->level && note->why != NULL)
+            {
+              HsFrameVariable copy = { .frame = note->frame, .why = g_steal_pointer (&note->why) };
+
+              g_array_append_val (result->variables, copy);
+            }
+        }
+      frame_locals (&ctx[i], result->variables);
     }
+  for (guint i = 0; i < n; i++)
+    hs_scope_clear (&ctx[i].scope);
 }

@@ -8,7 +8,9 @@
  * parameters). Its children are walked down the lexical blocks that hold the pc; an inlined
  * subroutine that holds the pc is walked as well, and its variables are listed with the name
  * of the inlined function, so a frame shows what was visible at the pc even in code GCC folded
- * into its caller. Each variable's location is resolved here, for this pc: a location list is
+ * into its caller. At a caller frame's pc (its return address - 1), the call site of that
+ * call (DW_TAG_call_site) tells what its argument registers held: the callee's entry values.
+ * Each variable's location is resolved here, for this pc: a location list is
  * reduced to the one expression in effect, so the worker evaluates plain expressions without
  * the DWARF lock.
  *
@@ -65,6 +67,7 @@ hs_scope_clear (HsScope *scope)
   g_free (scope->function);
   g_clear_pointer (&scope->frame_base, g_bytes_unref);
   g_clear_pointer (&scope->variables, g_array_unref);
+  g_clear_pointer (&scope->call_values, g_array_unref);
   memset (scope, 0, sizeof *scope);
 }
 
@@ -313,6 +316,60 @@ block_covers (Walk       *w,
   return _hs_dwarf_die_covers (self, die, w->cu, w->pc, covers, error);
 }
 
+static void
+call_site_value_clear (HsCallSiteValue *v)
+{
+  g_clear_pointer (&v->value, g_bytes_unref);
+}
+
+/* A call site whose return address is the walk's pc + 1 (the pc of a caller frame is its
+ * return address - 1): its parameters' DW_AT_call_value, the callee's entry values. */
+static void
+read_call_site (Walk      *w,
+                Dwarf_Die  site,
+                gboolean   gnu)
+{
+  HsSymbolFile *self = w->self;
+  Dwarf_Die child = NULL;
+  guint64 return_pc = 0;
+  guint n = 0;
+  int res;
+
+  if (_hs_dwarf_addr (self, site, gnu ? DW_AT_low_pc : DW_AT_call_return_pc, &return_pc, NULL)
+        != DW_DLV_OK
+      || w->pc == G_MAXUINT64 || return_pc != w->pc + 1)
+    return;
+  for (res = _hs_dwarf_next_child (self, site, NULL, &child, NULL); res == DW_DLV_OK && n < 64;
+       res = _hs_dwarf_next_child (self, site, child, &child, NULL), n++)
+    {
+      Dwarf_Half tag = _hs_dwarf_tag (self, child);
+      g_autoptr(GBytes) location = NULL;
+      GBytes *value = NULL;
+      gsize len = 0;
+      const guint8 *op;
+      HsCallSiteValue v;
+
+      if (tag != DW_TAG_call_site_parameter && tag != DW_TAG_GNU_call_site_parameter)
+        continue;
+      if (_hs_dwarf_read_block (self, child, DW_AT_location, &location, NULL) != DW_DLV_OK
+          || (_hs_dwarf_read_block (self, child, DW_AT_call_value, &value, NULL) != DW_DLV_OK
+              && _hs_dwarf_read_block (self, child, DW_AT_GNU_call_site_value, &value, NULL)
+                   != DW_DLV_OK))
+        continue;
+      op = g_bytes_get_data (location, &len);
+      if (len != 1 || op[0] < DW_OP_reg0 || op[0] > DW_OP_reg31)
+        {
+          g_bytes_unref (value);
+          continue;
+        }
+      v.reg = op[0] - DW_OP_reg0;
+      v.value = value;
+      g_array_append_val (w->out->call_values, v);
+    }
+  if (res == DW_DLV_OK)
+    _hs_dwarf_die_free (self, child);
+}
+
 static gboolean
 walk_children (Walk        *w,
                Dwarf_Die    parent,
@@ -358,6 +415,10 @@ walk_children (Walk        *w,
               _hs_dwarf_die_free (self, child);
               return FALSE;
             }
+          break;
+        case DW_TAG_call_site:
+        case DW_TAG_GNU_call_site:
+          read_call_site (w, child, tag == DW_TAG_GNU_call_site);
           break;
         case DW_TAG_inlined_subroutine:
           if (!_hs_dwarf_die_covers (self, child, w->cu, w->pc, &covers, error))
@@ -481,6 +542,8 @@ _hs_dwarf_scope (HsSymbolFile  *self,
     }
   out->variables = g_array_new (FALSE, TRUE, sizeof (HsScopeVariable));
   g_array_set_clear_func (out->variables, (GDestroyNotify) scope_variable_clear);
+  out->call_values = g_array_new (FALSE, TRUE, sizeof (HsCallSiteValue));
+  g_array_set_clear_func (out->call_values, (GDestroyNotify) call_site_value_clear);
   if (!walk_children (&w, function, NULL, 0, error))
     {
       _hs_dwarf_die_free (self, function);

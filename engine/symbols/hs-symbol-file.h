@@ -142,6 +142,15 @@ typedef struct
   guint64 value;                 /* ... this value (when it is a constant) */
 } HsScopeVariable;
 
+/* What a call site says a register held when the call was made (DW_AT_call_value of a
+ * DW_TAG_call_site_parameter): evaluated in the calling frame, it is the callee's entry
+ * value of @reg. */
+typedef struct
+{
+  guint reg;                     /* DWARF register number of the argument */
+  GBytes *value;                 /* the expression, in the caller's frame */
+} HsCallSiteValue;
+
 /* The function that contains a pc and what is visible there. */
 typedef struct
 {
@@ -151,6 +160,9 @@ typedef struct
   GBytes *frame_base;            /* DW_AT_frame_base, or NULL */
   GArray *variables;             /* (element-type HsScopeVariable): parameters first, then
                                   * locals of the outer blocks before the inner ones */
+  GArray *call_values;           /* (element-type HsCallSiteValue): when the pc is a return
+                                  * address - 1, what the call site there says the argument
+                                  * registers held; empty otherwise */
 } HsScope;
 
 void          hs_scope_clear                   (HsScope               *scope);

@@ -289,6 +289,38 @@ test_sample (gconstpointer data)
   hs_location_clear (&loc);
   hs_scope_clear (&scope);
 
+  /* main() at its call to keeper (4, &p): the call site says x0 held 4 and x1 the frame base
+   * - 16, which gives keeper's entry values of n and p. No call site at a pc that is not a
+   * return address - 1. */
+  call = find_call (g_getenv (env), file, "main", "keeper");
+  g_assert_true (hs_symbol_file_get_scope (file, call + 3, &scope, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (scope.call_values->len, ==, 2);
+  for (guint i = 0; i < scope.call_values->len; i++)
+    {
+      const HsCallSiteValue *cv = &g_array_index (scope.call_values, HsCallSiteValue, i);
+      HsDwarfExprContext ctx = { .have_frame_base = TRUE, .frame_base = 0xffff800010004000 };
+      gsize len = 0;
+      const guint8 *bytes = g_bytes_get_data (cv->value, &len);
+
+      g_assert_true (hs_dwarf_expr_evaluate (bytes, len, &ctx, &loc, &error));
+      g_assert_no_error (error);
+      /* A call value is the value itself: what is left on the stack. */
+      g_assert_cmpint (loc.kind, ==, HS_LOCATION_MEMORY);
+      if (cv->reg == 0)
+        g_assert_cmphex (loc.address, ==, 4);
+      else
+        {
+          g_assert_cmpuint (cv->reg, ==, 1);
+          g_assert_cmphex (loc.address, ==, 0xffff800010004000 - 16);
+        }
+      hs_location_clear (&loc);
+    }
+  hs_scope_clear (&scope);
+  g_assert_true (hs_symbol_file_get_scope (file, call, &scope, &error));
+  g_assert_cmpuint (scope.call_values->len, ==, 0);
+  hs_scope_clear (&scope);
+
   /* Outside every function. */
   g_assert_false (hs_symbol_file_get_scope (file, 0x10, &scope, &error));
   g_assert_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND);

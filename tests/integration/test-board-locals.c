@@ -66,6 +66,10 @@ test_locals_breakpoint (void)
   g_assert_nonnull (strstr (out, "    local t = { 00 00 00 00 00 00 00 00 00 46 c3 23 00 00 00 "
                                  "00 } (struct timespec64)"));
   g_assert_nonnull (strstr (out, "    local kc = 0xffff"));
+  /* common_nsleep's parameters are dead at its call: entry values, from its caller's call
+   * site. */
+  g_assert_nonnull (strstr (out, "\n    which_clock = 0 [0x0] (const clockid_t)\n"));
+  g_assert_nonnull (strstr (out, "\n    rqtp = 0xffff"));
   /* /Caller, as TRACE32 scripts write it, gives the same. */
   g_free (out);
   out = run_ok ("Frame.view /Locals /Caller");
@@ -87,7 +91,18 @@ test_locals_sleeping (void)
   /* Frame 0 from thread.cpu_context: __switch_to(prev, next) kept both in x19/x20. */
   frame0 = frame_section (out, 0);
   g_assert_nonnull (strstr (frame0, " __switch_to+0x"));
-  g_assert_nonnull (strstr (frame0, "\n    prev = 0xffff"));
+  /* The task switched out is the ticker itself. */
+  {
+    HsTask *ticker = hs_engine_find_task (engine, 1, "linux1_ticker", NULL);
+    g_autofree char *prev = NULL;
+
+    g_assert_nonnull (ticker);
+    prev = g_strdup_printf ("\n    prev = 0x%016" G_GINT64_MODIFIER "x (struct task_struct *)\n",
+                            hs_task_get_address (ticker));
+    g_assert_nonnull (strstr (frame0, prev));
+  }
+  /* Its caller's parameter, an entry value found through __schedule's call site. */
+  g_assert_nonnull (strstr (out, "\n    sched_mode = 0 [0x0] (unsigned int)\n"));
   g_assert_nonnull (strstr (frame0, "\n    next = 0xffff"));
   /* A caller's parameters, through registers the CFI recovered. */
   g_assert_nonnull (strstr (out, " schedule_hrtimeout_range_clock+0x"));
