@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-board-locals.c: Frame.view /Locals on the board: a task stopped at a breakpoint, a
- * sleeping task (its registers from thread.cpu_context, callers' through the CFI), and Xen's
- * own frames. The values are checked against what the guests asked for: the counter's
+ * sleeping task (its registers from thread.cpu_context, callers' through the CFI), a task on
+ * a vCPU Xen has descheduled (Xen's saved registers), and Xen's own frames. The values are checked against what the guests asked for: the counter's
  * `sleep 0.60` (init.sh: idle = 100 - busy centiseconds, busy 40 by default) goes through
  * busybox's nanosleep(), which glibc makes clock_nanosleep(CLOCK_REALTIME, 0, ...), so the
  * kernel's hrtimer_nanosleep() gets 600000000 ns, HRTIMER_MODE_REL and CLOCK_REALTIME; the
@@ -113,6 +113,74 @@ test_locals_sleeping (void)
   g_assert_nonnull (strstr (out, "<optimised out>"));
 }
 
+/* Whether a core runs inside @machine at this halt. */
+static gboolean
+machine_on_a_core (guint machine)
+{
+  for (guint c = 0; c < hs_engine_get_n_cores (engine); c++)
+    if (hs_core_get_exception_level (hs_engine_get_core (engine, c)) < 2
+        && machine_of_vmid ((guint) (reg (c, "VTTBR_EL2") >> 48)) == machine)
+      return TRUE;
+  return FALSE;
+}
+
+/* A task current on a vCPU that Xen has descheduled: its registers are Xen's saved copy of
+ * the vCPU's, every one of them, so frame 0 is the guest's own, in its idle loop or wherever
+ * it was. */
+static void
+test_locals_descheduled_vcpu (void)
+{
+  for (guint attempt = 0; attempt < 20; attempt++)
+    {
+      ensure_halted ();
+      for (guint m = 1; m <= 2; m++)
+        {
+          g_autofree char *cmd = NULL;
+          g_autofree char *tasks = NULL;
+          g_autofree char *out = NULL;
+          g_auto(GStrv) lines = NULL;
+          const char *pid = NULL;
+
+          if (machine_on_a_core (m))
+            continue;
+          cmd = g_strdup_printf ("TASK.List /MACHINE %u.", m);
+          tasks = run_ok (cmd);
+          lines = g_strsplit (tasks, "\n", -1);
+          for (guint i = 0; lines[i] != NULL && pid == NULL; i++)
+            if (g_str_has_suffix (g_strchomp (lines[i]), "vCPU 0")
+                || g_str_has_suffix (lines[i], "vCPU 1"))
+              {
+                g_auto(GStrv) fields = g_strsplit_set (lines[i], " ", -1);
+                guint k = 0;
+
+                /* "  1 linux1   0   0   0  swapper/0 ...": the pid is the third field. */
+                for (guint f = 0; fields[f] != NULL; f++)
+                  if (*fields[f] != '\0' && ++k == 3)
+                    {
+                      pid = g_intern_string (fields[f]);
+                      break;
+                    }
+              }
+          if (pid == NULL)
+            continue;
+          g_free (cmd);
+          cmd = g_strdup_printf ("Frame.view /Locals /MACHINE %u. /TASK %s", m, pid);
+          out = run_ok (cmd);
+          g_test_message ("%s", out);
+          assert_no_evaluator_errors (out);
+          g_assert_nonnull (strstr (out, "current on a vCPU"));
+          g_assert_nonnull (strstr (out, "#1 "));
+          /* Some variable of some frame has a value. */
+          g_assert_true (strstr (out, "] (") != NULL || strstr (out, " = 0x") != NULL);
+          return;
+        }
+      g_free (run_ok ("Go"));
+      g_free (run_ok ("WAIT 30.ms"));
+      g_free (run_ok ("Break"));
+    }
+  g_test_skip ("no halt had a guest's vCPU descheduled");
+}
+
 static void
 test_locals_xen (void)
 {
@@ -147,5 +215,6 @@ test_board_add_locals_tests (void)
 {
   g_test_add_func ("/Hs/Board/locals/breakpoint", test_locals_breakpoint);
   g_test_add_func ("/Hs/Board/locals/sleeping-task", test_locals_sleeping);
+  g_test_add_func ("/Hs/Board/locals/descheduled-vcpu", test_locals_descheduled_vcpu);
   g_test_add_func ("/Hs/Board/locals/xen", test_locals_xen);
 }
