@@ -6,6 +6,7 @@
  * (the `bl` to a callee, a function's entry), not hard-coded, so the test follows GCC.
  *
  *   HS_LOCALS_SAMPLE_DWARF5, HS_LOCALS_SAMPLE_DWARF4  the sample, set by tests/engine/meson.build
+ *   HS_SYMBOLS_SAMPLE_*  test-symbols' samples, the hostile ones too (every-pc only)
  */
 #define G_LOG_DOMAIN "test-dwarf-scope"
 
@@ -326,11 +327,85 @@ test_sample (gconstpointer data)
   g_assert_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND);
 }
 
+/* Every pc of every function of every sample, the hostile ones too: a scope is found or an
+ * error given, and every location evaluates or fails cleanly, never a crash or a hang. */
+static void
+test_every_pc (void)
+{
+  static const char *const envs[] = {
+    "HS_LOCALS_SAMPLE_DWARF5", "HS_LOCALS_SAMPLE_DWARF4", "HS_SYMBOLS_SAMPLE_DWARF5",
+    "HS_SYMBOLS_SAMPLE_DWARF4", "HS_SYMBOLS_SAMPLE_NODEBUG", "HS_SYMBOLS_SAMPLE_STRIPPED",
+    "HS_SYMBOLS_SAMPLE_HOSTILE", "HS_SYMBOLS_SAMPLE_OVERFLOW",
+  };
+  guint n_scopes = 0;
+
+  for (guint e = 0; e < G_N_ELEMENTS (envs); e++)
+    {
+      const char *path = g_getenv (envs[e]);
+      g_autoptr(HsSymbolFile) file = NULL;
+      g_autoptr(GArray) functions = NULL;
+      guint n_matches = 0;
+
+      if (path == NULL || (file = hs_symbol_file_load (path, NULL)) == NULL)
+        continue;
+      functions = hs_symbol_file_match (file, "*", 10000, &n_matches);
+      for (guint f = 0; functions != NULL && f < functions->len; f++)
+        {
+          const HsSymbol *sym = &g_array_index (functions, HsSymbol, f);
+
+          if (sym->kind != HS_SYMBOL_FUNCTION)
+            continue;
+          for (guint64 pc = sym->address; pc < sym->address + MIN (sym->size, 4096); pc += 4)
+            {
+              g_auto(HsScope) scope = { 0 };
+              g_autoptr(GError) error = NULL;
+              Regs regs;
+              HsDwarfExprContext ctx = {
+                .get_register = get_reg,
+                .read_memory = no_memory,
+                .user_data = &regs,
+                .have_cfa = TRUE,
+                .cfa = 0xffff800010004000,
+                .have_frame_base = TRUE,
+                .frame_base = 0xffff800010004000,
+              };
+
+              caller_regs (&regs);
+              if (!hs_symbol_file_get_scope (file, pc, &scope, &error))
+                {
+                  g_assert_nonnull (error);
+                  continue;
+                }
+              n_scopes++;
+              for (guint i = 0; i < scope.variables->len; i++)
+                {
+                  const HsScopeVariable *v = &g_array_index (scope.variables, HsScopeVariable,
+                                                             i);
+                  g_auto(HsLocation) loc = { 0 };
+                  g_autoptr(GError) eval_error = NULL;
+                  gsize len = 0;
+                  const guint8 *bytes;
+
+                  g_assert_nonnull (v->name);
+                  if (v->location == NULL)
+                    continue;
+                  bytes = g_bytes_get_data (v->location, &len);
+                  if (!hs_dwarf_expr_evaluate (bytes, len, &ctx, &loc, &eval_error))
+                    g_assert_nonnull (eval_error);
+                }
+            }
+        }
+    }
+  if (n_scopes == 0)
+    g_test_skip ("no sample was built");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_data_func ("/Hs/DwarfScope/dwarf5", "HS_LOCALS_SAMPLE_DWARF5", test_sample);
   g_test_add_data_func ("/Hs/DwarfScope/dwarf4", "HS_LOCALS_SAMPLE_DWARF4", test_sample);
+  g_test_add_func ("/Hs/DwarfScope/every-pc", test_every_pc);
   return g_test_run ();
 }
