@@ -210,11 +210,13 @@ test_locals_xen (void)
   g_assert_cmpuint (n_variables, >, 0);
 }
 
+/* Flat names: GTest runs a suite's own cases before its sub-suites, and the last of the
+ * board's own cases kill QEMU. */
 void
 test_board_add_locals_tests (void)
 {
-  g_test_add_func ("/Hs/Board/locals/breakpoint", test_locals_breakpoint);
-  g_test_add_func ("/Hs/Board/locals/sleeping-task", test_locals_sleeping);
-  g_test_add_func ("/Hs/Board/locals/descheduled-vcpu", test_locals_descheduled_vcpu);
-  g_test_add_func ("/Hs/Board/locals/xen", test_locals_xen);
+  g_test_add_func ("/Hs/Board/locals-breakpoint", test_locals_breakpoint);
+  g_test_add_func ("/Hs/Board/locals-sleeping-task", test_locals_sleeping);
+  g_test_add_func ("/Hs/Board/locals-descheduled-vcpu", test_locals_descheduled_vcpu);
+  g_test_add_func ("/Hs/Board/locals-xen", test_locals_xen);
 }
