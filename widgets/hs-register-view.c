@@ -463,7 +463,8 @@ show_frame (HsRegisterView *self)
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
   g_autofree char *key = NULL;
   g_autofree char *title = NULL;
-  const char *source = "unwound: pc, sp, fp and lr; other registers are not recovered";
+  const char *source = "unwound: pc, sp, fp, lr and the callee-saved registers the CFI "
+                       "recovered; x0..x18 are not known in a caller";
 
   add_entry (entries, "pc", self->frame_regs.pc, self->frame_regs.have_pc);
   add_entry (entries, "sp", self->frame_regs.sp, self->frame_regs.have_sp);
