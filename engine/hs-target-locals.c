@@ -371,7 +371,12 @@ frame_locals (FrameCtx *c,
       v.type_die = sv->type_die;
       v.type_text = g_strdup (sv->type_text);
       v.size = sv->size;
-      if (sv->const_value)
+      if (sv->problem != NULL)
+        {
+          v.kind = HS_LOCATION_UNAVAILABLE;
+          v.why = g_strdup (sv->problem);
+        }
+      else if (sv->const_value)
         {
           guint8 le[8];
           guint64 size = sv->size == 0 || sv->size > 8 ? 8 : sv->size;

@@ -51,6 +51,7 @@ scope_variable_clear (HsScopeVariable *v)
   g_free (v->inlined_in);
   g_free (v->type_text);
   g_clear_pointer (&v->location, g_bytes_unref);
+  g_free (v->problem);
   memset (v, 0, sizeof *v);
 }
 
@@ -200,9 +201,10 @@ read_location (Walk             *w,
                   || (lists_size - w->loclists_base) / 4 <= index)
                 {
                   dwarf_dealloc_attribute (attr);
-                  v->has_location = TRUE;
-                  v->location = g_bytes_new (NULL, 0);
-                  return TRUE;
+                  g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                               "location list %" G_GUINT64_FORMAT " is outside "
+                               ".debug_loclists", (guint64) index);
+                  return FALSE;
                 }
               memcpy (&rel, lists + w->loclists_base + index * 4, 4);
               offset = w->loclists_base + GUINT32_FROM_LE (rel);
@@ -287,13 +289,18 @@ add_variable (Walk        *w,
   if (origin != die)
     _hs_dwarf_die_free (self, origin);
 
-  ok = read_location (w, die, &v, error);
-  if (!ok)
-    {
-      g_prefix_error (error, "%s: ", v.name);
-      scope_variable_clear (&v);
-      return FALSE;
-    }
+  /* One damaged location hides that variable's value, not the frame's others. */
+  {
+    g_autoptr(GError) local_error = NULL;
+
+    ok = read_location (w, die, &v, &local_error);
+    if (!ok)
+      {
+        g_clear_pointer (&v.location, g_bytes_unref);
+        v.has_location = FALSE;
+        v.problem = g_strdup (local_error != NULL ? local_error->message : "unknown error");
+      }
+  }
   g_array_append_val (w->out->variables, v);
   return TRUE;
 }

@@ -140,6 +140,8 @@ typedef struct
   gboolean from_list;            /* @location came from a location list */
   gboolean const_value;          /* DW_AT_const_value instead of a location ... */
   guint64 value;                 /* ... this value (when it is a constant) */
+  char *problem;                 /* why its location could not be read (a damaged or
+                                  * unsupported location list), or NULL */
 } HsScopeVariable;
 
 /* What a call site says a register held when the call was made (DW_AT_call_value of a
