@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * hs-dwarf-types.c: type layouts from DWARF: sizeof, offsetof through member
- * paths (anonymous structs and unions, typedefs, qualifiers, arrays,
- * bit-fields) and C spellings of types.
+ * hs-dwarf-types.c: type layouts from DWARF: sizeof through typedefs, qualifiers
+ * and arrays, and C spellings of types (member paths are in hs-dwarf-members.c).
  *
  * Every walk is bounded (HS_DWARF_MAX_DEPTH) so that a cyclic or absurd type
  * graph in a corrupt file ends in an error, not a hang or a stack overflow, and
@@ -18,22 +17,6 @@
 #include "hs-symbol-file-private.h"
 
 #include <string.h>
-
-#define MAX_DIMS 8
-
-/* A type, possibly with its first @skip array dimensions already indexed away. */
-typedef struct
-{
-  Dwarf_Off off;         /* 0 is void */
-  guint skip;
-} TypeRef;
-
-typedef struct
-{
-  guint n;
-  guint64 count[MAX_DIMS];
-  gboolean known[MAX_DIMS];
-} Dims;
 
 static const char *
 ns_keyword (HsDwarfNs ns)
@@ -51,8 +34,8 @@ ns_keyword (HsDwarfNs ns)
     }
 }
 
-static gboolean
-is_aggregate (Dwarf_Half tag)
+gboolean
+_hs_dwarf_is_aggregate (Dwarf_Half tag)
 {
   return tag == DW_TAG_structure_type || tag == DW_TAG_union_type || tag == DW_TAG_class_type;
 }
@@ -72,8 +55,8 @@ ns_of_tag (Dwarf_Half tag)
 }
 
 /* The DIE referenced by @die's DW_AT_type; 0 (void) when there is none. */
-static gboolean
-type_of (HsSymbolFile  *self,
+gboolean
+_hs_dwarf_type_of (HsSymbolFile  *self,
          Dwarf_Die      die,
          Dwarf_Off     *type,
          GError       **error)
@@ -87,8 +70,8 @@ type_of (HsSymbolFile  *self,
 
 /* Looks through typedefs and qualifiers to the type that has a layout, and from a declaration
  * ("struct mm_struct;") to its definition in another CU. *@tag is 0 for void. */
-static gboolean
-strip_type (HsSymbolFile  *self,
+gboolean
+_hs_dwarf_strip_type (HsSymbolFile  *self,
             Dwarf_Off      off,
             Dwarf_Off     *out,
             Dwarf_Half    *tag,
@@ -119,7 +102,7 @@ strip_type (HsSymbolFile  *self,
         case DW_TAG_atomic_type:
         case DW_TAG_packed_type:
         case DW_TAG_shared_type:
-          ok = type_of (self, die, &next, error);
+          ok = _hs_dwarf_type_of (self, die, &next, error);
           break;
 
         case DW_TAG_structure_type:
@@ -160,10 +143,10 @@ strip_type (HsSymbolFile  *self,
   return FALSE;
 }
 
-static gboolean
-array_dims (HsSymbolFile  *self,
+gboolean
+_hs_dwarf_array_dims (HsSymbolFile  *self,
             Dwarf_Die      array,
-            Dims          *dims,
+            HsDwarfDims          *dims,
             GError       **error)
 {
   Dwarf_Die child = NULL;
@@ -186,11 +169,11 @@ array_dims (HsSymbolFile  *self,
         }
       if (_hs_dwarf_tag (self, child) != DW_TAG_subrange_type)
         continue;
-      if (dims->n == MAX_DIMS)
+      if (dims->n == HS_DWARF_MAX_DIMS)
         {
           _hs_dwarf_die_free (self, child);
           g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_UNSUPPORTED,
-                       "arrays of more than %d dimensions are not supported", MAX_DIMS);
+                       "arrays of more than %d dimensions are not supported", HS_DWARF_MAX_DIMS);
           return FALSE;
         }
       res = _hs_dwarf_udata (self, child, DW_AT_count, &count, error);
@@ -228,9 +211,9 @@ array_dims (HsSymbolFile  *self,
   return TRUE;
 }
 
-static gboolean
-type_size (HsSymbolFile  *self,
-           TypeRef        type,
+gboolean
+_hs_dwarf_type_size_ref (HsSymbolFile  *self,
+           HsDwarfTypeRef        type,
            guint          depth,
            guint64       *size,
            GError       **error)
@@ -248,7 +231,7 @@ type_size (HsSymbolFile  *self,
                    "deep", self->basename, (guint64) type.off, HS_DWARF_MAX_DEPTH);
       return FALSE;
     }
-  if (!strip_type (self, type.off, &off, &tag, error))
+  if (!_hs_dwarf_strip_type (self, type.off, &off, &tag, error))
     return FALSE;
   if (tag == 0)
     {
@@ -260,18 +243,18 @@ type_size (HsSymbolFile  *self,
 
   if (tag == DW_TAG_array_type)
     {
-      Dims dims;
+      HsDwarfDims dims;
       Dwarf_Off element;
       guint64 n = 1;
 
-      if (array_dims (self, die, &dims, error) && type_of (self, die, &element, error))
+      if (_hs_dwarf_array_dims (self, die, &dims, error) && _hs_dwarf_type_of (self, die, &element, error))
         {
-          TypeRef elem = { element, 0 };
+          HsDwarfTypeRef elem = { element, 0 };
           gboolean fits = TRUE;
 
           for (guint i = type.skip; i < dims.n; i++)
             fits = fits && g_uint64_checked_mul (&n, n, dims.count[i]);
-          ok = type_size (self, elem, depth + 1, size, error);
+          ok = _hs_dwarf_type_size_ref (self, elem, depth + 1, size, error);
           if (ok && (!fits || !g_uint64_checked_mul (size, *size, n)))
             {
               g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
@@ -304,12 +287,12 @@ type_size (HsSymbolFile  *self,
               *size = address_size;
               ok = TRUE;
             }
-          else if (tag == DW_TAG_enumeration_type && type_of (self, die, &underlying, error)
+          else if (tag == DW_TAG_enumeration_type && _hs_dwarf_type_of (self, die, &underlying, error)
                    && underlying != 0)
             {
-              TypeRef u = { underlying, 0 };
+              HsDwarfTypeRef u = { underlying, 0 };
 
-              ok = type_size (self, u, depth + 1, size, error);
+              ok = _hs_dwarf_type_size_ref (self, u, depth + 1, size, error);
             }
           else if (error == NULL || *error == NULL)
             g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_UNSUPPORTED,
@@ -329,7 +312,7 @@ type_size (HsSymbolFile  *self,
  * members do. */
 static void append_type (HsSymbolFile *self,
                          GString      *s,
-                         TypeRef       type,
+                         HsDwarfTypeRef       type,
                          guint         depth,
                          guint        *budget);
 
@@ -363,8 +346,8 @@ append_params (HsSymbolFile *self,
 
           if (n++ > 0)
             g_string_append (s, ", ");
-          if (type_of (self, child, &t, NULL))
-            append_type (self, s, (TypeRef) { t, 0 }, depth + 1, budget);
+          if (_hs_dwarf_type_of (self, child, &t, NULL))
+            append_type (self, s, (HsDwarfTypeRef) { t, 0 }, depth + 1, budget);
         }
       else if (tag == DW_TAG_unspecified_parameters)
         {
@@ -381,7 +364,7 @@ append_params (HsSymbolFile *self,
 static void
 append_type (HsSymbolFile *self,
              GString      *s,
-             TypeRef       type,
+             HsDwarfTypeRef       type,
              guint         depth,
              guint        *budget)
 {
@@ -429,10 +412,10 @@ append_type (HsSymbolFile *self,
     case DW_TAG_volatile_type:
     case DW_TAG_restrict_type:
     case DW_TAG_atomic_type:
-      type_of (self, die, &target, NULL);
+      _hs_dwarf_type_of (self, die, &target, NULL);
       if (tag == DW_TAG_restrict_type)
         {
-          append_type (self, s, (TypeRef) { target, 0 }, depth + 1, budget);
+          append_type (self, s, (HsDwarfTypeRef) { target, 0 }, depth + 1, budget);
           g_string_append (s, " restrict");
         }
       else
@@ -440,7 +423,7 @@ append_type (HsSymbolFile *self,
           g_string_append (s, tag == DW_TAG_const_type      ? "const "
                               : tag == DW_TAG_volatile_type ? "volatile "
                                                             : "_Atomic ");
-          append_type (self, s, (TypeRef) { target, 0 }, depth + 1, budget);
+          append_type (self, s, (HsDwarfTypeRef) { target, 0 }, depth + 1, budget);
         }
       break;
 
@@ -449,21 +432,21 @@ append_type (HsSymbolFile *self,
       {
         Dwarf_Die pointee = NULL;
 
-        type_of (self, die, &target, NULL);
+        _hs_dwarf_type_of (self, die, &target, NULL);
         /* A pointer to a function: "void (*)(struct callback_head *)". */
         if (target != 0 && _hs_dwarf_die_at (self, target, &pointee, NULL)
             && _hs_dwarf_tag (self, pointee) == DW_TAG_subroutine_type)
           {
             Dwarf_Off ret = 0;
 
-            type_of (self, pointee, &ret, NULL);
-            append_type (self, s, (TypeRef) { ret, 0 }, depth + 1, budget);
+            _hs_dwarf_type_of (self, pointee, &ret, NULL);
+            append_type (self, s, (HsDwarfTypeRef) { ret, 0 }, depth + 1, budget);
             g_string_append (s, " (*)");
             append_params (self, s, pointee, depth, budget);
           }
         else
           {
-            append_type (self, s, (TypeRef) { target, 0 }, depth + 1, budget);
+            append_type (self, s, (HsDwarfTypeRef) { target, 0 }, depth + 1, budget);
             g_string_append (s, tag == DW_TAG_pointer_type ? " *" : " &");
           }
         _hs_dwarf_die_free (self, pointee);
@@ -472,11 +455,11 @@ append_type (HsSymbolFile *self,
 
     case DW_TAG_array_type:
       {
-        Dims dims;
+        HsDwarfDims dims;
 
-        type_of (self, die, &target, NULL);
-        append_type (self, s, (TypeRef) { target, 0 }, depth + 1, budget);
-        if (array_dims (self, die, &dims, NULL))
+        _hs_dwarf_type_of (self, die, &target, NULL);
+        append_type (self, s, (HsDwarfTypeRef) { target, 0 }, depth + 1, budget);
+        if (_hs_dwarf_array_dims (self, die, &dims, NULL))
           for (guint i = type.skip; i < dims.n; i++)
             {
               if (dims.known[i])
@@ -489,8 +472,8 @@ append_type (HsSymbolFile *self,
 
     case DW_TAG_subroutine_type:
     case DW_TAG_subprogram:
-      type_of (self, die, &target, NULL);
-      append_type (self, s, (TypeRef) { target, 0 }, depth + 1, budget);
+      _hs_dwarf_type_of (self, die, &target, NULL);
+      append_type (self, s, (HsDwarfTypeRef) { target, 0 }, depth + 1, budget);
       g_string_append_c (s, ' ');
       append_params (self, s, die, depth, budget);
       break;
@@ -502,9 +485,9 @@ append_type (HsSymbolFile *self,
   _hs_dwarf_die_free (self, die);
 }
 
-static char *
-type_name (HsSymbolFile *self,
-           TypeRef       type)
+char *
+_hs_dwarf_type_name_ref (HsSymbolFile *self,
+           HsDwarfTypeRef       type)
 {
   GString *s = g_string_new (NULL);
   guint budget = HS_DWARF_MAX_TYPE_TEXT_DIES;
@@ -516,8 +499,8 @@ type_name (HsSymbolFile *self,
 /* ------------------------------------------------------------------------------------------ */
 /* Finding types and members                                                                  */
 
-static gboolean
-find_named_type (HsSymbolFile  *self,
+gboolean
+_hs_dwarf_find_named_type (HsSymbolFile  *self,
                  const char    *spelled,
                  Dwarf_Off     *off,
                  GError       **error)
@@ -591,9 +574,9 @@ _hs_dwarf_type_size (HsSymbolFile  *self,
   Dwarf_Off off;
   guint64 value = 0;
 
-  if (!find_named_type (self, type_name_, &off, error))
+  if (!_hs_dwarf_find_named_type (self, type_name_, &off, error))
     return FALSE;
-  if (!type_size (self, (TypeRef) { off, 0 }, 0, &value, error))
+  if (!_hs_dwarf_type_size_ref (self, (HsDwarfTypeRef) { off, 0 }, 0, &value, error))
     {
       g_prefix_error (error, "sizeof (%s): ", type_name_);
       return FALSE;
@@ -677,539 +660,6 @@ _hs_dwarf_read_block (HsSymbolFile  *self,
   return res;
 }
 
-typedef struct
-{
-  guint64 offset;
-  guint bit_offset;
-  guint bit_size;
-  Dwarf_Off type;
-} Found;
-
-/* Where a DW_TAG_member lives inside its struct. */
-static gboolean
-member_location (HsSymbolFile  *self,
-                 Dwarf_Die      member,
-                 Found         *found,
-                 GError       **error)
-{
-  Dwarf_Attribute a = NULL;
-  Dwarf_Error derr = NULL;
-  Dwarf_Half form = 0;
-  guint64 location = 0, bit_size = 0, data_bit_offset = 0, bit_offset = 0, storage = 0;
-  int res;
-
-  res = dwarf_attr (member, DW_AT_data_member_location, &a, &derr);
-  if (res == DW_DLV_ERROR)
-    {
-      _hs_dwarf_set_error (self, error, derr, "cannot read a member's location");
-      return FALSE;
-    }
-  if (res == DW_DLV_OK)
-    {
-      res = dwarf_whatform (a, &form, &derr);
-      dwarf_dealloc_attribute (a);
-      if (res != DW_DLV_OK)
-        {
-          _hs_dwarf_set_error (self, error, derr, "cannot read a member's location form");
-          return FALSE;
-        }
-      if (form == DW_FORM_exprloc || form == DW_FORM_block1 || form == DW_FORM_block
-          || form == DW_FORM_block2 || form == DW_FORM_block4)
-        {
-          /* DWARF 2 style: DW_OP_plus_uconst N, or DW_OP_constu N (DW_OP_plus). */
-          g_autoptr(GBytes) bytes = NULL;
-          const guint8 *p, *end;
-          gsize len;
-
-          if (_hs_dwarf_read_block (self, member, DW_AT_data_member_location, &bytes, error) != DW_DLV_OK)
-            return FALSE;
-          p = g_bytes_get_data (bytes, &len);
-          /* An empty block's data is NULL, which nothing may be added to. */
-          end = len > 0 ? p + len : p;
-          if (len < 2 || (p[0] != DW_OP_plus_uconst && p[0] != DW_OP_constu)
-              || (p++, !_hs_dwarf_read_uleb (&p, end, &location))
-              || !(p == end || (p + 1 == end && *p == DW_OP_plus)))
-            {
-              g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_UNSUPPORTED,
-                           "a member location in %s is a DWARF expression this debugger does "
-                           "not evaluate", self->basename);
-              return FALSE;
-            }
-        }
-      else if (_hs_dwarf_udata (self, member, DW_AT_data_member_location, &location, error)
-               == DW_DLV_ERROR)
-        return FALSE;
-    }
-
-  if (_hs_dwarf_udata (self, member, DW_AT_bit_size, &bit_size, error) == DW_DLV_ERROR)
-    return FALSE;
-  if (bit_size > G_MAXUINT)
-    {
-      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
-                   "corrupt DWARF in %s: a bit-field of %" G_GUINT64_FORMAT " bits",
-                   self->basename, bit_size);
-      return FALSE;
-    }
-  found->offset = location;
-  found->bit_offset = 0;
-  found->bit_size = bit_size;
-  if (bit_size == 0)
-    return TRUE;
-
-  res = _hs_dwarf_udata (self, member, DW_AT_data_bit_offset, &data_bit_offset, error);
-  if (res == DW_DLV_ERROR)
-    return FALSE;
-  if (res == DW_DLV_NO_ENTRY)
-    {
-      /* DWARF 2/3: DW_AT_bit_offset counts from the most significant bit of a storage unit of
-       * DW_AT_byte_size bytes at the member location; on little-endian that is: */
-      guint64 storage_bits, used_bits, location_bits;
-
-      if (_hs_dwarf_udata (self, member, DW_AT_bit_offset, &bit_offset, error) == DW_DLV_ERROR)
-        return FALSE;
-      if (_hs_dwarf_udata (self, member, DW_AT_byte_size, &storage, error) != DW_DLV_OK
-          && !type_size (self, (TypeRef) { found->type, 0 }, 0, &storage, error))
-        return FALSE;
-      if (!g_uint64_checked_mul (&storage_bits, storage, 8)
-          || !g_uint64_checked_add (&used_bits, bit_offset, bit_size)
-          || storage_bits < used_bits)
-        {
-          g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
-                       "corrupt DWARF in %s: a bit-field does not fit its storage unit",
-                       self->basename);
-          return FALSE;
-        }
-      if (!g_uint64_checked_mul (&location_bits, location, 8)
-          || !g_uint64_checked_add (&data_bit_offset, location_bits, storage_bits - used_bits))
-        {
-          g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
-                       "corrupt DWARF in %s: a bit-field at byte %" G_GUINT64_FORMAT " is past "
-                       "2^64 bits", self->basename, location);
-          return FALSE;
-        }
-    }
-  found->offset = data_bit_offset / 8;
-  found->bit_offset = data_bit_offset % 8;
-  return TRUE;
-}
-
-/* What one member lookup has done so far. An aggregate reachable along many paths (two
- * anonymous members of the same struct at each of 30 levels make 2^30) is searched once: the
- * answer for it is kept. And the lookup as a whole visits at most HS_DWARF_MAX_LOOKUP_MEMBERS
- * member DIEs, however the file arranges them. */
-typedef struct
-{
-  GHashTable *done;            /* aggregate DIE offset → Searched, for the current name */
-  guint64 budget;              /* member DIEs still to visit */
-} Search;
-
-typedef struct
-{
-  Dwarf_Off agg;               /* the key */
-  gboolean searching;          /* on the way down: found again, it contains itself */
-  int result;                  /* DW_DLV_OK or DW_DLV_NO_ENTRY once searched */
-  Found found;                 /* DW_DLV_OK: where, from the start of @agg */
-} Searched;
-
-static void
-search_init (Search *search)
-{
-  search->done = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
-  search->budget = HS_DWARF_MAX_LOOKUP_MEMBERS;
-}
-
-static void
-search_clear (Search *search)
-{
-  g_clear_pointer (&search->done, g_hash_table_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Search, search_clear)
-
-/* Looks for @name among the members of the aggregate @agg, and inside its anonymous struct and
- * union members as C does. Member names seen go to @seen for "did you mean". */
-static int
-find_member (HsSymbolFile  *self,
-             Search        *search,
-             Dwarf_Off      agg,
-             const char    *name,
-             guint          depth,
-             Found         *found,
-             GPtrArray     *seen,
-             GError       **error)
-{
-  Dwarf_Die die = NULL, child = NULL;
-  int res, result = DW_DLV_NO_ENTRY;
-  Searched *searched;
-  guint n = 0;
-
-  if (depth > HS_DWARF_MAX_DEPTH)
-    {
-      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
-                   "corrupt DWARF in %s: anonymous members nest more than %d deep",
-                   self->basename, HS_DWARF_MAX_DEPTH);
-      return DW_DLV_ERROR;
-    }
-  searched = g_hash_table_lookup (search->done, &agg);
-  if (searched != NULL && searched->searching)
-    {
-      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
-                   "corrupt DWARF in %s: the struct or union at 0x%" G_GINT64_MODIFIER "x "
-                   "contains itself through anonymous members", self->basename, (guint64) agg);
-      return DW_DLV_ERROR;
-    }
-  if (searched != NULL)
-    {
-      if (searched->result == DW_DLV_OK)
-        *found = searched->found;
-      return searched->result;
-    }
-  searched = g_new0 (Searched, 1);
-  searched->agg = agg;
-  searched->searching = TRUE;
-  g_hash_table_insert (search->done, &searched->agg, searched);
-
-  if (!_hs_dwarf_die_at (self, agg, &die, error))
-    return DW_DLV_ERROR;
-
-  while ((res = _hs_dwarf_next_child (self, die, child, &child, error)) == DW_DLV_OK)
-    {
-      const char *member_name;
-      Dwarf_Off type = 0;
-
-      if (++n > HS_DWARF_MAX_CHILDREN)
-        {
-          g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
-                       "corrupt DWARF in %s: a struct with more than %d members",
-                       self->basename, HS_DWARF_MAX_CHILDREN);
-          result = DW_DLV_ERROR;
-          break;
-        }
-      if (search->budget == 0)
-        {
-          g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
-                       "the search was cut short after %d members of anonymous structs and "
-                       "unions, nested too widely to be real C (corrupt DWARF in %s? the last "
-                       "struct searched is at 0x%" G_GINT64_MODIFIER "x)",
-                       HS_DWARF_MAX_LOOKUP_MEMBERS, self->basename, (guint64) agg);
-          result = DW_DLV_ERROR;
-          break;
-        }
-      search->budget--;
-      if (_hs_dwarf_tag (self, child) != DW_TAG_member)
-        continue;
-      if (!type_of (self, child, &type, error))
-        {
-          result = DW_DLV_ERROR;
-          break;
-        }
-
-      member_name = _hs_dwarf_name (self, child);
-      if (member_name != NULL)
-        {
-          if (seen != NULL)
-            g_ptr_array_add (seen, (gpointer) member_name);
-          if (strcmp (member_name, name) == 0)
-            {
-              found->type = type;
-              result = member_location (self, child, found, error) ? DW_DLV_OK : DW_DLV_ERROR;
-              break;
-            }
-        }
-      else
-        {
-          Dwarf_Off inner;
-          Dwarf_Half tag;
-          Found here = { 0 };
-
-          if (!strip_type (self, type, &inner, &tag, error))
-            {
-              result = DW_DLV_ERROR;
-              break;
-            }
-          if (!is_aggregate (tag))
-            continue;
-          res = find_member (self, search, inner, name, depth + 1, found, seen, error);
-          if (res == DW_DLV_NO_ENTRY)
-            continue;
-          if (res == DW_DLV_OK)
-            {
-              here.type = type;
-              if (!member_location (self, child, &here, error))
-                res = DW_DLV_ERROR;
-              else if (!g_uint64_checked_add (&found->offset, found->offset, here.offset))
-                {
-                  g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
-                               "corrupt DWARF in %s: member '%s' is more than 2^64 bytes into "
-                               "the struct or union at 0x%" G_GINT64_MODIFIER "x",
-                               self->basename, name, (guint64) agg);
-                  res = DW_DLV_ERROR;
-                }
-            }
-          result = res;
-          break;
-        }
-    }
-  if (res == DW_DLV_ERROR)
-    result = DW_DLV_ERROR;
-  _hs_dwarf_die_free (self, child);
-  _hs_dwarf_die_free (self, die);
-  searched->searching = FALSE;
-  searched->result = result;
-  if (result == DW_DLV_OK)
-    searched->found = *found;
-  return result;
-}
-
-typedef struct
-{
-  char *name;
-  GArray *indices;   /* of guint64 */
-} Component;
-
-static void
-component_clear (gpointer data)
-{
-  Component *c = data;
-
-  g_free (c->name);
-  g_array_unref (c->indices);
-}
-
-static GArray *
-parse_path (const char  *path,
-            GError     **error)
-{
-  GArray *components = g_array_new (FALSE, TRUE, sizeof (Component));
-  const char *p = path;
-
-  g_array_set_clear_func (components, component_clear);
-  while (g_ascii_isspace (*p))
-    p++;
-  for (;;)
-    {
-      Component c;
-      const char *start = p;
-
-      if (!(g_ascii_isalpha (*p) || *p == '_'))
-        goto invalid;
-      while (g_ascii_isalnum (*p) || *p == '_')
-        p++;
-      c.name = g_strndup (start, p - start);
-      c.indices = g_array_new (FALSE, FALSE, sizeof (guint64));
-      g_array_append_val (components, c);
-
-      while (*p == '[')
-        {
-          char *end = NULL;
-          guint64 index;
-
-          p++;
-          if (!g_ascii_isdigit (*p))
-            goto invalid;
-          index = g_ascii_strtoull (p, &end, 0);
-          if (end == p || *end != ']')
-            goto invalid;
-          g_array_append_val (c.indices, index);
-          p = end + 1;
-        }
-      while (g_ascii_isspace (*p))
-        p++;
-      if (*p == 0)
-        return components;
-      if (*p != '.')
-        goto invalid;
-      p++;
-    }
-
-invalid:
-  g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_INVALID,
-               "'%s' is not a member path (expected names separated by '.', each optionally "
-               "followed by [index]; the problem is at '%s')", path, p);
-  g_array_unref (components);
-  return NULL;
-}
-
-gboolean
-_hs_dwarf_member (HsSymbolFile  *self,
-                  const char    *outer,
-                  const char    *path,
-                  HsMember      *out,
-                  GError       **error)
-{
-  g_autoptr(GArray) components = NULL;
-  g_autoptr(GString) where = NULL;
-  Dwarf_Off start;
-  TypeRef cur;
-  guint64 offset = 0;
-  Found last = { 0 };
-  g_auto(Search) search = { 0 };
-
-  if (!find_named_type (self, outer, &start, error))
-    return FALSE;
-  components = parse_path (path, error);
-  if (components == NULL)
-    return FALSE;
-
-  cur = (TypeRef) { start, 0 };
-  where = g_string_new (outer);
-  /* One budget for the whole path; the answers kept are for one name at a time. */
-  search_init (&search);
-  for (guint i = 0; i < components->len; i++)
-    {
-      const Component *c = &g_array_index (components, Component, i);
-      g_autoptr(GPtrArray) seen = g_ptr_array_new ();
-      Dwarf_Off agg;
-      Dwarf_Half tag;
-      Found found = { 0 };
-      int res;
-
-      if (cur.skip > 0)
-        {
-          g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_INVALID,
-                       "%s is still an array: index it fully before '.%s'", where->str, c->name);
-          return FALSE;
-        }
-      if (!strip_type (self, cur.off, &agg, &tag, error))
-        return FALSE;
-      if (!is_aggregate (tag))
-        {
-          g_autofree char *spelled = type_name (self, cur);
-
-          if (tag == DW_TAG_pointer_type)
-            g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_INVALID,
-                         "%s is a pointer (%s): its member '%s' is in another object; read the "
-                         "pointer and look '%s' up in the type it points to",
-                         where->str, spelled, c->name, c->name);
-          else
-            g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_INVALID,
-                         "%s is %s, not a struct or union: it has no member '%s'",
-                         where->str, spelled, c->name);
-          return FALSE;
-        }
-
-      g_hash_table_remove_all (search.done);
-      res = find_member (self, &search, agg, c->name, 0, &found, seen, error);
-      if (res == DW_DLV_ERROR)
-        {
-          g_prefix_error (error, "cannot look up %s.%s: ", where->str, c->name);
-          return FALSE;
-        }
-      if (res == DW_DLV_NO_ENTRY)
-        {
-          g_autofree char *suggestion = _hs_suggest_from (c->name, seen);
-
-          if (suggestion != NULL)
-            g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND,
-                         "%s has no member '%s'; did you mean '%s'?",
-                         where->str, c->name, suggestion);
-          else
-            g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND,
-                         "%s has no member '%s'", where->str, c->name);
-          return FALSE;
-        }
-
-      if (!g_uint64_checked_add (&offset, offset, found.offset))
-        {
-          g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
-                       "corrupt DWARF in %s: %s.%s is more than 2^64 bytes from the start of "
-                       "%s", self->basename, where->str, c->name, outer);
-          return FALSE;
-        }
-      last = found;
-      cur = (TypeRef) { found.type, 0 };
-      g_string_append_printf (where, ".%s", c->name);
-
-      for (guint j = 0; j < c->indices->len; j++)
-        {
-          guint64 index = g_array_index (c->indices, guint64, j);
-          Dwarf_Off array, element;
-          Dwarf_Die die = NULL;
-          Dims dims;
-          guint64 stride;
-          gboolean ok;
-
-          if (cur.skip == 0)
-            {
-              if (!strip_type (self, cur.off, &array, &tag, error))
-                return FALSE;
-              if (tag != DW_TAG_array_type)
-                {
-                  g_autofree char *spelled = type_name (self, cur);
-
-                  g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_INVALID,
-                               "%s is %s, not an array: it cannot be indexed", where->str,
-                               spelled);
-                  return FALSE;
-                }
-              cur.off = array;
-            }
-          if (!_hs_dwarf_die_at (self, cur.off, &die, error))
-            return FALSE;
-          ok = array_dims (self, die, &dims, error) && type_of (self, die, &element, error);
-          _hs_dwarf_die_free (self, die);
-          if (!ok)
-            return FALSE;
-          if (dims.known[cur.skip] && index >= dims.count[cur.skip])
-            {
-              g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_INVALID,
-                           "index %" G_GUINT64_FORMAT " is out of bounds: %s has %"
-                           G_GUINT64_FORMAT " elements", index, where->str,
-                           dims.count[cur.skip]);
-              return FALSE;
-            }
-          if (!type_size (self, (TypeRef) { element, 0 }, 0, &stride, error))
-            return FALSE;
-          ok = TRUE;
-          for (guint d = cur.skip + 1; d < dims.n; d++)
-            ok = ok && g_uint64_checked_mul (&stride, stride, dims.count[d]);
-          if (!ok)
-            {
-              g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
-                           "corrupt DWARF in %s: the elements of %s are larger than 2^64 bytes "
-                           "(their size overflows)", self->basename, where->str);
-              return FALSE;
-            }
-          if (!g_uint64_checked_mul (&stride, stride, index)
-              || !g_uint64_checked_add (&offset, offset, stride))
-            {
-              g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_INVALID,
-                           "index %" G_GUINT64_FORMAT " of %s is too large: its offset from the "
-                           "start of %s does not fit in 64 bits", index, where->str, outer);
-              return FALSE;
-            }
-          g_string_append_printf (where, "[%" G_GUINT64_FORMAT "]", index);
-          cur.skip++;
-          if (cur.skip == dims.n)
-            cur = (TypeRef) { element, 0 };
-          last.bit_size = 0;
-          last.bit_offset = 0;
-        }
-    }
-
-  out->offset = offset;
-  out->bit_offset = last.bit_offset;
-  out->bit_size = last.bit_size;
-  if (last.bit_size > 0)
-    out->size = ((guint64) last.bit_offset + last.bit_size + 7) / 8;
-  else if (!type_size (self, cur, 0, &out->size, error))
-    {
-      g_prefix_error (error, "%s: ", where->str);
-      return FALSE;
-    }
-  /* Whoever reads the member reads offset + size: that must not wrap either. */
-  if (out->size > G_MAXUINT64 - out->offset)
-    {
-      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
-                   "corrupt DWARF in %s: %s (%" G_GUINT64_FORMAT " bytes at offset %"
-                   G_GUINT64_FORMAT ") ends past 2^64 bytes", self->basename, where->str,
-                   out->size, out->offset);
-      return FALSE;
-    }
-  out->type_name = type_name (self, cur);
-  return TRUE;
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* Variables and functions                                                                    */
 
@@ -1218,7 +668,7 @@ char *
 _hs_dwarf_type_text (HsSymbolFile *self,
                      Dwarf_Off     off)
 {
-  return type_name (self, (TypeRef) { off, 0 });
+  return _hs_dwarf_type_name_ref (self, (HsDwarfTypeRef) { off, 0 });
 }
 
 gboolean
@@ -1227,5 +677,5 @@ _hs_dwarf_type_size_at (HsSymbolFile  *self,
                         guint64       *size,
                         GError       **error)
 {
-  return type_size (self, (TypeRef) { off, 0 }, 0, size, error);
+  return _hs_dwarf_type_size_ref (self, (HsDwarfTypeRef) { off, 0 }, 0, size, error);
 }

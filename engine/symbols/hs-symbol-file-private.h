@@ -7,7 +7,8 @@
  *   hs-dwarf-index.c   opening the DWARF, the name index, DIE and attribute helpers
  *   hs-dwarf-scan.c    the name index read straight from the section bytes, on several threads
  *   hs-dwarf-index-cache.c  the name index saved on disk, keyed by the file's build ID
- *   hs-dwarf-types.c   type sizes, member paths, type names, variables, functions
+ *   hs-dwarf-types.c   type sizes, type names, finding named types
+ *   hs-dwarf-members.c member paths (offsetof through anonymous members, arrays, bit-fields)
  *   hs-dwarf-lines.c   address <-> line, CU address ranges
  *   hs-dwarf-cfi.c     call-frame rules
  *   hs-dwarf-scope.c   the parameters and locals in scope at a pc
@@ -385,10 +386,57 @@ void          _hs_dwarf_cache_save     (const char            *path,
 /* ------------------------------------------------------------------------------------------ */
 /* hs-dwarf-types.c                                                                           */
 
+#define HS_DWARF_MAX_DIMS 8
+
+/* A type, possibly with its first @skip array dimensions already indexed away. */
+typedef struct
+{
+  Dwarf_Off off;         /* 0 is void */
+  guint skip;
+} HsDwarfTypeRef;
+
+typedef struct
+{
+  guint n;
+  guint64 count[HS_DWARF_MAX_DIMS];
+  gboolean known[HS_DWARF_MAX_DIMS];
+} HsDwarfDims;
+
+/* Shared with hs-dwarf-members.c and hs-dwarf-typeinfo.c. */
+gboolean     _hs_dwarf_is_aggregate    (Dwarf_Half             tag);
+/* The DIE referenced by @die's DW_AT_type; 0 (void) when there is none. */
+gboolean     _hs_dwarf_type_of         (HsSymbolFile          *self,
+                                        Dwarf_Die              die,
+                                        Dwarf_Off             *type,
+                                        GError               **error);
+/* Through typedefs and qualifiers to the type that has a layout, and from a declaration to its
+ * definition elsewhere. *@tag is 0 for void. */
+gboolean     _hs_dwarf_strip_type      (HsSymbolFile          *self,
+                                        Dwarf_Off              off,
+                                        Dwarf_Off             *out,
+                                        Dwarf_Half            *tag,
+                                        GError               **error);
+gboolean     _hs_dwarf_array_dims      (HsSymbolFile          *self,
+                                        Dwarf_Die              array,
+                                        HsDwarfDims           *dims,
+                                        GError               **error);
+gboolean     _hs_dwarf_type_size_ref   (HsSymbolFile          *self,
+                                        HsDwarfTypeRef         type,
+                                        guint                  depth,
+                                        guint64               *size,
+                                        GError               **error);
+char        *_hs_dwarf_type_name_ref   (HsSymbolFile          *self,
+                                        HsDwarfTypeRef         type);
+/* "struct task_struct", "union foo", "pid_t", "task_struct" to a DIE. */
+gboolean     _hs_dwarf_find_named_type (HsSymbolFile          *self,
+                                        const char            *spelled,
+                                        Dwarf_Off             *off,
+                                        GError               **error);
 gboolean     _hs_dwarf_type_size       (HsSymbolFile          *self,
                                         const char            *type_name,
                                         guint64               *size,
                                         GError               **error);
+/* hs-dwarf-members.c */
 gboolean     _hs_dwarf_member          (HsSymbolFile          *self,
                                         const char            *type_name,
                                         const char            *path,
