@@ -140,6 +140,7 @@ _hs_dwarf_variable (HsSymbolFile  *self,
   out->has_address = static_address (self, die, &out->address);
   if (type_of_either (self, die, origin, &type))
     {
+      out->type_die = type;
       out->type_name = _hs_dwarf_type_text (self, type);
       if (!_hs_dwarf_type_size_at (self, type, &out->size, NULL))
         out->size = 0;

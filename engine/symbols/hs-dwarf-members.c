@@ -14,19 +14,11 @@
 
 #include <string.h>
 
-typedef struct
-{
-  guint64 offset;
-  guint bit_offset;
-  guint bit_size;
-  Dwarf_Off type;
-} Found;
-
 /* Where a DW_TAG_member lives inside its struct. */
 static gboolean
 member_location (HsSymbolFile  *self,
                  Dwarf_Die      member,
-                 Found         *found,
+                 HsDwarfFound         *found,
                  GError       **error)
 {
   Dwarf_Attribute a = NULL;
@@ -145,7 +137,7 @@ typedef struct
   Dwarf_Off agg;               /* the key */
   gboolean searching;          /* on the way down: found again, it contains itself */
   int result;                  /* DW_DLV_OK or DW_DLV_NO_ENTRY once searched */
-  Found found;                 /* DW_DLV_OK: where, from the start of @agg */
+  HsDwarfFound found;                 /* DW_DLV_OK: where, from the start of @agg */
 } Searched;
 
 static void
@@ -171,7 +163,7 @@ find_member (HsSymbolFile  *self,
              Dwarf_Off      agg,
              const char    *name,
              guint          depth,
-             Found         *found,
+             HsDwarfFound         *found,
              GPtrArray     *seen,
              GError       **error)
 {
@@ -257,7 +249,7 @@ find_member (HsSymbolFile  *self,
         {
           Dwarf_Off inner;
           Dwarf_Half tag;
-          Found here = { 0 };
+          HsDwarfFound here = { 0 };
 
           if (!_hs_dwarf_strip_type (self, type, &inner, &tag, error))
             {
@@ -379,7 +371,7 @@ _hs_dwarf_member (HsSymbolFile  *self,
   Dwarf_Off start;
   HsDwarfTypeRef cur;
   guint64 offset = 0;
-  Found last = { 0 };
+  HsDwarfFound last = { 0 };
   g_auto(Search) search = { 0 };
 
   if (!_hs_dwarf_find_named_type (self, outer, &start, error))
@@ -398,7 +390,7 @@ _hs_dwarf_member (HsSymbolFile  *self,
       g_autoptr(GPtrArray) seen = g_ptr_array_new ();
       Dwarf_Off agg;
       Dwarf_Half tag;
-      Found found = { 0 };
+      HsDwarfFound found = { 0 };
       int res;
 
       if (cur.skip > 0)
@@ -545,4 +537,32 @@ _hs_dwarf_member (HsSymbolFile  *self,
     }
   out->type_name = _hs_dwarf_type_name_ref (self, cur);
   return TRUE;
+}
+
+/* For hs-dwarf-typeinfo.c: one member DIE's location, its type in @found->type. */
+gboolean
+_hs_dwarf_member_location (HsSymbolFile  *self,
+                           Dwarf_Die      member,
+                           HsDwarfFound  *found,
+                           GError       **error)
+{
+  if (!_hs_dwarf_type_of (self, member, &found->type, error))
+    return FALSE;
+  return member_location (self, member, found, error);
+}
+
+/* For hs-dwarf-typeinfo.c: @name in the aggregate @agg or its anonymous members, with the same
+ * bounds as a path lookup. */
+int
+_hs_dwarf_find_member (HsSymbolFile  *self,
+                       Dwarf_Off      agg,
+                       const char    *name,
+                       HsDwarfFound  *found,
+                       GPtrArray     *seen,
+                       GError       **error)
+{
+  g_auto(Search) search = { 0 };
+
+  search_init (&search);
+  return find_member (self, &search, agg, name, 0, found, seen, error);
 }

@@ -437,6 +437,24 @@ gboolean     _hs_dwarf_type_size       (HsSymbolFile          *self,
                                         guint64               *size,
                                         GError               **error);
 /* hs-dwarf-members.c */
+typedef struct
+{
+  guint64 offset;
+  guint bit_offset;
+  guint bit_size;
+  Dwarf_Off type;
+} HsDwarfFound;
+
+gboolean     _hs_dwarf_member_location (HsSymbolFile          *self,
+                                        Dwarf_Die              member,
+                                        HsDwarfFound          *found,
+                                        GError               **error);
+int          _hs_dwarf_find_member     (HsSymbolFile          *self,
+                                        Dwarf_Off              agg,
+                                        const char            *name,
+                                        HsDwarfFound          *found,
+                                        GPtrArray             *seen,
+                                        GError               **error);
 gboolean     _hs_dwarf_member          (HsSymbolFile          *self,
                                         const char            *type_name,
                                         const char            *path,

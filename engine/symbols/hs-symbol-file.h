@@ -84,6 +84,8 @@ typedef struct
   gboolean has_address;          /* FALSE for a declaration whose definition is elsewhere,
                                   * and in a relocated file for what is in a section that
                                   * was given no address */
+  guint64 type_die;              /* the type for hs_symbol_file_get_type_info(); 0 when the
+                                  * file has no DWARF for it (or it is void) */
 } HsSymbolInfo;
 
 void hs_symbol_info_clear (HsSymbolInfo *info);
@@ -302,6 +304,115 @@ gboolean      hs_symbol_file_get_scope         (HsSymbolFile          *self,
                                                 GError               **error);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsScope, hs_scope_clear)
+/* Types by DIE. A type is named by the global offset of its DIE in the file (@type_die); 0 is
+ * void. These are what an expression evaluator or a locals view formats values with. */
+typedef enum
+{
+  HS_TYPE_VOID,
+  HS_TYPE_BASE,                  /* int, char, _Bool, double...: see HsTypeEncoding */
+  HS_TYPE_POINTER,               /* and C++ references */
+  HS_TYPE_STRUCT,
+  HS_TYPE_UNION,
+  HS_TYPE_ENUM,
+  HS_TYPE_ARRAY,
+  HS_TYPE_TYPEDEF,
+  HS_TYPE_QUALIFIED,             /* const, volatile, restrict, _Atomic */
+  HS_TYPE_FUNCTION,
+} HsTypeKind;
+
+typedef enum
+{
+  HS_TYPE_ENCODING_NONE,         /* not a base type */
+  HS_TYPE_ENCODING_SIGNED,
+  HS_TYPE_ENCODING_UNSIGNED,
+  HS_TYPE_ENCODING_BOOL,
+  HS_TYPE_ENCODING_FLOAT,
+  HS_TYPE_ENCODING_SIGNED_CHAR,  /* char on AArch64 is unsigned: DW_ATE_unsigned_char */
+  HS_TYPE_ENCODING_UNSIGNED_CHAR,
+} HsTypeEncoding;
+
+#define HS_TYPE_MAX_DIMS 8
+
+typedef enum
+{
+  HS_TYPE_CONST = 1 << 0,
+  HS_TYPE_VOLATILE = 1 << 1,
+  HS_TYPE_RESTRICT = 1 << 2,
+  HS_TYPE_ATOMIC = 1 << 3,
+} HsTypeQualifiers;
+
+typedef struct
+{
+  HsTypeKind kind;
+  HsTypeEncoding encoding;       /* HS_TYPE_BASE; for HS_TYPE_ENUM, that of its values */
+  gboolean has_size;             /* FALSE for void, functions, incomplete types, "char x[]" */
+  guint64 size;                  /* bytes */
+  char *name;                    /* DW_AT_name ("task_struct", "pid_t"); NULL if anonymous */
+  char *spelling;                /* C spelling: "struct task_struct *", "char[16]" */
+  guint64 target;                /* pointer: the pointee; array: the element (of the last
+                                  * dimension); typedef and qualified: the type named;
+                                  * enum: the underlying integer type or 0; function: the
+                                  * return type. 0 is void. */
+  HsTypeQualifiers qualifiers;   /* HS_TYPE_QUALIFIED */
+  guint n_dims;                  /* HS_TYPE_ARRAY: "int m[2][3]" has 2, dims {2, 3} */
+  guint64 dims[HS_TYPE_MAX_DIMS];/* 0 for a dimension of unknown size ("char x[]") */
+} HsTypeInfo;
+
+void hs_type_info_clear (HsTypeInfo *info);
+
+/* A member of a struct or union as listed, or as found by name. */
+typedef struct
+{
+  char *name;                    /* NULL for an anonymous struct or union member */
+  guint64 offset;                /* bytes from the start of the aggregate */
+  guint64 type_die;
+  guint bit_offset;              /* bit-fields: first bit in the byte at @offset (LSB = 0) */
+  guint bit_size;                /* bit-fields: width; 0 for an ordinary member */
+} HsTypeMember;
+
+void hs_type_member_clear (HsTypeMember *member);
+
+typedef struct
+{
+  char *name;
+  gint64 value;                  /* DW_FORM_udata values above G_MAXINT64 wrap as C would */
+} HsTypeEnumerator;
+
+/* All blocking (they may index the DWARF first) and thread-safe. */
+gboolean      hs_symbol_file_get_type_info     (HsSymbolFile          *self,
+                                                guint64                type_die,
+                                                HsTypeInfo            *out,
+                                                GError               **error);
+/* Through typedefs and qualifiers, and from a declaration to its definition: the type that
+ * has a layout (0 for void). */
+gboolean      hs_symbol_file_strip_type        (HsSymbolFile          *self,
+                                                guint64                type_die,
+                                                guint64               *out,
+                                                GError               **error);
+/* "struct task_struct", "union x", "enum y", "pid_t", "unsigned int" to a type_die. */
+gboolean      hs_symbol_file_find_type         (HsSymbolFile          *self,
+                                                const char            *spelled,
+                                                guint64               *type_die,
+                                                GError               **error);
+/* The direct members of the struct or union @type_die (typedefs and qualifiers are looked
+ * through), in order: a GArray of HsTypeMember that clears them. */
+GArray       *hs_symbol_file_get_members       (HsSymbolFile          *self,
+                                                guint64                type_die,
+                                                GError               **error);
+/* @name in the struct or union @type_die or in its anonymous members, as C finds it; @offset
+ * is from the start of @type_die. The error names the type and suggests a near name. */
+gboolean      hs_symbol_file_find_member       (HsSymbolFile          *self,
+                                                guint64                type_die,
+                                                const char            *name,
+                                                HsTypeMember          *out,
+                                                GError               **error);
+/* The enumerators of the enum @type_die: a GArray of HsTypeEnumerator that clears them. */
+GArray       *hs_symbol_file_get_enumerators   (HsSymbolFile          *self,
+                                                guint64                type_die,
+                                                GError               **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsTypeInfo, hs_type_info_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsTypeMember, hs_type_member_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsMember, hs_member_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsSymbolInfo, hs_symbol_info_clear)
 

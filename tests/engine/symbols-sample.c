@@ -12,6 +12,11 @@ sample_u32 sample_counter = 7;
 sample_cv_t *sample_pointer;
 static int sample_static = 3;
 char sample_buffer[32];
+enum sample_color typed_color = SAMPLE_GREEN;
+sample_ptr_t typed_ptr = &sample_global;
+struct sample_bits typed_bits = { .low = -3, .high = 100, .color = SAMPLE_BLUE };
+union sample_either typed_either;
+short typed_grid[2][3][4];
 
 int sample_leaf (int x);
 
@@ -41,5 +46,6 @@ main (void)
 {
   sample_global.inner.a = sample_add (2, 3);   /* @line-main */
   sample_global.ready = 1;
-  return sample_other (sample_global.id) + sample_counter + sample_buffer[0];
+  return sample_other (sample_global.id) + sample_counter + sample_buffer[0] + typed_color
+         + typed_ptr->id + typed_bits.low + typed_either.i + typed_grid[1][2][3];
 }

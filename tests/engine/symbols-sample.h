@@ -40,3 +40,29 @@ struct sample
 
 typedef struct sample sample_t;
 typedef const volatile sample_t sample_cv_t;
+
+/* For the type API and the expression evaluator: enums, a typedef of a pointer to a struct,
+ * nested arrays, a signed bit-field. */
+enum sample_color
+{
+  SAMPLE_RED,
+  SAMPLE_GREEN = 5,
+  SAMPLE_BLUE = -1,
+};
+
+typedef struct sample *sample_ptr_t;
+
+struct sample_bits
+{
+  int low : 4;
+  int high : 12;
+  enum sample_color color;
+  unsigned char bytes[4];
+  short grid[2][3];
+};
+
+union sample_either
+{
+  int i;
+  unsigned char c[4];
+};
