@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-cexpr.h: C expressions over one symbol file's variables and types, evaluated against
+ * memory read through a callback, and printed as gdb prints values.
+ *
+ * "init_task.comm", "(struct task_struct *)0xffff000008a4c000", "sizeof(struct page)",
+ * "jiffies + 4 * HZ_unknown" ... : identifiers are the file's global and static variables,
+ * placed at link address + @offset; memory is whatever @read returns (a machine's virtual
+ * space, through its translation, in the engine). Pure: no I/O but @read, so it runs on any
+ * thread and is tested on memory built by the test.
+ *
+ * Hostile memory: every read is checked; one evaluation reads at most HS_CEXPR_MAX_READ bytes
+ * in total and prints at most HS_CEXPR_MAX_ITEMS values, and nesting is bounded by @max_depth,
+ * so a pointer cycle or a corrupt length cannot make it loop.
+ */
+#pragma once
+
+#include "hs-symbol-file.h"
+
+G_BEGIN_DECLS
+
+#define HS_CEXPR_MAX_READ  (1u << 20)
+#define HS_CEXPR_MAX_ITEMS 20000
+
+/* Reads @length bytes at @address into @buffer; FALSE with @error saying why not. */
+typedef gboolean (*HsCexprReadFunc) (guint64   address,
+                                     guint8   *buffer,
+                                     gsize     length,
+                                     gpointer  user_data,
+                                     GError  **error);
+
+typedef struct
+{
+  HsSymbolFile *file;
+  guint64 offset;               /* added to the file's addresses (KASLR slide, load offset) */
+  HsCexprReadFunc read;
+  gpointer read_data;
+  const char *prefix;           /* put before the expression in errors: "2:::"; may be NULL */
+  guint max_depth;              /* nested structs and arrays printed; 0 means 3 */
+  guint max_elements;           /* array elements printed before "..."; 0 means 64 */
+} HsCexprContext;
+
+/* Evaluates @expression and prints its value: "{pid = 1, comm = \"swapper/0\", ...}",
+ * "(struct task_struct *) 0xffff000008a4c000 <init_task>". NULL with @error naming the part
+ * that failed ("2:::init_task.nosuch: struct task_struct has no member 'nosuch'"). */
+char     *hs_cexpr_print   (const HsCexprContext  *context,
+                            const char            *expression,
+                            GError               **error);
+
+/* What assigning @value to the lvalue @target writes: @length bytes at *@address (for a
+ * bit-field, the bytes that hold it, the other bits as read). Integers, pointers, bools and
+ * enums (by value or by enumerator name); anything else is refused. */
+gboolean  hs_cexpr_assign  (const HsCexprContext  *context,
+                            const char            *target,
+                            const char            *value,
+                            guint64               *address,
+                            GBytes               **bytes,
+                            GError               **error);
+
+G_END_DECLS

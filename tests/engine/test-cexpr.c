@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-cexpr.c: C expressions and gdb-style values (hs-cexpr.c) over symbols-sample.c's
+ * variables, in memory the test builds from the host's own layout of the same types (LP64 on
+ * both sides, see symbols-sample.h), placed at a load offset.
+ */
+#include "config.h"
+
+#include "hs-cexpr.h"
+#include "symbols-sample.h"
+
+#include <string.h>
+
+#define LOAD_OFFSET 0x100000u
+
+typedef struct
+{
+  guint64 base;
+  GByteArray *bytes;
+  guint reads;
+} Memory;
+
+static gboolean
+read_memory (guint64   address,
+             guint8   *buffer,
+             gsize     length,
+             gpointer  user_data,
+             GError  **error)
+{
+  Memory *m = user_data;
+
+  m->reads++;
+  if (address < m->base || address - m->base > m->bytes->len
+      || length > m->bytes->len - (address - m->base))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "cannot read %" G_GSIZE_FORMAT " bytes at 0x%" G_GINT64_MODIFIER "x: unmapped",
+                   length, address);
+      return FALSE;
+    }
+  memcpy (buffer, m->bytes->data + (address - m->base), length);
+  return TRUE;
+}
+
+typedef struct
+{
+  HsSymbolFile *file;
+  Memory memory;
+  HsCexprContext ctx;
+} Fixture;
+
+static guint64
+symbol_address (HsSymbolFile *file,
+                const char   *name)
+{
+  HsSymbol sym;
+
+  g_assert_true (hs_symbol_file_lookup (file, name, &sym));
+  return sym.address + LOAD_OFFSET;
+}
+
+static void
+put (Fixture    *f,
+     const char *name,
+     const void *data,
+     gsize       size)
+{
+  guint64 at = symbol_address (f->file, name);
+
+  g_assert_cmpuint (at, >=, f->memory.base);
+  g_assert_cmpuint (at - f->memory.base + size, <=, f->memory.bytes->len);
+  memcpy (f->memory.bytes->data + (at - f->memory.base), data, size);
+}
+
+static gboolean
+fixture_init (Fixture    *f,
+              const char *env)
+{
+  static const char *const names[] = {
+    "sample_global", "sample_counter", "sample_buffer", "typed_color", "typed_ptr",
+    "typed_bits", "typed_either", "typed_grid",
+  };
+  const char *path = g_getenv (env);
+  g_autoptr(GError) error = NULL;
+  guint64 lo = G_MAXUINT64, hi = 0;
+  struct sample s = { 0 };
+  struct sample_bits bits = { 0 };
+  short grid[2][3][4] = { 0 };
+  enum sample_color color = SAMPLE_GREEN;
+  sample_u32 counter = 7;
+  guint64 pointer;
+
+  memset (f, 0, sizeof *f);
+  if (path == NULL)
+    {
+      g_test_skip ("the AArch64 sample was not built (no aarch64-linux-gnu-gcc?)");
+      return FALSE;
+    }
+  f->file = hs_symbol_file_load (path, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      HsSymbol sym;
+
+      g_assert_true (hs_symbol_file_lookup (f->file, names[i], &sym));
+      lo = MIN (lo, sym.address + LOAD_OFFSET);
+      hi = MAX (hi, sym.address + LOAD_OFFSET + sym.size);
+    }
+  f->memory.base = lo;
+  f->memory.bytes = g_byte_array_sized_new (hi - lo);
+  g_byte_array_set_size (f->memory.bytes, hi - lo);
+  memset (f->memory.bytes->data, 0, hi - lo);
+
+  s.id = 1;
+  s.flags = 0x10;
+  s.tag = 't';
+  s.level = -2;
+  strcpy (s.name, "sample\n");
+  s.inner.a = -5;
+  s.inner.b = 3;
+  s.mode = 5;
+  s.ready = 1;
+  s.level2 = 1000;
+  s.matrix[1][2] = 6;
+  put (f, "sample_global", &s, sizeof s);
+  pointer = symbol_address (f->file, "sample_global");
+  /* s.next, as the target's 64-bit pointer. */
+  put (f, "typed_ptr", &pointer, 8);
+  memcpy (f->memory.bytes->data + (pointer - lo) + G_STRUCT_OFFSET (struct sample, next),
+          &pointer, 8);
+  bits.low = -3;
+  bits.high = 100;
+  bits.color = SAMPLE_BLUE;
+  memcpy (bits.bytes, "ab\0d", 4);
+  put (f, "typed_bits", &bits, sizeof bits);
+  grid[1][2][3] = 123;
+  grid[0][1][0] = -7;
+  put (f, "typed_grid", grid, sizeof grid);
+  put (f, "typed_color", &color, sizeof color);
+  put (f, "sample_counter", &counter, sizeof counter);
+
+  f->ctx.file = f->file;
+  f->ctx.offset = LOAD_OFFSET;
+  f->ctx.read = read_memory;
+  f->ctx.read_data = &f->memory;
+  f->ctx.prefix = "1:::";
+  return TRUE;
+}
+
+static void
+fixture_clear (Fixture *f)
+{
+  g_clear_object (&f->file);
+  g_clear_pointer (&f->memory.bytes, g_byte_array_unref);
+}
+
+static void
+check (Fixture    *f,
+       const char *expression,
+       const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *printed = hs_cexpr_print (&f->ctx, expression, &error);
+
+  g_assert_no_error (error);
+  if (g_strcmp0 (printed, expected) != 0)
+    g_error ("%s printed\n  %s\nexpected\n  %s", expression, printed, expected);
+}
+
+static void
+check_error (Fixture    *f,
+             const char *expression,
+             const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *printed = hs_cexpr_print (&f->ctx, expression, &error);
+
+  g_assert_null (printed);
+  g_assert_nonnull (error);
+  if (strstr (error->message, expected) == NULL)
+    g_error ("%s failed with\n  %s\nexpected it to say\n  %s", expression, error->message,
+             expected);
+}
+
+static char *
+address_text (Fixture    *f,
+              const char *name)
+{
+  return g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", symbol_address (f->file, name));
+}
+
+static void
+test_values (gconstpointer data)
+{
+  Fixture f;
+  g_autofree char *global = NULL;
+  g_autofree char *expected = NULL;
+
+  if (!fixture_init (&f, data))
+    return;
+  global = address_text (&f, "sample_global");
+
+  check (&f, "sample_counter", "7");
+  check (&f, "sample_global.id", "1");
+  check (&f, "sample_global.name", "\"sample\\n\"");
+  check (&f, "sample_global.tag", "116 't'");
+  check (&f, "sample_global.level", "-2");
+  check (&f, "sample_global.flags", "16");
+  check (&f, "sample_global.inner", "{a = -5, b = 3}");
+  check (&f, "sample_global.mode", "5");
+  check (&f, "sample_global.ready", "1");
+  check (&f, "sample_global.level2", "1000");
+  check (&f, "sample_global.matrix", "{{0, 0, 0}, {0, 0, 6}}");
+  check (&f, "sample_global.matrix[1]", "{0, 0, 6}");
+  check (&f, "sample_global.matrix[1][2]", "6");
+  expected = g_strdup_printf ("{id = 1, {flags = 16, cookie = 0x10}, {tag = 116 't', level = -2}, "
+                              "name = \"sample\\n\", inner = {a = -5, b = 3}, mode = 5, "
+                              "ready = 1, level2 = 1000, matrix = {{0, 0, 0}, {0, 0, 6}}, "
+                              "next = %s <sample_global>}", global);
+  check (&f, "sample_global", expected);
+  g_clear_pointer (&expected, g_free);
+
+  /* Pointers, with the symbol they point to. */
+  expected = g_strdup_printf ("(sample_ptr_t) %s <sample_global>", global);
+  check (&f, "typed_ptr", expected);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("(struct sample *) %s <sample_global>", global);
+  check (&f, "&sample_global", expected);
+  check (&f, "sample_global.next", expected);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("(char *) 0x%" G_GINT64_MODIFIER "x <sample_global+%u>",
+                              symbol_address (f.file, "sample_global")
+                              + G_STRUCT_OFFSET (struct sample, name) + 2,
+                              (guint) G_STRUCT_OFFSET (struct sample, name) + 2);
+  check (&f, "&sample_global.name[2]", expected);
+  g_clear_pointer (&expected, g_free);
+  check (&f, "typed_ptr->inner.a", "-5");
+  check (&f, "(*typed_ptr).id", "1");
+  check (&f, "typed_ptr[0].inner.b", "3");
+  check (&f, "typed_ptr->next->next->id", "1");
+  check (&f, "*&sample_global.id", "1");
+
+  /* Enums by name, bit-fields signed and unsigned, nested arrays. */
+  check (&f, "typed_color", "SAMPLE_GREEN");
+  check (&f, "typed_bits.color", "SAMPLE_BLUE");
+  check (&f, "(enum sample_color)0", "SAMPLE_RED");
+  check (&f, "(enum sample_color)7", "7");
+  check (&f, "typed_bits.low", "-3");
+  check (&f, "typed_bits.high", "100");
+  check (&f, "typed_bits.bytes", "\"ab\"");
+  check (&f, "typed_bits",
+         "{low = -3, high = 100, color = SAMPLE_BLUE, bytes = \"ab\", grid = {{0, 0, 0}, "
+         "{0, 0, 0}}}");
+  check (&f, "typed_grid[1][2][3]", "123");
+  check (&f, "typed_grid[0][1]", "{-7, 0, 0, 0}");
+  check (&f, "typed_either", "{i = 0, c = \"\"}");
+
+  /* A cast of a number to a pointer to a struct, and reading through it. */
+  expected = g_strdup_printf ("((struct sample *)%s)->inner.a", global);
+  check (&f, expected, "-5");
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("(*(sample_t *)%s).name", global);
+  check (&f, expected, "\"sample\\n\"");
+  g_clear_pointer (&expected, g_free);
+
+  fixture_clear (&f);
+}
+
+static void
+test_operators (gconstpointer data)
+{
+  Fixture f;
+
+  if (!fixture_init (&f, data))
+    return;
+
+  check (&f, "1 + 2 * 3", "7");
+  check (&f, "(1 + 2) * 3", "9");
+  check (&f, "(10 - 4) / 3 % 5", "2");
+  check (&f, "-7 / 2", "-3");
+  check (&f, "-7 % 2", "-1");
+  check (&f, "1 << 4 | 1", "17");
+  check (&f, "0x100 >> 4", "16");
+  check (&f, "0xff & ~0xf ^ 1", "241");
+  check (&f, "3 > 2 == 1", "1");
+  check (&f, "-1 < 0", "1");
+  check (&f, "-1 < 0u", "0");
+  check (&f, "2 <= 2", "1");
+  check (&f, "2 >= 3", "0");
+  check (&f, "1 != 1", "0");
+  check (&f, "!0", "1");
+  check (&f, "!sample_counter", "0");
+  check (&f, "-sample_global.inner.a", "5");
+  check (&f, "~0", "-1");
+  check (&f, "0xffffffffffffffff", "18446744073709551615");
+  check (&f, "sample_counter * 2 + sample_global.id", "15");
+  check (&f, "'a'", "97");
+  check (&f, "(char)sample_global.tag", "116 't'");
+  check (&f, "(unsigned char)-1", "255 '\\377'");
+  check (&f, "(short)0x12345", "9029");
+  check (&f, "(unsigned int)-1", "4294967295");
+  check (&f, "(long)sample_global.level", "-2");
+
+  /* sizeof, of types and of expressions (which reads nothing). */
+  {
+    g_autofree char *size = g_strdup_printf ("%u", (guint) sizeof (struct sample));
+
+    check (&f, "sizeof (struct sample)", size);
+    check (&f, "sizeof(sample_t)", size);
+    check (&f, "sizeof sample_global", size);
+    check (&f, "sizeof (*typed_ptr)", size);
+  }
+  check (&f, "sizeof (sample_ptr_t)", "8");
+  check (&f, "sizeof (struct sample *)", "8");
+  check (&f, "sizeof typed_grid", "48");
+  check (&f, "sizeof typed_grid[1]", "24");
+  check (&f, "sizeof (typed_grid[1][2])", "8");
+  check (&f, "sizeof (unsigned long)", "8");
+  check (&f, "sizeof (enum sample_color)", "4");
+
+  /* Pointer arithmetic, scaled by the element. */
+  check (&f, "&typed_grid[1][0][0] - &typed_grid[0][0][0]", "12");
+  check (&f, "*(&typed_grid[1][2][0] + 3)", "123");
+  check (&f, "*(typed_grid[1][2] + 3)", "123");
+  check (&f, "(&sample_global + 1) - &sample_global", "1");
+  {
+    g_autofree char *size = g_strdup_printf ("%u", (guint) sizeof (struct sample));
+
+    check (&f, "(char *)(&sample_global + 1) - (char *)&sample_global", size);
+  }
+  check (&f, "*((char *)sample_global.name + 1)", "97 'a'");
+  check (&f, "sample_global.name[0]", "115 's'");
+
+  fixture_clear (&f);
+}
+
+static void
+test_errors (gconstpointer data)
+{
+  Fixture f;
+
+  if (!fixture_init (&f, data))
+    return;
+
+  check_error (&f, "sample_global.nosuch",
+               "1:::sample_global.nosuch: struct sample has no member 'nosuch'");
+  check_error (&f, "sample_global.inner.c",
+               "1:::sample_global.inner.c: struct sample_inner has no member 'c'");
+  check_error (&f, "sample_global.nexx", "did you mean 'next'?");
+  check_error (&f, "typed_ptr.id", "1:::typed_ptr.id: sample_ptr_t is a pointer: use '->id'");
+  check_error (&f, "sample_global->id", "1:::sample_global->id: struct sample is not a pointer");
+  check_error (&f, "sample_global.id.x", "int is not a struct or union");
+  check_error (&f, "nosuch_variable", "1:::nosuch_variable: ");
+  check_error (&f, "nosuch_variable", "no variable 'nosuch_variable'");
+  check_error (&f, "((struct sample *)0x10)->id", "cannot read 4 bytes at 0x10");
+  check_error (&f, "((struct sample *)0x10)->id", "1:::((struct sample *)0x10)->id: ");
+  check_error (&f, "*(struct nosuch *)0", "has no type 'struct nosuch'");
+  check_error (&f, "1 / 0", "division by zero");
+  check_error (&f, "1 +", "ends too early");
+  check_error (&f, "1 2", "unexpected text after the expression");
+  check_error (&f, "(1", "')' expected");
+  check_error (&f, "sample_global.matrix[2]", "out of bounds");
+  check_error (&f, "&typed_bits.low", "a bit-field has no address");
+  check_error (&f, "&1", "only something in memory has an address");
+  check_error (&f, "*(void *)typed_ptr", "a void * cannot be dereferenced");
+  check_error (&f, "sample_global + 1", "struct sample is not a number or a pointer");
+  check_error (&f, "&sample_global + &sample_global", "two pointers cannot be added");
+  check_error (&f, "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1"
+               "))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))",
+               "nested more than");
+  check_error (&f, "99999999999999999999999", "more than 64 bits");
+  fixture_clear (&f);
+}
+
+static void
+test_hostile (gconstpointer data)
+{
+  Fixture f;
+
+  if (!fixture_init (&f, data))
+    return;
+  /* A cycle through next: printing follows no pointer, so it ends; nesting is by depth. */
+  check (&f, "typed_ptr->next->next->next->next->next->next->next->next->id", "1");
+  /* A huge array from a corrupt pointer: refused, not allocated. */
+  check_error (&f, "*(struct sample *)0xfffffffffffffff0", "run past the end of the address space");
+  fixture_clear (&f);
+}
+
+static void
+test_assign (gconstpointer data)
+{
+  Fixture f;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  guint64 address = 0;
+  const guint8 *b;
+  gsize n;
+
+  if (!fixture_init (&f, data))
+    return;
+
+  g_assert_true (hs_cexpr_assign (&f.ctx, "typed_color", "SAMPLE_BLUE", &address, &bytes,
+                                  &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (address, ==, symbol_address (f.file, "typed_color"));
+  b = g_bytes_get_data (bytes, &n);
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_cmpuint (b[0], ==, 0xff);
+  g_assert_cmpuint (b[3], ==, 0xff);
+  g_clear_pointer (&bytes, g_bytes_unref);
+
+  g_assert_true (hs_cexpr_assign (&f.ctx, "sample_global.inner.b", "sample_counter + 1",
+                                  &address, &bytes, &error));
+  g_assert_no_error (error);
+  b = g_bytes_get_data (bytes, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (b[0], ==, 8);
+  g_assert_cmpuint (address, ==, symbol_address (f.file, "sample_global")
+                    + G_STRUCT_OFFSET (struct sample, inner) + 8);
+  g_clear_pointer (&bytes, g_bytes_unref);
+
+  /* A bit-field: the bytes that hold it, the other bits as they were (low = -3). */
+  g_assert_true (hs_cexpr_assign (&f.ctx, "typed_bits.high", "0x5a5", &address, &bytes,
+                                  &error));
+  g_assert_no_error (error);
+  b = g_bytes_get_data (bytes, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (b[0], ==, 0x5d);    /* 0x5 << 4 | (-3 & 0xf) */
+  g_assert_cmpuint (b[1], ==, 0x5a);
+  g_clear_pointer (&bytes, g_bytes_unref);
+
+  g_assert_false (hs_cexpr_assign (&f.ctx, "typed_bits.low", "100", &address, &bytes, &error));
+  g_assert_nonnull (strstr (error->message, "does not fit"));
+  g_clear_error (&error);
+  g_assert_false (hs_cexpr_assign (&f.ctx, "sample_global.name", "1", &address, &bytes,
+                                   &error));
+  g_assert_nonnull (strstr (error->message, "only integers, enums, bools and pointers"));
+  g_clear_error (&error);
+  g_assert_false (hs_cexpr_assign (&f.ctx, "1 + 1", "1", &address, &bytes, &error));
+  g_assert_nonnull (strstr (error->message, "cannot be set"));
+  g_clear_error (&error);
+  g_assert_false (hs_cexpr_assign (&f.ctx, "typed_color", "SAMPLE_PURPLE", &address, &bytes,
+                                   &error));
+  g_assert_nonnull (error);
+  fixture_clear (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const char *variants[] = { "HS_SYMBOLS_SAMPLE_DWARF5", "HS_SYMBOLS_SAMPLE_DWARF4" };
+  static const struct { const char *name; GTestDataFunc func; } tests[] = {
+    { "values", test_values },
+    { "operators", test_operators },
+    { "errors", test_errors },
+    { "hostile", test_hostile },
+    { "assign", test_assign },
+  };
+
+  g_test_init (&argc, &argv, NULL);
+  for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
+    for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
+      {
+        g_autofree char *path = g_strdup_printf ("/Hs/Cexpr/%s/%s", tests[i].name,
+                                                 v == 0 ? "dwarf5" : "dwarf4");
+
+        g_test_add_data_func (path, variants[v], tests[i].func);
+      }
+  return g_test_run ();
+}
