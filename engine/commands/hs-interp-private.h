@@ -80,6 +80,7 @@ extern const CommandSpec hs_module_commands[];
 extern const CommandSpec hs_frame_commands[];
 extern const CommandSpec hs_session_commands[];
 extern const CommandSpec hs_log_commands[];
+extern const CommandSpec hs_var_commands[];
 
 /* State that lives as long as the call: zeroed, @clear frees what it holds (not itself). */
 gpointer      hs_call_alloc_state      (Call          *call,

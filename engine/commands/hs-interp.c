@@ -30,8 +30,8 @@ static const CommandSpec help_commands[] = {
 /* In HELP's order. */
 static const CommandSpec * const command_groups[] = {
   hs_run_commands, hs_break_commands, hs_step_commands, hs_register_commands,
-  hs_data_commands, hs_symbol_commands, hs_mmu_commands, hs_task_commands, hs_module_commands,
-  hs_log_commands, hs_frame_commands,
+  hs_data_commands, hs_var_commands, hs_symbol_commands, hs_mmu_commands, hs_task_commands,
+  hs_module_commands, hs_log_commands, hs_frame_commands,
   hs_session_commands, help_commands,
 };
 
