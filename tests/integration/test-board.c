@@ -1037,6 +1037,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Board/data-set", test_data_set);
   g_test_add_func ("/Hs/Board/address-errors", test_address_errors);
   g_test_add_func ("/Hs/Board/symbols-and-tables", test_symbols_and_tables);
+  test_board_add_var_tests ();
   g_test_add_func ("/Hs/Board/tasks-match-consoles", test_tasks_match_consoles);
   g_test_add_func ("/Hs/Board/task-context", test_task_context);
   g_test_add_func ("/Hs/Board/inactive-guest", test_inactive_guest);

@@ -57,6 +57,8 @@ void     test_board_add_hostile_tests (void);
 void     test_board_add_log_tests_before_symbols (void);
 void     test_board_add_log_tests (void);
 
+/* test-board-vars.c: Var.view and Var.set on the guests' kernels. */
+void     test_board_add_var_tests (void);
 /* test-board-modules.c: kernel modules, their symbols and the kernels' KASLR slides. */
 void     test_board_add_module_tests (void);
 

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-board-vars.c: Var.view and Var.set against the board's guests. The oracle is the
+ * guests' own serial output (the "Linux version" banner each kernel prints) and what the board
+ * sets up (each guest's hostname is its name); the rest are facts about Linux 6.1 that hold
+ * on any halt (init_task is swapper/0, its scheduling class is idle_sched_class, the system
+ * is running).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "test-board.h"
+
+/* The value Var.view prints for @expr: the text after "expr = ", without the newline. */
+static char *
+view (const char *expr)
+{
+  g_autofree char *cmd = g_strdup_printf ("Var.view %s", expr);
+  g_autofree char *out = run_ok (cmd);
+  const char *eq = strstr (out, " = ");
+
+  g_assert_nonnull (eq);
+  return g_strchomp (g_strdup (eq + 3));
+}
+
+static void
+test_var_check_commands (void)
+{
+  g_autofree char *serial = hs_board_read_serial (board);
+  g_autofree char *comm = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *release = NULL;
+  g_autofree char *banner = NULL;
+
+  ensure_halted ();
+  comm = view ("1:::init_task.comm");
+  g_assert_cmpstr (comm, ==, "\"swapper/0\"");
+
+  name = view ("2:::init_uts_ns.name");
+  g_assert_true (g_str_has_prefix (name, "{sysname = \"Linux\", nodename = \"linux2\", "
+                                         "release = \"6.1.0-"));
+  g_assert_nonnull (strstr (name, "machine = \"aarch64\""));
+  /* The release is the one the guest printed in its banner. */
+  release = view ("2:::init_uts_ns.name.release");
+  g_assert_true (g_str_has_prefix (release, "\"6.1.0-"));
+  release[strlen (release) - 1] = 0;
+  banner = g_strdup_printf ("DOM2: [    0.000000] Linux version %s ", release + 1);
+  g_assert_nonnull (strstr (serial, banner));
+  g_free (name);
+  name = view ("1:::init_uts_ns.name.nodename");
+  g_assert_cmpstr (name, ==, "\"linux1\"");
+}
+
+static void
+test_var_kinds (void)
+{
+  g_autofree char *out = NULL;
+
+  ensure_halted ();
+  /* A pointer with the symbol it points to, at the top and inside a struct. */
+  out = view ("1:::init_task.sched_class");
+  g_assert_true (g_str_has_prefix (out, "(const struct sched_class *) 0xffff"));
+  g_assert_true (g_str_has_suffix (out, " <idle_sched_class>"));
+  g_clear_pointer (&out, g_free);
+  out = view ("2:::&init_task");
+  g_assert_true (g_str_has_prefix (out, "(struct task_struct *) 0xffff"));
+  g_assert_true (g_str_has_suffix (out, " <init_task>"));
+  g_clear_pointer (&out, g_free);
+  /* An enum by name. */
+  out = view ("1:::system_state");
+  g_assert_cmpstr (out, ==, "SYSTEM_RUNNING");
+  g_clear_pointer (&out, g_free);
+  /* A struct expanded, members by name. */
+  out = view ("2:::init_task.se.load");
+  g_assert_true (g_str_has_prefix (out, "{weight = "));
+  g_assert_nonnull (strstr (out, ", inv_weight = "));
+  g_clear_pointer (&out, g_free);
+  out = view ("2:::init_task");
+  g_assert_true (g_str_has_prefix (out, "{thread_info = {"));
+  g_assert_nonnull (strstr (out, "comm = \"swapper/0\""));
+  g_clear_pointer (&out, g_free);
+  /* Casts, ->, [] and arithmetic, read through the cast pointer. */
+  out = view ("1:::((struct task_struct *)&init_task)->comm[1] + 0");
+  g_assert_cmpstr (out, ==, "119");
+  g_clear_pointer (&out, g_free);
+  out = view ("1:::sizeof (struct list_head) * 2");
+  g_assert_cmpstr (out, ==, "32");
+  g_clear_pointer (&out, g_free);
+  out = view ("1:::init_task.tasks.next->prev == &init_task.tasks");
+  g_assert_cmpstr (out, ==, "1");
+  g_clear_pointer (&out, g_free);
+  /* The same expression in another space of machine 2 (the kernel half is shared). */
+  out = view ("init_task.pid /MACHINE 2");
+  g_assert_cmpstr (out, ==, "0");
+}
+
+static void
+test_var_errors (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  ensure_halted ();
+  g_assert_null (run ("Var.view 2:::init_task.nosuch", &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message,
+                            "2:::init_task.nosuch: struct task_struct has no member 'nosuch'"));
+  g_clear_error (&error);
+  g_assert_null (run ("Var.view 1:::init_task.comm->x", &error));
+  g_assert_nonnull (strstr (error->message, "init_task.comm->x"));
+  g_clear_error (&error);
+  g_assert_null (run ("Var.view 1:::((struct task_struct *)0x10)->pid", &error));
+  g_assert_nonnull (strstr (error->message, "1:::((struct task_struct *)0x10)->pid: cannot read"));
+  g_clear_error (&error);
+  g_assert_null (run ("Var.view 1:::no_such_variable_anywhere", &error));
+  g_assert_nonnull (strstr (error->message, "no variable 'no_such_variable_anywhere'"));
+}
+
+static void
+test_var_set (void)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *neighbour = NULL;
+  g_autofree char *after = NULL;
+
+  ensure_halted ();
+  /* panic_timeout: read only when the kernel panics. */
+  before = view ("1:::panic_timeout");
+  out = run_ok ("Var.set 1:::panic_timeout = 42");
+  g_assert_cmpstr (out, ==, "panic_timeout = 42\n");
+  g_clear_pointer (&out, g_free);
+  out = view ("1:::panic_timeout");
+  g_assert_cmpstr (out, ==, "42");
+  g_clear_pointer (&out, g_free);
+  {
+    g_autofree char *restore = g_strdup_printf ("Var.set 1:::panic_timeout = %s", before);
+
+    out = run_ok (restore);
+  }
+  g_clear_pointer (&out, g_free);
+  out = view ("1:::panic_timeout");
+  g_assert_cmpstr (out, ==, before);
+  g_clear_pointer (&out, g_free);
+
+  /* A bit-field of a real task_struct: swapper never execs; its neighbours keep their bits. */
+  neighbour = view ("2:::init_task.in_iowait");
+  out = run_ok ("Var.set 2:::init_task.in_execve = 1");
+  g_assert_cmpstr (out, ==, "init_task.in_execve = 1\n");
+  g_clear_pointer (&out, g_free);
+  after = view ("2:::init_task.in_iowait");
+  g_assert_cmpstr (after, ==, neighbour);
+  out = run_ok ("Var.set 2:::init_task.in_execve = 0");
+  g_assert_cmpstr (out, ==, "init_task.in_execve = 0\n");
+  g_clear_pointer (&out, g_free);
+
+  /* What it cannot write it refuses, writing nothing. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (run ("Var.set 1:::init_task.comm = 1", &error));
+    g_assert_nonnull (strstr (error->message, "only integers, enums, bools and pointers"));
+    g_clear_error (&error);
+    g_assert_null (run ("Var.set 1:::init_task.in_execve = 2", &error));
+    g_assert_nonnull (strstr (error->message, "does not fit"));
+  }
+}
+
+void
+test_board_add_var_tests (void)
+{
+  g_test_add_func ("/Hs/Board/var-check-commands", test_var_check_commands);
+  g_test_add_func ("/Hs/Board/var-kinds", test_var_kinds);
+  g_test_add_func ("/Hs/Board/var-errors", test_var_errors);
+  g_test_add_func ("/Hs/Board/var-set", test_var_set);
+}
