@@ -133,6 +133,7 @@ typedef struct
   const char *text;
   const char *p;
   guint depth;
+  guint describing;     /* describe() inside describe(): arrays of arrays, bounded */
   guint64 read_total;
   guint items;
   guint max_depth;
@@ -292,6 +293,7 @@ describe (Eval        *ev,
       {
         Desc element;
         guint64 total;
+        gboolean ok;
 
         d->kind = K_ARRAY;
         if (t.skip >= info.n_dims)
@@ -305,7 +307,18 @@ describe (Eval        *ev,
           d->target = (CType) { stripped, t.skip + 1, 0, BUILTIN_NONE };
         else
           d->target = ctype (info.target);
-        if (!describe (ev, d->target, &element, error))
+        /* An array whose element is (through typedefs) itself is corrupt DWARF. */
+        if (ev->describing > HS_TYPE_MAX_DIMS * 4)
+          {
+            g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_CORRUPT,
+                         "%s: arrays nest more than %d deep (corrupt DWARF?)", info.spelling,
+                         HS_TYPE_MAX_DIMS * 4);
+            return FALSE;
+          }
+        ev->describing++;
+        ok = describe (ev, d->target, &element, error);
+        ev->describing--;
+        if (!ok)
           return FALSE;
         d->has_size = element.has_size && d->count > 0
                       && g_uint64_checked_mul (&total, element.size, d->count);
@@ -355,10 +368,26 @@ spell (Eval  *ev,
     }
   if (t.ptr > 0)
     {
-      if (s->len > 0 && s->str[s->len - 1] != '*')
-        g_string_append_c (s, ' ');
+      const char *bracket = strchr (s->str, '[');
+      g_autoptr(GString) stars = g_string_new (NULL);
+
       for (guint i = 0; i < t.ptr; i++)
-        g_string_append_c (s, '*');
+        g_string_append_c (stars, '*');
+      /* A pointer to an array: "short int (*)[3][4]". */
+      if (bracket != NULL)
+        {
+          gsize at = bracket - s->str;
+
+          g_string_insert (s, at, ")");
+          g_string_insert (s, at, stars->str);
+          g_string_insert (s, at, " (");
+        }
+      else
+        {
+          if (s->len > 0 && s->str[s->len - 1] != '*')
+            g_string_append_c (s, ' ');
+          g_string_append (s, stars->str);
+        }
     }
   return g_string_free (s, FALSE);
 }

@@ -264,6 +264,24 @@ test_values (gconstpointer data)
   check (&f, expected, "\"sample\\n\"");
   g_clear_pointer (&expected, g_free);
 
+  /* Casts through a typedef of a pointer, and pointers to arrays. */
+  expected = g_strdup_printf ("((sample_ptr_t)%s)->id", global);
+  check (&f, expected, "1");
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("(short int (*)[3][4]) 0x%" G_GINT64_MODIFIER "x <typed_grid+24>",
+                              symbol_address (f.file, "typed_grid") + 24);
+  check (&f, "&typed_grid[1]", expected);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("(short int (*)[2][3][4]) 0x%" G_GINT64_MODIFIER "x <typed_grid>",
+                              symbol_address (f.file, "typed_grid"));
+  check (&f, "&typed_grid", expected);
+  g_clear_pointer (&expected, g_free);
+  check (&f, "(*&typed_grid)[1][2][3]", "123");
+  check (&f, "(*&typed_grid[1])[2][3]", "123");
+  expected = g_strdup_printf ("%" G_GUINT64_FORMAT, symbol_address (f.file, "sample_global"));
+  check (&f, "(unsigned long)&sample_global", expected);
+  g_clear_pointer (&expected, g_free);
+
   fixture_clear (&f);
 }
 
