@@ -1408,6 +1408,51 @@ print_pointer (Eval    *ev,
     }
 }
 
+/* What a char * points to, as gdb shows it: 0x... "text". At most STRING_MAX bytes, read a
+ * piece at a time that never crosses a page, so that a string ending just before an unmapped
+ * page still prints. */
+#define STRING_MAX 200
+#define STRING_PIECE 64
+
+static void
+print_pointed_string (Eval       *ev,
+                      GString    *out,
+                      const Desc *pointer,
+                      guint64     address)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  Desc target;
+  guint n = 0;
+
+  if (address == 0 || !describe (ev, pointer->target, &target, NULL) || target.kind != K_CHAR)
+    return;
+  while (n < STRING_MAX)
+    {
+      guint8 piece[STRING_PIECE];
+      guint64 at = address + n;
+      gsize len = MIN (STRING_PIECE, 0x1000 - (at & 0xfff));
+      gsize i;
+
+      if (at < address || !read_bytes (ev, at, piece, len, NULL))
+        {
+          if (n == 0)
+            {
+              g_string_append (out, " <unreadable>");
+              return;
+            }
+          break;
+        }
+      for (i = 0; i < len && n < STRING_MAX && piece[i] != 0; i++, n++)
+        append_char (text, piece[i], '"');
+      if (i < len && n < STRING_MAX)
+        {
+          g_string_append_printf (out, " \"%s\"", text->str);
+          return;
+        }
+    }
+  g_string_append_printf (out, " \"%s\"...", text->str);
+}
+
 static void
 print_scalar (Eval         *ev,
               GString      *out,
@@ -1420,6 +1465,7 @@ print_scalar (Eval         *ev,
     {
     case K_POINTER:
       print_pointer (ev, out, t, bits, top);
+      print_pointed_string (ev, out, d, bits);
       break;
     case K_BOOL:
       g_string_append (out, bits == 0 ? "false" : bits == 1 ? "true" : "true (not 1)");

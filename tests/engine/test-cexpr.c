@@ -229,12 +229,15 @@ test_values (gconstpointer data)
   check (&f, "&sample_global", expected);
   check (&f, "sample_global.next", expected);
   g_clear_pointer (&expected, g_free);
-  expected = g_strdup_printf ("(char *) 0x%" G_GINT64_MODIFIER "x <sample_global+%u>",
+  expected = g_strdup_printf ("(char *) 0x%" G_GINT64_MODIFIER "x <sample_global+%u> \"mple\\n\"",
                               symbol_address (f.file, "sample_global")
                               + G_STRUCT_OFFSET (struct sample, name) + 2,
                               (guint) G_STRUCT_OFFSET (struct sample, name) + 2);
   check (&f, "&sample_global.name[2]", expected);
   g_clear_pointer (&expected, g_free);
+  /* A char * with the string it points to; none for NULL, and a bad one says so. */
+  check (&f, "(char *)0", "(char *) 0x0");
+  check (&f, "(char *)0x10", "(char *) 0x10 <unreadable>");
   check (&f, "typed_ptr->inner.a", "-5");
   check (&f, "(*typed_ptr).id", "1");
   check (&f, "typed_ptr[0].inner.b", "3");
