@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "hs-task.h"
 #include "test-board.h"
 
 /* The value Var.view prints for @expr: the text after "expr = ", without the newline. */
@@ -95,6 +96,54 @@ test_var_kinds (void)
   g_assert_cmpstr (out, ==, "0");
 }
 
+/* A char * with its string, against the command line the guest printed at boot. */
+static void
+test_var_strings (void)
+{
+  g_autofree char *serial = hs_board_read_serial (board);
+  g_autofree char *out = NULL;
+  g_autofree char *line = NULL;
+  const char *quote;
+
+  ensure_halted ();
+  out = view ("2:::saved_command_line");
+  g_assert_true (g_str_has_prefix (out, "(char *) 0xffff"));
+  quote = strchr (out, '"');
+  g_assert_nonnull (quote);
+  g_assert_true (g_str_has_suffix (out, "\""));
+  line = g_strdup_printf ("DOM2: [    0.000000] Kernel command line: %.*s\r",
+                          (int) (strlen (quote) - 2), quote + 1);
+  if (strstr (serial, line) == NULL)
+    g_error ("Var.view printed %s, but the guest printed no '%s'", out, line);
+  g_assert_nonnull (strstr (out, "hsname=linux2"));
+}
+
+/* "2:::space::expr" reads through that process's page tables: the kernel half is the same. */
+static void
+test_var_process_space (void)
+{
+  GListModel *tasks;
+  guint64 space = 0;
+
+  ensure_tasks ();
+  tasks = hs_engine_get_tasks (engine);
+  for (guint i = 0; i < g_list_model_get_n_items (tasks) && space == 0; i++)
+    {
+      g_autoptr(HsTask) task = g_list_model_get_item (tasks, i);
+
+      if (hs_task_get_machine (task) == 2 && hs_task_get_space (task) != 0)
+        space = hs_task_get_space (task);
+    }
+  g_assert_cmpuint (space, !=, 0);
+  {
+    g_autofree char *expr = g_strdup_printf ("2:::0x%" G_GINT64_MODIFIER "x::init_task.comm",
+                                             space);
+    g_autofree char *out = view (expr);
+
+    g_assert_cmpstr (out, ==, "\"swapper/0\"");
+  }
+}
+
 static void
 test_var_errors (void)
 {
@@ -171,6 +220,8 @@ test_board_add_var_tests (void)
 {
   g_test_add_func ("/Hs/Board/var-check-commands", test_var_check_commands);
   g_test_add_func ("/Hs/Board/var-kinds", test_var_kinds);
+  g_test_add_func ("/Hs/Board/var-strings", test_var_strings);
+  g_test_add_func ("/Hs/Board/var-process-space", test_var_process_space);
   g_test_add_func ("/Hs/Board/var-errors", test_var_errors);
   g_test_add_func ("/Hs/Board/var-set", test_var_set);
 }
