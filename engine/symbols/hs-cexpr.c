@@ -134,6 +134,8 @@ typedef struct
   const char *p;
   guint depth;
   guint describing;     /* describe() inside describe(): arrays of arrays, bounded */
+  guint64 enum_hint;    /* the last enum type met: its enumerators are names here, as in
+                         * "system_state == SYSTEM_RUNNING" (the file has no index of them) */
   guint64 read_total;
   guint items;
   guint max_depth;
@@ -267,6 +269,7 @@ describe (Eval        *ev,
       break;
     case HS_TYPE_ENUM:
       d->kind = K_ENUM;
+      ev->enum_hint = stripped;
       d->is_signed = info.encoding == HS_TYPE_ENCODING_SIGNED
                      || info.encoding == HS_TYPE_ENCODING_SIGNED_CHAR;
       break;
@@ -423,6 +426,11 @@ read_bytes (Eval     *ev,
       return FALSE;
     }
   ev->read_total += length;
+  if (ev->ctx->read == NULL)
+    {
+      g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_INVALID, "no memory to read");
+      return FALSE;
+    }
   return ev->ctx->read (address, buffer, length, ev->ctx->read_data, error);
 }
 
@@ -707,6 +715,8 @@ parse_type (Eval    *ev,
     *out = builtin (builtin_named (name->str));
   else
     return fail_with (ev, start, error, g_steal_pointer (&local));
+  if (tagged && g_str_has_prefix (name->str, "enum "))
+    ev->enum_hint = die;
   for (;;)
     {
       g_autofree char *word = NULL;
@@ -777,6 +787,24 @@ parse_identifier (Eval    *ev,
     {
       g_auto(HsSymbolInfo) function = { 0 };
 
+      if (ev->enum_hint != 0)
+        {
+          g_autoptr(GArray) values = hs_symbol_file_get_enumerators (ev->ctx->file,
+                                                                     ev->enum_hint, NULL);
+
+          for (guint i = 0; values != NULL && i < values->len; i++)
+            {
+              const HsTypeEnumerator *e = &g_array_index (values, HsTypeEnumerator, i);
+
+              if (g_strcmp0 (e->name, name) == 0)
+                {
+                  memset (out, 0, sizeof *out);
+                  out->type = ctype (ev->enum_hint);
+                  out->bits = (guint64) e->value;
+                  return TRUE;
+                }
+            }
+        }
       if (!hs_symbol_file_get_function (ev->ctx->file, name, &function, NULL)
           || !function.has_address)
         return fail_with (ev, start, error, g_steal_pointer (&local));
@@ -1314,6 +1342,13 @@ parse_binary (Eval    *ev,
           found = &binops[i];
       if (found == NULL)
         return TRUE;
+      {
+        Desc lhs;
+
+        /* For the enum hint: "state == TASK_DEAD" names the left side's enumerators. */
+        if (level == 3 || level == 4 || level == 6)
+          describe (ev, out->type, &lhs, NULL);
+      }
       if (!parse_binary (ev, level + 1, &rhs, error)
           || !binary (ev, start, found->op, out, &rhs, error))
         return FALSE;
@@ -1898,4 +1933,21 @@ hs_cexpr_assign (const HsCexprContext  *context,
   *address = v.address;
   *bytes = g_bytes_new (buffer, n);
   return TRUE;
+}
+
+char *
+hs_cexpr_format_value (const HsCexprContext *context,
+                       guint64               type_die,
+                       const guint8         *data,
+                       gsize                 length)
+{
+  GString *out = g_string_new (NULL);
+  Eval ev;
+
+  g_return_val_if_fail (context != NULL && HS_IS_SYMBOL_FILE (context->file), NULL);
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  eval_init (&ev, context, "");
+  print_object (&ev, out, ctype (type_die), data, length, 0, TRUE);
+  return g_string_free (out, FALSE);
 }

@@ -47,6 +47,15 @@ char     *hs_cexpr_print   (const HsCexprContext  *context,
                             const char            *expression,
                             GError               **error);
 
+/* A value of the type @type_die already in hand (@length bytes: a local from registers or a
+ * frame), printed as hs_cexpr_print() does. Only char * strings are read, through
+ * @context->read, which may be NULL (then they are left out). Never fails: what cannot be
+ * shown is printed as <unavailable> or <unreadable type>. */
+char     *hs_cexpr_format_value (const HsCexprContext *context,
+                                 guint64               type_die,
+                                 const guint8         *data,
+                                 gsize                 length);
+
 /* What assigning @value to the lvalue @target writes: @length bytes at *@address (for a
  * bit-field, the bytes that hold it, the other bits as read). Integers, pointers, bools and
  * enums (by value or by enumerator name); anything else is refused. */

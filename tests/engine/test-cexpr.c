@@ -289,6 +289,49 @@ test_values (gconstpointer data)
 }
 
 static void
+test_enum_names (gconstpointer data)
+{
+  Fixture f;
+
+  if (!fixture_init (&f, data))
+    return;
+  /* An enum's enumerators are names in the expression that met it. */
+  check (&f, "typed_color == SAMPLE_GREEN", "1");
+  check (&f, "typed_bits.color != SAMPLE_BLUE", "0");
+  check (&f, "(enum sample_color)SAMPLE_BLUE", "SAMPLE_BLUE");
+  check (&f, "typed_color + SAMPLE_GREEN", "10");
+  check_error (&f, "SAMPLE_GREEN", "no variable 'SAMPLE_GREEN'");
+  check_error (&f, "typed_color == SAMPLE_PURPLE", "no variable 'SAMPLE_PURPLE'");
+  fixture_clear (&f);
+}
+
+static void
+test_format_value (gconstpointer data)
+{
+  Fixture f;
+  struct sample_inner inner = { .a = 9, .b = -1 };
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 die;
+
+  if (!fixture_init (&f, data))
+    return;
+  g_assert_true (hs_symbol_file_find_type (f.file, "struct sample_inner", &die, &error));
+  text = hs_cexpr_format_value (&f.ctx, die, (const guint8 *) &inner, sizeof inner);
+  g_assert_cmpstr (text, ==, "{a = 9, b = -1}");
+  g_clear_pointer (&text, g_free);
+  /* Too few bytes: what is missing says so. */
+  text = hs_cexpr_format_value (&f.ctx, die, (const guint8 *) &inner, 4);
+  g_assert_cmpstr (text, ==, "{a = <unavailable>, b = <unavailable>}");
+  g_clear_pointer (&text, g_free);
+  f.ctx.read = NULL;
+  g_assert_true (hs_symbol_file_find_type (f.file, "sample_ptr_t", &die, &error));
+  text = hs_cexpr_format_value (&f.ctx, die, (const guint8 *) "\0\0\0\0\0\0\0\0", 8);
+  g_assert_cmpstr (text, ==, "(sample_ptr_t) 0x0");
+  fixture_clear (&f);
+}
+
+static void
 test_operators (gconstpointer data)
 {
   Fixture f;
@@ -478,6 +521,8 @@ main (int   argc,
     { "errors", test_errors },
     { "hostile", test_hostile },
     { "assign", test_assign },
+    { "enum-names", test_enum_names },
+    { "format-value", test_format_value },
   };
 
   g_test_init (&argc, &argv, NULL);
