@@ -9,6 +9,7 @@
  *   hs-dwarf-index-cache.c  the name index saved on disk, keyed by the file's build ID
  *   hs-dwarf-types.c   type sizes, type names, finding named types
  *   hs-dwarf-members.c member paths (offsetof through anonymous members, arrays, bit-fields)
+ *   hs-dwarf-typeinfo.c types by DIE for value formatting: kinds, members, enumerators
  *   hs-dwarf-lines.c   address <-> line, CU address ranges
  *   hs-dwarf-cfi.c     call-frame rules
  *   hs-dwarf-scope.c   the parameters and locals in scope at a pc
