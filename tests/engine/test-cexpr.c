@@ -510,6 +510,92 @@ test_assign (gconstpointer data)
   fixture_clear (&f);
 }
 
+static gboolean
+zero_memory (guint64   address,
+             guint8   *buffer,
+             gsize     length,
+             gpointer  user_data,
+             GError  **error)
+{
+  guint *reads = user_data;
+
+  (*reads)++;
+  memset (buffer, 0, length);
+  return TRUE;
+}
+
+/* Types no program should have: 2^30 paths through anonymous members, a 6 GB array, a
+ * flexible array, hand-written DWARF whose sizes and offsets pass 2^64. Every answer is a
+ * value or an error, soon, and nothing asks for more memory than the caps. */
+static void
+test_hostile_types (void)
+{
+  const char *hostile_path = g_getenv ("HS_SYMBOLS_SAMPLE_HOSTILE");
+  const char *overflow_path = g_getenv ("HS_SYMBOLS_SAMPLE_OVERFLOW");
+  static const char *const hostile_exprs[] = {
+    "hostile_l1", "hostile_wide", "hostile_wide.tail", "hostile_wide.y", "*hostile_big",
+    "hostile_big->a[4][65535][16][16][16]", "hostile_big->tail", "sizeof (big_array_t)",
+    "*hostile_big_array", "(*hostile_big_array)[4]", "hostile_flex", "hostile_flex.items[1000]",
+    "&hostile_flex.items[4611686018427387904]", "sizeof (struct big)",
+  };
+  static const char *const overflow_types[] = {
+    "huge_t", "huge2_t", "struct far", "struct inner", "int",
+  };
+  g_autoptr(HsSymbolFile) hostile = NULL;
+  g_autoptr(HsSymbolFile) overflow = NULL;
+  guint reads = 0;
+  HsCexprContext ctx = { .read = zero_memory, .read_data = &reads };
+  guint8 zeros[64] = { 0 };
+
+  if (hostile_path == NULL || overflow_path == NULL)
+    {
+      g_test_skip ("the hostile samples were not built");
+      return;
+    }
+  hostile = hs_symbol_file_load (hostile_path, NULL);
+  overflow = hs_symbol_file_load (overflow_path, NULL);
+  g_assert_nonnull (hostile);
+  g_assert_nonnull (overflow);
+
+  ctx.file = hostile;
+  for (guint i = 0; i < G_N_ELEMENTS (hostile_exprs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = hs_cexpr_print (&ctx, hostile_exprs[i], &error);
+
+      g_assert_true ((text != NULL) != (error != NULL));
+      g_test_message ("%s: %s", hostile_exprs[i], text ? text : error->message);
+    }
+  {
+    g_autofree char *text = hs_cexpr_print (&ctx, "sizeof (big_array_t)", NULL);
+
+    g_assert_cmpstr (text, ==, "6439567360");
+  }
+
+  ctx.file = overflow;
+  for (guint i = 0; i < G_N_ELEMENTS (overflow_types); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_auto(HsTypeInfo) info = { 0 };
+      g_autoptr(GArray) members = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *expr = g_strdup_printf ("*(%s *)0x1000", overflow_types[i]);
+      guint64 die;
+
+      g_assert_true (hs_symbol_file_find_type (overflow, overflow_types[i], &die, &error));
+      if (!hs_symbol_file_get_type_info (overflow, die, &info, &error))
+        g_clear_error (&error);
+      members = hs_symbol_file_get_members (overflow, die, &error);
+      g_clear_error (&error);
+      text = hs_cexpr_format_value (&ctx, die, zeros, sizeof zeros);
+      g_assert_nonnull (text);
+      g_clear_pointer (&text, g_free);
+      text = hs_cexpr_print (&ctx, expr, &error);
+      g_assert_true ((text != NULL) != (error != NULL));
+      g_test_message ("%s: %s", expr, text ? text : error->message);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -534,5 +620,6 @@ main (int   argc,
 
         g_test_add_data_func (path, variants[v], tests[i].func);
       }
+  g_test_add_func ("/Hs/Cexpr/hostile-types", test_hostile_types);
   return g_test_run ();
 }
