@@ -1392,6 +1392,7 @@ parse_all (Eval    *ev,
 
 static void print_object (Eval *ev, GString *out, CType t, const guint8 *data, gsize len,
                           guint depth, gboolean top);
+static guint64 bytes_printed (Eval *ev, CType t, guint depth);
 
 static void
 append_char (GString *out,
@@ -1733,6 +1734,57 @@ print_object (Eval         *ev,
     }
 }
 
+/* How many bytes from the start of an object of type @t printing it shows: the elements of
+ * an array up to max_elements (nested arrays and structs likewise), nothing past max_depth.
+ * So a 6 GB array prints its first elements instead of being refused. Saturates at
+ * G_MAXUINT64; bounded by max_depth and the members of each struct. */
+static guint64
+bytes_printed (Eval  *ev,
+               CType  t,
+               guint  depth)
+{
+  Desc d, element;
+
+  if (!describe (ev, t, &d, NULL))
+    return 0;
+  if ((d.kind == K_ARRAY || d.kind == K_STRUCT || d.kind == K_UNION) && depth > ev->max_depth)
+    return 0;
+  if (d.kind == K_ARRAY)
+    {
+      guint64 shown, inner, total;
+
+      if (!describe (ev, d.target, &element, NULL) || !element.has_size || element.size == 0)
+        return 0;
+      shown = MIN (d.count, (guint64) ev->max_elements * (element.kind == K_CHAR ? 4 : 1));
+      if (shown == 0)
+        return 0;
+      inner = MIN (element.size, bytes_printed (ev, d.target, depth + 1));
+      if (!g_uint64_checked_mul (&total, shown - 1, element.size)
+          || !g_uint64_checked_add (&total, total, inner))
+        return G_MAXUINT64;
+      return total;
+    }
+  if (d.kind == K_STRUCT || d.kind == K_UNION)
+    {
+      g_autoptr(GArray) members = hs_symbol_file_get_members (ev->ctx->file, d.die, NULL);
+      guint64 most = 0;
+
+      for (guint i = 0; members != NULL && i < members->len; i++)
+        {
+          const HsTypeMember *m = &g_array_index (members, HsTypeMember, i);
+          guint64 end, inner;
+
+          inner = m->bit_size > 0 ? (m->bit_offset + m->bit_size + 7) / 8
+                                  : bytes_printed (ev, ctype (m->type_die), depth + 1);
+          if (!g_uint64_checked_add (&end, m->offset, inner))
+            return G_MAXUINT64;
+          most = MAX (most, end);
+        }
+      return d.has_size ? MIN (most, d.size) : most;
+    }
+  return d.has_size ? d.size : 0;
+}
+
 static void
 eval_init (Eval                 *ev,
            const HsCexprContext *ctx,
@@ -1786,20 +1838,7 @@ hs_cexpr_print (const HsCexprContext  *context,
     }
   if (!d.has_size)
     return fail_at (&ev, expression, error, "has no size to read"), NULL;
-  length = d.size;
-  if (d.kind == K_ARRAY)
-    {
-      Desc element;
-
-      /* Only the elements printed are read. */
-      if (describe (&ev, d.target, &element, NULL) && element.has_size && element.size > 0
-          && d.count > ev.max_elements)
-        {
-          guint64 elements = (guint64) ev.max_elements * (element.kind == K_CHAR ? 4 : 1);
-
-          length = MIN (length, elements * element.size);
-        }
-    }
+  length = MIN (d.size, bytes_printed (&ev, v.type, 0));
   if (length > HS_CEXPR_MAX_READ)
     return fail_at (&ev, expression, error, "%" G_GUINT64_FORMAT " bytes is too large to "
                     "print; print a member or an element", length), NULL;
