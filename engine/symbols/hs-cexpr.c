@@ -647,7 +647,7 @@ type_follows (Eval *ev)
 {
   const char *after;
   g_autofree char *word = peek_identifier (ev, &after);
-  g_auto(HsSymbolInfo) info = { 0 };
+  HsSymbol sym;
   guint64 die;
 
   if (word == NULL)
@@ -659,8 +659,9 @@ type_follows (Eval *ev)
   if (*after != '*' && *after != ')')
     return FALSE;
   /* A name that is both a variable and a typedef is the variable, as in C's scope rules for
-   * the globals it sees most. */
-  if (hs_symbol_file_get_variable (ev->ctx->file, word, &info, NULL))
+   * the globals it sees most. The ELF symbol table answers at once; a DWARF miss would first
+   * look for a "did you mean" among every variable of a vmlinux. */
+  if (hs_symbol_file_lookup (ev->ctx->file, word, &sym) && sym.kind == HS_SYMBOL_OBJECT)
     return FALSE;
   return hs_symbol_file_find_type (ev->ctx->file, word, &die, NULL);
 }
