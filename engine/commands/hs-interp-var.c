@@ -33,27 +33,33 @@
 
 typedef struct
 {
-  gint ref;
   HsEngine *engine;          /* main thread only: used in start_read, after which it is NULL */
   HsAddress address;
   gsize length;
-  GMutex lock;
-  GCond cond;
+  HsMutex lock;
+  HsCond cond;
   gboolean done;             /* guarded by @lock, with @data and @error */
   GBytes *data;
   GError *error;
 } ReadRequest;
 
+/* An hs_rc_box: the evaluator's thread and the main thread each hold one reference. The locks
+ * and the hand-over are hs-sync's, which ThreadSanitizer sees (GLib's are futexes it does not). */
+static void
+read_request_clear (gpointer data)
+{
+  ReadRequest *req = data;
+
+  g_clear_pointer (&req->data, g_bytes_unref);
+  g_clear_error (&req->error);
+  hs_mutex_clear (&req->lock);
+  hs_cond_clear (&req->cond);
+}
+
 static void
 read_request_unref (ReadRequest *req)
 {
-  if (!g_atomic_int_dec_and_test (&req->ref))
-    return;
-  g_clear_pointer (&req->data, g_bytes_unref);
-  g_clear_error (&req->error);
-  g_mutex_clear (&req->lock);
-  g_cond_clear (&req->cond);
-  g_free (req);
+  hs_rc_box_release_full (req, read_request_clear);
 }
 
 static void
@@ -61,12 +67,12 @@ read_request_finish (ReadRequest *req,
                      GBytes      *data,
                      GError      *error)
 {
-  g_mutex_lock (&req->lock);
+  hs_mutex_lock (&req->lock);
   req->data = data;
   req->error = error;
   req->done = TRUE;
-  g_cond_signal (&req->cond);
-  g_mutex_unlock (&req->lock);
+  hs_cond_signal (&req->cond);
+  hs_mutex_unlock (&req->lock);
   read_request_unref (req);
 }
 
@@ -119,6 +125,7 @@ start_read (gpointer data)
 typedef struct
 {
   HsEngine *engine;          /* borrowed from the call, only handed to the main thread */
+  GMainContext *context;     /* the main thread's, where the engine is used */
   HsAddress base;            /* machine, space, access; the offset is per read */
   GHashTable *blocks;        /* block address -> GBytes of CACHE_BLOCK (evaluator thread) */
 } Reader;
@@ -130,22 +137,22 @@ read_through_main (Reader   *reader,
                    gsize     length,
                    GError  **error)
 {
-  ReadRequest *req = g_new0 (ReadRequest, 1);
+  ReadRequest *req = hs_rc_box_new0 (ReadRequest);
   gint64 deadline = g_get_monotonic_time () + READ_TIMEOUT_SECONDS * G_TIME_SPAN_SECOND;
   GBytes *data = NULL;
 
-  req->ref = 2;              /* this thread's, and the main thread's until read_done */
   req->engine = g_object_ref (reader->engine);
   req->address = reader->base;
   req->address.offset = address;
   req->length = length;
-  g_mutex_init (&req->lock);
-  g_cond_init (&req->cond);
-  g_idle_add_full (G_PRIORITY_DEFAULT, start_read, req, NULL);
+  hs_mutex_init (&req->lock);
+  hs_cond_init (&req->cond);
+  /* One reference for this thread, one for the main thread's until read_done. */
+  hs_context_post (reader->context, start_read, hs_rc_box_acquire (req), NULL);
 
-  g_mutex_lock (&req->lock);
+  hs_mutex_lock (&req->lock);
   while (!req->done)
-    if (!g_cond_wait_until (&req->cond, &req->lock, deadline))
+    if (!hs_cond_wait_until (&req->cond, &req->lock, deadline))
       break;
   if (req->done && req->error == NULL)
     data = g_steal_pointer (&req->data);
@@ -155,7 +162,7 @@ read_through_main (Reader   *reader,
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                  "reading 0x%" G_GINT64_MODIFIER "x took more than %d s", address,
                  READ_TIMEOUT_SECONDS);
-  g_mutex_unlock (&req->lock);
+  hs_mutex_unlock (&req->lock);
   read_request_unref (req);
   return data;
 }
@@ -251,6 +258,7 @@ var_job_free (VarJob *job)
   g_free (job->expression);
   g_free (job->value);
   g_clear_pointer (&job->reader.blocks, g_hash_table_unref);
+  g_clear_pointer (&job->reader.context, g_main_context_unref);
   g_clear_pointer (&job->bytes, g_bytes_unref);
   g_free (job);
 }
@@ -405,6 +413,7 @@ new_job (Call       *call,
                            : g_strdup_printf ("%u:::", machine);
   job->expression = g_strdup (spec.expression);
   job->reader.engine = engine;
+  job->reader.context = g_main_context_ref_thread_default ();
   job->reader.base = (HsAddress) { HS_ACCESS_VIRTUAL, machine, space, 0 };
   job->reader.blocks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                               (GDestroyNotify) g_bytes_unref);
