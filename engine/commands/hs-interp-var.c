@@ -244,6 +244,8 @@ typedef struct
   char *prefix;              /* "2:::" or "2:::0x5a::" */
   char *expression;
   char *value;               /* VAR_ASSIGN */
+  guint max_depth;           /* /Depth, /Elements: 0 for the evaluator's defaults */
+  guint max_elements;
   Reader reader;
   /* Results */
   guint64 address;
@@ -276,6 +278,8 @@ var_thread (GTask        *task,
     .read = reader_read,
     .read_data = &job->reader,
     .prefix = job->prefix,
+    .max_depth = job->max_depth,
+    .max_elements = job->max_elements,
   };
   GError *error = NULL;
 
@@ -346,9 +350,29 @@ new_job (Call       *call,
   guint64 space = 0;
   gboolean given;
   VarJob *job;
+  /* Printing is bounded anyway (HS_CEXPR_MAX_ITEMS); these only say how much of it to show. */
+  static const struct { const char *name; guint max; } limits[] = {
+    { "Depth", 16 }, { "Elements", 4096 },
+  };
+  guint64 values[G_N_ELEMENTS (limits)] = { 0 };
 
   if (!hs_call_get_machine_option (call, &machine, &given))
     return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
+    {
+      const char *limit = hs_call_option (call, limits[i].name);
+
+      if (limit == NULL)
+        continue;
+      if (!hs_call_eval_number (call, limit, limits[i].name, &values[i]))
+        return NULL;
+      if (values[i] == 0 || values[i] > limits[i].max)
+        {
+          hs_call_fail (call, "%s: /%s must be 1-%u", call->spec->name, limits[i].name,
+                        limits[i].max);
+          return NULL;
+        }
+    }
   if (hs_call_option (call, "TASK") != NULL)
     {
       HsTask *task = hs_call_resolve_task (call);
@@ -412,6 +436,8 @@ new_job (Call       *call,
   job->prefix = space != 0 ? g_strdup_printf ("%u:::0x%" G_GINT64_MODIFIER "x::", machine, space)
                            : g_strdup_printf ("%u:::", machine);
   job->expression = g_strdup (spec.expression);
+  job->max_depth = values[0];
+  job->max_elements = values[1];
   job->reader.engine = engine;
   job->reader.context = g_main_context_ref_thread_default ();
   job->reader.base = (HsAddress) { HS_ACCESS_VIRTUAL, machine, space, 0 };
@@ -562,12 +588,15 @@ cmd_var_set (Call *call)
   }
 }
 
-static const OptionSpec var_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE }, { NULL } };
+static const OptionSpec var_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE },
+                                          { "Depth", TRUE }, { "Elements", TRUE }, { NULL } };
 
 const CommandSpec hs_var_commands[] = {
-  { "Var.view", "Var.view [machine:::[space::]]expression [/MACHINE n] [/TASK x]",
+  { "Var.view", "Var.view [machine:::[space::]]expression [/MACHINE n] [/TASK x] [/Depth n] "
+    "[/Elements n]",
     "a C expression over a machine's variables and types, printed as a C value "
-    "(init_task.comm, ((struct task_struct *)0x...)->pid, sizeof (struct page))",
+    "(init_task.comm, ((struct task_struct *)0x...)->pid, sizeof (struct page)); structs "
+    "expanded /Depth levels deep (4) and /Elements of each array (64) are shown",
     1, G_MAXUINT, var_options, cmd_var_view, .needs_tasks = TRUE },
   { "Var.set", "Var.set [machine:::[space::]]expression = value [/MACHINE n] [/TASK x]",
     "write an integer, enum (by name), bool or pointer variable or member, and read it back",

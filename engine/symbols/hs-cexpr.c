@@ -1394,6 +1394,7 @@ parse_all (Eval    *ev,
 static void print_object (Eval *ev, GString *out, CType t, const guint8 *data, gsize len,
                           guint depth, gboolean top);
 static guint64 bytes_printed (Eval *ev, CType t, guint depth);
+static gboolean is_string (Eval *ev, const Desc *array);
 
 static void
 append_char (GString *out,
@@ -1643,7 +1644,7 @@ print_array (Eval         *ev,
       for (i = 0; i < limit && data[i] != 0; i++)
         append_char (out, data[i], '"');
       g_string_append_c (out, '"');
-      if (i == limit && limit < n)
+      if (i == limit && limit < count)
         g_string_append (out, "...");
       ev->items++;
       return;
@@ -1656,7 +1657,8 @@ print_array (Eval         *ev,
 
       if (i > 0)
         g_string_append (out, ", ");
-      if (at >= len || element.size > len - at)
+      /* Only what printing reaches was read: an element shown as {...} has no bytes here. */
+      if (at > len)
         {
           g_string_append (out, "<unavailable>");
           break;
@@ -1668,6 +1670,16 @@ print_array (Eval         *ev,
   if (count > shown)
     g_string_append (out, shown > 0 ? ", ..." : "...");
   g_string_append_c (out, '}');
+}
+
+static gboolean
+is_string (Eval       *ev,
+           const Desc *array)
+{
+  Desc element;
+
+  return describe (ev, array->target, &element, NULL) && element.kind == K_CHAR
+         && element.size == 1;
 }
 
 static void
@@ -1690,13 +1702,14 @@ print_object (Eval         *ev,
     {
     case K_STRUCT:
     case K_UNION:
-      if (depth > ev->max_depth)
+      if (depth >= ev->max_depth)
         g_string_append (out, "{...}");
       else
         print_members (ev, out, &d, data, len, depth);
       break;
     case K_ARRAY:
-      if (depth > ev->max_depth)
+      /* A string is one value, not a level of nesting: "comm" shows at any depth. */
+      if (depth >= ev->max_depth && !is_string (ev, &d))
         g_string_append (out, "{...}");
       else
         print_array (ev, out, &d, data, len, depth);
@@ -1748,7 +1761,8 @@ bytes_printed (Eval  *ev,
 
   if (!describe (ev, t, &d, NULL))
     return 0;
-  if ((d.kind == K_ARRAY || d.kind == K_STRUCT || d.kind == K_UNION) && depth > ev->max_depth)
+  if ((d.kind == K_STRUCT || d.kind == K_UNION || (d.kind == K_ARRAY && !is_string (ev, &d)))
+      && depth >= ev->max_depth)
     return 0;
   if (d.kind == K_ARRAY)
     {
@@ -1795,7 +1809,7 @@ eval_init (Eval                 *ev,
   ev->ctx = ctx;
   ev->text = text;
   ev->p = text;
-  ev->max_depth = ctx->max_depth > 0 ? ctx->max_depth : 3;
+  ev->max_depth = ctx->max_depth > 0 ? ctx->max_depth : 4;
   ev->max_elements = ctx->max_elements > 0 ? ctx->max_elements : 64;
 }
 

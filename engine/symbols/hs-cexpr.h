@@ -36,7 +36,8 @@ typedef struct
   HsCexprReadFunc read;
   gpointer read_data;
   const char *prefix;           /* put before the expression in errors: "2:::"; may be NULL */
-  guint max_depth;              /* nested structs and arrays printed; 0 means 3 */
+  guint max_depth;              /* levels of structs and arrays expanded, the value itself the
+                                 * first; deeper ones print as {...}. 0 means 4 */
   guint max_elements;           /* array elements printed before "..."; 0 means 64 */
 } HsCexprContext;
 

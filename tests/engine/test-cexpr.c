@@ -306,6 +306,26 @@ test_enum_names (gconstpointer data)
 }
 
 static void
+test_limits (gconstpointer data)
+{
+  Fixture f;
+
+  if (!fixture_init (&f, data))
+    return;
+  f.ctx.max_depth = 1;
+  check (&f, "sample_global.inner", "{a = -5, b = 3}");
+  check (&f, "typed_bits", "{low = -3, high = 100, color = SAMPLE_BLUE, bytes = \"ab\", "
+                           "grid = {...}}");
+  f.ctx.max_depth = 2;
+  check (&f, "typed_grid", "{{{...}, {...}, {...}}, {{...}, {...}, {...}}}");
+  f.ctx.max_elements = 2;
+  check (&f, "typed_grid[0]", "{{0, 0, ...}, {-7, 0, ...}, ...}");
+  f.ctx.max_elements = 1;
+  check (&f, "sample_global.name", "\"samp\"...");
+  fixture_clear (&f);
+}
+
+static void
 test_format_value (gconstpointer data)
 {
   Fixture f;
@@ -608,6 +628,7 @@ main (int   argc,
     { "hostile", test_hostile },
     { "assign", test_assign },
     { "enum-names", test_enum_names },
+    { "limits", test_limits },
     { "format-value", test_format_value },
   };
 

@@ -91,6 +91,16 @@ test_var_kinds (void)
   out = view ("1:::init_task.tasks.next->prev == &init_task.tasks");
   g_assert_cmpstr (out, ==, "1");
   g_clear_pointer (&out, g_free);
+  /* How much is shown: structs past /Depth are {...}, arrays past /Elements end in "...". */
+  out = view ("1:::init_task.se /Depth 1");
+  g_assert_true (g_str_has_prefix (out, "{load = {...}, "));
+  g_clear_pointer (&out, g_free);
+  out = view ("1:::init_task.comm /Elements 1");
+  g_assert_cmpstr (out, ==, "\"swap\"...");
+  g_clear_pointer (&out, g_free);
+  out = view ("1:::init_task.sched_class->enqueue_task");
+  g_assert_true (g_str_has_suffix (out, " <enqueue_task_idle>") || strstr (out, "0x0") != NULL);
+  g_clear_pointer (&out, g_free);
   /* The same expression in another space of machine 2 (the kernel half is shared). */
   out = view ("init_task.pid /MACHINE 2");
   g_assert_cmpstr (out, ==, "0");
