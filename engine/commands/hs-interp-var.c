@@ -562,15 +562,17 @@ cmd_var_set (Call *call)
     else if (*p == '=' && p[1] == '=')
       p++;
   if (eq != NULL)
-    value = g_strstrip (g_strdup (eq + 1));
-  if (eq == NULL || *value == 0)
+    {
+      value = g_strstrip (g_strdup (eq + 1));
+      target = g_strstrip (g_strndup (text, eq - text));
+    }
+  if (eq == NULL || *value == 0 || *target == 0)
     {
       hs_call_fail (call, "Var.set: expected 'expression = value'");
       return;
     }
   if (!hs_call_require_state (call, HS_ENGINE_STATE_HALTED))
     return;
-  target = g_strstrip (g_strndup (text, eq - text));
   job = new_job (call, VAR_ASSIGN, target);
   if (job == NULL)
     return;

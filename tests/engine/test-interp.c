@@ -220,6 +220,30 @@ test_not_attached (Fixture       *f,
 }
 
 static void
+test_var_arguments (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char *bad_set[] = {
+    "Var.set 1:::init_task.pid", "Var.set x =", "Var.set x == 1", "Var.set = 1",
+  };
+  g_autoptr(GError) view = run_fail (f, "Var.view 1:::init_task.comm");
+  g_autoptr(GError) empty = run_fail (f, "Var.view");
+  g_autoptr(GError) set = run_fail (f, "Var.set 1:::panic_timeout = 3");
+  g_autofree char *help = run_ok (f, "HELP Var.view");
+
+  assert_not_attached (view);
+  assert_not_attached (set);
+  assert_contains (empty->message, "Var.view");
+  for (guint i = 0; i < G_N_ELEMENTS (bad_set); i++)
+    {
+      g_autoptr(GError) error = run_fail (f, bad_set[i]);
+
+      assert_contains (error->message, "expected 'expression = value'");
+    }
+  assert_contains (help, "/Depth");
+}
+
+static void
 test_data_dump_arguments (Fixture       *f,
                           gconstpointer  data)
 {
@@ -543,6 +567,7 @@ main (int   argc,
   ADD ("wait-errors", test_wait_errors);
   ADD ("not-attached", test_not_attached);
   ADD ("data-dump-arguments", test_data_dump_arguments);
+  ADD ("var-arguments", test_var_arguments);
   ADD ("address-forms", test_address_forms);
   ADD ("missing-file", test_missing_file);
   ADD ("builtins", test_builtins);
