@@ -125,6 +125,7 @@ typedef struct
   guint bit_offset;     /* lvalue bit-field */
   guint bit_size;
   guint64 bits;         /* rvalue: the integer or pointer, two's complement */
+  gboolean code;        /* a function's name alone: printed as its address and name */
 } Value;
 
 typedef struct
@@ -813,6 +814,7 @@ parse_identifier (Eval    *ev,
       memset (out, 0, sizeof *out);
       out->type = builtin (BUILTIN_ULONG);
       out->bits = function.address + ev->ctx->offset;
+      out->code = TRUE;
       return TRUE;
     }
   if (!info.has_address)
@@ -1837,6 +1839,11 @@ hs_cexpr_print (const HsCexprContext  *context,
   if (!describe (&ev, v.type, &d, &local))
     return fail_with (&ev, expression, error, g_steal_pointer (&local)), NULL;
 
+  if (v.code)
+    {
+      print_pointer (&ev, out, v.type, v.bits, FALSE);
+      return g_string_free (g_steal_pointer (&out), FALSE);
+    }
   if (!v.lvalue || is_scalar (d.kind) || d.kind == K_FUNCTION)
     {
       guint64 bits;

@@ -244,6 +244,15 @@ test_values (gconstpointer data)
   check (&f, "typed_ptr->next->next->id", "1");
   check (&f, "*&sample_global.id", "1");
 
+  /* A function's name is its address, shown with the name; arithmetic makes it a number. */
+  expected = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x <sample_leaf>",
+                              symbol_address (f.file, "sample_leaf"));
+  check (&f, "sample_leaf", expected);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("%" G_GUINT64_FORMAT, symbol_address (f.file, "sample_leaf") + 4);
+  check (&f, "sample_leaf + 4", expected);
+  g_clear_pointer (&expected, g_free);
+
   /* Enums by name, bit-fields signed and unsigned, nested arrays. */
   check (&f, "typed_color", "SAMPLE_GREEN");
   check (&f, "typed_bits.color", "SAMPLE_BLUE");
