@@ -126,6 +126,8 @@ typedef struct
   guint bit_size;
   guint64 bits;         /* rvalue: the integer or pointer, two's complement */
   gboolean code;        /* a function's name alone: printed as its address and name */
+  guint64 symbol_size;  /* a variable's name alone: the size its symbol gives, for
+                         * "extern const char linux_banner[]", whose type has none */
 } Value;
 
 typedef struct
@@ -827,6 +829,7 @@ parse_identifier (Eval    *ev,
   out->type = ctype (info.type_die);
   out->lvalue = TRUE;
   out->address = info.address + ev->ctx->offset;
+  out->symbol_size = info.size;
   return TRUE;
 }
 
@@ -892,6 +895,7 @@ member_of (Eval        *ev,
   if (!hs_symbol_file_find_member (ev->ctx->file, v->type.die, name, &member, &local))
     return fail_with (ev, start, error, g_steal_pointer (&local));
   v->type = ctype (member.type_die);
+  v->symbol_size = 0;
   v->address += member.offset;
   v->bit_offset = member.bit_offset;
   v->bit_size = member.bit_size;
@@ -1054,6 +1058,7 @@ cast (Eval        *ev,
                         target.kind == K_ARRAY ? "array" : "struct or union");
       v->type = to;
       v->bit_size = v->bit_offset = 0;
+      v->symbol_size = 0;
       return TRUE;
     }
   if (!load (ev, start, v, &from, &bits, error))
@@ -1857,6 +1862,28 @@ hs_cexpr_print (const HsCexprContext  *context,
         return NULL;
       print_scalar (&ev, out, v.type, &d, bits, TRUE);
       return g_string_free (g_steal_pointer (&out), FALSE);
+    }
+  if (d.kind == K_ARRAY && !d.has_size && v.symbol_size > 0)
+    {
+      Desc element;
+
+      /* An array declared without a size: the symbol's says how many elements it has. */
+      if (describe (&ev, d.target, &element, NULL) && element.has_size && element.size > 0)
+        {
+          guint64 shown = MIN (v.symbol_size / element.size,
+                               (guint64) ev.max_elements * (element.kind == K_CHAR ? 4 : 1));
+
+          d.count = v.symbol_size / element.size;
+          length = shown * element.size;
+          if (length > HS_CEXPR_MAX_READ)
+            return fail_at (&ev, expression, error, "%" G_GUINT64_FORMAT " bytes is too large "
+                            "to print; print an element", length), NULL;
+          data = g_malloc (MAX (length, 1));
+          if (!read_bytes (&ev, v.address, data, length, &local))
+            return fail_with (&ev, expression, error, g_steal_pointer (&local)), NULL;
+          print_array (&ev, out, &d, data, length, 0);
+          return g_string_free (g_steal_pointer (&out), FALSE);
+        }
     }
   if (!d.has_size)
     return fail_at (&ev, expression, error, "has no size to read"), NULL;

@@ -128,6 +128,20 @@ test_var_strings (void)
   g_assert_nonnull (strstr (out, "hsname=linux2"));
 }
 
+/* linux_banner is "extern const char linux_banner[]" where the index finds it: its size is
+ * the symbol's. */
+static void
+test_var_unsized_array (void)
+{
+  g_autofree char *serial = hs_board_read_serial (board);
+  g_autofree char *out = NULL;
+
+  ensure_halted ();
+  out = view ("1:::linux_banner");
+  g_assert_true (g_str_has_prefix (out, "\"Linux version 6.1.0-"));
+  g_assert_nonnull (strstr (serial, "Linux version 6.1.0-"));
+}
+
 /* "2:::space::expr" reads through that process's page tables: the kernel half is the same. */
 static void
 test_var_process_space (void)
@@ -231,6 +245,7 @@ test_board_add_var_tests (void)
   g_test_add_func ("/Hs/Board/var-check-commands", test_var_check_commands);
   g_test_add_func ("/Hs/Board/var-kinds", test_var_kinds);
   g_test_add_func ("/Hs/Board/var-strings", test_var_strings);
+  g_test_add_func ("/Hs/Board/var-unsized-array", test_var_unsized_array);
   g_test_add_func ("/Hs/Board/var-process-space", test_var_process_space);
   g_test_add_func ("/Hs/Board/var-errors", test_var_errors);
   g_test_add_func ("/Hs/Board/var-set", test_var_set);
