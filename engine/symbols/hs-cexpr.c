@@ -786,8 +786,13 @@ parse_identifier (Eval    *ev,
   g_autofree char *name = take_identifier (ev);
   g_auto(HsSymbolInfo) info = { 0 };
   g_autoptr(GError) local = NULL;
+  HsSymbol sym;
+  /* A function's name goes straight to the functions: a DWARF miss among the variables would
+   * first look through all of them for a "did you mean". */
+  gboolean is_code = hs_symbol_file_lookup (ev->ctx->file, name, &sym)
+                     && sym.kind == HS_SYMBOL_FUNCTION;
 
-  if (!hs_symbol_file_get_variable (ev->ctx->file, name, &info, &local))
+  if (is_code || !hs_symbol_file_get_variable (ev->ctx->file, name, &info, &local))
     {
       g_auto(HsSymbolInfo) function = { 0 };
 
@@ -811,7 +816,13 @@ parse_identifier (Eval    *ev,
         }
       if (!hs_symbol_file_get_function (ev->ctx->file, name, &function, NULL)
           || !function.has_address)
-        return fail_with (ev, start, error, g_steal_pointer (&local));
+        {
+          if (local == NULL)
+            g_set_error (&local, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND,
+                         "'%s' is a function without an address in %s", name,
+                         hs_symbol_file_get_path (ev->ctx->file));
+          return fail_with (ev, start, error, g_steal_pointer (&local));
+        }
       /* A function: its address, printed with its name. */
       memset (out, 0, sizeof *out);
       out->type = builtin (BUILTIN_ULONG);
