@@ -3,10 +3,14 @@
  * hs-cexpr.h: C expressions over one symbol file's variables and types, evaluated against
  * memory read through a callback, and printed as gdb prints values.
  *
- * "init_task.comm", "(struct task_struct *)0xffff000008a4c000", "sizeof(struct page)",
- * "jiffies + 4 * HZ_unknown" ... : identifiers are the file's global and static variables,
- * placed at link address + @offset; memory is whatever @read returns (a machine's virtual
- * space, through its translation, in the engine). Pure: no I/O but @read, so it runs on any
+ * "init_task.comm", "((struct task_struct *)0xffff000008a4c000)->pid", "sizeof (struct page)",
+ * "jiffies - 250", "system_state == SYSTEM_RUNNING": identifiers are the file's global and
+ * static variables (placed at link address + @offset), its functions (their addresses), and
+ * the enumerators of an enum the expression has just used. Operators: . -> [] unary * & - ~ !
+ * casts (including to pointers to types the program never spelled), sizeof, and the binary
+ * arithmetic, shift, bitwise and comparison operators with C's pointer arithmetic; no
+ * assignment, calls, && || or ?:. Memory is whatever @read returns (in the engine, a
+ * machine's virtual space through its translation). Pure: no I/O but @read, so it runs on any
  * thread and is tested on memory built by the test.
  *
  * Hostile memory: every read is checked; one evaluation reads at most HS_CEXPR_MAX_READ bytes
