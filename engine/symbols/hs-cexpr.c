@@ -136,6 +136,7 @@ typedef struct
   const char *text;
   const char *p;
   guint depth;
+  guint dry;            /* > 0: parsing the side of && or || C does not evaluate */
   guint describing;     /* describe() inside describe(): arrays of arrays, bounded */
   guint64 enum_hint;    /* the last enum type met: its enumerators are names here, as in
                          * "system_state == SYSTEM_RUNNING" (the file has no index of them) */
@@ -414,6 +415,11 @@ read_bytes (Eval     *ev,
             gsize     length,
             GError  **error)
 {
+  if (ev->dry > 0)
+    {
+      memset (buffer, 0, length);
+      return TRUE;
+    }
   if (length > HS_CEXPR_MAX_READ - MIN (ev->read_total, HS_CEXPR_MAX_READ))
     {
       g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_INVALID,
@@ -1194,11 +1200,11 @@ typedef struct
 
 /* C's precedence, lowest first (no &&, ||, ?: or assignment). */
 static const BinOp binops[] = {
-  { "|", 0 }, { "^", 1 }, { "&", 2 }, { "==", 3 }, { "!=", 3 }, { "<=", 4 }, { ">=", 4 },
-  { "<<", 5 }, { ">>", 5 }, { "<", 4 }, { ">", 4 }, { "+", 6 }, { "-", 6 }, { "*", 7 },
-  { "/", 7 }, { "%", 7 },
+  { "||", 0 }, { "&&", 1 }, { "|", 2 }, { "^", 3 }, { "&", 4 }, { "==", 5 }, { "!=", 5 },
+  { "<=", 6 }, { ">=", 6 }, { "<<", 7 }, { ">>", 7 }, { "<", 6 }, { ">", 6 }, { "+", 8 },
+  { "-", 8 }, { "*", 9 }, { "/", 9 }, { "%", 9 },
 };
-#define N_LEVELS 8
+#define N_LEVELS 10
 
 static gboolean
 binary (Eval        *ev,
@@ -1288,6 +1294,11 @@ binary (Eval        *ev,
     case '*': r = a * b; break;
     case '/':
     case '%':
+      if (b == 0 && ev->dry > 0)
+        {
+          r = 0;
+          break;
+        }
       if (b == 0)
         return fail_at (ev, start, error, "division by zero");
       if (is_unsigned)
@@ -1365,9 +1376,34 @@ parse_binary (Eval    *ev,
         Desc lhs;
 
         /* For the enum hint: "state == TASK_DEAD" names the left side's enumerators. */
-        if (level == 3 || level == 4 || level == 6)
+        if (level == 5 || level == 6 || level == 8)
           describe (ev, out->type, &lhs, NULL);
       }
+      if (level <= 1)
+        {
+          /* && and || as C has them: "p && p->x" reads p->x only when p is not NULL. The
+           * side not evaluated is still parsed, with reads answering zeros. */
+          gboolean is_or = level == 0;
+          Desc d;
+          guint64 a, b = 0;
+          gboolean decided, ok;
+
+          if (!load (ev, start, out, &d, &a, error))
+            return FALSE;
+          decided = is_or ? a != 0 : a == 0;
+          if (decided)
+            ev->dry++;
+          ok = parse_binary (ev, level + 1, &rhs, error)
+               && (decided || load (ev, start, &rhs, &d, &b, error));
+          if (decided)
+            ev->dry--;
+          if (!ok)
+            return FALSE;
+          memset (out, 0, sizeof *out);
+          out->type = builtin (BUILTIN_INT);
+          out->bits = decided ? is_or : b != 0;
+          continue;
+        }
       if (!parse_binary (ev, level + 1, &rhs, error)
           || !binary (ev, start, found->op, out, &rhs, error))
         return FALSE;

@@ -395,6 +395,19 @@ test_operators (gconstpointer data)
   check (&f, "(unsigned int)-1", "4294967295");
   check (&f, "(long)sample_global.level", "-2");
 
+  /* && and || short-circuit: the side C does not evaluate reads nothing and divides by
+   * nothing, but must still parse. */
+  check (&f, "1 && 2", "1");
+  check (&f, "0 || 0", "0");
+  check (&f, "1 || 0 && 0", "1");
+  check (&f, "0 && 1 / 0", "0");
+  check (&f, "1 || *(int *)0", "1");
+  check (&f, "typed_ptr && typed_ptr->id == 1", "1");
+  check (&f, "(struct sample *)0 && ((struct sample *)0)->id", "0");
+  check (&f, "typed_color == SAMPLE_RED || typed_color == SAMPLE_GREEN", "1");
+  check_error (&f, "1 || nosuch_variable", "no variable 'nosuch_variable'");
+  check_error (&f, "0 || *(int *)0", "cannot read");
+
   /* sizeof, of types and of expressions (which reads nothing). */
   {
     g_autofree char *size = g_strdup_printf ("%u", (guint) sizeof (struct sample));
