@@ -1417,9 +1417,40 @@ parse_expr (Eval    *ev,
 {
   gboolean ok;
 
+  const char *start;
+
+  skip_space (ev);
+  start = ev->p;
   if (++ev->depth > MAX_PARSE_DEPTH)
     return fail_at (ev, ev->p, error, "nested more than %d deep", MAX_PARSE_DEPTH);
   ok = parse_binary (ev, 0, out, error);
+  if (ok && accept (ev, "?"))
+    {
+      /* cond ? a : b, the branch not taken parsed without reads, as && does. */
+      Value other;
+      Desc d;
+      guint64 cond;
+
+      ok = load (ev, start, out, &d, &cond, error);
+      if (ok)
+        {
+          if (cond == 0)
+            ev->dry++;
+          ok = parse_expr (ev, cond != 0 ? out : &other, error);
+          if (cond == 0)
+            ev->dry--;
+        }
+      if (ok && !accept (ev, ":"))
+        ok = fail_at (ev, start, error, "':' expected");
+      if (ok)
+        {
+          if (cond != 0)
+            ev->dry++;
+          ok = parse_expr (ev, cond != 0 ? &other : out, error);
+          if (cond != 0)
+            ev->dry--;
+        }
+    }
   ev->depth--;
   return ok;
 }

@@ -8,8 +8,8 @@
  * static variables (placed at link address + @offset), its functions (their addresses), and
  * the enumerators of an enum the expression has just used. Operators: . -> [] unary * & - ~ !
  * casts (including to pointers to types the program never spelled), sizeof, and the binary
- * arithmetic, shift, bitwise, comparison and (short-circuit) && || operators with C's pointer
- * arithmetic; no assignment, calls or ?:. Memory is whatever @read returns (in the engine, a
+ * arithmetic, shift, bitwise, comparison and (short-circuit) && || ?: operators with C's
+ * pointer arithmetic; no assignment or calls. Memory is whatever @read returns (in the engine, a
  * machine's virtual space through its translation). Pure: no I/O but @read, so it runs on any
  * thread and is tested on memory built by the test.
  *

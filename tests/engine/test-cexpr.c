@@ -405,6 +405,11 @@ test_operators (gconstpointer data)
   check (&f, "typed_ptr && typed_ptr->id == 1", "1");
   check (&f, "(struct sample *)0 && ((struct sample *)0)->id", "0");
   check (&f, "typed_color == SAMPLE_RED || typed_color == SAMPLE_GREEN", "1");
+  check (&f, "typed_ptr ? typed_ptr->id : -1", "1");
+  check (&f, "0 ? *(int *)0 : 7", "7");
+  check (&f, "1 ? sample_global.inner : sample_global.inner", "{a = -5, b = 3}");
+  check (&f, "0 ? 1 : 0 ? 2 : 3", "3");
+  check_error (&f, "1 ? 2", "':' expected");
   check_error (&f, "1 || nosuch_variable", "no variable 'nosuch_variable'");
   check_error (&f, "0 || *(int *)0", "cannot read");
 
