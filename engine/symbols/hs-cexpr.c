@@ -820,6 +820,20 @@ parse_identifier (Eval    *ev,
                 }
             }
         }
+      if (!is_code)
+        {
+          guint64 enum_die;
+          gint64 value;
+
+          /* Any named enum's: "init_task.signal->pids[PIDTYPE_TGID]". */
+          if (hs_symbol_file_find_enumerator (ev->ctx->file, name, &enum_die, &value, NULL))
+            {
+              memset (out, 0, sizeof *out);
+              out->type = ctype (enum_die);
+              out->bits = (guint64) value;
+              return TRUE;
+            }
+        }
       if (!hs_symbol_file_get_function (ev->ctx->file, name, &function, NULL)
           || !function.has_address)
         {

@@ -6,7 +6,7 @@
  * "init_task.comm", "((struct task_struct *)0xffff000008a4c000)->pid", "sizeof (struct page)",
  * "jiffies - 250", "system_state == SYSTEM_RUNNING": identifiers are the file's global and
  * static variables (placed at link address + @offset), its functions (their addresses), and
- * the enumerators of an enum the expression has just used. Operators: . -> [] unary * & - ~ !
+ * enumerators (of an enum the expression has just used first, then of any named enum). Operators: . -> [] unary * & - ~ !
  * casts (including to pointers to types the program never spelled), sizeof, and the binary
  * arithmetic, shift, bitwise, comparison and (short-circuit) && || ?: operators with C's
  * pointer arithmetic; no assignment or calls. Memory is whatever @read returns (in the engine, a

@@ -419,6 +419,117 @@ hs_symbol_file_find_member (HsSymbolFile  *self,
   return TRUE;
 }
 
+/* An enumerator's DW_AT_const_value. dwarf_formsdata reads data1..8 and sdata; udata above
+ * G_MAXINT64 wraps, as in C. */
+static int
+enumerator_value (HsSymbolFile  *self,
+                  Dwarf_Die      enumerator,
+                  gint64        *value,
+                  GError       **error)
+{
+  Dwarf_Attribute a = NULL;
+  Dwarf_Error derr = NULL;
+  Dwarf_Signed sval = 0;
+  int res;
+
+  res = dwarf_attr (enumerator, DW_AT_const_value, &a, &derr);
+  if (res == DW_DLV_OK)
+    {
+      res = dwarf_formsdata (a, &sval, &derr);
+      if (res != DW_DLV_OK)
+        {
+          Dwarf_Unsigned uval = 0;
+
+          _hs_dwarf_drop_error (self, &derr);
+          res = dwarf_formudata (a, &uval, &derr);
+          sval = (Dwarf_Signed) uval;
+        }
+      dwarf_dealloc_attribute (a);
+    }
+  if (res == DW_DLV_ERROR)
+    _hs_dwarf_set_error (self, error, derr, "cannot read an enumerator's value");
+  *value = sval;
+  return res;
+}
+
+/* Enumerators read from all named enums, over all of them together: a file with more is
+ * corrupt or not a program (vmlinux has a few tens of thousands). */
+#define MAX_ENUMERATORS 1000000
+
+static void
+build_enumerators (HsSymbolFile *self)
+{
+  GHashTable *enums = self->index != NULL ? self->index->names[HS_DWARF_NS_ENUM] : NULL;
+  GHashTableIter iter;
+  gpointer key, entry;
+  guint64 budget = MAX_ENUMERATORS;
+
+  self->enumerators = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (enums == NULL)
+    return;
+  g_hash_table_iter_init (&iter, enums);
+  while (budget > 0 && g_hash_table_iter_next (&iter, &key, &entry))
+    {
+      Dwarf_Off off = HS_DWARF_ENTRY_OFFSET (entry);
+      Dwarf_Die die = NULL, child = NULL;
+
+      if (!_hs_dwarf_die_at (self, off, &die, NULL))
+        continue;
+      while (budget > 0 && _hs_dwarf_next_child (self, die, child, &child, NULL) == DW_DLV_OK)
+        {
+          const char *name;
+          HsDwarfEnumerator *e;
+          gint64 value;
+
+          budget--;
+          if (_hs_dwarf_tag (self, child) != DW_TAG_enumerator)
+            continue;
+          name = _hs_dwarf_name (self, child);
+          if (name == NULL || g_hash_table_contains (self->enumerators, name)
+              || enumerator_value (self, child, &value, NULL) != DW_DLV_OK)
+            continue;
+          e = g_new (HsDwarfEnumerator, 1);
+          e->die = off;
+          e->value = value;
+          g_hash_table_insert (self->enumerators, g_strdup (name), e);
+        }
+      _hs_dwarf_die_free (self, child);
+      _hs_dwarf_die_free (self, die);
+    }
+}
+
+gboolean
+hs_symbol_file_find_enumerator (HsSymbolFile  *self,
+                                const char    *name,
+                                guint64       *enum_die,
+                                gint64        *value,
+                                GError       **error)
+{
+  const HsDwarfEnumerator *e;
+
+  g_return_val_if_fail (HS_IS_SYMBOL_FILE (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!begin (self, error))
+    return FALSE;
+  if (self->enumerators == NULL)
+    build_enumerators (self);
+  e = g_hash_table_lookup (self->enumerators, name);
+  if (e != NULL)
+    {
+      if (enum_die != NULL)
+        *enum_die = e->die;
+      if (value != NULL)
+        *value = e->value;
+    }
+  else
+    g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND,
+                 "%s has no enumerator '%s' in a named enum", self->basename, name);
+  end (self);
+  return e != NULL;
+}
+
 GArray *
 hs_symbol_file_get_enumerators (HsSymbolFile  *self,
                                 guint64        type_die,
@@ -460,9 +571,7 @@ hs_symbol_file_get_enumerators (HsSymbolFile  *self,
   while ((res = _hs_dwarf_next_child (self, die, child, &child, error)) == DW_DLV_OK)
     {
       HsTypeEnumerator e = { 0 };
-      Dwarf_Attribute a = NULL;
-      Dwarf_Error derr = NULL;
-      Dwarf_Signed sval = 0;
+      gint64 sval = 0;
 
       if (++n > HS_DWARF_MAX_CHILDREN)
         {
@@ -474,26 +583,9 @@ hs_symbol_file_get_enumerators (HsSymbolFile  *self,
         }
       if (_hs_dwarf_tag (self, child) != DW_TAG_enumerator)
         continue;
-      /* dwarf_formsdata reads data1..8 and sdata; udata above G_MAXINT64 wraps, as in C. */
-      res = dwarf_attr (child, DW_AT_const_value, &a, &derr);
-      if (res == DW_DLV_OK)
-        {
-          res = dwarf_formsdata (a, &sval, &derr);
-          if (res != DW_DLV_OK)
-            {
-              Dwarf_Unsigned uval = 0;
-
-              _hs_dwarf_drop_error (self, &derr);
-              res = dwarf_formudata (a, &uval, &derr);
-              sval = (Dwarf_Signed) uval;
-            }
-          dwarf_dealloc_attribute (a);
-        }
+      res = enumerator_value (self, child, &sval, error);
       if (res == DW_DLV_ERROR)
-        {
-          _hs_dwarf_set_error (self, error, derr, "cannot read an enumerator's value");
-          break;
-        }
+        break;
       if (res == DW_DLV_NO_ENTRY)
         {
           res = DW_DLV_OK;

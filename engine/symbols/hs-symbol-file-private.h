@@ -216,6 +216,8 @@ struct _HsSymbolFile
   gboolean saving;
   GHashTable *members;                 /* "type\npath" -> HsMember: answers already found (the
                                         * file does not change), at most MAX_MEMBER_MEMO */
+  GHashTable *enumerators;             /* enumerator name -> HsDwarfEnumerator, of every named
+                                        * enum, built on the first hs_symbol_file_find_enumerator */
 };
 
 /* Opens the DWARF (without indexing): enough for call-frame information. */
@@ -437,6 +439,13 @@ gboolean     _hs_dwarf_type_size       (HsSymbolFile          *self,
                                         const char            *type_name,
                                         guint64               *size,
                                         GError               **error);
+/* hs-dwarf-typeinfo.c */
+typedef struct
+{
+  Dwarf_Off die;                       /* the enum */
+  gint64 value;
+} HsDwarfEnumerator;
+
 /* hs-dwarf-members.c */
 typedef struct
 {

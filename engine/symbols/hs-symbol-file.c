@@ -34,6 +34,7 @@ hs_symbol_file_finalize (GObject *object)
   _hs_dwarf_close (self);
   g_clear_error (&self->dwarf_error);
   g_clear_pointer (&self->members, g_hash_table_unref);
+  g_clear_pointer (&self->enumerators, g_hash_table_unref);
   hs_mutex_clear (&self->dwarf_lock);
   g_clear_pointer (&self->symtab, _hs_elf_symtab_free);
   g_clear_pointer (&self->reloc, _hs_elf_reloc_free);

@@ -411,6 +411,14 @@ GArray       *hs_symbol_file_get_enumerators   (HsSymbolFile          *self,
                                                 guint64                type_die,
                                                 GError               **error);
 
+/* The enumerator @name of any named enum of the file (the first found when several have it):
+ * its enum's type_die and its value. The first call reads every enum; later ones look up. */
+gboolean      hs_symbol_file_find_enumerator   (HsSymbolFile          *self,
+                                                const char            *name,
+                                                guint64               *enum_die,
+                                                gint64                *value,
+                                                GError               **error);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsTypeInfo, hs_type_info_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsTypeMember, hs_type_member_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HsMember, hs_member_clear)

@@ -309,7 +309,10 @@ test_enum_names (gconstpointer data)
   check (&f, "typed_bits.color != SAMPLE_BLUE", "0");
   check (&f, "(enum sample_color)SAMPLE_BLUE", "SAMPLE_BLUE");
   check (&f, "typed_color + SAMPLE_GREEN", "10");
-  check_error (&f, "SAMPLE_GREEN", "no variable 'SAMPLE_GREEN'");
+  /* And any named enum's, alone. */
+  check (&f, "SAMPLE_GREEN", "SAMPLE_GREEN");
+  check (&f, "SAMPLE_GREEN + 1", "6");
+  check (&f, "typed_grid[1][2][SAMPLE_RED + 3]", "123");
   check_error (&f, "typed_color == SAMPLE_PURPLE", "no variable 'SAMPLE_PURPLE'");
   fixture_clear (&f);
 }

@@ -214,6 +214,20 @@ test_enums (gconstpointer data)
   g_assert_cmpint (g_array_index (values, HsTypeEnumerator, 2).value, ==, -1);
 
   g_assert_true (hs_symbol_file_find_type (file, "enum sample_color", &die, &error));
+  {
+    guint64 enum_die = 0;
+    gint64 value = 0;
+
+    g_assert_true (hs_symbol_file_find_enumerator (file, "SAMPLE_BLUE", &enum_die, &value,
+                                                   &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (enum_die, ==, die);
+    g_assert_cmpint (value, ==, -1);
+    g_assert_false (hs_symbol_file_find_enumerator (file, "SAMPLE_PURPLE", &enum_die, &value,
+                                                    &error));
+    g_assert_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
   g_clear_pointer (&values, g_array_unref);
   g_assert_true (hs_symbol_file_find_type (file, "union sample_either", &die, &error));
   values = hs_symbol_file_get_enumerators (file, die, &error);

@@ -68,9 +68,18 @@ test_var_kinds (void)
   g_assert_true (g_str_has_prefix (out, "(struct task_struct *) 0xffff"));
   g_assert_true (g_str_has_suffix (out, " <init_task>"));
   g_clear_pointer (&out, g_free);
-  /* An enum by name. */
+  /* An enum by name, and enumerators as names in expressions. */
   out = view ("1:::system_state");
   g_assert_cmpstr (out, ==, "SYSTEM_RUNNING");
+  g_clear_pointer (&out, g_free);
+  out = view ("2:::system_state == SYSTEM_RUNNING");
+  g_assert_cmpstr (out, ==, "1");
+  g_clear_pointer (&out, g_free);
+  out = view ("2:::init_task.signal->pids[PIDTYPE_PID]");
+  g_assert_true (g_str_has_suffix (out, " <init_struct_pid>"));
+  g_clear_pointer (&out, g_free);
+  out = view ("1:::init_task.thread_pid == init_task.signal->pids[PIDTYPE_PID]");
+  g_assert_cmpstr (out, ==, "1");
   g_clear_pointer (&out, g_free);
   /* A struct expanded, members by name. */
   out = view ("2:::init_task.se.load");
