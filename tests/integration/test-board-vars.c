@@ -175,6 +175,15 @@ test_var_process_space (void)
 
     g_assert_cmpstr (out, ==, "\"swapper/0\"");
   }
+  /* /TASK: that task's machine and space. */
+  {
+    g_autofree char *out = view ("init_task.comm /MACHINE 1 /TASK linux1_ticker");
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpstr (out, ==, "\"swapper/0\"");
+    g_assert_null (run ("Var.view init_task.comm /MACHINE 1 /TASK no_such_task", &error));
+    g_assert_nonnull (strstr (error->message, "no_such_task"));
+  }
 }
 
 static void
