@@ -197,6 +197,7 @@ hs_frame_variable_clear (HsFrameVariable *variable)
   g_clear_object (&variable->file);
   g_free (variable->type_text);
   g_clear_pointer (&variable->value, g_bytes_unref);
+  g_free (variable->text);
   g_free (variable->why);
   memset (variable, 0, sizeof *variable);
 }

@@ -340,6 +340,8 @@ typedef struct
   guint64 address;              /* HS_LOCATION_MEMORY */
   guint reg;                    /* HS_LOCATION_REGISTER */
   GBytes *value;                /* its bytes (target order), NULL when not known */
+  char *text;                   /* @value as a C value ("(struct task_struct *) 0x... <init_task>",
+                                 * "{tv_sec = 0, tv_nsec = 600000000}"), or NULL */
   char *why;                    /* when @value is NULL: "optimised out", "entry value
                                  * unknown", "x3 is not known in this frame", ... */
 } HsFrameVariable;

@@ -16,6 +16,7 @@
 
 #include "config.h"
 
+#include "hs-cexpr.h"
 #include "hs-target-private.h"
 
 #include <dwarf.h>
@@ -350,6 +351,39 @@ prepare_frame (GPtrArray   *bindings,
     }
 }
 
+static gboolean
+read_for_text (guint64   address,
+               guint8   *buffer,
+               gsize     length,
+               gpointer  user_data,
+               GError  **error)
+{
+  return hs_target_read_guest (address, buffer, length, user_data, error);
+}
+
+/* The value as C prints it, from its type: here on the worker, which may wait for the DWARF
+ * (and reads the strings a char * points to), not in the view or the command. */
+static void
+format_value (FrameCtx        *c,
+              HsFrameVariable *v)
+{
+  gsize len = 0;
+  const guint8 *bytes;
+  HsCexprContext ctx = {
+    .file = c->binding->file,
+    .offset = c->binding->offset,
+    .read = read_for_text,
+    .read_data = c->reader,
+    .max_depth = 2,
+    .max_elements = 16,
+  };
+
+  if (v->value == NULL || v->type_die == 0)
+    return;
+  bytes = g_bytes_get_data (v->value, &len);
+  v->text = hs_cexpr_format_value (&ctx, v->type_die, bytes, len);
+}
+
 static void
 frame_locals (FrameCtx *c,
               GArray   *variables)
@@ -406,6 +440,7 @@ frame_locals (FrameCtx *c,
           else
             read_value (c, &loc, &v);
         }
+      format_value (c, &v);
       g_array_append_val (variables, v);
     }
   if (variables->len >= MAX_VARIABLES)

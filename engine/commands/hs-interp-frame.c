@@ -9,9 +9,9 @@
  * __switch_to), so /Locals shows every frame's and /Caller is accepted for scripts written for
  * TRACE32, with the same meaning.
  *
- * Values are printed simply until the typed value printer exists: a pointer in hex; another
- * value of 1, 2, 4 or 8 bytes in decimal (signed unless its type says unsigned) and hex;
- * anything else as its bytes.
+ * Values are printed as C values from their types (the worker formats them, hs_cexpr); one
+ * whose type cannot be read is printed simply: a pointer in hex; another value of 1, 2, 4 or 8
+ * bytes in decimal (signed unless its type says unsigned) and hex; anything else as its bytes.
  */
 #define G_LOG_DOMAIN "hs-interp"
 
@@ -81,11 +81,15 @@ append_variable (GString               *out,
   if (!v->is_parameter)
     g_string_append (out, "local ");
   g_string_append_printf (out, "%s = ", v->name);
-  if (v->value != NULL)
+  if (v->text != NULL)
+    g_string_append (out, v->text);
+  else if (v->value != NULL)
     append_value (out, v);
   else
     g_string_append_printf (out, "<%s>", v->why != NULL ? v->why : "unknown");
-  g_string_append_printf (out, " (%s)", v->type_text != NULL ? v->type_text : "?");
+  /* A pointer's C value already starts with its type. */
+  if (v->text == NULL || v->text[0] != '(')
+    g_string_append_printf (out, " (%s)", v->type_text != NULL ? v->type_text : "?");
   if (v->inlined_in != NULL)
     g_string_append_printf (out, " [inlined %s]", v->inlined_in);
   g_string_append_c (out, '\n');
