@@ -2,7 +2,8 @@
 /*
  * hs-symbol-file-private.h: the parts of HsSymbolFile shared between its files.
  *
- *   hs-symbol-file.c   the GObject: loading, checks, locking, public entry points
+ *   hs-symbol-file.c   the GObject: locking, public entry points
+ *   hs-elf-open.c      opening and checking the ELF, its build ID, before anything trusts it
  *   hs-elf-symtab.c    the ELF symbol table (pure: built once, then read-only)
  *   hs-dwarf-index.c   opening the DWARF, the name index, DIE and attribute helpers
  *   hs-dwarf-scan.c    the name index read straight from the section bytes, on several threads
@@ -541,7 +542,7 @@ gboolean     _hs_dwarf_frame_rule      (HsSymbolFile          *self,
                                         GError               **error);
 
 /* ------------------------------------------------------------------------------------------ */
-/* hs-symbol-file.c                                                                           */
+/* hs-elf-open.c                                                                              */
 
 /* Opens the ELF file @fd (which @self then owns, and closes) and reads its symbol table;
  * messages name self->path. */
