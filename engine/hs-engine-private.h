@@ -62,6 +62,14 @@ struct _HsEngine
   guint module_loads;           /* module symbol loads in flight: task waiters wait for them */
   GHashTable *module_tried;     /* "machine:name:text" of modules whose file was looked for */
   GHashTable *log_marks;        /* machine -> LogMark: the newest record its reads saw, per halt */
+
+  /* Watches (hs-engine-vars.c), main thread */
+  GListStore *watches;          /* of HsWatch */
+  GCancellable *watch_cancellable; /* this halt's evaluations, cancelled when the target runs */
+  guint watch_idle;             /* the coalesced evaluation of every watch after a halt */
+  guint watch_generation;       /* counts halts and runs: a late result of an older one is dropped */
+  guint watch_evaluations;      /* in flight */
+  GList *watch_waiters;         /* of GTask, completed when none is in flight */
 };
 
 /* hs-engine.c */
@@ -111,6 +119,13 @@ HsTask   *hs_engine_find_core_task       (HsEngine       *self,
 
 /* hs-engine-modules.c */
 void      hs_engine_modules_init         (HsEngine       *self);
+
+/* hs-engine-vars.c */
+void      hs_engine_watches_init         (HsEngine       *self);
+void      hs_engine_watches_dispose      (HsEngine       *self);
+void      hs_engine_watches_finalize     (HsEngine       *self);
+void      hs_engine_watches_halted       (HsEngine       *self);
+void      hs_engine_watches_resumed      (HsEngine       *self);
 void      hs_engine_modules_finalize     (HsEngine       *self);
 void      hs_engine_apply_modules        (HsEngine       *self,
                                           Snapshot       *snap);

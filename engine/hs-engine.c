@@ -294,6 +294,7 @@ hs_engine_apply_snapshot (HsEngine *self,
   /* Views first, then whoever waited for the halt: they read what the views show. */
   if (notify && stopped != NULL)
     g_signal_emit (self, signals[HALTED], 0, stopped, snap->stop.reason);
+  hs_engine_watches_halted (self);
   complete_pending_halts (self);
 }
 
@@ -358,6 +359,7 @@ hs_engine_start_running (HsEngine         *self,
   /* What the last halt still owed is moot now. */
   g_cancellable_cancel (self->tasks_cancellable);
   hs_engine_set_tasks_pending (self, FALSE);
+  hs_engine_watches_resumed (self);
   g_signal_emit (self, signals[RESUMED], 0);
   task = g_task_new (self, self->run_cancellable, run_done, NULL);
   g_task_set_source_tag (task, hs_engine_start_running);
@@ -938,6 +940,7 @@ hs_engine_dispose (GObject *object)
   hs_engine_set_tasks_pending (self, FALSE);
   if (self->run_cancellable)
     g_cancellable_cancel (self->run_cancellable);
+  hs_engine_watches_dispose (self);
 
   G_OBJECT_CLASS (hs_engine_parent_class)->dispose (object);
 }
@@ -959,6 +962,7 @@ hs_engine_finalize (GObject *object)
   hs_engine_breakpoints_finalize (self);
   hs_engine_machines_finalize (self);
   hs_engine_modules_finalize (self);
+  hs_engine_watches_finalize (self);
   g_clear_pointer (&self->log_marks, g_hash_table_unref);
   g_clear_pointer (&self->register_infos, g_ptr_array_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
@@ -1089,6 +1093,7 @@ hs_engine_init (HsEngine *self)
   hs_engine_machines_init (self);
   hs_engine_modules_init (self);
   hs_engine_breakpoints_init (self);
+  hs_engine_watches_init (self);
   self->main_context = g_main_context_ref_thread_default ();
   hs_mutex_init (&self->replan.lock);
   /* One worker: the wire sees requests in order. */

@@ -25,6 +25,7 @@
 #include "hs-probe.h"
 #include "hs-symbol-file.h"
 #include "hs-log-line.h"
+#include "hs-watch.h"
 
 G_BEGIN_DECLS
 
@@ -604,6 +605,52 @@ gboolean       hs_engine_relocate_kernel           (HsEngine            *self,
                                                     guint64              offset,
                                                     gboolean             automatic,
                                                     GError             **error);
+
+/* Expressions (hs-engine-vars.c): C expressions in @machine's @space (0: the kernel's), with
+ * that space's own symbols when it has some bound, else the kernel's; main thread, never
+ * blocking it. The target must be halted. */
+void           hs_engine_evaluate_async       (HsEngine             *self,
+                                               guint                 machine,
+                                               guint64               space,
+                                               const char           *expression,
+                                               guint                 max_depth,
+                                               guint                 max_elements,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+char          *hs_engine_evaluate_finish      (HsEngine             *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+/* What "@expression = @value" would write, and where; nothing is written. */
+void           hs_engine_plan_assignment_async (HsEngine            *self,
+                                               guint                 machine,
+                                               guint64               space,
+                                               const char           *expression,
+                                               const char           *value,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean       hs_engine_plan_assignment_finish (HsEngine           *self,
+                                               GAsyncResult         *result,
+                                               HsAddress            *address,
+                                               GBytes              **bytes,
+                                               GError              **error);
+/* Watches: evaluated again once after each halt, in the current context unless pinned to a
+ * machine; see hs-watch.h. */
+GListModel    *hs_engine_get_watches          (HsEngine             *self);
+HsWatch       *hs_engine_add_watch            (HsEngine             *self,
+                                               const char           *expression,
+                                               guint                 machine);
+gboolean       hs_engine_remove_watch         (HsEngine             *self,
+                                               const char           *expression);
+void           hs_engine_remove_all_watches   (HsEngine             *self);
+void           hs_engine_wait_for_watches_async (HsEngine           *self,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean       hs_engine_wait_for_watches_finish (HsEngine          *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
 
 G_END_DECLS
 

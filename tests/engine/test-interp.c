@@ -243,6 +243,82 @@ test_var_arguments (Fixture       *f,
   assert_contains (help, "/Depth");
 }
 
+/* The watch list is the engine's and lives without a target: values come at halts. */
+static void
+test_var_watch_arguments (Fixture       *f,
+                          gconstpointer  data)
+{
+  GListModel *watches = hs_engine_get_watches (f->engine);
+  g_autofree char *none = run_ok (f, "Var.Watch");
+  g_autofree char *added = run_ok (f, "Var.Watch jiffies");
+  g_autofree char *again = run_ok (f, "var.watch jiffies");
+  g_autofree char *other = run_ok (f, "Var.Watch init_task.comm[0] + 1");
+  g_autofree char *list = run_ok (f, "Var.Watch");
+  g_autoptr(GError) pinned = run_fail (f, "Var.Watch 1:::jiffies");
+  g_autoptr(GError) space = run_fail (f, "Var.Watch 0:::0x5a::jiffies");
+  g_autoptr(GError) lone = run_fail (f, "Var.Watch /MACHINE 1");
+  g_autoptr(GError) del_none = run_fail (f, "Var.DelWatch");
+  g_autoptr(GError) del_missing = run_fail (f, "Var.DelWatch panic_timeout");
+  g_autoptr(GError) del_both = run_fail (f, "Var.DelWatch jiffies /ALL");
+  g_autofree char *help = run_ok (f, "HELP Var.Watch");
+  g_autoptr(HsWatch) first = NULL;
+
+  assert_contains (none, "no watches");
+  g_assert_cmpuint (g_list_model_get_n_items (watches), ==, 2);
+  first = g_list_model_get_item (watches, 0);
+  g_assert_cmpstr (hs_watch_get_expression (first), ==, "jiffies");
+  g_assert_cmpuint (hs_watch_get_machine (first), ==, HS_WATCH_CURRENT_MACHINE);
+  g_assert_false (hs_watch_get_changed (first));
+  assert_contains (added, "jiffies = ");
+  assert_contains (list, "jiffies = ");
+  assert_contains (list, "init_task.comm[0] + 1 = ");
+  assert_contains (pinned->message, "machine 1 does not exist");
+  assert_contains (space->message, "cannot be pinned");
+  assert_contains (lone->message, "needs an expression");
+  assert_contains (del_none->message, "/ALL");
+  assert_contains (del_missing->message, "is not watched");
+  assert_contains (del_both->message, "either");
+  assert_contains (help, "current context");
+
+  g_free (run_ok (f, "Var.DelWatch jiffies"));
+  g_assert_cmpuint (g_list_model_get_n_items (watches), ==, 1);
+  g_free (run_ok (f, "Var.DelWatch /ALL"));
+  g_assert_cmpuint (g_list_model_get_n_items (watches), ==, 0);
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* A watch keeps its value, and says it changed only when the next one differs. */
+static void
+test_watch_changed (void)
+{
+  g_autoptr(HsWatch) watch = hs_watch_new ("jiffies", 1);
+  guint notified = 0;
+
+  g_signal_connect (watch, "notify::changed", G_CALLBACK (count_notify), &notified);
+  hs_watch_set_result (watch, "100", NULL);
+  g_assert_false (hs_watch_get_changed (watch));
+  g_assert_cmpstr (hs_watch_get_value (watch), ==, "100");
+  hs_watch_set_result (watch, "100", NULL);
+  g_assert_false (hs_watch_get_changed (watch));
+  g_assert_cmpuint (notified, ==, 0);
+  hs_watch_set_result (watch, "105", NULL);
+  g_assert_true (hs_watch_get_changed (watch));
+  hs_watch_set_result (watch, "105", NULL);
+  g_assert_false (hs_watch_get_changed (watch));
+  hs_watch_set_result (watch, NULL, "cannot read 1:::0x10");
+  g_assert_true (hs_watch_get_changed (watch));
+  g_assert_cmpstr (hs_watch_get_value (watch), ==, "");
+  g_assert_cmpstr (hs_watch_get_error (watch), ==, "cannot read 1:::0x10");
+  g_assert_cmpuint (notified, ==, 3);
+}
+
 static void
 test_data_dump_arguments (Fixture       *f,
                           gconstpointer  data)
@@ -568,6 +644,8 @@ main (int   argc,
   ADD ("not-attached", test_not_attached);
   ADD ("data-dump-arguments", test_data_dump_arguments);
   ADD ("var-arguments", test_var_arguments);
+  ADD ("var-watch-arguments", test_var_watch_arguments);
+  g_test_add_func ("/Hs/Interp/watch-changed", test_watch_changed);
   ADD ("address-forms", test_address_forms);
   ADD ("missing-file", test_missing_file);
   ADD ("builtins", test_builtins);
