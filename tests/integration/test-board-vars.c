@@ -257,6 +257,47 @@ test_var_set (void)
   }
 }
 
+/* A watch is evaluated again at each halt without being asked, and says when it changed:
+ * jiffies moves on while the board runs. */
+static void
+test_var_watch (void)
+{
+  GListModel *watches = hs_engine_get_watches (engine);
+  g_autoptr(HsWatch) watch = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *listed = NULL;
+  guint64 before, after;
+
+  ensure_halted ();
+  out = run_ok ("Var.Watch 1:::jiffies");
+  g_assert_nonnull (strstr (out, "1:::jiffies = "));
+  g_assert_cmpuint (g_list_model_get_n_items (watches), ==, 1);
+  watch = g_list_model_get_item (watches, 0);
+  g_assert_null (hs_watch_get_error (watch));
+  first = g_strdup (hs_watch_get_value (watch));
+  before = g_ascii_strtoull (first, NULL, 0);
+  g_assert_cmpuint (before, >, 0);
+
+  for (guint halt = 0; halt < 2; halt++)
+    {
+      g_free (run_ok ("Go"));
+      g_free (run_ok ("WAIT 0.5s"));
+      g_free (run_ok ("Break"));
+      g_free (listed);
+      /* Waits for this halt's evaluation, which the halt started by itself. */
+      listed = run_ok ("Var.Watch");
+      g_assert_null (hs_watch_get_error (watch));
+      g_assert_true (hs_watch_get_changed (watch));
+      g_assert_nonnull (strstr (listed, "(changed)"));
+    }
+  after = g_ascii_strtoull (hs_watch_get_value (watch), NULL, 0);
+  g_assert_cmpuint (after, >, before);
+  /* The board left as found: no watch behind. */
+  g_free (run_ok ("Var.DelWatch /ALL"));
+  g_assert_cmpuint (g_list_model_get_n_items (watches), ==, 0);
+}
+
 void
 test_board_add_var_tests (void)
 {
@@ -267,4 +308,5 @@ test_board_add_var_tests (void)
   g_test_add_func ("/Hs/Board/var-process-space", test_var_process_space);
   g_test_add_func ("/Hs/Board/var-errors", test_var_errors);
   g_test_add_func ("/Hs/Board/var-set", test_var_set);
+  g_test_add_func ("/Hs/Board/var-watch", test_var_watch);
 }
