@@ -42,6 +42,7 @@ struct _HsWindow
   GtkBox *registers_page;
   GtkBox *stack_page;
   GtkBox *memory_page;
+  GtkBox *watch_page;
   GtkBox *log_page;
   GtkWidget *fetch_button;      /* offered while a guest kernel's source is missing */
 
@@ -72,6 +73,7 @@ struct _HsWindow
   GtkWidget *disasm_view;
   GtkWidget *breakpoint_view;
   GtkWidget *log_view;
+  GtkWidget *watch_view;
 };
 
 /* hs-window-actions.c */

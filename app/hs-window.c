@@ -27,6 +27,7 @@
 #include "hs-log-view.h"
 #include "hs-memory-view.h"
 #include "hs-register-view.h"
+#include "hs-watch-view.h"
 #include "hs-source-view.h"
 #include "hs-task-breakpoint-dialog.h"
 #include "hs-task-list.h"
@@ -540,6 +541,8 @@ add_views (HsWindow *self)
   put (self->registers_page, self->register_view);
   put (self->stack_page, self->frame_view);
   put (self->memory_page, self->memory_view);
+  self->watch_view = hs_watch_view_new (self->engine);
+  put (self->watch_page, self->watch_view);
   put (self->command_box, self->command_line);
   self->log_view = hs_log_view_new (self->engine, self->context);
   put (self->log_page, self->log_view);
@@ -741,6 +744,7 @@ hs_window_class_init (HsWindowClass *klass)
   BIND (registers_page);
   BIND (stack_page);
   BIND (memory_page);
+  BIND (watch_page);
   BIND (log_page);
   BIND (fetch_button);
 #undef BIND

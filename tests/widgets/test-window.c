@@ -27,6 +27,7 @@
 #include "hs-symbol-scope.h"
 #include "hs-table.h"
 #include "hs-task-list.h"
+#include "hs-watch-view.h"
 #include "hs-widgets.h"
 
 #define WAIT_S 60
@@ -838,6 +839,62 @@ test_window_memory (void)
   }
 }
 
+/* The watch view's first row shows a value other than @data (a string) and the engine's. */
+static gboolean
+watch_shows_new_value (gpointer data)
+{
+  HsWatchView *view = HS_WATCH_VIEW (find_child (GTK_WIDGET (fx.window), HS_TYPE_WATCH_VIEW));
+  g_autoptr(HsWatch) watch = g_list_model_get_item (hs_engine_get_watches (fx.engine), 0);
+  const char *shown = hs_watch_view_get_shown_value (view, 0);
+
+  return watch != NULL && shown != NULL && *shown != 0
+         && g_strcmp0 (shown, data) != 0
+         && g_strcmp0 (shown, hs_watch_get_value (watch)) == 0;
+}
+
+static void
+test_window_watch (void)
+{
+  HsWatchView *view;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = g_strdup ("");
+  g_autofree char *png = NULL;
+
+  ensure_window (TRUE);
+  view = HS_WATCH_VIEW (find_child (GTK_WIDGET (fx.window), HS_TYPE_WATCH_VIEW));
+  g_assert_nonnull (view);
+  show_page (GTK_WIDGET (view));
+  g_assert_false (hs_watch_view_add (view, "1:::0x10::jiffies", &error));
+  g_clear_error (&error);
+  g_assert_true (hs_watch_view_add (view, "1:::jiffies", &error));
+  g_assert_no_error (error);
+  g_assert_true (hs_watch_view_add (view, "no_such_variable_here", &error));
+  wait_until (watch_shows_new_value, value, "the watch's first value");
+  g_assert_false (hs_watch_view_is_marked (view, 0));
+
+  /* Each halt evaluates it again by itself; jiffies moved, so it is marked. */
+  for (guint halt = 0; halt < 2; halt++)
+    {
+      g_free (value);
+      value = g_strdup (hs_watch_view_get_shown_value (view, 0));
+      activate ("win.go");
+      g_usleep (300 * 1000);
+      activate ("win.break");
+      wait_until (watch_shows_new_value, value, "the watch's value at the next halt");
+      g_assert_true (hs_watch_view_is_marked (view, 0));
+    }
+  {
+    g_autoptr(HsWatch) bad = g_list_model_get_item (hs_engine_get_watches (fx.engine), 1);
+
+    g_assert_nonnull (hs_watch_get_error (bad));
+  }
+  settle ();
+  png = g_test_build_filename (G_TEST_BUILT, "widgets", "watch.png", NULL);
+  save_png (GTK_WIDGET (fx.window), png);
+  hs_engine_remove_all_watches (fx.engine);
+  show_page (hs_window_get_register_view (fx.window));
+}
+
 static void
 test_window_register_windows (void)
 {
@@ -1133,6 +1190,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Widgets/window/task-context", test_window_task_context);
   g_test_add_func ("/Hs/Widgets/window/task-breakpoint", test_window_task_breakpoint);
   g_test_add_func ("/Hs/Widgets/window/memory", test_window_memory);
+  g_test_add_func ("/Hs/Widgets/window/watch", test_window_watch);
   g_test_add_func ("/Hs/Widgets/window/register-windows", test_window_register_windows);
   g_test_add_func ("/Hs/Widgets/window/xen-source", test_window_xen_source);
   g_test_add_func ("/Hs/Widgets/window/hostile-guest", test_window_hostile_guest);
