@@ -333,6 +333,10 @@ on_context_line (HsWindow *self)
       return;
     }
   self->source_path = g_steal_pointer (&local);
+  /* Hovering a name shows its value where this source runs. */
+  hs_source_view_set_evaluation (HS_SOURCE_VIEW (self->source_view), self->engine,
+                                 hs_context_get_machine (self->context),
+                                 hs_context_get_space (self->context));
   update_source_breakpoints (self);
 }
 

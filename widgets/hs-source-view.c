@@ -48,6 +48,14 @@ struct _HsSourceView
   gboolean loaded;              /* the buffer holds @path */
   gboolean showing_source;      /* FALSE while a message is shown */
   gboolean scroll_pending;      /* the current line is still to be centred */
+
+  /* Hover values (main thread): the engine and where names are evaluated */
+  HsEngine *engine;
+  guint machine;
+  guint64 space;
+  GHashTable *values;           /* expression -> tooltip text, "" for none; until it runs */
+  GCancellable *evaluating;     /* the one evaluation in flight, for @evaluating_expression */
+  char *evaluating_expression;
 };
 
 G_DEFINE_FINAL_TYPE (HsSourceView, hs_source_view, GTK_TYPE_WIDGET)
@@ -587,6 +595,252 @@ toggle_at_cursor (GtkWidget *widget,
 
 /* ---- GObject ---------------------------------------------------------------------------- */
 
+
+/* ---- values under the pointer ------------------------------------------------------------- */
+
+static gboolean
+is_name_char (gunichar c)
+{
+  return g_unichar_isalnum (c) || c == '_';
+}
+
+/* The name under @at with the members it is reached through: "a.b->c" over c, "a.b" over b;
+ * NULL over anything else (keywords, numbers, calls are left to the reader). */
+static char *
+expression_at (const GtkTextIter *at)
+{
+  static const char *const keywords[] = {
+    "if", "else", "for", "while", "do", "return", "switch", "case", "default", "break",
+    "continue", "goto", "sizeof", "struct", "union", "enum", "typedef", "static", "const",
+    "volatile", "extern", "inline", "unsigned", "signed", "int", "long", "short", "char",
+    "void", "bool", "true", "false", "NULL", NULL,
+  };
+  GtkTextIter start = *at, end = *at;
+  g_autofree char *text = NULL;
+
+  if (!is_name_char (gtk_text_iter_get_char (at)))
+    return NULL;
+  while (!gtk_text_iter_starts_line (&start))
+    {
+      GtkTextIter prev = start;
+
+      gtk_text_iter_backward_char (&prev);
+      if (!is_name_char (gtk_text_iter_get_char (&prev)))
+        break;
+      start = prev;
+    }
+  while (!gtk_text_iter_ends_line (&end) && is_name_char (gtk_text_iter_get_char (&end)))
+    gtk_text_iter_forward_char (&end);
+  if (g_unichar_isdigit (gtk_text_iter_get_char (&start)))
+    return NULL;
+  /* Leftwards over ".name" and "->name", so a member is shown as part of its struct. */
+  for (;;)
+    {
+      GtkTextIter op = start, name;
+      gunichar c;
+
+      if (gtk_text_iter_starts_line (&op) || !gtk_text_iter_backward_char (&op))
+        break;
+      c = gtk_text_iter_get_char (&op);
+      if (c == '>' && !gtk_text_iter_starts_line (&op))
+        {
+          GtkTextIter dash = op;
+
+          gtk_text_iter_backward_char (&dash);
+          if (gtk_text_iter_get_char (&dash) != '-')
+            break;
+          op = dash;
+        }
+      else if (c != '.')
+        break;
+      name = op;
+      while (!gtk_text_iter_starts_line (&name))
+        {
+          GtkTextIter prev = name;
+
+          gtk_text_iter_backward_char (&prev);
+          if (!is_name_char (gtk_text_iter_get_char (&prev)))
+            break;
+          name = prev;
+        }
+      if (gtk_text_iter_equal (&name, &op) || g_unichar_isdigit (gtk_text_iter_get_char (&name)))
+        break;
+      start = name;
+    }
+  text = gtk_text_iter_get_slice (&start, &end);
+  if (g_strv_contains (keywords, text))
+    return NULL;
+  return g_steal_pointer (&text);
+}
+
+typedef struct
+{
+  HsSourceView *self;           /* strong until the evaluation is back */
+  char *expression;
+  GCancellable *cancellable;
+} HoverEval;
+
+static void
+hover_evaluated (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  HoverEval *eval = user_data;
+  HsSourceView *self = eval->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = hs_engine_evaluate_finish (HS_ENGINE (object), result, &error);
+
+  /* Not cancelled: the target is still halted where it was asked. */
+  if (!g_cancellable_is_cancelled (eval->cancellable) && self->values != NULL)
+    {
+      /* Locals and anything the symbols do not know show nothing rather than an error: the
+       * stack view has the locals, and a hover should not shout. */
+      g_hash_table_insert (self->values, g_strdup (eval->expression),
+                           value ? g_strdup_printf ("%s = %s", eval->expression, value)
+                                 : g_strdup (""));
+      gtk_widget_trigger_tooltip_query (GTK_WIDGET (self->view));
+    }
+  if (self->evaluating == eval->cancellable)
+    {
+      g_clear_object (&self->evaluating);
+      g_clear_pointer (&self->evaluating_expression, g_free);
+    }
+  g_object_unref (eval->cancellable);
+  g_free (eval->expression);
+  g_object_unref (eval->self);
+  g_free (eval);
+}
+
+static const char *
+query_value_at (HsSourceView      *self,
+                const GtkTextIter *at)
+{
+  g_autofree char *expression = NULL;
+  const char *text;
+  HoverEval *eval;
+
+  if (self->engine == NULL || !self->showing_source || !self->loaded
+      || hs_engine_get_state (self->engine) != HS_ENGINE_STATE_HALTED)
+    return NULL;
+  expression = expression_at (at);
+  if (expression == NULL)
+    return NULL;
+  text = g_hash_table_lookup (self->values, expression);
+  if (text != NULL)
+    return *text ? text : NULL;
+  if (g_strcmp0 (self->evaluating_expression, expression) == 0)
+    return NULL;
+  /* One at a time: the pointer moved on, the old name's value is not wanted any more. */
+  if (self->evaluating != NULL)
+    g_cancellable_cancel (self->evaluating);
+  g_clear_object (&self->evaluating);
+  self->evaluating = g_cancellable_new ();
+  g_free (self->evaluating_expression);
+  self->evaluating_expression = g_strdup (expression);
+  eval = g_new0 (HoverEval, 1);
+  eval->self = g_object_ref (self);
+  eval->expression = g_strdup (expression);
+  eval->cancellable = g_object_ref (self->evaluating);
+  /* Shallow: a tooltip is a glance, not Var.view. */
+  hs_engine_evaluate_async (self->engine, self->machine, self->space, expression, 2, 16,
+                            self->evaluating, hover_evaluated, eval);
+  return NULL;
+}
+
+static gboolean
+on_query_tooltip (GtkWidget    *widget,
+                  int           x,
+                  int           y,
+                  gboolean      keyboard,
+                  GtkTooltip   *tooltip,
+                  HsSourceView *self)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (widget);
+  GtkTextIter at;
+  GdkRectangle rect;
+  const char *text;
+  int bx, by;
+
+  if (keyboard)
+    {
+      gtk_text_buffer_get_iter_at_mark (GTK_TEXT_BUFFER (self->buffer), &at,
+                                        gtk_text_buffer_get_insert (GTK_TEXT_BUFFER (self->buffer)));
+    }
+  else
+    {
+      gtk_text_view_window_to_buffer_coords (view, GTK_TEXT_WINDOW_WIDGET, x, y, &bx, &by);
+      if (!gtk_text_view_get_iter_at_location (view, &at, bx, by))
+        return FALSE;
+      /* Past the end of a short line the nearest character is not under the pointer. */
+      gtk_text_view_get_iter_location (view, &at, &rect);
+      if (bx < rect.x || bx >= rect.x + MAX (rect.width, 1))
+        return FALSE;
+    }
+  text = query_value_at (self, &at);
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+forget_values (HsSourceView *self)
+{
+  if (self->evaluating != NULL)
+    g_cancellable_cancel (self->evaluating);
+  g_clear_object (&self->evaluating);
+  g_clear_pointer (&self->evaluating_expression, g_free);
+  if (self->values != NULL)
+    g_hash_table_remove_all (self->values);
+}
+
+void
+hs_source_view_set_evaluation (HsSourceView *self,
+                               HsEngine     *engine,
+                               guint         machine,
+                               guint64       space)
+{
+  g_return_if_fail (HS_IS_SOURCE_VIEW (self));
+  g_return_if_fail (engine == NULL || HS_IS_ENGINE (engine));
+
+  if (self->engine != engine)
+    {
+      if (self->engine != NULL)
+        g_signal_handlers_disconnect_by_func (self->engine, forget_values, self);
+      g_set_object (&self->engine, engine);
+      /* Values hold for one halt: the target moves when it runs. */
+      if (engine != NULL)
+        {
+          g_signal_connect_object (engine, "resumed", G_CALLBACK (forget_values), self,
+                                   G_CONNECT_SWAPPED);
+          g_signal_connect_object (engine, "halted", G_CALLBACK (forget_values), self,
+                                   G_CONNECT_SWAPPED);
+        }
+      forget_values (self);
+    }
+  if (self->machine != machine || self->space != space)
+    {
+      self->machine = machine;
+      self->space = space;
+      forget_values (self);
+    }
+}
+
+const char *
+hs_source_view_query_value (HsSourceView *self,
+                            guint         line,
+                            guint         column)
+{
+  GtkTextIter at;
+
+  g_return_val_if_fail (HS_IS_SOURCE_VIEW (self), NULL);
+  if (line == 0
+      || !gtk_text_buffer_get_iter_at_line_offset (GTK_TEXT_BUFFER (self->buffer), &at,
+                                                   line - 1, column))
+    return NULL;
+  return query_value_at (self, &at);
+}
+
 static void
 hs_source_view_dispose (GObject *object)
 {
@@ -601,6 +855,9 @@ hs_source_view_dispose (GObject *object)
   g_clear_pointer (&self->languages_kept, g_ptr_array_unref);
   g_clear_pointer (&self->breakpoints, g_hash_table_unref);
   g_clear_pointer (&self->path, g_free);
+  forget_values (self);
+  g_clear_pointer (&self->values, g_hash_table_unref);
+  g_clear_object (&self->engine);
   G_OBJECT_CLASS (hs_source_view_parent_class)->dispose (object);
 }
 
@@ -664,6 +921,9 @@ hs_source_view_init (HsSourceView *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   "Source code", -1);
   set_up_marks (self);
+  self->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->view), TRUE);
+  g_signal_connect (self->view, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
   g_signal_connect (self->view, "line-mark-activated", G_CALLBACK (on_line_mark_activated),
                     self);
   scroller = gtk_scrolled_window_new ();

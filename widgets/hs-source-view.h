@@ -11,6 +11,8 @@
 
 #include <gtk/gtk.h>
 
+#include "hs-engine.h"
+
 G_BEGIN_DECLS
 
 #define HS_TYPE_SOURCE_VIEW (hs_source_view_get_type ())
@@ -34,6 +36,18 @@ void        hs_source_view_set_breakpoint_lines (HsSourceView  *self,
                                                  const char    *path,
                                                  const guint   *lines,
                                                  guint          n_lines);
+/* Hovering a name (or an a.b->c chain) shows its value, evaluated in @machine's @space of
+ * @engine (NULL: no values); values are kept until the target runs. */
+void        hs_source_view_set_evaluation       (HsSourceView  *self,
+                                                 HsEngine      *engine,
+                                                 guint          machine,
+                                                 guint64        space);
+/* What hovering @line (1-based), @column (0-based, in characters) shows: the tooltip text
+ * ("name = value"), or NULL while it is being evaluated (the tooltip is asked again when it
+ * comes) or when there is nothing to show. The query-tooltip handler's own path. */
+const char *hs_source_view_query_value          (HsSourceView  *self,
+                                                 guint          line,
+                                                 guint          column);
 /* The file shown, or NULL while a message is. */
 const char *hs_source_view_get_path             (HsSourceView  *self);
 guint       hs_source_view_get_current_line     (HsSourceView  *self);

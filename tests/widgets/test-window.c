@@ -895,6 +895,70 @@ test_window_watch (void)
   show_page (hs_window_get_register_view (fx.window));
 }
 
+typedef struct
+{
+  HsSourceView *source;
+  guint line;
+  guint column;
+} Hover;
+
+static gboolean
+hover_answered (gpointer data)
+{
+  Hover *h = data;
+
+  return hs_source_view_query_value (h->source, h->line, h->column) != NULL;
+}
+
+/* Hovering a function's name in the current source shows its value (its address and name),
+ * asked for without blocking and there once the evaluation is back. */
+static void
+test_window_source_hover (void)
+{
+  HsSourceView *source;
+  Hover h = { 0 };
+  g_autofree char *name = NULL;
+  const char *text;
+
+  ensure_window (TRUE);
+  source = HS_SOURCE_VIEW (hs_window_get_source_view (fx.window));
+  wait_until (source_shown, source, "the current source");
+  /* A function defined in this file (a line that starts with its type, then "name("), which
+   * the machine's symbols know. */
+  for (guint line = 1; name == NULL; line++)
+    {
+      g_autofree char *row = hs_source_view_get_line_text (source, line);
+      const char *paren, *start;
+      g_autofree char *candidate = NULL;
+      guint64 address;
+
+      g_assert_nonnull (row);
+      if (!g_ascii_isalpha (row[0]) || strchr (row, ';') || (paren = strchr (row, '(')) == NULL)
+        continue;
+      for (start = paren; start > row && (g_ascii_isalnum (start[-1]) || start[-1] == '_'); start--)
+        ;
+      if (start == paren)
+        continue;
+      candidate = g_strndup (start, paren - start);
+      if (!hs_engine_lookup_symbol (fx.engine, hs_engine_get_current_machine (fx.engine), 0,
+                                    candidate, &address, NULL))
+        continue;
+      name = g_steal_pointer (&candidate);
+      h.line = line;
+      h.column = g_utf8_pointer_to_offset (row, start) + 1;
+    }
+  h.source = source;
+  /* The first ask starts the evaluation and shows nothing yet. */
+  g_assert_null (hs_source_view_query_value (source, h.line, h.column));
+  wait_until (hover_answered, &h, "the hovered name's value");
+  text = hs_source_view_query_value (source, h.line, h.column);
+  g_test_message ("hover %u:%u: %s", h.line, h.column, text);
+  g_assert_true (g_str_has_prefix (text, name));
+  g_assert_nonnull (strstr (text, " = 0x"));
+  /* The line's type keyword ("static", "void") is not a value: nothing is asked for. */
+  g_assert_null (hs_source_view_query_value (source, h.line, 0));
+}
+
 static void
 test_window_register_windows (void)
 {
@@ -1191,6 +1255,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Widgets/window/task-breakpoint", test_window_task_breakpoint);
   g_test_add_func ("/Hs/Widgets/window/memory", test_window_memory);
   g_test_add_func ("/Hs/Widgets/window/watch", test_window_watch);
+  g_test_add_func ("/Hs/Widgets/window/source-hover", test_window_source_hover);
   g_test_add_func ("/Hs/Widgets/window/register-windows", test_window_register_windows);
   g_test_add_func ("/Hs/Widgets/window/xen-source", test_window_xen_source);
   g_test_add_func ("/Hs/Widgets/window/hostile-guest", test_window_hostile_guest);
