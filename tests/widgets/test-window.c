@@ -915,6 +915,7 @@ hover_answered (gpointer data)
 static void
 test_window_source_hover (void)
 {
+  HsContext *context;
   HsSourceView *source;
   Hover h = { 0 };
   g_autofree char *name = NULL;
@@ -923,6 +924,9 @@ test_window_source_hover (void)
   ensure_window (TRUE);
   source = HS_SOURCE_VIEW (hs_window_get_source_view (fx.window));
   wait_until (source_shown, source, "the current source");
+  context = hs_window_get_context (fx.window);
+  g_test_message ("hovering in %s (machine %u)", hs_source_view_get_path (source),
+                  hs_context_get_machine (context));
   /* A function defined in this file (a line that starts with its type, then "name("), which
    * the machine's symbols know. */
   for (guint line = 1; name == NULL; line++)
@@ -940,8 +944,8 @@ test_window_source_hover (void)
       if (start == paren)
         continue;
       candidate = g_strndup (start, paren - start);
-      if (!hs_engine_lookup_symbol (fx.engine, hs_engine_get_current_machine (fx.engine), 0,
-                                    candidate, &address, NULL))
+      if (!hs_engine_lookup_symbol (fx.engine, hs_context_get_machine (context),
+                                    hs_context_get_space (context), candidate, &address, NULL))
         continue;
       name = g_steal_pointer (&candidate);
       h.line = line;
