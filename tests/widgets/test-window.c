@@ -906,11 +906,11 @@ test_window_watch (void)
         g_autoptr(HsWatch) watch = g_list_model_get_item (hs_engine_get_watches (fx.engine), 0);
 
         const char *shown = hs_watch_view_get_shown_value (view, 0);
-        const char *error = hs_watch_get_error (watch);
+        const char *why = hs_watch_get_error (watch);
 
         g_test_message ("halt %u: shown '%s', engine '%s' (%s)", attempt,
                         shown ? shown : "(not bound)", hs_watch_get_value (watch),
-                        error ? error : "no error");
+                        why ? why : "no error");
         g_assert_null (hs_watch_get_error (watch));
       }
       if (g_strcmp0 (hs_watch_view_get_shown_value (view, 0), value) == 0)
