@@ -904,7 +904,6 @@ test_window_watch (void)
       settle ();
       {
         g_autoptr(HsWatch) watch = g_list_model_get_item (hs_engine_get_watches (fx.engine), 0);
-
         const char *shown = hs_watch_view_get_shown_value (view, 0);
         const char *why = hs_watch_get_error (watch);
 
