@@ -24,12 +24,14 @@ typedef struct
   char *expression;
   guint machine;
   guint64 space;
+  GBytes *written;           /* Var.set: held until the call ends, as the old job held it */
 } VarState;
 
 static void
 var_state_clear (VarState *state)
 {
   g_free (state->expression);
+  g_clear_pointer (&state->written, g_bytes_unref);
 }
 
 /* The arguments as one line: the tokenizer splits "(struct x *)0x10" at its spaces. */
@@ -209,6 +211,10 @@ set_planned (GObject      *object,
       hs_call_return (call, error);
       return;
     }
+  /* The last reference is dropped here, after the call, not by the write job's GTask on the
+   * main thread right after the worker read the bytes: ThreadSanitizer sees this hand-over
+   * (hs-sync), not GTask's. */
+  ((VarState *) call->state)->written = g_bytes_ref (bytes);
   hs_engine_write_async (HS_ENGINE (object), &address, bytes, NULL, set_written, call);
 }
 
