@@ -10,6 +10,7 @@ typedef struct
   HsTableTextFunc text;
   HsTableStyleFunc style;
   gpointer user_data;
+  gboolean tooltip;             /* the full text in a tooltip, for ellipsized values */
 } Column;
 
 struct _HsTable
@@ -22,22 +23,37 @@ struct _HsTable
   GListModel *model;
   GPtrArray *columns;           /* of Column* */
   GPtrArray *bound;             /* of GtkListItem*: the cells on screen */
+  gint tree_column;             /* the column with the expanders over a GtkTreeListModel, or -1 */
 };
 
 G_DEFINE_FINAL_TYPE (HsTable, hs_table, GTK_TYPE_WIDGET)
 
+/* Over a GtkTreeListModel the rows wrap the items the columns show. */
+static GObject *
+unwrap (GObject *object)
+{
+  if (GTK_IS_TREE_LIST_ROW (object))
+    return gtk_tree_list_row_get_item (GTK_TREE_LIST_ROW (object));
+  return object ? g_object_ref (object) : NULL;
+}
+
 static void
 update_cell (GtkListItem *item)
 {
-  GObject *object = gtk_list_item_get_item (item);
+  g_autoptr(GObject) object = unwrap (gtk_list_item_get_item (item));
   GtkWidget *cell = gtk_list_item_get_child (item);
   Column *column = g_object_get_data (G_OBJECT (item), "hs-column");
   g_autofree char *text = NULL;
 
   if (object == NULL || cell == NULL || column == NULL)
     return;
+  if (GTK_IS_TREE_EXPANDER (cell))
+    cell = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (cell));
   text = column->text (object, column->user_data);
   gtk_inscription_set_text (GTK_INSCRIPTION (cell), text ? text : "");
+  /* Setting a tooltip re-queries it on screen: only when the text is new. */
+  if (column->tooltip && g_strcmp0 (gtk_widget_get_tooltip_text (cell), text) != 0)
+    gtk_widget_set_tooltip_text (cell, text && *text ? text : NULL);
   if (column->style)
     {
       const char *old_class = g_object_get_data (G_OBJECT (cell), "hs-class");
@@ -68,6 +84,7 @@ setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
+  HsTable *self = g_object_get_data (G_OBJECT (factory), "hs-table");
   GtkWidget *cell = gtk_inscription_new (NULL);
   guint min_chars = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "hs-min-chars"));
 
@@ -77,6 +94,13 @@ setup_cell (GtkSignalListItemFactory *factory,
                                      GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   gtk_widget_add_css_class (cell, "hs-mono");
   g_object_set_data (G_OBJECT (item), "hs-column", user_data);
+  if (self->tree_column >= 0 && g_ptr_array_index (self->columns, self->tree_column) == user_data)
+    {
+      GtkWidget *expander = gtk_tree_expander_new ();
+
+      gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), cell);
+      cell = expander;
+    }
   gtk_list_item_set_child (item, cell);
 }
 
@@ -86,9 +110,15 @@ bind_cell (GtkSignalListItemFactory *factory,
            gpointer                  user_data)
 {
   HsTable *self = g_object_get_data (G_OBJECT (factory), "hs-table");
-  GObject *object = gtk_list_item_get_item (item);
+  GObject *row = gtk_list_item_get_item (item);
+  g_autoptr(GObject) object = unwrap (row);
+  GtkWidget *cell = gtk_list_item_get_child (item);
   gulong id = g_signal_connect_object (object, "notify", G_CALLBACK (item_notify), item, 0);
 
+  if (GTK_IS_TREE_EXPANDER (cell))
+    gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (cell), GTK_TREE_LIST_ROW (row));
+  /* The object notified, kept for unbind: a tree row may drop its item first. */
+  g_object_set_data_full (G_OBJECT (item), "hs-notified", g_object_ref (object), g_object_unref);
   g_object_set_data (G_OBJECT (item), "hs-notify-id", GSIZE_TO_POINTER (id));
   g_ptr_array_add (self->bound, item);
   update_cell (item);
@@ -100,12 +130,16 @@ unbind_cell (GtkSignalListItemFactory *factory,
              gpointer                  user_data)
 {
   HsTable *self = g_object_get_data (G_OBJECT (factory), "hs-table");
-  GObject *object = gtk_list_item_get_item (item);
+  GObject *object = g_object_get_data (G_OBJECT (item), "hs-notified");
+  GtkWidget *cell = gtk_list_item_get_child (item);
   gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "hs-notify-id"));
 
   if (object && id)
     g_signal_handler_disconnect (object, id);
+  if (GTK_IS_TREE_EXPANDER (cell))
+    gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (cell), NULL);
   g_object_set_data (G_OBJECT (item), "hs-notify-id", NULL);
+  g_object_set_data (G_OBJECT (item), "hs-notified", NULL);
   if (self->bound)
     g_ptr_array_remove_fast (self->bound, item);
 }
@@ -169,6 +203,24 @@ hs_table_use_single_selection (HsTable *self)
 }
 
 void
+hs_table_set_tree_column (HsTable *self,
+                          guint    column)
+{
+  g_return_if_fail (HS_IS_TABLE (self));
+  g_return_if_fail (G_IS_LIST_MODEL (self->model));
+  self->tree_column = column;
+}
+
+void
+hs_table_set_column_tooltip (HsTable *self,
+                             guint    column)
+{
+  g_return_if_fail (HS_IS_TABLE (self));
+  g_return_if_fail (column < self->columns->len);
+  ((Column *) g_ptr_array_index (self->columns, column))->tooltip = TRUE;
+}
+
+void
 hs_table_refresh (HsTable *self)
 {
   g_return_if_fail (HS_IS_TABLE (self));
@@ -188,6 +240,13 @@ hs_table_get_text (HsTable *self,
   if (column >= self->columns->len || row >= g_list_model_get_n_items (self->model))
     return NULL;
   item = g_list_model_get_item (self->model, row);
+  if (GTK_IS_TREE_LIST_ROW (item))
+    {
+      GObject *inner = unwrap (item);
+
+      g_object_unref (item);
+      item = inner;
+    }
   c = g_ptr_array_index (self->columns, column);
   return c->text (item, c->user_data);
 }
@@ -231,6 +290,7 @@ hs_table_class_init (HsTableClass *klass)
 static void
 hs_table_init (HsTable *self)
 {
+  self->tree_column = -1;
   self->columns = g_ptr_array_new_with_free_func (g_free);
   self->bound = g_ptr_array_new ();
   self->scroller = gtk_scrolled_window_new ();

@@ -37,6 +37,13 @@ void       hs_table_add_styled_column (HsTable          *self,
 /* ::row-activated (guint position): a double-click or Enter on a row. */
 /* Rows become selectable one at a time; the selection is the table's. */
 GtkSingleSelection *hs_table_use_single_selection (HsTable *self);
+/* The model is a GtkTreeListModel: @column (added later) shows the expanders, and the cells
+ * show and follow the rows' items. Call before adding that column. */
+void       hs_table_set_tree_column    (HsTable *self,
+                                        guint    column);
+/* The column's cells carry their full text as a tooltip (for ellipsized values). */
+void       hs_table_set_column_tooltip (HsTable *self,
+                                        guint    column);
 /* Recomputes every visible cell (for facts the items do not notify about). */
 void       hs_table_refresh    (HsTable         *self);
 /* The text of a cell, for tests; NULL outside the table. */
