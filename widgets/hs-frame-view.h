@@ -26,7 +26,28 @@ void           hs_frame_view_select       (HsFrameView *self,
 /* The line the view shows for @level, for tests. */
 char          *hs_frame_view_get_text     (HsFrameView *self,
                                            guint        level);
-/* Why the stack ends where it does, or why there is none. */
+/* Why the stack ends where it does, or why there is none; or what an edit did. */
 const char    *hs_frame_view_get_status   (HsFrameView *self);
+
+/* Each frame expands to its parameters and locals, read (once per halt, while the view is on
+ * screen) with one hs_engine_task_locals_async() for the whole stack. */
+void           hs_frame_view_set_expanded (HsFrameView *self,
+                                           guint        level,
+                                           gboolean     expanded);
+gboolean       hs_frame_view_get_expanded (HsFrameView *self,
+                                           guint        level);
+/* TRUE once the variables of this halt have been read (or failed). */
+gboolean       hs_frame_view_has_variables (HsFrameView *self);
+/* "name = value  (type)" of a variable of frame @level as its row shows it, or NULL. */
+char          *hs_frame_view_get_variable_text (HsFrameView *self,
+                                                guint        level,
+                                                const char  *name);
+/* What a double-click on that variable's row does: opens the inline editor (TRUE), or says
+ * in the status line why the variable cannot be written (FALSE). */
+gboolean       hs_frame_view_edit_variable (HsFrameView *self,
+                                            guint        level,
+                                            const char  *name);
+/* TRUE while a write from the editor is under way. */
+gboolean       hs_frame_view_is_writing   (HsFrameView *self);
 
 G_END_DECLS

@@ -798,6 +798,89 @@ test_window_task_breakpoint (void)
   }
 }
 
+static gboolean
+variables_read (gpointer data)
+{
+  return hs_frame_view_has_variables (data) && !hs_frame_view_is_writing (data);
+}
+
+static void
+edit_in_view (HsFrameView *frames,
+              guint        level,
+              const char  *name,
+              const char  *text)
+{
+  GtkWidget *entry = find_child (GTK_WIDGET (frames), GTK_TYPE_ENTRY);
+
+  g_assert_true (hs_frame_view_edit_variable (frames, level, name));
+  g_assert_nonnull (entry);
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (entry)));
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  g_signal_emit_by_name (entry, "activate");
+  settle ();
+  wait_until (variables_read, frames, "the write and the re-read");
+  g_test_message ("edit: %s", hs_frame_view_get_status (frames));
+}
+
+/* The stack view's variables: a frame expands to its parameters and locals as the guest has
+ * them, and a double-click writes one where it lives. */
+static void
+test_window_frame_locals (void)
+{
+  HsFrameView *frames;
+  g_autofree char *rqtp = NULL;
+  g_autofree char *mode = NULL;
+  g_autofree char *clockid = NULL;
+  g_autofree char *png = g_test_build_filename (G_TEST_BUILT, "widgets", "frame-locals.png",
+                                                NULL);
+
+  ensure_window (TRUE);
+  frames = HS_FRAME_VIEW (hs_window_get_frame_view (fx.window));
+  g_free (run_in_command_line ("Break.Set 2:::hrtimer_nanosleep /MACHINE 2"));
+  activate ("win.go");
+  wait_until (engine_in_state, GINT_TO_POINTER (HS_ENGINE_STATE_HALTED), "machine 2's sleep");
+  g_free (run_in_command_line ("Break.Delete"));
+  wait_until (frame0_is, "hrtimer_nanosleep", "the stack at hrtimer_nanosleep");
+  show_page (GTK_WIDGET (frames));
+  hs_frame_view_set_expanded (frames, 0, TRUE);
+  wait_until (variables_read, frames, "the frames' variables");
+  rqtp = hs_frame_view_get_variable_text (frames, 0, "rqtp");
+  mode = hs_frame_view_get_variable_text (frames, 0, "mode");
+  g_test_message ("%s\n%s", rqtp, mode);
+  g_assert_nonnull (rqtp);
+  g_assert_true (g_str_has_prefix (rqtp, "rqtp = 600000000 "));
+  g_assert_nonnull (mode);
+  g_assert_true (g_str_has_prefix (mode, "mode = HRTIMER_MODE_REL "));
+  save_png (GTK_WIDGET (fx.window), png);
+
+  /* A register-held parameter of frame 0: written where the task keeps it (the core that runs
+   * it), re-read, and restored. clockid is only read again when the sleep is set up. */
+  edit_in_view (frames, 0, "clockid", "1");
+  g_assert_nonnull (strstr (hs_frame_view_get_status (frames), "written to"));
+  clockid = hs_frame_view_get_variable_text (frames, 0, "clockid");
+  g_assert_true (g_str_has_prefix (clockid, "clockid = 1 "));
+  /* The re-read after the write kept frame 0 open: the same function is still there. */
+  g_assert_true (hs_frame_view_get_expanded (frames, 0));
+  edit_in_view (frames, 0, "clockid", "0");
+  g_free (clockid);
+  clockid = hs_frame_view_get_variable_text (frames, 0, "clockid");
+  g_assert_true (g_str_has_prefix (clockid, "clockid = 0 "));
+  /* An enumerator by name. */
+  edit_in_view (frames, 0, "mode", "HRTIMER_MODE_REL");
+  g_free (mode);
+  mode = hs_frame_view_get_variable_text (frames, 0, "mode");
+  g_assert_true (g_str_has_prefix (mode, "mode = HRTIMER_MODE_REL "));
+  g_assert_null (strstr (hs_frame_view_get_status (frames), "cannot"));
+  /* What cannot be written says why: a caller's register (not saved where it could be
+   * written), a struct, a value optimised out. */
+  g_assert_false (hs_frame_view_edit_variable (frames, 2, "flags"));
+  g_assert_nonnull (strstr (hs_frame_view_get_status (frames), "caller frame #2"));
+  g_assert_false (hs_frame_view_edit_variable (frames, 2, "t"));
+  g_assert_nonnull (strstr (hs_frame_view_get_status (frames), "use Var.set"));
+  g_assert_false (hs_frame_view_edit_variable (frames, 0, "ret"));
+  g_assert_nonnull (strstr (hs_frame_view_get_status (frames), "optimised out"));
+}
+
 static void
 test_window_memory (void)
 {
@@ -1344,6 +1427,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Widgets/window/guest-tree", test_window_guest_tree);
   g_test_add_func ("/Hs/Widgets/window/task-context", test_window_task_context);
   g_test_add_func ("/Hs/Widgets/window/task-breakpoint", test_window_task_breakpoint);
+  g_test_add_func ("/Hs/Widgets/window/frame-locals", test_window_frame_locals);
   g_test_add_func ("/Hs/Widgets/window/memory", test_window_memory);
   g_test_add_func ("/Hs/Widgets/window/watch", test_window_watch);
   g_test_add_func ("/Hs/Widgets/window/source-hover", test_window_source_hover);
