@@ -491,11 +491,16 @@ queue_refresh (HsFrameView *self)
     self->refresh_id = g_idle_add_full (G_PRIORITY_LOW, refresh_idle, self, NULL);
 }
 
-/* The target moved: an edit's message is old news. */
+/* The target moved: an edit's message is old news, and an open editor edits what was. */
 static void
 engine_changed (HsFrameView *self)
 {
   g_clear_pointer (&self->notice, g_free);
+  if (self->editing)
+    {
+      g_clear_object (&self->editing);
+      gtk_widget_set_visible (self->edit_bar, FALSE);
+    }
   queue_refresh (self);
 }
 
@@ -594,12 +599,13 @@ register_written (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *where = hs_engine_write_task_register_finish (HS_ENGINE (object), result,
                                                                 &error);
+  g_autofree char *name = g_object_steal_data (G_OBJECT (self), "hs-pending-what");
   g_autofree char *what = NULL;
 
   if (where == NULL)
-    g_prefix_error (&error, "cannot write the variable's register: ");
+    g_prefix_error (&error, "cannot write %s's register: ", name);
   else
-    what = g_strdup_printf ("written to %s", where);
+    what = g_strdup_printf ("%s: written to %s", name, where);
   write_done (self, error, what);
 }
 
@@ -640,6 +646,7 @@ write_value (HsFrameView *self,
 
       if (var->size < 8)
         v &= (G_GUINT64_CONSTANT (1) << (8 * var->size)) - 1;
+      g_object_set_data_full (G_OBJECT (self), "hs-pending-what", g_strdup (var->name), g_free);
       hs_engine_write_task_register_async (self->engine, self->task, reg, v, self->writing,
                                            register_written, g_object_ref (self));
     }
@@ -700,6 +707,18 @@ cancel_edit (HsFrameView *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->table));
 }
 
+/* What the editor starts from: the number a value shows, without its cast or the symbol or
+ * character printed after it. */
+static char *
+editable_text (const char *shown)
+{
+  const char *p = shown;
+
+  if (*p == '(' && strstr (p, ") ") != NULL)
+    p = strstr (p, ") ") + 2;
+  return g_strndup (p, strcspn (p, " "));
+}
+
 static gboolean
 edit_key (GtkEventControllerKey *controller,
           guint                  keyval,
@@ -719,6 +738,7 @@ begin_edit (HsFrameView *self,
 {
   g_autofree char *message = NULL;
   g_autofree char *label = NULL;
+  g_autofree char *initial = NULL;
   const char *type = var->type_text ? var->type_text : "";
 
   if (hs_engine_get_state (self->engine) != HS_ENGINE_STATE_HALTED)
@@ -747,7 +767,8 @@ begin_edit (HsFrameView *self,
   g_set_object (&self->editing, var);
   label = g_strdup_printf ("#%u %s =", var->level, var->name);
   gtk_label_set_text (self->edit_label, label);
-  gtk_editable_set_text (GTK_EDITABLE (self->edit_entry), var->text[COL_VALUE]);
+  initial = editable_text (var->text[COL_VALUE]);
+  gtk_editable_set_text (GTK_EDITABLE (self->edit_entry), initial);
   gtk_widget_set_visible (self->edit_bar, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->edit_entry));
   set_status (self, "Enter writes the value (a number or an enumerator); Escape cancels");

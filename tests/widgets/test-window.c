@@ -879,6 +879,17 @@ test_window_frame_locals (void)
   g_assert_nonnull (strstr (hs_frame_view_get_status (frames), "use Var.set"));
   g_assert_false (hs_frame_view_edit_variable (frames, 0, "ret"));
   g_assert_nonnull (strstr (hs_frame_view_get_status (frames), "optimised out"));
+  /* The editor starts from the value as shown. */
+  g_assert_true (hs_frame_view_edit_variable (frames, 0, "mode"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (
+    find_child (GTK_WIDGET (frames), GTK_TYPE_ENTRY))), ==, "HRTIMER_MODE_REL");
+  /* Running, nothing is written. */
+  activate ("win.go");
+  wait_until (engine_in_state, GINT_TO_POINTER (HS_ENGINE_STATE_RUNNING), "Go");
+  g_assert_false (hs_frame_view_edit_variable (frames, 0, "clockid"));
+  g_assert_nonnull (strstr (hs_frame_view_get_status (frames), "Break first"));
+  activate ("win.break");
+  wait_until (engine_in_state, GINT_TO_POINTER (HS_ENGINE_STATE_HALTED), "Break");
 }
 
 static void
