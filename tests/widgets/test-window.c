@@ -833,6 +833,8 @@ test_window_frame_locals (void)
   g_autofree char *clockid = NULL;
   g_autofree char *png = g_test_build_filename (G_TEST_BUILT, "widgets", "frame-locals.png",
                                                 NULL);
+  g_autofree char *edit_png = g_test_build_filename (G_TEST_BUILT, "widgets",
+                                                     "frame-locals-edit.png", NULL);
 
   ensure_window (TRUE);
   frames = HS_FRAME_VIEW (hs_window_get_frame_view (fx.window));
@@ -883,6 +885,8 @@ test_window_frame_locals (void)
   g_assert_true (hs_frame_view_edit_variable (frames, 0, "mode"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (
     find_child (GTK_WIDGET (frames), GTK_TYPE_ENTRY))), ==, "HRTIMER_MODE_REL");
+  settle ();
+  save_png (GTK_WIDGET (fx.window), edit_png);
   /* Running, nothing is written. */
   activate ("win.go");
   wait_until (engine_in_state, GINT_TO_POINTER (HS_ENGINE_STATE_RUNNING), "Go");
