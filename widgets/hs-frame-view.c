@@ -14,6 +14,7 @@
 
 #include "hs-frame-view.h"
 
+#include "hs-cexpr.h"
 #include "hs-table.h"
 
 #include <errno.h>
@@ -27,15 +28,16 @@ G_DECLARE_FINAL_TYPE (HsFrameRow, hs_frame_row, HS, FRAME_ROW, GObject)
 
 enum { COL_LEVEL, COL_FUNCTION, COL_VALUE, COL_SOURCE, COL_PC, N_COLS };
 
-/* A frame, or (with @vars NULL) one of its variables. */
+/* A frame, one of its variables, or a member of a struct variable in memory. */
 struct _HsFrameRow
 {
   GObject parent_instance;
   char *text[N_COLS];
   guint level;
+  gboolean is_frame;
+  GListStore *vars;             /* of HsFrameRow: a frame's variables or a struct's members;
+                                 * kept for the life of the row, as its tree model's children */
   /* A frame's */
-  GListStore *vars;             /* of HsFrameRow; kept for the life of the row, as its tree
-                                 * model's children */
   char *function;               /* what keeps it expanded across halts */
   /* A variable's */
   gboolean known;               /* its value could be read */
@@ -46,6 +48,8 @@ struct _HsFrameRow
   char *name;
   char *type_text;
   HsSymbolFile *file;
+  guint64 type_die;
+  GBytes *value;
 };
 
 G_DEFINE_FINAL_TYPE (HsFrameRow, hs_frame_row, G_TYPE_OBJECT)
@@ -61,6 +65,7 @@ hs_frame_row_finalize (GObject *object)
     g_free (self->text[i]);
   g_clear_object (&self->vars);
   g_clear_object (&self->file);
+  g_clear_pointer (&self->value, g_bytes_unref);
   g_free (self->function);
   g_free (self->name);
   g_free (self->type_text);
@@ -93,6 +98,9 @@ static void
 hs_frame_row_init (HsFrameRow *self)
 {
 }
+
+static gboolean is_aggregate (HsFrameRow *self);
+static void read_members (HsFrameRow *self);
 
 static gboolean
 hs_frame_row_set (HsFrameRow  *self,
@@ -155,8 +163,103 @@ hs_frame_row_set_variable (HsFrameRow            *self,
   g_free (self->type_text);
   self->type_text = g_strdup (v->type_text);
   g_set_object (&self->file, v->file);
+  self->type_die = v->type_die;
+  g_clear_pointer (&self->value, g_bytes_unref);
+  self->value = v->value ? g_bytes_ref (v->value) : NULL;
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), row_text_pspec);
+  /* Members already shown follow the struct's new bytes. */
+  if (changed && self->vars && is_aggregate (self))
+    read_members (self);
+}
+
+static void
+hs_frame_variable_free (HsFrameVariable *variable)
+{
+  hs_frame_variable_clear (variable);
+  g_free (variable);
+}
+
+static gboolean
+is_aggregate (HsFrameRow *self)
+{
+  return !self->is_frame && self->kind == HS_LOCATION_MEMORY && self->value && self->file
+         && self->type_text
+         && (g_str_has_prefix (self->type_text, "struct ")
+             || g_str_has_prefix (self->type_text, "union "));
+}
+
+static void
+update_variables (GListStore *store,
+                  GArray     *variables,
+                  gint        level);
+static void
+hs_frame_variable_free (HsFrameVariable *variable);
+
+/* A struct's members, from the bytes already read: DWARF work, so on a thread. */
+static void
+members_in_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  HsFrameRow *self = source;
+  HsFrameVariable *parent = task_data;
+  g_autoptr(GArray) members = hs_symbol_file_get_members (parent->file, parent->type_die, NULL);
+  GArray *out = g_array_new (FALSE, TRUE, sizeof (HsFrameVariable));
+  gsize length;
+  const guint8 *data = g_bytes_get_data (parent->value, &length);
+  HsCexprContext context = { parent->file, 0, NULL, NULL, NULL, 2, 16 };
+
+  g_array_set_clear_func (out, (GDestroyNotify) hs_frame_variable_clear);
+  for (guint i = 0; members && i < members->len; i++)
+    {
+      const HsTypeMember *m = &g_array_index (members, HsTypeMember, i);
+      g_auto(HsTypeInfo) info = { 0 };
+      HsFrameVariable v = { 0 };
+
+      if (!hs_symbol_file_get_type_info (parent->file, m->type_die, &info, NULL)
+          || !info.has_size || m->bit_size != 0 || m->offset + info.size > length)
+        continue;
+      v.frame = self->level;
+      v.name = g_strdup (m->name ? m->name : "(anonymous)");
+      v.file = g_object_ref (parent->file);
+      v.type_die = m->type_die;
+      v.type_text = g_strdup (info.spelling);
+      v.size = info.size;
+      v.kind = HS_LOCATION_MEMORY;
+      v.address = parent->address + m->offset;
+      v.value = g_bytes_new_from_bytes (parent->value, m->offset, info.size);
+      v.text = hs_cexpr_format_value (&context, m->type_die, data + m->offset, info.size);
+      g_array_append_val (out, v);
+    }
+  g_task_return_pointer (task, out, (GDestroyNotify) g_array_unref);
+}
+
+static void
+members_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  HsFrameRow *self = HS_FRAME_ROW (object);
+  g_autoptr(GArray) members = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (members && self->vars)
+    update_variables (self->vars, members, -1);
+}
+
+static void
+read_members (HsFrameRow *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, members_done, NULL);
+  HsFrameVariable *parent = g_new0 (HsFrameVariable, 1);
+
+  parent->file = g_object_ref (self->file);
+  parent->type_die = self->type_die;
+  parent->address = self->address;
+  parent->value = g_bytes_ref (self->value);
+  g_task_set_task_data (task, parent, (GDestroyNotify) hs_frame_variable_free);
+  g_task_run_in_thread (task, members_in_thread);
 }
 
 /* ---- view ------------------------------------------------------------------------------- */
@@ -287,6 +390,7 @@ show_frames (HsFrameView *self,
       else
         {
           row = g_object_new (HS_TYPE_FRAME_ROW, NULL);
+          row->is_frame = TRUE;
           row->vars = g_list_store_new (HS_TYPE_FRAME_ROW);
         }
       row->level = i;
@@ -323,6 +427,43 @@ show_frames (HsFrameView *self,
     }
 }
 
+/* Updated in place by position: the same function lists the same variables (and a struct
+ * the same members). @level -1 takes them all. */
+static void
+update_variables (GListStore *store,
+                  GArray     *variables,
+                  gint        level)
+{
+  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (store));
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = 0;
+
+  for (guint i = 0; i < variables->len; i++)
+    {
+      const HsFrameVariable *v = &g_array_index (variables, HsFrameVariable, i);
+
+      if (level >= 0 && v->frame != (guint) level)
+        continue;
+      if (n < n_old)
+        {
+          g_autoptr(HsFrameRow) row = g_list_model_get_item (G_LIST_MODEL (store), n);
+
+          hs_frame_row_set_variable (row, v);
+        }
+      else
+        {
+          HsFrameRow *row = g_object_new (HS_TYPE_FRAME_ROW, NULL);
+
+          hs_frame_row_set_variable (row, v);
+          g_ptr_array_add (added, row);
+        }
+      n++;
+    }
+  if (n < n_old || added->len > 0)
+    g_list_store_splice (store, MIN (n, n_old), n < n_old ? n_old - n : 0, added->pdata,
+                         added->len);
+}
+
 static void
 show_variables (HsFrameView *self,
                 GArray      *variables)
@@ -332,35 +473,8 @@ show_variables (HsFrameView *self,
   for (guint level = 0; level < n_frames; level++)
     {
       g_autoptr(HsFrameRow) frame = g_list_model_get_item (G_LIST_MODEL (self->rows), level);
-      guint n_old = g_list_model_get_n_items (G_LIST_MODEL (frame->vars));
-      g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
-      guint n = 0;
 
-      /* Updated in place by position: the same function lists the same variables. */
-      for (guint i = 0; i < variables->len; i++)
-        {
-          const HsFrameVariable *v = &g_array_index (variables, HsFrameVariable, i);
-
-          if (v->frame != level)
-            continue;
-          if (n < n_old)
-            {
-              g_autoptr(HsFrameRow) row = g_list_model_get_item (G_LIST_MODEL (frame->vars), n);
-
-              hs_frame_row_set_variable (row, v);
-            }
-          else
-            {
-              HsFrameRow *row = g_object_new (HS_TYPE_FRAME_ROW, NULL);
-
-              hs_frame_row_set_variable (row, v);
-              g_ptr_array_add (added, row);
-            }
-          n++;
-        }
-      if (n < n_old || added->len > 0)
-        g_list_store_splice (frame->vars, MIN (n, n_old), n < n_old ? n_old - n : 0,
-                             added->pdata, added->len);
+      update_variables (frame->vars, variables, level);
     }
 }
 
@@ -784,7 +898,7 @@ on_row_activated (HsFrameView *self,
 
   if (row == NULL)
     return;
-  if (row->vars != NULL)
+  if (row->is_frame)
     gtk_tree_list_row_set_expanded (tr, !gtk_tree_list_row_get_expanded (tr));
   else if (row->name != NULL)
     begin_edit (self, row);
@@ -802,6 +916,12 @@ create_children (gpointer item,
 {
   HsFrameRow *row = item;
 
+  /* A struct's members are read when the tree first asks for them. */
+  if (row->vars == NULL && is_aggregate (row))
+    {
+      row->vars = g_list_store_new (HS_TYPE_FRAME_ROW);
+      read_members (row);
+    }
   return row->vars ? g_object_ref (G_LIST_MODEL (row->vars)) : NULL;
 }
 
@@ -817,7 +937,7 @@ col_style (GObject *item, gpointer data)
 {
   HsFrameRow *row = HS_FRAME_ROW (item);
 
-  return row->vars == NULL && !row->known ? "dim-label" : NULL;
+  return !row->is_frame && !row->known ? "dim-label" : NULL;
 }
 
 GtkWidget *
@@ -907,25 +1027,62 @@ hs_frame_view_has_variables (HsFrameView *self)
   return self->has_variables && self->refresh_id == 0;
 }
 
+/* @path: "t", or "t.tv_nsec" for a member shown under an opened struct. */
 static HsFrameRow *
 find_variable (HsFrameView *self,
                guint        level,
-               const char  *name)
+               const char  *path)
 {
-  g_autoptr(HsFrameRow) frame = g_list_model_get_item (G_LIST_MODEL (self->rows), level);
+  g_autoptr(HsFrameRow) parent = g_list_model_get_item (G_LIST_MODEL (self->rows), level);
+  g_auto(GStrv) names = g_strsplit (path, ".", -1);
+
+  for (guint k = 0; names[k] && parent; k++)
+    {
+      GListModel *list = G_LIST_MODEL (parent->vars);
+      guint n = list ? g_list_model_get_n_items (list) : 0;
+      HsFrameRow *found = NULL;
+
+      for (guint i = 0; i < n && found == NULL; i++)
+        {
+          g_autoptr(HsFrameRow) var = g_list_model_get_item (list, i);
+
+          if (g_strcmp0 (var->name, names[k]) == 0)
+            found = g_steal_pointer (&var);
+        }
+      g_clear_object (&parent);
+      parent = found;
+    }
+  return g_steal_pointer (&parent);
+}
+
+/* Opens (or closes) the row of a variable that is a struct in memory, as a click on its
+ * expander does; FALSE when it is not shown or not one. */
+gboolean
+hs_frame_view_set_variable_expanded (HsFrameView *self,
+                                     guint        level,
+                                     const char  *path,
+                                     gboolean     expanded)
+{
+  g_autoptr(HsFrameRow) var = NULL;
   guint n;
 
-  if (frame == NULL)
-    return NULL;
-  n = g_list_model_get_n_items (G_LIST_MODEL (frame->vars));
+  g_return_val_if_fail (HS_IS_FRAME_VIEW (self), FALSE);
+  var = find_variable (self, level, path);
+  if (var == NULL || !is_aggregate (var))
+    return FALSE;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(HsFrameRow) var = g_list_model_get_item (G_LIST_MODEL (frame->vars), i);
+      g_autoptr(GtkTreeListRow) tr = g_list_model_get_item (G_LIST_MODEL (self->tree), i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (tr);
 
-      if (g_strcmp0 (var->name, name) == 0)
-        return g_steal_pointer (&var);
+      if (item == G_OBJECT (var))
+        {
+          gtk_tree_list_row_set_expanded (tr, expanded);
+          return TRUE;
+        }
     }
-  return NULL;
+  return FALSE;
 }
 
 char *

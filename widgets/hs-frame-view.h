@@ -38,6 +38,12 @@ gboolean       hs_frame_view_get_expanded (HsFrameView *self,
                                            guint        level);
 /* TRUE once the variables of this halt have been read (or failed). */
 gboolean       hs_frame_view_has_variables (HsFrameView *self);
+/* Opens a variable that is a struct in memory to its members (which can be edited as
+ * variables are: "t.tv_nsec"), as a click on its expander does. */
+gboolean       hs_frame_view_set_variable_expanded (HsFrameView *self,
+                                                    guint        level,
+                                                    const char  *path,
+                                                    gboolean     expanded);
 /* "name = value  (type)" of a variable of frame @level as its row shows it, or NULL. */
 char          *hs_frame_view_get_variable_text (HsFrameView *self,
                                                 guint        level,

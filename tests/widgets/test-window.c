@@ -804,6 +804,15 @@ variables_read (gpointer data)
   return hs_frame_view_has_variables (data) && !hs_frame_view_is_writing (data);
 }
 
+static gboolean
+member_shown (gpointer data)
+{
+  HsFrameView *frames = HS_FRAME_VIEW (hs_window_get_frame_view (fx.window));
+  g_autofree char *text = hs_frame_view_get_variable_text (frames, 4, "t.tv_nsec");
+
+  return text && g_str_has_prefix (text, data) && variables_read (frames);
+}
+
 static void
 edit_in_view (HsFrameView *frames,
               guint        level,
@@ -903,8 +912,42 @@ test_window_frame_locals (void)
      * struct, which the view leaves to Var.set. */
     g_assert_false (hs_frame_view_edit_variable (frames, 2, "t"));
     g_assert_nonnull (strstr (hs_frame_view_get_status (frames), "use Var.set"));
-    save_png (GTK_WIDGET (fx.window), deeper_png);
+    /* ... but its members are, in memory: frame #4's copy of the request, opened to its
+     * members, one written and re-read from the target, then restored. */
+    g_assert_cmpstr (hs_frame_view_get_frame (frames, 4)->function, ==,
+                     "__arm64_sys_clock_nanosleep");
     hs_frame_view_set_expanded (frames, 2, FALSE);
+    hs_frame_view_set_expanded (frames, 4, TRUE);
+    settle ();
+    g_assert_true (hs_frame_view_set_variable_expanded (frames, 4, "t", TRUE));
+    wait_until (member_shown, "tv_nsec = 600000000 ", "t's members");
+    edit_in_view (frames, 4, "t.tv_nsec", "600000001");
+    g_assert_nonnull (strstr (hs_frame_view_get_status (frames), "8 bytes written at 2:::0x"));
+    wait_until (member_shown, "tv_nsec = 600000001 ", "the member re-read");
+    /* And the target holds it, read past the view. */
+    {
+      const char *at = strstr (hs_frame_view_get_status (frames), "2:::0x") + 4;
+      HsAddress a = { HS_ACCESS_VIRTUAL, 2, 0, g_ascii_strtoull (at, NULL, 16) };
+      GAsyncResult *w = NULL;
+      g_autoptr(HsMemoryRead) r = NULL;
+      guint64 v = 0;
+
+      hs_engine_read_async (fx.engine, &a, 8, NULL, hs_test_store_result, &w);
+      r = hs_engine_read_finish (fx.engine, hs_test_wait_result (&w, 30), NULL);
+      g_clear_object (&w);
+      g_assert_nonnull (r);
+      memcpy (&v, g_bytes_get_data (r->data, NULL), 8);
+      g_assert_cmpuint (GUINT64_FROM_LE (v), ==, 600000001);
+    }
+    save_png (GTK_WIDGET (fx.window), deeper_png);
+    edit_in_view (frames, 4, "t.tv_nsec", "600000000");
+    wait_until (member_shown, "tv_nsec = 600000000 ", "the member restored");
+    {
+      g_autofree char *t = hs_frame_view_get_variable_text (frames, 4, "t");
+
+      g_assert_true (g_str_has_prefix (t, "t (in __do_sys_clock_nanosleep) = {tv_sec = 0, "
+                                          "tv_nsec = 600000000}"));
+    }
   }
   /* The editor starts from the value as shown. */
   g_assert_true (hs_frame_view_edit_variable (frames, 0, "tim"));
