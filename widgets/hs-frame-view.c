@@ -203,7 +203,6 @@ members_in_thread (GTask        *task,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
-  HsFrameRow *self = source;
   HsFrameVariable *parent = task_data;
   g_autoptr(GArray) members = hs_symbol_file_get_members (parent->file, parent->type_die, NULL);
   GArray *out = g_array_new (FALSE, TRUE, sizeof (HsFrameVariable));
@@ -221,7 +220,7 @@ members_in_thread (GTask        *task,
       if (!hs_symbol_file_get_type_info (parent->file, m->type_die, &info, NULL)
           || !info.has_size || m->bit_size != 0 || m->offset + info.size > length)
         continue;
-      v.frame = self->level;
+      v.frame = parent->frame;
       v.name = g_strdup (m->name ? m->name : "(anonymous)");
       v.file = g_object_ref (parent->file);
       v.type_die = m->type_die;
@@ -254,6 +253,8 @@ read_members (HsFrameRow *self)
   g_autoptr(GTask) task = g_task_new (self, NULL, members_done, NULL);
   HsFrameVariable *parent = g_new0 (HsFrameVariable, 1);
 
+  /* A copy of what the thread needs: the row is the main thread's. */
+  parent->frame = self->level;
   parent->file = g_object_ref (self->file);
   parent->type_die = self->type_die;
   parent->address = self->address;
