@@ -15,6 +15,7 @@
 #include "hs-frame-view.h"
 
 #include "hs-cexpr.h"
+#include "hs-sync.h"
 #include "hs-table.h"
 
 #include <errno.h>
@@ -232,7 +233,7 @@ members_in_thread (GTask        *task,
       v.text = hs_cexpr_format_value (&context, m->type_die, data + m->offset, info.size);
       g_array_append_val (out, v);
     }
-  g_task_return_pointer (task, out, (GDestroyNotify) g_array_unref);
+  hs_task_return_pointer (task, out, (GDestroyNotify) g_array_unref);
 }
 
 static void
@@ -241,7 +242,7 @@ members_done (GObject      *object,
               gpointer      user_data)
 {
   HsFrameRow *self = HS_FRAME_ROW (object);
-  g_autoptr(GArray) members = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GArray) members = hs_task_propagate_pointer (G_TASK (result), NULL);
 
   if (members && self->vars)
     update_variables (self->vars, members, -1);
@@ -260,7 +261,7 @@ read_members (HsFrameRow *self)
   parent->address = self->address;
   parent->value = g_bytes_ref (self->value);
   g_task_set_task_data (task, parent, (GDestroyNotify) hs_frame_variable_free);
-  g_task_run_in_thread (task, members_in_thread);
+  hs_task_run_in_thread (task, members_in_thread);
 }
 
 /* ---- view ------------------------------------------------------------------------------- */
@@ -669,13 +670,13 @@ parse_in_thread (GTask        *task,
     {
       if (error == NULL)
         error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "no symbols");
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      hs_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                "'%s' is neither a number nor an enumerator: %s", name,
                                error->message);
       g_error_free (error);
       return;
     }
-  g_task_return_pointer (task, g_memdup2 (&value, sizeof value), g_free);
+  hs_task_return_pointer (task, g_memdup2 (&value, sizeof value), g_free);
 }
 
 static void
@@ -775,7 +776,7 @@ parsed (GObject      *object,
   HsFrameView *self = HS_FRAME_VIEW (object);
   g_autoptr(HsFrameRow) var = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree gint64 *value = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree gint64 *value = hs_task_propagate_pointer (G_TASK (result), &error);
 
   if (value == NULL)
     {
@@ -810,7 +811,7 @@ commit_edit (HsFrameView *self)
       g_clear_object (&self->writing);
       self->writing = g_cancellable_new ();
       g_task_set_task_data (task, job, (GDestroyNotify) parse_job_free);
-      g_task_run_in_thread (task, parse_in_thread);
+      hs_task_run_in_thread (task, parse_in_thread);
     }
 }
 
