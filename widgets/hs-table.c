@@ -207,7 +207,8 @@ hs_table_set_tree_column (HsTable *self,
                           guint    column)
 {
   g_return_if_fail (HS_IS_TABLE (self));
-  g_return_if_fail (G_IS_LIST_MODEL (self->model));
+  g_return_if_fail (GTK_IS_TREE_LIST_MODEL (self->model));
+  g_return_if_fail (self->columns->len <= column);
   self->tree_column = column;
 }
 
