@@ -601,6 +601,18 @@ refresh_idle (gpointer data)
 static void
 queue_refresh (HsFrameView *self)
 {
+  HsTask *task = hs_engine_get_current_task (self->engine);
+
+  /* Another task's (or core's) stack is not this context's, even for the moment the idle
+   * waits: nobody may take its frames for the new context's. A halt in the same context keeps
+   * them, and the rows are updated in place. */
+  if (self->frames != NULL
+      && (task != self->task
+          || (task == NULL && hs_engine_get_current_core (self->engine) != self->core)))
+    {
+      g_cancellable_cancel (self->fetching);
+      clear_frames (self);
+    }
   /* Until the idle runs, what is shown is stale: tests and edits must wait. */
   self->has_variables = FALSE;
   if (self->refresh_id == 0)
