@@ -294,6 +294,7 @@ struct _HsFrameView
   guint refresh_id;
   gboolean locals_wanted;       /* frames shown, variables not read yet */
   gboolean has_variables;
+  gboolean other_context;       /* the frames shown are not the current context's */
   HsFrameRow *editing;          /* the variable in the edit bar */
   GCancellable *writing;
 };
@@ -352,6 +353,7 @@ clear_frames (HsFrameView *self)
   g_list_store_remove_all (self->rows);
   g_clear_pointer (&self->frames, g_array_unref);
   self->locals_wanted = FALSE;
+  self->other_context = FALSE;
 }
 
 static void
@@ -374,6 +376,7 @@ show_frames (HsFrameView *self,
   g_clear_pointer (&self->frames, g_array_unref);
   self->frames = frames;
   self->machine = machine;
+  self->other_context = FALSE;
   for (guint i = 0; i < frames->len; i++)
     {
       const HsFrame *f = &g_array_index (frames, HsFrame, i);
@@ -604,15 +607,11 @@ queue_refresh (HsFrameView *self)
   HsTask *task = hs_engine_get_current_task (self->engine);
 
   /* Another task's (or core's) stack is not this context's, even for the moment the idle
-   * waits: nobody may take its frames for the new context's. A halt in the same context keeps
-   * them, and the rows are updated in place. */
-  if (self->frames != NULL
-      && (task != self->task
-          || (task == NULL && hs_engine_get_current_core (self->engine) != self->core)))
-    {
-      g_cancellable_cancel (self->fetching);
-      clear_frames (self);
-    }
+   * waits: nobody may take its frames for the new context's. The rows stay until the new
+   * ones replace them in place. */
+  if (task != self->task
+      || (task == NULL && hs_engine_get_current_core (self->engine) != self->core))
+    self->other_context = TRUE;
   /* Until the idle runs, what is shown is stale: tests and edits must wait. */
   self->has_variables = FALSE;
   if (self->refresh_id == 0)
@@ -979,7 +978,7 @@ guint
 hs_frame_view_get_n_frames (HsFrameView *self)
 {
   g_return_val_if_fail (HS_IS_FRAME_VIEW (self), 0);
-  return self->frames ? self->frames->len : 0;
+  return self->frames && !self->other_context ? self->frames->len : 0;
 }
 
 const HsFrame *
@@ -987,7 +986,7 @@ hs_frame_view_get_frame (HsFrameView *self,
                          guint        level)
 {
   g_return_val_if_fail (HS_IS_FRAME_VIEW (self), NULL);
-  if (self->frames == NULL || level >= self->frames->len)
+  if (self->frames == NULL || self->other_context || level >= self->frames->len)
     return NULL;
   return &g_array_index (self->frames, HsFrame, level);
 }
