@@ -590,16 +590,6 @@ refresh (HsFrameView *self)
   gtk_label_set_text (self->title, title);
 }
 
-static gboolean
-refresh_idle (gpointer data)
-{
-  HsFrameView *self = data;
-
-  self->refresh_id = 0;
-  refresh (self);
-  return G_SOURCE_REMOVE;
-}
-
 /* A halt notifies the current core and task too: one refresh for all of them. */
 static void
 queue_refresh (HsFrameView *self)
@@ -612,10 +602,11 @@ queue_refresh (HsFrameView *self)
   if (task != self->task
       || (task == NULL && hs_engine_get_current_core (self->engine) != self->core))
     self->other_context = TRUE;
-  /* Until the idle runs, what is shown is stale: tests and edits must wait. */
-  self->has_variables = FALSE;
-  if (self->refresh_id == 0)
-    self->refresh_id = g_idle_add_full (G_PRIORITY_LOW, refresh_idle, self, NULL);
+  /* At once, as the other views do: the window's source and context follow the frame this
+   * selects, and waiting for an idle let them settle on the old one first. A second signal of
+   * the same halt cancels the first one's reads. */
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  refresh (self);
 }
 
 /* The target moved: an edit's message is old news, and an open editor edits what was. */
