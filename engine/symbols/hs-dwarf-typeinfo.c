@@ -45,26 +45,6 @@ member_clear (gpointer data)
   hs_type_member_clear (data);
 }
 
-/* The same as hs-symbol-file.c's: the lock, then the index. */
-static gboolean
-begin (HsSymbolFile  *self,
-       GError       **error)
-{
-  hs_mutex_lock (&self->dwarf_lock);
-  if (!_hs_dwarf_ensure (self, NULL, NULL, NULL, error))
-    {
-      hs_mutex_unlock (&self->dwarf_lock);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-end (HsSymbolFile *self)
-{
-  hs_mutex_unlock (&self->dwarf_lock);
-}
-
 static HsTypeEncoding
 encoding_of (guint64 ate)
 {
@@ -237,10 +217,10 @@ hs_symbol_file_get_type_info (HsSymbolFile  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   memset (out, 0, sizeof *out);
-  if (!begin (self, error))
+  if (!_hs_symbol_file_dwarf_begin (self, error))
     return FALSE;
   ok = type_info (self, type_die, out, error);
-  end (self);
+  _hs_symbol_file_dwarf_end (self);
   return ok;
 }
 
@@ -258,10 +238,10 @@ hs_symbol_file_strip_type (HsSymbolFile  *self,
   g_return_val_if_fail (out != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!begin (self, error))
+  if (!_hs_symbol_file_dwarf_begin (self, error))
     return FALSE;
   ok = _hs_dwarf_strip_type (self, type_die, &stripped, &tag, error);
-  end (self);
+  _hs_symbol_file_dwarf_end (self);
   *out = ok ? stripped : 0;
   return ok;
 }
@@ -280,10 +260,10 @@ hs_symbol_file_find_type (HsSymbolFile  *self,
   g_return_val_if_fail (type_die != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!begin (self, error))
+  if (!_hs_symbol_file_dwarf_begin (self, error))
     return FALSE;
   ok = _hs_dwarf_find_named_type (self, spelled, &off, error);
-  end (self);
+  _hs_symbol_file_dwarf_end (self);
   *type_die = ok ? off : 0;
   return ok;
 }
@@ -324,11 +304,11 @@ hs_symbol_file_get_members (HsSymbolFile  *self,
   g_return_val_if_fail (HS_IS_SYMBOL_FILE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!begin (self, error))
+  if (!_hs_symbol_file_dwarf_begin (self, error))
     return NULL;
   if (!aggregate_of (self, type_die, &agg, error) || !_hs_dwarf_die_at (self, agg, &die, error))
     {
-      end (self);
+      _hs_symbol_file_dwarf_end (self);
       return NULL;
     }
   members = g_array_new (FALSE, TRUE, sizeof (HsTypeMember));
@@ -362,7 +342,7 @@ hs_symbol_file_get_members (HsSymbolFile  *self,
     }
   _hs_dwarf_die_free (self, child);
   _hs_dwarf_die_free (self, die);
-  end (self);
+  _hs_symbol_file_dwarf_end (self);
   if (res == DW_DLV_ERROR)
     return NULL;
   return g_steal_pointer (&members);
@@ -390,11 +370,11 @@ hs_symbol_file_find_member (HsSymbolFile  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   memset (out, 0, sizeof *out);
-  if (!begin (self, error))
+  if (!_hs_symbol_file_dwarf_begin (self, error))
     return FALSE;
   if (!aggregate_of (self, type_die, &agg, error))
     {
-      end (self);
+      _hs_symbol_file_dwarf_end (self);
       return FALSE;
     }
   res = _hs_dwarf_find_member (self, agg, name, &found, seen, error);
@@ -408,7 +388,7 @@ hs_symbol_file_find_member (HsSymbolFile  *self,
                    suggestion ? "; did you mean '" : "", suggestion ? suggestion : "",
                    suggestion ? "'?" : "");
     }
-  end (self);
+  _hs_symbol_file_dwarf_end (self);
   if (res != DW_DLV_OK)
     return FALSE;
   out->name = g_strdup (name);
@@ -511,7 +491,7 @@ hs_symbol_file_find_enumerator (HsSymbolFile  *self,
   g_return_val_if_fail (name != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!begin (self, error))
+  if (!_hs_symbol_file_dwarf_begin (self, error))
     return FALSE;
   if (self->enumerators == NULL)
     build_enumerators (self);
@@ -526,7 +506,7 @@ hs_symbol_file_find_enumerator (HsSymbolFile  *self,
   else
     g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_NOT_FOUND,
                  "%s has no enumerator '%s' in a named enum", self->basename, name);
-  end (self);
+  _hs_symbol_file_dwarf_end (self);
   return e != NULL;
 }
 
@@ -545,11 +525,11 @@ hs_symbol_file_get_enumerators (HsSymbolFile  *self,
   g_return_val_if_fail (HS_IS_SYMBOL_FILE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!begin (self, error))
+  if (!_hs_symbol_file_dwarf_begin (self, error))
     return NULL;
   if (!_hs_dwarf_strip_type (self, type_die, &off, &tag, error))
     {
-      end (self);
+      _hs_symbol_file_dwarf_end (self);
       return NULL;
     }
   if (tag != DW_TAG_enumeration_type)
@@ -558,12 +538,12 @@ hs_symbol_file_get_enumerators (HsSymbolFile  *self,
 
       g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_INVALID, "%s is not an enum",
                    spelled);
-      end (self);
+      _hs_symbol_file_dwarf_end (self);
       return NULL;
     }
   if (!_hs_dwarf_die_at (self, off, &die, error))
     {
-      end (self);
+      _hs_symbol_file_dwarf_end (self);
       return NULL;
     }
   values = g_array_new (FALSE, TRUE, sizeof (HsTypeEnumerator));
@@ -597,7 +577,7 @@ hs_symbol_file_get_enumerators (HsSymbolFile  *self,
     }
   _hs_dwarf_die_free (self, child);
   _hs_dwarf_die_free (self, die);
-  end (self);
+  _hs_symbol_file_dwarf_end (self);
   if (res == DW_DLV_ERROR)
     return NULL;
   return g_steal_pointer (&values);

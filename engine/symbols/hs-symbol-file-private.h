@@ -542,6 +542,15 @@ gboolean     _hs_dwarf_frame_rule      (HsSymbolFile          *self,
                                         GError               **error);
 
 /* ------------------------------------------------------------------------------------------ */
+/* hs-symbol-file.c                                                                           */
+
+/* A public DWARF query's start: takes dwarf_lock and indexes on first use; FALSE (unlocked)
+ * when the DWARF cannot be read. Every TRUE is ended with _hs_symbol_file_dwarf_end(). */
+gboolean     _hs_symbol_file_dwarf_begin (HsSymbolFile        *self,
+                                          GError             **error);
+void         _hs_symbol_file_dwarf_end   (HsSymbolFile        *self);
+
+/* ------------------------------------------------------------------------------------------ */
 /* hs-elf-open.c                                                                              */
 
 /* Opens the ELF file @fd (which @self then owns, and closes) and reads its symbol table;

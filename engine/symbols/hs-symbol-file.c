@@ -558,9 +558,9 @@ hs_symbol_file_match (HsSymbolFile *self,
 /* ------------------------------------------------------------------------------------------ */
 /* DWARF queries: each takes the lock, indexes on first use, then asks hs-dwarf-*.c.           */
 
-static gboolean
-dwarf_begin (HsSymbolFile  *self,
-             GError       **error)
+gboolean
+_hs_symbol_file_dwarf_begin (HsSymbolFile  *self,
+                             GError       **error)
 {
   hs_mutex_lock (&self->dwarf_lock);
   if (!_hs_dwarf_ensure (self, NULL, NULL, NULL, error))
@@ -571,8 +571,8 @@ dwarf_begin (HsSymbolFile  *self,
   return TRUE;
 }
 
-static void
-dwarf_end (HsSymbolFile *self)
+void
+_hs_symbol_file_dwarf_end (HsSymbolFile *self)
 {
   hs_mutex_unlock (&self->dwarf_lock);
 }
@@ -596,10 +596,10 @@ hs_symbol_file_get_type_size (HsSymbolFile  *self,
   g_return_val_if_fail (type_name != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!dwarf_begin (self, error))
+  if (!_hs_symbol_file_dwarf_begin (self, error))
     return FALSE;
   ok = _hs_dwarf_type_size (self, type_name, size, error);
-  dwarf_end (self);
+  _hs_symbol_file_dwarf_end (self);
   return ok;
 }
 
@@ -666,7 +666,7 @@ hs_symbol_file_member_full (HsSymbolFile  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   memset (out, 0, sizeof *out);
-  if (!dwarf_begin (self, error))
+  if (!_hs_symbol_file_dwarf_begin (self, error))
     return FALSE;
   /* Awareness asks for the same members at every halt: each is looked up in the DWARF once. */
   key = g_strconcat (type_name, "\n", path, NULL);
@@ -675,7 +675,7 @@ hs_symbol_file_member_full (HsSymbolFile  *self,
     {
       *out = *known;
       out->type_name = g_strdup (known->type_name);
-      dwarf_end (self);
+      _hs_symbol_file_dwarf_end (self);
       return TRUE;
     }
   ok = _hs_dwarf_member (self, type_name, path, out, error);
@@ -689,7 +689,7 @@ hs_symbol_file_member_full (HsSymbolFile  *self,
                                                (GDestroyNotify) member_free);
       g_hash_table_insert (self->members, g_steal_pointer (&key), copy);
     }
-  dwarf_end (self);
+  _hs_symbol_file_dwarf_end (self);
   if (!ok)
     hs_member_clear (out);
   return ok;
@@ -734,13 +734,13 @@ get_info (HsSymbolFile  *self,
   if (!self->has_debug_info)
     return info_from_symtab (self, name, kind, out, error);
 
-  if (!dwarf_begin (self, error))
+  if (!_hs_symbol_file_dwarf_begin (self, error))
     return FALSE;
   if (kind == HS_SYMBOL_FUNCTION)
     ok = _hs_dwarf_function (self, name, out, &local_error);
   else
     ok = _hs_dwarf_variable (self, name, out, &local_error);
-  dwarf_end (self);
+  _hs_symbol_file_dwarf_end (self);
 
   /* A relocated file's DWARF keeps the unrelocated offset of what is in a section the target
    * gave no address (a module's .exit.text): that is no address. */
@@ -833,10 +833,10 @@ hs_symbol_file_address_to_line (HsSymbolFile  *self,
   g_return_val_if_fail (HS_IS_SYMBOL_FILE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!dwarf_begin (self, error))
+  if (!_hs_symbol_file_dwarf_begin (self, error))
     return FALSE;
   ok = _hs_dwarf_address_to_line (self, address, file, line, error);
-  dwarf_end (self);
+  _hs_symbol_file_dwarf_end (self);
   return ok;
 }
 
@@ -864,10 +864,10 @@ hs_symbol_file_get_scope (HsSymbolFile  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   memset (out, 0, sizeof *out);
-  if (!dwarf_begin (self, error))
+  if (!_hs_symbol_file_dwarf_begin (self, error))
     return FALSE;
   ok = _hs_dwarf_scope (self, pc, out, error);
-  dwarf_end (self);
+  _hs_symbol_file_dwarf_end (self);
   return ok;
 }
 
@@ -895,10 +895,10 @@ hs_symbol_file_line_to_address (HsSymbolFile  *self,
   g_return_val_if_fail (file_suffix != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!dwarf_begin (self, error))
+  if (!_hs_symbol_file_dwarf_begin (self, error))
     return FALSE;
   ok = _hs_dwarf_line_to_address (self, file_suffix, line, address, actual_line, error);
-  dwarf_end (self);
+  _hs_symbol_file_dwarf_end (self);
   return ok;
 }
 
