@@ -636,6 +636,32 @@ hs_engine_get_module_paths (HsEngine *self)
   return (char **) g_ptr_array_free (out, FALSE);
 }
 
+/* Returns: (transfer full): the search path as the commands that set it again
+ * ("sYmbol.AutoLOAD.PATH \"DIR\" [/MACHINE n]"), for a saved session. */
+char **
+hs_engine_get_module_paths_for_session (HsEngine *self)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  g_return_val_if_fail (HS_IS_ENGINE (self), NULL);
+
+  for (guint i = 0; i < self->module_paths->len; i++)
+    {
+      const ModulePath *p = g_ptr_array_index (self->module_paths, i);
+      /* The command language has no escapes (as in the session's other paths): a quote in a
+       * directory's name cannot be written, and is left out. */
+      g_auto(GStrv) parts = g_strsplit (p->dir, "\"", -1);
+      g_autofree char *quoted = g_strjoinv ("", parts);
+
+      g_ptr_array_add (out, p->machine < 0
+                            ? g_strdup_printf ("sYmbol.AutoLOAD.PATH \"%s\"", quoted)
+                            : g_strdup_printf ("sYmbol.AutoLOAD.PATH \"%s\" /MACHINE %d", quoted,
+                                               p->machine));
+    }
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
 void
 hs_engine_set_module_autoload (HsEngine *self,
                                gboolean  autoload_on)

@@ -46,18 +46,33 @@ hs_engine_save_session (HsEngine *self)
       guint id = hs_machine_get_id (m);
       g_autoptr(GPtrArray) bindings = hs_symbol_scope_get_bindings (hs_engine_get_symbol_scope (self), id);
 
-      for (guint k = 0; k < bindings->len; k++)
+      for (guint k = 0, written = 0; k < bindings->len; k++)
         {
           const HsSymbolBinding *b = g_ptr_array_index (bindings, k);
-          g_autofree char *path = quote (hs_symbol_file_get_path (b->file));
+          g_autofree char *path = NULL;
 
+          /* A module's file is bound where the guest placed it this boot: autoload binds it
+           * again from the search path below, wherever the next boot puts it. */
+          if (b->module != NULL)
+            continue;
+          path = quote (hs_symbol_file_get_path (b->file));
+          /* A KASLR slide found at a halt changes at every boot: only the user's is kept. */
           g_string_append_printf (out, "Data.LOAD.Elf %s %u:::0x%" G_GINT64_MODIFIER "x::0x%"
-                                  G_GINT64_MODIFIER "x /NoCODE", path, id, b->space, b->offset);
-          if (k == 0 && hs_machine_get_name (m) != NULL)
+                                  G_GINT64_MODIFIER "x /NoCODE", path, id, b->space,
+                                  b->user_offset ? b->offset : 0);
+          if (written++ == 0 && hs_machine_get_name (m) != NULL)
             g_string_append_printf (out, " /Name %s", hs_machine_get_name (m));
           g_string_append_c (out, '\n');
         }
     }
+  {
+    g_auto(GStrv) module_paths = hs_engine_get_module_paths_for_session (self);
+
+    for (guint i = 0; module_paths[i]; i++)
+      g_string_append_printf (out, "%s\n", module_paths[i]);
+    if (!hs_engine_get_module_autoload (self))
+      g_string_append (out, "sYmbol.AutoLOAD.OFF\n");
+  }
 
   paths = hs_source_path_map_to_strv (hs_symbol_scope_get_source_paths (self->symbols));
   for (guint i = 0; paths[i]; i++)

@@ -583,6 +583,7 @@ void           hs_engine_add_module_path           (HsEngine            *self,
                                                     gint                 machine,
                                                     const char          *dir);
 char         **hs_engine_get_module_paths          (HsEngine            *self);
+char         **hs_engine_get_module_paths_for_session (HsEngine         *self);
 void           hs_engine_set_module_autoload       (HsEngine            *self,
                                                     gboolean             autoload_on);
 gboolean       hs_engine_get_module_autoload       (HsEngine            *self);

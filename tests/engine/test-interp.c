@@ -594,6 +594,14 @@ test_breakpoints_and_session (Fixture       *f,
   assert_contains (list, "[machine 0, task pid 7, if Register(x0)==0x10]");
 
   g_free (run_ok (f, "sYmbol.SourcePATH.Translate \"/build/x y\" \"/src/x\""));
+  /* The module search path is the session's; module files bound at a halt are not (they are
+   * bound again where the next boot places the modules). */
+  {
+    g_autofree char *autoload = g_strdup_printf ("sYmbol.AutoLOAD.PATH \"%s\"", dir);
+
+    g_free (run_ok (f, autoload));
+    g_free (run_ok (f, "sYmbol.AutoLOAD.OFF"));
+  }
   g_free (run_ok (f, save));
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   assert_contains (text, "Break.Set 0:::0x0::0xffff000000010000 /COUNT 3.\n");
@@ -601,6 +609,12 @@ test_breakpoints_and_session (Fixture       *f,
                          "Register(x0)==0x10\n");
   assert_contains (text, "Break.DISable 0:::0x4000\n");
   assert_contains (text, "sYmbol.SourcePATH.Translate \"/build/x y\" \"/src/x\"\n");
+  {
+    g_autofree char *autoload = g_strdup_printf ("sYmbol.AutoLOAD.PATH \"%s\"\n", dir);
+
+    assert_contains (text, autoload);
+    assert_contains (text, "sYmbol.AutoLOAD.OFF\n");
+  }
 
   g_free (run_ok (f, "Break.Delete"));
   g_free (run_ok (f, "sYmbol.SourcePATH.RESet"));
@@ -620,6 +634,13 @@ test_breakpoints_and_session (Fixture       *f,
   }
   g_assert_cmpuint (hs_source_path_map_get_n_entries (hs_engine_get_source_path_map (f->engine)),
                     ==, 1);
+  g_assert_false (hs_engine_get_module_autoload (f->engine));
+  {
+    g_auto(GStrv) module_paths = hs_engine_get_module_paths (f->engine);
+
+    g_assert_cmpuint (g_strv_length (module_paths), ==, 1);
+    g_assert_cmpstr (module_paths[0], ==, dir);
+  }
   g_unlink (path);
   g_rmdir (dir);
 }
