@@ -30,37 +30,42 @@ typedef struct
   HsInterp *interp;
   HsBoard *board;
   GPtrArray *lines;      /* of char*: what to run */
-  GPtrArray *origins;    /* of char*: where each line came from, for errors */
+  GPtrArray *origins;    /* of char*: where each line came from, for errors; NULL for a
+                          * script's DO (its errors say where they are) */
   char *session;         /* the demo's session script: its output is not the user's */
+  guint session_line;     /* its DO's index in @lines */
   guint next;
   guint current;          /* the line running now */
   int status;
   gboolean detaching;
   GCancellable *running;  /* the running command's, or the detach's at the end */
   guint interrupts;       /* Ctrl+C presses so far */
+  gboolean quit;          /* QUIT ran */
+  int quit_status;
 } Cli;
 
 static void run_next (Cli *cli);
 
-/* Adds a script's commands to the run at @position (-1: at the end). */
+/* Adds a DO of a script to the run at @position (-1: at the end). The script is read here
+ * first, so that a file that cannot be one is a usage error before anything starts. */
 static gboolean
 load_script (Cli         *cli,
              const char  *path,
              int          position,
              GError     **error)
 {
-  g_autoptr(GPtrArray) lines = hs_script_read (path, error);
+  gsize length;
+  g_autofree char *text = hs_script_read_text (path, &length, error);
+  g_autoptr(GString) line = g_string_new ("DO \"");
   guint at = position < 0 ? cli->lines->len : (guint) position;
 
-  if (lines == NULL)
+  if (text == NULL)
     return FALSE;
-  for (guint i = 0; i < lines->len; i++, at++)
-    {
-      const HsScriptLine *l = g_ptr_array_index (lines, i);
-
-      g_ptr_array_insert (cli->lines, at, g_strdup (l->text));
-      g_ptr_array_insert (cli->origins, at, g_strdup_printf ("%s:%u", path, l->line));
-    }
+  g_string_append_printf (line, "%s\"", path);
+  g_ptr_array_insert (cli->lines, at, g_string_free (g_steal_pointer (&line), FALSE));
+  g_ptr_array_insert (cli->origins, at, NULL);
+  if (cli->session != NULL && strcmp (path, cli->session) == 0)
+    cli->session_line = at;
   return TRUE;
 }
 
@@ -70,6 +75,36 @@ finish (Cli *cli,
 {
   cli->status = status;
   g_main_loop_quit (cli->loop);
+}
+
+/* The demo's session prints to stderr: stdout holds what the user's commands print. */
+static void
+print_output (Cli        *cli,
+              const char *text)
+{
+  FILE *to = cli->session != NULL && cli->current == cli->session_line ? stderr : stdout;
+
+  fputs (text, to);
+  fflush (to);
+}
+
+static void
+printed (HsInterp   *interp,
+         const char *text,
+         gpointer    user_data)
+{
+  print_output (user_data, text);
+}
+
+static void
+quit_requested (HsInterp *interp,
+                gint      status,
+                gpointer  user_data)
+{
+  Cli *cli = user_data;
+
+  cli->quit = TRUE;
+  cli->quit_status = status;
 }
 
 static void
@@ -84,19 +119,21 @@ execute_done (GObject      *object,
   g_clear_object (&cli->running);
   if (output == NULL)
     {
-      fprintf (stderr, "hyperscope: %s: %s\n", (const char *) g_ptr_array_index (cli->origins,
-                                                                                   cli->current),
-               error->message);
+      const char *origin = g_ptr_array_index (cli->origins, cli->current);
+
+      if (origin != NULL)
+        fprintf (stderr, "hyperscope: %s: %s\n", origin, error->message);
+      else
+        fprintf (stderr, "hyperscope: %s\n", error->message);
       finish (cli, cli->interrupts > 0 ? 130 : 1);
       return;
     }
-  {
-    const char *origin = g_ptr_array_index (cli->origins, cli->current);
-    FILE *to = cli->session && g_str_has_prefix (origin, cli->session) ? stderr : stdout;
-
-    fputs (output, to);
-    fflush (to);
-  }
+  print_output (cli, output);
+  if (cli->quit)
+    {
+      finish (cli, cli->quit_status);
+      return;
+    }
   run_next (cli);
 }
 
@@ -252,6 +289,9 @@ hs_cli_run (const HsCliOptions *options)
   cli.interp = hs_interp_new (cli.engine);
   cli.lines = g_ptr_array_new_with_free_func (g_free);
   cli.origins = g_ptr_array_new_with_free_func (g_free);
+  hs_interp_set_streaming (cli.interp, TRUE);
+  g_signal_connect (cli.interp, "printed", G_CALLBACK (printed), &cli);
+  g_signal_connect (cli.interp, "quit-requested", G_CALLBACK (quit_requested), &cli);
   g_signal_connect (cli.engine, "detached", G_CALLBACK (engine_detached), &cli);
   g_signal_connect (cli.engine, "notify::waiting-for-halt", G_CALLBACK (waiting_changed), &cli);
   interrupt_id = g_unix_signal_add (SIGINT, on_interrupt, &cli);

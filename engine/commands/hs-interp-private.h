@@ -13,6 +13,7 @@
 #include "hs-interp.h"
 #include "hs-builtins.h"
 #include "hs-expr.h"
+#include "hs-practice.h"
 
 G_BEGIN_DECLS
 
@@ -21,7 +22,13 @@ struct _HsInterp
   GObject parent_instance;
 
   HsEngine *engine;
-  guint do_depth;               /* DO scripts running inside each other */
+
+  /* PRACTICE (hs-interp-script.c) */
+  GHashTable *globals;          /* GLOBAL macros: name -> Macro */
+  GHashTable *command_line_macros; /* what lines typed declare or assign */
+  guint runs;                   /* lines and scripts running now */
+  gboolean streaming;           /* scripts' output goes out through ::printed */
+  gboolean quit_requested;      /* QUIT ran: every run ends */
 };
 
 typedef struct _Call Call;
@@ -81,6 +88,7 @@ extern const CommandSpec hs_frame_commands[];
 extern const CommandSpec hs_session_commands[];
 extern const CommandSpec hs_log_commands[];
 extern const CommandSpec hs_var_commands[];
+extern const CommandSpec hs_script_commands[];
 
 /* State that lives as long as the call: zeroed, @clear frees what it holds (not itself). */
 gpointer      hs_call_alloc_state      (Call          *call,
@@ -120,6 +128,43 @@ void          hs_interp_request_view   (HsInterp      *self,
 HsExprContext hs_interp_expr_context   (HsExprScope   *scope);
 char         *hs_call_path             (Call          *call,
                                         guint          index);
+
+/* hs-interp.c: one command (no macros, no control flow) */
+void          hs_interp_execute_command_async (HsInterp          *self,
+                                               const char        *line,
+                                               GCancellable      *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer           user_data);
+/* Evaluates @text in the current machine and space (hs_interp_default_scope), reading memory
+ * on the engine's worker as its functions need it; never blocks the main thread. */
+void          hs_interp_evaluate_async (HsInterp          *self,
+                                        const char        *text,
+                                        GCancellable      *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer           user_data);
+gboolean      hs_interp_evaluate_finish (HsInterp         *self,
+                                         GAsyncResult     *result,
+                                         HsValue          *value,
+                                         GError          **error);
+void          hs_interp_emit_printed   (HsInterp          *self,
+                                        const char        *text);
+void          hs_interp_emit_script_progress (HsInterp    *self,
+                                        const char        *file,
+                                        guint              line,
+                                        guint              n_lines);
+void          hs_interp_emit_quit_requested (HsInterp     *self,
+                                        gint               status);
+
+/* hs-interp-script.c */
+GHashTable   *hs_interp_new_macro_table (void);
+char         *hs_interp_expand_line    (HsInterp          *self,
+                                        const char        *line,
+                                        GError           **error);
+/* Runs @program with @args for its ENTRY (may be NULL); takes @task, which gets the output. */
+void          hs_interp_run_program    (HsInterp          *self,
+                                        HsPracticeProgram *program,
+                                        GPtrArray         *args,
+                                        GTask             *task);
 
 /* hs-interp-run.c */
 void          hs_call_go_until         (Call          *call,

@@ -32,7 +32,7 @@ static const CommandSpec * const command_groups[] = {
   hs_run_commands, hs_break_commands, hs_step_commands, hs_register_commands,
   hs_data_commands, hs_var_commands, hs_symbol_commands, hs_mmu_commands, hs_task_commands,
   hs_module_commands, hs_log_commands, hs_frame_commands,
-  hs_session_commands, help_commands,
+  hs_session_commands, hs_script_commands, help_commands,
 };
 
 #define FOREACH_COMMAND(spec) \
@@ -414,6 +414,10 @@ cmd_help (Call *call)
     g_string_append_printf (call->out, "%-36s %s\n", spec->usage, spec->summary);
   g_string_append (call->out, "Numbers: 0x1f hex, 42. decimal, plain digits hex; times 10.s, "
                               "500.ms. Comments start with ; or //.\n");
+  g_string_append (call->out, "Scripts (DO file): LOCAL/PRIVATE/GLOBAL &m, &m=expression, &m in "
+                              "any line, IF/ELSE, WHILE, RePeaT n, ( blocks ), label:, GOTO, "
+                              "GOSUB/RETURN, ENTRY &a &b, ON ERROR CONTinue|GOSUB|GOTO|DEFault, "
+                              "STOP, ENDDO, END.\n");
   hs_call_return (call, NULL);
 }
 
@@ -528,11 +532,11 @@ tasks_ready (GObject      *object,
 }
 
 void
-hs_interp_execute_async (HsInterp            *self,
-                         const char          *line,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+hs_interp_execute_command_async (HsInterp            *self,
+                                 const char          *line,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GPtrArray) tokens = NULL;
@@ -540,11 +544,8 @@ hs_interp_execute_async (HsInterp            *self,
   const char *word;
   Call *call;
 
-  g_return_if_fail (HS_IS_INTERP (self));
-  g_return_if_fail (line != NULL);
-
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hs_interp_execute_async);
+  g_task_set_source_tag (task, hs_interp_execute_command_async);
 
   tokens = hs_command_tokenize (line, &error);
   if (tokens == NULL)
@@ -596,6 +597,59 @@ hs_interp_execute_async (HsInterp            *self,
       return;
     }
   call->spec->func (call);
+}
+
+/* Lines and scripts running inside each other (a macro that makes a line "DO" itself) are
+ * bounded here, where every one starts. */
+#define MAX_RUNS 64
+
+void
+hs_interp_execute_async (HsInterp            *self,
+                         const char          *line,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(HsPracticeProgram) program = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (HS_IS_INTERP (self));
+  g_return_if_fail (line != NULL);
+
+  program = hs_practice_compile (line, strlen (line), NULL, &error);
+  /* A plain command is the common case: straight to it, its errors as they are. */
+  if (program != NULL && hs_practice_program_get_length (program) == 1
+      && hs_practice_program_get_insn (program, 0)->op == HS_PRACTICE_COMMAND)
+    {
+      g_autofree char *expanded = hs_interp_expand_line (self, line, &error);
+
+      if (expanded != NULL)
+        {
+          hs_interp_execute_command_async (self, expanded, cancellable, callback, user_data);
+          return;
+        }
+    }
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_interp_execute_async);
+  if (program == NULL || error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (hs_practice_program_get_length (program) == 0)
+    {
+      g_task_return_pointer (task, g_strdup (""), g_free);
+      return;
+    }
+  if (self->runs >= MAX_RUNS)
+    {
+      g_task_return_new_error (task, HS_COMMAND_ERROR, HS_COMMAND_ERROR_FAILED,
+                               "%u scripts are running inside each other: a macro that runs "
+                               "its own script?", self->runs);
+      return;
+    }
+  hs_interp_run_program (self, program, NULL, g_steal_pointer (&task));
 }
 
 char *
@@ -671,10 +725,15 @@ hs_interp_finalize (GObject *object)
   HsInterp *self = HS_INTERP (object);
 
   g_clear_object (&self->engine);
+  g_clear_pointer (&self->globals, g_hash_table_unref);
+  g_clear_pointer (&self->command_line_macros, g_hash_table_unref);
   G_OBJECT_CLASS (hs_interp_parent_class)->finalize (object);
 }
 
 static guint view_requested_signal;
+static guint printed_signal;
+static guint script_progress_signal;
+static guint quit_requested_signal;
 
 static void
 hs_interp_class_init (HsInterpClass *klass)
@@ -692,6 +751,70 @@ hs_interp_class_init (HsInterpClass *klass)
   view_requested_signal =
     g_signal_new ("view-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
+
+  /**
+   * HsInterp::printed:
+   * @text: what a command in a running script printed
+   *
+   * While streaming is on (hs_interp_set_streaming()), what scripts print comes here as they
+   * print it, and not in their DO's result.
+   */
+  printed_signal =
+    g_signal_new ("printed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * HsInterp::script-progress:
+   * @file: the script
+   * @line: the line starting (0: the script starts)
+   * @n_lines: the script's lines
+   *
+   * A script runs a command, or starts (for a progress display).
+   */
+  script_progress_signal =
+    g_signal_new ("script-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_UINT);
+
+  /**
+   * HsInterp::quit-requested:
+   * @status: the exit status QUIT asked for
+   *
+   * QUIT ran: every script ends; the program should leave.
+   */
+  quit_requested_signal =
+    g_signal_new ("quit-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+}
+
+void
+hs_interp_emit_printed (HsInterp   *self,
+                        const char *text)
+{
+  g_signal_emit (self, printed_signal, 0, text);
+}
+
+void
+hs_interp_emit_script_progress (HsInterp   *self,
+                                const char *file,
+                                guint       line,
+                                guint       n_lines)
+{
+  g_signal_emit (self, script_progress_signal, 0, file, line, n_lines);
+}
+
+void
+hs_interp_emit_quit_requested (HsInterp *self,
+                               gint      status)
+{
+  g_signal_emit (self, quit_requested_signal, 0, status);
+}
+
+void
+hs_interp_set_streaming (HsInterp *self,
+                         gboolean  streaming)
+{
+  g_return_if_fail (HS_IS_INTERP (self));
+  self->streaming = !!streaming;
 }
 
 void
@@ -705,6 +828,54 @@ hs_interp_request_view (HsInterp   *self,
 static void
 hs_interp_init (HsInterp *self)
 {
+  self->globals = hs_interp_new_macro_table ();
+  self->command_line_macros = hs_interp_new_macro_table ();
+}
+
+/* ---- expressions for scripts -------------------------------------------------------------- */
+
+static void
+value_free (HsValue *value)
+{
+  hs_value_clear (value);
+  g_free (value);
+}
+
+void
+hs_interp_evaluate_async (HsInterp            *self,
+                          const char          *text,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  HsExprScope scope = hs_interp_default_scope (self);
+  HsExprContext ctx = hs_interp_expr_context (&scope);
+  HsValue *value = g_new0 (HsValue, 1);
+  GError *error = NULL;
+
+  if (!hs_expr_evaluate (text, &ctx, value, &error))
+    {
+      g_free (value);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, value, (GDestroyNotify) value_free);
+}
+
+gboolean
+hs_interp_evaluate_finish (HsInterp      *self,
+                           GAsyncResult  *result,
+                           HsValue       *value,
+                           GError       **error)
+{
+  HsValue *v = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (v == NULL)
+    return FALSE;
+  *value = *v;
+  g_free (v);
+  return TRUE;
 }
 
 HsInterp *

@@ -17,7 +17,8 @@ G_DECLARE_FINAL_TYPE (HsInterp, hs_interp, HS, INTERP, GObject)
 HsInterp   *hs_interp_new              (HsEngine             *engine);
 HsEngine   *hs_interp_get_engine       (HsInterp             *self);
 
-/* Runs one line; the result is the text it printed (possibly empty). */
+/* Runs one line: a command, or any line of a PRACTICE script (a macro assignment, a
+ * declaration, DO ...); the result is the text it printed (possibly empty). */
 void        hs_interp_execute_async    (HsInterp             *self,
                                         const char           *line,
                                         GCancellable         *cancellable,
@@ -26,6 +27,10 @@ void        hs_interp_execute_async    (HsInterp             *self,
 char       *hs_interp_execute_finish   (HsInterp             *self,
                                         GAsyncResult         *result,
                                         GError              **error);
+
+/* Scripts' output as they print it (::printed), rather than all of it in their DO's result. */
+void        hs_interp_set_streaming    (HsInterp             *self,
+                                        gboolean              streaming);
 
 /* Any address form ("2:::init_task+0x10", "A:0x40200000"), symbols resolved in the machine it
  * names; for address entries in views. Symbol tables only: never blocks. */

@@ -54,9 +54,10 @@ hs_script_parse (const char *text,
   return out;
 }
 
-GPtrArray *
-hs_script_read (const char  *path,
-                GError     **error)
+char *
+hs_script_read_text (const char  *path,
+                     gsize       *out_length,
+                     GError     **error)
 {
   g_autofree char *text = NULL;
   struct stat st;
@@ -124,5 +125,19 @@ hs_script_read (const char  *path,
                    "%s is not a script: not text (invalid UTF-8)", path);
       return NULL;
     }
-  return hs_script_parse (text, length);
+  /* The file is usually far smaller than the most a script may be. */
+  text = g_realloc (g_steal_pointer (&text), length + 1);
+  text[length] = 0;
+  *out_length = length;
+  return g_steal_pointer (&text);
+}
+
+GPtrArray *
+hs_script_read (const char  *path,
+                GError     **error)
+{
+  gsize length = 0;
+  g_autofree char *text = hs_script_read_text (path, &length, error);
+
+  return text ? hs_script_parse (text, length) : NULL;
 }

@@ -28,6 +28,10 @@ GPtrArray *hs_script_parse     (const char   *text,
                                 gsize         length);
 GPtrArray *hs_script_read      (const char   *path,
                                 GError      **error);
+/* The file's text (NUL-terminated, @length bytes without the NUL), checked as above. */
+char      *hs_script_read_text (const char   *path,
+                                gsize        *length,
+                                GError      **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HsScriptLine, hs_script_line_free)
 
