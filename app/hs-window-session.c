@@ -13,7 +13,6 @@
 
 #include "hs-command-line.h"
 #include "hs-register-view.h"
-#include "hs-script.h"
 
 #include <errno.h>
 
@@ -105,23 +104,18 @@ hs_window_restore_session (HsWindow *self)
     hs_window_run_script (self, path);
 }
 
+/* A script runs as a DO typed in the command line: its progress shows there, and it can be
+ * stopped there. */
 void
 hs_window_run_script (HsWindow   *self,
                       const char *path)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) lines = NULL;
+  g_autofree char *command = NULL;
 
   g_return_if_fail (HS_IS_WINDOW (self));
 
-  lines = hs_script_read (path, &error);
-  if (lines == NULL)
-    {
-      hs_command_line_append (HS_COMMAND_LINE (self->command_line), error->message, TRUE);
-      return;
-    }
-  for (guint i = 0; i < lines->len; i++)
-    _hs_window_run_command (self, ((const HsScriptLine *) g_ptr_array_index (lines, i))->text);
+  command = g_strdup_printf ("DO \"%s\"", path);
+  _hs_window_run_command (self, command);
 }
 
 /* ---- register windows, one per machine -------------------------------------------------- */

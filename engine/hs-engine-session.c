@@ -38,6 +38,8 @@ hs_engine_save_session (HsEngine *self)
 
   out = g_string_new (NULL);
   g_string_append_printf (out, "; Hyperscope session, saved %s. Run it with DO.\n", when);
+  /* A symbol file that has gone must not cost the breakpoints after it. */
+  g_string_append (out, "ON ERROR CONTinue\n");
 
   machines = hs_engine_get_machines (self);
   for (guint i = 0; i < g_list_model_get_n_items (machines); i++)

@@ -40,6 +40,10 @@ struct _HsCommandLine
   GtkScrolledWindow *scroller;
   GtkTextView *output;
   GtkEntry *entry;
+  GtkWidget *script_bar;
+  GtkLabel *script_label;
+  GtkProgressBar *script_progress;
+  GtkButton *script_stop;
 
   /* Owned */
   HsInterp *interp;
@@ -177,8 +181,35 @@ execute_done (GObject      *object,
   else if (*output)
     append_with_tag (self, output, NULL);
   g_clear_object (&self->running);
+  gtk_widget_set_visible (self->script_bar, FALSE);
   set_busy (self, FALSE);
   run_next (self);
+}
+
+/* A DO shows where its script is, and can be stopped from here. */
+static void
+on_script_progress (HsCommandLine *self,
+                    const char    *file,
+                    guint          line,
+                    guint          n_lines)
+{
+  g_autofree char *base = g_path_get_basename (file);
+  g_autofree char *text = line > 0 ? g_strdup_printf ("%s: line %u of %u", base, line, n_lines)
+                                   : g_strdup_printf ("%s: starting", base);
+
+  if (!self->busy)
+    return;
+  gtk_label_set_text (self->script_label, text);
+  gtk_progress_bar_set_fraction (self->script_progress,
+                                 n_lines > 0 ? MIN (1.0, (double) line / n_lines) : 0.0);
+  gtk_widget_set_visible (self->script_bar, TRUE);
+}
+
+static void
+on_printed (HsCommandLine *self,
+            const char    *text)
+{
+  append_with_tag (self, text, NULL);
 }
 
 static void
@@ -479,6 +510,12 @@ hs_command_line_constructed (GObject *object)
   g_return_if_fail (HS_IS_INTERP (self->interp));
   engine = hs_interp_get_engine (self->interp);
   g_signal_connect_object (engine, "halted", G_CALLBACK (on_halted), self, G_CONNECT_SWAPPED);
+  /* What a script prints shows as it prints it, not when the script ends. */
+  hs_interp_set_streaming (self->interp, TRUE);
+  g_signal_connect_object (self->interp, "printed", G_CALLBACK (on_printed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->interp, "script-progress", G_CALLBACK (on_script_progress),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (engine, "detached", G_CALLBACK (on_detached), self,
                            G_CONNECT_SWAPPED);
 }
@@ -567,6 +604,10 @@ hs_command_line_class_init (HsCommandLineClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsCommandLine, scroller);
   gtk_widget_class_bind_template_child (widget_class, HsCommandLine, output);
   gtk_widget_class_bind_template_child (widget_class, HsCommandLine, entry);
+  gtk_widget_class_bind_template_child (widget_class, HsCommandLine, script_bar);
+  gtk_widget_class_bind_template_child (widget_class, HsCommandLine, script_label);
+  gtk_widget_class_bind_template_child (widget_class, HsCommandLine, script_progress);
+  gtk_widget_class_bind_template_child (widget_class, HsCommandLine, script_stop);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hs-command-line");
 }
@@ -591,6 +632,8 @@ hs_command_line_init (HsCommandLine *self)
   self->end_mark = gtk_text_buffer_create_mark (buffer, "end", &end, FALSE);
 
   g_signal_connect_swapped (self->entry, "activate", G_CALLBACK (on_entry_activate), self);
+  g_signal_connect_swapped (self->script_stop, "clicked", G_CALLBACK (hs_command_line_cancel),
+                            self);
   keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->entry), keys);

@@ -265,6 +265,38 @@ set_macro (Run         *run,
   return TRUE;
 }
 
+/* Sets @name in @frame's blocks (declared there, or a new LOCAL of its innermost block). */
+static gboolean
+set_frame_macro (Run         *run,
+                 Frame       *frame,
+                 const char  *name,
+                 const char  *value,
+                 GError     **error)
+{
+  BlockFrame *inner = g_ptr_array_index (frame->blocks, frame->blocks->len - 1);
+
+  if (strlen (value) > MACRO_MAX_BYTES)
+    {
+      g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
+                   "&%s: a macro holds at most %u bytes", name, MACRO_MAX_BYTES);
+      return FALSE;
+    }
+  for (guint b = frame->blocks->len; b-- > 0;)
+    {
+      BlockFrame *block = g_ptr_array_index (frame->blocks, b);
+      Macro *m = g_hash_table_lookup (block->macros, name);
+
+      if (m != NULL)
+        {
+          g_free (m->value);
+          m->value = g_strdup (value);
+          return TRUE;
+        }
+    }
+  declare_macro (inner->macros, name, HS_PRACTICE_LOCAL, value);
+  return TRUE;
+}
+
 /* The text a value is kept as in a macro: what reads back as the same value. */
 static char *
 macro_text (const HsValue *value)
@@ -409,14 +441,22 @@ run_error (Run    *run,
   OnErrorKind kind = script ? script->on_error.kind : ON_ERROR_DEFAULT;
   g_autofree char *at = where (run);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || run->handling_error
+  /* Stopped by the user (Escape, Ctrl+C, the Stop button): the rest does not run. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || g_cancellable_is_cancelled (g_task_get_cancellable (run->task)))
+    {
+      g_error_free (error);
+      run_finish (run, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped at %s%s", at,
+                                    run->insn ? run->insn->source : ""));
+      return;
+    }
+  if (run->handling_error
       || kind == ON_ERROR_DEFAULT || run->interp->quit_requested)
     {
       GString *chain = g_string_new (NULL);
 
       if (run->insn != NULL && *at)
-        g_prefix_error (&error, "%s%s: ", at, run->insn->text ? run->insn->text
-                                                          : hs_practice_op_to_string (run->insn->op));
+        g_prefix_error (&error, "%s%s: ", at, run->insn->source);
       append_call_chain (run, chain);
       if (chain->len)
         {
@@ -431,8 +471,7 @@ run_error (Run    *run,
     }
 
   {
-    g_autofree char *line = g_strdup_printf ("error: %s%s: %s\n", at,
-                                             run->insn->text ? run->insn->text : "",
+    g_autofree char *line = g_strdup_printf ("error: %s%s: %s\n", at, run->insn->source,
                                              error->message);
 
     run_print (run, line);
@@ -599,7 +638,8 @@ do_entry (Run                  *run,
         }
       else
         value = arg < frame->entry->len ? g_ptr_array_index (frame->entry, arg++) : "";
-      if (!set_macro (run, names[i] + 1, value, error))
+      /* The frame's own: a recursive GOSUB's ENTRY must not write its caller's. */
+      if (!set_frame_macro (run, frame, names[i] + 1, value, error))
         return FALSE;
     }
   return TRUE;
@@ -628,9 +668,13 @@ set_on_error (Run                  *run,
 
       while (words[i] && *words[i] == 0)
         i++;
-      label = expand (run, words[i], error);
-      if (label == NULL)
-        return FALSE;
+      {
+        g_autofree char *expanded = expand (run, words[i], error);
+
+        if (expanded == NULL)
+          return FALSE;
+        label = hs_command_unquote (expanded);
+      }
       if (hs_practice_program_find_label (frame->program, label) == NULL)
         {
           g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
@@ -851,8 +895,7 @@ run_continue (Run *run)
           g_autofree char *at = where (run);
 
           run_finish (run, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped at %s%s",
-                                        at, run->insn && run->insn->text ? run->insn->text
-                                                                         : ""));
+                                        at, run->insn ? run->insn->source : ""));
           return;
         }
       /* The end of a script is its ENDDO; running off a subroutine's end ends its script. */
@@ -954,8 +997,12 @@ run_continue (Run *run)
                                      "GOTO takes a label and nothing else");
                 break;
               }
-            if (!jump_to_label (run, frame, g_strstrip (text), &error))
-              break;
+            {
+              g_autofree char *label = hs_command_unquote (g_strstrip (text));
+
+              if (!jump_to_label (run, frame, label, &error))
+                break;
+            }
             continue;
           }
 
@@ -969,6 +1016,12 @@ run_continue (Run *run)
             if ((text = expand (run, insn->text, &error)) == NULL
                 || (args = split_arguments (text, &error)) == NULL)
               break;
+            {
+              char *unquoted = hs_command_unquote (g_ptr_array_index (args, 0));
+
+              g_free (g_ptr_array_index (args, 0));
+              g_ptr_array_index (args, 0) = unquoted;
+            }
             label = hs_practice_program_find_label (frame->program,
                                                     g_ptr_array_index (args, 0));
             if (label == NULL)
@@ -1081,6 +1134,8 @@ hs_interp_run_program (HsInterp          *self,
     }
   g_ptr_array_add (run->frames, top);
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
+  /* A stopped script says where it stopped, rather than GTask's "Operation was cancelled". */
+  g_task_set_check_cancellable (task, FALSE);
   self->runs++;
   run_continue (run);
 }

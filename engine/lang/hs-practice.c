@@ -37,6 +37,7 @@ typedef struct
   HsPracticeProgram *program;
   GArray *lines;                /* of Line */
   guint block;                  /* the block being compiled */
+  const char *source;           /* the statement being compiled */
   guint depth;
   GError **error;
 } Compiler;
@@ -56,6 +57,7 @@ static void
 insn_clear (HsPracticeInsn *insn)
 {
   g_free (insn->text);
+  g_free (insn->source);
   g_free (insn->name);
 }
 
@@ -177,6 +179,23 @@ hs_practice_strip_comment (const char *text)
   return g_strstrip (g_strndup (text, p - text));
 }
 
+/* Whether @value is one string literal ("..." with only escaped quotes inside). */
+static gboolean
+is_string_literal (const char *value,
+                   gsize       length)
+{
+  if (length < 2 || value[0] != '"' || value[length - 1] != '"')
+    return FALSE;
+  for (gsize i = 1; i < length - 1; i++)
+    {
+      if (value[i] == '\\')
+        i++;
+      else if (value[i] == '"')
+        return FALSE;
+    }
+  return TRUE;
+}
+
 char *
 hs_practice_expand (const char        *text,
                     HsPracticeLookup   lookup,
@@ -184,39 +203,45 @@ hs_practice_expand (const char        *text,
                     GError           **error)
 {
   GString *out = g_string_sized_new (strlen (text) + 16);
-  const char *p = text;
+  gboolean in_string = FALSE;
 
-  while (*p)
+  for (const char *p = text; *p;)
     {
-      const char *amp = strchr (p, '&');
       gsize len;
 
-      if (amp == NULL)
+      if (*p == '"')
+        in_string = !in_string;
+      if (in_string && *p == '\\' && p[1] != 0)
         {
-          g_string_append (out, p);
-          break;
+          g_string_append_len (out, p, 2);
+          p += 2;
+          continue;
         }
-      g_string_append_len (out, p, amp - p);
-      if (amp[1] == '&')
+      if (*p == '&' && p[1] == '&')
         {
           g_string_append (out, "&&");
-          p = amp + 2;
+          p += 2;
+          continue;
         }
-      else if (hs_practice_macro_name_length (amp, &len))
+      if (*p != '&' || !hs_practice_macro_name_length (p, &len))
         {
-          g_autofree char *name = g_strndup (amp + 1, len - 1);
-          const char *value = lookup (name, user_data);
+          g_string_append_c (out, *p++);
+          continue;
+        }
+      {
+        g_autofree char *name = g_strndup (p + 1, len - 1);
+        const char *value = lookup (name, user_data);
+        gsize value_len = value ? strlen (value) : 0;
 
-          g_string_append (out, value != NULL ? value : "");
-          if (value == NULL)
-            g_string_append_len (out, amp, len);
-          p = amp + len;
-        }
-      else
-        {
-          g_string_append_c (out, '&');
-          p = amp + 1;
-        }
+        if (value == NULL)
+          g_string_append_len (out, p, len);
+        /* "tasks: &name" with a string in &name: its text, not a second pair of quotes. */
+        else if (in_string && is_string_literal (value, value_len))
+          g_string_append_len (out, value + 1, value_len - 2);
+        else
+          g_string_append (out, value);
+        p += len;
+      }
       if (out->len > HS_PRACTICE_MAX_LINE)
         {
           g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_SYNTAX,
@@ -225,14 +250,6 @@ hs_practice_expand (const char        *text,
           g_string_free (out, TRUE);
           return NULL;
         }
-    }
-  if (out->len > HS_PRACTICE_MAX_LINE)
-    {
-      g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_SYNTAX,
-                   "the line is longer than %u characters with its macros expanded",
-                   HS_PRACTICE_MAX_LINE);
-      g_string_free (out, TRUE);
-      return NULL;
     }
   return g_string_free (out, FALSE);
 }
@@ -308,6 +325,7 @@ emit (Compiler     *c,
   insn.op = op;
   insn.line = number;
   insn.text = g_strdup (text);
+  insn.source = g_strdup (c->source);
   insn.target = HS_PRACTICE_NO_TARGET;
   insn.block = c->block;
   g_array_append_val (c->program->code, insn);
@@ -502,6 +520,7 @@ compile_repeat (Compiler   *c,
   g_autofree char *count = split_word (args, &inline_command);
   guint slot = c->program->n_slots++;
   guint init, top, step;
+  guint post = HS_PRACTICE_NO_TARGET;
   const char *condition;
 
   init = emit (c, HS_PRACTICE_REPEAT_INIT, number, *count ? count : NULL);
@@ -523,12 +542,13 @@ compile_repeat (Compiler   *c,
       if (*condition == 0)
         return fail (c, line->number, "WHILE needs a condition");
       (*next)++;
-      insn_at (c, emit (c, HS_PRACTICE_JUMP_UNLESS, line->number, condition))->target =
-        c->program->code->len + 1;
+      post = emit (c, HS_PRACTICE_JUMP_UNLESS, line->number, condition);
     }
   insn_at (c, emit (c, HS_PRACTICE_JUMP, number, NULL))->target = top;
   insn_at (c, step)->target = c->program->code->len;
-  /* The post-condition's exit is the instruction after the loop's jump back. */
+  /* A false post-condition leaves too: past the jump back. */
+  if (post != HS_PRACTICE_NO_TARGET)
+    insn_at (c, post)->target = c->program->code->len;
   return TRUE;
 }
 
@@ -608,6 +628,7 @@ compile_line (Compiler   *c,
       return fail (c, number, "blocks and IFs nest deeper than %u", MAX_NESTING);
     }
   word = split_word (text, &rest);
+  c->source = text;
 
   if (strcmp (text, "(") == 0)
     ok = compile_block (c, number, next);

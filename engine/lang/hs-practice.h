@@ -57,6 +57,7 @@ typedef struct
 {
   HsPracticeOp op;
   guint line;                   /* 1-based, in the file */
+  char *source;                 /* the statement as written, for messages */
   char *text;
   char *name;                   /* ASSIGN */
   guint target;                 /* an instruction index, or HS_PRACTICE_NO_TARGET */
@@ -107,7 +108,8 @@ gboolean             hs_practice_macro_name_length (const char           *text,
                                                  gsize                   *length);
 
 /* Replaces each "&name" in @text for which @lookup returns a value (others are left as they
- * are: "&&" is C's and, "&init_task" may be an address-of). The result is bounded by
+ * are: "&&" is C's and, "&init_task" may be an address-of). Inside a string literal, a macro
+ * holding a string gives its text ("n=&s" with &s = "x" is "n=x"). The result is bounded by
  * HS_PRACTICE_MAX_LINE. */
 #define HS_PRACTICE_MAX_LINE 65536u
 
