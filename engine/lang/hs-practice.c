@@ -619,6 +619,7 @@ compile_line (Compiler   *c,
 {
   const char *rest;
   g_autofree char *word = NULL;
+  const char *outer_source = c->source;
   gsize len;
   gboolean ok = TRUE;
 
@@ -693,6 +694,8 @@ compile_line (Compiler   *c,
     }
   else
     emit (c, HS_PRACTICE_COMMAND, number, text);
+  /* A body's text may be gone by the time its statement emits its last jump. */
+  c->source = outer_source;
   c->depth--;
   return ok;
 }

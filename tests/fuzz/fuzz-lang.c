@@ -2,7 +2,8 @@
 /*
  * fuzz-lang.c: what a user or a script types: command lines, address
  * forms, expressions (with names and calls that answer), times, and a
- * script's text as the script reader splits it.
+ * script's text as PRACTICE compiles it (every jump inside the program,
+ * every block inside the blocks) and expands its macros.
  */
 #include "config.h"
 
@@ -14,6 +15,7 @@
 #include "hs-address.h"
 #include "hs-command.h"
 #include "hs-expr.h"
+#include "hs-practice.h"
 
 static gboolean
 symbol (const char  *name,
@@ -50,6 +52,48 @@ call (const char     *name,
   return TRUE;
 }
 
+static const char *
+macro (const char *name,
+       gpointer    user_data)
+{
+  /* Some names have a value that holds macros and quotes, so expansion meets its own kind. */
+  return strlen (name) % 2 ? "\"&x\\\"\"" : NULL;
+}
+
+static void
+check_program (const char *text,
+               gsize       size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsPracticeProgram) p = hs_practice_compile (text, size, "f.cmm", &error);
+  g_autofree char *expanded = NULL;
+
+  if (p == NULL)
+    {
+      if (error == NULL || !g_utf8_validate (error->message, -1, NULL))
+        abort ();
+      return;
+    }
+  for (guint i = 0; i < hs_practice_program_get_length (p); i++)
+    {
+      const HsPracticeInsn *insn = hs_practice_program_get_insn (p, i);
+
+      if (insn->target != HS_PRACTICE_NO_TARGET && insn->target > hs_practice_program_get_length (p))
+        abort ();
+      if ((insn->op == HS_PRACTICE_REPEAT_INIT || insn->op == HS_PRACTICE_REPEAT_NEXT)
+          && insn->slot >= hs_practice_program_get_n_slots (p))
+        abort ();
+      if (insn->source == NULL)
+        abort ();
+      if ((insn->op == HS_PRACTICE_BLOCK_ENTER || insn->op == HS_PRACTICE_BLOCK_LEAVE)
+          && hs_practice_program_get_block_parent (p, insn->slot) != insn->block)
+        abort ();
+    }
+  expanded = hs_practice_expand (text, macro, NULL, NULL);
+  if (expanded != NULL && strlen (expanded) > HS_PRACTICE_MAX_LINE)
+    abort ();
+}
+
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
@@ -78,5 +122,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     }
   g_clear_error (&error);
   hs_expr_parse_time (text, &n, NULL);
+  if (g_utf8_validate (text, -1, NULL))
+    check_program (text, strlen (text));
   return 0;
 }
