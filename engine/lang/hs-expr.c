@@ -86,6 +86,28 @@ hs_value_format (const HsValue *value)
     }
 }
 
+char *
+hs_value_to_literal (const HsValue *value)
+{
+  GString *s;
+
+  g_return_val_if_fail (value != NULL, NULL);
+  if (value->type != HS_VALUE_STRING)
+    return hs_value_format (value);
+  s = g_string_new ("\"");
+  for (const char *p = value->string ? value->string : ""; *p; p++)
+    switch (*p)
+      {
+      case '\\': g_string_append (s, "\\\\"); break;
+      case '"': g_string_append (s, "\\\""); break;
+      case '\n': g_string_append (s, "\\n"); break;
+      case '\t': g_string_append (s, "\\t"); break;
+      default: g_string_append_c (s, *p); break;
+      }
+  g_string_append_c (s, '"');
+  return g_string_free (s, FALSE);
+}
+
 static gboolean
 fail (Parser      *ps,
       GError     **error,

@@ -60,6 +60,10 @@ gboolean  hs_expr_parse_time      (const char           *text,
                                    GError              **error);
 gboolean  hs_value_is_true        (const HsValue        *value);
 char     *hs_value_format         (const HsValue        *value);
+/* The text that evaluates to @value again (with the builtins, for TRUE() and FALSE()):
+ * 0x1f, TRUE(), 10.ms, or a string in double quotes with its backslashes, double quotes,
+ * newlines and tabs escaped the way the string reader takes them back. */
+char     *hs_value_to_literal     (const HsValue        *value);
 void      hs_value_clear          (HsValue              *value);
 void      hs_value_set_number     (HsValue              *value,
                                    guint64               number);
