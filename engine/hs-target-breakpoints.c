@@ -127,13 +127,33 @@ condition_symbol (gpointer     data,
   return hs_symbol_scope_lookup_symbol (c->symbols, (guint) c->machine, 0, name, value, error);
 }
 
+/* The machine of the stopping core: MACHINE.ID(). */
+static gboolean
+condition_machine (gpointer   data,
+                   guint     *machine,
+                   GError   **error)
+{
+  Condition *c = data;
+
+  *machine = c->machine < 0 ? 0 : (guint) c->machine;
+  if (c->machine < 0 && !c->dry)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_FAILED,
+                   "the stopping core is in no known machine");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Tasks are the main thread's: the task builtins say they cannot be used here. */
 static const HsBuiltinEnv condition_env = {
-  "in a breakpoint condition",
-  condition_state,
-  condition_core,
-  condition_register,
-  condition_memory,
-  condition_symbol,
+  .where = "in a breakpoint condition",
+  .state = condition_state,
+  .core = condition_core,
+  .read_register = condition_register,
+  .read_memory = condition_memory,
+  .lookup_symbol = condition_symbol,
+  .machine = condition_machine,
 };
 
 gboolean
