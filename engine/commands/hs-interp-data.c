@@ -358,29 +358,164 @@ cmd_data_list (Call *call)
   hs_engine_read_async (hs_call_engine (call), &address, length, NULL, list_code_done, call);
 }
 
+/* PRINT's formats, each for the values after it: %Hex (0x1f), %Decimal (signed: -1, 31),
+ * %Binary (0y11111), %String (as without a format: numbers 0x1f, strings as they are). Strings
+ * print as they are in every format, times as times. */
+typedef enum
+{
+  PRINT_DEFAULT,
+  PRINT_HEX,
+  PRINT_DECIMAL,
+  PRINT_BINARY,
+} PrintFormat;
+
+typedef struct
+{
+  guint next;                   /* the argument to print next */
+  PrintFormat format;
+  gboolean open;                /* %CONTinue: no newline at the end */
+} PrintState;
+
+static const struct
+{
+  const char *name;
+  gint format;                  /* -1: not a number format */
+} print_formats[] = {
+  { "Hex", PRINT_HEX }, { "Decimal", PRINT_DECIMAL }, { "Binary", PRINT_BINARY },
+  { "String", PRINT_DEFAULT }, { "CONTinue", -1 }, { "ERROR", -1 }, { "WARNING", -1 },
+};
+
+static gint
+find_print_format (const char *arg)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (print_formats); i++)
+    if (hs_command_name_matches (print_formats[i].name, arg + 1))
+      return (gint) i;
+  return -1;
+}
+
+static gboolean
+is_print_format (const char *arg)
+{
+  return arg[0] == '%' && g_ascii_isalpha (arg[1]);
+}
+
+static void
+format_print_value (GString       *out,
+                    const HsValue *v,
+                    PrintFormat    format)
+{
+  g_autofree char *text = NULL;
+
+  if (v->type == HS_VALUE_STRING || v->type == HS_VALUE_TIME || format == PRINT_DEFAULT)
+    {
+      text = hs_value_format (v);
+      g_string_append (out, text);
+      return;
+    }
+  switch (format)
+    {
+    case PRINT_HEX:
+      g_string_append_printf (out, "0x%" G_GINT64_MODIFIER "x", v->number);
+      break;
+    case PRINT_DECIMAL:
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) v->number);
+      break;
+    case PRINT_BINARY:
+      {
+        int bits = 64;
+
+        while (bits > 1 && !(v->number >> (bits - 1) & 1))
+          bits--;
+        g_string_append (out, "0y");
+        for (int b = bits - 1; b >= 0; b--)
+          g_string_append_c (out, (v->number >> b & 1) ? '1' : '0');
+      }
+      break;
+    case PRINT_DEFAULT:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void print_next (Call *call);
+
+static void
+print_evaluated (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Call *call = user_data;
+  PrintState *state = call->state;
+  g_auto(HsValue) v = { 0 };
+  GError *error = NULL;
+
+  if (!hs_interp_evaluate_finish (HS_INTERP (object), result, &v, &error))
+    {
+      g_prefix_error (&error, "PRINT: ");
+      hs_call_return (call, error);
+      return;
+    }
+  format_print_value (call->out, &v, state->format);
+  print_next (call);
+}
+
+/* The values, one at a time (each may read memory on the engine's worker), in order. */
+static void
+print_next (Call *call)
+{
+  PrintState *state = call->state;
+
+  while (state->next < call->args->len)
+    {
+      const char *arg = hs_call_arg (call, state->next++);
+
+      if (is_print_format (arg))
+        {
+          gint format = print_formats[find_print_format (arg)].format;
+
+          if (format >= 0)
+            state->format = format;
+          continue;
+        }
+      hs_interp_evaluate_async (call->interp, arg, g_task_get_cancellable (call->task),
+                                print_evaluated, call);
+      return;
+    }
+  if (!state->open)
+    g_string_append_c (call->out, '\n');
+  hs_call_return (call, NULL);
+}
+
+/* PRINT [%format] value...: %CONTinue leaves the line open, %ERROR and %WARNING start it with
+ * "error: " or "warning: ". Formats are checked before anything is evaluated. */
 static void
 cmd_print (Call *call)
 {
-  HsExprScope scope = hs_interp_default_scope (call->interp);
-  HsExprContext ctx = hs_interp_expr_context (&scope);
+  PrintState *state = hs_call_new_state (call, PrintState, NULL);
 
   for (guint i = 0; i < call->args->len; i++)
     {
-      g_auto(HsValue) v = { 0 };
-      GError *error = NULL;
-      g_autofree char *text = NULL;
+      const char *arg = hs_call_arg (call, i);
+      gint k;
 
-      if (!hs_expr_evaluate (hs_call_arg (call, i), &ctx, &v, &error))
+      if (!is_print_format (arg))
+        continue;
+      k = find_print_format (arg);
+      if (k < 0)
         {
-          g_prefix_error (&error, "PRINT: ");
-          hs_call_return (call, error);
+          hs_call_fail (call, "PRINT: unknown format %s (%%Hex, %%Decimal, %%Binary, %%String, "
+                        "%%CONTinue, %%ERROR, %%WARNING)", arg);
           return;
         }
-      text = hs_value_format (&v);
-      g_string_append (call->out, text);
+      if (g_str_equal (print_formats[k].name, "CONTinue"))
+        state->open = TRUE;
+      else if (g_str_equal (print_formats[k].name, "ERROR") && call->out->len == 0)
+        g_string_append (call->out, "error: ");
+      else if (g_str_equal (print_formats[k].name, "WARNING") && call->out->len == 0)
+        g_string_append (call->out, "warning: ");
     }
-  g_string_append_c (call->out, '\n');
-  hs_call_return (call, NULL);
+  print_next (call);
 }
 
 static const OptionSpec dump_options[] = { { "Length", TRUE }, { NULL } };
@@ -396,6 +531,8 @@ const CommandSpec hs_data_commands[] = {
   { "Data.Set", "Data.Set address [%Byte|%Word|%Long|%Quad] value|\"text\"...",
     "write memory, by any address form", 2, G_MAXUINT, NULL, cmd_data_set,
     .needs_tasks = TRUE },
-  { "PRINT", "PRINT [expression|\"text\"]...", "print values", 0, G_MAXUINT, NULL, cmd_print },
+  { "PRINT", "PRINT [%Hex|%Decimal|%Binary|%String|%CONTinue|%ERROR|%WARNING] "
+    "[expression|\"text\"]...", "print values (Data.Long(address) and the like read memory)",
+    0, G_MAXUINT, NULL, cmd_print },
   { NULL }
 };
