@@ -559,18 +559,20 @@ evaluation_read (GObject      *object,
   g_autoptr(HsMemoryRead) read = hs_engine_read_finish (HS_ENGINE (object), result, &error);
   CachedRead r = { ev->memory.miss, ev->memory.miss_length, NULL, NULL };
 
-  if (read == NULL)
+  if (read == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_autofree char *where = hs_address_format (&ev->memory.miss);
-
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_prefix_error (&error, "cannot read %s: ", where);
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
-  if (read->fault == NULL && memchr (g_bytes_get_data (read->valid, NULL), 0,
-                                     g_bytes_get_size (read->valid)) == NULL)
+  /* A read that failed is an answer too: the function that asked says so, by name. */
+  if (read == NULL)
+    {
+      r.fault = g_strdup (error->message);
+      g_clear_error (&error);
+    }
+  else if (read->fault == NULL && memchr (g_bytes_get_data (read->valid, NULL), 0,
+                                          g_bytes_get_size (read->valid)) == NULL)
     r.bytes = g_bytes_ref (read->data);
   else
     r.fault = g_strdup (read->fault ? read->fault : "not readable");

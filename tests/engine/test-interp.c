@@ -13,7 +13,10 @@
 
 #include "hs-command.h"
 #include "hs-engine.h"
+#include "hs-fake-probe.h"
 #include "hs-interp.h"
+#include "hs-interp-private.h"
+#include "hs-xen.h"
 
 #include <string.h>
 
@@ -646,6 +649,283 @@ test_breakpoints_and_session (Fixture       *f,
   g_rmdir (dir);
 }
 
+/* PRINT's TRACE32 formats, each for the values after it. */
+static void
+test_print_formats (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const struct { const char *line, *out; } cases[] = {
+    { "PRINT \"tasks: \" %Decimal 42.", "tasks: 42\n" },
+    { "PRINT %Hex 255.", "0xff\n" },
+    { "PRINT %Decimal 0x10 %Hex 0x10", "160x10\n" },
+    { "PRINT %Decimal 0-1", "-1\n" },
+    { "PRINT %Binary 5", "0y101\n" },
+    { "PRINT %Binary 0", "0y0\n" },
+    { "PRINT %String 1 \"a\"", "0x1a\n" },
+    { "PRINT %Hex \"s\" 1==1 10.ms", "s0x110.ms\n" },
+    { "PRINT %CONTinue \"no newline\"", "no newline" },
+    { "PRINT %ERROR \"bad\"", "error: bad\n" },
+    { "PRINT %WARNING \"careful \" %Decimal 3", "warning: careful 3\n" },
+    { "PRINT %d 7, %h 7", "70x7\n" },
+    { "PRINT STRing.MID(\"hello\", 1, 3) FORMAT.HEX(4, 0x1f)", "ell001f\n" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = run_ok (f, cases[i].line);
+
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+  {
+    g_autoptr(GError) error = run_fail (f, "PRINT \"a\" %Bogus 1");
+
+    assert_contains (error->message, "PRINT: unknown format %Bogus");
+    assert_contains (error->message, "%Hex");
+  }
+  {
+    g_autoptr(GError) error = run_fail (f, "PRINT STRing.MID(\"a\")");
+
+    assert_contains (error->message, "PRINT: STRing.MID() takes 3 arguments");
+  }
+}
+
+/* ---- on a target: the fake probe ---------------------------------------------------------- */
+
+#define MEM 0x40001000u
+
+typedef struct
+{
+  HsFakeProbe *probe;
+  HsEngine *engine;
+  HsInterp *interp;
+} TargetFixture;
+
+static void
+target_setup (TargetFixture *t,
+              gconstpointer  data)
+{
+  guint8 page[4096];
+  guint64 quad = GUINT64_TO_LE (G_GUINT64_CONSTANT (0x1122334455667788));
+  GAsyncResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < sizeof page; i++)
+    page[i] = (guint8) i;
+  memcpy (page, &quad, 8);
+  memcpy (page + 0x10, "hello", 6);
+  /* Across a 64-byte piece of Data.String(). */
+  memcpy (page + 0x3c, "abcdefgh", 9);
+  t->probe = hs_fake_probe_new (2);
+  hs_fake_probe_write (t->probe, MEM, page, sizeof page);
+  t->engine = hs_engine_new ();
+  t->interp = hs_interp_new (t->engine);
+  hs_engine_attach_async (t->engine, HS_PROBE (t->probe), NULL, hs_test_store_result, &result);
+  g_assert_true (hs_engine_attach_finish (t->engine, hs_test_wait_result (&result, 10),
+                                          &error));
+  g_assert_no_error (error);
+  g_object_unref (result);
+  g_assert_cmpint (hs_engine_get_state (t->engine), ==, HS_ENGINE_STATE_HALTED);
+}
+
+static void
+target_teardown (TargetFixture *t,
+                 gconstpointer  data)
+{
+  g_clear_object (&t->interp);
+  hs_test_release_and_wait (g_steal_pointer (&t->engine), COMMAND_TIMEOUT_S);
+  g_clear_object (&t->probe);
+}
+
+static gboolean
+evaluate (HsInterp      *interp,
+          const char    *text,
+          GCancellable  *cancellable,
+          HsValue       *value,
+          GError       **error)
+{
+  GAsyncResult *result = NULL;
+  gboolean ok;
+
+  hs_interp_evaluate_async (interp, text, cancellable, hs_test_store_result, &result);
+  ok = hs_interp_evaluate_finish (interp, hs_test_wait_result (&result, COMMAND_TIMEOUT_S),
+                                  value, error);
+  g_object_unref (result);
+  return ok;
+}
+
+static void
+test_print_memory (TargetFixture *t,
+                   gconstpointer  data)
+{
+  static const struct { const char *line, *out; } cases[] = {
+    { "PRINT Data.Long(0x40001000)", "0x55667788\n" },
+    { "PRINT %Decimal Data.Byte(0x40001000) \" \" Data.Word(0x40001000)", "136 30600\n" },
+    { "PRINT Data.Quad(0x40001000)", "0x1122334455667788\n" },
+    { "PRINT Data.Long(0x40001000)==0x55667788", "TRUE()\n" },
+    { "PRINT Data.String(0x40001010)", "hello\n" },
+    { "PRINT \"s=\" Data.String(\"0:::0x40001010\")", "s=hello\n" },
+    { "PRINT Data.String(\"A:0x40001010\")", "hello\n" },
+    { "PRINT Data.String(0x4000103c)", "abcdefgh\n" },
+    { "PRINT STRing.LENgth(Data.String(0x40001011))", "0x4\n" },
+    /* A value that decides which address is read next. */
+    { "PRINT Data.Byte(0x40001000+Data.Byte(0x40001020))", "0x20\n" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = hs_test_run_ok (t->interp, cases[i].line);
+
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+}
+
+static void
+test_print_memory_errors (TargetFixture *t,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) unreadable = hs_test_run_fail (t->interp, "PRINT Data.Long(0x50000000)");
+  g_autoptr(GError) string = hs_test_run_fail (t->interp, "PRINT Data.String(0x40001ffc)");
+  g_autoptr(GError) wraps = hs_test_run_fail (t->interp, "PRINT Data.Quad(0xfffffffffffffffc)");
+  g_autoptr(GError) machine = hs_test_run_fail (t->interp, "PRINT Data.Long(\"9:::0x10\")");
+  g_autoptr(GError) running = NULL;
+
+  assert_contains (unreadable->message, "PRINT: Data.Long(): cannot read ");
+  assert_contains (unreadable->message, "0x50000000");
+  /* Its 4 bytes are readable, the next piece is not. */
+  assert_contains (string->message, "cannot read ");
+  assert_contains (string->message, "0x40002000");
+  assert_contains (wraps->message, "past the end of the address space");
+  assert_contains (machine->message, "9");
+  /* Other commands' arguments are evaluated at once: they say where memory is read. */
+  {
+    g_autoptr(GError) error = hs_test_run_fail (t->interp,
+                                                "Data.dump Data.Long(0x40001000) /Length 4");
+
+    assert_contains (error->message, "memory is not read here");
+  }
+
+  g_free (hs_test_run_ok (t->interp, "Go"));
+  running = hs_test_run_fail (t->interp, "PRINT Data.Long(0x40001000)");
+  assert_contains (running->message, "the target is running; halt it first");
+  g_free (hs_test_run_ok (t->interp, "Break"));
+}
+
+static void
+test_evaluate_async (TargetFixture *t,
+                     gconstpointer  data)
+{
+  g_auto(HsValue) v = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) too_many = NULL;
+  g_autoptr(GError) cancelled = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GString *expr = g_string_new ("0");
+  HsValue w = { 0 };
+
+  g_assert_true (evaluate (t->interp, "Data.Quad(0x40001000)+1", NULL, &v, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (v.number, ==, 0x1122334455667789);
+  hs_value_clear (&v);
+  /* The same read twice is read once. */
+  {
+    guint before = hs_fake_probe_count (t->probe, "read");
+    guint after;
+
+    g_assert_true (evaluate (t->interp, "Data.Long(0x40001100)+Data.Long(0x40001100)", NULL, &v,
+                             &error));
+    after = hs_fake_probe_count (t->probe, "read");
+    g_assert_cmpuint (after - before, <=, 1);
+    hs_value_clear (&v);
+  }
+  /* No memory needed: it still answers. */
+  g_assert_true (evaluate (t->interp, "\"a\"+\"b\"", NULL, &v, &error));
+  g_assert_cmpstr (v.string, ==, "ab");
+  hs_value_clear (&v);
+
+  /* Bounded: at most HS_INTERP_EVAL_MAX_READS reads per evaluation. */
+  for (guint i = 0; i <= HS_INTERP_EVAL_MAX_READS; i++)
+    g_string_append_printf (expr, "+Data.Byte(0x%x)", MEM + 2 * i);
+  g_assert_false (evaluate (t->interp, expr->str, NULL, &w, &too_many));
+  assert_contains (too_many->message, "reads too much memory");
+  g_string_free (expr, TRUE);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (evaluate (t->interp, "Data.Long(0x40001000)", cancellable, &w, &cancelled));
+  g_assert_error (cancelled, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+add_task (GArray     *records,
+          guint       machine,
+          gint        pid,
+          const char *comm)
+{
+  HsTaskRecord r = { 0 };
+
+  r.machine = machine;
+  r.info.task = 0xffff000010000000 + (guint64) machine * 0x100000 + (guint64) pid * 0x1000;
+  r.info.pid = r.info.tgid = pid;
+  r.info.ppid = 1;
+  g_strlcpy (r.info.comm, comm, sizeof r.info.comm);
+  r.info.cpu = -1;
+  r.current_vcpu = -1;
+  r.core = -1;
+  g_array_append_val (records, r);
+}
+
+/* The task functions read the engine's task list, as a script's WHILE over them does. */
+static void
+test_task_builtins (TargetFixture *t,
+                    gconstpointer  data)
+{
+  g_autoptr(GArray) guests = hs_xen_domains_new ();
+  g_autoptr(GArray) records = g_array_new (FALSE, TRUE, sizeof (HsTaskRecord));
+  GListModel *tasks = hs_engine_get_tasks (t->engine);
+  g_autofree char *count = NULL;
+  g_autofree char *walk = NULL;
+  g_autoptr(GError) unknown = NULL;
+  g_autoptr(GError) none = NULL;
+
+  for (guint m = 1; m <= 2; m++)
+    {
+      HsXenDomain dom = { 0 };
+
+      dom.machine = m;
+      dom.domain_id = (gint) m;
+      dom.vmid = m;
+      g_array_append_val (guests, dom);
+    }
+  g_array_set_clear_func (records, hs_task_record_clear);
+  add_task (records, 1, 1, "init");
+  add_task (records, 1, 50, "sh");
+  add_task (records, 2, 1, "init");
+  add_task (records, 2, 70, "getty");
+  add_task (records, 2, 71, "app");
+  none = hs_test_run_fail (t->interp, "PRINT TASK.ID()");
+  assert_contains (none->message, "no current task");
+  hs_guest_model_apply (hs_engine_get_guest_model (t->engine), guests, NULL, 0, records, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 5);
+
+  count = hs_test_run_ok (t->interp, "PRINT %Decimal TASK.COUNT(1) \" \" TASK.COUNT(2) \" \" "
+                                     "TASK.COUNT() \" \" MACHINE.ID()");
+  g_assert_cmpstr (count, ==, "2 3 0 0\n");
+  walk = hs_test_run_ok (t->interp, "PRINT TASK.NAME(TASK.NEXT(TASK.FIRST(2))) \" \" %Decimal "
+                                    "TASK.PID(TASK.NEXT(TASK.NEXT(TASK.FIRST(2)))) \" \" "
+                                    "TASK.NEXT(TASK.NEXT(TASK.NEXT(TASK.FIRST(2))))");
+  g_assert_cmpstr (walk, ==, "getty 71 0\n");
+  {
+    g_autoptr(HsTask) sh = g_list_model_get_item (tasks, 1);
+    g_autofree char *current = NULL;
+
+    hs_engine_set_current_task (t->engine, sh);
+    current = hs_test_run_ok (t->interp, "PRINT %Decimal TASK.ID() \" \" %Hex TASK.MAGIC()");
+    g_assert_cmpstr (current, ==, "50 0xffff000010132000\n");
+  }
+  /* The current task made its machine the current one. */
+  unknown = hs_test_run_fail (t->interp, "PRINT TASK.ID(\"nosuch\")");
+  assert_contains (unknown->message, "machine 1 has no task named nosuch");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -657,6 +937,7 @@ main (int   argc,
 
   ADD ("print", test_print);
   ADD ("print-errors", test_print_errors);
+  ADD ("print-formats", test_print_formats);
   ADD ("blank-and-comment", test_blank_and_comment);
   ADD ("wait-time", test_wait_time);
   ADD ("wait-condition-timeout", test_wait_condition_timeout);
@@ -678,6 +959,15 @@ main (int   argc,
   ADD ("help", test_help);
   ADD ("resolve-complete", test_resolve_complete);
   ADD ("breakpoints-and-session", test_breakpoints_and_session);
+
+#undef ADD
+#define ADD(path, func) \
+  g_test_add ("/Hs/Interp/" path, TargetFixture, NULL, target_setup, func, target_teardown)
+
+  ADD ("print-memory", test_print_memory);
+  ADD ("print-memory-errors", test_print_memory_errors);
+  ADD ("evaluate-async", test_evaluate_async);
+  ADD ("task-builtins", test_task_builtins);
 
 #undef ADD
 
