@@ -833,6 +833,12 @@ cmd_help (Call *call)
                               "any line, IF/ELSE, WHILE, RePeaT n, ( blocks ), label:, GOTO, "
                               "GOSUB/RETURN, ENTRY &a &b, ON ERROR CONTinue|GOSUB|GOTO|DEFault, "
                               "STOP, ENDDO, END.\n");
+  {
+    g_autofree char *functions = hs_builtins_describe ();
+
+    g_string_append_printf (call->out, "Functions in expressions (capitals: the short form; "
+                            "[...]: optional): %s\n", functions);
+  }
   hs_call_return (call, NULL);
 }
 

@@ -529,6 +529,9 @@ test_help (Fixture       *f,
   assert_contains (all, "Data.dump");
   assert_contains (all, "SYStem.Attach");
   assert_contains (all, "WAIT");
+  /* The expressions' functions, with their signatures. */
+  assert_contains (all, "STRing.MID(s, start, length)");
+  assert_contains (all, "TASK.FIRST([machine])");
   assert_contains (one, "Register.view");
   assert_contains (one, "R.v");
   g_assert_true (strstr (one, "Data.dump") == NULL);
