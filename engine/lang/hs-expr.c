@@ -597,6 +597,19 @@ apply_binop (Parser         *ps,
               hs_value_set_string (lhs, joined);
               return TRUE;
             }
+          /* Byte order, as strcmp() has it. */
+          if (op[0] == '<' || op[0] == '>')
+            {
+              int c = strcmp (lhs->string, rhs->string);
+              gboolean holds = op[1] == '=' ? (op[0] == '<' ? c <= 0 : c >= 0)
+                                            : (op[0] == '<' ? c < 0 : c > 0);
+
+              if (op[1] != '<' && op[1] != '>')
+                {
+                  hs_value_set_boolean (lhs, holds);
+                  return TRUE;
+                }
+            }
         }
       return fail (ps, error, "'%s' does not apply to strings", op);
     }

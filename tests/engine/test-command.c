@@ -519,7 +519,15 @@ test_expr_strings (void)
   assert_boolean ("\"ab\" == \"a\" + \"b\"", TRUE);
 
   assert_eval_error ("\"a\" + 1", NULL, "does not apply to strings");
-  assert_eval_error ("\"a\" < \"b\"", NULL, "does not apply to strings");
+  /* Strings order by their bytes, as strcmp() does; shifts do not apply. */
+  assert_boolean ("\"a\" < \"b\"", TRUE);
+  assert_boolean ("\"b\" < \"a\"", FALSE);
+  assert_boolean ("\"ab\" > \"a\"", TRUE);
+  assert_boolean ("\"a\" <= \"a\"", TRUE);
+  assert_boolean ("\"a\" >= \"b\"", FALSE);
+  assert_boolean ("\"B\" < \"a\"", TRUE);
+  assert_eval_error ("\"a\" << \"b\"", NULL, "does not apply to strings");
+  assert_eval_error ("\"a\" < 1", NULL, "does not apply to strings");
   assert_eval_error ("-\"a\"", NULL, "does not apply to a string");
   assert_eval_error ("!\"a\"", NULL, "does not apply to a string");
   assert_eval_error ("\"abc", NULL, "unterminated string");
