@@ -651,6 +651,13 @@ evaluation_step (GTask *task)
                             evaluation_read, task);
       return;
     }
+  if (!ok && error->domain == HS_EVAL_MISS_ERROR)
+    {
+      /* Only when the tasks were still being read after several halts' worth of waiting. */
+      g_clear_error (&error);
+      g_set_error_literal (&error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_FAILED,
+                           "the guests' tasks are still being read; ask again in a moment");
+    }
   if (!ok)
     g_task_return_error (task, error);
   else
