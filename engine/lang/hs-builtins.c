@@ -680,7 +680,18 @@ call_builtin (const char     *name,
         continue;
       if (!check_arguments (f, args, n_args, error))
         return FALSE;
-      return f->func (b->env, b->data, f, args, n_args, result, error);
+      if (f->func (b->env, b->data, f, args, n_args, result, error))
+        return TRUE;
+      /* Messages quote string arguments and what the environment made of them: they may hold
+       * bytes from memory or a script that are not UTF-8, and a window drops such text. */
+      if (error != NULL && *error != NULL && !g_utf8_validate ((*error)->message, -1, NULL))
+        {
+          char *valid = g_utf8_make_valid ((*error)->message, -1);
+
+          g_free ((*error)->message);
+          (*error)->message = valid;
+        }
+      return FALSE;
     }
   known = hs_builtins_describe ();
   g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
