@@ -394,6 +394,14 @@ test_builtins (Fixture       *f,
   g_autofree char *state = run_ok (f, "PRINT STATE.ATTACHED()");
 
   g_free (run_ok (f, "Break.Set 0x6000 /CONDition STATE.HALT()&&Data.Long(0x10)==0"));
+  /* Conditions run on the engine's worker: strings and memory work there, tasks do not. */
+  g_free (run_ok (f, "Break.Set 0x6100 /CONDition "
+                     "STRing.ComPare(Data.String(Register(x0)),\"init*\")&&MACHINE.ID()==1"));
+  {
+    g_autoptr(GError) tasks = run_fail (f, "Break.Set 0x6200 /CONDition TASK.ID()==1");
+
+    assert_contains (tasks->message, "TASK.ID() cannot be used in a breakpoint condition");
+  }
   /* PRINT reads memory, when there is a target. */
   assert_contains (no_memory->message, "Data.Long(): not attached");
   assert_contains (arity->message, "Register() takes one name");
