@@ -297,30 +297,6 @@ set_frame_macro (Run         *run,
   return TRUE;
 }
 
-/* The text a value is kept as in a macro: what reads back as the same value. */
-static char *
-macro_text (const HsValue *value)
-{
-  GString *s;
-
-  if (value->type != HS_VALUE_STRING)
-    return hs_value_format (value);
-  s = g_string_new ("\"");
-  for (const char *p = value->string ? value->string : ""; *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (s, '\\');
-      if (*p == '\n')
-        g_string_append (s, "\\n");
-      else if (*p == '\t')
-        g_string_append (s, "\\t");
-      else
-        g_string_append_c (s, *p);
-    }
-  g_string_append_c (s, '"');
-  return g_string_free (s, FALSE);
-}
-
 /* ---- the run ---------------------------------------------------------------------------- */
 
 static void
@@ -833,7 +809,7 @@ value_done (GObject      *object,
     {
     case HS_PRACTICE_ASSIGN:
       {
-        g_autofree char *text = macro_text (&value);
+        g_autofree char *text = hs_value_to_literal (&value);
 
         if (!set_macro (run, insn->name, text, &error))
           {

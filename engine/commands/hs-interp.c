@@ -1260,51 +1260,6 @@ hs_interp_init (HsInterp *self)
   self->command_line_macros = hs_interp_new_macro_table ();
 }
 
-/* ---- expressions for scripts -------------------------------------------------------------- */
-
-static void
-value_free (HsValue *value)
-{
-  hs_value_clear (value);
-  g_free (value);
-}
-
-void
-hs_interp_evaluate_async (HsInterp            *self,
-                          const char          *text,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  HsExprScope scope = hs_interp_default_scope (self);
-  HsExprContext ctx = hs_interp_expr_context (&scope);
-  HsValue *value = g_new0 (HsValue, 1);
-  GError *error = NULL;
-
-  if (!hs_expr_evaluate (text, &ctx, value, &error))
-    {
-      g_free (value);
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, value, (GDestroyNotify) value_free);
-}
-
-gboolean
-hs_interp_evaluate_finish (HsInterp      *self,
-                           GAsyncResult  *result,
-                           HsValue       *value,
-                           GError       **error)
-{
-  HsValue *v = g_task_propagate_pointer (G_TASK (result), error);
-
-  if (v == NULL)
-    return FALSE;
-  *value = *v;
-  g_free (v);
-  return TRUE;
-}
 
 HsInterp *
 hs_interp_new (HsEngine *engine)

@@ -480,7 +480,7 @@ test_goto_gosub (Fixture       *f,
     "again2:\n"
     "GOSUB fact 5.\n"
     "ENTRY &f\n"
-    "PRINT &f\n"
+    "PRINT %Decimal &f\n"
     "ENDDO\n"
     "twice:\n"
     "  ENTRY &x &w\n"
@@ -495,7 +495,7 @@ test_goto_gosub (Fixture       *f,
     NULL);
 
   /* RETURN hands its values on as written; the caller evaluates them where it uses them. */
-  g_assert_cmpstr (out, ==, "0x6 word\n0x78\n");
+  g_assert_cmpstr (out, ==, "0x6 word\n120\n");
 }
 
 static void

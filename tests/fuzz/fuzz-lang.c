@@ -95,6 +95,8 @@ check_program (const char *text,
   expanded = hs_practice_expand (text, macro, NULL, NULL);
   if (expanded != NULL && strlen (expanded) > HS_PRACTICE_MAX_LINE)
     abort ();
+}
+
 /* ---- the builtins' environment: 4 KiB of memory at 0x1000 holding the input itself -------- */
 
 static guint8 memory[4096];
