@@ -25,6 +25,15 @@ struct _HsBreakpoint
   guint line;
 };
 
+/**
+ * HsBreakpoint:
+ *
+ * One breakpoint, with its scope (a machine, a task), counts of the stops it
+ * caused and of the hits outside its scope that were stepped past. Owned by the
+ * debugger's engine (main thread); set and removed through
+ * [method@Hyperscope.Debugger.add_breakpoint] and
+ * [method@Hyperscope.Debugger.remove_breakpoint].
+ */
 G_DEFINE_FINAL_TYPE (HsBreakpoint, hs_breakpoint, G_TYPE_OBJECT)
 
 enum
@@ -177,6 +186,12 @@ hs_breakpoint_add_hits (HsBreakpoint *self,
     }
 }
 
+/**
+ * hs_breakpoint_get_id:
+ * @self: a breakpoint
+ *
+ * Returns: its number in `Break.List`, unique for the session
+ */
 guint
 hs_breakpoint_get_id (HsBreakpoint *self)
 {
@@ -191,6 +206,12 @@ hs_breakpoint_get_address (HsBreakpoint *self)
   return &self->address;
 }
 
+/**
+ * hs_breakpoint_get_location:
+ * @self: a breakpoint
+ *
+ * Returns: where it is, as the user wrote it ("2:::do_nanosleep")
+ */
 const char *
 hs_breakpoint_get_location (HsBreakpoint *self)
 {
@@ -198,6 +219,12 @@ hs_breakpoint_get_location (HsBreakpoint *self)
   return self->location;
 }
 
+/**
+ * hs_breakpoint_get_symbol:
+ * @self: a breakpoint
+ *
+ * Returns: (nullable): where it is, as the engine names it ("do_nanosleep+0x0")
+ */
 const char *
 hs_breakpoint_get_symbol (HsBreakpoint *self)
 {
@@ -212,6 +239,12 @@ hs_breakpoint_get_kind (HsBreakpoint *self)
   return self->kind;
 }
 
+/**
+ * hs_breakpoint_get_machine_scope:
+ * @self: a breakpoint
+ *
+ * Returns: the machine it stops in, or -1 for any
+ */
 gint
 hs_breakpoint_get_machine_scope (HsBreakpoint *self)
 {
@@ -219,6 +252,12 @@ hs_breakpoint_get_machine_scope (HsBreakpoint *self)
   return self->machine_scope;
 }
 
+/**
+ * hs_breakpoint_get_task_pid:
+ * @self: a breakpoint
+ *
+ * Returns: the pid of the task it stops in, or -1 (not scoped by pid)
+ */
 gint
 hs_breakpoint_get_task_pid (HsBreakpoint *self)
 {
@@ -226,6 +265,12 @@ hs_breakpoint_get_task_pid (HsBreakpoint *self)
   return self->task_pid;
 }
 
+/**
+ * hs_breakpoint_get_task_name:
+ * @self: a breakpoint
+ *
+ * Returns: (nullable): the name of the task it stops in, or %NULL
+ */
 const char *
 hs_breakpoint_get_task_name (HsBreakpoint *self)
 {
@@ -233,6 +278,12 @@ hs_breakpoint_get_task_name (HsBreakpoint *self)
   return self->task_name;
 }
 
+/**
+ * hs_breakpoint_get_enabled:
+ * @self: a breakpoint
+ *
+ * Returns: whether it is planted when the target runs
+ */
 gboolean
 hs_breakpoint_get_enabled (HsBreakpoint *self)
 {
@@ -240,6 +291,13 @@ hs_breakpoint_get_enabled (HsBreakpoint *self)
   return self->enabled;
 }
 
+/**
+ * hs_breakpoint_set_enabled:
+ * @self: a breakpoint
+ * @enabled: whether to plant it
+ *
+ * Enables or disables it; disabled, it stays in the list but never stops the target.
+ */
 void
 hs_breakpoint_set_enabled (HsBreakpoint *self,
                            gboolean      enabled)
@@ -253,6 +311,12 @@ hs_breakpoint_set_enabled (HsBreakpoint *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENABLED]);
 }
 
+/**
+ * hs_breakpoint_get_hits:
+ * @self: a breakpoint
+ *
+ * Returns: how many stops it caused
+ */
 guint
 hs_breakpoint_get_hits (HsBreakpoint *self)
 {
@@ -260,6 +324,12 @@ hs_breakpoint_get_hits (HsBreakpoint *self)
   return self->hits;
 }
 
+/**
+ * hs_breakpoint_get_filtered_hits:
+ * @self: a breakpoint
+ *
+ * Returns: how many hits outside its scope were stepped past
+ */
 guint
 hs_breakpoint_get_filtered_hits (HsBreakpoint *self)
 {
@@ -267,6 +337,12 @@ hs_breakpoint_get_filtered_hits (HsBreakpoint *self)
   return self->filtered_hits;
 }
 
+/**
+ * hs_breakpoint_describe_scope:
+ * @self: a breakpoint
+ *
+ * Returns: (transfer full): "machine 2, task sleep (pid 91)" or "any machine, any task"
+ */
 char *
 hs_breakpoint_describe_scope (HsBreakpoint *self)
 {
@@ -288,6 +364,12 @@ hs_breakpoint_describe_scope (HsBreakpoint *self)
   return g_strdup_printf ("%s, %s", machine, task);
 }
 
+/**
+ * hs_breakpoint_get_count:
+ * @self: a breakpoint
+ *
+ * Returns: n when it stops at every n-th pass in its scope (`/COUNT n`), 0 for every pass
+ */
 guint
 hs_breakpoint_get_count (HsBreakpoint *self)
 {
@@ -295,6 +377,12 @@ hs_breakpoint_get_count (HsBreakpoint *self)
   return self->count;
 }
 
+/**
+ * hs_breakpoint_get_passes:
+ * @self: a breakpoint
+ *
+ * Returns: the passes in its scope so far
+ */
 guint
 hs_breakpoint_get_passes (HsBreakpoint *self)
 {
@@ -302,6 +390,13 @@ hs_breakpoint_get_passes (HsBreakpoint *self)
   return self->passes;
 }
 
+/**
+ * hs_breakpoint_set_count:
+ * @self: a breakpoint
+ * @count: stop at every @count-th pass in scope; 0 for every pass
+ *
+ * Sets `/COUNT`.
+ */
 void
 hs_breakpoint_set_count (HsBreakpoint *self,
                          guint         count)
@@ -321,6 +416,12 @@ hs_breakpoint_add_passes (HsBreakpoint *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HITS]);
 }
 
+/**
+ * hs_breakpoint_get_condition:
+ * @self: a breakpoint
+ *
+ * Returns: (nullable): the condition that must hold for it to stop (`/CONDition`), or %NULL
+ */
 const char *
 hs_breakpoint_get_condition (HsBreakpoint *self)
 {
@@ -328,6 +429,13 @@ hs_breakpoint_get_condition (HsBreakpoint *self)
   return self->condition;
 }
 
+/**
+ * hs_breakpoint_set_condition:
+ * @self: a breakpoint
+ * @condition: (nullable): an expression ("Register(x1)==1"), or %NULL for none
+ *
+ * Sets `/CONDition`: it stops only when @condition holds.
+ */
 void
 hs_breakpoint_set_condition (HsBreakpoint *self,
                              const char   *condition)
@@ -338,6 +446,12 @@ hs_breakpoint_set_condition (HsBreakpoint *self,
 }
 
 /* The file as DWARF names it (resolve it with the source path map), or NULL. */
+/**
+ * hs_breakpoint_get_file:
+ * @self: a breakpoint
+ *
+ * Returns: (nullable): the source file it is in, once looked up, or %NULL
+ */
 const char *
 hs_breakpoint_get_file (HsBreakpoint *self)
 {
@@ -345,6 +459,12 @@ hs_breakpoint_get_file (HsBreakpoint *self)
   return self->file;
 }
 
+/**
+ * hs_breakpoint_get_line:
+ * @self: a breakpoint
+ *
+ * Returns: the source line it is on, 0 until looked up or without a line
+ */
 guint
 hs_breakpoint_get_line (HsBreakpoint *self)
 {

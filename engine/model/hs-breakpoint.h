@@ -23,11 +23,15 @@ G_DECLARE_FINAL_TYPE (HsBreakpoint, hs_breakpoint, HS, BREAKPOINT, GObject)
 
 /* Its number in Break.List, unique for the session. */
 guint              hs_breakpoint_get_id            (HsBreakpoint *self);
+#ifndef __GI_SCANNER__  /* engine types */
 const HsAddress   *hs_breakpoint_get_address       (HsBreakpoint *self);
+#endif
 /* As the user wrote it ("2:::do_nanosleep") and as the engine names it ("do_nanosleep+0x0"). */
 const char        *hs_breakpoint_get_location      (HsBreakpoint *self);
 const char        *hs_breakpoint_get_symbol        (HsBreakpoint *self);
+#ifndef __GI_SCANNER__  /* engine types */
 HsBreakpointType   hs_breakpoint_get_kind          (HsBreakpoint *self);
+#endif
 /* -1: any machine. */
 gint               hs_breakpoint_get_machine_scope (HsBreakpoint *self);
 /* The task it is for, by pid in the scope's machine (-1: not by pid) and by name (NULL: not by
@@ -58,6 +62,8 @@ guint              hs_breakpoint_get_line          (HsBreakpoint *self);
 char              *hs_breakpoint_describe_scope    (HsBreakpoint *self);
 
 
+#ifndef __GI_SCANNER__
+/* Not introspected: engine-only API and types. */
 /* For the engine, which owns these objects (main thread): the views only read them. */
 HsBreakpoint *hs_breakpoint_new               (guint             id,
                                                const HsAddress  *address,
@@ -77,5 +83,7 @@ void          hs_breakpoint_add_passes        (HsBreakpoint     *self,
 void          hs_breakpoint_set_source        (HsBreakpoint     *self,
                                                const char       *file,
                                                guint             line);
+
+#endif /* __GI_SCANNER__ */
 
 G_END_DECLS

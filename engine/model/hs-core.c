@@ -29,6 +29,13 @@ struct _HsCore
   int cpsr_index;
 };
 
+/**
+ * HsCore:
+ *
+ * One physical core of the target, as the engine last saw it: its state, and
+ * a snapshot of its registers taken at each halt. Owned by the debugger's
+ * engine (main thread); see [method@Hyperscope.Debugger.get_cores].
+ */
 G_DEFINE_FINAL_TYPE (HsCore, hs_core, G_TYPE_OBJECT)
 
 enum {
@@ -225,6 +232,12 @@ hs_core_fill_registers (HsCore         *self,
       }
 }
 
+/**
+ * hs_core_get_index:
+ * @self: a core
+ *
+ * Returns: its number, from 0
+ */
 guint
 hs_core_get_index (HsCore *self)
 {
@@ -232,6 +245,12 @@ hs_core_get_index (HsCore *self)
   return self->index;
 }
 
+/**
+ * hs_core_get_state:
+ * @self: a core
+ *
+ * Returns: running, halted or unknown
+ */
 HsCoreState
 hs_core_get_state (HsCore *self)
 {
@@ -239,6 +258,12 @@ hs_core_get_state (HsCore *self)
   return self->state;
 }
 
+/**
+ * hs_core_state_to_string:
+ * @state: a core state
+ *
+ * Returns: "running", "halted" or "unknown"
+ */
 const char *
 hs_core_state_to_string (HsCoreState state)
 {
@@ -251,6 +276,12 @@ hs_core_state_to_string (HsCoreState state)
     }
 }
 
+/**
+ * hs_core_get_exception_level:
+ * @self: a core
+ *
+ * Returns: its exception level at the last halt (0-3), or -1 while unknown
+ */
 int
 hs_core_get_exception_level (HsCore *self)
 {
@@ -263,6 +294,13 @@ hs_core_get_exception_level (HsCore *self)
   return (int) ((self->values[self->cpsr_index] >> 2) & 3);
 }
 
+/**
+ * hs_core_get_pc:
+ * @self: a core
+ * @pc: (out): its pc at the last halt
+ *
+ * Returns: whether the pc is known
+ */
 gboolean
 hs_core_get_pc (HsCore  *self,
                 guint64 *pc)
@@ -278,6 +316,12 @@ hs_core_get_stop_reason (HsCore *self)
   return self->reason;
 }
 
+/**
+ * hs_core_get_n_registers:
+ * @self: a core
+ *
+ * Returns: how many registers the snapshot has
+ */
 guint
 hs_core_get_n_registers (HsCore *self)
 {
@@ -285,6 +329,14 @@ hs_core_get_n_registers (HsCore *self)
   return self->infos->len;
 }
 
+/**
+ * hs_core_get_register:
+ * @self: a core
+ * @index: the register's index
+ * @value: (out): its value at the last halt
+ *
+ * Returns: whether it was read
+ */
 gboolean
 hs_core_get_register (HsCore  *self,
                       guint    index,
@@ -299,6 +351,14 @@ hs_core_get_register (HsCore  *self,
   return TRUE;
 }
 
+/**
+ * hs_core_get_register_by_name:
+ * @self: a core
+ * @name: a register's name ("x0", "pc", "VTTBR_EL2"; any case)
+ * @value: (out): its value at the last halt
+ *
+ * Returns: whether the core has it and it was read
+ */
 gboolean
 hs_core_get_register_by_name (HsCore     *self,
                               const char *name,
@@ -312,6 +372,13 @@ hs_core_get_register_by_name (HsCore     *self,
   return index >= 0 && hs_core_get_register (self, index, value);
 }
 
+/**
+ * hs_core_register_changed:
+ * @self: a core
+ * @index: the register's index
+ *
+ * Returns: whether it differs from the halt before
+ */
 gboolean
 hs_core_register_changed (HsCore *self,
                           guint   index)
@@ -324,6 +391,12 @@ hs_core_register_changed (HsCore *self,
          || self->values[index] != self->previous[index];
 }
 
+/**
+ * hs_core_describe:
+ * @self: a core
+ *
+ * Returns: (transfer full): the core in one line, as the cores view shows it
+ */
 char *
 hs_core_describe (HsCore *self)
 {
@@ -340,6 +413,12 @@ hs_core_describe (HsCore *self)
 }
 
 /* "EL2", or words when nobody knows: a running core's level changes all the time. */
+/**
+ * hs_core_describe_exception_level:
+ * @self: a core
+ *
+ * Returns: (transfer full): its exception level in words ("EL2 (Xen)", "EL1 (guest kernel)")
+ */
 char *
 hs_core_describe_exception_level (HsCore *self)
 {

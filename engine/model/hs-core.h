@@ -30,7 +30,9 @@ const char  *hs_core_state_to_string         (HsCoreState  state);
 int          hs_core_get_exception_level     (HsCore      *self);
 gboolean     hs_core_get_pc                  (HsCore      *self,
                                               guint64     *pc);
+#ifndef __GI_SCANNER__  /* engine types */
 HsStopReason hs_core_get_stop_reason         (HsCore      *self);
+#endif
 guint        hs_core_get_n_registers         (HsCore      *self);
 gboolean     hs_core_get_register            (HsCore      *self,
                                               guint        index,
@@ -44,6 +46,8 @@ char        *hs_core_describe                (HsCore      *self);
 char        *hs_core_describe_exception_level (HsCore     *self);
 
 
+#ifndef __GI_SCANNER__
+/* Not introspected: engine-only API and types. */
 /* For the engine, which owns these objects (main thread): the views only read them. */
 HsCore *hs_core_new              (guint         index,
                                   GPtrArray    *register_infos);
@@ -63,6 +67,8 @@ void    hs_core_set_register     (HsCore        *self,
                                   guint64        value);
 gint    hs_core_lookup_register  (HsCore       *self,
                                   const char   *name);
+
+#endif /* __GI_SCANNER__ */
 
 G_END_DECLS
 

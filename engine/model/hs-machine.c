@@ -21,6 +21,14 @@ struct _HsMachine
   guint n_vcpus;
 };
 
+/**
+ * HsMachine:
+ *
+ * One machine of the target: the hypervisor (machine 0) or a guest virtual
+ * machine. Ids are stable for the session. Owned by the debugger's engine (main
+ * thread) and updated in place at each halt; see
+ * [method@Hyperscope.Debugger.get_machines].
+ */
 G_DEFINE_FINAL_TYPE (HsMachine, hs_machine, G_TYPE_OBJECT)
 
 enum {
@@ -225,6 +233,13 @@ hs_machine_set_vcpus (HsMachine          *self,
     g_list_store_splice (self->vcpus, n_records, n - n_records, NULL, 0);
 }
 
+/**
+ * hs_machine_get_vcpus:
+ * @self: a machine
+ *
+ * Returns: (transfer none): its vCPUs ([class@Hyperscope.Vcpu]) as Xen listed them
+ *   at the last halt, updated in place; empty for machine 0 and absent guests
+ */
 GListModel *
 hs_machine_get_vcpus (HsMachine *self)
 {
@@ -232,6 +247,12 @@ hs_machine_get_vcpus (HsMachine *self)
   return G_LIST_MODEL (self->vcpus);
 }
 
+/**
+ * hs_machine_get_id:
+ * @self: a machine
+ *
+ * Returns: its number: 0 for the hypervisor, then 1, 2, ... per guest
+ */
 guint
 hs_machine_get_id (HsMachine *self)
 {
@@ -239,6 +260,12 @@ hs_machine_get_id (HsMachine *self)
   return self->id;
 }
 
+/**
+ * hs_machine_get_name:
+ * @self: a machine
+ *
+ * Returns: (nullable): its name ("xen", "linux1"), or %NULL while unknown
+ */
 const char *
 hs_machine_get_name (HsMachine *self)
 {
@@ -246,6 +273,12 @@ hs_machine_get_name (HsMachine *self)
   return self->name;
 }
 
+/**
+ * hs_machine_get_kind:
+ * @self: a machine
+ *
+ * Returns: hypervisor or guest
+ */
 HsMachineKind
 hs_machine_get_kind (HsMachine *self)
 {
@@ -253,6 +286,12 @@ hs_machine_get_kind (HsMachine *self)
   return self->kind;
 }
 
+/**
+ * hs_machine_get_state:
+ * @self: a machine
+ *
+ * Returns: declared, present or gone
+ */
 HsMachineState
 hs_machine_get_state (HsMachine *self)
 {
@@ -260,6 +299,12 @@ hs_machine_get_state (HsMachine *self)
   return self->state;
 }
 
+/**
+ * hs_machine_state_to_string:
+ * @state: a machine state
+ *
+ * Returns: the state in a word
+ */
 const char *
 hs_machine_state_to_string (HsMachineState state)
 {
@@ -272,6 +317,12 @@ hs_machine_state_to_string (HsMachineState state)
     }
 }
 
+/**
+ * hs_machine_get_domain_id:
+ * @self: a machine
+ *
+ * Returns: its Xen domain id, or -1 while unknown
+ */
 gint
 hs_machine_get_domain_id (HsMachine *self)
 {
@@ -279,6 +330,12 @@ hs_machine_get_domain_id (HsMachine *self)
   return self->domain_id;
 }
 
+/**
+ * hs_machine_get_vmid:
+ * @self: a machine
+ *
+ * Returns: its VMID (stage-2 tag)
+ */
 guint
 hs_machine_get_vmid (HsMachine *self)
 {
@@ -286,6 +343,12 @@ hs_machine_get_vmid (HsMachine *self)
   return self->vmid;
 }
 
+/**
+ * hs_machine_get_vttbr:
+ * @self: a machine
+ *
+ * Returns: its VTTBR_EL2 (stage-2 table base and VMID)
+ */
 guint64
 hs_machine_get_vttbr (HsMachine *self)
 {
@@ -293,6 +356,12 @@ hs_machine_get_vttbr (HsMachine *self)
   return self->vttbr;
 }
 
+/**
+ * hs_machine_get_n_vcpus:
+ * @self: a machine
+ *
+ * Returns: how many vCPUs it has
+ */
 guint
 hs_machine_get_n_vcpus (HsMachine *self)
 {
@@ -300,6 +369,12 @@ hs_machine_get_n_vcpus (HsMachine *self)
   return self->n_vcpus;
 }
 
+/**
+ * hs_machine_describe:
+ * @self: a machine
+ *
+ * Returns: (transfer full): the symbol files bound to it, in words
+ */
 char *
 hs_machine_describe (HsMachine *self)
 {
@@ -315,6 +390,13 @@ hs_machine_describe (HsMachine *self)
 
 /* The guest's kernel modules as its list showed them at the last halt; empty for machine 0 and
  * for a guest whose modules were not read. */
+/**
+ * hs_machine_get_modules:
+ * @self: a machine
+ *
+ * Returns: (transfer none): its kernel modules ([class@Hyperscope.Module]) as the
+ *   guest listed them at the last halt, updated in place
+ */
 GListModel *
 hs_machine_get_modules (HsMachine *self)
 {

@@ -53,6 +53,8 @@ GListModel    *hs_machine_get_modules     (HsMachine *self);
 char          *hs_machine_describe        (HsMachine *self);
 
 
+#ifndef __GI_SCANNER__
+/* Not introspected: engine-only API and types. */
 /* For the engine, which owns these objects (main thread): the views only read them. */
 HsMachine *hs_machine_new        (guint           id,
                                   HsMachineKind   kind);
@@ -74,6 +76,8 @@ void       hs_machine_set_vcpus  (HsMachine          *self,
 gboolean   hs_machine_set_modules (HsMachine           *self,
                                   const HsLinuxModule *records,
                                   guint                n_records);
+
+#endif /* __GI_SCANNER__ */
 
 G_END_DECLS
 

@@ -17,6 +17,13 @@ struct _HsModule
   char *symbols_note;
 };
 
+/**
+ * HsModule:
+ *
+ * One kernel module loaded in a guest, as the guest's module list showed it at
+ * the last halt, and whether its symbols are bound. Owned by the debugger's
+ * engine (main thread); see [method@Hyperscope.Machine.get_modules].
+ */
 G_DEFINE_FINAL_TYPE (HsModule, hs_module, G_TYPE_OBJECT)
 
 enum {
@@ -110,6 +117,12 @@ hs_module_new (guint                machine,
   return self;
 }
 
+/**
+ * hs_module_get_machine:
+ * @self: a module
+ *
+ * Returns: the machine it is loaded in
+ */
 guint
 hs_module_get_machine (HsModule *self)
 {
@@ -117,6 +130,12 @@ hs_module_get_machine (HsModule *self)
   return self->machine;
 }
 
+/**
+ * hs_module_get_name:
+ * @self: a module
+ *
+ * Returns: its name ("dummy")
+ */
 const char *
 hs_module_get_name (HsModule *self)
 {
@@ -124,6 +143,12 @@ hs_module_get_name (HsModule *self)
   return self->record.name;
 }
 
+/**
+ * hs_module_get_state:
+ * @self: a module
+ *
+ * Returns: "live", "coming", "going" or "unformed"
+ */
 const char *
 hs_module_get_state (HsModule *self)
 {
@@ -131,6 +156,12 @@ hs_module_get_state (HsModule *self)
   return hs_linux_module_state_to_string (self->record.state);
 }
 
+/**
+ * hs_module_get_address:
+ * @self: a module
+ *
+ * Returns: the address of its struct module
+ */
 guint64
 hs_module_get_address (HsModule *self)
 {
@@ -138,6 +169,12 @@ hs_module_get_address (HsModule *self)
   return self->record.module;
 }
 
+/**
+ * hs_module_get_text:
+ * @self: a module
+ * @base: (out): where its code starts (0: none)
+ * @size: (out): its size
+ */
 void
 hs_module_get_text (HsModule *self,
                     guint64  *base,
@@ -148,6 +185,12 @@ hs_module_get_text (HsModule *self,
   *size = self->record.text_size;
 }
 
+/**
+ * hs_module_get_data:
+ * @self: a module
+ * @base: (out): where its data starts (0: none)
+ * @size: (out): its size
+ */
 void
 hs_module_get_data (HsModule *self,
                     guint64  *base,
@@ -158,6 +201,12 @@ hs_module_get_data (HsModule *self,
   *size = self->record.data_size;
 }
 
+/**
+ * hs_module_get_init:
+ * @self: a module
+ * @base: (out): where its init memory starts (0: none)
+ * @size: (out): its size
+ */
 void
 hs_module_get_init (HsModule *self,
                     guint64  *base,
@@ -175,6 +224,12 @@ hs_module_get_record (HsModule *self)
   return &self->record;
 }
 
+/**
+ * hs_module_get_symbols:
+ * @self: a module
+ *
+ * Returns: (nullable): the debug file bound to it, or %NULL
+ */
 const char *
 hs_module_get_symbols (HsModule *self)
 {
@@ -182,6 +237,12 @@ hs_module_get_symbols (HsModule *self)
   return self->symbols;
 }
 
+/**
+ * hs_module_get_symbols_note:
+ * @self: a module
+ *
+ * Returns: (nullable): why no debug file is bound, or %NULL
+ */
 const char *
 hs_module_get_symbols_note (HsModule *self)
 {

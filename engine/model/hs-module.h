@@ -34,12 +34,16 @@ void         hs_module_get_init      (HsModule *self,
                                       guint64  *base,
                                       guint64  *size);
 /* The guest's record: its sections, and what was wrong with it. */
+#ifndef __GI_SCANNER__  /* engine types */
 const HsLinuxModule *hs_module_get_record (HsModule *self);
+#endif
 /* The debug file bound to it, or NULL; and, when none is, why ("no dummy.ko in the search
  * path"), or NULL when nobody looked. */
 const char  *hs_module_get_symbols      (HsModule *self);
 const char  *hs_module_get_symbols_note (HsModule *self);
 
+#ifndef __GI_SCANNER__
+/* Not introspected: engine-only API and types. */
 /* For the engine, which owns these objects (main thread): the views only read them. */
 HsModule *hs_module_new          (guint                machine,
                                   const HsLinuxModule *record);
@@ -52,5 +56,7 @@ gboolean  hs_module_update       (HsModule            *self,
 void      hs_module_set_symbols  (HsModule            *self,
                                   const char          *path,
                                   const char          *note);
+
+#endif /* __GI_SCANNER__ */
 
 G_END_DECLS

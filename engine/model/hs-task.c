@@ -14,6 +14,16 @@ struct _HsTask
   HsTaskRecord record;
 };
 
+/**
+ * HsTask:
+ *
+ * One task (process or thread) of one guest's Linux, as read at the last halt.
+ * The same task keeps its object from halt to halt, updated in place. Owned by
+ * the debugger's engine (main thread); see
+ * [method@Hyperscope.Debugger.get_tasks]; its registers and frames:
+ * [method@Hyperscope.Debugger.task_registers_sync],
+ * [method@Hyperscope.Debugger.task_frames_sync].
+ */
 G_DEFINE_FINAL_TYPE (HsTask, hs_task, G_TYPE_OBJECT)
 
 enum {
@@ -154,6 +164,12 @@ hs_task_get_record (HsTask *self)
   return &self->record;
 }
 
+/**
+ * hs_task_get_machine:
+ * @self: a task
+ *
+ * Returns: the machine (guest) it runs in
+ */
 guint
 hs_task_get_machine (HsTask *self)
 {
@@ -161,6 +177,12 @@ hs_task_get_machine (HsTask *self)
   return self->record.machine;
 }
 
+/**
+ * hs_task_get_address:
+ * @self: a task
+ *
+ * Returns: the address of its task_struct
+ */
 guint64
 hs_task_get_address (HsTask *self)
 {
@@ -168,6 +190,12 @@ hs_task_get_address (HsTask *self)
   return self->record.info.task;
 }
 
+/**
+ * hs_task_get_pid:
+ * @self: a task
+ *
+ * Returns: its pid (thread id)
+ */
 gint
 hs_task_get_pid (HsTask *self)
 {
@@ -175,6 +203,12 @@ hs_task_get_pid (HsTask *self)
   return self->record.info.pid;
 }
 
+/**
+ * hs_task_get_tgid:
+ * @self: a task
+ *
+ * Returns: its thread group id (the process's pid)
+ */
 gint
 hs_task_get_tgid (HsTask *self)
 {
@@ -182,6 +216,12 @@ hs_task_get_tgid (HsTask *self)
   return self->record.info.tgid;
 }
 
+/**
+ * hs_task_get_ppid:
+ * @self: a task
+ *
+ * Returns: its parent's pid
+ */
 gint
 hs_task_get_ppid (HsTask *self)
 {
@@ -189,6 +229,12 @@ hs_task_get_ppid (HsTask *self)
   return self->record.info.ppid;
 }
 
+/**
+ * hs_task_get_space:
+ * @self: a task
+ *
+ * Returns: its address-space id: the tgid of a user process, 0 for the kernel
+ */
 guint64
 hs_task_get_space (HsTask *self)
 {
@@ -196,6 +242,12 @@ hs_task_get_space (HsTask *self)
   return self->record.info.kernel_thread ? 0 : (guint64) MAX (self->record.info.tgid, 0);
 }
 
+/**
+ * hs_task_get_name:
+ * @self: a task
+ *
+ * Returns: its name (comm), as ps shows it
+ */
 const char *
 hs_task_get_name (HsTask *self)
 {
@@ -204,6 +256,12 @@ hs_task_get_name (HsTask *self)
 }
 
 /* The kernel's TASK_* bits, as fs/proc/array.c names them. */
+/**
+ * hs_task_get_state_text:
+ * @self: a task
+ *
+ * Returns: its state as ps spells it: "R (running)", "S (sleeping)", ...
+ */
 const char *
 hs_task_get_state_text (HsTask *self)
 {
@@ -239,6 +297,12 @@ hs_task_get_state_text (HsTask *self)
   return "? (other)";
 }
 
+/**
+ * hs_task_is_kernel_thread:
+ * @self: a task
+ *
+ * Returns: whether it is a kernel thread
+ */
 gboolean
 hs_task_is_kernel_thread (HsTask *self)
 {
@@ -246,6 +310,12 @@ hs_task_is_kernel_thread (HsTask *self)
   return self->record.info.kernel_thread;
 }
 
+/**
+ * hs_task_is_thread:
+ * @self: a task
+ *
+ * Returns: whether it is a thread other than its process's first
+ */
 gboolean
 hs_task_is_thread (HsTask *self)
 {
@@ -253,6 +323,12 @@ hs_task_is_thread (HsTask *self)
   return self->record.info.is_thread;
 }
 
+/**
+ * hs_task_get_cpu:
+ * @self: a task
+ *
+ * Returns: the (guest) CPU it runs or last ran on
+ */
 gint
 hs_task_get_cpu (HsTask *self)
 {
@@ -260,6 +336,12 @@ hs_task_get_cpu (HsTask *self)
   return self->record.info.cpu;
 }
 
+/**
+ * hs_task_get_current_vcpu:
+ * @self: a task
+ *
+ * Returns: the vCPU it is current on, or -1
+ */
 gint
 hs_task_get_current_vcpu (HsTask *self)
 {
@@ -267,6 +349,12 @@ hs_task_get_current_vcpu (HsTask *self)
   return self->record.current_vcpu;
 }
 
+/**
+ * hs_task_get_core:
+ * @self: a task
+ *
+ * Returns: the halted core running it, or -1
+ */
 gint
 hs_task_get_core (HsTask *self)
 {
@@ -274,6 +362,12 @@ hs_task_get_core (HsTask *self)
   return self->record.core;
 }
 
+/**
+ * hs_task_is_corrupt:
+ * @self: a task
+ *
+ * Returns: whether what the guest's memory says of it is impossible
+ */
 gboolean
 hs_task_is_corrupt (HsTask *self)
 {
@@ -281,6 +375,12 @@ hs_task_is_corrupt (HsTask *self)
   return self->record.info.corrupt;
 }
 
+/**
+ * hs_task_get_corrupt_reason:
+ * @self: a task
+ *
+ * Returns: (nullable): why it is marked corrupt, or %NULL
+ */
 const char *
 hs_task_get_corrupt_reason (HsTask *self)
 {

@@ -37,6 +37,8 @@ gboolean     hs_task_is_corrupt         (HsTask *self);
 const char  *hs_task_get_corrupt_reason (HsTask *self);
 
 
+#ifndef __GI_SCANNER__
+/* Not introspected: engine-only API and types. */
 /* For the engine, which owns these objects (main thread): the views only read them. */
 /* A task as one halt saw it, read on the worker thread. */
 typedef struct
@@ -54,5 +56,7 @@ HsTask  *hs_task_new          (const HsTaskRecord *record);
 gboolean hs_task_update       (HsTask             *self,
                                const HsTaskRecord *record);
 const HsTaskRecord *hs_task_get_record (HsTask    *self);
+
+#endif /* __GI_SCANNER__ */
 
 G_END_DECLS

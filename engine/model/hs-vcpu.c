@@ -20,6 +20,12 @@ struct _HsVcpu
   gboolean pc_live;
 };
 
+/**
+ * HsVcpu:
+ *
+ * One virtual CPU of a guest machine, as Xen last described it. Owned by the
+ * debugger's engine (main thread); see [method@Hyperscope.Machine.get_vcpus].
+ */
 G_DEFINE_FINAL_TYPE (HsVcpu, hs_vcpu, G_TYPE_OBJECT)
 
 enum {
@@ -197,6 +203,12 @@ hs_vcpu_update (HsVcpu             *self,
   return changed;
 }
 
+/**
+ * hs_vcpu_get_machine:
+ * @self: a vCPU
+ *
+ * Returns: the machine it belongs to
+ */
 guint
 hs_vcpu_get_machine (HsVcpu *self)
 {
@@ -204,6 +216,12 @@ hs_vcpu_get_machine (HsVcpu *self)
   return self->machine;
 }
 
+/**
+ * hs_vcpu_get_id:
+ * @self: a vCPU
+ *
+ * Returns: its number in its machine
+ */
 guint
 hs_vcpu_get_id (HsVcpu *self)
 {
@@ -211,6 +229,12 @@ hs_vcpu_get_id (HsVcpu *self)
   return self->id;
 }
 
+/**
+ * hs_vcpu_get_state_text:
+ * @self: a vCPU
+ *
+ * Returns: "running", "runnable", "blocked", "paused" or "unknown"
+ */
 const char *
 hs_vcpu_get_state_text (HsVcpu *self)
 {
@@ -218,6 +242,12 @@ hs_vcpu_get_state_text (HsVcpu *self)
   return self->state ? self->state : "unknown";
 }
 
+/**
+ * hs_vcpu_get_pcpu:
+ * @self: a vCPU
+ *
+ * Returns: the physical CPU it runs or last ran on, or -1
+ */
 gint
 hs_vcpu_get_pcpu (HsVcpu *self)
 {
@@ -225,6 +255,13 @@ hs_vcpu_get_pcpu (HsVcpu *self)
   return self->pcpu;
 }
 
+/**
+ * hs_vcpu_get_pc:
+ * @self: a vCPU
+ * @pc: (out): the guest's pc: live when a halted core runs it, else as Xen saved it
+ *
+ * Returns: whether the pc is known
+ */
 gboolean
 hs_vcpu_get_pc (HsVcpu  *self,
                 guint64 *pc)
@@ -236,6 +273,12 @@ hs_vcpu_get_pc (HsVcpu  *self,
   return self->has_pc;
 }
 
+/**
+ * hs_vcpu_is_pc_live:
+ * @self: a vCPU
+ *
+ * Returns: whether its pc is read live from a core
+ */
 gboolean
 hs_vcpu_is_pc_live (HsVcpu *self)
 {
@@ -243,6 +286,12 @@ hs_vcpu_is_pc_live (HsVcpu *self)
   return self->pc_live;
 }
 
+/**
+ * hs_vcpu_get_core:
+ * @self: a vCPU
+ *
+ * Returns: the halted core running it, or -1
+ */
 gint
 hs_vcpu_get_core (HsVcpu *self)
 {
@@ -250,6 +299,12 @@ hs_vcpu_get_core (HsVcpu *self)
   return self->core;
 }
 
+/**
+ * hs_vcpu_get_task_name:
+ * @self: a vCPU
+ *
+ * Returns: (nullable): the task current on it, when the guest's tasks were read
+ */
 const char *
 hs_vcpu_get_task_name (HsVcpu *self)
 {

@@ -32,6 +32,8 @@ gint         hs_vcpu_get_core       (HsVcpu  *self);
 const char  *hs_vcpu_get_task_name  (HsVcpu  *self);
 
 
+#ifndef __GI_SCANNER__
+/* Not introspected: engine-only API and types. */
 /* For the engine, which owns these objects (main thread): the views only read them. */
 /* A vCPU as one halt saw it; the strings are borrowed. */
 typedef struct
@@ -51,5 +53,7 @@ HsVcpu  *hs_vcpu_new    (guint               machine,
 /* Takes the new facts (not the id); returns whether anything changed. */
 gboolean hs_vcpu_update (HsVcpu             *self,
                          const HsVcpuRecord *record);
+
+#endif /* __GI_SCANNER__ */
 
 G_END_DECLS

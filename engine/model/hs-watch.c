@@ -20,6 +20,12 @@ struct _HsWatch
   gboolean evaluated;        /* once: the first result is not a change */
 };
 
+/**
+ * HsWatch:
+ *
+ * One watched expression (`Var.Watch`) and what it printed at the last halt.
+ * Owned by the debugger's engine (main thread).
+ */
 G_DEFINE_FINAL_TYPE (HsWatch, hs_watch, G_TYPE_OBJECT)
 
 enum
@@ -121,6 +127,12 @@ hs_watch_new (const char *expression,
   return self;
 }
 
+/**
+ * hs_watch_get_expression:
+ * @self: a watch
+ *
+ * Returns: the expression
+ */
 const char *
 hs_watch_get_expression (HsWatch *self)
 {
@@ -128,6 +140,12 @@ hs_watch_get_expression (HsWatch *self)
   return self->expression;
 }
 
+/**
+ * hs_watch_get_machine:
+ * @self: a watch
+ *
+ * Returns: the machine it is pinned to, or G_MAXUINT for the current context's
+ */
 guint
 hs_watch_get_machine (HsWatch *self)
 {
@@ -135,6 +153,12 @@ hs_watch_get_machine (HsWatch *self)
   return self->machine;
 }
 
+/**
+ * hs_watch_get_value:
+ * @self: a watch
+ *
+ * Returns: its value at the last halt ("" before the first, or when it failed)
+ */
 const char *
 hs_watch_get_value (HsWatch *self)
 {
@@ -142,6 +166,12 @@ hs_watch_get_value (HsWatch *self)
   return self->value;
 }
 
+/**
+ * hs_watch_get_error:
+ * @self: a watch
+ *
+ * Returns: (nullable): why the last evaluation failed, or %NULL
+ */
 const char *
 hs_watch_get_error (HsWatch *self)
 {
@@ -149,6 +179,12 @@ hs_watch_get_error (HsWatch *self)
   return self->error;
 }
 
+/**
+ * hs_watch_get_changed:
+ * @self: a watch
+ *
+ * Returns: whether the last halt's text differs from the one before
+ */
 gboolean
 hs_watch_get_changed (HsWatch *self)
 {

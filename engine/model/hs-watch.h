@@ -27,6 +27,8 @@ const char *hs_watch_get_error      (HsWatch *self);
 /* Whether the last halt's text differs from the one before it. */
 gboolean    hs_watch_get_changed    (HsWatch *self);
 
+#ifndef __GI_SCANNER__
+/* Not introspected: engine-only API and types. */
 /* For the engine, which owns these objects. */
 HsWatch    *hs_watch_new            (const char *expression,
                                      guint       machine);
@@ -35,5 +37,7 @@ HsWatch    *hs_watch_new            (const char *expression,
 void        hs_watch_set_result     (HsWatch    *self,
                                      const char *value,
                                      const char *error);
+
+#endif /* __GI_SCANNER__ */
 
 G_END_DECLS
