@@ -29,10 +29,12 @@ BELOW = {
     'engine/commands': ['engine', 'engine/model', 'engine/unwind', 'engine/mmu', 'engine/lang',
                         'engine/probe', 'engine/awareness', 'engine/symbols', 'engine/base'],
 }
+BELOW['engine/api'] = BELOW['engine/commands'] + ['engine/commands']
 # The views: everything below them but the wire.
 BELOW['widgets'] = [f for f in BELOW['engine/commands'] if f != 'engine/probe'] + ['engine/commands']
 GENERATED = {'hs-probe-enums.h': 'engine/probe', 'hs-model-enums.h': 'engine/model',
-             'hs-engine-enums.h': 'engine', 'config.h': None, 'hs-resources.h': None}
+             'hs-engine-enums.h': 'engine', 'hs-api-enums.h': 'engine/api',
+             'config.h': None, 'hs-resources.h': None}
 
 headers = {}   # name -> folder
 for folder in list(BELOW) + ['app']:
