@@ -44,7 +44,7 @@ if _api is not None:
     GIRepository.Repository.prepend_library_path(_api)
     # help() shows the documentation of the .gir (gi/overrides/Hyperscope.py).
     import gi.overrides  # noqa: E402
-    _overrides = os.path.join(_top, "bindings", "python", "gi", "overrides")
+    _overrides = os.path.join(_top, "engine", "api", "python", "gi", "overrides")
     if _overrides not in gi.overrides.__path__:
         gi.overrides.__path__.insert(0, _overrides)
     os.environ.setdefault("HYPERSCOPE_GIR_DIR", _api)
