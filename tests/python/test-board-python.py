@@ -6,7 +6,7 @@ Boots its own board (`hyperscope-board run` on a free port, its own serial log),
 examples/tasks.py and checks that the JSON has every process each guest's own `ps`
 printed on the serial line (the oracle), in the right machine, and kernel threads too;
 then examples/break-hits.py, whose callback must get 3 hits, each in the one task the
-breakpoint is scoped to. QEMU is stopped at the end, whatever happened.
+breakpoint is scoped to; then board-api.py, the rest of the API on the same board. QEMU is stopped at the end, whatever happened.
 """
 import json
 import os
@@ -142,6 +142,17 @@ def main():
             fail("break-hits.py did not leave the board running", r.stderr)
         print(f"break-hits.py: 3 hits in linux1_counter (pid {counter_pid[0]}), "
               f"{hits[-1]['filtered_hits']} filtered")
+
+        # 3. The rest of the API: async forms only, registers, frames, memory, symbols.
+        session = dict(line.split("=", 1) for line in subprocess.run(
+            [BOARD, "paths"], capture_output=True, text=True, check=True).stdout.splitlines()
+            if "=" in line)["session"]
+        t1 = time.monotonic()
+        r = subprocess.run([sys.executable, os.path.join(TOP, "tests", "python", "board-api.py"),
+                            location, session], capture_output=True, text=True, timeout=SCRIPT_S)
+        if r.returncode != 0 or r.stdout.strip().splitlines()[-1:] != ["ok"]:
+            fail(f"board-api.py exited with {r.returncode}", r.stdout, r.stderr)
+        print(f"board-api.py: ok in {time.monotonic() - t1:.1f} s")
     finally:
         try:
             os.killpg(board.pid, signal.SIGTERM)
