@@ -58,7 +58,8 @@
  *
  * Everything belongs to the thread that created the debugger. Detach before
  * leaving: detaching takes out every planted breakpoint and lets the target
- * run, leaving it as it was found.
+ * run, leaving it as it was found. A debugger dropped while attached (a script
+ * that ends without detaching) detaches itself, waiting at most 5 s.
  */
 
 struct _HsDebugger
@@ -364,6 +365,8 @@ hs_debugger_dispose (GObject *object)
               block_on (self, &result);
             }
           report = hs_engine_detach_finish (self->engine, result, NULL);
+          g_debug ("a debugger dropped while attached: %s",
+                   report ? report : "the detach failed");
         }
     }
   g_clear_handle_id (&self->emit_id, g_source_remove);
