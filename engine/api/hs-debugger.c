@@ -73,7 +73,7 @@ struct _HsDebugger
 
   /* Owned */
   GQueue halts;                 /* of Halt: halts whose signals are still to be emitted */
-  guint emit_id;                /* the idle that emits them */
+  GSource *emit_source;         /* the idle on @context that emits them, or NULL */
   gulong handlers[4];
 };
 
@@ -134,7 +134,7 @@ emit_halts (gpointer user_data)
   Halt *h;
 
   g_object_ref (self);
-  self->emit_id = 0;
+  g_clear_pointer (&self->emit_source, g_source_unref);
   while ((h = g_queue_pop_head (&self->halts)) != NULL)
     {
       g_signal_emit (self, signals[HALTED], 0, h->core, h->breakpoint);
@@ -163,15 +163,13 @@ engine_halted (HsEngine *engine,
   if (task != NULL)
     h->task = g_object_ref (task);
   g_queue_push_tail (&self->halts, h);
-  if (self->emit_id == 0)
+  if (self->emit_source == NULL)
     {
-      GSource *source = g_idle_source_new ();
-
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (source, emit_halts, self, NULL);
-      g_source_set_static_name (source, "[hyperscope] debugger halted");
-      self->emit_id = g_source_attach (source, self->context);
-      g_source_unref (source);
+      self->emit_source = g_idle_source_new ();
+      g_source_set_priority (self->emit_source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (self->emit_source, emit_halts, self, NULL);
+      g_source_set_static_name (self->emit_source, "[hyperscope] debugger halted");
+      g_source_attach (self->emit_source, self->context);
     }
 }
 
@@ -314,7 +312,7 @@ hs_debugger_wait_for_halt (HsDebugger  *self,
   g_source_attach (timeout, self->context);
   /* Halted, and the halt's signals emitted. */
   while (((state = hs_engine_get_state (self->engine)) != HS_ENGINE_STATE_HALTED
-          || self->emit_id != 0)
+          || self->emit_source != NULL)
          && state != HS_ENGINE_STATE_DETACHED && !timed_out)
     g_main_context_iteration (self->context, TRUE);
   g_source_destroy (timeout);
@@ -369,7 +367,11 @@ hs_debugger_dispose (GObject *object)
                    report ? report : "the detach failed");
         }
     }
-  g_clear_handle_id (&self->emit_id, g_source_remove);
+  if (self->emit_source != NULL)
+    {
+      g_source_destroy (self->emit_source);
+      g_clear_pointer (&self->emit_source, g_source_unref);
+    }
   g_queue_clear_full (&self->halts, halt_free);
   g_clear_object (&self->interp);
   g_clear_object (&self->engine);
