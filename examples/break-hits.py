@@ -5,8 +5,9 @@
     python3 examples/break-hits.py [HOST:PORT] [--hits N] [--machine M] [--task NAME|PID]
                                    [--function NAME]
 
-Attaches to the gdbstub at HOST:PORT (default 127.0.0.1:1234: a board started with
-`data/board/hyperscope-board run --gdb-port 1234 --serial serial.log`), loads the demo
+Attaches to the gdbstub at HOST:PORT (default: the board running here, started with
+`data/board/hyperscope-board run --gdb-port PORT --serial serial.log`, found by its QEMU
+command line; else 127.0.0.1:1234), loads the demo
 session's symbols, sets a breakpoint on FUNCTION in machine M for the task NAME only
 (default: machine 1's dummy_get_stats64, which linux1_counter runs about once a second
 when it reads /sys/class/net/dummy0/statistics/tx_packets) and lets the board run until
@@ -21,7 +22,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hyperscope_env import GLib, Hyperscope  # noqa: E402
+from hyperscope_env import GLib, Hyperscope, default_location  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HIT_TIMEOUT_MS = 20000
@@ -37,12 +38,14 @@ def board_session():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("location", nargs="?", default="127.0.0.1:1234", help="HOST:PORT of the gdbstub")
+    ap.add_argument("location", nargs="?", default=None,
+                    help="HOST:PORT of the gdbstub (default: the board running here)")
     ap.add_argument("--hits", type=int, default=3, help="how many hits to wait for (3)")
     ap.add_argument("--machine", type=int, default=1, help="the guest machine (1)")
     ap.add_argument("--task", default=None, help="the task's name or pid (linuxM_counter)")
     ap.add_argument("--function", default="dummy_get_stats64", help="where to break")
     args = ap.parse_args()
+    args.location = args.location or default_location()
     task_name = args.task or f"linux{args.machine}_counter"
 
     dbg = Hyperscope.Debugger()

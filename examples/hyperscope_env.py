@@ -57,4 +57,36 @@ except ValueError:
 
 from gi.repository import GLib, Hyperscope  # noqa: E402,F401
 
-__all__ = ["GLib", "Hyperscope", "build_dir"]
+
+
+def running_boards():
+    """The gdbstub locations of the demo boards running here (`hyperscope-board run
+    --gdb-port PORT`: QEMU booting the board's Xen), newest first."""
+    boards = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().decode(errors="replace").split("\0")
+            started = os.stat(f"/proc/{pid}").st_mtime
+        except OSError:
+            continue
+        if not argv or not os.path.basename(argv[0]).startswith("qemu-system-aarch64"):
+            continue
+        kernel = argv[argv.index("-kernel") + 1] if "-kernel" in argv[:-1] else ""
+        gdb = argv[argv.index("-gdb") + 1] if "-gdb" in argv[:-1] else ""
+        if kernel.endswith("/hyperscope/board/out/xen") and gdb.startswith("tcp:"):
+            boards.append((started, gdb[len("tcp:"):]))
+    return [location for _, location in sorted(boards, reverse=True)]
+
+
+def default_location():
+    """HOST:PORT for scripts given none: the newest demo board running here, else the
+    conventional 127.0.0.1:1234."""
+    boards = running_boards()
+    if len(boards) > 1:
+        print(f"hyperscope_env: {len(boards)} boards run ({', '.join(boards)}); "
+              f"using the newest, {boards[0]}", file=sys.stderr)
+    return boards[0] if boards else "127.0.0.1:1234"
+
+
+__all__ = ["GLib", "Hyperscope", "build_dir", "default_location", "running_boards"]

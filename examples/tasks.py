@@ -4,9 +4,9 @@
 
     python3 examples/tasks.py [HOST:PORT]
 
-Attaches to the gdbstub at HOST:PORT (default 127.0.0.1:1234, the port of a board
-started with `data/board/hyperscope-board run --gdb-port 1234 --serial serial.log`),
-halts it, loads the symbols the way the demo session does (`DO` of the board's
+Attaches to the gdbstub at HOST:PORT (default: the board running here, started with
+`data/board/hyperscope-board run --gdb-port PORT --serial serial.log`, found by its QEMU
+command line; else 127.0.0.1:1234), halts it, loads the symbols the way the demo session does (`DO` of the board's
 demo-session.cmm, from `hyperscope-board paths`), waits for the guests' task lists and
 prints them, then lets the board run again (if it ran) and detaches. The session
 script's own output goes to stderr; stdout has only the JSON.
@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hyperscope_env import GLib, Hyperscope  # noqa: E402
+from hyperscope_env import GLib, Hyperscope, default_location  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -51,7 +51,7 @@ def task_json(machine, task):
 
 
 def main():
-    location = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1:1234"
+    location = sys.argv[1] if len(sys.argv) > 1 else default_location()
     dbg = Hyperscope.Debugger()
     try:
         dbg.attach_sync(location, None)
