@@ -49,10 +49,11 @@ static void run_next (Cli *cli);
 /* Adds a DO of a script to the run at @position (-1: at the end). The script is read here
  * first, so that a file that cannot be one is a usage error before anything starts. */
 static gboolean
-load_script (Cli         *cli,
-             const char  *path,
-             int          position,
-             GError     **error)
+load_script (Cli                *cli,
+             const char         *path,
+             const char * const *args,
+             int                 position,
+             GError            **error)
 {
   gsize length;
   g_autofree char *text = hs_script_read_text (path, &length, error);
@@ -62,6 +63,23 @@ load_script (Cli         *cli,
   if (text == NULL)
     return FALSE;
   g_string_append_printf (line, "%s\"", path);
+  /* As if typed after DO: a word as it is, anything with blanks, commas or quotes quoted. */
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    {
+      if (*args[i] != 0 && strpbrk (args[i], " \t,;\"") == NULL)
+        g_string_append_printf (line, " %s", args[i]);
+      else
+        {
+          g_string_append (line, " \"");
+          for (const char *c = args[i]; *c; c++)
+            {
+              if (*c == '"' || *c == '\\')
+                g_string_append_c (line, '\\');
+              g_string_append_c (line, *c);
+            }
+          g_string_append_c (line, '"');
+        }
+    }
   g_ptr_array_insert (cli->lines, at, g_string_free (g_steal_pointer (&line), FALSE));
   g_ptr_array_insert (cli->origins, at, NULL);
   if (cli->session != NULL && strcmp (path, cli->session) == 0)
@@ -209,7 +227,7 @@ board_started (GObject      *object,
   {
     cli->session = hs_board_get_session_script (cli->board);
     /* The symbols first, then what the user asked for. */
-    if (!load_script (cli, cli->session, 0, &error))
+    if (!load_script (cli, cli->session, NULL, 0, &error))
       fprintf (stderr, "hyperscope: no demo session script: %s\n", error->message);
   }
   {
@@ -296,7 +314,9 @@ hs_cli_run (const HsCliOptions *options)
   g_signal_connect (cli.engine, "notify::waiting-for-halt", G_CALLBACK (waiting_changed), &cli);
   interrupt_id = g_unix_signal_add (SIGINT, on_interrupt, &cli);
 
-  if (options->batch && !load_script (&cli, options->batch, -1, &error))
+  if (options->batch && !load_script (&cli, options->batch,
+                                         (const char * const *) options->script_args, -1,
+                                         &error))
     {
       fprintf (stderr, "hyperscope: %s\n", error->message);
       cli.status = 2;

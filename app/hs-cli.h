@@ -10,6 +10,7 @@ typedef struct
   gboolean demo;
   char *attach;          /* HOST:PORT */
   char *batch;           /* script file */
+  char **script_args;    /* what its ENTRY takes, from the command line after the options */
   char **commands;       /* -c, in order */
   gboolean no_session;   /* do not restore the last window's session */
 } HsCliOptions;

@@ -33,6 +33,8 @@ main (int   argc,
     { "command", 'c', 0, G_OPTION_ARG_STRING_ARRAY, &options.commands,
       "Run a command without a window (repeatable)", "CMD" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &options.script_args, NULL,
+      "[SCRIPT-ARGUMENT...]" },
     { NULL }
   };
 
@@ -52,6 +54,12 @@ main (int   argc,
     {
       printf ("hyperscope %s\n", PACKAGE_VERSION);
       return 0;
+    }
+  if (options.script_args != NULL && options.batch == NULL)
+    {
+      fprintf (stderr, "hyperscope: unexpected argument '%s' (arguments after the options are "
+                       "for the --batch script's ENTRY)\n", options.script_args[0]);
+      return 2;
     }
   if (options.demo && options.attach)
     {
@@ -73,6 +81,7 @@ main (int   argc,
 
   g_free (options.attach);
   g_free (options.batch);
+  g_strfreev (options.script_args);
   g_strfreev (options.commands);
   return status;
 }

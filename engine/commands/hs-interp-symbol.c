@@ -41,7 +41,9 @@ static void
 cmd_data_load_elf (Call *call)
 {
   g_autofree char *path = hs_call_path (call, 0);
-  const char *name = hs_call_option (call, "Name");
+  /* Quoted or not ("/Name &name" with a string macro): the name is the text. */
+  g_autofree char *name = hs_call_option (call, "Name") != NULL
+                          ? hs_command_unquote (hs_call_option (call, "Name")) : NULL;
   g_auto(HsAddressSpec) spec = { 0 };
   guint64 offset = 0;
   guint machine = hs_engine_get_current_machine (hs_call_engine (call));

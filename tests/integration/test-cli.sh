@@ -81,6 +81,30 @@ vmlinux=$("$board" paths | sed -n 's/^vmlinux=//p')
   >"$out" 2>"$err" || fail "Break + Data.LOAD.Elf + TASK.List exited with $?"
 grep -q ' linux1_ticker ' "$out" || fail "TASK.List /MACHINE 1 has no linux1_ticker after loading vmlinux while halted"
 grep -Eq '^ +1 [^ ]+ +1 +1 +1  init ' "$out" || fail "TASK.List /MACHINE 1 has no init"
+
+# Issue 16: PRACTICE scripts as the issue runs them. The setup script binds the symbols itself
+# (no session here) and counts machine 2's tasks in a WHILE over TASK.FIRST()/TASK.NEXT(): the
+# same number of rows as TASK.List /MACHINE 2 at that halt.
+examples=$(cd "$(dirname "$0")/../../examples" && pwd)
+"${attach[@]}" --batch "$examples/demo-setup.cmm" -c 'TASK.List /MACHINE 2' >"$out" 2>"$err" \
+  || fail "demo-setup.cmm exited with $?"
+counted=$(sed -n 's/^machine 2: Linux version 6\.[^,]*, \([0-9]*\) tasks$/\1/p' "$out")
+listed=$(grep -Ec '^ +2 linux2 ' "$out" || true)
+[ -n "$counted" ] && [ "$counted" -gt 10 ] || fail "demo-setup.cmm printed no task count for machine 2"
+[ "$counted" = "$listed" ] || fail "demo-setup.cmm counted $counted tasks in machine 2, TASK.List lists $listed"
+grep -q '^machine 1: Linux version 6\.[^,]*, [0-9]* tasks$' "$out" || fail "demo-setup.cmm says nothing of machine 1"
+# The regression check: exit 0 when the board is as it should be, and the board runs after it.
+before=$(ticks)
+"${attach[@]}" --batch "$examples/check-tasks.cmm" >"$out" 2>"$err" \
+  || fail "check-tasks.cmm failed on a good board (exit $?)"
+grep -q '^all checks passed$' "$out" || fail "check-tasks.cmm did not say it passed"
+assert_runs "$before" "the regression check"
+# ... and exit 1, naming what failed, when a check fails (a third guest that is not there).
+status=0
+"${attach[@]}" --batch "$examples/check-tasks.cmm" 3 >"$out" 2>"$err" || status=$?
+[ "$status" = 1 ] || fail "check-tasks.cmm 3 exited $status, not 1"
+grep -q '^error: machine 3: 0 tasks, fewer than ' "$out" || fail "check-tasks.cmm 3 does not say what failed"
+
 kill "$qemu_pid" && wait "$qemu_pid" 2>/dev/null || true
 qemu_pid=""
 
