@@ -205,6 +205,14 @@ on_script_progress (HsCommandLine *self,
   gtk_widget_set_visible (self->script_bar, TRUE);
 }
 
+const char *
+hs_command_line_get_script_status (HsCommandLine *self)
+{
+  g_return_val_if_fail (HS_IS_COMMAND_LINE (self), NULL);
+  return gtk_widget_get_visible (self->script_bar) ? gtk_label_get_text (self->script_label)
+                                                   : NULL;
+}
+
 static void
 on_printed (HsCommandLine *self,
             const char    *text)

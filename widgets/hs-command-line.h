@@ -19,6 +19,9 @@ void       hs_command_line_append      (HsCommandLine *self,
                                         gboolean       is_error);
 char      *hs_command_line_get_output  (HsCommandLine *self);
 gboolean   hs_command_line_is_busy     (HsCommandLine *self);
+/* While a script runs: where it is, as the bar above the entry shows it ("t.cmm: line 3 of
+ * 10"); NULL otherwise. */
+const char *hs_command_line_get_script_status (HsCommandLine *self);
 void       hs_command_line_cancel      (HsCommandLine *self);
 void       hs_command_line_focus_entry (HsCommandLine *self);
 

@@ -673,16 +673,18 @@ return_to_caller (Run       *run,
                   gboolean   whole_script,
                   GPtrArray *values)
 {
-  Frame *left;
+  gboolean left_script;
 
   do
     {
-      left = innermost (run);
+      Frame *left = innermost (run);
+
+      left_script = left->is_script;
       if (left->is_handler)
         run->handling_error = FALSE;
       g_ptr_array_remove_index (run->frames, run->frames->len - 1);
     }
-  while (whole_script && !left->is_script && run->frames->len > 0);
+  while (whole_script && !left_script && run->frames->len > 0);
   if (run->frames->len > 0 && values != NULL)
     {
       Frame *caller = innermost (run);

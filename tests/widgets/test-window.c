@@ -2,8 +2,8 @@
 /*
  * test-window.c: the real window under Xvfb.
  *
- * The command line is tested on its own (no target); the main window is
- * tested attached to the real demo board: it must show the cores and
+ * The main window, attached to the real demo board (the command line alone
+ * is test-command-line.c's): it must show the cores and
  * machine 0's registers as the engine read them, run Go/Break/Step through
  * its actions, and it is saved as a PNG for a person to look at.
  */
@@ -50,45 +50,6 @@ wait_until_s (Predicate   pred,
               const char *what)
 {
   hs_test_wait_until (pred, data, seconds, what);
-}
-
-static gboolean
-command_line_idle (gpointer data)
-{
-  return !hs_command_line_is_busy (data);
-}
-
-static void
-test_command_line (void)
-{
-  g_autoptr(HsEngine) engine = hs_engine_new ();
-  g_autoptr(HsInterp) interp = hs_interp_new (engine);
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *cmdline = hs_command_line_new (interp);
-  g_autofree char *output = NULL;
-
-  gtk_window_set_child (GTK_WINDOW (window), cmdline);
-  gtk_window_present (GTK_WINDOW (window));
-
-  hs_command_line_execute (HS_COMMAND_LINE (cmdline), "PRINT 0x10+2");
-  hs_command_line_execute (HS_COMMAND_LINE (cmdline), "Go");
-  hs_command_line_execute (HS_COMMAND_LINE (cmdline), "; a comment does nothing");
-  hs_command_line_execute (HS_COMMAND_LINE (cmdline), "Regster.view");
-  /* A refused connection is an error line, and the command line goes on working. */
-  hs_command_line_execute (HS_COMMAND_LINE (cmdline), "SYStem.Attach 127.0.0.1:1");
-  hs_command_line_execute (HS_COMMAND_LINE (cmdline), "PRINT STATE.ATTACHED()");
-  wait_until (command_line_idle, cmdline, "the command line");
-
-  output = hs_command_line_get_output (HS_COMMAND_LINE (cmdline));
-  g_test_message ("%s", output);
-  g_assert_nonnull (strstr (output, "> PRINT 0x10+2\n0x12\n"));
-  g_assert_nonnull (strstr (output, "> Go\nGo: not attached"));
-  g_assert_nonnull (strstr (output, "did you mean Register.view?"));
-  g_assert_nonnull (strstr (output, "cannot connect to the gdbstub at 127.0.0.1:1"));
-  g_assert_nonnull (strstr (output, "> PRINT STATE.ATTACHED()\nFALSE()\n"));
-  g_assert_cmpint (hs_engine_get_state (engine), ==, HS_ENGINE_STATE_DETACHED);
-
-  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* ---- the main window on the board ------------------------------------------------------- */
@@ -1527,7 +1488,6 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   hs_widgets_init ();
 
-  g_test_add_func ("/Hs/Widgets/command-line", test_command_line);
   /* One board and one window for these, in this order: each case leaves the target halted. */
   g_test_add_func ("/Hs/Widgets/window/attach", test_window_attach);
   g_test_add_func ("/Hs/Widgets/window/changed-registers", test_window_changed_registers);
