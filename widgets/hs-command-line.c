@@ -434,6 +434,12 @@ on_key_pressed (GtkEventControllerKey *controller,
     case GDK_KEY_Tab:
       complete (self);
       return TRUE;
+    case GDK_KEY_Escape:
+      /* Stops a running script or a command that waits, as the Stop button does. */
+      if (!self->busy)
+        return FALSE;
+      hs_command_line_cancel (self);
+      return TRUE;
     default:
       return FALSE;
     }
