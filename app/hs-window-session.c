@@ -104,8 +104,10 @@ hs_window_restore_session (HsWindow *self)
     hs_window_run_script (self, path);
 }
 
-/* A script runs as a DO typed in the command line: its progress shows there, and it can be
- * stopped there. */
+/* A session runs as a DO in the command line: its progress shows there, and it can be
+ * stopped there. A line of it that fails is reported and the rest runs (the DO inherits the
+ * ON ERROR before it), as for sessions saved before they said so themselves: a symbol file
+ * that has gone must not cost the breakpoints after it. */
 void
 hs_window_run_script (HsWindow   *self,
                       const char *path)
@@ -114,7 +116,7 @@ hs_window_run_script (HsWindow   *self,
 
   g_return_if_fail (HS_IS_WINDOW (self));
 
-  command = g_strdup_printf ("DO \"%s\"", path);
+  command = g_strdup_printf ("ON ERROR CONTinue\nDO \"%s\"", path);
   _hs_window_run_command (self, command);
 }
 

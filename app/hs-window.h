@@ -25,7 +25,8 @@ void       hs_window_watch_board       (HsWindow       *self,
 void       hs_window_show_message      (HsWindow       *self,
                                         const char     *text,
                                         gboolean        is_error);
-/* Runs a script's commands through the command line, where the user sees them. */
+/* Runs a session script through the command line, where the user sees it; a line of it that
+ * fails does not stop the rest. */
 void       hs_window_run_script        (HsWindow       *self,
                                         const char     *path);
 /* Reopens the register windows and runs the session script the last window saved. */
