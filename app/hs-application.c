@@ -142,6 +142,14 @@ app_quit (GSimpleAction *action,
     g_application_quit (G_APPLICATION (self));
 }
 
+/* QUIT in the command line or a script: the window's own way out (the board left running). */
+static void
+on_quit_requested (HsApplication *self,
+                   gint           status)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (self), "quit", NULL);
+}
+
 static void
 app_about (GSimpleAction *action,
            GVariant      *param,
@@ -257,6 +265,8 @@ hs_application_init (HsApplication *self)
 {
   self->engine = hs_engine_new ();
   self->interp = hs_interp_new (self->engine);
+  g_signal_connect_object (self->interp, "quit-requested", G_CALLBACK (on_quit_requested), self,
+                           G_CONNECT_SWAPPED);
 }
 
 HsApplication *

@@ -454,6 +454,12 @@ run_error (Run    *run,
     run->failed++;
   }
   g_error_free (error);
+  /* A condition or a count that could not be evaluated is false, or none: going into the
+   * body would loop on the error for ever in a WHILE. */
+  if (run->insn->op == HS_PRACTICE_JUMP_UNLESS)
+    run->insn_frame->pc = run->insn->target;
+  else if (run->insn->op == HS_PRACTICE_REPEAT_INIT)
+    run->insn_frame->counters[run->insn->slot] = 0;
   if (kind == ON_ERROR_GOSUB)
     {
       const HsPracticeLabel *label = hs_practice_program_find_label (script->on_error.program,
@@ -1058,8 +1064,10 @@ run_continue (Run *run)
 
         case HS_PRACTICE_STOP:
           {
-            g_autofree char *at = where (run);
-            g_autofree char *line = g_strdup_printf ("STOP: the script stopped at %s\n", at);
+            const char *file = hs_practice_program_get_file (frame->program);
+            g_autofree char *line = file ? g_strdup_printf ("STOP: the script stopped at "
+                                                            "%s:%u\n", file, insn->line)
+                                         : g_strdup ("STOP\n");
 
             run_print (run, line);
             run_finish (run, NULL);

@@ -531,6 +531,17 @@ test_on_error (Fixture       *f,
     "  PRINT \"handled\"\n"
     "  RETURN\n",
     NULL);
+  g_autofree char *false_condition = run_script (f,
+    "ON ERROR CONTinue\n"
+    "&n=0\n"
+    "WHILE Bogus(&n)\n"
+    "  &n=&n+1\n"
+    "RePeaT Bogus(1) PRINT \"never\"\n"
+    "IF Bogus(2)\n"
+    "  PRINT \"never\"\n"
+    "ELSE\n"
+    "  PRINT \"else &n\"\n",
+    NULL);
   g_autofree char *jump = run_script (f,
     "ON ERROR GOTO bail\n"
     "GOSUB sub\n"
@@ -562,6 +573,10 @@ test_on_error (Fixture       *f,
   assert_contains (cont, "1 error in the script");
   assert_contains (gosub, "t.cmm:2: PRINT 1/0: ");
   assert_contains (gosub, "handled\nback\n");
+  /* A condition that fails is false, and a count that fails is none: no loop on the error. */
+  assert_contains (false_condition, "else 0x0\n");
+  g_assert_null (strstr (false_condition, "\nnever"));
+  assert_contains (false_condition, "3 errors in the script");
   assert_contains (jump, "bailed\n");
   g_assert_null (strstr (jump, "not here"));
   assert_contains (in_handler->message, "t.cmm:5: Bad.Two");
