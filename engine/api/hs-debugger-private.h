@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hs-debugger-private.h: what the files of HsDebugger share: its struct and the helpers
+ * that wrap an engine operation in a GTask of the debugger's and block on it.
+ *
+ * Files: hs-debugger.c (the object, its signals, waiting and iterating, attach and
+ * detach), hs-debugger-control.c (go, halt, step, the task lists, commands),
+ * hs-debugger-tasks.c (cores, machines, tasks, a task's registers and frames),
+ * hs-debugger-memory.c (memory, symbols, breakpoints).
+ *
+ * Threads: main thread only, like the whole class: every field and helper belongs to the
+ * thread that created the debugger and runs on its thread-default main context.
+ */
+#pragma once
+
+#include "hs-debugger.h"
+
+#include "hs-engine.h"
+#include "hs-interp.h"
+
+G_BEGIN_DECLS
+
+
+struct _HsDebugger
+{
+  GObject parent_instance;
+
+  /* Immutable after construction (main thread only, like everything here). */
+  GMainContext *context;
+  HsEngine *engine;
+  HsInterp *interp;
+
+  /* Owned */
+  GQueue halts;                 /* of Halt: halts whose signals are still to be emitted */
+  GSource *emit_source;         /* the idle on @context that emits them, or NULL */
+  gulong handlers[4];
+};
+
+/* Stores the result given to a GAsyncReadyCallback in the GAsyncResult * at @user_data. */
+void          _hs_debugger_store_result   (GObject              *object,
+                                           GAsyncResult         *result,
+                                           gpointer              user_data);
+/* Iterates the debugger's context until @slot holds a result; returns it (owned by @slot). */
+GAsyncResult *_hs_debugger_block_on       (HsDebugger           *self,
+                                           GAsyncResult        **slot);
+/* A GTask of @self's for one public asynchronous operation, @tag its source tag. */
+GTask        *_hs_debugger_new_task       (HsDebugger           *self,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data,
+                                           gpointer              tag);
+/* Returns @ok (or @error, taken) from @task, and drops @task. */
+void          _hs_debugger_boolean_done   (GTask                *task,
+                                           gboolean              ok,
+                                           GError               *error);
+gboolean      _hs_debugger_boolean_finish (HsDebugger           *self,
+                                           GAsyncResult         *result,
+                                           gpointer              tag,
+                                           GError              **error);
+gpointer      _hs_debugger_pointer_finish (HsDebugger           *self,
+                                           GAsyncResult         *result,
+                                           gpointer              tag,
+                                           GError              **error);
+
+G_END_DECLS
