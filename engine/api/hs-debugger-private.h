@@ -33,6 +33,7 @@ struct _HsDebugger
   /* Owned */
   GQueue halts;                 /* of Halt: halts whose signals are still to be emitted */
   GSource *emit_source;         /* the idle on @context that emits them, or NULL */
+  gboolean emitting;            /* emit_halts() runs: it takes halts queued meanwhile too */
   gulong handlers[4];
 };
 

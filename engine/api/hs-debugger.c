@@ -115,15 +115,21 @@ halt_free (gpointer data)
 /* ---- signals from the engine ------------------------------------------------------------ */
 
 /* The halt's signals are emitted from an idle, after the engine has finished its own work for
- * the halt: a handler may then resume the target or block in a `_sync` call. */
+ * the halt: a handler may then resume the target or block in a `_sync` call. Halts that a
+ * handler causes (a step, a go and a wait) are queued and emitted by this same loop once the
+ * handler has returned, never from inside it: a handler that steps and waits would otherwise
+ * recurse once per step, and see later halts before its own returned. */
 static gboolean
 emit_halts (gpointer user_data)
 {
   HsDebugger *self = user_data;
   Halt *h;
 
+  g_assert (!self->emitting);
+
   g_object_ref (self);
   g_clear_pointer (&self->emit_source, g_source_unref);
+  self->emitting = TRUE;
   while ((h = g_queue_pop_head (&self->halts)) != NULL)
     {
       g_signal_emit (self, signals[HALTED], 0, h->core, h->breakpoint);
@@ -131,6 +137,7 @@ emit_halts (gpointer user_data)
         g_signal_emit (self, signals[BREAKPOINT_HIT], 0, h->breakpoint, h->task);
       halt_free (h);
     }
+  self->emitting = FALSE;
   g_object_unref (self);
   return G_SOURCE_REMOVE;
 }
@@ -152,7 +159,8 @@ engine_halted (HsEngine *engine,
   if (task != NULL)
     h->task = g_object_ref (task);
   g_queue_push_tail (&self->halts, h);
-  if (self->emit_source == NULL)
+  /* While a handler runs, emit_halts() takes this halt after it: no idle of its own. */
+  if (self->emit_source == NULL && !self->emitting)
     {
       self->emit_source = g_idle_source_new ();
       g_source_set_priority (self->emit_source, G_PRIORITY_DEFAULT);
@@ -272,7 +280,9 @@ hs_debugger_wait (HsDebugger *self,
  * itself), running the main context meanwhile: handlers of
  * [signal@Hyperscope.Debugger::halted] and
  * [signal@Hyperscope.Debugger::breakpoint-hit] for the halt have run when it
- * returns. Returns at once if the target is halted already.
+ * returns. Returns at once if the target is halted already. Called from a
+ * handler of those signals, it returns once the target is halted: the new
+ * halt's signals follow when the handler has returned.
  *
  * Returns: %TRUE once halted; %FALSE with `G_IO_ERROR_TIMED_OUT` when the
  *   target still runs after @timeout_ms, or with an error when the debugger
@@ -433,7 +443,9 @@ hs_debugger_class_init (HsDebuggerClass *klass)
    *
    * The target halted: the cores' registers, the machines and the tasks the
    * vCPUs run are read (the whole task lists may follow; see
-   * [method@Hyperscope.Debugger.wait_for_tasks_sync]).
+   * [method@Hyperscope.Debugger.wait_for_tasks_sync]). A handler may resume or
+   * step the target, blocking too; the signals of the halts that follow are
+   * emitted after it returns, in order, never from inside it.
    */
   signals[HALTED] =
     g_signal_new ("halted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

@@ -104,6 +104,28 @@ try:
         except GLib.Error as e:
             assert e.message
     assert len(dbg.get_breakpoints()) == 0
+
+    # A halted handler that steps and waits for the halt, blocking: the step's own halt is
+    # signalled after the handler returns, never inside it (no recursion however many steps
+    # a handler takes).
+    depth, deepest, steps, stepped = [0], [0], [3], []
+
+    def step_on_halt(d, core, bp):
+        depth[0] += 1
+        deepest[0] = max(deepest[0], depth[0])
+        if steps[0] > 0:
+            steps[0] -= 1
+            stepped.append(d.step_sync(core.get_index(), None) and d.wait_for_halt(5000))
+        depth[0] -= 1
+
+    handler = dbg.connect("halted", step_on_halt)
+    before = len(halts)
+    dbg.step_sync(0, None)
+    assert dbg.wait_for_halt(10000)
+    dbg.disconnect(handler)
+    assert stepped == [True] * 3, stepped
+    assert len(halts) - before == 4, (before, halts)
+    assert deepest[0] == 1, f"halted emitted inside its own handler, {deepest[0]} deep"
     dbg.go_sync(None)
     assert dbg.get_state() == Hyperscope.DebuggerState.RUNNING
 finally:
