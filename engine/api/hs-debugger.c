@@ -334,6 +334,14 @@ hs_debugger_dispose (GObject *object)
 {
   HsDebugger *self = HS_DEBUGGER (object);
 
+  /* First, before the detach below iterates the context: a halt's signals still queued
+   * must not reach a script's handlers on a debugger that is going away. */
+  if (self->emit_source != NULL)
+    {
+      g_source_destroy (self->emit_source);
+      g_clear_pointer (&self->emit_source, g_source_unref);
+    }
+  g_queue_clear_full (&self->halts, halt_free);
   if (self->engine != NULL)
     {
       for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
@@ -365,12 +373,6 @@ hs_debugger_dispose (GObject *object)
                    report ? report : "the detach failed");
         }
     }
-  if (self->emit_source != NULL)
-    {
-      g_source_destroy (self->emit_source);
-      g_clear_pointer (&self->emit_source, g_source_unref);
-    }
-  g_queue_clear_full (&self->halts, halt_free);
   g_clear_object (&self->interp);
   g_clear_object (&self->engine);
 

@@ -132,4 +132,21 @@ finally:
     report = dbg.detach_sync(None)
     print(report, file=sys.stderr)
 assert "the target runs" in report, report
+
+# A debugger dropped while attached, with a halt's signals still queued: it detaches itself,
+# and no handler runs on it while it goes.
+late, dropping = [], []
+dbg2 = Hyperscope.Debugger()
+dbg2.connect("halted", lambda d, core, bp: dropping and late.append("halted"))
+dbg2.connect("resumed", lambda d: dropping and late.append("resumed"))
+dbg2.connect("detached", lambda d, why: dropping and late.append("detached"))
+assert dbg2.attach_sync(location, None)
+assert dbg2.halt_sync(None)
+dropping.append(True)
+del dbg2
+assert late == [], late
+dbg3 = Hyperscope.Debugger()
+assert dbg3.attach_sync(location, None)
+assert dbg3.get_state() == Hyperscope.DebuggerState.RUNNING, dbg3.get_state()
+assert "the target runs" in dbg3.detach_sync(None)
 print("ok")
