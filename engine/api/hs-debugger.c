@@ -226,6 +226,22 @@ set_flag (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Iterates the debugger's context until *@done is set or @timeout_ms have passed. */
+static void
+iterate_for (HsDebugger     *self,
+             const gboolean *done,
+             guint           timeout_ms)
+{
+  g_autoptr(GSource) timeout = g_timeout_source_new (timeout_ms);
+  gboolean timed_out = FALSE;
+
+  g_source_set_callback (timeout, set_flag, &timed_out, NULL);
+  g_source_attach (timeout, self->context);
+  while (!*done && !timed_out)
+    g_main_context_iteration (self->context, TRUE);
+  g_source_destroy (timeout);
+}
+
 /**
  * hs_debugger_iterate:
  * @self: a debugger
@@ -257,17 +273,11 @@ void
 hs_debugger_wait (HsDebugger *self,
                   guint       timeout_ms)
 {
-  g_autoptr(GSource) timeout = NULL;
-  gboolean done = FALSE;
+  const gboolean never = FALSE;
 
   g_return_if_fail (HS_IS_DEBUGGER (self));
 
-  timeout = g_timeout_source_new (timeout_ms);
-  g_source_set_callback (timeout, set_flag, &done, NULL);
-  g_source_attach (timeout, self->context);
-  while (!done)
-    g_main_context_iteration (self->context, TRUE);
-  g_source_destroy (timeout);
+  iterate_for (self, &never, timeout_ms);
 }
 
 /**
@@ -329,6 +339,56 @@ hs_debugger_wait_for_halt (HsDebugger  *self,
 
 /* ---- GObject ------------------------------------------------------------------------------ */
 
+/* A dropped debugger's detach, which may end after dispose() has stopped waiting for it. */
+typedef struct
+{
+  gboolean done;
+  gboolean abandoned;           /* dispose() returned without it: the callback frees this */
+} DroppedDetach;
+
+static void
+dropped_detach_done (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  DroppedDetach *dd = user_data;
+  g_autofree char *report = hs_engine_detach_finish (HS_ENGINE (object), result, NULL);
+
+  g_debug ("a debugger dropped while attached: %s", report ? report : "the detach failed");
+  if (dd->abandoned)
+    g_free (dd);
+  else
+    dd->done = TRUE;
+}
+
+/* Detaches a debugger dropped while attached, iterating its context for 5 s at most: after
+ * 4 s the wait for a running target to halt is cancelled, and a detach still not done a second
+ * later (a worker stuck on a stub that does not answer) is left to end on its own. Its
+ * callback touches nothing of the debugger's or of this stack frame; its GTask keeps the
+ * engine alive until then. */
+static void
+detach_dropped (HsDebugger *self)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  DroppedDetach *dd = g_new0 (DroppedDetach, 1);
+
+  hs_engine_detach_async (self->engine, cancellable, dropped_detach_done, dd);
+  iterate_for (self, &dd->done, 4000);
+  if (!dd->done)
+    {
+      g_cancellable_cancel (cancellable);
+      iterate_for (self, &dd->done, 1000);
+    }
+  if (dd->done)
+    g_free (dd);
+  else
+    {
+      dd->abandoned = TRUE;
+      g_debug ("a debugger dropped while attached: its detach did not end within 5 s; "
+               "it goes on without the debugger");
+    }
+}
+
 static void
 hs_debugger_dispose (GObject *object)
 {
@@ -347,31 +407,10 @@ hs_debugger_dispose (GObject *object)
       for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
         g_clear_signal_handler (&self->handlers[i], self->engine);
       /* A script that forgot to detach still leaves the target as found: running, without
-       * our breakpoints. Bounded: a stub that does not answer is left after 5 s. */
+       * our breakpoints. */
       if (hs_engine_get_state (self->engine) == HS_ENGINE_STATE_RUNNING
           || hs_engine_get_state (self->engine) == HS_ENGINE_STATE_HALTED)
-        {
-          g_autoptr(GAsyncResult) result = NULL;
-          g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-          g_autoptr(GSource) timeout = g_timeout_source_new_seconds (5);
-          g_autofree char *report = NULL;
-          gboolean timed_out = FALSE;
-
-          g_source_set_callback (timeout, set_flag, &timed_out, NULL);
-          g_source_attach (timeout, self->context);
-          hs_engine_detach_async (self->engine, cancellable, _hs_debugger_store_result, &result);
-          while (result == NULL && !timed_out)
-            g_main_context_iteration (self->context, TRUE);
-          g_source_destroy (timeout);
-          if (result == NULL)
-            {
-              g_cancellable_cancel (cancellable);
-              _hs_debugger_block_on (self, &result);
-            }
-          report = hs_engine_detach_finish (self->engine, result, NULL);
-          g_debug ("a debugger dropped while attached: %s",
-                   report ? report : "the detach failed");
-        }
+        detach_dropped (self);
     }
   g_clear_object (&self->interp);
   g_clear_object (&self->engine);
