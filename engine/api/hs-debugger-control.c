@@ -15,17 +15,6 @@
 
 /* go, halt, step */
 
-static void
-go_done (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GError *error = NULL;
-  gboolean ok = hs_engine_go_finish (HS_ENGINE (object), result, &error);
-
-  _hs_debugger_boolean_done (user_data, ok, error);
-}
-
 /**
  * hs_debugger_go:
  * @self: a debugger
@@ -48,8 +37,9 @@ hs_debugger_go (HsDebugger          *self,
 
   g_return_if_fail (HS_IS_DEBUGGER (self));
 
-  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_go);
-  hs_engine_go_async (self->engine, cancellable, go_done, task);
+  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_go,
+                                G_CALLBACK (hs_engine_go_finish));
+  hs_engine_go_async (self->engine, cancellable, _hs_debugger_boolean_done, task);
 }
 
 /**
@@ -91,17 +81,6 @@ hs_debugger_go_sync (HsDebugger    *self,
   return hs_debugger_go_finish (self, _hs_debugger_block_on (self, &result), error);
 }
 
-static void
-halt_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GError *error = NULL;
-  gboolean ok = hs_engine_halt_finish (HS_ENGINE (object), result, &error);
-
-  _hs_debugger_boolean_done (user_data, ok, error);
-}
-
 /**
  * hs_debugger_halt:
  * @self: a debugger
@@ -122,8 +101,9 @@ hs_debugger_halt (HsDebugger          *self,
 
   g_return_if_fail (HS_IS_DEBUGGER (self));
 
-  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_halt);
-  hs_engine_halt_async (self->engine, cancellable, halt_done, task);
+  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_halt,
+                                G_CALLBACK (hs_engine_halt_finish));
+  hs_engine_halt_async (self->engine, cancellable, _hs_debugger_boolean_done, task);
 }
 
 /**
@@ -165,17 +145,6 @@ hs_debugger_halt_sync (HsDebugger    *self,
   return hs_debugger_halt_finish (self, _hs_debugger_block_on (self, &result), error);
 }
 
-static void
-step_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GError *error = NULL;
-  gboolean ok = hs_engine_step_finish (HS_ENGINE (object), result, &error);
-
-  _hs_debugger_boolean_done (user_data, ok, error);
-}
-
 /**
  * hs_debugger_step:
  * @self: a debugger
@@ -198,8 +167,9 @@ hs_debugger_step (HsDebugger          *self,
 
   g_return_if_fail (HS_IS_DEBUGGER (self));
 
-  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_step);
-  hs_engine_step_async (self->engine, core, cancellable, step_done, task);
+  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_step,
+                                G_CALLBACK (hs_engine_step_finish));
+  hs_engine_step_async (self->engine, core, cancellable, _hs_debugger_boolean_done, task);
 }
 
 /**
@@ -245,17 +215,6 @@ hs_debugger_step_sync (HsDebugger    *self,
 
 /* wait for tasks */
 
-static void
-tasks_done (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GError *error = NULL;
-  gboolean ok = hs_engine_wait_for_tasks_finish (HS_ENGINE (object), result, &error);
-
-  _hs_debugger_boolean_done (user_data, ok, error);
-}
-
 /**
  * hs_debugger_wait_for_tasks:
  * @self: a debugger
@@ -278,8 +237,9 @@ hs_debugger_wait_for_tasks (HsDebugger          *self,
 
   g_return_if_fail (HS_IS_DEBUGGER (self));
 
-  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_wait_for_tasks);
-  hs_engine_wait_for_tasks_async (self->engine, cancellable, tasks_done, task);
+  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_wait_for_tasks,
+                                G_CALLBACK (hs_engine_wait_for_tasks_finish));
+  hs_engine_wait_for_tasks_async (self->engine, cancellable, _hs_debugger_boolean_done, task);
 }
 
 /**
@@ -323,21 +283,6 @@ hs_debugger_wait_for_tasks_sync (HsDebugger    *self,
 
 /* commands */
 
-static void
-command_done (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  char *output = hs_interp_execute_finish (HS_INTERP (object), result, &error);
-
-  if (output == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, output, g_free);
-}
-
 /**
  * hs_debugger_run_command:
  * @self: a debugger
@@ -361,8 +306,9 @@ hs_debugger_run_command (HsDebugger          *self,
   g_return_if_fail (HS_IS_DEBUGGER (self));
   g_return_if_fail (line != NULL);
 
-  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_run_command);
-  hs_interp_execute_async (self->interp, line, cancellable, command_done, task);
+  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_run_command,
+                                G_CALLBACK (hs_interp_execute_finish));
+  hs_interp_execute_async (self->interp, line, cancellable, _hs_debugger_string_done, task);
 }
 
 /**

@@ -15,6 +15,31 @@
 
 /* ---- memory ------------------------------------------------------------------------------- */
 
+/* Resolves @address into @where for @length bytes from it; if it cannot, returns the error
+ * from @task and drops @task. @verb and @hint word the error ("read", "give a length ..."). */
+static gboolean
+resolve_range (HsDebugger *self,
+               GTask      *task,
+               const char *address,
+               gsize       length,
+               const char *verb,
+               const char *hint,
+               HsAddress  *where)
+{
+  GError *error = NULL;
+
+  if (!hs_interp_resolve_address (self->interp, address, where, &error))
+    g_task_return_error (task, error);
+  else if (length == 0 || hs_address_range_wraps (where->offset, length))
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                             "cannot %s %" G_GSIZE_FORMAT " bytes at %s: %s", verb, length,
+                             address, hint);
+  else
+    return TRUE;
+  g_object_unref (task);
+  return FALSE;
+}
+
 static void
 read_done (GObject      *object,
            GAsyncResult *result,
@@ -67,27 +92,16 @@ hs_debugger_read_memory (HsDebugger          *self,
 {
   GTask *task;
   HsAddress where;
-  GError *error = NULL;
 
   g_return_if_fail (HS_IS_DEBUGGER (self));
   g_return_if_fail (address != NULL);
 
-  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_read_memory);
-  if (!hs_interp_resolve_address (self->interp, address, &where, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  if (length == 0 || hs_address_range_wraps (where.offset, length))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "cannot read %" G_GSIZE_FORMAT " bytes at %s: give a length of 1 "
-                               "or more that stays below the top of the address space",
-                               length, address);
-      g_object_unref (task);
-      return;
-    }
+  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_read_memory,
+                                NULL);
+  if (!resolve_range (self, task, address, length, "read",
+                      "give a length of 1 or more that stays below the top of the address "
+                      "space", &where))
+    return;
   hs_engine_read_async (self->engine, &where, length, cancellable, read_done, task);
 }
 
@@ -136,17 +150,6 @@ hs_debugger_read_memory_sync (HsDebugger    *self,
   return hs_debugger_read_memory_finish (self, _hs_debugger_block_on (self, &result), error);
 }
 
-static void
-write_done (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GError *error = NULL;
-  gboolean ok = hs_engine_write_finish (HS_ENGINE (object), result, &error);
-
-  _hs_debugger_boolean_done (user_data, ok, error);
-}
-
 /**
  * hs_debugger_write_memory:
  * @self: a debugger
@@ -170,30 +173,17 @@ hs_debugger_write_memory (HsDebugger          *self,
 {
   GTask *task;
   HsAddress where;
-  GError *error = NULL;
 
   g_return_if_fail (HS_IS_DEBUGGER (self));
   g_return_if_fail (address != NULL);
   g_return_if_fail (data != NULL);
 
-  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_write_memory);
-  if (!hs_interp_resolve_address (self->interp, address, &where, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  if (g_bytes_get_size (data) == 0 || hs_address_range_wraps (where.offset,
-                                                               g_bytes_get_size (data)))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "cannot write %" G_GSIZE_FORMAT " bytes at %s: give 1 byte or "
-                               "more that stay below the top of the address space",
-                               g_bytes_get_size (data), address);
-      g_object_unref (task);
-      return;
-    }
-  hs_engine_write_async (self->engine, &where, data, cancellable, write_done, task);
+  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_write_memory,
+                                G_CALLBACK (hs_engine_write_finish));
+  if (!resolve_range (self, task, address, g_bytes_get_size (data), "write",
+                      "give 1 byte or more that stay below the top of the address space", &where))
+    return;
+  hs_engine_write_async (self->engine, &where, data, cancellable, _hs_debugger_boolean_done, task);
 }
 
 /**

@@ -44,16 +44,32 @@ void          _hs_debugger_store_result   (GObject              *object,
 /* Iterates the debugger's context until @slot holds a result; returns it (owned by @slot). */
 GAsyncResult *_hs_debugger_block_on       (HsDebugger           *self,
                                            GAsyncResult        **slot);
-/* A GTask of @self's for one public asynchronous operation, @tag its source tag. */
+/* The _finish function of the engine's or interpreter's operation that a task of ours
+ * wraps, given as G_CALLBACK (hs_engine_go_finish): a gboolean one for
+ * _hs_debugger_boolean_done(), a string one for _hs_debugger_string_done(). */
+typedef gboolean (*HsDebuggerBooleanFinish) (gpointer       source,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+typedef char *   (*HsDebuggerStringFinish)  (gpointer       source,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+
+/* A GTask of @self's for one public asynchronous operation, @tag its source tag, @finish
+ * (or NULL) the wrapped operation's _finish function for the _done callbacks below. */
 GTask        *_hs_debugger_new_task       (HsDebugger           *self,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,
                                            gpointer              user_data,
-                                           gpointer              tag);
-/* Returns @ok (or @error, taken) from @task, and drops @task. */
-void          _hs_debugger_boolean_done   (GTask                *task,
-                                           gboolean              ok,
-                                           GError               *error);
+                                           gpointer              tag,
+                                           GCallback             finish);
+/* GAsyncReadyCallbacks for the engine or interpreter, @user_data the task (taken): they
+ * finish the wrapped operation and return its gboolean, or its string, or its error. */
+void          _hs_debugger_boolean_done   (GObject              *object,
+                                           GAsyncResult         *result,
+                                           gpointer              user_data);
+void          _hs_debugger_string_done    (GObject              *object,
+                                           GAsyncResult         *result,
+                                           gpointer              user_data);
 gboolean      _hs_debugger_boolean_finish (HsDebugger           *self,
                                            GAsyncResult         *result,
                                            gpointer              tag,

@@ -233,6 +233,26 @@ pair_free (gpointer data)
   g_free (p);
 }
 
+/* The value of a task of ours that returned a Pair, with its text in @text (optional). */
+static GVariant *
+pair_finish (HsDebugger    *self,
+             GAsyncResult  *result,
+             gpointer       tag,
+             char         **text,
+             GError       **error)
+{
+  Pair *p = _hs_debugger_pointer_finish (self, result, tag, error);
+  GVariant *value;
+
+  if (p == NULL)
+    return NULL;
+  value = g_steal_pointer (&p->value);
+  if (text != NULL)
+    *text = g_steal_pointer (&p->text);
+  pair_free (p);
+  return value;
+}
+
 static GVariant *
 registers_variant (const HsTaskRegisters *regs)
 {
@@ -315,7 +335,7 @@ hs_debugger_task_registers (HsDebugger          *self,
   g_return_if_fail (HS_IS_TASK (task));
 
   gtask = _hs_debugger_new_task (self, cancellable, callback, user_data,
-                                 hs_debugger_task_registers);
+                                 hs_debugger_task_registers, NULL);
   hs_engine_task_registers_async (self->engine, task, cancellable, registers_done, gtask);
 }
 
@@ -339,16 +359,7 @@ hs_debugger_task_registers_finish (HsDebugger    *self,
                                    char         **source,
                                    GError       **error)
 {
-  Pair *p = _hs_debugger_pointer_finish (self, result, hs_debugger_task_registers, error);
-  GVariant *value;
-
-  if (p == NULL)
-    return NULL;
-  value = g_steal_pointer (&p->value);
-  if (source != NULL)
-    *source = g_steal_pointer (&p->text);
-  pair_free (p);
-  return value;
+  return pair_finish (self, result, hs_debugger_task_registers, source, error);
 }
 
 /**
@@ -459,7 +470,8 @@ hs_debugger_task_frames (HsDebugger          *self,
   g_return_if_fail (HS_IS_DEBUGGER (self));
   g_return_if_fail (HS_IS_TASK (task));
 
-  gtask = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_task_frames);
+  gtask = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_task_frames,
+                                 NULL);
   hs_engine_task_frames_async (self->engine, task, cancellable, frames_done, gtask);
 }
 
@@ -483,16 +495,7 @@ hs_debugger_task_frames_finish (HsDebugger    *self,
                                 char         **stop_reason,
                                 GError       **error)
 {
-  Pair *p = _hs_debugger_pointer_finish (self, result, hs_debugger_task_frames, error);
-  GVariant *value;
-
-  if (p == NULL)
-    return NULL;
-  value = g_steal_pointer (&p->value);
-  if (stop_reason != NULL)
-    *stop_reason = g_steal_pointer (&p->text);
-  pair_free (p);
-  return value;
+  return pair_finish (self, result, hs_debugger_task_frames, stop_reason, error);
 }
 
 /**

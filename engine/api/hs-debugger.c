@@ -613,15 +613,39 @@ hs_debugger_get_target_name (HsDebugger *self)
  * hs-debugger-private.h); the other files use the same helpers. */
 
 void
-_hs_debugger_boolean_done (GTask    *task,
-                           gboolean  ok,
-                           GError   *error)
+_hs_debugger_boolean_done (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
 {
-  if (ok)
+  g_autoptr(GTask) task = user_data;
+  HsDebuggerBooleanFinish finish = (HsDebuggerBooleanFinish) g_task_get_task_data (task);
+  GError *error = NULL;
+
+  g_assert (finish != NULL);
+
+  if (finish (object, result, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
-  g_object_unref (task);
+}
+
+void
+_hs_debugger_string_done (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HsDebuggerStringFinish finish = (HsDebuggerStringFinish) g_task_get_task_data (task);
+  GError *error = NULL;
+  char *text;
+
+  g_assert (finish != NULL);
+
+  text = finish (object, result, &error);
+  if (text == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, text, g_free);
 }
 
 gboolean
@@ -653,26 +677,17 @@ _hs_debugger_new_task (HsDebugger          *self,
                        GCancellable        *cancellable,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data,
-                       gpointer             tag)
+                       gpointer             tag,
+                       GCallback            finish)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, tag);
+  g_task_set_task_data (task, (gpointer) finish, NULL);
   return task;
 }
 
 /* attach */
-
-static void
-attach_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GError *error = NULL;
-  gboolean ok = hs_engine_attach_finish (HS_ENGINE (object), result, &error);
-
-  _hs_debugger_boolean_done (user_data, ok, error);
-}
 
 /**
  * hs_debugger_attach:
@@ -697,8 +712,10 @@ hs_debugger_attach (HsDebugger          *self,
   g_return_if_fail (HS_IS_DEBUGGER (self));
   g_return_if_fail (location != NULL);
 
-  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_attach);
-  hs_engine_attach_location_async (self->engine, location, cancellable, attach_done, task);
+  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_attach,
+                                G_CALLBACK (hs_engine_attach_finish));
+  hs_engine_attach_location_async (self->engine, location, cancellable, _hs_debugger_boolean_done,
+                                   task);
 }
 
 /**
@@ -746,21 +763,6 @@ hs_debugger_attach_sync (HsDebugger    *self,
 
 /* detach */
 
-static void
-detach_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  char *report = hs_engine_detach_finish (HS_ENGINE (object), result, &error);
-
-  if (report == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, report, g_free);
-}
-
 /**
  * hs_debugger_detach:
  * @self: a debugger
@@ -782,8 +784,9 @@ hs_debugger_detach (HsDebugger          *self,
 
   g_return_if_fail (HS_IS_DEBUGGER (self));
 
-  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_detach);
-  hs_engine_detach_async (self->engine, cancellable, detach_done, task);
+  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_detach,
+                                G_CALLBACK (hs_engine_detach_finish));
+  hs_engine_detach_async (self->engine, cancellable, _hs_debugger_string_done, task);
 }
 
 /**
