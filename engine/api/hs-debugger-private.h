@@ -20,28 +20,32 @@
 
 G_BEGIN_DECLS
 
-
 struct _HsDebugger
 {
   GObject parent_instance;
 
-  /* Immutable after construction (main thread only, like everything here). */
+  /* Immutable after construction; main thread only, like every field here. */
   GMainContext *context;
   HsEngine *engine;
   HsInterp *interp;
 
-  /* Owned */
+  /* Main thread only, owned */
   GQueue halts;                 /* of Halt: halts whose signals are still to be emitted */
   GSource *emit_source;         /* the idle on @context that emits them, or NULL */
   gboolean emitting;            /* emit_halts() runs: it takes halts queued meanwhile too */
-  gulong handlers[4];
+  gulong handlers[4];           /* on @engine: halted, resumed, detached, notify */
 };
 
+/* The helpers below are shared by the files of the class, and hidden from the library's ABI
+ * (G_GNUC_INTERNAL): scripts reach the class only through hs-debugger.h. */
+
 /* Stores the result given to a GAsyncReadyCallback in the GAsyncResult * at @user_data. */
+G_GNUC_INTERNAL
 void          _hs_debugger_store_result   (GObject              *object,
                                            GAsyncResult         *result,
                                            gpointer              user_data);
 /* Iterates the debugger's context until @slot holds a result; returns it (owned by @slot). */
+G_GNUC_INTERNAL
 GAsyncResult *_hs_debugger_block_on       (HsDebugger           *self,
                                            GAsyncResult        **slot);
 /* The _finish function of the engine's or interpreter's operation that a task of ours
@@ -56,6 +60,7 @@ typedef char *   (*HsDebuggerStringFinish)  (gpointer       source,
 
 /* A GTask of @self's for one public asynchronous operation, @tag its source tag, @finish
  * (or NULL) the wrapped operation's _finish function for the _done callbacks below. */
+G_GNUC_INTERNAL
 GTask        *_hs_debugger_new_task       (HsDebugger           *self,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,
@@ -64,16 +69,21 @@ GTask        *_hs_debugger_new_task       (HsDebugger           *self,
                                            GCallback             finish);
 /* GAsyncReadyCallbacks for the engine or interpreter, @user_data the task (taken): they
  * finish the wrapped operation and return its gboolean, or its string, or its error. */
+G_GNUC_INTERNAL
 void          _hs_debugger_boolean_done   (GObject              *object,
                                            GAsyncResult         *result,
                                            gpointer              user_data);
+G_GNUC_INTERNAL
 void          _hs_debugger_string_done    (GObject              *object,
                                            GAsyncResult         *result,
                                            gpointer              user_data);
+/* The result of a task of ours, checked against @tag: the public _finish functions' body. */
+G_GNUC_INTERNAL
 gboolean      _hs_debugger_boolean_finish (HsDebugger           *self,
                                            GAsyncResult         *result,
                                            gpointer              tag,
                                            GError              **error);
+G_GNUC_INTERNAL
 gpointer      _hs_debugger_pointer_finish (HsDebugger           *self,
                                            GAsyncResult         *result,
                                            gpointer              tag,
