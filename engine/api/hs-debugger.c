@@ -114,6 +114,18 @@ halt_free (gpointer data)
 
 /* ---- signals from the engine ------------------------------------------------------------ */
 
+/* Forgets the halts whose signals are still to be emitted. */
+static void
+drop_halts (HsDebugger *self)
+{
+  if (self->emit_source != NULL)
+    {
+      g_source_destroy (self->emit_source);
+      g_clear_pointer (&self->emit_source, g_source_unref);
+    }
+  g_queue_clear_full (&self->halts, halt_free);
+}
+
 /* The halt's signals are emitted from an idle, after the engine has finished its own work for
  * the halt: a handler may then resume the target or block in a `_sync` call. Halts that a
  * handler causes (a step, a go and a wait) are queued and emitted by this same loop once the
@@ -182,7 +194,12 @@ engine_detached (HsEngine     *engine,
                  const GError *error,
                  gpointer      user_data)
 {
-  g_signal_emit (user_data, signals[DETACHED], 0, error ? error->message : NULL);
+  HsDebugger *self = user_data;
+
+  /* Halts of the connection that ended, not signalled yet (queued while a handler ran), are
+   * moot: their cores and tasks are gone. Nothing is signalled after "detached". */
+  drop_halts (self);
+  g_signal_emit (self, signals[DETACHED], 0, error ? error->message : NULL);
 }
 
 static void
@@ -396,12 +413,7 @@ hs_debugger_dispose (GObject *object)
 
   /* First, before the detach below iterates the context: a halt's signals still queued
    * must not reach a script's handlers on a debugger that is going away. */
-  if (self->emit_source != NULL)
-    {
-      g_source_destroy (self->emit_source);
-      g_clear_pointer (&self->emit_source, g_source_unref);
-    }
-  g_queue_clear_full (&self->halts, halt_free);
+  drop_halts (self);
   if (self->engine != NULL)
     {
       for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
@@ -519,7 +531,8 @@ hs_debugger_class_init (HsDebuggerClass *klass)
    * @self: the debugger
    * @reason: (nullable): why, when the connection was lost rather than closed
    *
-   * The debugger is no longer attached.
+   * The debugger is no longer attached. Halts not signalled yet (a handler
+   * that stepped, then detached) are dropped: no halt is signalled after it.
    */
   signals[DETACHED] =
     g_signal_new ("detached", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

@@ -148,5 +148,25 @@ assert late == [], late
 dbg3 = Hyperscope.Debugger()
 assert dbg3.attach_sync(location, None)
 assert dbg3.get_state() == Hyperscope.DebuggerState.RUNNING, dbg3.get_state()
+# A halted handler that steps, then detaches: the step's halt, still to be signalled when
+# the connection closes, is dropped; nothing is signalled after "detached".
+events = []
+
+def step_then_detach(d, core, bp):
+    events.append("halted")
+    if events.count("halted") == 1:
+        d.step_sync(core.get_index(), None)
+        d.detach_sync(None)
+
+
+dbg3.connect("halted", step_then_detach)
+dbg3.connect("detached", lambda d, why: events.append("detached"))
+assert dbg3.halt_sync(None)
+dbg3.wait(500)
+assert events == ["halted", "detached"], events
+assert dbg3.get_state() == Hyperscope.DebuggerState.DETACHED
+dbg3 = Hyperscope.Debugger()
+assert dbg3.attach_sync(location, None)
+assert dbg3.get_state() == Hyperscope.DebuggerState.RUNNING, dbg3.get_state()
 assert "the target runs" in dbg3.detach_sync(None)
 print("ok")
