@@ -79,8 +79,9 @@ typedef struct
   GTask *task;                  /* owned until the run ends */
   GString *out;
   GPtrArray *frames;            /* of Frame, innermost last */
-  const HsPracticeInsn *insn;   /* the one running, for messages */
-  Frame *insn_frame;
+  const HsPracticeInsn *insn;   /* the one running (or that ran last), for messages */
+  HsPracticeProgram *insn_program; /* owned: @insn's, alive after its frame has gone */
+  Frame *insn_frame;            /* @insn's frame while it runs; NULL once frames are left */
   gboolean handling_error;      /* in an ON ERROR GOSUB handler */
   guint steps;                  /* since the main loop last ran */
   guint idle_id;
@@ -304,6 +305,7 @@ run_free (Run *run)
 {
   g_clear_handle_id (&run->idle_id, g_source_remove);
   g_ptr_array_unref (run->frames);
+  g_clear_pointer (&run->insn_program, hs_practice_program_unref);
   g_string_free (run->out, TRUE);
   g_clear_object (&run->task);
   g_object_unref (run->interp);
@@ -362,9 +364,9 @@ where (Run *run)
 {
   const char *file;
 
-  if (run->insn == NULL || run->insn_frame == NULL)
+  if (run->insn == NULL)
     return g_strdup ("");
-  file = hs_practice_program_get_file (run->insn_frame->program);
+  file = hs_practice_program_get_file (run->insn_program);
   if (file == NULL)
     return g_strdup ("");
   return g_strdup_printf ("%s:%u: ", file, run->insn->line);
@@ -456,9 +458,9 @@ run_error (Run    *run,
   g_error_free (error);
   /* A condition or a count that could not be evaluated is false, or none: going into the
    * body would loop on the error for ever in a WHILE. */
-  if (run->insn->op == HS_PRACTICE_JUMP_UNLESS)
+  if (run->insn_frame != NULL && run->insn->op == HS_PRACTICE_JUMP_UNLESS)
     run->insn_frame->pc = run->insn->target;
-  else if (run->insn->op == HS_PRACTICE_REPEAT_INIT)
+  else if (run->insn_frame != NULL && run->insn->op == HS_PRACTICE_REPEAT_INIT)
     run->insn_frame->counters[run->insn->slot] = 0;
   if (kind == ON_ERROR_GOSUB)
     {
@@ -490,6 +492,7 @@ run_error (Run    *run,
             break;
         }
       g_assert (f != G_MAXUINT);
+      run->insn_frame = NULL;
       g_ptr_array_set_size (run->frames, f + 1);
       if (!jump_to_label (run, innermost (run), label, &jump_error))
         {
@@ -681,6 +684,7 @@ return_to_caller (Run       *run,
 {
   gboolean left_script;
 
+  run->insn_frame = NULL;
   do
     {
       Frame *left = innermost (run);
@@ -898,6 +902,11 @@ run_continue (Run *run)
       insn = hs_practice_program_get_insn (frame->program, frame->pc++);
       run->insn = insn;
       run->insn_frame = frame;
+      if (run->insn_program != frame->program)
+        {
+          g_clear_pointer (&run->insn_program, hs_practice_program_unref);
+          run->insn_program = hs_practice_program_ref (frame->program);
+        }
 
       switch (insn->op)
         {
