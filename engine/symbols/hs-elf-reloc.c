@@ -249,6 +249,9 @@ typedef struct
   guint n_sections;
   guint symtab;                        /* its section index, 0 when there is none */
   guint64 n_symbols;
+  guint64 shoff;                       /* the section headers, as checked when read: the
+                                        * relocations may since have written over the ELF
+                                        * header of a hostile file */
 } Image;
 
 static gboolean
@@ -297,6 +300,7 @@ read_sections (Image   *im,
   if (shstrndx >= shnum)
     return corrupt (error, "%s is corrupt: its section name table is section %u of %u",
                     im->file, shstrndx, shnum);
+  im->shoff = shoff;
 
   im->n_sections = shnum;
   im->sections = g_new0 (Section, shnum);
@@ -665,7 +669,7 @@ rewrite_symbols (Image      *im,
 static void
 rewrite_headers (Image *im)
 {
-  guint64 shoff = get_le (im->image + 0x28, 8);
+  guint64 shoff = im->shoff;
 
   for (guint i = 1; i < im->n_sections; i++)
     {
@@ -701,7 +705,7 @@ _hs_elf_relocate (guint8                  *image,
                   GError                 **error)
 {
   g_autofree char *file = g_path_get_basename (file_name);
-  Image im = { image, size, file, NULL, 0, 0, 0 };
+  Image im = { image, size, file, NULL, 0, 0, 0, 0 };
   HsElfReloc *reloc;
   guint64 rela_bytes = 0;
   gboolean ok = FALSE;
