@@ -1200,7 +1200,10 @@ cmd_quit (Call *call)
       hs_call_fail (call, "QUIT: an exit status is 0-255, not %" G_GUINT64_FORMAT, status);
       return;
     }
-  call->interp->quit_requested = TRUE;
+  /* Scripts running end (the flag goes when the last of them has); a QUIT typed alone has
+   * nothing to end, and must not leave the flag for the next script. */
+  if (call->interp->runs > 0)
+    call->interp->quit_requested = TRUE;
   hs_interp_emit_quit_requested (call->interp, (gint) status);
   hs_call_return (call, NULL);
 }

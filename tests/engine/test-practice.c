@@ -690,6 +690,15 @@ test_quit_and_streaming (Fixture       *f,
   /* The next line runs again: QUIT ended the runs of its time. */
   after = hs_test_run_ok (f->interp, "PRINT 1");
   g_assert_cmpstr (after, ==, "0x1\n");
+  /* A QUIT typed alone (a script's API calling it) asks to leave, and leaves no script ended
+   * before its time behind it. */
+  status = -1;
+  g_free (hs_test_run_ok (f->interp, "QUIT"));
+  g_assert_cmpint (status, ==, 0);
+  g_free (out);
+  out = run_script (f, "PRINT 1\nPRINT 2\n", NULL);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpstr (streamed->str, ==, "before\n0x1\n0x2\n");
 }
 
 static void
