@@ -13,47 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void
-hs_script_line_free (HsScriptLine *line)
-{
-  if (line == NULL)
-    return;
-  g_free (line->text);
-  g_free (line);
-}
-
-GPtrArray *
-hs_script_parse (const char *text,
-                 gsize       length)
-{
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_script_line_free);
-  const char *p = text;
-  const char *end = text + length;
-  guint number = 0;
-
-  while (p < end)
-    {
-      const char *nl = memchr (p, '\n', end - p);
-      g_autofree char *line = g_strndup (p, (nl ? nl : end) - p);
-
-      number++;
-      p = nl ? nl + 1 : end;
-      g_strstrip (line);
-      if (g_ascii_strcasecmp (line, "ENDDO") == 0)
-        break;
-      if (*line == 0 || *line == ';' || g_str_has_prefix (line, "//"))
-        continue;
-      {
-        HsScriptLine *l = g_new0 (HsScriptLine, 1);
-
-        l->text = g_steal_pointer (&line);
-        l->line = number;
-        g_ptr_array_add (out, l);
-      }
-    }
-  return out;
-}
-
 char *
 hs_script_read_text (const char  *path,
                      gsize       *out_length,
@@ -130,14 +89,4 @@ hs_script_read_text (const char  *path,
   text[length] = 0;
   *out_length = length;
   return g_steal_pointer (&text);
-}
-
-GPtrArray *
-hs_script_read (const char  *path,
-                GError     **error)
-{
-  gsize length = 0;
-  g_autofree char *text = hs_script_read_text (path, &length, error);
-
-  return text ? hs_script_parse (text, length) : NULL;
 }

@@ -829,28 +829,27 @@ test_value_format (void)
   hs_value_clear (&v);
 }
 
-/* The one script reader: commands with their line numbers, up to ENDDO; files that are not
- * scripts (too big, not regular, not text) are refused with the reason. */
+/* The one script reader: a script's text, checked; files that are not scripts (too big, not
+ * regular, not text) are refused with the reason. */
 static void
 test_script (void)
 {
-  static const char text[] = "; a comment\n  Break\n\n// another\nGo ; and a remark\n"
-                             "ENDDO\nnever\n";
-  g_autoptr(GPtrArray) lines = hs_script_parse (text, strlen (text));
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("hs-script-XXXXXX", NULL);
+  g_autofree char *good = g_build_filename (dir, "good.cmm", NULL);
   g_autofree char *big = g_build_filename (dir, "big.cmm", NULL);
   g_autofree char *binary = g_build_filename (dir, "binary.cmm", NULL);
-  g_autoptr(GPtrArray) none = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *none = NULL;
+  gsize length = 0;
 
-  g_assert_cmpuint (lines->len, ==, 2);
-  g_assert_cmpstr (((HsScriptLine *) g_ptr_array_index (lines, 0))->text, ==, "Break");
-  g_assert_cmpuint (((HsScriptLine *) g_ptr_array_index (lines, 0))->line, ==, 2);
-  g_assert_cmpstr (((HsScriptLine *) g_ptr_array_index (lines, 1))->text, ==,
-                   "Go ; and a remark");
-  g_assert_cmpuint (((HsScriptLine *) g_ptr_array_index (lines, 1))->line, ==, 5);
+  g_assert_true (g_file_set_contents (good, "; a comment\n  Break\n", -1, NULL));
+  text = hs_script_read_text (good, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, ==, 20);
+  g_assert_cmpstr (text, ==, "; a comment\n  Break\n");
 
-  none = hs_script_read ("/dev/zero", &error);
+  none = hs_script_read_text ("/dev/zero", &length, &error);
   g_assert_null (none);
   g_assert_nonnull (strstr (error->message, "not a regular file"));
   g_clear_error (&error);
@@ -861,14 +860,15 @@ test_script (void)
     g_assert_cmpint (ftruncate (fd, HS_SCRIPT_MAX_BYTES + 1), ==, 0);
     close (fd);
   }
-  none = hs_script_read (big, &error);
+  none = hs_script_read_text (big, &length, &error);
   g_assert_null (none);
   g_assert_nonnull (strstr (error->message, "MiB"));
   g_clear_error (&error);
   g_assert_true (g_file_set_contents (binary, "Go\n\xff\xfe\n", -1, NULL));
-  none = hs_script_read (binary, &error);
+  none = hs_script_read_text (binary, &length, &error);
   g_assert_null (none);
   g_assert_nonnull (strstr (error->message, "UTF-8"));
+  g_unlink (good);
   g_unlink (big);
   g_unlink (binary);
   g_rmdir (dir);
