@@ -8,7 +8,8 @@
  * A run is a stack of frames: the line or script it started with, a frame
  * for each DO it went into and each GOSUB it called. Each frame has its
  * blocks' macros; LOCAL ones are seen by what the frame calls, PRIVATE ones
- * only by the frame itself, GLOBAL ones (the interpreter's) by everything.
+ * only by the frame itself, GLOBAL ones (the interpreter's) by everything
+ * (hs-interp-frames.c).
  *
  * Main thread only (the interpreter's and the engine's). A run owns its
  * GTask; the steps that wait (commands, expressions that read memory) come
@@ -19,7 +20,7 @@
 
 #include "config.h"
 
-#include "hs-interp-private.h"
+#include "hs-interp-script-private.h"
 
 #include "hs-command.h"
 #include "hs-practice.h"
@@ -29,274 +30,8 @@
 #define DO_MAX_DEPTH        8
 #define GOSUB_MAX_DEPTH     1000
 #define STEPS_PER_YIELD     500
-#define MACRO_MAX_BYTES     HS_PRACTICE_MAX_LINE
-
-typedef struct
-{
-  char *value;
-  HsPracticeScope scope;        /* LOCAL or PRIVATE */
-} Macro;
-
-typedef struct
-{
-  guint block;                  /* the program's block (0: the top) */
-  GHashTable *macros;           /* name -> Macro */
-  gboolean borrowed;            /* the command line's, owned by the interpreter */
-} BlockFrame;
-
-typedef enum
-{
-  ON_ERROR_DEFAULT,             /* the script ends with the error */
-  ON_ERROR_CONTINUE,            /* the error is reported, the next line runs */
-  ON_ERROR_GOSUB,
-  ON_ERROR_GOTO,
-} OnErrorKind;
-
-typedef struct
-{
-  OnErrorKind kind;
-  HsPracticeProgram *program;   /* GOSUB, GOTO: the script the label is in */
-  char *label;
-} OnError;
-
-typedef struct
-{
-  HsPracticeProgram *program;
-  char *name;                   /* the script's path, or the subroutine's label */
-  guint pc;
-  gboolean is_script;           /* a DO's (or the run's first): ENDDO and ON ERROR are its */
-  gboolean is_handler;          /* an ON ERROR GOSUB's */
-  GPtrArray *blocks;            /* of BlockFrame, innermost last */
-  GPtrArray *entry;             /* of char*: what ENTRY takes */
-  guint64 *counters;            /* RePeaT's, by slot */
-  guint call_line;              /* the caller's line, for the call chain */
-  OnError on_error;             /* a script's */
-} Frame;
-
-typedef struct
-{
-  HsInterp *interp;             /* owned */
-  GTask *task;                  /* owned until the run ends */
-  GString *out;
-  GPtrArray *frames;            /* of Frame, innermost last */
-  const HsPracticeInsn *insn;   /* the one running (or that ran last), for messages */
-  HsPracticeProgram *insn_program; /* owned: @insn's, alive after its frame has gone */
-  Frame *insn_frame;            /* @insn's frame while it runs; NULL once frames are left */
-  gboolean handling_error;      /* in an ON ERROR GOSUB handler */
-  guint steps;                  /* since the main loop last ran */
-  guint idle_id;
-  guint failed;                 /* errors reported under ON ERROR CONTinue */
-} Run;
 
 static void run_continue (Run *run);
-
-/* ---- macros ----------------------------------------------------------------------------- */
-
-static void
-macro_free (Macro *macro)
-{
-  g_free (macro->value);
-  g_free (macro);
-}
-
-GHashTable *
-hs_interp_new_macro_table (void)
-{
-  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) macro_free);
-}
-
-static void
-block_frame_free (BlockFrame *block)
-{
-  if (!block->borrowed)
-    g_hash_table_unref (block->macros);
-  g_free (block);
-}
-
-static BlockFrame *
-block_frame_new (guint block)
-{
-  BlockFrame *b = g_new0 (BlockFrame, 1);
-
-  b->block = block;
-  b->macros = hs_interp_new_macro_table ();
-  return b;
-}
-
-static void
-on_error_clear (OnError *on_error)
-{
-  g_clear_pointer (&on_error->program, hs_practice_program_unref);
-  g_clear_pointer (&on_error->label, g_free);
-  on_error->kind = ON_ERROR_DEFAULT;
-}
-
-static void
-on_error_copy (OnError       *to,
-               const OnError *from)
-{
-  on_error_clear (to);
-  to->kind = from->kind;
-  to->program = from->program ? hs_practice_program_ref (from->program) : NULL;
-  to->label = g_strdup (from->label);
-}
-
-static void
-frame_free (Frame *frame)
-{
-  hs_practice_program_unref (frame->program);
-  g_free (frame->name);
-  g_ptr_array_unref (frame->blocks);
-  g_clear_pointer (&frame->entry, g_ptr_array_unref);
-  g_free (frame->counters);
-  on_error_clear (&frame->on_error);
-  g_free (frame);
-}
-
-static Frame *
-frame_new (HsPracticeProgram *program,
-           const char        *name,
-           guint              pc,
-           guint              block,
-           GPtrArray         *entry)
-{
-  Frame *f = g_new0 (Frame, 1);
-
-  f->program = hs_practice_program_ref (program);
-  f->name = g_strdup (name);
-  f->pc = pc;
-  f->blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) block_frame_free);
-  g_ptr_array_add (f->blocks, block_frame_new (block));
-  f->entry = entry ? g_ptr_array_ref (entry) : g_ptr_array_new_with_free_func (g_free);
-  f->counters = g_new0 (guint64, MAX (1u, hs_practice_program_get_n_slots (program)));
-  return f;
-}
-
-static Frame *
-innermost (Run *run)
-{
-  return run->frames->len ? g_ptr_array_index (run->frames, run->frames->len - 1) : NULL;
-}
-
-/* The macro @name as the innermost frame sees it: its own blocks' (innermost first), the
- * LOCAL ones of the frames that called it, then the GLOBAL ones. */
-static Macro *
-find_macro (Run         *run,
-            const char  *name,
-            GHashTable **where)
-{
-  for (guint f = run->frames->len; f-- > 0;)
-    {
-      Frame *frame = g_ptr_array_index (run->frames, f);
-
-      for (guint b = frame->blocks->len; b-- > 0;)
-        {
-          BlockFrame *block = g_ptr_array_index (frame->blocks, b);
-          Macro *m = g_hash_table_lookup (block->macros, name);
-
-          if (m != NULL && (f == run->frames->len - 1 || m->scope == HS_PRACTICE_LOCAL))
-            {
-              if (where)
-                *where = block->macros;
-              return m;
-            }
-        }
-    }
-  {
-    Macro *m = g_hash_table_lookup (run->interp->globals, name);
-
-    if (m != NULL && where)
-      *where = run->interp->globals;
-    return m;
-  }
-}
-
-static const char *
-lookup_macro (const char *name,
-              gpointer    user_data)
-{
-  Macro *m = find_macro (user_data, name, NULL);
-
-  return m ? m->value : NULL;
-}
-
-static void
-declare_macro (GHashTable      *table,
-               const char      *name,
-               HsPracticeScope  scope,
-               const char      *value)
-{
-  Macro *m = g_new0 (Macro, 1);
-
-  m->value = g_strdup (value);
-  m->scope = scope;
-  g_hash_table_replace (table, g_strdup (name), m);
-}
-
-static GHashTable *
-innermost_macros (Run *run)
-{
-  Frame *frame = innermost (run);
-
-  return ((BlockFrame *) g_ptr_array_index (frame->blocks, frame->blocks->len - 1))->macros;
-}
-
-/* Assigns where the macro is seen, or makes it a LOCAL of the innermost block. */
-static gboolean
-set_macro (Run         *run,
-           const char  *name,
-           const char  *value,
-           GError     **error)
-{
-  Macro *m = find_macro (run, name, NULL);
-
-  if (strlen (value) > MACRO_MAX_BYTES)
-    {
-      g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
-                   "&%s: a macro holds at most %u bytes", name, MACRO_MAX_BYTES);
-      return FALSE;
-    }
-  if (m != NULL)
-    {
-      g_free (m->value);
-      m->value = g_strdup (value);
-      return TRUE;
-    }
-  declare_macro (innermost_macros (run), name, HS_PRACTICE_LOCAL, value);
-  return TRUE;
-}
-
-/* Sets @name in @frame's blocks (declared there, or a new LOCAL of its innermost block). */
-static gboolean
-set_frame_macro (Run         *run,
-                 Frame       *frame,
-                 const char  *name,
-                 const char  *value,
-                 GError     **error)
-{
-  BlockFrame *inner = g_ptr_array_index (frame->blocks, frame->blocks->len - 1);
-
-  if (strlen (value) > MACRO_MAX_BYTES)
-    {
-      g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
-                   "&%s: a macro holds at most %u bytes", name, MACRO_MAX_BYTES);
-      return FALSE;
-    }
-  for (guint b = frame->blocks->len; b-- > 0;)
-    {
-      BlockFrame *block = g_ptr_array_index (frame->blocks, b);
-      Macro *m = g_hash_table_lookup (block->macros, name);
-
-      if (m != NULL)
-        {
-          g_free (m->value);
-          m->value = g_strdup (value);
-          return TRUE;
-        }
-    }
-  declare_macro (inner->macros, name, HS_PRACTICE_LOCAL, value);
-  return TRUE;
-}
 
 /* ---- the run ---------------------------------------------------------------------------- */
 
@@ -469,8 +204,8 @@ run_error (Run    *run,
       Frame *handler;
 
       g_assert (label != NULL);  /* checked when the script was compiled */
-      handler = frame_new (script->on_error.program, script->on_error.label, label->insn,
-                           label->block, NULL);
+      handler = hs_script_frame_new (script->on_error.program, script->on_error.label,
+                                     label->insn, label->block, NULL);
       handler->call_line = run->insn->line;
       handler->is_handler = TRUE;
       run->handling_error = TRUE;
@@ -494,7 +229,7 @@ run_error (Run    *run,
       g_assert (f != G_MAXUINT);
       run->insn_frame = NULL;
       g_ptr_array_set_size (run->frames, f + 1);
-      if (!jump_to_label (run, innermost (run), label, &jump_error))
+      if (!jump_to_label (run, hs_script_innermost (run), label, &jump_error))
         {
           run_finish (run, jump_error);
           return;
@@ -510,7 +245,7 @@ expand (Run         *run,
         const char  *text,
         GError     **error)
 {
-  return hs_practice_expand (text ? text : "", lookup_macro, run, error);
+  return hs_practice_expand (text ? text : "", hs_script_lookup_macro, run, error);
 }
 
 /* A line's arguments as written (quotes kept, as ENTRY hands them on). */
@@ -574,10 +309,12 @@ do_declare (Run                  *run,
       if (insn->scope == HS_PRACTICE_GLOBAL)
         {
           if (!g_hash_table_contains (run->interp->globals, names[i] + 1))
-            declare_macro (run->interp->globals, names[i] + 1, HS_PRACTICE_GLOBAL, "");
+            hs_script_declare_macro (run->interp->globals, names[i] + 1, HS_PRACTICE_GLOBAL,
+                                     "");
         }
       else
-        declare_macro (innermost_macros (run), names[i] + 1, insn->scope, "");
+        hs_script_declare_macro (hs_script_innermost_macros (run), names[i] + 1, insn->scope,
+                                 "");
     }
   return TRUE;
 }
@@ -624,7 +361,7 @@ do_entry (Run                  *run,
       else
         value = arg < frame->entry->len ? g_ptr_array_index (frame->entry, arg++) : "";
       /* The frame's own: a recursive GOSUB's ENTRY must not write its caller's. */
-      if (!set_frame_macro (run, frame, names[i] + 1, value, error))
+      if (!hs_script_set_frame_macro (run, frame, names[i] + 1, value, error))
         return FALSE;
     }
   return TRUE;
@@ -670,7 +407,7 @@ set_on_error (Run                  *run,
       next.program = hs_practice_program_ref (frame->program);
       next.label = g_steal_pointer (&label);
     }
-  on_error_clear (&script->on_error);
+  hs_script_on_error_clear (&script->on_error);
   script->on_error = next;
   return TRUE;
 }
@@ -687,7 +424,7 @@ return_to_caller (Run       *run,
   run->insn_frame = NULL;
   do
     {
-      Frame *left = innermost (run);
+      Frame *left = hs_script_innermost (run);
 
       left_script = left->is_script;
       if (left->is_handler)
@@ -697,7 +434,7 @@ return_to_caller (Run       *run,
   while (whole_script && !left_script && run->frames->len > 0);
   if (run->frames->len > 0 && values != NULL)
     {
-      Frame *caller = innermost (run);
+      Frame *caller = hs_script_innermost (run);
 
       g_ptr_array_unref (caller->entry);
       caller->entry = g_ptr_array_ref (values);
@@ -766,11 +503,11 @@ do_script (Run                  *run,
       return FALSE;
     }
   g_ptr_array_remove_index (args, 0);
-  frame = frame_new (program, path, 0, 0, args);
+  frame = hs_script_frame_new (program, path, 0, 0, args);
   frame->is_script = TRUE;
   frame->call_line = insn->line;
   if (caller_script != NULL)
-    on_error_copy (&frame->on_error, &caller_script->on_error);
+    hs_script_on_error_copy (&frame->on_error, &caller_script->on_error);
   g_ptr_array_add (run->frames, frame);
   hs_interp_emit_script_progress (run->interp, path, 0,
                                   hs_practice_program_get_n_lines (program));
@@ -823,7 +560,7 @@ value_done (GObject      *object,
       {
         g_autofree char *text = hs_value_to_literal (&value);
 
-        if (!set_macro (run, insn->name, text, &error))
+        if (!hs_script_set_macro (run, insn->name, text, &error))
           {
             run_error (run, error);
             return;
@@ -868,7 +605,7 @@ run_continue (Run *run)
 
   for (;;)
     {
-      Frame *frame = innermost (run);
+      Frame *frame = hs_script_innermost (run);
       const HsPracticeInsn *insn;
       g_autofree char *text = NULL;
       GError *error = NULL;
@@ -927,7 +664,7 @@ run_continue (Run *run)
             break;
           if (insn->op == HS_PRACTICE_ASSIGN && *text == 0)
             {
-              if (!set_macro (run, insn->name, "", &error))
+              if (!hs_script_set_macro (run, insn->name, "", &error))
                 break;
               continue;
             }
@@ -961,7 +698,7 @@ run_continue (Run *run)
           continue;
 
         case HS_PRACTICE_BLOCK_ENTER:
-          g_ptr_array_add (frame->blocks, block_frame_new (insn->slot));
+          g_ptr_array_add (frame->blocks, hs_script_block_frame_new (insn->slot));
           continue;
 
         case HS_PRACTICE_BLOCK_LEAVE:
@@ -1033,8 +770,8 @@ run_continue (Run *run)
                                      "returns?)", GOSUB_MAX_DEPTH);
                 break;
               }
-            sub = frame_new (frame->program, g_ptr_array_index (args, 0), label->insn,
-                             label->block, NULL);
+            sub = hs_script_frame_new (frame->program, g_ptr_array_index (args, 0),
+                                       label->insn, label->block, NULL);
             g_ptr_array_remove_index (args, 0);
             g_ptr_array_unref (sub->entry);
             sub->entry = g_ptr_array_ref (args);
@@ -1116,8 +853,8 @@ hs_interp_run_program (HsInterp          *self,
   run->interp = g_object_ref (self);
   run->task = task;
   run->out = g_string_new (NULL);
-  run->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) frame_free);
-  top = frame_new (program, hs_practice_program_get_file (program), 0, 0, args);
+  run->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) hs_script_frame_free);
+  top = hs_script_frame_new (program, hs_practice_program_get_file (program), 0, 0, args);
   top->is_script = TRUE;
   if (hs_practice_program_get_file (program) == NULL)
     {
