@@ -281,7 +281,7 @@ cmd_break_disable (Call *call)
   set_enabled (call, FALSE);
 }
 
-static const OptionSpec break_set_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE },
+static const OptionSpec break_set_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE, TRUE },
                                                 { "Program", FALSE }, { "Onchip", FALSE },
                                                 { "COUNT", TRUE }, { "CONDition", TRUE },
                                                 { NULL } };

@@ -237,7 +237,7 @@ cmd_frame_view (Call *call)
     hs_engine_task_frames_async (engine, task, NULL, frames_done, call);
 }
 
-static const OptionSpec task_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE },
+static const OptionSpec task_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE, TRUE },
                                            { "CORE", TRUE }, { "Locals", FALSE },
                                            { "Caller", FALSE }, { NULL } };
 

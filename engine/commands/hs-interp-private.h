@@ -38,6 +38,8 @@ typedef struct
 {
   const char *name;
   gboolean takes_value;
+  gboolean text;                /* its value is a name: quotes around it ("/TASK &t" with a
+                                 * string macro) are not part of it */
 } OptionSpec;
 
 typedef struct

@@ -289,8 +289,8 @@ hs_call_task_register_view (Call *call)
 }
 
 static const OptionSpec register_options[] = { { "CORE", TRUE }, { "ALL", FALSE },
-                                               { "MACHINE", TRUE }, { "TASK", TRUE }, { NULL } };
-static const OptionSpec task_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE },
+                                               { "MACHINE", TRUE }, { "TASK", TRUE, TRUE }, { NULL } };
+static const OptionSpec task_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE, TRUE },
                                            { "CORE", TRUE }, { NULL } };
 
 const CommandSpec hs_register_commands[] = {

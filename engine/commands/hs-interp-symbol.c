@@ -41,9 +41,7 @@ static void
 cmd_data_load_elf (Call *call)
 {
   g_autofree char *path = hs_call_path (call, 0);
-  /* Quoted or not ("/Name &name" with a string macro): the name is the text. */
-  g_autofree char *name = hs_call_option (call, "Name") != NULL
-                          ? hs_command_unquote (hs_call_option (call, "Name")) : NULL;
+  const char *name = hs_call_option (call, "Name");
   g_auto(HsAddressSpec) spec = { 0 };
   guint64 offset = 0;
   guint machine = hs_engine_get_current_machine (hs_call_engine (call));
@@ -330,7 +328,7 @@ cmd_source_path_reset (Call *call)
   hs_call_return (call, NULL);
 }
 
-static const OptionSpec load_options[] = { { "NoCODE", FALSE }, { "Name", TRUE }, { NULL } };
+static const OptionSpec load_options[] = { { "NoCODE", FALSE }, { "Name", TRUE, TRUE }, { NULL } };
 
 const CommandSpec hs_symbol_commands[] = {
   { "Data.LOAD.Elf", "Data.LOAD.Elf file [machine:::space::]offset [/NoCODE] [/Name name]",

@@ -396,7 +396,7 @@ cmd_var_del_watch (Call *call)
   hs_call_return (call, NULL);
 }
 
-static const OptionSpec var_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE },
+static const OptionSpec var_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE, TRUE },
                                           { "Depth", TRUE }, { "Elements", TRUE }, { NULL } };
 static const OptionSpec watch_options[] = { { "MACHINE", TRUE }, { NULL } };
 static const OptionSpec del_watch_options[] = { { "ALL", FALSE }, { NULL } };

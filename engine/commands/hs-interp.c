@@ -327,6 +327,7 @@ bind_arguments (Call       *call,
     {
       HsToken *tok = g_ptr_array_index (tokens, i);
       const OptionSpec *opt = NULL;
+      const char *value;
 
       if (tok->text[0] != '/' || !g_ascii_isalpha (tok->text[1]))
         {
@@ -365,8 +366,9 @@ bind_arguments (Call       *call,
               return FALSE;
             }
           i++;
+          value = ((HsToken *) g_ptr_array_index (tokens, i))->text;
           g_hash_table_insert (call->options, (gpointer) opt->name,
-                               g_strdup (((HsToken *) g_ptr_array_index (tokens, i))->text));
+                               opt->text ? hs_command_unquote (value) : g_strdup (value));
         }
       else
         g_hash_table_insert (call->options, (gpointer) opt->name, g_strdup (""));

@@ -323,6 +323,21 @@ test_macros (Fixture       *f,
                    "true\n");
 }
 
+/* A name option takes a string macro's text: /TASK &t with &t = "linux1_counter" names the
+ * task linux1_counter, not one whose name has quotes. */
+static void
+test_name_options (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *out = run_script (f,
+    "&t=\"linux1_counter\"\n"
+    "Break.Set 0:::0xffff000000005000 /TASK &t\n",
+    NULL);
+
+  assert_contains (out, "[machine 0, task linux1_counter]");
+  g_assert_null (strstr (out, "\"linux1_counter\""));
+}
+
 static void
 test_scopes (Fixture       *f,
              gconstpointer  data)
@@ -762,6 +777,7 @@ main (int   argc,
   g_test_add_func ("/Hs/Practice/expand", test_expand);
   ADD ("macros", test_macros);
   ADD ("scopes", test_scopes);
+  ADD ("name-options", test_name_options);
   ADD ("command-line", test_command_line);
   ADD ("if-else", test_if_else);
   ADD ("loops", test_loops);
