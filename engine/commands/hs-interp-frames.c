@@ -105,44 +105,46 @@ hs_script_innermost (Run *run)
   return run->frames->len ? g_ptr_array_index (run->frames, run->frames->len - 1) : NULL;
 }
 
+/* @name in @frame's blocks, innermost first; only a LOCAL one when @locals_only (a caller's
+ * PRIVATE macros are not seen by what it calls). */
+static Macro *
+find_in_frame (Frame      *frame,
+               const char *name,
+               gboolean    locals_only)
+{
+  for (guint b = frame->blocks->len; b-- > 0;)
+    {
+      BlockFrame *block = g_ptr_array_index (frame->blocks, b);
+      Macro *m = g_hash_table_lookup (block->macros, name);
+
+      if (m != NULL && (!locals_only || m->scope == HS_PRACTICE_LOCAL))
+        return m;
+    }
+  return NULL;
+}
+
 /* The macro @name as the innermost frame sees it: its own blocks' (innermost first), the
  * LOCAL ones of the frames that called it, then the GLOBAL ones. */
 static Macro *
-find_macro (Run         *run,
-            const char  *name,
-            GHashTable **where)
+find_macro (Run        *run,
+            const char *name)
 {
   for (guint f = run->frames->len; f-- > 0;)
     {
-      Frame *frame = g_ptr_array_index (run->frames, f);
+      Macro *m = find_in_frame (g_ptr_array_index (run->frames, f), name,
+                                f != run->frames->len - 1);
 
-      for (guint b = frame->blocks->len; b-- > 0;)
-        {
-          BlockFrame *block = g_ptr_array_index (frame->blocks, b);
-          Macro *m = g_hash_table_lookup (block->macros, name);
-
-          if (m != NULL && (f == run->frames->len - 1 || m->scope == HS_PRACTICE_LOCAL))
-            {
-              if (where)
-                *where = block->macros;
-              return m;
-            }
-        }
+      if (m != NULL)
+        return m;
     }
-  {
-    Macro *m = g_hash_table_lookup (run->interp->globals, name);
-
-    if (m != NULL && where)
-      *where = run->interp->globals;
-    return m;
-  }
+  return g_hash_table_lookup (run->interp->globals, name);
 }
 
 const char *
 hs_script_lookup_macro (const char *name,
                         gpointer    user_data)
 {
-  Macro *m = find_macro (user_data, name, NULL);
+  Macro *m = find_macro (user_data, name);
 
   return m ? m->value : NULL;
 }
@@ -168,6 +170,32 @@ hs_script_innermost_macros (Run *run)
   return ((BlockFrame *) g_ptr_array_index (frame->blocks, frame->blocks->len - 1))->macros;
 }
 
+/* Gives @existing (or, when NULL, a new LOCAL of @frame's innermost block) @value. */
+static gboolean
+store_macro (Frame       *frame,
+             Macro       *existing,
+             const char  *name,
+             const char  *value,
+             GError     **error)
+{
+  if (strlen (value) > MACRO_MAX_BYTES)
+    {
+      g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
+                   "&%s: a macro holds at most %u bytes", name, MACRO_MAX_BYTES);
+      return FALSE;
+    }
+  if (existing != NULL)
+    {
+      g_free (existing->value);
+      existing->value = g_strdup (value);
+    }
+  else
+    hs_script_declare_macro (((BlockFrame *) g_ptr_array_index (frame->blocks,
+                                                                frame->blocks->len - 1))->macros,
+                             name, HS_PRACTICE_LOCAL, value);
+  return TRUE;
+}
+
 /* Assigns where the macro is seen, or makes it a LOCAL of the innermost block. */
 gboolean
 hs_script_set_macro (Run         *run,
@@ -175,22 +203,7 @@ hs_script_set_macro (Run         *run,
                      const char  *value,
                      GError     **error)
 {
-  Macro *m = find_macro (run, name, NULL);
-
-  if (strlen (value) > MACRO_MAX_BYTES)
-    {
-      g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
-                   "&%s: a macro holds at most %u bytes", name, MACRO_MAX_BYTES);
-      return FALSE;
-    }
-  if (m != NULL)
-    {
-      g_free (m->value);
-      m->value = g_strdup (value);
-      return TRUE;
-    }
-  hs_script_declare_macro (hs_script_innermost_macros (run), name, HS_PRACTICE_LOCAL, value);
-  return TRUE;
+  return store_macro (hs_script_innermost (run), find_macro (run, name), name, value, error);
 }
 
 /* Sets @name in @frame's blocks (declared there, or a new LOCAL of its innermost block). */
@@ -201,26 +214,5 @@ hs_script_set_frame_macro (Run         *run,
                            const char  *value,
                            GError     **error)
 {
-  BlockFrame *inner = g_ptr_array_index (frame->blocks, frame->blocks->len - 1);
-
-  if (strlen (value) > MACRO_MAX_BYTES)
-    {
-      g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
-                   "&%s: a macro holds at most %u bytes", name, MACRO_MAX_BYTES);
-      return FALSE;
-    }
-  for (guint b = frame->blocks->len; b-- > 0;)
-    {
-      BlockFrame *block = g_ptr_array_index (frame->blocks, b);
-      Macro *m = g_hash_table_lookup (block->macros, name);
-
-      if (m != NULL)
-        {
-          g_free (m->value);
-          m->value = g_strdup (value);
-          return TRUE;
-        }
-    }
-  hs_script_declare_macro (inner->macros, name, HS_PRACTICE_LOCAL, value);
-  return TRUE;
+  return store_macro (frame, find_in_frame (frame, name, FALSE), name, value, error);
 }

@@ -22,9 +22,9 @@ hs_token_free (HsToken *token)
   g_free (token);
 }
 
-static gboolean
-is_comment_start (const char *p,
-                  const char *line)
+gboolean
+hs_command_is_comment_start (const char *p,
+                             const char *line)
 {
   gboolean at_word_start = (p == line || g_ascii_isspace (p[-1]) || p[-1] == ',');
 
@@ -62,7 +62,7 @@ hs_command_tokenize (const char  *line,
 
       while (*p && (g_ascii_isspace (*p) || *p == ','))
         p++;
-      if (*p == 0 || is_comment_start (p, line))
+      if (*p == 0 || hs_command_is_comment_start (p, line))
         break;
 
       start = p;

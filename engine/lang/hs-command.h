@@ -52,6 +52,10 @@ gboolean   hs_command_name_matches      (const char  *spec,
 char      *hs_command_name_abbreviation (const char  *spec);
 guint      hs_command_edit_distance     (const char  *a,
                                          const char  *b);
+/* Whether a comment starts at @p in @line: ';' or "//" at the start or after a blank or a
+ * comma (outside strings: the caller knows where those are). */
+gboolean   hs_command_is_comment_start  (const char  *p,
+                                         const char  *line);
 /* A token as written, without the double quotes around it ("\"a b\"" -> "a b"). */
 char      *hs_command_unquote           (const char  *text);
 

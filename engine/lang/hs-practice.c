@@ -172,8 +172,7 @@ hs_practice_strip_comment (const char *text)
           in_string = TRUE;
           continue;
         }
-      if ((p == text || g_ascii_isspace (p[-1]) || p[-1] == ',')
-          && (*p == ';' || (p[0] == '/' && p[1] == '/')))
+      if (hs_command_is_comment_start (p, text))
         break;
     }
   return g_strstrip (g_strndup (text, p - text));
