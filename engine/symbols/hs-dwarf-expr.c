@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "hs-dwarf-expr.h"
+#include "hs-leb128.h"
 #include "hs-symbol-file.h"
 
 #include <dwarf.h>
@@ -68,51 +69,18 @@ read_fixed (Reader *r, guint size, guint64 *out)
 static gboolean
 read_uleb (Reader *r, guint64 *out)
 {
-  guint64 v = 0;
-  guint shift = 0;
-
-  while (r->p < r->end)
-    {
-      guint8 b = *r->p++;
-
-      if (shift < 64)
-        v |= (guint64) (b & 0x7f) << shift;
-      shift += 7;
-      if ((b & 0x80) == 0)
-        {
-          *out = v;
-          return TRUE;
-        }
-      if (shift > 70)        /* no valid LEB128 of a 64-bit value is this long */
-        return FALSE;
-    }
-  return FALSE;
+  return hs_read_uleb (&r->p, r->end, out);
 }
 
 static gboolean
 read_sleb (Reader *r, guint64 *out)
 {
-  guint64 v = 0;
-  guint shift = 0;
+  gint64 v;
 
-  while (r->p < r->end)
-    {
-      guint8 b = *r->p++;
-
-      if (shift < 64)
-        v |= (guint64) (b & 0x7f) << shift;
-      shift += 7;
-      if ((b & 0x80) == 0)
-        {
-          if (shift < 64 && (b & 0x40))
-            v |= ~G_GUINT64_CONSTANT (0) << shift;
-          *out = v;
-          return TRUE;
-        }
-      if (shift > 70)
-        return FALSE;
-    }
-  return FALSE;
+  if (!hs_read_sleb (&r->p, r->end, &v))
+    return FALSE;
+  *out = (guint64) v;
+  return TRUE;
 }
 
 static gboolean

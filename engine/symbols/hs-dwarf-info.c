@@ -10,6 +10,8 @@
 
 #include "hs-symbol-file-private.h"
 
+#include "hs-leb128.h"
+
 #include <string.h>
 
 /* DW_AT_decl_file and DW_AT_decl_line of @die, or of @origin where @die lacks them. */
@@ -97,7 +99,7 @@ static_address (HsSymbolFile *self,
       guint64 index;
 
       p++;
-      if (!_hs_dwarf_read_uleb (&p, end, &index) || p != end)
+      if (!hs_read_uleb (&p, end, &index) || p != end)
         return FALSE;
       if (dwarf_debug_addr_index_to_addr (die, index, &addr, &derr) != DW_DLV_OK)
         {

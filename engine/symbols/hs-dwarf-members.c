@@ -12,6 +12,8 @@
 
 #include "hs-symbol-file-private.h"
 
+#include "hs-leb128.h"
+
 #include <string.h>
 
 /* Where a DW_TAG_member lives inside its struct. */
@@ -56,7 +58,7 @@ member_location (HsSymbolFile  *self,
           /* An empty block's data is NULL, which nothing may be added to. */
           end = len > 0 ? p + len : p;
           if (len < 2 || (p[0] != DW_OP_plus_uconst && p[0] != DW_OP_constu)
-              || (p++, !_hs_dwarf_read_uleb (&p, end, &location))
+              || (p++, !hs_read_uleb (&p, end, &location))
               || !(p == end || (p + 1 == end && *p == DW_OP_plus)))
             {
               g_set_error (error, HS_SYMBOLS_ERROR, HS_SYMBOLS_ERROR_UNSUPPORTED,

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include "hs-leb128.h"
 #include "hs-symbol-file-private.h"
 
 G_BEGIN_DECLS
@@ -20,28 +21,6 @@ typedef struct
 /* ------------------------------------------------------------------------------------------ */
 /* Bounded readers                                                                            */
 
-static inline gboolean
-read_uleb (const guint8 **p,
-           const guint8  *end,
-           guint64       *out)
-{
-  guint64 value = 0;
-
-  for (guint shift = 0; shift < 70 && *p < end; shift += 7)
-    {
-      guint8 byte = *(*p)++;
-
-      if (shift < 64)
-        value |= (guint64) (byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0)
-        {
-          *out = value;
-          return TRUE;
-        }
-    }
-  return FALSE;                        /* truncated, or more than 10 bytes */
-}
-
 /* An abbreviation code: nearly always one byte. */
 static inline gboolean
 read_code (const guint8 **p,
@@ -53,43 +32,7 @@ read_code (const guint8 **p,
       *out = *(*p)++;
       return TRUE;
     }
-  return read_uleb (p, end, out);
-}
-
-static inline gboolean
-skip_leb (const guint8 **p,
-          const guint8  *end)
-{
-  for (guint i = 0; i < 10 && *p < end; i++)
-    if ((*(*p)++ & 0x80) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static inline gboolean
-read_sleb (const guint8 **p,
-           const guint8  *end,
-           gint64        *out)
-{
-  guint64 value = 0;
-  guint shift = 0;
-
-  while (shift < 70 && *p < end)
-    {
-      guint8 byte = *(*p)++;
-
-      if (shift < 64)
-        value |= (guint64) (byte & 0x7f) << shift;
-      shift += 7;
-      if ((byte & 0x80) == 0)
-        {
-          if (shift < 64 && (byte & 0x40) != 0)
-            value |= ~(guint64) 0 << shift;
-          *out = (gint64) value;
-          return TRUE;
-        }
-    }
-  return FALSE;
+  return hs_read_uleb (p, end, out);
 }
 
 /* Little-endian, @size of 1 to 8 bytes; the caller checked the bounds. */

@@ -114,7 +114,7 @@ read_ref (Reader        *r,
       value = read_le (p, size);
       break;
     case DW_FORM_ref_udata:
-      if (!read_uleb (&p, end, &value))
+      if (!hs_read_uleb (&p, end, &value))
         return REF_BAD;
       break;
     case DW_FORM_ref_addr:
@@ -172,7 +172,7 @@ read_role (Reader        *r,
           break;
         case DW_FORM_strx:
           out->name_kind = NAME_STRX;
-          read_uleb (&start, after, &out->strx);
+          hs_read_uleb (&start, after, &out->strx);
           break;
         case DW_FORM_strx1:
         case DW_FORM_strx2:
@@ -266,7 +266,7 @@ read_attrs (Reader         *r,
         {
           guint64 actual;
 
-          if (!read_uleb (&p, end, &actual))
+          if (!hs_read_uleb (&p, end, &actual))
             return _hs_scan_corrupt (&r->fail, p - info, "a truncated DW_FORM_indirect");
           if (actual == DW_FORM_indirect || actual == DW_FORM_implicit_const)
             return _hs_scan_corrupt (&r->fail, p - info, "a DW_FORM_indirect to itself");
@@ -314,7 +314,7 @@ read_attrs (Reader         *r,
             goto block;
           case DW_FORM_block:
           case DW_FORM_exprloc:
-            if (!read_uleb (&p, end, &value))
+            if (!hs_read_uleb (&p, end, &value))
               return _hs_scan_corrupt (&r->fail, p - info, "a truncated block length");
           block:
             if (value > (guint64) (end - p))
@@ -323,7 +323,7 @@ read_attrs (Reader         *r,
             break;
           default:
             /* The LEB128 forms: udata, sdata, ref_udata, strx, addrx, loclistx, rnglistx. */
-            if (!skip_leb (&p, end))
+            if (!hs_skip_leb (&p, end))
               return _hs_scan_corrupt (&r->fail, p - info, "a truncated LEB128 number");
             break;
           }
@@ -532,7 +532,7 @@ cursor_open (Worker        *w,
     return FALSE;
   if (p >= end)
     return TRUE;                       /* no DIE at all: an empty unit, as libdwarf */
-  if (!read_uleb (&p, end, &code))
+  if (!hs_read_uleb (&p, end, &code))
     return _hs_scan_corrupt (&w->reader.fail, u->die, "a truncated abbreviation code");
   if (code == 0)
     return TRUE;
@@ -586,7 +586,7 @@ name_at (Worker       *w,
 
   p = s->info + off;
   end = s->info + u->end;
-  if (!read_uleb (&p, end, &code) || code == 0)
+  if (!hs_read_uleb (&p, end, &code) || code == 0)
     return NULL;
   ab = abbrev_find (c->abbrevs, code);
   if (ab == NULL)

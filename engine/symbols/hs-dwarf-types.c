@@ -586,30 +586,6 @@ _hs_dwarf_type_size (HsSymbolFile  *self,
   return TRUE;
 }
 
-gboolean
-_hs_dwarf_read_uleb (const guint8 **p,
-                     const guint8  *end,
-                     guint64       *out)
-{
-  guint64 value = 0;
-  guint shift = 0;
-
-  while (*p < end)
-    {
-      guint8 byte = *(*p)++;
-
-      if (shift < 64)
-        value |= (guint64) (byte & 0x7f) << shift;
-      shift += 7;
-      if ((byte & 0x80) == 0)
-        {
-          *out = value;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
 /* The bytes of a block or exprloc attribute, copied. */
 int
 _hs_dwarf_read_block (HsSymbolFile  *self,

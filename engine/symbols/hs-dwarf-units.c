@@ -322,11 +322,11 @@ _hs_scan_abbrev_table_parse (const HsDwarfSections *s,
       guint seen = 0, n_attrs = 0;
       guint32 at = 0;
 
-      if (!read_uleb (&p, end, &code))
+      if (!hs_read_uleb (&p, end, &code))
         goto bad;
       if (code == 0)
         break;
-      if (!read_uleb (&p, end, &tag) || p >= end)
+      if (!hs_read_uleb (&p, end, &tag) || p >= end)
         goto bad;
       ab.code = code;
       ab.tag = MIN (tag, G_MAXUINT32);
@@ -339,7 +339,7 @@ _hs_scan_abbrev_table_parse (const HsDwarfSections *s,
           Op op = { 0 };
           gint size;
 
-          if (!read_uleb (&p, end, &attr) || !read_uleb (&p, end, &form))
+          if (!hs_read_uleb (&p, end, &attr) || !hs_read_uleb (&p, end, &form))
             goto bad;
           if (attr == 0 && form == 0)
             break;
@@ -354,7 +354,7 @@ _hs_scan_abbrev_table_parse (const HsDwarfSections *s,
             {
               gint64 ignored;
 
-              if (!read_sleb (&p, end, &ignored))
+              if (!hs_read_sleb (&p, end, &ignored))
                 goto bad;
             }
 

@@ -477,9 +477,6 @@ gboolean     _hs_dwarf_type_size_at    (HsSymbolFile          *self,
                                         Dwarf_Off              off,
                                         guint64               *size,
                                         GError               **error);
-gboolean     _hs_dwarf_read_uleb       (const guint8         **p,
-                                        const guint8          *end,
-                                        guint64               *out);
 int          _hs_dwarf_read_block      (HsSymbolFile          *self,
                                         Dwarf_Die              die,
                                         Dwarf_Half             attr,
