@@ -43,6 +43,7 @@ struct _HsCommandLine
   GtkWidget *script_bar;
   GtkLabel *script_label;
   GtkProgressBar *script_progress;
+  GtkButton *script_continue;
   GtkButton *script_stop;
 
   /* Owned */
@@ -74,6 +75,48 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void run_next (HsCommandLine *self);
+
+static void
+show_script_bar (HsCommandLine *self,
+                 const char    *file,
+                 const char    *where,
+                 guint          line,
+                 guint          n_lines,
+                 gboolean       stopped)
+{
+  g_autofree char *base = g_path_get_basename (file);
+  g_autofree char *text = g_strdup_printf ("%s: %s", base, where);
+
+  gtk_label_set_text (self->script_label, text);
+  gtk_progress_bar_set_fraction (self->script_progress,
+                                 n_lines > 0 ? MIN (1.0, (double) line / n_lines) : 0.0);
+  gtk_widget_set_visible (GTK_WIDGET (self->script_continue), stopped);
+  gtk_button_set_label (self->script_stop, stopped ? "End" : "Stop");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->script_stop),
+                               stopped ? "End the stopped script (END)"
+                                       : "Stop the script (Escape)");
+  gtk_widget_set_visible (self->script_bar, TRUE);
+}
+
+/* Between commands, the bar says whether a script waits at a STOP, and offers to resume it. */
+static void
+show_stopped_script (HsCommandLine *self)
+{
+  guint line, n_lines;
+  const char *file;
+  g_autofree char *where = NULL;
+
+  if (self->busy)
+    return;
+  file = hs_interp_get_stopped_script (self->interp, &line, &n_lines);
+  if (file == NULL)
+    {
+      gtk_widget_set_visible (self->script_bar, FALSE);
+      return;
+    }
+  where = g_strdup_printf ("stopped at line %u of %u", line, n_lines);
+  show_script_bar (self, file, where, line, n_lines, TRUE);
+}
 
 static void
 segment_free (gpointer data)
@@ -181,8 +224,8 @@ execute_done (GObject      *object,
   else if (*output)
     append_with_tag (self, output, NULL);
   g_clear_object (&self->running);
-  gtk_widget_set_visible (self->script_bar, FALSE);
   set_busy (self, FALSE);
+  show_stopped_script (self);
   run_next (self);
 }
 
@@ -193,16 +236,12 @@ on_script_progress (HsCommandLine *self,
                     guint          line,
                     guint          n_lines)
 {
-  g_autofree char *base = g_path_get_basename (file);
-  g_autofree char *text = line > 0 ? g_strdup_printf ("%s: line %u of %u", base, line, n_lines)
-                                   : g_strdup_printf ("%s: starting", base);
+  g_autofree char *where = line > 0 ? g_strdup_printf ("line %u of %u", line, n_lines)
+                                    : g_strdup ("starting");
 
   if (!self->busy)
     return;
-  gtk_label_set_text (self->script_label, text);
-  gtk_progress_bar_set_fraction (self->script_progress,
-                                 n_lines > 0 ? MIN (1.0, (double) line / n_lines) : 0.0);
-  gtk_widget_set_visible (self->script_bar, TRUE);
+  show_script_bar (self, file, where, line, n_lines, FALSE);
 }
 
 const char *
@@ -240,6 +279,22 @@ run_next (HsCommandLine *self)
 
 /* Stops waiting for the running command (a Break on a busy host, a WAIT) and drops the lines
  * queued behind it. */
+/* The bar's second button: Stop while a script runs, End while one waits at a STOP. */
+static void
+on_script_stop_clicked (HsCommandLine *self)
+{
+  if (!self->busy && hs_interp_get_stopped_script (self->interp, NULL, NULL) != NULL)
+    hs_command_line_execute (self, "END");
+  else
+    hs_command_line_cancel (self);
+}
+
+static void
+on_script_continue_clicked (HsCommandLine *self)
+{
+  hs_command_line_execute (self, "CONTinue");
+}
+
 void
 hs_command_line_cancel (HsCommandLine *self)
 {
@@ -530,6 +585,8 @@ hs_command_line_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->interp, "script-progress", G_CALLBACK (on_script_progress),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->interp, "notify::script-stopped",
+                           G_CALLBACK (show_stopped_script), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (engine, "detached", G_CALLBACK (on_detached), self,
                            G_CONNECT_SWAPPED);
 }
@@ -621,6 +678,7 @@ hs_command_line_class_init (HsCommandLineClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HsCommandLine, script_bar);
   gtk_widget_class_bind_template_child (widget_class, HsCommandLine, script_label);
   gtk_widget_class_bind_template_child (widget_class, HsCommandLine, script_progress);
+  gtk_widget_class_bind_template_child (widget_class, HsCommandLine, script_continue);
   gtk_widget_class_bind_template_child (widget_class, HsCommandLine, script_stop);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hs-command-line");
@@ -646,8 +704,10 @@ hs_command_line_init (HsCommandLine *self)
   self->end_mark = gtk_text_buffer_create_mark (buffer, "end", &end, FALSE);
 
   g_signal_connect_swapped (self->entry, "activate", G_CALLBACK (on_entry_activate), self);
-  g_signal_connect_swapped (self->script_stop, "clicked", G_CALLBACK (hs_command_line_cancel),
+  g_signal_connect_swapped (self->script_stop, "clicked", G_CALLBACK (on_script_stop_clicked),
                             self);
+  g_signal_connect_swapped (self->script_continue, "clicked",
+                            G_CALLBACK (on_script_continue_clicked), self);
   keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->entry), keys);

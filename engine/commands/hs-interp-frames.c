@@ -123,11 +123,11 @@ find_in_frame (Frame      *frame,
   return NULL;
 }
 
-/* The macro @name as the innermost frame sees it: its own blocks' (innermost first), the
- * LOCAL ones of the frames that called it, then the GLOBAL ones. */
+/* @name as @run's innermost frame sees it in @run's frames: its own blocks' (innermost
+ * first), then the LOCAL ones of the frames that called it. */
 static Macro *
-find_macro (Run        *run,
-            const char *name)
+find_in_frames (Run        *run,
+                const char *name)
 {
   for (guint f = run->frames->len; f-- > 0;)
     {
@@ -137,7 +137,42 @@ find_macro (Run        *run,
       if (m != NULL)
         return m;
     }
+  return NULL;
+}
+
+static gboolean
+is_typed_line (Run *run)
+{
+  return run->frames->len == 1
+         && hs_practice_program_get_file (((Frame *) g_ptr_array_index (run->frames,
+                                                                         0))->program) == NULL;
+}
+
+/* The macro @name as the innermost frame sees it: in its run's frames, then the GLOBAL ones.
+ * A line typed while a script is stopped sees that script's macros first, as one of its lines
+ * would: PRINT &n shows the script's &n, and &n=5 changes it. */
+static Macro *
+find_macro (Run        *run,
+            const char *name)
+{
+  HsScriptRun *stopped = run->interp->stopped;
+  Macro *m;
+
+  if (stopped != NULL && stopped != run && is_typed_line (run)
+      && (m = find_in_frames (stopped, name)) != NULL)
+    return m;
+  if ((m = find_in_frames (run, name)) != NULL)
+    return m;
   return g_hash_table_lookup (run->interp->globals, name);
+}
+
+const char *
+hs_script_lookup_stopped_macro (HsInterp   *interp,
+                                const char *name)
+{
+  Macro *m = interp->stopped ? find_in_frames (interp->stopped, name) : NULL;
+
+  return m ? m->value : NULL;
 }
 
 const char *

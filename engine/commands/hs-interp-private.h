@@ -17,6 +17,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _HsScriptRun HsScriptRun;
+
 struct _HsInterp
 {
   GObject parent_instance;
@@ -29,6 +31,7 @@ struct _HsInterp
   guint runs;                   /* lines and scripts running now */
   gboolean streaming;           /* scripts' output goes out through ::printed */
   gboolean quit_requested;      /* QUIT ran: every run ends */
+  HsScriptRun *stopped;         /* the script STOP paused, until CONTinue or END (owned) */
 };
 
 typedef struct _Call Call;
@@ -159,17 +162,6 @@ void          hs_interp_execute_command_async (HsInterp          *self,
                                                GCancellable      *cancellable,
                                                GAsyncReadyCallback callback,
                                                gpointer           user_data);
-/* Evaluates @text in the current machine and space (hs_interp_default_scope), reading memory
- * on the engine's worker as its functions need it; never blocks the main thread. */
-void          hs_interp_evaluate_async (HsInterp          *self,
-                                        const char        *text,
-                                        GCancellable      *cancellable,
-                                        GAsyncReadyCallback callback,
-                                        gpointer           user_data);
-gboolean      hs_interp_evaluate_finish (HsInterp         *self,
-                                         GAsyncResult     *result,
-                                         HsValue          *value,
-                                         GError          **error);
 void          hs_interp_emit_printed   (HsInterp          *self,
                                         const char        *text);
 void          hs_interp_emit_script_progress (HsInterp    *self,
@@ -178,6 +170,7 @@ void          hs_interp_emit_script_progress (HsInterp    *self,
                                         guint              n_lines);
 void          hs_interp_emit_quit_requested (HsInterp     *self,
                                         gint               status);
+void          hs_interp_notify_stopped (HsInterp          *self);
 
 /* hs-interp-script.c */
 GHashTable   *hs_interp_new_macro_table (void);
@@ -189,6 +182,8 @@ void          hs_interp_run_program    (HsInterp          *self,
                                         HsPracticeProgram *program,
                                         GPtrArray         *args,
                                         GTask             *task);
+/* Frees the stopped script, if any, saying nothing (the interpreter is going). */
+void          hs_interp_clear_stopped  (HsInterp          *self);
 
 /* hs-interp-run.c */
 void          hs_call_go_until         (Call          *call,

@@ -55,10 +55,12 @@ typedef struct
   OnError on_error;             /* a script's */
 } Frame;
 
-typedef struct
+/* A run owns itself from hs_interp_run_program() until run_finish(); while STOP has paused
+ * it, the interpreter owns it (HsInterp.stopped) and @interp is borrowed, not a cycle. */
+struct _HsScriptRun
 {
-  HsInterp *interp;             /* owned */
-  GTask *task;                  /* owned until the run ends */
+  HsInterp *interp;             /* owned, except while stopped */
+  GTask *task;                  /* owned until the run ends or stops */
   GString *out;
   GPtrArray *frames;            /* of Frame, innermost last */
   const HsPracticeInsn *insn;   /* the one running (or that ran last), for messages */
@@ -68,7 +70,8 @@ typedef struct
   guint steps;                  /* since the main loop last ran */
   guint idle_id;
   guint failed;                 /* errors reported under ON ERROR CONTinue */
-} Run;
+};
+typedef HsScriptRun Run;
 
 BlockFrame  *hs_script_block_frame_new   (guint              block);
 void         hs_script_on_error_clear    (OnError           *on_error);
@@ -88,6 +91,9 @@ void         hs_script_declare_macro     (GHashTable        *table,
                                           const char        *name,
                                           HsPracticeScope    scope,
                                           const char        *value);
+/* The value of @name as the stopped script sees it (HsInterp.stopped), or NULL. */
+const char  *hs_script_lookup_stopped_macro (HsInterp       *interp,
+                                             const char     *name);
 GHashTable  *hs_script_innermost_macros  (Run               *run);
 gboolean     hs_script_set_macro         (Run               *run,
                                           const char        *name,

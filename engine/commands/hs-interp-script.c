@@ -11,10 +11,13 @@
  * only by the frame itself, GLOBAL ones (the interpreter's) by everything
  * (hs-interp-frames.c).
  *
- * Main thread only (the interpreter's and the engine's). A run owns its
- * GTask; the steps that wait (commands, expressions that read memory) come
- * back to run_continue(). Runs yield to the main loop every few hundred
- * instructions, so a tight WHILE keeps the window alive and can be stopped.
+ * Main thread only (the interpreter's and the engine's). A run owns itself
+ * and its GTask; the steps that wait (commands, expressions that read
+ * memory) come back to run_continue(). Runs yield to the main loop every few
+ * hundred instructions, so a tight WHILE keeps the window alive and can be
+ * stopped. STOP pauses a script: its DO ends, the interpreter keeps the run
+ * (HsInterp.stopped), lines typed meanwhile see its macros, and CONTinue
+ * gives it a new task and runs it on from the line after the STOP.
  */
 #define G_LOG_DOMAIN "hs-interp"
 
@@ -43,7 +46,7 @@ run_free (Run *run)
   g_clear_pointer (&run->insn_program, hs_practice_program_unref);
   g_string_free (run->out, TRUE);
   g_clear_object (&run->task);
-  g_object_unref (run->interp);
+  g_clear_object (&run->interp);
   g_free (run);
 }
 
@@ -91,6 +94,7 @@ run_finish (Run    *run,
   else
     g_task_return_pointer (task, g_strdup (run->out->str), g_free);
   g_object_unref (task);
+  run_free (run);
 }
 
 /* "file:12: " for messages about the instruction running; nothing for a typed line. */
@@ -105,6 +109,77 @@ where (Run *run)
   if (file == NULL)
     return g_strdup ("");
   return g_strdup_printf ("%s:%u: ", file, run->insn->line);
+}
+
+/* Ends the script STOP paused, if there is one; @printer (may be NULL) says so. */
+static void
+end_stopped (HsInterp *interp,
+             Run      *printer)
+{
+  Run *stopped = g_steal_pointer (&interp->stopped);
+
+  if (stopped == NULL)
+    return;
+  if (printer != NULL)
+    {
+      g_autofree char *at = where (stopped);
+      g_autofree char *line = g_strdup_printf ("%sthe script stopped here has ended\n", at);
+
+      run_print (printer, line);
+    }
+  stopped->interp = NULL;  /* borrowed while stopped */
+  run_free (stopped);
+  hs_interp_notify_stopped (interp);
+}
+
+void
+hs_interp_clear_stopped (HsInterp *self)
+{
+  if (self->stopped == NULL)
+    return;
+  self->stopped->interp = NULL;
+  g_clear_pointer (&self->stopped, run_free);
+}
+
+/* STOP in a script: its DO ends now with what it printed, so the command line is free; the
+ * interpreter keeps the run until CONTinue resumes it or END ends it. One script waits at a
+ * time: an older one stopped is ended. */
+static void
+run_suspend (Run *run)
+{
+  HsInterp *interp = run->interp;
+  GTask *task = g_steal_pointer (&run->task);
+  char *out;
+
+  end_stopped (interp, run);
+  out = g_string_free (g_steal_pointer (&run->out), FALSE);
+  run->out = g_string_new (NULL);
+  if (--interp->runs == 0)
+    interp->quit_requested = FALSE;
+  interp->stopped = run;
+  /* The interpreter owns the run now: the run's reference would be a cycle. The task keeps
+   * the interpreter alive until it has returned. */
+  g_object_unref (interp);
+  hs_interp_notify_stopped (interp);
+  g_task_return_pointer (task, out, g_free);
+  g_object_unref (task);
+}
+
+const char *
+hs_interp_get_stopped_script (HsInterp *self,
+                              guint    *line,
+                              guint    *n_lines)
+{
+  Run *run;
+
+  g_return_val_if_fail (HS_IS_INTERP (self), NULL);
+
+  run = self->stopped;
+  if (line)
+    *line = run ? run->insn->line : 0;
+  if (n_lines)
+    *n_lines = run ? hs_practice_program_get_n_lines (run->insn_program) : 0;
+  return run ? hs_practice_program_get_file (run->insn_program) : NULL;
 }
 
 /* "  in GOSUB check, called from x.cmm:8" lines, innermost first. */
@@ -811,16 +886,24 @@ run_continue (Run *run)
         case HS_PRACTICE_STOP:
           {
             const char *file = hs_practice_program_get_file (frame->program);
-            g_autofree char *line = file ? g_strdup_printf ("STOP: the script stopped at "
-                                                            "%s:%u\n", file, insn->line)
-                                         : g_strdup ("STOP\n");
+            g_autofree char *line = NULL;
 
+            /* A typed STOP has no script to pause. */
+            if (file == NULL)
+              {
+                run_print (run, "STOP\n");
+                run_finish (run, NULL);
+                return;
+              }
+            line = g_strdup_printf ("STOP at %s:%u: CONTinue resumes the script, END ends "
+                                    "it\n", file, insn->line);
             run_print (run, line);
-            run_finish (run, NULL);
+            run_suspend (run);
             return;
           }
 
         case HS_PRACTICE_END:
+          end_stopped (run->interp, run);
           run_finish (run, NULL);
           return;
 
@@ -865,7 +948,6 @@ hs_interp_run_program (HsInterp          *self,
       command_line->borrowed = TRUE;
     }
   g_ptr_array_add (run->frames, top);
-  g_task_set_task_data (task, run, (GDestroyNotify) run_free);
   /* A stopped script says where it stopped, rather than GTask's "Operation was cancelled". */
   g_task_set_check_cancellable (task, FALSE);
   self->runs++;
@@ -874,13 +956,18 @@ hs_interp_run_program (HsInterp          *self,
 
 /* ---- lines typed, DO and QUIT ------------------------------------------------------------ */
 
+/* As hs_script_lookup_macro() sees it from a typed line. */
 static const char *
 lookup_command_line_macro (const char *name,
                            gpointer    user_data)
 {
   HsInterp *self = user_data;
-  Macro *m = g_hash_table_lookup (self->command_line_macros, name);
+  const char *stopped = hs_script_lookup_stopped_macro (self, name);
+  Macro *m;
 
+  if (stopped != NULL)
+    return stopped;
+  m = g_hash_table_lookup (self->command_line_macros, name);
   if (m == NULL)
     m = g_hash_table_lookup (self->globals, name);
   return m ? m->value : NULL;
@@ -941,8 +1028,35 @@ cmd_quit (Call *call)
    * nothing to end, and must not leave the flag for the next script. */
   if (call->interp->runs > 0)
     call->interp->quit_requested = TRUE;
+  end_stopped (call->interp, NULL);
   hs_interp_emit_quit_requested (call->interp, (gint) status);
   hs_call_return (call, NULL);
+}
+
+/* Resumes the script STOP paused; ends when that script does, with what it printed. */
+static void
+cmd_continue (Call *call)
+{
+  HsInterp *self = call->interp;
+  Run *run = g_steal_pointer (&self->stopped);
+  const char *file;
+
+  if (run == NULL)
+    {
+      hs_call_fail (call, "no script is stopped (STOP in a script pauses it, CONTinue resumes "
+                          "it)");
+      return;
+    }
+  run->interp = g_object_ref (self);
+  run->task = g_task_new (self, g_task_get_cancellable (call->task), do_done, call);
+  g_task_set_source_tag (run->task, cmd_continue);
+  g_task_set_check_cancellable (run->task, FALSE);
+  self->runs++;
+  hs_interp_notify_stopped (self);
+  file = hs_practice_program_get_file (run->insn_program);
+  hs_interp_emit_script_progress (self, file, run->insn->line,
+                                  hs_practice_program_get_n_lines (run->insn_program));
+  run_continue (run);
 }
 
 const CommandSpec hs_script_commands[] = {
@@ -950,6 +1064,8 @@ const CommandSpec hs_script_commands[] = {
     "run a PRACTICE script: macros, IF/ELSE, WHILE, RePeaT, GOTO, GOSUB/RETURN, ENTRY, "
     "ON ERROR, ENDDO (the arguments are what its ENTRY takes)", 1, G_MAXUINT, NULL, cmd_do,
     TRUE },
+  { "CONTinue", "CONTinue", "resume the script STOP paused (END ends it)", 0, 0, NULL,
+    cmd_continue },
   { "QUIT", "QUIT [status]",
     "end every script and leave Hyperscope (without a window: with that exit status)", 0, 1,
     NULL, cmd_quit },

@@ -597,6 +597,7 @@ hs_interp_finalize (GObject *object)
 {
   HsInterp *self = HS_INTERP (object);
 
+  hs_interp_clear_stopped (self);
   g_clear_object (&self->engine);
   g_clear_pointer (&self->globals, g_hash_table_unref);
   g_clear_pointer (&self->command_line_macros, g_hash_table_unref);
@@ -608,10 +609,45 @@ static guint printed_signal;
 static guint script_progress_signal;
 static guint quit_requested_signal;
 
+enum { PROP_0, PROP_SCRIPT_STOPPED, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static void
+hs_interp_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  HsInterp *self = HS_INTERP (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCRIPT_STOPPED:
+      g_value_set_boolean (value, self->stopped != NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 hs_interp_class_init (HsInterpClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = hs_interp_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = hs_interp_finalize;
+  object_class->get_property = hs_interp_get_property;
+
+  /**
+   * HsInterp:script-stopped:
+   *
+   * A script is paused by STOP: CONTinue resumes it, END ends it
+   * (hs_interp_get_stopped_script() says where).
+   */
+  properties[PROP_SCRIPT_STOPPED] =
+    g_param_spec_boolean ("script-stopped", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * HsInterp::view-requested:
@@ -673,6 +709,12 @@ hs_interp_emit_script_progress (HsInterp   *self,
                                 guint       n_lines)
 {
   g_signal_emit (self, script_progress_signal, 0, file, line, n_lines);
+}
+
+void
+hs_interp_notify_stopped (HsInterp *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCRIPT_STOPPED]);
 }
 
 void

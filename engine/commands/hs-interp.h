@@ -28,6 +28,12 @@ char       *hs_interp_execute_finish   (HsInterp             *self,
                                         GAsyncResult         *result,
                                         GError              **error);
 
+/* The script STOP paused (its path), or NULL; CONTinue resumes it, END ends it. @line: the
+ * STOP's line, @n_lines: the script's. The "script-stopped" property says when this changes. */
+const char *hs_interp_get_stopped_script (HsInterp           *self,
+                                          guint              *line,
+                                          guint              *n_lines);
+
 /* Scripts' output as they print it (::printed), rather than all of it in their DO's result. */
 void        hs_interp_set_streaming    (HsInterp             *self,
                                         gboolean              streaming);

@@ -3,9 +3,9 @@
 set -euo pipefail
 hyperscope=${1:?usage: test-cli.sh path/to/hyperscope}
 board=$(cd "$(dirname "$0")/../.." && pwd)/data/board/hyperscope-board
-out=$(mktemp) err=$(mktemp) serial=$(mktemp)
+out=$(mktemp) err=$(mktemp) serial=$(mktemp) pause=$(mktemp --suffix=.cmm)
 qemu_pid=""
-cleanup() { [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null; rm -f "$out" "$err" "$serial"; }
+cleanup() { [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null; rm -f "$out" "$err" "$serial" "$pause"; }
 trap cleanup EXIT
 
 fail() { echo "FAIL: $*"; echo "--- stdout"; cat "$out"; echo "--- stderr"; tail -20 "$err"; exit 1; }
@@ -95,6 +95,21 @@ vmlinux=$("$board" paths | sed -n 's/^vmlinux=//p')
   >"$out" 2>"$err" || fail "Break + Data.LOAD.Elf + TASK.List exited with $?"
 grep -q ' linux1_ticker ' "$out" || fail "TASK.List /MACHINE 1 has no linux1_ticker after loading vmlinux while halted"
 grep -Eq '^[ *] +1 [^ ]+ +1 +1 +1  init ' "$out" || fail "TASK.List /MACHINE 1 has no init"
+
+# A script paused by STOP on the halted board: what is typed meanwhile sees its macros and
+# the board, CONTinue runs it on (its Go), and the board runs after it.
+printf '%s\n' 'Break' '&pc=Register(PC)' 'STOP' 'PRINT "resumed, the board halted at " &pc' 'Go' \
+  >"$pause"
+before=$(ticks)
+"${attach[@]}" --batch "$pause" -c 'PRINT "paused at " &pc' -c 'PRINT STATE.RUN()' \
+  -c CONTinue -c 'PRINT STATE.RUN()' >"$out" 2>"$err" || fail "the STOP/CONTinue script exited with $?"
+grep -q "^STOP at $pause:3: CONTinue resumes the script" "$out" || fail "STOP did not say where it paused"
+pc=$(sed -n 's/^paused at \(0x[0-9a-f]*\)$/\1/p' "$out")
+[ -n "$pc" ] || fail "a line typed while the script was stopped did not see its &pc"
+grep -qx "resumed, the board halted at $pc" "$out" || fail "CONTinue did not run the script on with its macros"
+[ "$(grep -cx 'FALSE()' "$out")" = 1 ] && [ "$(grep -cx 'TRUE()' "$out")" = 1 ] \
+  || fail "the board was not halted while the script was stopped, and running after it"
+assert_runs "$before" "a script resumed with CONTinue"
 
 # Issue 16: the regression check binds the symbols itself here (no session: it runs
 # demo-setup.cmm, which loads them), exits 0 when the board is as it should be, and the board

@@ -2,7 +2,8 @@
 /*
  * test-command-line.c: the command line under Xvfb, on an engine with no target: commands and
  * their errors, and a script run with DO: what it prints shows while it runs, the bar above
- * the entry says where it is, and its Stop button stops it.
+ * the entry says where it is, and its Stop button stops it; a script paused by STOP stays in
+ * the bar, with Continue and End.
  */
 #include "config.h"
 
@@ -136,6 +137,67 @@ test_script (void)
   g_rmdir (dir);
 }
 
+static void
+test_script_stop (void)
+{
+  g_autoptr(HsEngine) engine = hs_engine_new ();
+  g_autoptr(HsInterp) interp = hs_interp_new (engine);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *cmdline = hs_command_line_new (interp);
+  HsCommandLine *cl = HS_COMMAND_LINE (cmdline);
+  g_autofree char *dir = g_dir_make_tmp ("hs-cmdline-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "paused.cmm", NULL);
+  g_autofree char *line = g_strdup_printf ("DO \"%s\"", path);
+  g_autofree char *output = NULL;
+  GtkWidget *cont, *end;
+
+  g_assert_true (g_file_set_contents (path,
+                                      "&n=1\n"
+                                      "STOP\n"
+                                      "PRINT \"resumed \" &n\n"
+                                      "STOP\n"
+                                      "PRINT \"never\"\n", -1, NULL));
+  gtk_window_set_child (GTK_WINDOW (window), cmdline);
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 300);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Paused: the DO is over, the bar says where the script waits. */
+  hs_command_line_execute (cl, line);
+  hs_test_wait_until (command_line_idle, cmdline, WAIT_S, "the script to stop");
+  g_assert_cmpstr (hs_command_line_get_script_status (cl), ==,
+                   "paused.cmm: stopped at line 2 of 5");
+  cont = find_button (cmdline, "Continue");
+  end = find_button (cmdline, "End");
+  g_assert_nonnull (cont);
+  g_assert_nonnull (end);
+  g_assert_true (gtk_widget_is_visible (cont));
+
+  /* A line typed meanwhile sees the script's macros; Continue runs it on to its next STOP. */
+  hs_command_line_execute (cl, "&n=5");
+  /* Clicked now: a button's activate clicks it only after its press animation. */
+  g_signal_emit_by_name (cont, "clicked");
+  hs_test_wait_until (command_line_idle, cmdline, WAIT_S, "the script to stop again");
+  g_assert_cmpstr (hs_command_line_get_script_status (cl), ==,
+                   "paused.cmm: stopped at line 4 of 5");
+
+  /* End ends it, and the bar goes. */
+  g_signal_emit_by_name (end, "clicked");
+  hs_test_wait_until (command_line_idle, cmdline, WAIT_S, "END");
+  g_assert_null (hs_command_line_get_script_status (cl));
+  g_assert_false (gtk_widget_is_visible (cont));
+
+  output = hs_command_line_get_output (cl);
+  g_test_message ("%s", output);
+  g_assert_nonnull (strstr (output, "> CONTinue\nresumed 0x5\n"));
+  g_assert_nonnull (strstr (output, "> END\n"));
+  g_assert_nonnull (strstr (output, "paused.cmm:4: the script stopped here has ended"));
+  g_assert_null (strstr (output, "never"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -145,5 +207,6 @@ main (int   argc,
 
   g_test_add_func ("/Hs/CommandLine/commands", test_command_line);
   g_test_add_func ("/Hs/CommandLine/script", test_script);
+  g_test_add_func ("/Hs/CommandLine/script-stop", test_script_stop);
   return g_test_run ();
 }
