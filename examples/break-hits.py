@@ -11,8 +11,9 @@ command line; else 127.0.0.1:1234), loads the demo
 session's symbols, sets a breakpoint on FUNCTION in machine M for the task NAME only
 (default: machine 1's dummy_get_stats64, which linux1_counter runs about once a second
 when it reads /sys/class/net/dummy0/statistics/tx_packets) and lets the board run until
-N hits (default 3). Each hit reaches `on_hit` through the debugger's `breakpoint-hit`
-signal while the script waits in wait_for_halt(), and is printed as one line of JSON.
+N hits (default 3). Each hit reaches `on_hit` through the breakpoint's own `hit` signal
+while the script waits in wait_for_halt(), and is printed as one line of JSON. (The
+debugger's `breakpoint-hit` signal says the same for every breakpoint.)
 Then the breakpoint is removed and the board left running, detached, as it was found.
 """
 import argparse
@@ -51,7 +52,7 @@ def main():
     dbg = Hyperscope.Debugger()
     hits = []
 
-    def on_hit(debugger, breakpoint, task):
+    def on_hit(breakpoint, task):
         # Runs on the main context, inside wait_for_halt() below.
         hit = {
             "hit": len(hits) + 1,
@@ -67,7 +68,6 @@ def main():
         hits.append(hit)
         print(json.dumps(hit), flush=True)
 
-    dbg.connect("breakpoint-hit", on_hit)
     try:
         dbg.attach_sync(args.location, None)
     except GLib.Error as e:
@@ -81,6 +81,7 @@ def main():
         dbg.wait_for_tasks_sync(None)
         task = dbg.find_task(args.machine, task_name)
         bp = dbg.add_breakpoint(f"{args.machine}:::{args.function}", args.machine, task)
+        bp.connect("hit", on_hit)
         print(f"breakpoint {bp.get_id()} at {bp.get_location()} for {bp.describe_scope()}",
               file=sys.stderr)
         while len(hits) < args.hits:

@@ -146,7 +146,10 @@ emit_halts (gpointer user_data)
     {
       g_signal_emit (self, signals[HALTED], 0, h->core, h->breakpoint);
       if (h->breakpoint != NULL)
-        g_signal_emit (self, signals[BREAKPOINT_HIT], 0, h->breakpoint, h->task);
+        {
+          g_signal_emit (self, signals[BREAKPOINT_HIT], 0, h->breakpoint, h->task);
+          hs_breakpoint_emit_hit (h->breakpoint, h->task);
+        }
       halt_free (h);
     }
   self->emitting = FALSE;

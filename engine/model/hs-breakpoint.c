@@ -106,6 +106,8 @@ hs_breakpoint_set_property (GObject      *object,
     }
 }
 
+static guint hit_signal;
+
 static void
 hs_breakpoint_class_init (HsBreakpointClass *klass)
 {
@@ -134,6 +136,29 @@ hs_breakpoint_class_init (HsBreakpointClass *klass)
     g_param_spec_uint ("line", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * HsBreakpoint::hit:
+   * @breakpoint: the breakpoint
+   * @task: (nullable): the task that hit it (NULL: the hypervisor, or a guest whose tasks
+   *   are not known)
+   *
+   * The target halted at this breakpoint, in its scope. Emitted by the
+   * [class@Hyperscope.Debugger] that set it, right after its
+   * [signal@Hyperscope.Debugger::breakpoint-hit], from the main context (never from
+   * inside another handler): a handler may resume the target or wait for the next halt.
+   */
+  hit_signal = g_signal_new ("hit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                             NULL, NULL, G_TYPE_NONE, 1, HS_TYPE_TASK);
+}
+
+void
+hs_breakpoint_emit_hit (HsBreakpoint *self,
+                        HsTask       *task)
+{
+  g_return_if_fail (HS_IS_BREAKPOINT (self));
+  g_return_if_fail (task == NULL || HS_IS_TASK (task));
+  g_signal_emit (self, hit_signal, 0, task);
 }
 
 static void

@@ -15,6 +15,7 @@
 
 #include "hs-address.h"
 #include "hs-probe.h"
+#include "hs-task.h"
 
 G_BEGIN_DECLS
 
@@ -58,6 +59,11 @@ void               hs_breakpoint_set_condition     (HsBreakpoint *self,
  * until then or when its address has no line. */
 const char        *hs_breakpoint_get_file          (HsBreakpoint *self);
 guint              hs_breakpoint_get_line          (HsBreakpoint *self);
+#ifndef __GI_SCANNER__  /* for the debugger that owns it */
+/* Emits ::hit: the debugger's halt came from this breakpoint, in @task (may be NULL). */
+void               hs_breakpoint_emit_hit          (HsBreakpoint *self,
+                                                    HsTask       *task);
+#endif
 /* "machine 2, task sleep (pid 91)" or "any machine, any task". */
 char              *hs_breakpoint_describe_scope    (HsBreakpoint *self);
 

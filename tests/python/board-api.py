@@ -126,6 +126,19 @@ try:
     assert stepped == [True] * 3, stepped
     assert len(halts) - before == 4, (before, halts)
     assert deepest[0] == 1, f"halted emitted inside its own handler, {deepest[0]} deep"
+
+    # A hit reaches the debugger's breakpoint-hit, then the breakpoint's own hit, with the
+    # same task; a handler that resumes the target from there is fine.
+    order = []
+    bp = dbg.add_breakpoint("2:::do_nanosleep", 2, None)
+    dbg.connect("breakpoint-hit", lambda d, b, t: order.append(("debugger", b.get_id(), t)))
+    bp.connect("hit", lambda b, t: order.append(("breakpoint", b.get_id(), t)))
+    dbg.go_sync(None)
+    assert dbg.wait_for_halt(20000)
+    assert [o[:2] for o in order] == [("debugger", bp.get_id()), ("breakpoint", bp.get_id())], order
+    assert order[0][2] is not None and order[0][2] == order[1][2], order
+    assert order[1][2].get_machine() == 2, order[1][2].get_machine()
+    dbg.remove_breakpoint(bp)
     dbg.go_sync(None)
     assert dbg.get_state() == Hyperscope.DebuggerState.RUNNING
 finally:
