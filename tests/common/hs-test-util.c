@@ -3,6 +3,8 @@
 
 #include "hs-test-util.h"
 
+#include <glib/gstdio.h>
+
 void
 hs_test_wait_until (HsTestPredicate  pred,
                     gpointer         data,
@@ -121,4 +123,27 @@ hs_test_engine_in_state (gpointer data)
   HsTestState *s = data;
 
   return hs_engine_get_state (s->engine) == s->state;
+}
+
+void
+hs_test_count_notify (GObject    *object,
+                      GParamSpec *pspec,
+                      gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+void
+hs_test_remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
 }

@@ -39,6 +39,12 @@ char         *hs_test_run_ok       (HsInterp        *interp,
 /* Runs @line, expecting it to fail: returns the error. */
 GError       *hs_test_run_fail     (HsInterp        *interp,
                                     const char      *line);
+/* Removes the files in @dir, then @dir (a test's temporary folder, one level deep). */
+void          hs_test_remove_dir   (const char      *dir);
+/* A "notify" handler that counts: *(guint *) @user_data goes up by one. */
+void          hs_test_count_notify (GObject         *object,
+                                    GParamSpec      *pspec,
+                                    gpointer         user_data);
 /* Drops the caller's reference to @object and waits until the object is finalized (the
  * engine's worker hands its last references back to the main context). */
 void          hs_test_release_and_wait (gpointer    object,

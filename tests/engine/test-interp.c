@@ -289,14 +289,6 @@ test_var_watch_arguments (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (watches), ==, 0);
 }
 
-static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              gpointer    user_data)
-{
-  (*(guint *) user_data)++;
-}
-
 /* A watch keeps its value, and says it changed only when the next one differs. */
 static void
 test_watch_changed (void)
@@ -304,7 +296,7 @@ test_watch_changed (void)
   g_autoptr(HsWatch) watch = hs_watch_new ("jiffies", 1);
   guint notified = 0;
 
-  g_signal_connect (watch, "notify::changed", G_CALLBACK (count_notify), &notified);
+  g_signal_connect (watch, "notify::changed", G_CALLBACK (hs_test_count_notify), &notified);
   hs_watch_set_result (watch, "100", NULL);
   g_assert_false (hs_watch_get_changed (watch));
   g_assert_cmpstr (hs_watch_get_value (watch), ==, "100");

@@ -10,7 +10,6 @@
 
 #include "hs-test-util.h"
 
-#include <glib/gstdio.h>
 
 #include "hs-command.h"
 #include "hs-engine.h"
@@ -39,25 +38,10 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  remove_dir (f->dir);
+  hs_test_remove_dir (f->dir);
   g_free (f->dir);
   g_clear_object (&f->interp);
   hs_test_release_and_wait (g_steal_pointer (&f->engine), COMMAND_TIMEOUT_S);
@@ -666,14 +650,6 @@ test_stop_end (Fixture       *f,
   g_assert_cmpstr (enddo, ==, "0x1\n");
 }
 
-static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              gpointer    user_data)
-{
-  (*(guint *) user_data)++;
-}
-
 /* STOP pauses a script: its DO ends, typed lines see (and change) its macros, CONTinue runs
  * it on from the next line, inside the GOSUB it stopped in; END ends it. */
 static void
@@ -703,7 +679,8 @@ test_stop_continue (Fixture       *f,
   guint line = 0, n_lines = 0, notified = 0;
   gboolean is_stopped = FALSE;
 
-  g_signal_connect (f->interp, "notify::script-stopped", G_CALLBACK (count_notify), &notified);
+  g_signal_connect (f->interp, "notify::script-stopped", G_CALLBACK (hs_test_count_notify),
+                    &notified);
   g_assert_null (hs_interp_get_stopped_script (f->interp, NULL, NULL));
 
   stopped = run_script (f, text, NULL);
