@@ -238,6 +238,7 @@ typedef enum
 {
   VAR_VIEW,
   VAR_ASSIGN,                /* work out what to write */
+  VAR_QUERY,                 /* one of hs_cexpr_query()'s answers, for PRACTICE's Var.*() */
 } VarOp;
 
 typedef struct
@@ -248,12 +249,15 @@ typedef struct
   char *prefix;              /* "2:::" or "2:::0x5a::" */
   char *expression;
   char *value;               /* VAR_ASSIGN */
+  HsCexprQuery query;        /* VAR_QUERY */
   guint max_depth;           /* /Depth, /Elements: 0 for the evaluator's defaults */
   guint max_elements;
   Reader reader;
   /* Results */
   guint64 address;
   GBytes *bytes;
+  guint64 number;            /* VAR_QUERY */
+  char *text;
 } VarJob;
 
 static void
@@ -266,6 +270,7 @@ var_job_free (VarJob *job)
   g_clear_pointer (&job->reader.blocks, g_hash_table_unref);
   g_clear_pointer (&job->reader.context, g_main_context_unref);
   g_clear_pointer (&job->bytes, g_bytes_unref);
+  g_free (job->text);
   g_free (job);
 }
 
@@ -295,6 +300,14 @@ var_thread (GTask        *task,
         hs_task_return_error (task, error);
       else
         hs_task_return_pointer (task, text, g_free);
+      return;
+    }
+  if (job->op == VAR_QUERY)
+    {
+      if (!hs_cexpr_query (&ctx, job->expression, job->query, &job->number, &job->text, &error))
+        hs_task_return_error (task, error);
+      else
+        hs_task_return_boolean (task, TRUE);
       return;
     }
   if (!hs_cexpr_assign (&ctx, job->expression, job->value, &job->address, &job->bytes, &error))
@@ -471,6 +484,76 @@ hs_engine_plan_assignment_finish (HsEngine      *self,
   *address = job->reader.base;
   address->offset = job->address;
   *bytes = g_bytes_ref (job->bytes);
+  return TRUE;
+}
+
+/**
+ * hs_engine_query_async:
+ *
+ * Answers @query (hs-cexpr.h) about the C expression @expression in @machine's @space (0: the
+ * kernel's): its value, address, size, string or existence, for PRACTICE's Var.VALUE(),
+ * Var.ADDRESS(), Var.SIZEOF(), Var.STRing() and Var.EXIST(). The target must be halted, even
+ * for %HS_CEXPR_EXISTS, which reads nothing but still needs the machine's symbols. Main thread;
+ * completes there.
+ */
+void
+hs_engine_query_async (HsEngine            *self,
+                       guint                machine,
+                       guint64              space,
+                       HsCexprQuery         query,
+                       const char          *expression,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  VarJob *job;
+
+  g_return_if_fail (HS_IS_ENGINE (self));
+  g_return_if_fail (expression != NULL);
+  g_return_if_fail (query <= HS_CEXPR_EXISTS);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hs_engine_query_async);
+  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  job = new_job (self, VAR_QUERY, machine, space, expression, &error);
+  if (job == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  job->query = query;
+  g_task_set_task_data (task, job, (GDestroyNotify) var_job_free);
+  hs_task_run_in_thread (task, var_thread);
+}
+
+/* @number and @text (free it) as hs_cexpr_query() gives them; either may be NULL. */
+gboolean
+hs_engine_query_finish (HsEngine      *self,
+                        GAsyncResult  *result,
+                        guint64       *number,
+                        char         **text,
+                        GError       **error)
+{
+  VarJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  if (number != NULL)
+    *number = 0;
+  if (text != NULL)
+    *text = NULL;
+  if (!hs_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  job = g_task_get_task_data (G_TASK (result));
+  if (number != NULL)
+    *number = job->number;
+  if (text != NULL)
+    *text = g_steal_pointer (&job->text);
   return TRUE;
 }
 

@@ -13,6 +13,7 @@
 #include "hs-address.h"
 #include "hs-breakpoint.h"
 #include "hs-breakpoint-list.h"
+#include "hs-cexpr.h"
 #include "hs-core.h"
 #include "hs-dwarf-expr.h"
 #include "hs-guest-model.h"
@@ -635,6 +636,21 @@ gboolean       hs_engine_plan_assignment_finish (HsEngine           *self,
                                                GAsyncResult         *result,
                                                HsAddress            *address,
                                                GBytes              **bytes,
+                                               GError              **error);
+/* One answer about @expression for PRACTICE's Var.VALUE() and its kind (see HsCexprQuery). */
+void           hs_engine_query_async          (HsEngine             *self,
+                                               guint                 machine,
+                                               guint64               space,
+                                               HsCexprQuery          query,
+                                               const char           *expression,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+/* @number and @text as hs_cexpr_query() gives them (@text: free it). */
+gboolean       hs_engine_query_finish         (HsEngine             *self,
+                                               GAsyncResult         *result,
+                                               guint64              *number,
+                                               char                **text,
                                                GError              **error);
 /* Watches: evaluated again once after each halt, in the current context unless pinned to a
  * machine; see hs-watch.h. */

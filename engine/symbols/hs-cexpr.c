@@ -777,18 +777,83 @@ eval_init (Eval                 *ev,
   ev->max_elements = ctx->max_elements > 0 ? ctx->max_elements : 64;
 }
 
+/* @v, which @expression evaluated to, printed (hs_cexpr_print() and hs_cexpr_query()). */
+static char *
+print_parsed (Eval         *ev,
+              const char   *expression,
+              const Value  *v,
+              GError      **error)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree guint8 *data = NULL;
+  g_autoptr(GError) local = NULL;
+  Desc d;
+  guint64 length;
+
+  if (!_hs_cexpr_describe (ev, v->type, &d, &local))
+    return _hs_cexpr_fail_with (ev, expression, error, g_steal_pointer (&local)), NULL;
+
+  if (v->code)
+    {
+      _hs_cexpr_print_pointer (ev, out, v->type, v->bits, FALSE);
+      return g_string_free (g_steal_pointer (&out), FALSE);
+    }
+  if (!v->lvalue || _hs_cexpr_is_scalar (d.kind) || d.kind == K_FUNCTION)
+    {
+      guint64 bits;
+
+      if (d.kind == K_FUNCTION)
+        {
+          _hs_cexpr_print_pointer (ev, out, _hs_cexpr_builtin (BUILTIN_ULONG), v->address, FALSE);
+          return g_string_free (g_steal_pointer (&out), FALSE);
+        }
+      if (!_hs_cexpr_load (ev, expression, v, &d, &bits, error))
+        return NULL;
+      _hs_cexpr_print_scalar (ev, out, v->type, &d, bits, TRUE);
+      return g_string_free (g_steal_pointer (&out), FALSE);
+    }
+  if (d.kind == K_ARRAY && !d.has_size && v->symbol_size > 0)
+    {
+      Desc element;
+
+      /* An array declared without a size: the symbol's says how many elements it has. */
+      if (_hs_cexpr_describe (ev, d.target, &element, NULL) && element.has_size && element.size > 0)
+        {
+          guint64 shown = MIN (v->symbol_size / element.size,
+                               (guint64) ev->max_elements * (element.kind == K_CHAR ? 4 : 1));
+
+          d.count = v->symbol_size / element.size;
+          length = shown * element.size;
+          if (length > HS_CEXPR_MAX_READ)
+            return _hs_cexpr_fail_at (ev, expression, error, "%" G_GUINT64_FORMAT " bytes is too "
+                                      "large to print; print an element", length), NULL;
+          data = g_malloc (MAX (length, 1));
+          if (!_hs_cexpr_read_bytes (ev, v->address, data, length, &local))
+            return _hs_cexpr_fail_with (ev, expression, error, g_steal_pointer (&local)), NULL;
+          _hs_cexpr_print_array (ev, out, &d, data, length, 0);
+          return g_string_free (g_steal_pointer (&out), FALSE);
+        }
+    }
+  if (!d.has_size)
+    return _hs_cexpr_fail_at (ev, expression, error, "has no size to read"), NULL;
+  length = MIN (d.size, _hs_cexpr_bytes_printed (ev, v->type, 0));
+  if (length > HS_CEXPR_MAX_READ)
+    return _hs_cexpr_fail_at (ev, expression, error, "%" G_GUINT64_FORMAT " bytes is too large to "
+                    "print; print a member or an element", length), NULL;
+  data = g_malloc (length);
+  if (!_hs_cexpr_read_bytes (ev, v->address, data, length, &local))
+    return _hs_cexpr_fail_with (ev, expression, error, g_steal_pointer (&local)), NULL;
+  _hs_cexpr_print_object (ev, out, v->type, data, length, 0, TRUE);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 char *
 hs_cexpr_print (const HsCexprContext  *context,
                 const char            *expression,
                 GError               **error)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
-  g_autofree guint8 *data = NULL;
-  g_autoptr(GError) local = NULL;
   Eval ev;
   Value v;
-  Desc d;
-  guint64 length;
 
   g_return_val_if_fail (context != NULL && HS_IS_SYMBOL_FILE (context->file), NULL);
   g_return_val_if_fail (context->read != NULL, NULL);
@@ -798,61 +863,193 @@ hs_cexpr_print (const HsCexprContext  *context,
   if (!parse_all (&ev, &v, error))
     return NULL;
   ev.p = expression + strlen (expression);
-  if (!_hs_cexpr_describe (&ev, v.type, &d, &local))
-    return _hs_cexpr_fail_with (&ev, expression, error, g_steal_pointer (&local)), NULL;
+  return print_parsed (&ev, expression, &v, error);
+}
 
-  if (v.code)
-    {
-      _hs_cexpr_print_pointer (&ev, out, v.type, v.bits, FALSE);
-      return g_string_free (g_steal_pointer (&out), FALSE);
-    }
-  if (!v.lvalue || _hs_cexpr_is_scalar (d.kind) || d.kind == K_FUNCTION)
-    {
-      guint64 bits;
+/* The characters at @address up to the NUL, at most @limit of them. Pieces end at 256-byte
+ * boundaries, so that none crosses into an unmapped page the string does not reach, and each is
+ * one block of the engine's read cache. A piece that cannot be read is halved for good and
+ * tried again, for memory that ends inside a page (an MMIO window, a test's buffer), down to one
+ * byte, which ends the string: at most 9 reads fail. */
+#define STRING_PIECE 256u
 
-      if (d.kind == K_FUNCTION)
+static char *
+read_string (Eval        *ev,
+             const char  *expression,
+             guint64      address,
+             guint64      limit,
+             GError     **error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) first = NULL;
+  gboolean any = FALSE;
+  guint piece = STRING_PIECE;
+
+  limit = MIN (limit, (guint64) HS_CEXPR_MAX_STRING);
+  while (text->len < limit)
+    {
+      guint8 buffer[STRING_PIECE];
+      guint64 at = address + text->len;
+      gsize len = MIN ((guint64) piece - (at % piece), limit - text->len);
+      g_autoptr(GError) local = NULL;
+      gsize i;
+
+      if (at < address)
+        break;
+      if (!_hs_cexpr_read_bytes (ev, at, buffer, len, &local))
         {
-          _hs_cexpr_print_pointer (&ev, out, _hs_cexpr_builtin (BUILTIN_ULONG), v.address, FALSE);
-          return g_string_free (g_steal_pointer (&out), FALSE);
+          if (first == NULL)
+            first = g_steal_pointer (&local);
+          if (piece == 1)
+            break;
+          piece /= 2;
+          continue;
         }
-      if (!_hs_cexpr_load (&ev, expression, &v, &d, &bits, error))
+      any = TRUE;
+      for (i = 0; i < len && buffer[i] != 0; i++)
+        g_string_append_c (text, (char) buffer[i]);
+      if (i < len)
+        break;
+    }
+  if (!any && first != NULL)
+    return _hs_cexpr_fail_with (ev, expression, error, g_steal_pointer (&first)), NULL;
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* HS_CEXPR_STRING for @v: a char array's or char pointer's characters, else @v printed. */
+static char *
+query_string (Eval         *ev,
+              const char   *expression,
+              const Value  *v,
+              const Desc   *d,
+              GError      **error)
+{
+  Desc element;
+  guint64 address, limit = HS_CEXPR_MAX_STRING;
+
+  if (v->code || (d->kind != K_ARRAY && d->kind != K_POINTER)
+      || !_hs_cexpr_describe (ev, d->target, &element, NULL)
+      || element.kind != K_CHAR || element.size != 1)
+    return print_parsed (ev, expression, v, error);
+  if (d->kind == K_ARRAY)
+    {
+      if (!v->lvalue)
+        return print_parsed (ev, expression, v, error);
+      address = v->address;
+      /* An array declared without a size ends where its symbol does. */
+      if (d->count > 0)
+        limit = d->count;
+      else if (v->symbol_size > 0)
+        limit = v->symbol_size;
+    }
+  else
+    {
+      Desc loaded;
+
+      if (!_hs_cexpr_load (ev, expression, v, &loaded, &address, error))
         return NULL;
-      _hs_cexpr_print_scalar (&ev, out, v.type, &d, bits, TRUE);
-      return g_string_free (g_steal_pointer (&out), FALSE);
+      if (address == 0)
+        return _hs_cexpr_fail_at (ev, expression, error, "is a NULL pointer"), NULL;
     }
-  if (d.kind == K_ARRAY && !d.has_size && v.symbol_size > 0)
+  return read_string (ev, expression, address, limit, error);
+}
+
+gboolean
+hs_cexpr_query (const HsCexprContext  *context,
+                const char            *expression,
+                HsCexprQuery           query,
+                guint64               *number,
+                char                 **text,
+                GError               **error)
+{
+  g_autoptr(GError) local = NULL;
+  Eval ev;
+  Value v;
+  Desc d;
+
+  g_return_val_if_fail (context != NULL && HS_IS_SYMBOL_FILE (context->file), FALSE);
+  g_return_val_if_fail (context->read != NULL, FALSE);
+  g_return_val_if_fail (expression != NULL, FALSE);
+  g_return_val_if_fail (query <= HS_CEXPR_EXISTS, FALSE);
+  g_return_val_if_fail (query == HS_CEXPR_STRING ? text != NULL : number != NULL, FALSE);
+
+  if (number != NULL)
+    *number = 0;
+  if (text != NULL)
+    *text = NULL;
+  eval_init (&ev, context, expression);
+  if (query == HS_CEXPR_EXISTS)
     {
-      Desc element;
-
-      /* An array declared without a size: the symbol's says how many elements it has. */
-      if (_hs_cexpr_describe (&ev, d.target, &element, NULL) && element.has_size && element.size > 0)
-        {
-          guint64 shown = MIN (v.symbol_size / element.size,
-                               (guint64) ev.max_elements * (element.kind == K_CHAR ? 4 : 1));
-
-          d.count = v.symbol_size / element.size;
-          length = shown * element.size;
-          if (length > HS_CEXPR_MAX_READ)
-            return _hs_cexpr_fail_at (&ev, expression, error, "%" G_GUINT64_FORMAT " bytes is too large "
-                            "to print; print an element", length), NULL;
-          data = g_malloc (MAX (length, 1));
-          if (!_hs_cexpr_read_bytes (&ev, v.address, data, length, &local))
-            return _hs_cexpr_fail_with (&ev, expression, error, g_steal_pointer (&local)), NULL;
-          _hs_cexpr_print_array (&ev, out, &d, data, length, 0);
-          return g_string_free (g_steal_pointer (&out), FALSE);
-        }
+      /* Existence is the names', not the values': the whole expression is parsed as the side
+       * of && that C skips, every read answering zeros, so a pointer's value cannot matter. */
+      ev.dry = 1;
+      *number = parse_all (&ev, &v, NULL) && _hs_cexpr_describe (&ev, v.type, &d, NULL);
+      return TRUE;
     }
-  if (!d.has_size)
-    return _hs_cexpr_fail_at (&ev, expression, error, "has no size to read"), NULL;
-  length = MIN (d.size, _hs_cexpr_bytes_printed (&ev, v.type, 0));
-  if (length > HS_CEXPR_MAX_READ)
-    return _hs_cexpr_fail_at (&ev, expression, error, "%" G_GUINT64_FORMAT " bytes is too large to "
-                    "print; print a member or an element", length), NULL;
-  data = g_malloc (length);
-  if (!_hs_cexpr_read_bytes (&ev, v.address, data, length, &local))
-    return _hs_cexpr_fail_with (&ev, expression, error, g_steal_pointer (&local)), NULL;
-  _hs_cexpr_print_object (&ev, out, v.type, data, length, 0, TRUE);
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  if (!parse_all (&ev, &v, error))
+    return FALSE;
+  ev.p = expression + strlen (expression);
+  if (!_hs_cexpr_describe (&ev, v.type, &d, &local))
+    return _hs_cexpr_fail_with (&ev, expression, error, g_steal_pointer (&local));
+
+  switch (query)
+    {
+    case HS_CEXPR_VALUE:
+      if (v.code)
+        {
+          *number = v.bits;
+          return TRUE;
+        }
+      if (d.kind == K_STRUCT || d.kind == K_UNION)
+        {
+          g_autofree char *spelled = _hs_cexpr_spell (&ev, v.type);
+
+          return _hs_cexpr_fail_at (&ev, expression, error, "is %s: name a member", spelled);
+        }
+      /* Arrays and functions decay to their address; bit-fields and signed types are
+       * extended as C widens them. */
+      return _hs_cexpr_load (&ev, expression, &v, &d, number, error);
+
+    case HS_CEXPR_ADDRESS:
+      if (v.code)
+        {
+          *number = v.bits;
+          return TRUE;
+        }
+      if (!v.lvalue)
+        return _hs_cexpr_fail_at (&ev, expression, error, "is not in memory, so it has no "
+                                  "address");
+      if (v.bit_size > 0)
+        return _hs_cexpr_fail_at (&ev, expression, error, "is a bit-field, which has no "
+                                  "address");
+      *number = v.address;
+      return TRUE;
+
+    case HS_CEXPR_SIZEOF:
+      if (v.code || d.kind == K_FUNCTION)
+        return _hs_cexpr_fail_at (&ev, expression, error, "is a function, which has no size");
+      if (d.kind == K_ARRAY && !d.has_size && v.symbol_size > 0)
+        {
+          *number = v.symbol_size;
+          return TRUE;
+        }
+      if (!d.has_size)
+        {
+          g_autofree char *spelled = _hs_cexpr_spell (&ev, v.type);
+
+          return _hs_cexpr_fail_at (&ev, expression, error, "%s has no size", spelled);
+        }
+      *number = d.size;
+      return TRUE;
+
+    case HS_CEXPR_STRING:
+      *text = query_string (&ev, expression, &v, &d, error);
+      return *text != NULL;
+
+    case HS_CEXPR_EXISTS:
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 /* @text as a value for @target: an enumerator's name, else an expression. */

@@ -71,4 +71,38 @@ gboolean  hs_cexpr_assign  (const HsCexprContext  *context,
                             GBytes               **bytes,
                             GError               **error);
 
+/* What hs_cexpr_query() answers about an expression: what PRACTICE's Var.VALUE(),
+ * Var.ADDRESS(), Var.SIZEOF(), Var.STRing() and Var.EXIST() return. */
+typedef enum
+{
+  HS_CEXPR_VALUE,     /* a scalar's value (integer, char, bool, enum, pointer; signed ones
+                       * sign-extended to 64 bits); an array's or a function's address, as C
+                       * decays them. A struct or union is refused ("... is struct x: name a
+                       * member") */
+  HS_CEXPR_ADDRESS,   /* where an lvalue is, or a function; refused for an rvalue ("is not in
+                       * memory") and a bit-field, as & refuses them */
+  HS_CEXPR_SIZEOF,    /* its size in bytes, as sizeof; an array declared without a size uses its
+                       * symbol's size, as hs_cexpr_print() does. A function is refused */
+  HS_CEXPR_STRING,    /* a char array or a char pointer: its characters up to the NUL, at most
+                       * HS_CEXPR_MAX_STRING (4096) bytes, read in bounded pieces (a string that
+                       * reaches an unreadable page ends there; nothing readable at all is an
+                       * error). The bytes as they are: not escaped, not always UTF-8. Anything
+                       * else: the text hs_cexpr_print() gives */
+  HS_CEXPR_EXISTS,    /* 1 if the expression parses and names things that exist (no memory is
+                       * read: pointers on the way count as NULL, as on the side of && that C
+                       * skips), else 0; never fails */
+} HsCexprQuery;
+
+#define HS_CEXPR_MAX_STRING 4096u
+
+/* Answers @query about @expression: @number for VALUE, ADDRESS, SIZEOF and EXISTS, @text (newly
+ * allocated) for STRING; the other one is left 0 / NULL. Errors name the part that failed, as
+ * hs_cexpr_print()'s do. */
+gboolean  hs_cexpr_query   (const HsCexprContext  *context,
+                            const char            *expression,
+                            HsCexprQuery           query,
+                            guint64               *number,
+                            char                 **text,
+                            GError               **error);
+
 G_END_DECLS

@@ -560,6 +560,217 @@ test_assign (gconstpointer data)
   fixture_clear (&f);
 }
 
+static guint64
+query_number (Fixture      *f,
+              HsCexprQuery  query,
+              const char   *expression)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 number = 1;
+  char *text = (char *) "unset";
+
+  if (!hs_cexpr_query (&f->ctx, expression, query, &number, &text, &error))
+    g_error ("query %d of %s failed: %s", query, expression, error->message);
+  g_assert_null (text);
+  return number;
+}
+
+static char *
+query_text (Fixture    *f,
+            const char *expression)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 number = 1;
+  char *text = NULL;
+
+  if (!hs_cexpr_query (&f->ctx, expression, HS_CEXPR_STRING, &number, &text, &error))
+    g_error ("the string of %s failed: %s", expression, error->message);
+  g_assert_cmpuint (number, ==, 0);
+  g_assert_nonnull (text);
+  return text;
+}
+
+static void
+query_error (Fixture      *f,
+             HsCexprQuery  query,
+             const char   *expression,
+             const char   *expected)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 number = 1;
+  char *text = (char *) "unset";
+
+  g_assert_false (hs_cexpr_query (&f->ctx, expression, query, &number, &text, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpuint (number, ==, 0);
+  g_assert_null (text);
+  if (!g_str_has_prefix (error->message, "1:::") || strstr (error->message, expected) == NULL)
+    g_error ("query %d of %s failed with\n  %s\nexpected it to say\n  %s", query, expression,
+             error->message, expected);
+}
+
+/* What PRACTICE's Var.VALUE(), Var.ADDRESS(), Var.SIZEOF(), Var.STRing() and Var.EXIST() are
+ * built on. */
+static void
+test_query (gconstpointer data)
+{
+  Fixture f;
+  guint64 global, leaf, name, extra, end;
+  guint reads;
+
+  if (!fixture_init (&f, data))
+    return;
+  global = symbol_address (f.file, "sample_global");
+  leaf = symbol_address (f.file, "sample_leaf");
+  name = global + G_STRUCT_OFFSET (struct sample, name);
+
+  /* Scalars; signed ones sign-extended to 64 bits, bit-fields included. */
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "sample_counter"), ==, 7);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "sample_global.level"), ==, (guint64) -2);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "sample_global.inner.a"), ==, (guint64) -5);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "sample_global.tag"), ==, 't');
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "-1"), ==, G_MAXUINT64);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "(unsigned int)-1"), ==, G_MAXUINT32);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "typed_ptr"), ==, global);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "typed_color"), ==, SAMPLE_GREEN);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "typed_bits.color"), ==, (guint64) -1);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "(_Bool)5"), ==, 1);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "typed_bits.low"), ==, (guint64) -3);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "typed_bits.high"), ==, 100);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "sample_global.mode"), ==, 5);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "sample_global.level2"), ==, 1000);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "typed_ptr->next->inner.b"), ==, 3);
+  /* Arrays and functions decay to their address, which includes the load offset. */
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "sample_global.name"), ==, name);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "typed_grid"), ==,
+                    symbol_address (f.file, "typed_grid"));
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "sample_leaf"), ==, leaf);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_VALUE, "&sample_global"), ==, global);
+  query_error (&f, HS_CEXPR_VALUE, "sample_global",
+               "1:::sample_global: is struct sample: name a member");
+  query_error (&f, HS_CEXPR_VALUE, "typed_either", "is union sample_either: name a member");
+  query_error (&f, HS_CEXPR_VALUE, "sample_global.nosuch", "has no member 'nosuch'");
+  query_error (&f, HS_CEXPR_VALUE, "((struct sample *)0x10)->id", "cannot read 4 bytes at 0x10");
+
+  /* Addresses: the same as "&x" prints, of lvalues and functions only. */
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_ADDRESS, "sample_global"), ==, global);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_ADDRESS, "sample_global.name[2]"), ==, name + 2);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_ADDRESS, "*typed_ptr"), ==, global);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_ADDRESS, "sample_leaf"), ==, leaf);
+  {
+    g_autofree char *printed = hs_cexpr_print (&f.ctx, "&sample_global.inner", NULL);
+    g_autofree char *expected = g_strdup_printf ("(struct sample_inner *) 0x%" G_GINT64_MODIFIER
+                                                 "x <sample_global+%u>",
+                                                 query_number (&f, HS_CEXPR_ADDRESS,
+                                                               "sample_global.inner"),
+                                                 (guint) G_STRUCT_OFFSET (struct sample, inner));
+
+    g_assert_cmpstr (printed, ==, expected);
+  }
+  query_error (&f, HS_CEXPR_ADDRESS, "&sample_global", "&sample_global: is not in memory");
+  query_error (&f, HS_CEXPR_ADDRESS, "1 + 1", "is not in memory");
+  query_error (&f, HS_CEXPR_ADDRESS, "typed_bits.high", "is a bit-field");
+
+  /* Sizes, read from nothing. */
+  reads = f.memory.reads;
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_SIZEOF, "sample_global"), ==,
+                    sizeof (struct sample));
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_SIZEOF, "typed_grid"), ==, 48);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_SIZEOF, "typed_grid[1]"), ==, 24);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_SIZEOF, "sample_global.name"), ==, 16);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_SIZEOF, "typed_color"), ==, 4);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_SIZEOF, "&sample_global"), ==, 8);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_SIZEOF, "(struct sample_inner *)0"), ==, 8);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_SIZEOF, "*(struct sample_inner *)0"), ==,
+                    sizeof (struct sample_inner));
+  g_assert_cmpuint (f.memory.reads, ==, reads);
+  query_error (&f, HS_CEXPR_SIZEOF, "sample_leaf", "is a function");
+
+  /* Strings: char arrays and char pointers up to the NUL, raw; anything else as printed. */
+  {
+    g_autofree char *expected = g_strdup_printf ("%" G_GUINT64_FORMAT, global);
+    g_autofree char *text = NULL;
+
+    text = query_text (&f, "sample_global.name");
+    g_assert_cmpstr (text, ==, "sample\n");
+    g_clear_pointer (&text, g_free);
+    text = query_text (&f, "&sample_global.name[2]");
+    g_assert_cmpstr (text, ==, "mple\n");
+    g_clear_pointer (&text, g_free);
+    text = query_text (&f, "sample_global.name + 1");
+    g_assert_cmpstr (text, ==, "ample\n");
+    g_clear_pointer (&text, g_free);
+    text = query_text (&f, "typed_bits.bytes");
+    g_assert_cmpstr (text, ==, "ab");
+    g_clear_pointer (&text, g_free);
+    text = query_text (&f, "sample_buffer");
+    g_assert_cmpstr (text, ==, "");
+    g_clear_pointer (&text, g_free);
+    text = query_text (&f, "sample_counter");
+    g_assert_cmpstr (text, ==, "7");
+    g_clear_pointer (&text, g_free);
+    text = query_text (&f, "typed_color");
+    g_assert_cmpstr (text, ==, "SAMPLE_GREEN");
+    g_clear_pointer (&text, g_free);
+    text = query_text (&f, "sample_global.inner");
+    g_assert_cmpstr (text, ==, "{a = -5, b = 3}");
+    g_clear_pointer (&text, g_free);
+    text = query_text (&f, "(unsigned long)&sample_global");
+    g_assert_cmpstr (text, ==, expected);
+  }
+  query_error (&f, HS_CEXPR_STRING, "(char *)0x10", "(char *)0x10: cannot read");
+  query_error (&f, HS_CEXPR_STRING, "(char *)0", "NULL");
+
+  /* A string longer than the bound is cut at it; one that runs to the end of readable memory
+   * (here inside a page) ends there. */
+  extra = f.memory.base + f.memory.bytes->len;
+  g_byte_array_set_size (f.memory.bytes, f.memory.bytes->len + 3 * HS_CEXPR_MAX_STRING + 301);
+  end = f.memory.base + f.memory.bytes->len;
+  memset (f.memory.bytes->data + (extra - f.memory.base), 'x', end - extra);
+  f.memory.bytes->data[f.memory.bytes->len - 301] = 0;
+  {
+    g_autofree char *expr = g_strdup_printf ("(char *)0x%" G_GINT64_MODIFIER "x", extra + 3);
+    g_autofree char *text = query_text (&f, expr);
+
+    g_assert_cmpuint (strlen (text), ==, HS_CEXPR_MAX_STRING);
+    g_assert_cmpint (strspn (text, "x"), ==, HS_CEXPR_MAX_STRING);
+  }
+  {
+    g_autofree char *expr = g_strdup_printf ("(char *)0x%" G_GINT64_MODIFIER "x", end - 300);
+    g_autofree char *text = query_text (&f, expr);
+
+    g_assert_cmpuint (strlen (text), ==, 300);
+  }
+  {
+    g_autofree char *expr = g_strdup_printf ("(unsigned char *)0x%" G_GINT64_MODIFIER "x",
+                                             end - 305);
+    g_autofree char *text = query_text (&f, expr);
+
+    g_assert_cmpstr (text, ==, "xxxx");
+  }
+
+  /* Existence: names, members and types, whatever the pointers on the way hold. Nothing is
+   * read, and nothing fails. */
+  reads = f.memory.reads;
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_EXISTS, "sample_global"), ==, 1);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_EXISTS, "sample_global.inner.a"), ==, 1);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_EXISTS, "typed_ptr->next->next->id"), ==, 1);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_EXISTS, "((struct sample *)0x10)->id"), ==, 1);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_EXISTS, "sample_leaf"), ==, 1);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_EXISTS, "SAMPLE_BLUE"), ==, 1);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_EXISTS, "sizeof (struct sample)"), ==, 1);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_EXISTS, "nosuch_variable"), ==, 0);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_EXISTS, "sample_global.nosuch"), ==, 0);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_EXISTS, "typed_ptr->nosuch"), ==, 0);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_EXISTS, "sizeof (struct nosuch)"), ==, 0);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_EXISTS, "sample_global.matrix[2]"), ==, 0);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_EXISTS, "sample_global +"), ==, 0);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_EXISTS, ")(*&"), ==, 0);
+  g_assert_cmpuint (query_number (&f, HS_CEXPR_EXISTS, ""), ==, 0);
+  g_assert_cmpuint (f.memory.reads, ==, reads);
+  fixture_clear (&f);
+}
+
 static gboolean
 zero_memory (guint64   address,
              guint8   *buffer,
@@ -660,6 +871,7 @@ main (int   argc,
     { "enum-names", test_enum_names },
     { "limits", test_limits },
     { "format-value", test_format_value },
+    { "query", test_query },
   };
 
   g_test_init (&argc, &argv, NULL);
