@@ -637,7 +637,7 @@ gboolean       hs_engine_plan_assignment_finish (HsEngine           *self,
                                                HsAddress            *address,
                                                GBytes              **bytes,
                                                GError              **error);
-/* One answer about @expression for PRACTICE's Var.VALUE() and its kind (see HsCexprQuery). */
+/* @expression's value, address, size, string or existence (HsCexprQuery): PRACTICE's Var.*(). */
 void           hs_engine_query_async          (HsEngine             *self,
                                                guint                 machine,
                                                guint64               space,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hs-task.h"
+#include "hs-test-util.h"
 #include "test-board.h"
 
 /* The value Var.view prints for @expr: the text after "expr = ", without the newline. */
@@ -207,6 +208,60 @@ test_var_errors (void)
   g_assert_nonnull (strstr (error->message, "no variable 'no_such_variable_anywhere'"));
 }
 
+/* hs_engine_query_async(), which PRACTICE's Var.VALUE() and its kind are built on: through the
+ * engine's evaluator thread and reads, the same values Var.view prints. */
+static gboolean
+query (HsCexprQuery   what,
+       const char    *expr,
+       guint64       *number,
+       char         **text,
+       GError       **error)
+{
+  GAsyncResult *w = NULL;
+  gboolean ok;
+
+  hs_engine_query_async (engine, 1, 0, what, expr, NULL, hs_test_store_result, &w);
+  ok = hs_engine_query_finish (engine, hs_test_wait_result (&w, WAIT_S), number, text, error);
+  g_object_unref (w);
+  return ok;
+}
+
+static void
+test_var_query (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *text = NULL;
+  guint64 number = 0, address;
+
+  ensure_halted ();
+  out = view ("1:::&init_task");
+  address = g_ascii_strtoull (strstr (out, ") 0x") + 2, NULL, 16);
+  g_assert_true (query (HS_CEXPR_ADDRESS, "init_task", &number, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (number, ==, address);
+  g_assert_true (query (HS_CEXPR_VALUE, "init_task.comm", &number, NULL, &error));
+  g_assert_cmpuint (number, >, address);
+  g_assert_true (query (HS_CEXPR_VALUE, "init_task.pid", &number, NULL, &error));
+  g_assert_cmpuint (number, ==, 0);
+  g_assert_true (query (HS_CEXPR_SIZEOF, "init_task.tasks", &number, NULL, &error));
+  g_assert_cmpuint (number, ==, 16);
+  g_assert_true (query (HS_CEXPR_STRING, "init_task.comm", &number, &text, &error));
+  g_assert_cmpstr (text, ==, "swapper/0");
+  g_clear_pointer (&text, g_free);
+  /* An array declared without a size: the symbol's. */
+  g_assert_true (query (HS_CEXPR_STRING, "linux_banner", NULL, &text, &error));
+  g_assert_true (g_str_has_prefix (text, "Linux version 6.1.0-"));
+  g_clear_pointer (&text, g_free);
+  g_assert_true (query (HS_CEXPR_EXISTS, "init_task.comm", &number, NULL, &error));
+  g_assert_cmpuint (number, ==, 1);
+  g_assert_true (query (HS_CEXPR_EXISTS, "init_task.nosuch", &number, NULL, &error));
+  g_assert_cmpuint (number, ==, 0);
+  g_assert_false (query (HS_CEXPR_VALUE, "init_task", &number, NULL, &error));
+  g_assert_nonnull (strstr (error->message,
+                            "1:::init_task: is struct task_struct: name a member"));
+}
+
 static void
 test_var_set (void)
 {
@@ -319,6 +374,7 @@ test_board_add_var_tests (void)
   g_test_add_func ("/Hs/Board/var-unsized-array", test_var_unsized_array);
   g_test_add_func ("/Hs/Board/var-process-space", test_var_process_space);
   g_test_add_func ("/Hs/Board/var-errors", test_var_errors);
+  g_test_add_func ("/Hs/Board/var-query", test_var_query);
   g_test_add_func ("/Hs/Board/var-set", test_var_set);
   g_test_add_func ("/Hs/Board/var-watch", test_var_watch);
 }
