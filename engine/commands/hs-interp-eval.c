@@ -25,7 +25,18 @@
  * the last halt read them, the scope's machine's symbols and the guests' tasks. Memory is read
  * on the engine's worker: an evaluation reads it through the cache below, and when a read is
  * not there yet it fails, says which, and hs_interp_evaluate_async() reads it and evaluates
- * again. */
+ * again. Var.*()'s C expressions are answered the same way, by the engine's evaluator. */
+
+/* A Var.*() question, and once asked, its answer. */
+typedef struct
+{
+  HsBuiltinVar query;
+  guint machine;
+  guint64 space;
+  char *expression;
+  HsValue value;
+  char *fault;                  /* NULL: @value is the answer */
+} CachedVar;
 
 struct _HsEvalMemory
 {
@@ -34,6 +45,9 @@ struct _HsEvalMemory
   HsAddress miss;
   gsize miss_length;
   gboolean wait_tasks;          /* it asked for tasks while they were being read */
+  GArray *vars;                 /* of CachedVar */
+  gboolean var_missed;          /* it asked a Var.*() question not in @vars: */
+  CachedVar var_miss;           /* (its expression owned) */
 };
 
 typedef struct
@@ -51,6 +65,16 @@ cached_read_clear (gpointer data)
 
   g_clear_pointer (&r->bytes, g_bytes_unref);
   g_clear_pointer (&r->fault, g_free);
+}
+
+static void
+cached_var_clear (gpointer data)
+{
+  CachedVar *v = data;
+
+  g_clear_pointer (&v->expression, g_free);
+  hs_value_clear (&v->value);
+  g_clear_pointer (&v->fault, g_free);
 }
 
 /* The internal error of a read that is not in the cache yet: never shown (the evaluation is
@@ -308,6 +332,87 @@ interp_current_task (gpointer   data,
   return FALSE;
 }
 
+/* Var.VALUE(2:::init_task.pid): "[machine:::[space::]]expression" as Var.view takes it, by
+ * default in the scope's machine and space; answered from the evaluation's cache, or asked
+ * of the engine and evaluated again. */
+static gboolean
+interp_var (gpointer       data,
+            HsBuiltinVar   query,
+            const char    *text,
+            HsValue       *result,
+            GError       **error)
+{
+  HsExprScope *scope = data;
+  HsEvalMemory *memory = scope->memory;
+  HsEngine *engine = scope->interp->engine;
+  g_auto(HsAddressSpec) spec = { 0 };
+  guint machine = scope->machine;
+  guint64 space = scope->space;
+
+  if (memory == NULL)
+    {
+      g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_FAILED,
+                   "C expressions are not evaluated here (PRINT and scripts' expressions "
+                   "evaluate them; Var.view shows one)");
+      return FALSE;
+    }
+  if (!hs_address_spec_parse (text, &spec, error))
+    return FALSE;
+  if (spec.access != HS_ACCESS_VIRTUAL)
+    {
+      g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
+                   "%s: C expressions read virtual memory: leave out the access class", text);
+      return FALSE;
+    }
+  if (spec.has_machine)
+    {
+      if (!hs_engine_check_machine (engine, spec.machine, error))
+        return FALSE;
+      machine = spec.machine;
+      if (!spec.has_space)
+        space = 0;
+    }
+  if (spec.has_space)
+    space = spec.space;
+  if (hs_engine_get_state (engine) == HS_ENGINE_STATE_RUNNING)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_RUNNING,
+                   "%s: the target is running; halt it first (Break)", text);
+      return FALSE;
+    }
+  if (hs_engine_get_state (engine) != HS_ENGINE_STATE_HALTED)
+    {
+      g_set_error (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NOT_ATTACHED,
+                   "%s: not attached to a target (SYStem.Attach HOST:PORT)", text);
+      return FALSE;
+    }
+  for (guint i = 0; i < memory->vars->len; i++)
+    {
+      const CachedVar *v = &g_array_index (memory->vars, CachedVar, i);
+
+      if (v->query != query || v->machine != machine || v->space != space
+          || strcmp (v->expression, spec.expression) != 0)
+        continue;
+      if (v->fault != NULL)
+        {
+          g_set_error_literal (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_FAILED, v->fault);
+          return FALSE;
+        }
+      if (v->value.type == HS_VALUE_STRING)
+        hs_value_set_string (result, v->value.string);
+      else
+        *result = v->value;
+      return TRUE;
+    }
+  if (!memory->var_missed)
+    {
+      memory->var_missed = TRUE;
+      memory->var_miss = (CachedVar) { query, machine, space, g_strdup (spec.expression) };
+    }
+  g_set_error_literal (error, HS_EVAL_MISS_ERROR, 1, "C expression not evaluated yet");
+  return FALSE;
+}
+
 static const HsBuiltinEnv interp_env = {
   .where = "in a command",
   .state = interp_state,
@@ -321,6 +426,7 @@ static const HsBuiltinEnv interp_env = {
   .n_tasks = interp_n_tasks,
   .task = interp_task,
   .current_task = interp_current_task,
+  .var = interp_var,
 };
 
 HsExprScope
@@ -405,6 +511,8 @@ evaluation_free (Evaluation *ev)
 {
   g_free (ev->text);
   g_clear_pointer (&ev->memory.reads, g_array_unref);
+  g_clear_pointer (&ev->memory.vars, g_array_unref);
+  cached_var_clear (&ev->memory.var_miss);
   g_free (ev);
 }
 
@@ -449,6 +557,54 @@ evaluation_read (GObject      *object,
   evaluation_step (task);
 }
 
+static const HsCexprQuery cexpr_queries[] = {
+  [HS_BUILTIN_VAR_VALUE] = HS_CEXPR_VALUE,
+  [HS_BUILTIN_VAR_ADDRESS] = HS_CEXPR_ADDRESS,
+  [HS_BUILTIN_VAR_SIZEOF] = HS_CEXPR_SIZEOF,
+  [HS_BUILTIN_VAR_STRING] = HS_CEXPR_STRING,
+  [HS_BUILTIN_VAR_EXIST] = HS_CEXPR_EXISTS,
+};
+
+static void
+evaluation_var_done (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  Evaluation *ev = g_task_get_task_data (task);
+  CachedVar v = ev->memory.var_miss;
+  GError *error = NULL;
+  guint64 number = 0;
+  g_autofree char *text = NULL;
+
+  memset (&ev->memory.var_miss, 0, sizeof ev->memory.var_miss);
+  if (!hs_engine_query_finish (HS_ENGINE (object), result, &number, &text, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          cached_var_clear (&v);
+          g_task_return_error (task, error);
+          g_object_unref (task);
+          return;
+        }
+      /* A machine without debug information has none of the names asked about. */
+      if (v.query == HS_BUILTIN_VAR_EXIST
+          && g_error_matches (error, HS_ENGINE_ERROR, HS_ENGINE_ERROR_NO_SYMBOLS))
+        hs_value_set_boolean (&v.value, FALSE);
+      else
+        v.fault = g_strdup (error->message);
+      g_clear_error (&error);
+    }
+  else if (v.query == HS_BUILTIN_VAR_STRING)
+    hs_value_set_string (&v.value, text ? text : "");
+  else if (v.query == HS_BUILTIN_VAR_EXIST)
+    hs_value_set_boolean (&v.value, number != 0);
+  else
+    hs_value_set_number (&v.value, number);
+  g_array_append_val (ev->memory.vars, v);
+  evaluation_step (task);
+}
+
 static void
 evaluation_tasks_read (GObject      *object,
                        GAsyncResult *result,
@@ -486,6 +642,8 @@ evaluation_step (GTask *task)
     }
   ev->memory.missed = FALSE;
   ev->memory.wait_tasks = FALSE;
+  ev->memory.var_missed = FALSE;
+  cached_var_clear (&ev->memory.var_miss);
   scope.memory = &ev->memory;
   ctx = hs_interp_expr_context (&scope);
   ok = hs_expr_evaluate (ev->text, &ctx, &value, &error);
@@ -518,6 +676,27 @@ evaluation_step (GTask *task)
       ev->n_bytes += ev->memory.miss_length;
       hs_engine_read_async (self->engine, &ev->memory.miss, ev->memory.miss_length, cancellable,
                             evaluation_read, task);
+      return;
+    }
+  if (ev->memory.var_missed)
+    {
+      const CachedVar *q = &ev->memory.var_miss;
+
+      hs_value_clear (&value);
+      g_clear_error (&error);
+      /* Each C expression reads what it needs on the worker: one question counts as a read. */
+      if (ev->n_reads >= HS_INTERP_EVAL_MAX_READS)
+        {
+          g_task_return_new_error (task, HS_COMMAND_ERROR, HS_COMMAND_ERROR_FAILED,
+                                   "'%s' reads too much memory (at most %u reads and %u bytes "
+                                   "per expression)", ev->text, HS_INTERP_EVAL_MAX_READS,
+                                   HS_INTERP_EVAL_MAX_BYTES);
+          g_object_unref (task);
+          return;
+        }
+      ev->n_reads++;
+      hs_engine_query_async (self->engine, q->machine, q->space, cexpr_queries[q->query],
+                             q->expression, cancellable, evaluation_var_done, task);
       return;
     }
   if (!ok && error->domain == HS_EVAL_MISS_ERROR)
@@ -553,6 +732,8 @@ hs_interp_evaluate_async (HsInterp            *self,
   ev->text = g_strdup (text);
   ev->memory.reads = g_array_new (FALSE, TRUE, sizeof (CachedRead));
   g_array_set_clear_func (ev->memory.reads, cached_read_clear);
+  ev->memory.vars = g_array_new (FALSE, TRUE, sizeof (CachedVar));
+  g_array_set_clear_func (ev->memory.vars, cached_var_clear);
   g_task_set_task_data (task, ev, (GDestroyNotify) evaluation_free);
   evaluation_step (task);
 }

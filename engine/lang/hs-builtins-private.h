@@ -18,6 +18,7 @@ enum
   ARG_NUMBER = 1 << 0,
   ARG_STRING = 1 << 1,
   ARG_ANY    = ARG_NUMBER | ARG_STRING,
+  ARG_TEXT   = ARG_STRING | 1 << 2, /* the whole argument as written: a C expression */
 };
 
 typedef struct _HsBuiltin HsBuiltin;

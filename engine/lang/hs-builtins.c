@@ -559,9 +559,25 @@ builtin_task_current (const HsBuiltinEnv  *env,
 
 /* ---- the table -------------------------------------------------------------------------- */
 
+/* Var.VALUE(expression) and the others: the C expression, as written. */
+static gboolean
+builtin_var (const HsBuiltinEnv  *env,
+             gpointer             data,
+             const HsBuiltin     *self,
+             const HsValue       *args,
+             guint                n_args,
+             HsValue             *result,
+             GError             **error)
+{
+  if (env->var == NULL)
+    return unavailable (env, self, error);
+  return env->var (data, (HsBuiltinVar) self->size, args[0].string, result, error);
+}
+
 #define N ARG_NUMBER
 #define S ARG_STRING
 #define A ARG_ANY
+#define T ARG_TEXT
 
 static const HsBuiltin builtins[] = {
   { "TRUE", "", 0, 0, { 0 }, 1, builtin_boolean },
@@ -605,11 +621,17 @@ static const HsBuiltin builtins[] = {
   { "OS.FILE", "path", 1, 1, { S }, 0, hs_builtin_os_file },
   { "OS.PWD", "", 0, 0, { 0 }, 0, hs_builtin_os_pwd },
   { "OS.ENV", "name", 1, 1, { S }, 0, hs_builtin_os_env },
+  { "Var.VALUE", "C expression", 1, 1, { T }, HS_BUILTIN_VAR_VALUE, builtin_var },
+  { "Var.ADDRESS", "C expression", 1, 1, { T }, HS_BUILTIN_VAR_ADDRESS, builtin_var },
+  { "Var.SIZEOF", "C expression", 1, 1, { T }, HS_BUILTIN_VAR_SIZEOF, builtin_var },
+  { "Var.STRing", "C expression", 1, 1, { T }, HS_BUILTIN_VAR_STRING, builtin_var },
+  { "Var.EXIST", "C expression", 1, 1, { T }, HS_BUILTIN_VAR_EXIST, builtin_var },
 };
 
 #undef N
 #undef S
 #undef A
+#undef T
 
 char *
 hs_builtins_describe (void)
@@ -719,10 +741,20 @@ lookup_name (const char  *name,
   return TRUE;
 }
 
+static gboolean
+takes_text (const char *name,
+            gpointer    user_data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (builtins); i++)
+    if (hs_command_name_matches (builtins[i].name, name))
+      return builtins[i].types[0] == ARG_TEXT;
+  return FALSE;
+}
+
 HsExprContext
 hs_builtins_context (HsBuiltinBinding *binding)
 {
-  HsExprContext ctx = { call_builtin, lookup_name, binding };
+  HsExprContext ctx = { call_builtin, lookup_name, binding, takes_text };
 
   return ctx;
 }

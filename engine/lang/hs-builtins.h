@@ -17,6 +17,11 @@
  * function as a string. The results of STRing.*() and FORMAT.*() are at most
  * HS_BUILTIN_MAX_STRING bytes, and no argument makes them allocate more.
  *
+ * Var.VALUE(init_task.pid) and the other Var.*() functions take a C
+ * expression over the machine's debug information, as Var.view does
+ * ("2:::init_task.comm", "jiffies - 100"): their argument is that text as
+ * written, never evaluated as one of ours.
+ *
  * Task handles (TASK.FIRST(), TASK.NEXT(), TASK.NAME(), ...): a handle is
  * (machine << 32) | (position + 1), where position is the task's place in
  * the environment's task list (all guests' tasks, one list). It is never 0,
@@ -43,6 +48,16 @@ typedef enum
   HS_BUILTIN_STATE_RUNNING,
   HS_BUILTIN_STATE_HALTED,
 } HsBuiltinState;
+
+/* What a Var.*() function asks of its C expression. */
+typedef enum
+{
+  HS_BUILTIN_VAR_VALUE,         /* a number: a scalar, or where an array or function is */
+  HS_BUILTIN_VAR_ADDRESS,
+  HS_BUILTIN_VAR_SIZEOF,
+  HS_BUILTIN_VAR_STRING,        /* a string: a C string's characters, or the printed value */
+  HS_BUILTIN_VAR_EXIST,         /* a boolean: whether it names what exists */
+} HsBuiltinVar;
 
 /* A task as the task builtins see it; @name is borrowed from the environment and valid until
  * its next call. */
@@ -102,6 +117,13 @@ typedef struct
                                    HsBuiltinTask *task);
   gboolean       (*current_task)  (gpointer      data,
                                    guint        *position,
+                                   GError      **error);
+  /* @query about the C expression @expression ("[machine:::[space::]]expr", by default in the
+   * current machine's kernel space): a number, a string or a boolean in @result. */
+  gboolean       (*var)           (gpointer      data,
+                                   HsBuiltinVar  query,
+                                   const char   *expression,
+                                   HsValue      *result,
                                    GError      **error);
 } HsBuiltinEnv;
 

@@ -371,6 +371,44 @@ is_name_char (char c)
 }
 
 /* NAME(args) or NAME; names may be dotted (STATE.RUN). */
+
+/* The text up to the ')' that closes a function's '(' (nested brackets and C's quoted strings
+ * and characters inside it skipped whole), blanks at its ends trimmed; ps->p is left on that
+ * ')'. */
+static gboolean
+take_text_argument (Parser      *ps,
+                    const char  *name,
+                    char       **text,
+                    GError     **error)
+{
+  const char *start = ps->p;
+  guint depth = 0;
+
+  for (; *ps->p != 0; ps->p++)
+    {
+      char c = *ps->p;
+
+      if (c == '"' || c == '\'')
+        {
+          for (ps->p++; *ps->p != 0 && *ps->p != c; ps->p++)
+            if (*ps->p == '\\' && ps->p[1] != 0)
+              ps->p++;
+          if (*ps->p == 0)
+            break;
+        }
+      else if (c == '(' || c == '[')
+        depth++;
+      else if ((c == ')' || c == ']') && depth > 0)
+        depth--;
+      else if (c == ')')
+        {
+          *text = g_strstrip (g_strndup (start, ps->p - start));
+          return TRUE;
+        }
+    }
+  return fail (ps, error, "expected ')' to close %s(", name);
+}
+
 static gboolean
 parse_name (Parser   *ps,
             HsValue  *out,
@@ -395,7 +433,17 @@ parse_name (Parser   *ps,
 
       ps->p++;
       skip_blanks (ps);
-      if (*ps->p != ')')
+      if (ps->ctx != NULL && ps->ctx->takes_text != NULL
+          && ps->ctx->takes_text (name, ps->ctx->user_data))
+        {
+          g_autofree char *text = NULL;
+
+          if (!take_text_argument (ps, name, &text, error))
+            goto out;
+          if (*text != 0)
+            hs_value_set_string (&args[n++], text);
+        }
+      else if (*ps->p != ')')
         for (;;)
           {
             if (n == MAX_ARGS)

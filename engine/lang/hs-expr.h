@@ -39,12 +39,17 @@ typedef gboolean (*HsExprSymbolFunc) (const char     *name,
                                       HsValue        *result,
                                       gpointer        user_data,
                                       GError        **error);
+/* Whether the function @name takes its argument as text, not as an expression: Var.VALUE()
+ * takes a C expression ("init_task.comm[0]"), which is not one of ours. */
+typedef gboolean (*HsExprTakesTextFunc) (const char  *name,
+                                         gpointer     user_data);
 
 typedef struct
 {
   HsExprCallFunc call;       /* may be NULL: no functions */
   HsExprSymbolFunc symbol;   /* may be NULL: no names */
   gpointer user_data;
+  HsExprTakesTextFunc takes_text; /* may be NULL: every argument is an expression */
 } HsExprContext;
 
 gboolean  hs_expr_evaluate        (const char           *text,

@@ -26,6 +26,7 @@ typedef struct
   guint n_tasks;
   gint current;                 /* position of the current task, -1: none */
   guint machine;
+  char last_var[128];           /* the C expression the last Var.*() was given */
 } Fake;
 
 static gboolean
@@ -144,6 +145,46 @@ fake_current_task (gpointer   data,
   return TRUE;
 }
 
+/* C expressions as a machine's debug information would answer them: "jiffies" is 0x1234 at
+ * 0xffff000000010000 (8 bytes), "comm" the string "swapper/0"; anything else is unknown. */
+static gboolean
+fake_var (gpointer       data,
+          HsBuiltinVar   query,
+          const char    *expression,
+          HsValue       *result,
+          GError       **error)
+{
+  Fake *f = data;
+  gboolean known = g_str_equal (expression, "jiffies") || g_str_equal (expression, "comm");
+
+  g_strlcpy (f->last_var, expression, sizeof f->last_var);
+  if (query == HS_BUILTIN_VAR_EXIST)
+    {
+      hs_value_set_boolean (result, known);
+      return TRUE;
+    }
+  if (!known)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s: no such symbol", expression);
+      return FALSE;
+    }
+  switch (query)
+    {
+    case HS_BUILTIN_VAR_VALUE:
+      hs_value_set_number (result, 0x1234);
+      break;
+    case HS_BUILTIN_VAR_ADDRESS:
+      hs_value_set_number (result, G_GUINT64_CONSTANT (0xffff000000010000));
+      break;
+    case HS_BUILTIN_VAR_SIZEOF:
+      hs_value_set_number (result, 8);
+      break;
+    default:
+      hs_value_set_string (result, "swapper/0");
+    }
+  return TRUE;
+}
+
 /* Like the command line's. */
 static const HsBuiltinEnv full_env = {
   .where = "in a test",
@@ -155,6 +196,7 @@ static const HsBuiltinEnv full_env = {
   .n_tasks = fake_n_tasks,
   .task = fake_task,
   .current_task = fake_current_task,
+  .var = fake_var,
 };
 
 /* Like a breakpoint condition's: memory and symbols of one machine, no tasks. */
@@ -511,6 +553,44 @@ test_symbols_machines (void)
   assert_error_in (&empty_env, f, "MACHINE.ID()", "MACHINE.ID() cannot be used nowhere");
 }
 
+/* Var.*() take their C expression as written: brackets, quotes and operators that are not
+ * ours reach the environment untouched, and the call still ends at its own ')'. */
+static void
+test_var (void)
+{
+  g_autofree Fake *f = fake_new ();
+  static const char *texts[] = {
+    "init_task.comm[0]",
+    "((struct task_struct *) 0xffff000010001000)->pid",
+    "sizeof(int) * (2 + 3)",
+    "\"a ) in a string\"[1]",
+    "')' == 41",
+    "2:::0x5a::current->mm",
+  };
+
+  assert_number ("Var.VALUE(jiffies)", 0x1234);
+  assert_number ("Var.VALUE( jiffies )+1", 0x1235);
+  assert_number ("v.address(jiffies)", G_GUINT64_CONSTANT (0xffff000000010000));
+  assert_number ("Var.SIZEOF(jiffies)*2", 16);
+  assert_string ("Var.STRing(comm)", "swapper/0");
+  assert_number ("Var.EXIST(comm)", TRUE);
+  assert_number ("Var.EXIST(nosuch)", FALSE);
+  assert_number ("Var.EXIST(nosuch)||Var.EXIST(jiffies)", TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *call = g_strdup_printf ("Var.EXIST(%s)==FALSE()", texts[i]);
+
+      assert_number (call, TRUE);
+      g_assert_cmpstr (f->last_var, ==, texts[i]);
+    }
+  assert_error ("Var.VALUE(nosuch)", "nosuch: no such symbol");
+  assert_error ("Var.VALUE()", "Var.VALUE() takes one C expression, not 0");
+  assert_error ("Var.VALUE(a[1)", "expected ')' to close Var.VALUE(");
+  assert_error ("Var.VALUE(\"open)", "expected ')' to close Var.VALUE(");
+  assert_error_in (&condition_env, f, "Var.VALUE(jiffies)",
+                   "Var.VALUE() cannot be used in a breakpoint condition");
+}
+
 static void
 test_tasks (void)
 {
@@ -591,5 +671,6 @@ main (int   argc,
   g_test_add_func ("/Hs/Builtins/memory", test_memory);
   g_test_add_func ("/Hs/Builtins/symbols-machines", test_symbols_machines);
   g_test_add_func ("/Hs/Builtins/tasks", test_tasks);
+  g_test_add_func ("/Hs/Builtins/var", test_var);
   return g_test_run ();
 }

@@ -813,6 +813,33 @@ test_print_memory_errors (TargetFixture *t,
   g_free (hs_test_run_ok (t->interp, "Break"));
 }
 
+/* Var.*() where the answer is an error, or FALSE(): no symbols, a command's own argument, a
+ * running target. (The guests' kernels answer them in the board's tests.) */
+static void
+test_print_var_errors (TargetFixture *t,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) no_symbols = hs_test_run_fail (t->interp, "PRINT Var.VALUE(jiffies)");
+  g_autoptr(GError) machine = hs_test_run_fail (t->interp, "PRINT Var.VALUE(9:::jiffies)");
+  g_autoptr(GError) access = hs_test_run_fail (t->interp, "PRINT Var.VALUE(A:0x10)");
+  g_autoptr(GError) argument = hs_test_run_fail (t->interp, "Data.dump Var.ADDRESS(jiffies)");
+  g_autoptr(GError) unclosed = hs_test_run_fail (t->interp, "PRINT Var.VALUE(a[1)");
+  g_autofree char *exist = hs_test_run_ok (t->interp, "PRINT Var.EXIST(jiffies)");
+  g_autoptr(GError) running = NULL;
+
+  assert_contains (no_symbols->message, "machine 0 has no symbols");
+  assert_contains (machine->message, "9");
+  assert_contains (access->message, "leave out the access class");
+  assert_contains (argument->message, "C expressions are not evaluated here");
+  assert_contains (unclosed->message, "expected ')' to close Var.VALUE(");
+  g_assert_cmpstr (exist, ==, "FALSE()\n");
+
+  g_free (hs_test_run_ok (t->interp, "Go"));
+  running = hs_test_run_fail (t->interp, "PRINT Var.VALUE(jiffies)");
+  assert_contains (running->message, "the target is running; halt it first");
+  g_free (hs_test_run_ok (t->interp, "Break"));
+}
+
 static void
 test_evaluate_async (TargetFixture *t,
                      gconstpointer  data)
@@ -969,6 +996,7 @@ main (int   argc,
 
   ADD ("print-memory", test_print_memory);
   ADD ("print-memory-errors", test_print_memory_errors);
+  ADD ("print-var-errors", test_print_var_errors);
   ADD ("evaluate-async", test_evaluate_async);
   ADD ("task-builtins", test_task_builtins);
 

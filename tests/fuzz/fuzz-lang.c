@@ -201,6 +201,21 @@ env_current_task (gpointer   data,
   return TRUE;
 }
 
+/* Var.*(): what the parser handed over, back as the answer. */
+static gboolean
+env_var (gpointer       data,
+         HsBuiltinVar   query,
+         const char    *expression,
+         HsValue       *result,
+         GError       **error)
+{
+  if (query == HS_BUILTIN_VAR_STRING)
+    hs_value_set_string (result, expression);
+  else
+    hs_value_set_number (result, strlen (expression));
+  return TRUE;
+}
+
 static const HsBuiltinEnv env = {
   .where = "in the fuzzer",
   .read_memory = env_read,
@@ -211,6 +226,7 @@ static const HsBuiltinEnv env = {
   .n_tasks = env_n_tasks,
   .task = env_task,
   .current_task = env_current_task,
+  .var = env_var,
 };
 
 static gboolean

@@ -37,8 +37,18 @@ grep -q '^#1  2:::0xffff[0-9a-f]* common_nsleep+0x' "$out" || fail "Frame.view h
 # machine 2's tasks in a WHILE over TASK.FIRST()/TASK.NEXT(): as many as TASK.List /MACHINE 2
 # lists at that halt.
 examples=$(cd "$(dirname "$0")/../../examples" && pwd)
-"$hyperscope" --demo --batch "$examples/demo-setup.cmm" -c 'TASK.List /MACHINE 2' >"$out" 2>"$err" \
-  || fail "demo-setup.cmm exited with $?"
+"$hyperscope" --demo --batch "$examples/demo-setup.cmm" -c 'TASK.List /MACHINE 2' \
+  -c 'PRINT "var " Var.VALUE(2:::init_task.pid) " " Var.STRing(2:::init_task.comm) " " Var.SIZEOF(2:::init_task.comm)' \
+  -c 'PRINT "var " Var.VALUE(2:::init_task.comm[1])==0x77 " " Var.EXIST(2:::init_task.nosuch) " " Var.EXIST(2:::jiffies)' \
+  -c 'PRINT "var " Var.ADDRESS(2:::init_task.comm)-Var.ADDRESS(2:::init_task)==Var.VALUE(2:::&((struct task_struct *)0)->comm)' \
+  -c 'Data.dump 2:::init_task /Length 0x10' -c 'PRINT "init_task at " Var.ADDRESS(2:::init_task)' \
+  >"$out" 2>"$err" || fail "demo-setup.cmm exited with $?"
+# Var.*(): C expressions over a guest's debug information, in PRINT.
+grep -qx 'var 0x0 swapper/0 0x10' "$out" || fail "Var.VALUE/STRing/SIZEOF of machine 2's init_task"
+grep -qx 'var TRUE() FALSE() TRUE()' "$out" || fail "Var.VALUE of a member's element, or Var.EXIST"
+grep -qx 'var TRUE()' "$out" || fail "Var.ADDRESS does not agree with offsetof"
+at=$(sed -n 's/^init_task at \(0x[0-9a-f]*\)$/\1/p' "$out")
+[ -n "$at" ] && grep -qi "^2:::0x0*${at#0x} " "$out" || fail "Var.ADDRESS(2:::init_task) is not where Data.dump finds it"
 counted=$(sed -n 's/^machine 2: Linux version 6\.[^,]*, \([0-9]*\) tasks$/\1/p' "$out")
 # A row starts with '*' when its task runs on a core at the halt.
 listed=$(grep -Ec '^[ *] 2 linux2 ' "$out" || true)
