@@ -30,7 +30,7 @@ resolve_location (Call       *call,
         return FALSE;
       text = scoped = g_strdup_printf ("%" G_GUINT64_FORMAT ":::%s", v, text);
     }
-  if (!hs_interp_resolve_address (call->interp, text, address, &error))
+  if (!hs_interp_resolve_address_in (call->interp, call->memory, text, address, &error))
     {
       hs_call_return (call, error);
       return FALSE;

@@ -150,7 +150,7 @@ cmd_data_set (Call *call)
 {
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
   g_autoptr(GBytes) data = NULL;
-  HsExprScope scope = hs_interp_default_scope (call->interp);
+  HsExprScope scope = hs_call_scope (call);
   HsExprContext ctx = hs_interp_expr_context (&scope);
   HsAddress address;
   guint width = 1;
@@ -533,6 +533,6 @@ const CommandSpec hs_data_commands[] = {
     .needs_tasks = TRUE },
   { "PRINT", "PRINT [%Hex|%Decimal|%Binary|%String|%CONTinue|%ERROR|%WARNING] "
     "[expression|\"text\"]...", "print values (Data.Long(address) and the like read memory)",
-    0, G_MAXUINT, NULL, cmd_print },
+    0, G_MAXUINT, NULL, cmd_print, .own_evaluation = TRUE },
   { NULL }
 };

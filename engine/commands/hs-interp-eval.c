@@ -48,6 +48,7 @@ struct _HsEvalMemory
   GArray *vars;                 /* of CachedVar */
   gboolean var_missed;          /* it asked a Var.*() question not in @vars: */
   CachedVar var_miss;           /* (its expression owned) */
+  gboolean frozen;              /* a command's: read before it ran, nothing more comes */
 };
 
 typedef struct
@@ -146,6 +147,17 @@ same_space (const HsAddress *a,
   return a->access == b->access && a->machine == b->machine && a->space == b->space;
 }
 
+/* A command's arguments are read before it runs (hs_interp_prefetch_async()); one that then
+ * asks for more (an address computed from what it read, a different spelling) cannot wait. */
+static gboolean
+frozen_miss (GError **error)
+{
+  g_set_error_literal (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_FAILED,
+                       "this command cannot wait for the target's memory here: put the value "
+                       "in a macro first (&v=Data.Long(...)), then use &v");
+  return FALSE;
+}
+
 static gboolean
 interp_read_address (gpointer          data,
                      const HsAddress  *address,
@@ -160,8 +172,8 @@ interp_read_address (gpointer          data,
   if (memory == NULL)
     {
       g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_FAILED,
-                   "memory is not read here (PRINT and scripts' expressions read it; Data.dump "
-                   "shows it)");
+                   "memory is not read here (PRINT, scripts' expressions and commands' "
+                   "arguments read it; a WAIT condition does not)");
       return FALSE;
     }
   if (state == HS_ENGINE_STATE_RUNNING)
@@ -202,6 +214,8 @@ interp_read_address (gpointer          data,
                    + (address->offset - r->address.offset), len);
       return TRUE;
     }
+  if (memory->frozen)
+    return frozen_miss (error);
   if (!memory->missed)
     {
       memory->missed = TRUE;
@@ -238,12 +252,6 @@ interp_symbol (gpointer     data,
                                   value, error);
 }
 
-static gboolean resolve_address_in (HsInterp      *self,
-                                    HsEvalMemory  *memory,
-                                    const char    *text,
-                                    HsAddress     *address,
-                                    GError       **error);
-
 static gboolean
 interp_resolve_address (gpointer     data,
                         const char  *text,
@@ -252,7 +260,7 @@ interp_resolve_address (gpointer     data,
 {
   HsExprScope *scope = data;
 
-  return resolve_address_in (scope->interp, scope->memory, text, address, error);
+  return hs_interp_resolve_address_in (scope->interp, scope->memory, text, address, error);
 }
 
 static gboolean
@@ -274,7 +282,7 @@ interp_n_tasks (gpointer   data,
 
   if (hs_engine_get_tasks_pending (engine))
     {
-      if (scope->memory != NULL)
+      if (scope->memory != NULL && !scope->memory->frozen)
         {
           scope->memory->wait_tasks = TRUE;
           g_set_error_literal (error, HS_EVAL_MISS_ERROR, 1, "tasks not read yet");
@@ -352,8 +360,8 @@ interp_var (gpointer       data,
   if (memory == NULL)
     {
       g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_FAILED,
-                   "C expressions are not evaluated here (PRINT and scripts' expressions "
-                   "evaluate them; Var.view shows one)");
+                   "C expressions are not evaluated here (PRINT, scripts' expressions and "
+                   "commands' arguments evaluate them; a WAIT condition does not)");
       return FALSE;
     }
   if (!hs_address_spec_parse (text, &spec, error))
@@ -404,6 +412,8 @@ interp_var (gpointer       data,
         *result = v->value;
       return TRUE;
     }
+  if (memory->frozen)
+    return frozen_miss (error);
   if (!memory->var_missed)
     {
       memory->var_missed = TRUE;
@@ -447,12 +457,13 @@ hs_interp_expr_context (HsExprScope *scope)
   return hs_builtins_context (&scope->binding);
 }
 
-static gboolean
-resolve_address_in (HsInterp      *self,
-                    HsEvalMemory  *memory,
-                    const char    *text,
-                    HsAddress     *address,
-                    GError       **error)
+/* @text, any address form, with what @memory has read (NULL: no memory is read). */
+gboolean
+hs_interp_resolve_address_in (HsInterp      *self,
+                              HsEvalMemory  *memory,
+                              const char    *text,
+                              HsAddress     *address,
+                              GError       **error)
 {
   HsAddressSpec spec;
   HsExprScope scope = hs_interp_default_scope (self);
@@ -492,15 +503,40 @@ hs_interp_resolve_address (HsInterp    *self,
 {
   g_return_val_if_fail (HS_IS_INTERP (self), FALSE);
   g_return_val_if_fail (text != NULL, FALSE);
-  return resolve_address_in (self, NULL, text, address, error);
+  return hs_interp_resolve_address_in (self, NULL, text, address, error);
 }
 
 /* ---- evaluation that reads memory --------------------------------------------------------- */
 
+HsEvalMemory *
+hs_eval_memory_new (void)
+{
+  HsEvalMemory *memory = g_new0 (HsEvalMemory, 1);
+
+  memory->reads = g_array_new (FALSE, TRUE, sizeof (CachedRead));
+  g_array_set_clear_func (memory->reads, cached_read_clear);
+  memory->vars = g_array_new (FALSE, TRUE, sizeof (CachedVar));
+  g_array_set_clear_func (memory->vars, cached_var_clear);
+  return memory;
+}
+
+void
+hs_eval_memory_free (HsEvalMemory *memory)
+{
+  if (memory == NULL)
+    return;
+  g_array_unref (memory->reads);
+  g_array_unref (memory->vars);
+  cached_var_clear (&memory->var_miss);
+  g_free (memory);
+}
+
 typedef struct
 {
   char *text;
-  HsEvalMemory memory;
+  gboolean address;             /* @text is an address form (hs_interp_resolve_address_in()) */
+  HsEvalMemory *memory;
+  gboolean own_memory;
   guint n_reads;
   gsize n_bytes;
   guint n_task_waits;
@@ -510,9 +546,8 @@ static void
 evaluation_free (Evaluation *ev)
 {
   g_free (ev->text);
-  g_clear_pointer (&ev->memory.reads, g_array_unref);
-  g_clear_pointer (&ev->memory.vars, g_array_unref);
-  cached_var_clear (&ev->memory.var_miss);
+  if (ev->own_memory)
+    hs_eval_memory_free (ev->memory);
   g_free (ev);
 }
 
@@ -534,7 +569,7 @@ evaluation_read (GObject      *object,
   Evaluation *ev = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr(HsMemoryRead) read = hs_engine_read_finish (HS_ENGINE (object), result, &error);
-  CachedRead r = { ev->memory.miss, ev->memory.miss_length, NULL, NULL };
+  CachedRead r = { ev->memory->miss, ev->memory->miss_length, NULL, NULL };
 
   if (read == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -553,7 +588,7 @@ evaluation_read (GObject      *object,
     r.bytes = g_bytes_ref (read->data);
   else
     r.fault = g_strdup (read->fault ? read->fault : "not readable");
-  g_array_append_val (ev->memory.reads, r);
+  g_array_append_val (ev->memory->reads, r);
   evaluation_step (task);
 }
 
@@ -572,12 +607,12 @@ evaluation_var_done (GObject      *object,
 {
   GTask *task = user_data;
   Evaluation *ev = g_task_get_task_data (task);
-  CachedVar v = ev->memory.var_miss;
+  CachedVar v = ev->memory->var_miss;
   GError *error = NULL;
   guint64 number = 0;
   g_autofree char *text = NULL;
 
-  memset (&ev->memory.var_miss, 0, sizeof ev->memory.var_miss);
+  memset (&ev->memory->var_miss, 0, sizeof ev->memory->var_miss);
   if (!hs_engine_query_finish (HS_ENGINE (object), result, &number, &text, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -601,7 +636,7 @@ evaluation_var_done (GObject      *object,
     hs_value_set_boolean (&v.value, number != 0);
   else
     hs_value_set_number (&v.value, number);
-  g_array_append_val (ev->memory.vars, v);
+  g_array_append_val (ev->memory->vars, v);
   evaluation_step (task);
 }
 
@@ -640,17 +675,28 @@ evaluation_step (GTask *task)
       g_object_unref (task);
       return;
     }
-  ev->memory.missed = FALSE;
-  ev->memory.wait_tasks = FALSE;
-  ev->memory.var_missed = FALSE;
-  cached_var_clear (&ev->memory.var_miss);
-  scope.memory = &ev->memory;
-  ctx = hs_interp_expr_context (&scope);
-  ok = hs_expr_evaluate (ev->text, &ctx, &value, &error);
+  ev->memory->missed = FALSE;
+  ev->memory->wait_tasks = FALSE;
+  ev->memory->var_missed = FALSE;
+  cached_var_clear (&ev->memory->var_miss);
+  scope.memory = ev->memory;
+  if (ev->address)
+    {
+      HsAddress address;
+
+      ok = hs_interp_resolve_address_in (self, ev->memory, ev->text, &address, &error);
+      if (ok)
+        hs_value_set_number (&value, address.offset);
+    }
+  else
+    {
+      ctx = hs_interp_expr_context (&scope);
+      ok = hs_expr_evaluate (ev->text, &ctx, &value, &error);
+    }
 
   /* What it needs is not here yet: whatever it made of that (an error, or a function that
    * took the failure for an answer), get it and evaluate again. */
-  if (ev->memory.wait_tasks && ev->n_task_waits < 4)
+  if (ev->memory->wait_tasks && ev->n_task_waits < 4)
     {
       ev->n_task_waits++;
       hs_value_clear (&value);
@@ -658,12 +704,12 @@ evaluation_step (GTask *task)
       hs_engine_wait_for_tasks_async (self->engine, cancellable, evaluation_tasks_read, task);
       return;
     }
-  if (ev->memory.missed)
+  if (ev->memory->missed)
     {
       hs_value_clear (&value);
       g_clear_error (&error);
       if (ev->n_reads >= HS_INTERP_EVAL_MAX_READS
-          || ev->n_bytes + ev->memory.miss_length > HS_INTERP_EVAL_MAX_BYTES)
+          || ev->n_bytes + ev->memory->miss_length > HS_INTERP_EVAL_MAX_BYTES)
         {
           g_task_return_new_error (task, HS_COMMAND_ERROR, HS_COMMAND_ERROR_FAILED,
                                    "'%s' reads too much memory (at most %u reads and %u bytes "
@@ -673,14 +719,14 @@ evaluation_step (GTask *task)
           return;
         }
       ev->n_reads++;
-      ev->n_bytes += ev->memory.miss_length;
-      hs_engine_read_async (self->engine, &ev->memory.miss, ev->memory.miss_length, cancellable,
+      ev->n_bytes += ev->memory->miss_length;
+      hs_engine_read_async (self->engine, &ev->memory->miss, ev->memory->miss_length, cancellable,
                             evaluation_read, task);
       return;
     }
-  if (ev->memory.var_missed)
+  if (ev->memory->var_missed)
     {
-      const CachedVar *q = &ev->memory.var_miss;
+      const CachedVar *q = &ev->memory->var_miss;
 
       hs_value_clear (&value);
       g_clear_error (&error);
@@ -713,6 +759,29 @@ evaluation_step (GTask *task)
   g_object_unref (task);
 }
 
+/* Starts evaluating @text (an expression, or with @address an address form) with @memory's
+ * reads (NULL: its own); the task returns an HsValue. */
+static void
+evaluate_with (HsInterp            *self,
+               const char          *text,
+               gboolean             address,
+               HsEvalMemory        *memory,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Evaluation *ev = g_new0 (Evaluation, 1);
+
+  g_task_set_source_tag (task, hs_interp_evaluate_async);
+  ev->text = g_strdup (text);
+  ev->address = address;
+  ev->own_memory = memory == NULL;
+  ev->memory = memory ? memory : hs_eval_memory_new ();
+  g_task_set_task_data (task, ev, (GDestroyNotify) evaluation_free);
+  evaluation_step (task);
+}
+
 void
 hs_interp_evaluate_async (HsInterp            *self,
                           const char          *text,
@@ -720,22 +789,10 @@ hs_interp_evaluate_async (HsInterp            *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  GTask *task;
-  Evaluation *ev;
-
   g_return_if_fail (HS_IS_INTERP (self));
   g_return_if_fail (text != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hs_interp_evaluate_async);
-  ev = g_new0 (Evaluation, 1);
-  ev->text = g_strdup (text);
-  ev->memory.reads = g_array_new (FALSE, TRUE, sizeof (CachedRead));
-  g_array_set_clear_func (ev->memory.reads, cached_read_clear);
-  ev->memory.vars = g_array_new (FALSE, TRUE, sizeof (CachedVar));
-  g_array_set_clear_func (ev->memory.vars, cached_var_clear);
-  g_task_set_task_data (task, ev, (GDestroyNotify) evaluation_free);
-  evaluation_step (task);
+  evaluate_with (self, text, FALSE, NULL, cancellable, callback, user_data);
 }
 
 gboolean
@@ -758,3 +815,93 @@ hs_interp_evaluate_finish (HsInterp      *self,
   return TRUE;
 }
 
+
+/* ---- a command's arguments -------------------------------------------------------------- */
+
+typedef struct
+{
+  GPtrArray *texts;             /* of char* */
+  guint next;
+  HsEvalMemory *memory;         /* the caller's */
+} Prefetch;
+
+static void
+prefetch_free (Prefetch *p)
+{
+  g_ptr_array_unref (p->texts);
+  g_free (p);
+}
+
+static void prefetch_next (GTask *task);
+
+static void
+prefetch_one_done (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_auto(HsValue) value = { 0 };
+  GError *error = NULL;
+
+  /* The command reports what is wrong with its arguments itself; only a stop stops here. */
+  if (!hs_interp_evaluate_finish (HS_INTERP (object), result, &value, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  g_clear_error (&error);
+  prefetch_next (task);
+}
+
+static void
+prefetch_next (GTask *task)
+{
+  Prefetch *p = g_task_get_task_data (task);
+
+  if (p->next >= p->texts->len)
+    {
+      p->memory->frozen = TRUE;
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  evaluate_with (g_task_get_source_object (task), g_ptr_array_index (p->texts, p->next++),
+                 TRUE, p->memory, g_task_get_cancellable (task), prefetch_one_done, task);
+}
+
+/**
+ * hs_interp_prefetch_async:
+ * @texts: (element-type utf8): a command's arguments that call functions
+ *
+ * Reads into @memory what evaluating each of @texts (as an address form, which a plain
+ * expression is too) reads from the target, so that the command can then evaluate them at
+ * once with @memory (frozen afterwards: what was not read is an error, not a wait).
+ * Evaluation errors are left for the command to report.
+ */
+void
+hs_interp_prefetch_async (HsInterp            *self,
+                          GPtrArray           *texts,
+                          HsEvalMemory        *memory,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Prefetch *p = g_new0 (Prefetch, 1);
+
+  g_task_set_source_tag (task, hs_interp_prefetch_async);
+  p->texts = g_ptr_array_ref (texts);
+  p->memory = memory;
+  g_task_set_task_data (task, p, (GDestroyNotify) prefetch_free);
+  prefetch_next (task);
+}
+
+gboolean
+hs_interp_prefetch_finish (HsInterp      *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

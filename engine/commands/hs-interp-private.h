@@ -56,6 +56,8 @@ typedef struct
   CommandFunc func;
   gboolean path_first;          /* the first argument is a file: "/tmp" is not an option */
   gboolean needs_tasks;         /* shows or acts in tasks: waits for a guest's tasks to be read */
+  gboolean own_evaluation;      /* evaluates its arguments itself, reading memory as it goes
+                                 * (PRINT) or over time (WAIT): nothing is read for it first */
 } CommandSpec;
 
 struct _Call
@@ -68,6 +70,7 @@ struct _Call
   GTask *task;                  /* owned until the call returns */
   gpointer state;               /* the command's own, from hs_call_new_state() */
   GDestroyNotify state_clear;
+  struct _HsEvalMemory *memory; /* what its arguments read before it ran, or NULL */
 };
 
 /* The memory one asynchronous evaluation has read (hs-interp.c). */
@@ -132,6 +135,24 @@ gboolean      hs_call_get_core_option  (Call          *call,
 void          hs_call_append_core_line (Call          *call,
                                         HsCore        *core);
 HsExprScope   hs_interp_default_scope  (HsInterp      *self);
+/* The default scope with what the call's arguments read before it ran. */
+HsExprScope   hs_call_scope            (Call          *call);
+HsEvalMemory *hs_eval_memory_new       (void);
+void          hs_eval_memory_free      (HsEvalMemory  *memory);
+gboolean      hs_interp_resolve_address_in (HsInterp  *self,
+                                        HsEvalMemory  *memory,
+                                        const char    *text,
+                                        HsAddress     *address,
+                                        GError       **error);
+void          hs_interp_prefetch_async (HsInterp            *self,
+                                        GPtrArray           *texts,
+                                        HsEvalMemory        *memory,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean      hs_interp_prefetch_finish (HsInterp           *self,
+                                         GAsyncResult       *result,
+                                         GError            **error);
 void          hs_interp_request_view   (HsInterp      *self,
                                         const char    *view,
                                         guint          machine);

@@ -70,7 +70,8 @@ cmd_go (Call *call)
       hs_engine_go_async (call->interp->engine, NULL, go_done, call);
       return;
     }
-  if (!hs_interp_resolve_address (call->interp, hs_call_arg (call, 0), &address, &error))
+  if (!hs_interp_resolve_address_in (call->interp, call->memory, hs_call_arg (call, 0), &address,
+                                     &error))
     {
       g_prefix_error (&error, "Go: ");
       hs_call_return (call, error);
@@ -434,7 +435,8 @@ const CommandSpec hs_run_commands[] = {
     NULL, cmd_go_up, .needs_tasks = TRUE },
   { "Break", "Break", "halt every core", 0, 0, NULL, cmd_break },
   { "WAIT", "WAIT [condition] [time]",
-    "wait for a time, or until a condition holds (at most the time)", 0, 2, NULL, cmd_wait },
+    "wait for a time, or until a condition holds (at most the time)", 0, 2, NULL, cmd_wait,
+    .own_evaluation = TRUE },
   { "CORE.select", "CORE.select n", "make core n the current core", 1, 1, NULL,
     cmd_core_select },
   { "SYStem.Attach", "SYStem.Attach HOST:PORT", "attach to a GDB remote stub", 1, 1, NULL,

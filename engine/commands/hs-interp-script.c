@@ -1063,7 +1063,7 @@ const CommandSpec hs_script_commands[] = {
   { "DO", "DO file [arguments]",
     "run a PRACTICE script: macros, IF/ELSE, WHILE, RePeaT, GOTO, GOSUB/RETURN, ENTRY, "
     "ON ERROR, ENDDO (the arguments are what its ENTRY takes)", 1, G_MAXUINT, NULL, cmd_do,
-    TRUE },
+    TRUE, .own_evaluation = TRUE },
   { "CONTinue", "CONTinue", "resume the script STOP paused (END ends it)", 0, 0, NULL,
     cmd_continue },
   { "QUIT", "QUIT [status]",

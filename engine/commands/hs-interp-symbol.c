@@ -63,7 +63,7 @@ cmd_data_load_elf (Call *call)
     }
   if (call->args->len > 1)
     {
-      HsExprScope scope = hs_interp_default_scope (call->interp);
+      HsExprScope scope = hs_call_scope (call);
       HsExprContext ctx;
 
       if (!hs_address_spec_parse (hs_call_arg (call, 1), &spec, &error))

@@ -401,23 +401,28 @@ static const OptionSpec var_options[] = { { "MACHINE", TRUE }, { "TASK", TRUE, T
 static const OptionSpec watch_options[] = { { "MACHINE", TRUE }, { NULL } };
 static const OptionSpec del_watch_options[] = { { "ALL", FALSE }, { NULL } };
 
+/* Their arguments are C expressions, which the engine evaluates: nothing is read for them
+ * first (own_evaluation). */
 const CommandSpec hs_var_commands[] = {
   { "Var.view", "Var.view [machine:::[space::]]expression [/MACHINE n] [/TASK x] [/Depth n] "
     "[/Elements n]",
     "a C expression over a machine's variables and types, printed as a C value "
     "(init_task.comm, ((struct task_struct *)0x...)->pid, sizeof (struct page)); structs "
     "expanded /Depth levels deep (4) and /Elements of each array (64) are shown",
-    1, G_MAXUINT, var_options, cmd_var_view, .needs_tasks = TRUE },
+    1, G_MAXUINT, var_options, cmd_var_view, .needs_tasks = TRUE,
+    .own_evaluation = TRUE },
   { "Var.set", "Var.set [machine:::[space::]]expression = value [/MACHINE n] [/TASK x]",
     "write an integer, enum (by name), bool or pointer variable or member, and read it back",
-    1, G_MAXUINT, var_options, cmd_var_set, .needs_tasks = TRUE },
+    1, G_MAXUINT, var_options, cmd_var_set, .needs_tasks = TRUE,
+    .own_evaluation = TRUE },
   { "Var.Watch", "Var.Watch [[machine:::]expression [/MACHINE n]]",
     "watch an expression: evaluated again after every halt in the current context (or the "
     "machine given), '(changed)' when its text differs from the halt before; alone, lists the "
     "watches and their values",
-    0, G_MAXUINT, watch_options, cmd_var_watch, .needs_tasks = TRUE },
+    0, G_MAXUINT, watch_options, cmd_var_watch, .needs_tasks = TRUE,
+    .own_evaluation = TRUE },
   { "Var.DelWatch", "Var.DelWatch expression | /ALL",
     "stop watching an expression, or every one",
-    0, G_MAXUINT, del_watch_options, cmd_var_del_watch },
+    0, G_MAXUINT, del_watch_options, cmd_var_del_watch, .own_evaluation = TRUE },
   { NULL }
 };

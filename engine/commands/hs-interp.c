@@ -53,6 +53,7 @@ call_free (Call *call)
   g_clear_pointer (&call->options, g_hash_table_unref);
   if (call->out)
     g_string_free (call->out, TRUE);
+  g_clear_pointer (&call->memory, hs_eval_memory_free);
   g_clear_object (&call->interp);
   g_free (call);
 }
@@ -159,12 +160,21 @@ hs_call_resolve_address (Call       *call,
 {
   GError *error = NULL;
 
-  if (!hs_interp_resolve_address (call->interp, text, address, &error))
+  if (!hs_interp_resolve_address_in (call->interp, call->memory, text, address, &error))
     {
       hs_call_return (call, error);
       return FALSE;
     }
   return TRUE;
+}
+
+HsExprScope
+hs_call_scope (Call *call)
+{
+  HsExprScope scope = hs_interp_default_scope (call->interp);
+
+  scope.memory = call->memory;
+  return scope;
 }
 
 gboolean
@@ -173,7 +183,7 @@ hs_call_eval_number (Call        *call,
                      const char  *what,
                      guint64     *out)
 {
-  HsExprScope scope = hs_interp_default_scope (call->interp);
+  HsExprScope scope = hs_call_scope (call);
   HsExprContext ctx = hs_interp_expr_context (&scope);
   GError *error = NULL;
 
@@ -404,6 +414,69 @@ tasks_ready (GObject      *object,
   call->spec->func (call);
 }
 
+/* The arguments and option values that call functions ("Data.dump Var.ADDRESS(x)"): their
+ * memory is read first, for commands that evaluate at once. NULL when there are none, or
+ * nothing can be read. */
+static GPtrArray *
+texts_to_prefetch (Call *call)
+{
+  GPtrArray *texts = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (call->spec->own_evaluation
+      || hs_engine_get_state (call->interp->engine) != HS_ENGINE_STATE_HALTED)
+    return NULL;
+  for (guint i = 0; i < call->args->len; i++)
+    if (strchr (g_ptr_array_index (call->args, i), '(') != NULL)
+      {
+        if (texts == NULL)
+          texts = g_ptr_array_new ();
+        g_ptr_array_add (texts, g_ptr_array_index (call->args, i));
+      }
+  g_hash_table_iter_init (&iter, call->options);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (strchr (value, '(') != NULL)
+      {
+        if (texts == NULL)
+          texts = g_ptr_array_new ();
+        g_ptr_array_add (texts, value);
+      }
+  return texts;
+}
+
+static void run_call (Call *call);
+
+static void
+prefetched (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+
+  if (!hs_interp_prefetch_finish (HS_INTERP (object), result, &error))
+    {
+      hs_call_return (call, error);
+      return;
+    }
+  run_call (call);
+}
+
+/* Runs the bound call: after a halt that came while a vmlinux was still being indexed,
+ * commands in tasks wait (seconds) for that guest's tasks. */
+static void
+run_call (Call *call)
+{
+  if (call->spec->needs_tasks && hs_engine_get_tasks_pending (call->interp->engine))
+    {
+      hs_engine_wait_for_tasks_async (call->interp->engine, g_task_get_cancellable (call->task),
+                                      tasks_ready, call);
+      return;
+    }
+  call->spec->func (call);
+}
+
 void
 hs_interp_execute_command_async (HsInterp            *self,
                                  const char          *line,
@@ -461,15 +534,18 @@ hs_interp_execute_command_async (HsInterp            *self,
     }
 
   call->task = g_steal_pointer (&task);
-  /* After a halt that came while a vmlinux was still being indexed, commands in tasks wait
-   * (seconds) for that guest's tasks. */
-  if (call->spec->needs_tasks && hs_engine_get_tasks_pending (self->engine))
-    {
-      hs_engine_wait_for_tasks_async (self->engine, g_task_get_cancellable (call->task),
-                                      tasks_ready, call);
-      return;
-    }
-  call->spec->func (call);
+  {
+    g_autoptr(GPtrArray) texts = texts_to_prefetch (call);
+
+    if (texts != NULL)
+      {
+        call->memory = hs_eval_memory_new ();
+        hs_interp_prefetch_async (self, texts, call->memory, g_task_get_cancellable (call->task),
+                                  prefetched, call);
+        return;
+      }
+  }
+  run_call (call);
 }
 
 /* Lines and scripts running inside each other (a macro that makes a line "DO" itself) are

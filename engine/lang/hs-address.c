@@ -44,6 +44,17 @@ parse_id (const char  *text,
   return TRUE;
 }
 
+/* @separator in @p before the first '(' or '"', or NULL. */
+static const char *
+find_prefix_end (const char *p,
+                 const char *separator)
+{
+  const char *sep = strstr (p, separator);
+  gsize before = strcspn (p, "(\"");
+
+  return sep != NULL && (gsize) (sep - p) < before ? sep : NULL;
+}
+
 gboolean
 hs_address_spec_parse (const char     *text,
                        HsAddressSpec  *spec,
@@ -75,7 +86,8 @@ hs_address_spec_parse (const char     *text,
       return FALSE;
     }
 
-  sep = strstr (p, ":::");
+  /* The prefixes come before any call or string: "Var.SIZEOF(2:::x)" has none of its own. */
+  sep = find_prefix_end (p, ":::");
   if (sep != NULL)
     {
       if (!parse_id (p, sep - p, "machine", text, &v, error))
@@ -91,7 +103,7 @@ hs_address_spec_parse (const char     *text,
       p = sep + 3;
     }
 
-  sep = strstr (p, "::");
+  sep = find_prefix_end (p, "::");
   if (sep != NULL)
     {
       if (!parse_id (p, sep - p, "space", text, &spec->space, error))
@@ -109,7 +121,7 @@ hs_address_spec_parse (const char     *text,
                    spec->has_space ? "space" : spec->has_machine ? "machine" : "access class");
       return FALSE;
     }
-  if (strstr (p, ":::") != NULL || strstr (p, "::") != NULL)
+  if (find_prefix_end (p, "::") != NULL)
     {
       g_set_error (error, HS_COMMAND_ERROR, HS_COMMAND_ERROR_BAD_ARGUMENT,
                    "'%s': write machine:::space::address, in that order", text);

@@ -31,6 +31,15 @@ test_forms (void)
     { "I:2:::0x41000000", HS_ACCESS_INTERMEDIATE, TRUE, 2, FALSE, 0, "0x41000000" },
     { "10.:::0x5a::0", HS_ACCESS_VIRTUAL, TRUE, 10, TRUE, 0x5a, "0" },
     { "  1:::0::do_nanosleep  ", HS_ACCESS_VIRTUAL, TRUE, 1, TRUE, 0, "do_nanosleep" },
+    /* Prefixes come before any call or string: a function's argument keeps its own. */
+    { "Var.SIZEOF(2:::init_task.comm)", HS_ACCESS_VIRTUAL, FALSE, 0, FALSE, 0,
+      "Var.SIZEOF(2:::init_task.comm)" },
+    { "2:::Var.VALUE(3:::0x5a::p)+4", HS_ACCESS_VIRTUAL, TRUE, 2, FALSE, 0,
+      "Var.VALUE(3:::0x5a::p)+4" },
+    { "2:::&((struct task_struct *)0)->tasks", HS_ACCESS_VIRTUAL, TRUE, 2, FALSE, 0,
+      "&((struct task_struct *)0)->tasks" },
+    { "Data.Long(\"1:::jiffies\")", HS_ACCESS_VIRTUAL, FALSE, 0, FALSE, 0,
+      "Data.Long(\"1:::jiffies\")" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (good); i++)

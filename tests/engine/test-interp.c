@@ -709,6 +709,7 @@ target_setup (TargetFixture *t,
 {
   guint8 page[4096];
   guint64 quad = GUINT64_TO_LE (G_GUINT64_CONSTANT (0x1122334455667788));
+  guint64 pointer = GUINT64_TO_LE (G_GUINT64_CONSTANT (0x40001010));
   GAsyncResult *result = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -718,6 +719,8 @@ target_setup (TargetFixture *t,
   memcpy (page + 0x10, "hello", 6);
   /* Across a 64-byte piece of Data.String(). */
   memcpy (page + 0x3c, "abcdefgh", 9);
+  /* A pointer to "hello", for commands whose arguments read memory. */
+  memcpy (page + 0x48, &pointer, 8);
   t->probe = hs_fake_probe_new (2);
   hs_fake_probe_write (t->probe, MEM, page, sizeof page);
   t->engine = hs_engine_new ();
@@ -799,12 +802,24 @@ test_print_memory_errors (TargetFixture *t,
   assert_contains (string->message, "0x40002000");
   assert_contains (wraps->message, "past the end of the address space");
   assert_contains (machine->message, "9");
-  /* Other commands' arguments are evaluated at once: they say where memory is read. */
+  /* Other commands' arguments are read before they run: an address read from memory. */
   {
-    g_autoptr(GError) error = hs_test_run_fail (t->interp,
-                                                "Data.dump Data.Long(0x40001000) /Length 4");
+    g_autofree char *dump = hs_test_run_ok (t->interp,
+                                            "Data.dump Data.Quad(0x40001048) /Length 6");
+    g_autofree char *length = hs_test_run_ok (t->interp,
+                                              "Data.dump 0x40001000 /Length Data.Byte(0x40001009)+1");
+    GString *many = g_string_new ("Data.dump 0x40001000 /Length 1");
+    g_autoptr(GError) too_many = NULL;
 
-    assert_contains (error->message, "memory is not read here");
+    assert_contains (dump, "68 65 6c 6c 6f 00");
+    assert_contains (length, "88 77 66 55 44 33 22 11  08 09  ");
+    g_assert_null (strstr (length, " 0a"));
+    /* Past the reading budget, the command's own evaluation cannot wait: it says what to do. */
+    for (guint i = 0; i <= 256; i++)
+      g_string_append_printf (many, "+Data.Byte(0x%x)*0", 0x40001000 + i);
+    too_many = hs_test_run_fail (t->interp, many->str);
+    g_string_free (many, TRUE);
+    assert_contains (too_many->message, "put the value in a macro first");
   }
 
   g_free (hs_test_run_ok (t->interp, "Go"));
@@ -823,6 +838,7 @@ test_print_var_errors (TargetFixture *t,
   g_autoptr(GError) machine = hs_test_run_fail (t->interp, "PRINT Var.VALUE(9:::jiffies)");
   g_autoptr(GError) access = hs_test_run_fail (t->interp, "PRINT Var.VALUE(A:0x10)");
   g_autoptr(GError) argument = hs_test_run_fail (t->interp, "Data.dump Var.ADDRESS(jiffies)");
+  g_autoptr(GError) wait = hs_test_run_fail (t->interp, "WAIT Var.VALUE(jiffies)==1 1.s");
   g_autoptr(GError) unclosed = hs_test_run_fail (t->interp, "PRINT Var.VALUE(a[1)");
   g_autofree char *exist = hs_test_run_ok (t->interp, "PRINT Var.EXIST(jiffies)");
   g_autoptr(GError) running = NULL;
@@ -830,7 +846,8 @@ test_print_var_errors (TargetFixture *t,
   assert_contains (no_symbols->message, "machine 0 has no symbols");
   assert_contains (machine->message, "9");
   assert_contains (access->message, "leave out the access class");
-  assert_contains (argument->message, "C expressions are not evaluated here");
+  assert_contains (argument->message, "Var.ADDRESS(jiffies): machine 0 has no symbols");
+  assert_contains (wait->message, "C expressions are not evaluated here");
   assert_contains (unclosed->message, "expected ')' to close Var.VALUE(");
   g_assert_cmpstr (exist, ==, "FALSE()\n");
 
