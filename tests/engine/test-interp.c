@@ -806,8 +806,8 @@ test_print_memory_errors (TargetFixture *t,
   {
     g_autofree char *dump = hs_test_run_ok (t->interp,
                                             "Data.dump Data.Quad(0x40001048) /Length 6");
-    g_autofree char *length = hs_test_run_ok (t->interp,
-                                              "Data.dump 0x40001000 /Length Data.Byte(0x40001009)+1");
+    g_autofree char *length = hs_test_run_ok (t->interp, "Data.dump 0x40001000 "
+                                              "/Length Data.Byte(0x40001009)+1");
     GString *many = g_string_new ("Data.dump 0x40001000 /Length 1");
     g_autoptr(GError) too_many = NULL;
 
