@@ -370,8 +370,6 @@ is_name_char (char c)
   return g_ascii_isalnum (c) || c == '_' || c == '.';
 }
 
-/* NAME(args) or NAME; names may be dotted (STATE.RUN). */
-
 /* The text up to the ')' that closes a function's '(' (nested brackets and C's quoted strings
  * and characters inside it skipped whole), blanks at its ends trimmed; ps->p is left on that
  * ')'. */
@@ -409,6 +407,7 @@ take_text_argument (Parser      *ps,
   return fail (ps, error, "expected ')' to close %s(", name);
 }
 
+/* NAME(args) or NAME; names may be dotted (STATE.RUN). */
 static gboolean
 parse_name (Parser   *ps,
             HsValue  *out,
