@@ -292,7 +292,7 @@ cmd_help (Call *call)
   g_string_append (call->out, "Scripts (DO file): LOCAL/PRIVATE/GLOBAL &m, &m=expression, &m in "
                               "any line, IF/ELSE, WHILE, RePeaT n, ( blocks ), label:, GOTO, "
                               "GOSUB/RETURN, ENTRY &a &b, ON ERROR CONTinue|GOSUB|GOTO|DEFault, "
-                              "STOP, ENDDO, END.\n");
+                              "STOP (CONTinue resumes), ENDDO, END.\n");
   {
     g_autofree char *functions = hs_builtins_describe ();
 
