@@ -132,6 +132,7 @@ before=$(ticks)
 "${attach[@]}" --batch "$examples/check-tasks.cmm" >"$out" 2>"$err" \
   || fail "check-tasks.cmm failed on a good board (exit $?)"
 grep -q '^all checks passed$' "$out" || fail "check-tasks.cmm did not say it passed"
+grep -q '^machine 2: host linux2$' "$out" || fail "check-tasks.cmm did not read machine 2's host name with Var.STRing()"
 grep -q '^machine 2: Linux version 6\.[^,]*, [0-9]* tasks$' "$out" || fail "check-tasks.cmm did not run demo-setup.cmm to bind the symbols"
 assert_runs "$before" "the regression check"
 # ... and exit 1, naming what failed, when a check fails (a third guest that is not there).
