@@ -162,6 +162,13 @@ run_next (Cli *cli)
 
   if (cli->next >= cli->lines->len)
     {
+      guint stopped_line;
+      const char *stopped = hs_interp_get_stopped_script (cli->interp, &stopped_line, NULL);
+
+      /* Nobody is left to type CONTinue: the rest of the script does not run. */
+      if (stopped != NULL)
+        fprintf (stderr, "hyperscope: %s stopped at line %u and was not resumed "
+                 "(-c CONTinue after it resumes it)\n", stopped, stopped_line);
       finish (cli, 0);
       return;
     }

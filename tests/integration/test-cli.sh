@@ -68,6 +68,12 @@ fi
 grep -q 'did you mean Register.view' "$err" || fail "no suggestion for a typo"
 grep -qx '0x1' "$out" || fail "the command before the failure did not run"
 
+# A script left at a STOP with nothing after it to resume it: said so, and the rest not run.
+printf '%s\n' 'PRINT "one"' 'STOP' 'PRINT "two"' >"$pause"
+"$hyperscope" --batch "$pause" >"$out" 2>"$err" || fail "a script left at its STOP exited with $?"
+grep -qx 'one' "$out" && ! grep -q 'two' "$out" || fail "a script ran past its STOP"
+grep -q "$pause stopped at line 2 and was not resumed" "$err" || fail "no word that the stopped script was not resumed"
+
 # A refused connection is an error, not a hang.
 if timeout 20 "$hyperscope" --attach 127.0.0.1:1 -c Break >"$out" 2>"$err"; then
   fail "attaching to a closed port exited 0"
