@@ -328,6 +328,117 @@ hs_debugger_run_command_finish (HsDebugger    *self,
   return _hs_debugger_pointer_finish (self, result, hs_debugger_run_command, error);
 }
 
+static void
+evaluate_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_auto(HsValue) value = { 0 };
+  GError *error = NULL;
+  GVariant *variant;
+
+  if (!hs_interp_evaluate_finish (HS_INTERP (object), result, &value, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  switch (value.type)
+    {
+    case HS_VALUE_STRING:
+      /* Var.STRing() gives a C string's bytes as they are in memory. */
+      if (g_utf8_validate (value.string, -1, NULL))
+        variant = g_variant_new_string (value.string);
+      else
+        variant = g_variant_new_take_string (g_utf8_make_valid (value.string, -1));
+      break;
+    case HS_VALUE_BOOLEAN:
+      variant = g_variant_new_boolean (value.number != 0);
+      break;
+    case HS_VALUE_NUMBER:
+    case HS_VALUE_TIME:
+    default:
+      variant = g_variant_new_uint64 (value.number);
+      break;
+    }
+  g_task_return_pointer (task, g_variant_ref_sink (variant), (GDestroyNotify) g_variant_unref);
+}
+
+/**
+ * hs_debugger_evaluate:
+ * @self: a debugger
+ * @expression: an expression of the command language: "Var.VALUE(2:::init_task.pid)",
+ *   "Var.STRing(2:::init_task.comm)", "Data.Quad(\"2:::jiffies\")", "Register(pc)+4",
+ *   "TASK.COUNT(1)"
+ * @cancellable: (nullable): to stop it
+ * @callback: (scope async): called on the main context with the value
+ * @user_data: (closure callback): for @callback
+ *
+ * Evaluates @expression as PRINT and scripts do, in the current machine: memory and C
+ * expressions (`Var.*()`) are read on the engine's worker, the target halted. Finish with
+ * [method@Hyperscope.Debugger.evaluate_finish].
+ */
+void
+hs_debugger_evaluate (HsDebugger          *self,
+                      const char          *expression,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (HS_IS_DEBUGGER (self));
+  g_return_if_fail (expression != NULL);
+
+  task = _hs_debugger_new_task (self, cancellable, callback, user_data, hs_debugger_evaluate,
+                                NULL);
+  hs_interp_evaluate_async (self->interp, expression, cancellable, evaluate_done, task);
+}
+
+/**
+ * hs_debugger_evaluate_finish:
+ * @self: a debugger
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the value: a number as "t" (a time in microseconds), a string as
+ *   "s", TRUE() and FALSE() as "b"; or %NULL with the error that names what failed
+ */
+GVariant *
+hs_debugger_evaluate_finish (HsDebugger    *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return _hs_debugger_pointer_finish (self, result, hs_debugger_evaluate, error);
+}
+
+/**
+ * hs_debugger_evaluate_sync:
+ * @self: a debugger
+ * @expression: an expression, as for [method@Hyperscope.Debugger.evaluate]
+ * @cancellable: (nullable): to stop it
+ * @error: return location for an error
+ *
+ * Evaluates @expression, blocking until it is done.
+ *
+ * Returns: (transfer full): the value, as [method@Hyperscope.Debugger.evaluate_finish]
+ *   gives it, or %NULL with its error
+ */
+GVariant *
+hs_debugger_evaluate_sync (HsDebugger    *self,
+                           const char    *expression,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (HS_IS_DEBUGGER (self), NULL);
+  g_return_val_if_fail (expression != NULL, NULL);
+
+  hs_debugger_evaluate (self, expression, cancellable, _hs_debugger_store_result, &result);
+  return hs_debugger_evaluate_finish (self, _hs_debugger_block_on (self, &result), error);
+}
+
 /**
  * hs_debugger_run_command_sync:
  * @self: a debugger

@@ -139,6 +139,18 @@ char            *hs_debugger_run_command_sync    (HsDebugger          *self,
                                                   const char          *line,
                                                   GCancellable        *cancellable,
                                                   GError             **error);
+void             hs_debugger_evaluate            (HsDebugger          *self,
+                                                  const char          *expression,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GVariant        *hs_debugger_evaluate_finish     (HsDebugger          *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+GVariant        *hs_debugger_evaluate_sync       (HsDebugger          *self,
+                                                  const char          *expression,
+                                                  GCancellable        *cancellable,
+                                                  GError             **error);
 
 /* The objects the views bind to. */
 GListModel      *hs_debugger_get_cores           (HsDebugger          *self);

@@ -157,23 +157,6 @@ void          hs_interp_request_view   (HsInterp      *self,
                                         const char    *view,
                                         guint          machine);
 HsExprContext hs_interp_expr_context   (HsExprScope   *scope);
-/* Evaluates @text in the current machine and space (hs_interp_default_scope), reading memory
- * on the engine's worker as its functions need it; never blocks the main thread. Each read is
- * made once per evaluation (at most HS_INTERP_EVAL_MAX_READS of them, and
- * HS_INTERP_EVAL_MAX_BYTES in all); Data.*() fails while the target runs. After a halt, the
- * TASK.*() functions wait for the guests' task lists. */
-#define HS_INTERP_EVAL_MAX_READS 256u
-#define HS_INTERP_EVAL_MAX_BYTES (1u << 20)
-void          hs_interp_evaluate_async  (HsInterp            *self,
-                                         const char          *text,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data);
-/* @value is set on success (clear it with hs_value_clear()). */
-gboolean      hs_interp_evaluate_finish (HsInterp            *self,
-                                         GAsyncResult        *result,
-                                         HsValue             *value,
-                                         GError             **error);
 char         *hs_call_path             (Call          *call,
                                         guint          index);
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "hs-engine.h"
+#include "hs-expr.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,24 @@ char       *hs_interp_execute_finish   (HsInterp             *self,
 const char *hs_interp_get_stopped_script (HsInterp           *self,
                                           guint              *line,
                                           guint              *n_lines);
+
+/* Evaluates the expression @text in the current machine and space, reading memory and
+ * answering Var.*()'s C expressions on the engine's worker as its functions need them; never
+ * blocks the main thread. Each read is made once per evaluation (at most
+ * HS_INTERP_EVAL_MAX_READS of them, and HS_INTERP_EVAL_MAX_BYTES in all); Data.*() fails while
+ * the target runs. After a halt, the TASK.*() functions wait for the guests' task lists. */
+#define HS_INTERP_EVAL_MAX_READS 256u
+#define HS_INTERP_EVAL_MAX_BYTES (1u << 20)
+void        hs_interp_evaluate_async   (HsInterp             *self,
+                                        const char           *text,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+/* @value is set on success (clear it with hs_value_clear()). */
+gboolean    hs_interp_evaluate_finish  (HsInterp             *self,
+                                        GAsyncResult         *result,
+                                        HsValue              *value,
+                                        GError              **error);
 
 /* Scripts' output as they print it (::printed), rather than all of it in their DO's result. */
 void        hs_interp_set_streaming    (HsInterp             *self,

@@ -67,6 +67,13 @@ try:
     assert dbg.write_memory_sync("2:::linux_banner+0x10", word, None)
     assert dbg.read_memory_sync("2:::linux_banner", 64, None).get_data() == banner
 
+    # Expressions as scripts evaluate them: C expressions over a guest's debug information.
+    assert dbg.evaluate_sync("Var.VALUE(2:::init_task.pid)", None).unpack() == 0
+    assert dbg.evaluate_sync("Var.STRing(2:::init_task.comm)", None).unpack() == "swapper/0"
+    assert dbg.evaluate_sync("Var.ADDRESS(2:::linux_banner)", None).unpack() == address
+    text = dbg.evaluate_sync('Data.String("2:::linux_banner")', None).unpack()
+    assert text.startswith(banner.decode("ascii")), (text, banner)
+
     # Machines, vCPUs, cores and their registers.
     machines = {m.get_id(): m for m in dbg.get_machines()}
     assert machines[1].get_name() == "linux1" and machines[2].get_name() == "linux2", machines

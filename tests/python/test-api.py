@@ -57,6 +57,23 @@ class Objects(unittest.TestCase):
         with self.assertRaisesRegex(GLib.Error, "Regster.view.*did you mean Register.view"):
             self.dbg.run_command_sync("Regster.view", None)
 
+    def test_evaluate(self):
+        """Values as Python gets them: numbers, strings, booleans; errors raised."""
+        self.assertEqual(self.dbg.evaluate_sync("0x10+2", None).unpack(), 18)
+        self.assertEqual(self.dbg.evaluate_sync('STRing.UPpeR("abc")', None).unpack(), "ABC")
+        self.assertIs(self.dbg.evaluate_sync("1==1", None).unpack(), True)
+        self.assertEqual(self.dbg.evaluate_sync("10.ms", None).unpack(), 10000)
+        with self.assertRaisesRegex(GLib.Error, "not attached"):
+            self.dbg.evaluate_sync("Var.VALUE(init_task.pid)", None)
+        with self.assertRaisesRegex(GLib.Error, "ends too early"):
+            self.dbg.evaluate_sync("(1+", None)
+        results = []
+        self.dbg.evaluate("6*7", None, lambda d, res: results.append(d.evaluate_finish(res)))
+        deadline = time.monotonic() + 10
+        while not results and time.monotonic() < deadline:
+            self.dbg.iterate(True)
+        self.assertEqual(results[0].unpack(), 42)
+
     def test_command_async(self):
         """The asynchronous form, pumped with iterate() only."""
         results = []
