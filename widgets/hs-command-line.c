@@ -279,11 +279,12 @@ run_next (HsCommandLine *self)
 
 /* Stops waiting for the running command (a Break on a busy host, a WAIT) and drops the lines
  * queued behind it. */
-/* The bar's second button: Stop while a script runs, End while one waits at a STOP. */
+/* The bar's second button: Stop while a script runs, End while one waits at a STOP (queued
+ * behind a command typed meanwhile, as Continue is). */
 static void
 on_script_stop_clicked (HsCommandLine *self)
 {
-  if (!self->busy && hs_interp_get_stopped_script (self->interp, NULL, NULL) != NULL)
+  if (gtk_widget_get_visible (GTK_WIDGET (self->script_continue)))
     hs_command_line_execute (self, "END");
   else
     hs_command_line_cancel (self);
