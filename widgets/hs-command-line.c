@@ -277,8 +277,6 @@ run_next (HsCommandLine *self)
                            g_object_ref (self));
 }
 
-/* Stops waiting for the running command (a Break on a busy host, a WAIT) and drops the lines
- * queued behind it. */
 /* The bar's second button: Stop while a script runs, End while one waits at a STOP (queued
  * behind a command typed meanwhile, as Continue is). */
 static void
@@ -296,6 +294,8 @@ on_script_continue_clicked (HsCommandLine *self)
   hs_command_line_execute (self, "CONTinue");
 }
 
+/* Stops waiting for the running command (a Break on a busy host, a WAIT) and drops the lines
+ * queued behind it. */
 void
 hs_command_line_cancel (HsCommandLine *self)
 {

@@ -401,8 +401,8 @@ hs_debugger_evaluate (HsDebugger          *self,
  * @result: the result given to the callback
  * @error: return location for an error
  *
- * Returns: (transfer full): the value: a number as "t" (a time in microseconds), a string as
- *   "s", TRUE() and FALSE() as "b"; or %NULL with the error that names what failed
+ * Returns: (transfer full): the value: numbers and times (in microseconds) as "t", strings
+ *   as "s", TRUE() and FALSE() as "b"; or %NULL with the error that names what failed
  */
 GVariant *
 hs_debugger_evaluate_finish (HsDebugger    *self,

@@ -520,6 +520,13 @@ hs_eval_memory_new (void)
   return memory;
 }
 
+/* What has been read is all there is: a miss is an error, not a wait. */
+void
+hs_eval_memory_freeze (HsEvalMemory *memory)
+{
+  memory->frozen = TRUE;
+}
+
 void
 hs_eval_memory_free (HsEvalMemory *memory)
 {
@@ -815,7 +822,6 @@ hs_interp_evaluate_finish (HsInterp      *self,
   return TRUE;
 }
 
-
 /* ---- a command's arguments -------------------------------------------------------------- */
 
 typedef struct
@@ -843,7 +849,9 @@ prefetch_one_done (GObject      *object,
   g_auto(HsValue) value = { 0 };
   GError *error = NULL;
 
-  /* The command reports what is wrong with its arguments itself; only a stop stops here. */
+  /* The command reports what is wrong with its arguments itself; only a stop stops here. One
+ * past the read budget is then reported as something to put in a macro (which has a budget
+ * of its own). */
   if (!hs_interp_evaluate_finish (HS_INTERP (object), result, &value, &error)
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -862,7 +870,7 @@ prefetch_next (GTask *task)
 
   if (p->next >= p->texts->len)
     {
-      p->memory->frozen = TRUE;
+      hs_eval_memory_freeze (p->memory);
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
       return;
@@ -903,5 +911,6 @@ hs_interp_prefetch_finish (HsInterp      *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }

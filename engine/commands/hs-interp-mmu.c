@@ -159,9 +159,20 @@ cmd_mmu_list_pagetable (Call *call)
   if (sep != NULL)
     {
       guint64 v;
+      /* "2:::a--b": the end is in the start's machine and space. */
+      HsExprScope scope = hs_call_scope (call);
+      HsExprContext ctx;
+      GError *error = NULL;
 
-      if (!hs_call_eval_number (call, sep + 2, "range end", &v))
-        return;
+      scope.machine = start.machine;
+      scope.space = start.space;
+      ctx = hs_interp_expr_context (&scope);
+      if (!hs_expr_evaluate_number (sep + 2, &ctx, &v, &error))
+        {
+          g_prefix_error (&error, "range end: ");
+          hs_call_return (call, error);
+          return;
+        }
       if (sep[0] == '+')
         {
           if (v == 0 || hs_address_range_wraps (start.offset, v))

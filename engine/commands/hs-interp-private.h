@@ -138,6 +138,7 @@ HsExprScope   hs_interp_default_scope  (HsInterp      *self);
 /* The default scope with what the call's arguments read before it ran. */
 HsExprScope   hs_call_scope            (Call          *call);
 HsEvalMemory *hs_eval_memory_new       (void);
+void          hs_eval_memory_freeze    (HsEvalMemory  *memory);
 void          hs_eval_memory_free      (HsEvalMemory  *memory);
 gboolean      hs_interp_resolve_address_in (HsInterp  *self,
                                         HsEvalMemory  *memory,

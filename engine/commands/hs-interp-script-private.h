@@ -92,8 +92,8 @@ void         hs_script_declare_macro     (GHashTable        *table,
                                           HsPracticeScope    scope,
                                           const char        *value);
 /* The value of @name as the stopped script sees it (HsInterp.stopped), or NULL. */
-const char  *hs_script_lookup_stopped_macro (HsInterp       *interp,
-                                             const char     *name);
+const char  *hs_script_lookup_stopped_macro (HsInterp          *interp,
+                                             const char        *name);
 GHashTable  *hs_script_innermost_macros  (Run               *run);
 gboolean     hs_script_set_macro         (Run               *run,
                                           const char        *name,

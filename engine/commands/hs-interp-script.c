@@ -888,8 +888,8 @@ run_continue (Run *run)
             const char *file = hs_practice_program_get_file (frame->program);
             g_autofree char *line = NULL;
 
-            /* A typed STOP has no script to pause. */
-            if (file == NULL)
+            /* A typed STOP has no script to pause; after a QUIT nothing waits. */
+            if (file == NULL || run->interp->quit_requested)
               {
                 run_print (run, "STOP\n");
                 run_finish (run, NULL);

@@ -82,6 +82,9 @@ cmd_data_load_elf (Call *call)
         machine = spec.machine;
       if (spec.has_space)
         space = spec.space;
+      /* "2:::init_task": the offset's names are the machine's it names. */
+      scope.machine = machine;
+      scope.space = space;
       ctx = hs_interp_expr_context (&scope);
       if (!hs_expr_evaluate_number (spec.expression, &ctx, &offset, &error))
         {

@@ -414,33 +414,39 @@ tasks_ready (GObject      *object,
   call->spec->func (call);
 }
 
-/* The arguments and option values that call functions ("Data.dump Var.ADDRESS(x)"): their
- * memory is read first, for commands that evaluate at once. NULL when there are none, or
- * nothing can be read. */
+/* The arguments and option values that call functions ("Data.dump Var.ADDRESS(x)"), whose
+ * memory is read first for commands that evaluate at once; NULL when there are none. An
+ * argument without a machine of its own is read in the /MACHINE given too, where Break.Set
+ * evaluates it. */
 static GPtrArray *
 texts_to_prefetch (Call *call)
 {
   GPtrArray *texts = NULL;
+  const char *machine = hs_call_option (call, "MACHINE");
   GHashTableIter iter;
   gpointer value;
 
-  if (call->spec->own_evaluation
-      || hs_engine_get_state (call->interp->engine) != HS_ENGINE_STATE_HALTED)
+  if (call->spec->own_evaluation)
     return NULL;
   for (guint i = 0; i < call->args->len; i++)
-    if (strchr (g_ptr_array_index (call->args, i), '(') != NULL)
-      {
-        if (texts == NULL)
-          texts = g_ptr_array_new ();
-        g_ptr_array_add (texts, g_ptr_array_index (call->args, i));
-      }
+    {
+      const char *arg = g_ptr_array_index (call->args, i);
+
+      if (strchr (arg, '(') == NULL)
+        continue;
+      if (texts == NULL)
+        texts = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (texts, g_strdup (arg));
+      if (machine != NULL && *machine != 0 && strstr (arg, ":::") == NULL)
+        g_ptr_array_add (texts, g_strdup_printf ("%s:::%s", machine, arg));
+    }
   g_hash_table_iter_init (&iter, call->options);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (strchr (value, '(') != NULL)
       {
         if (texts == NULL)
-          texts = g_ptr_array_new ();
-        g_ptr_array_add (texts, value);
+          texts = g_ptr_array_new_with_free_func (g_free);
+        g_ptr_array_add (texts, g_strdup (value));
       }
   return texts;
 }
@@ -540,9 +546,14 @@ hs_interp_execute_command_async (HsInterp            *self,
     if (texts != NULL)
       {
         call->memory = hs_eval_memory_new ();
-        hs_interp_prefetch_async (self, texts, call->memory, g_task_get_cancellable (call->task),
-                                  prefetched, call);
-        return;
+        /* Running or detached, nothing is read: the functions then say why themselves. */
+        if (hs_engine_get_state (self->engine) == HS_ENGINE_STATE_HALTED)
+          {
+            hs_interp_prefetch_async (self, texts, call->memory,
+                                      g_task_get_cancellable (call->task), prefetched, call);
+            return;
+          }
+        hs_eval_memory_freeze (call->memory);
       }
   }
   run_call (call);

@@ -146,7 +146,8 @@ hs_breakpoint_class_init (HsBreakpointClass *klass)
    * The target halted at this breakpoint, in its scope. Emitted by the
    * [class@Hyperscope.Debugger] that set it, right after its
    * [signal@Hyperscope.Debugger::breakpoint-hit], from the main context (never from
-   * inside another handler): a handler may resume the target or wait for the next halt.
+   * inside another handler): a handler may resume the target or wait for the next halt. It
+   * is emitted for the hit even when a breakpoint-hit handler has removed the breakpoint.
    */
   hit_signal = g_signal_new ("hit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                              NULL, NULL, G_TYPE_NONE, 1, HS_TYPE_TASK);

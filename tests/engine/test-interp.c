@@ -825,6 +825,13 @@ test_print_memory_errors (TargetFixture *t,
   g_free (hs_test_run_ok (t->interp, "Go"));
   running = hs_test_run_fail (t->interp, "PRINT Data.Long(0x40001000)");
   assert_contains (running->message, "the target is running; halt it first");
+  /* A command's argument says so too, not that arguments are never read. */
+  {
+    g_autoptr(GError) argument = hs_test_run_fail (t->interp,
+                                                   "Data.dump Data.Quad(0x40001048) /Length 6");
+
+    assert_contains (argument->message, "the target is running; halt it first");
+  }
   g_free (hs_test_run_ok (t->interp, "Break"));
 }
 
@@ -854,6 +861,12 @@ test_print_var_errors (TargetFixture *t,
   g_free (hs_test_run_ok (t->interp, "Go"));
   running = hs_test_run_fail (t->interp, "PRINT Var.VALUE(jiffies)");
   assert_contains (running->message, "the target is running; halt it first");
+  {
+    g_autoptr(GError) running_argument = hs_test_run_fail (t->interp,
+                                                           "Data.dump Var.ADDRESS(jiffies)");
+
+    assert_contains (running_argument->message, "the target is running; halt it first");
+  }
   g_free (hs_test_run_ok (t->interp, "Break"));
 }
 

@@ -43,6 +43,7 @@ examples=$(cd "$(dirname "$0")/../../examples" && pwd)
   -c 'PRINT "var " Var.ADDRESS(2:::init_task.comm)-Var.ADDRESS(2:::init_task)==Var.VALUE(2:::&((struct task_struct *)0)->comm)' \
   -c 'Data.dump 2:::init_task /Length 0x10' -c 'PRINT "init_task at " Var.ADDRESS(2:::init_task)' \
   -c 'Data.dump 2:::Var.ADDRESS(init_task.comm) /Length Var.SIZEOF(2:::init_task.comm)' \
+  -c 'Break.Set Var.ADDRESS(hrtimer_nanosleep) /MACHINE 2' \
   >"$out" 2>"$err" || fail "demo-setup.cmm exited with $?"
 # Var.*(): C expressions over a guest's debug information, in PRINT.
 grep -qx 'var 0x0 swapper/0 0x10' "$out" || fail "Var.VALUE/STRing/SIZEOF of machine 2's init_task"
@@ -50,7 +51,9 @@ grep -qx 'var TRUE() FALSE() TRUE()' "$out" || fail "Var.VALUE of a member's ele
 grep -qx 'var TRUE()' "$out" || fail "Var.ADDRESS does not agree with offsetof"
 at=$(sed -n 's/^init_task at \(0x[0-9a-f]*\)$/\1/p' "$out")
 [ -n "$at" ] && grep -qi "^2:::0x0*${at#0x} " "$out" || fail "Var.ADDRESS(2:::init_task) is not where Data.dump finds it"
-# A command's own arguments read the target too (before it runs).
+# A command's own arguments read the target too (before it runs), in the machine it uses.
+grep -q '^breakpoint   1 on  program  2:::0x0::0xffff[0-9a-f]*  hrtimer_nanosleep  \[machine 2, any task\]' \
+  "$out" || fail "Break.Set Var.ADDRESS(hrtimer_nanosleep) /MACHINE 2 did not set it in machine 2"
 grep -q '^2:::0xffff[0-9a-f]*  73 77 61 70 70 65 72 2f  30 00 .*swapper/0' "$out" \
   || fail "Data.dump 2:::Var.ADDRESS(init_task.comm) does not show swapper/0"
 counted=$(sed -n 's/^machine 2: Linux version 6\.[^,]*, \([0-9]*\) tasks$/\1/p' "$out")
