@@ -788,8 +788,8 @@ hs_interp_emit_printed (HsInterp   *self,
 {
   g_autofree char *valid = NULL;
 
-  /* As hs_interp_execute_finish() does for a result: a script's own lines, quoted in what it
-   * prints, need not be UTF-8, and a window drops such text whole. */
+  /* As hs_interp_execute_finish() does for a result: the error lines a run prints itself may
+   * quote bytes read from memory, and a window drops text that is not UTF-8 whole. */
   if (!g_utf8_validate (text, -1, NULL))
     text = valid = g_utf8_make_valid (text, -1);
   g_signal_emit (self, printed_signal, 0, text);
