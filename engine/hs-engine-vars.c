@@ -371,6 +371,29 @@ new_job (HsEngine    *self,
   return job;
 }
 
+/* A job for @task, the target halted, or NULL after returning @task's error. */
+static VarJob *
+task_job (HsEngine    *self,
+          GTask       *task,
+          VarOp        op,
+          guint        machine,
+          guint64      space,
+          const char  *expression)
+{
+  GError *error = NULL;
+  VarJob *job = NULL;
+
+  if (hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
+    job = new_job (self, op, machine, space, expression, &error);
+  if (job == NULL)
+    {
+      g_task_return_error (task, error);
+      return NULL;
+    }
+  g_task_set_task_data (task, job, (GDestroyNotify) var_job_free);
+  return job;
+}
+
 /**
  * hs_engine_evaluate_async:
  * @max_depth: how many levels of structs to expand, 0 for the evaluator's default
@@ -392,7 +415,6 @@ hs_engine_evaluate_async (HsEngine            *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
   VarJob *job;
 
   g_return_if_fail (HS_IS_ENGINE (self));
@@ -400,20 +422,11 @@ hs_engine_evaluate_async (HsEngine            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hs_engine_evaluate_async);
-  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  job = new_job (self, VAR_VIEW, machine, space, expression, &error);
+  job = task_job (self, task, VAR_VIEW, machine, space, expression);
   if (job == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
   job->max_depth = max_depth;
   job->max_elements = max_elements;
-  g_task_set_task_data (task, job, (GDestroyNotify) var_job_free);
   hs_task_run_in_thread (task, var_thread);
 }
 
@@ -444,7 +457,6 @@ hs_engine_plan_assignment_async (HsEngine            *self,
                                  gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
   VarJob *job;
 
   g_return_if_fail (HS_IS_ENGINE (self));
@@ -452,19 +464,10 @@ hs_engine_plan_assignment_async (HsEngine            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hs_engine_plan_assignment_async);
-  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  job = new_job (self, VAR_ASSIGN, machine, space, expression, &error);
+  job = task_job (self, task, VAR_ASSIGN, machine, space, expression);
   if (job == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
   job->value = g_strdup (value);
-  g_task_set_task_data (task, job, (GDestroyNotify) var_job_free);
   hs_task_run_in_thread (task, var_thread);
 }
 
@@ -507,7 +510,6 @@ hs_engine_query_async (HsEngine            *self,
                        gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
   VarJob *job;
 
   g_return_if_fail (HS_IS_ENGINE (self));
@@ -516,19 +518,10 @@ hs_engine_query_async (HsEngine            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hs_engine_query_async);
-  if (!hs_engine_check_state (self, HS_ENGINE_STATE_HALTED, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  job = new_job (self, VAR_QUERY, machine, space, expression, &error);
+  job = task_job (self, task, VAR_QUERY, machine, space, expression);
   if (job == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
   job->query = query;
-  g_task_set_task_data (task, job, (GDestroyNotify) var_job_free);
   hs_task_run_in_thread (task, var_thread);
 }
 
